@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * Every error the centre returns is one of these codes. Each maps to a resident-facing message
+ * key (`error.<code>`) that the kiosk renders in the resident's language.
+ */
+export const CENTRE_ERROR_CODES = [
+  'bad-request',
+  'terminal-unknown',
+  'challenge-unknown',
+  'challenge-expired',
+  'challenge-used',
+  'signature-invalid',
+  'certificate-malformed',
+  'certificate-not-yet-valid',
+  'certificate-expired',
+  'certificate-untrusted',
+  'certificate-revoked',
+  'certificate-wrong-usage',
+  'resident-unknown',
+  'resident-moved-out',
+  'resident-deceased',
+  'municipality-not-participating',
+  'not-authenticated',
+  'certificate-not-offered',
+  'outside-hours',
+  'dv-block',
+  'internal',
+] as const;
+
+export const CentreErrorCodeSchema = z.enum(CENTRE_ERROR_CODES);
+export type CentreErrorCode = z.infer<typeof CentreErrorCodeSchema>;
+
+export const CentreErrorBodySchema = z.object({
+  error: z.object({
+    code: CentreErrorCodeSchema,
+    messageKey: z.string(),
+  }),
+});
+export type CentreErrorBody = z.infer<typeof CentreErrorBodySchema>;
+
+export function messageKeyFor(code: CentreErrorCode): string {
+  return `error.${code}`;
+}
