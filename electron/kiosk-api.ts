@@ -36,6 +36,7 @@ export type KioskErrorCode =
   | 'printer-jammed'
   | 'printer-unavailable'
   | 'timeout'
+  | 'cancelled' // the resident cancelled after paying: the money is returned
   | 'internal';
 
 export type KioskScreen =

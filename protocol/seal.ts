@@ -135,7 +135,10 @@ export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uin
 }
 
 /** The kiosk's check before printing: the seal is valid and describes exactly this document. */
-export function checkSealMatchesDocument(payload: SealPayload, document: CertificateDocument): SealError | undefined {
+export function checkSealMatchesDocument(
+  payload: SealPayload,
+  document: CertificateDocument,
+): Extract<SealError, { kind: 'seal-document-mismatch' }> | undefined {
   const expected = sealPayloadFor(document);
   for (const field of ['documentId', 'holderBinding', 'documentHash', 'pageCount', 'certificateType'] as const) {
     if (payload[field] !== expected[field]) return { kind: 'seal-document-mismatch', field };

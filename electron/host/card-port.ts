@@ -1,0 +1,36 @@
+/**
+ * What the session needs from the card, in the session's own words. Implemented over
+ * native/ (PC/SC or the in-process virtual reader) by jpki-card-port.ts.
+ */
+export type CardFailure =
+  | { kind: 'card-removed' }
+  | { kind: 'card-unsupported' }
+  | { kind: 'card-communication'; detail: string }
+  | { kind: 'no-reader' }
+  | { kind: 'timeout' };
+
+export type CardResult<T> = { ok: true; value: T } | { ok: false; failure: CardFailure };
+
+export type AuthPinOutcome = { kind: 'ok' } | { kind: 'wrong'; triesLeft: number } | { kind: 'locked' };
+
+export interface CardHandle {
+  /** Selects JPKI-AP, checks the token, and reads the 4-digit PIN's tries left without spending one. */
+  prepare(): Promise<CardResult<{ authPinTriesLeft: number }>>;
+  /** The 利用者証明用 certificate (DER); may run while the resident types. */
+  readAuthCertificate(): Promise<CardResult<Uint8Array>>;
+  /** VERIFY with the PIN digits; the caller wipes `pin` afterwards. */
+  verifyAuthPin(pin: Uint8Array): Promise<CardResult<AuthPinOutcome>>;
+  /** COMPUTE DIGITAL SIGNATURE with the auth key over a DER DigestInfo. */
+  signWithAuthKey(digestInfo: Uint8Array): Promise<CardResult<Uint8Array>>;
+  /** Disconnects with SCARD_UNPOWER_CARD so no verified state survives. Never throws. */
+  release(): Promise<void>;
+}
+
+export interface CardPort {
+  /** Waits for a card on the reader and connects exclusively. */
+  waitForCard(signal: AbortSignal): Promise<CardResult<CardHandle>>;
+  /** Called when the card leaves the reader while a session holds it. */
+  onCardRemoved(listener: () => void): () => void;
+  readerState(): 'ready' | 'no-reader' | 'service-down';
+  onReaderState(listener: (state: 'ready' | 'no-reader' | 'service-down') => void): () => void;
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { checkSealMatchesDocument, verifySeal, type CertificateType, type MunicipalityKey } from '../../protocol/index.ts';
+import type { KioskErrorCode } from '../kiosk-api.ts';
+import type { CentreClient, CentreResult } from './centre-client.ts';
+import { kioskErrorForCentre } from './kiosk-errors.ts';
+
+export type DocumentRenderer = (input: {
+  document: import('../../protocol/index.ts').CertificateDocument;
+  seal: Uint8Array;
+}) => Promise<{ ok: true; pdf: Uint8Array } | { ok: false; error: { kind: string } }>;
+
+export type IssueResult =
+  | { ok: true; pdf: Uint8Array; documentId: string; pageCount: number }
+  | { ok: false; error: KioskErrorCode; detail?: string };
+
+/** Caches the municipalities' seal keys; refreshes once when a seal names an unknown key. */
+export function createMunicipalityKeyRing(centre: CentreClient) {
+  let keys = new Map<string, Uint8Array>();
+  async function refresh(): Promise<CentreResult<MunicipalityKey[]>> {
+    const result = await centre.municipalityKeys();
+    if (result.ok) keys = new Map(result.value.map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]));
+    return result;
+  }
+  return {
+    current: () => keys,
+    refresh,
+  };
+}
+export type MunicipalityKeyRing = ReturnType<typeof createMunicipalityKeyRing>;
+
+/**
+ * Asks the centre for the certificate and refuses to go on unless the document is bound to the
+ * certificate of the card on the reader and its municipal seal verifies and describes exactly
+ * this document. Only then is it rendered.
+ */
+export async function issueDocument(input: {
+  centre: CentreClient;
+  keyRing: MunicipalityKeyRing;
+  render: DocumentRenderer;
+  terminalId: string;
+  transactionId: string;
+  certificateType: CertificateType;
+  copies: number;
+  authCertificate: Uint8Array;
+}): Promise<IssueResult> {
+  const issued = await input.centre.issue({
+    transactionId: input.transactionId,
+    terminalId: input.terminalId,
+    certificateType: input.certificateType,
+    copies: input.copies,
+  });
+  if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
+  const { document } = issued.value;
+  const seal = Buffer.from(issued.value.seal, 'base64');
+
+  const expectedBinding = createHash('sha256').update(input.authCertificate).digest('hex');
+  if (document.holderBinding !== expectedBinding) {
+    return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
+  }
+  if (document.transactionId !== input.transactionId || document.certificateType !== input.certificateType) {
+    return { ok: false, error: 'document-invalid', detail: 'document is for another request' };
+  }
+
+  let verification = verifySeal(seal, input.keyRing.current());
+  if (!verification.ok && verification.error.kind === 'seal-unknown-key') {
+    const refreshed = await input.keyRing.refresh();
+    if (!refreshed.ok) return { ok: false, error: kioskErrorForCentre(refreshed.failure) };
+    verification = verifySeal(seal, input.keyRing.current());
+  }
+  if (!verification.ok) return { ok: false, error: 'document-invalid', detail: verification.error.kind };
+  const mismatch = checkSealMatchesDocument(verification.payload, document);
+  if (mismatch) return { ok: false, error: 'document-invalid', detail: `seal ${mismatch.field}` };
+
+  const rendered = await input.render({ document, seal });
+  if (!rendered.ok) return { ok: false, error: 'internal', detail: rendered.error.kind };
+  return { ok: true, pdf: rendered.pdf, documentId: document.documentId, pageCount: document.pageCount };
+}

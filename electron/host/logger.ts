@@ -1,0 +1,38 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * Structured logs for the kiosk host. Logs carry transaction ids and codes, never names,
+ * addresses, PINs or My Numbers; the redaction list is a second line of defence for fields that
+ * must never be logged even by mistake.
+ */
+export const REDACTED_FIELDS = [
+  'pin',
+  'authPin',
+  'signingPin',
+  'myNumber',
+  'name',
+  'nameKana',
+  'address',
+  'document',
+  'certificate',
+  '*.pin',
+  '*.authPin',
+  '*.signingPin',
+  '*.myNumber',
+  '*.name',
+  '*.address',
+  '*.document',
+];
+
+export function createHostLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  return pino(
+    {
+      name: 'kiosk-host',
+      level: options.level ?? process.env.KIOSK_LOG_LEVEL ?? 'info',
+      redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,575 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { CertificateType, MenuItem } from '../../protocol/index.ts';
+import type { KioskErrorCode, Language } from '../kiosk-api.ts';
+import type { Printer, PrintFailure } from '../printer/printer.ts';
+import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
+import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
+import type { CentreClient } from './centre-client.ts';
+import { issueDocument, type DocumentRenderer, type IssueResult, type MunicipalityKeyRing } from './issue-document.ts';
+import { kioskErrorForCard } from './kiosk-errors.ts';
+
+export const AUTH_PIN_LENGTH = 4;
+
+export interface SessionServices {
+  cardPort: CardPort;
+  centre: CentreClient;
+  keyRing: MunicipalityKeyRing;
+  render: DocumentRenderer;
+  printer: Printer;
+  terminalId: string;
+  newTransactionId: () => string;
+  onTransactionEvent: (event: TransactionEvent) => void;
+}
+
+/** What the host records about a transaction: ids and codes only, no personal data. */
+export type TransactionEvent =
+  | { kind: 'started'; transactionId: string }
+  | { kind: 'authenticated'; transactionId: string; municipalityCode: string }
+  | { kind: 'paid'; transactionId: string; yen: number }
+  | { kind: 'issued'; transactionId: string; documentId: string; pageCount: number }
+  | { kind: 'printed'; transactionId: string; jobId: string }
+  | { kind: 'refunded'; transactionId: string; yen: number }
+  | { kind: 'failed'; transactionId: string; error: KioskErrorCode; detail?: string }
+  | { kind: 'ended'; transactionId: string };
+
+export interface Timeouts {
+  placeCardMs: number;
+  pinEntryIdleMs: number;
+  menuIdleMs: number;
+  paymentIdleMs: number;
+  doneMs: number;
+  errorMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  placeCardMs: 60_000,
+  pinEntryIdleMs: 60_000,
+  menuIdleMs: 90_000,
+  paymentIdleMs: 120_000,
+  doneMs: 30_000,
+  errorMs: 60_000,
+};
+
+export interface Selection {
+  certificateType: CertificateType;
+  copies: number;
+  feeYen: number;
+  maxCopies: number;
+}
+
+export interface SessionContext {
+  services: SessionServices;
+  timeouts: Timeouts;
+  language: Language;
+  transactionId: string | null;
+  card: CardHandle | null;
+  certificate: Promise<CardResult<Uint8Array>> | null;
+  authCertificate: Uint8Array | null;
+  /** PIN digits as ASCII, held only in the host, wiped after VERIFY or on any exit. */
+  pin: Uint8Array;
+  pinLength: number;
+  triesLeft: number | null;
+  lastAttemptWrong: boolean;
+  municipalityName: string;
+  menu: MenuItem[];
+  selection: Selection | null;
+  paidYen: number;
+  pdf: Uint8Array | null;
+  error: { code: KioskErrorCode; triesLeft?: number; refundedYen?: number } | null;
+}
+
+export type SessionEvent =
+  | { type: 'START' }
+  | { type: 'SET_LANGUAGE'; language: Language }
+  | { type: 'PIN_DIGIT'; digit: number }
+  | { type: 'PIN_BACKSPACE' }
+  | { type: 'PIN_SUBMIT' }
+  | { type: 'CHOOSE'; certificateType: CertificateType }
+  | { type: 'SET_COPIES'; copies: number }
+  | { type: 'CONFIRM' }
+  | { type: 'INSERT_MONEY'; yen: number }
+  | { type: 'CANCEL' }
+  | { type: 'FINISH' }
+  | { type: 'CARD_REMOVED' };
+
+function totalYen(selection: Selection | null): number {
+  return selection ? selection.feeYen * selection.copies : 0;
+}
+
+function wipePin(context: SessionContext): void {
+  context.pin.fill(0);
+}
+
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as { services: SessionServices; timeouts: Timeouts },
+  },
+  actors: {
+    waitForCard: fromPromise<CardResult<CardHandle>, { cardPort: CardPort }>(({ input, signal }) =>
+      input.cardPort.waitForCard(signal),
+    ),
+    prepareCard: fromPromise<CardResult<{ authPinTriesLeft: number }>, { card: CardHandle }>(({ input }) =>
+      input.card.prepare(),
+    ),
+    verifyPin: fromPromise<CardResult<AuthPinOutcome>, { card: CardHandle; pin: Uint8Array }>(async ({ input }) => {
+      try {
+        return await input.card.verifyAuthPin(input.pin);
+      } finally {
+        input.pin.fill(0);
+      }
+    }),
+    authenticate: fromPromise<AuthenticationResult, Parameters<typeof authenticateResident>[0]>(({ input }) =>
+      authenticateResident(input),
+    ),
+    issue: fromPromise<IssueResult, Parameters<typeof issueDocument>[0]>(({ input }) => issueDocument(input)),
+    print: fromPromise<
+      { ok: true; jobId: string } | { ok: false; failure: PrintFailure },
+      { printer: Printer; pdf: Uint8Array; jobName: string; copies: number }
+    >(({ input }) => input.printer.print(input.pdf, { jobName: input.jobName, copies: input.copies })),
+    release: fromPromise<void, { card: CardHandle | null }>(async ({ input }) => {
+      await input.card?.release();
+    }),
+  },
+  actions: {
+    fail: assign(({ context }, params: { code: KioskErrorCode; triesLeft?: number }) => {
+      wipePin(context);
+      const refundedYen = context.paidYen > 0 ? context.paidYen : undefined;
+      return {
+        error: {
+          code: params.code,
+          ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
+          ...(refundedYen === undefined ? {} : { refundedYen }),
+        },
+        pinLength: 0,
+      };
+    }),
+  },
+  delays: {
+    placeCardTimeout: ({ context }) => context.timeouts.placeCardMs,
+    pinEntryTimeout: ({ context }) => context.timeouts.pinEntryIdleMs,
+    menuTimeout: ({ context }) => context.timeouts.menuIdleMs,
+    paymentTimeout: ({ context }) => context.timeouts.paymentIdleMs,
+    doneTimeout: ({ context }) => context.timeouts.doneMs,
+    errorTimeout: ({ context }) => context.timeouts.errorMs,
+  },
+  guards: {
+    pinComplete: ({ context }) => context.pinLength === AUTH_PIN_LENGTH,
+    paidEnough: ({ context }) => context.selection !== null && context.paidYen >= totalYen(context.selection),
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    services: input.services,
+    timeouts: input.timeouts,
+    language: 'ja',
+    transactionId: null,
+    card: null,
+    certificate: null,
+    authCertificate: null,
+    pin: new Uint8Array(AUTH_PIN_LENGTH),
+    pinLength: 0,
+    triesLeft: null,
+    lastAttemptWrong: false,
+    municipalityName: '',
+    menu: [],
+    selection: null,
+    paidYen: 0,
+    pdf: null,
+    error: null,
+  }),
+  initial: 'welcome',
+  on: {
+    SET_LANGUAGE: { actions: assign({ language: ({ event }) => event.language }) },
+  },
+  states: {
+    welcome: {
+      on: {
+        START: {
+          target: 'placeCard',
+          actions: assign(({ context }) => {
+            const transactionId = context.services.newTransactionId();
+            context.services.onTransactionEvent({ kind: 'started', transactionId });
+            return { transactionId };
+          }),
+        },
+      },
+    },
+    placeCard: {
+      invoke: {
+        src: 'waitForCard',
+        input: ({ context }) => ({ cardPort: context.services.cardPort }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'readingCard',
+            actions: assign({ card: ({ event }) => (event.output.ok ? event.output.value : null) }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
+      },
+      after: { placeCardTimeout: 'ending' },
+      on: { CANCEL: 'ending' },
+    },
+    readingCard: {
+      invoke: {
+        src: 'prepareCard',
+        input: ({ context }) => ({ card: context.card as CardHandle }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok && event.output.value.authPinTriesLeft === 0,
+            target: 'failed',
+            actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
+          },
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'pinEntry',
+            actions: assign(({ context, event }) => ({
+              triesLeft: event.output.ok ? event.output.value.authPinTriesLeft : null,
+              // Read the certificate while the resident types: the resident never waits for it.
+              certificate: (context.card as CardHandle).readAuthCertificate(),
+            })),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
+      },
+      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } }, CANCEL: 'ending' },
+    },
+    pinEntry: {
+      after: { pinEntryTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      on: {
+        PIN_DIGIT: {
+          guard: ({ context, event }) =>
+            context.pinLength < AUTH_PIN_LENGTH && Number.isInteger(event.digit) && event.digit >= 0 && event.digit <= 9,
+          target: 'pinEntry',
+          reenter: true,
+          actions: assign(({ context, event }) => {
+            context.pin[context.pinLength] = 0x30 + event.digit;
+            return { pinLength: context.pinLength + 1 };
+          }),
+        },
+        PIN_BACKSPACE: {
+          guard: ({ context }) => context.pinLength > 0,
+          target: 'pinEntry',
+          reenter: true,
+          actions: assign(({ context }) => {
+            context.pin[context.pinLength - 1] = 0;
+            return { pinLength: context.pinLength - 1 };
+          }),
+        },
+        PIN_SUBMIT: { guard: 'pinComplete', target: 'verifyingPin' },
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: 'ending',
+      },
+    },
+    verifyingPin: {
+      invoke: {
+        src: 'verifyPin',
+        input: ({ context }) => ({ card: context.card as CardHandle, pin: context.pin.slice(0, context.pinLength) }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok && event.output.value.kind === 'ok',
+            target: 'authenticating',
+            actions: assign(({ context }) => {
+              wipePin(context);
+              return { pinLength: 0, lastAttemptWrong: false };
+            }),
+          },
+          {
+            guard: ({ event }) =>
+              event.output.ok && event.output.value.kind === 'wrong' && event.output.value.triesLeft > 0,
+            target: 'pinEntry',
+            actions: assign(({ context, event }) => {
+              wipePin(context);
+              const outcome = event.output.ok ? event.output.value : null;
+              return {
+                pinLength: 0,
+                lastAttemptWrong: true,
+                triesLeft: outcome?.kind === 'wrong' ? outcome.triesLeft : null,
+              };
+            }),
+          },
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'failed',
+            actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
+          },
+          {
+            target: 'failed',
+            actions: assign(({ context, event }) => {
+              wipePin(context);
+              return { pinLength: 0, error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) } };
+            }),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
+      },
+      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
+    },
+    authenticating: {
+      invoke: {
+        src: 'authenticate',
+        input: ({ context }) => ({
+          card: context.card as CardHandle,
+          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
+          centre: context.services.centre,
+          terminalId: context.services.terminalId,
+          transactionId: context.transactionId as string,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'menu',
+            actions: assign(({ context, event }) => {
+              if (!event.output.ok) return {};
+              context.services.onTransactionEvent({
+                kind: 'authenticated',
+                transactionId: context.transactionId as string,
+                municipalityCode: event.output.response.municipality.code,
+              });
+              return {
+                municipalityName: event.output.response.municipality.name,
+                menu: event.output.response.menu,
+                authCertificate: event.output.authCertificate,
+              };
+            }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({ error: { code: event.output.ok ? 'internal' : event.output.error } })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
+    },
+    menu: {
+      after: { menuTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      on: {
+        CHOOSE: {
+          guard: ({ context, event }) =>
+            context.menu.some((item) => item.certificateType === event.certificateType && item.available),
+          target: 'confirm',
+          actions: assign(({ context, event }) => {
+            const item = context.menu.find((i) => i.certificateType === event.certificateType);
+            if (!item?.available) return {};
+            return {
+              selection: { certificateType: item.certificateType, copies: 1, feeYen: item.feeYen, maxCopies: item.maxCopies },
+            };
+          }),
+        },
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: 'ending',
+      },
+    },
+    confirm: {
+      after: { menuTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      on: {
+        SET_COPIES: {
+          guard: ({ context, event }) =>
+            context.selection !== null &&
+            Number.isInteger(event.copies) &&
+            event.copies >= 1 &&
+            event.copies <= context.selection.maxCopies,
+          actions: assign(({ context, event }) => ({
+            selection: context.selection ? { ...context.selection, copies: event.copies } : null,
+          })),
+        },
+        CONFIRM: 'payment',
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: 'menu',
+      },
+    },
+    payment: {
+      always: {
+        guard: 'paidEnough',
+        target: 'issuing',
+        actions: ({ context }) =>
+          context.services.onTransactionEvent({
+            kind: 'paid',
+            transactionId: context.transactionId as string,
+            yen: context.paidYen,
+          }),
+      },
+      after: { paymentTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      on: {
+        INSERT_MONEY: {
+          guard: ({ event }) => [10, 50, 100, 500, 1000, 2000, 5000, 10000].includes(event.yen),
+          actions: assign({ paidYen: ({ context, event }) => context.paidYen + event.yen }),
+        },
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
+      },
+    },
+    issuing: {
+      invoke: {
+        src: 'issue',
+        input: ({ context }) => ({
+          centre: context.services.centre,
+          keyRing: context.services.keyRing,
+          render: context.services.render,
+          terminalId: context.services.terminalId,
+          transactionId: context.transactionId as string,
+          certificateType: (context.selection as Selection).certificateType,
+          copies: (context.selection as Selection).copies,
+          authCertificate: context.authCertificate as Uint8Array,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'printing',
+            actions: assign(({ context, event }) => {
+              if (!event.output.ok) return {};
+              context.services.onTransactionEvent({
+                kind: 'issued',
+                transactionId: context.transactionId as string,
+                documentId: event.output.documentId,
+                pageCount: event.output.pageCount,
+              });
+              return { pdf: event.output.pdf };
+            }),
+          },
+          {
+            target: 'failed',
+            actions: [
+              ({ context, event }) => {
+                if (!event.output.ok)
+                  context.services.onTransactionEvent({
+                    kind: 'failed',
+                    transactionId: context.transactionId as string,
+                    error: event.output.error,
+                    ...(event.output.detail ? { detail: event.output.detail } : {}),
+                  });
+              },
+              assign(({ context, event }) => ({
+                error: { code: event.output.ok ? 'internal' : event.output.error, refundedYen: context.paidYen },
+              })),
+            ],
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
+    },
+    printing: {
+      invoke: {
+        src: 'print',
+        input: ({ context }) => ({
+          printer: context.services.printer,
+          pdf: context.pdf as Uint8Array,
+          jobName: context.transactionId as string,
+          copies: (context.selection as Selection).copies,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'done',
+            actions: ({ context, event }) => {
+              if (event.output.ok)
+                context.services.onTransactionEvent({
+                  kind: 'printed',
+                  transactionId: context.transactionId as string,
+                  jobId: event.output.jobId,
+                });
+            },
+          },
+          {
+            target: 'failed',
+            actions: assign(({ context, event }) => ({
+              error: {
+                code: event.output.ok ? 'internal' : printerError(event.output.failure),
+                refundedYen: context.paidYen,
+              },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'printer-unavailable' } } },
+      },
+    },
+    done: {
+      entry: ({ context }) => {
+        void context.card?.release();
+      },
+      after: { doneTimeout: 'ending' },
+      on: { FINISH: 'ending', CARD_REMOVED: {} },
+    },
+    failed: {
+      entry: ({ context }) => {
+        wipePin(context);
+        void context.card?.release();
+        if (context.transactionId && context.error) {
+          if (context.error.refundedYen)
+            context.services.onTransactionEvent({
+              kind: 'refunded',
+              transactionId: context.transactionId,
+              yen: context.error.refundedYen,
+            });
+          context.services.onTransactionEvent({
+            kind: 'failed',
+            transactionId: context.transactionId,
+            error: context.error.code,
+          });
+        }
+      },
+      after: { errorTimeout: 'ending' },
+      on: { FINISH: 'ending', CANCEL: 'ending', CARD_REMOVED: {} },
+    },
+    ending: {
+      invoke: {
+        src: 'release',
+        input: ({ context }) => ({ card: context.card }),
+        onDone: 'welcome',
+        onError: 'welcome',
+      },
+      exit: assign(({ context }) => {
+        wipePin(context);
+        if (context.transactionId) context.services.onTransactionEvent({ kind: 'ended', transactionId: context.transactionId });
+        // No personal data outlives the session.
+        context.pdf?.fill(0);
+        return {
+          transactionId: null,
+          card: null,
+          certificate: null,
+          authCertificate: null,
+          pinLength: 0,
+          triesLeft: null,
+          lastAttemptWrong: false,
+          municipalityName: '',
+          menu: [],
+          selection: null,
+          paidYen: 0,
+          pdf: null,
+          error: null,
+        };
+      }),
+    },
+  },
+});
+
+function printerError(failure: PrintFailure): KioskErrorCode {
+  switch (failure.kind) {
+    case 'out-of-paper':
+      return 'printer-out-of-paper';
+    case 'jammed':
+      return 'printer-jammed';
+    case 'timeout':
+      return 'timeout';
+    default:
+      return 'printer-unavailable';
+  }
+}
+
+export { totalYen };

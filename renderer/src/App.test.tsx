@@ -1,0 +1,336 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  IntentResult,
+  KioskApi,
+  KioskIntent,
+  KioskScreen,
+  KioskSnapshot,
+} from '../../electron/kiosk-api.ts';
+import { CERTIFICATE_TITLES_JA } from '../../protocol/certificate-types.ts';
+import { App } from './App.tsx';
+import { createKioskI18n } from './i18n/index.ts';
+import { ja } from './i18n/ja.ts';
+import { createKioskStore } from './store.ts';
+
+/**
+ * A fake host: it records every intent and pushes snapshots when the test says so. It answers the
+ * language switch like the real host does (a new snapshot in the chosen language).
+ */
+class FakeKiosk implements KioskApi {
+  readonly intents: KioskIntent[] = [];
+  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
+  constructor(private snapshot: KioskSnapshot) {}
+
+  getSnapshot(): Promise<KioskSnapshot> {
+    return Promise.resolve(this.snapshot);
+  }
+  onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  send(intent: KioskIntent): Promise<IntentResult> {
+    this.intents.push(intent);
+    if (intent.type === 'set-language') this.push({ ...this.snapshot, language: intent.language });
+    return Promise.resolve({ accepted: true });
+  }
+  push(snapshot: KioskSnapshot): void {
+    this.snapshot = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+  }
+  show(view: KioskScreen): void {
+    this.push({ ...this.snapshot, view });
+  }
+}
+
+const TX = 'TX-TEST-0001';
+
+function pinView(digitsEntered: number, triesLeft: number | null = 3, lastAttemptWrong = false): KioskScreen {
+  return { screen: 'pin-entry', digitsEntered, pinLength: 4, triesLeft, lastAttemptWrong };
+}
+
+async function mount(view: KioskScreen, language: 'ja' | 'en' = 'ja') {
+  const kiosk = new FakeKiosk({ transactionId: TX, language, view });
+  const { store, dispose } = createKioskStore(kiosk);
+  const result = render(<App store={store} i18n={createKioskI18n('ja')} />);
+  await screen.findByTestId(`screen-${view.screen}`);
+  return { kiosk, store, dispose, ...result };
+}
+
+afterEach(() => {
+  cleanup();
+});
+
+describe('PIN entry', () => {
+  it('sends each digit as its own intent and never renders the digits', async () => {
+    const { kiosk, store } = await mount(pinView(0));
+    const pin = [7, 3, 0, 9];
+    for (const [index, digit] of pin.entries()) {
+      fireEvent.click(screen.getByTestId(`pin-key-${digit}`));
+      // The host answers with the count only, as the real one does.
+      act(() => kiosk.show(pinView(index + 1)));
+    }
+    expect(kiosk.intents).toEqual(pin.map((digit) => ({ type: 'pin-digit', digit })));
+
+    // Nothing outside the keypad shows a digit of the PIN; the dots show only how many.
+    const keypad = screen.getByRole('group', { name: ja.pinEntry.keypad });
+    const outsideKeypad = (document.body.textContent ?? '').replace(keypad.textContent ?? '', '');
+    expect(outsideKeypad).not.toContain('7309');
+    const dots = screen.getByTestId('pin-dots');
+    expect(dots.textContent).toBe('');
+    expect(dots.querySelectorAll('.pin-dot--filled')).toHaveLength(4);
+    // …and the page's state holds no digits either: only the host's snapshot.
+    expect(JSON.stringify(store.getState().snapshot)).not.toMatch(/[7309]{4}/);
+    expect(Object.keys(store.getState()).sort()).not.toContain('pin');
+  });
+
+  it('enables 確定 only at 4 digits, and 訂正 only when there is a digit', async () => {
+    const { kiosk } = await mount(pinView(0));
+    const submit = screen.getByTestId('pin-submit');
+    expect(submit).toHaveProperty('disabled', true);
+    expect(screen.getByTestId('pin-backspace')).toHaveProperty('disabled', true);
+    fireEvent.click(submit);
+    expect(kiosk.intents).toEqual([]);
+
+    for (const count of [1, 2, 3]) {
+      act(() => kiosk.show(pinView(count)));
+      expect(screen.getByTestId('pin-submit')).toHaveProperty('disabled', true);
+      expect(screen.getByTestId('pin-backspace')).toHaveProperty('disabled', false);
+    }
+    act(() => kiosk.show(pinView(4)));
+    expect(screen.getByTestId('pin-submit')).toHaveProperty('disabled', false);
+    // A fifth digit cannot be typed.
+    expect(screen.getByTestId('pin-key-5')).toHaveProperty('disabled', true);
+
+    fireEvent.click(screen.getByTestId('pin-backspace'));
+    fireEvent.click(screen.getByTestId('pin-submit'));
+    expect(kiosk.intents).toEqual([{ type: 'pin-backspace' }, { type: 'pin-submit' }]);
+  });
+
+  it('labels every key for screen readers and warns before the last try', async () => {
+    const { kiosk } = await mount(pinView(0, 3));
+    for (let digit = 0; digit <= 9; digit += 1) {
+      expect(screen.getByRole('button', { name: `数字 ${digit}` })).toBe(
+        screen.getByTestId(`pin-key-${digit}`),
+      );
+    }
+    expect(screen.getByTestId('tries-left').textContent).toContain('3');
+    expect(screen.queryByTestId('last-try-warning')).toBeNull();
+    expect(screen.queryByText(ja.pinEntry.wrong)).toBeNull();
+
+    act(() => kiosk.show(pinView(0, 1, true)));
+    expect(screen.getByTestId('tries-left').textContent).toContain('1');
+    expect(screen.getByTestId('last-try-warning').textContent).toBe(ja.pinEntry.lastTry);
+    expect(screen.getByText(ja.pinEntry.wrong)).toBeTruthy();
+  });
+
+  it('hides the tries line when the count is not known', async () => {
+    await mount(pinView(0, null));
+    expect(screen.queryByTestId('tries-left')).toBeNull();
+  });
+});
+
+describe('menu', () => {
+  it('shows fees, greys unavailable items with the reason, and sends the choice', async () => {
+    const { kiosk } = await mount({
+      screen: 'menu',
+      municipalityName: '横浜市',
+      items: [
+        { certificateType: 'juminhyo', available: true, feeYen: 200, maxCopies: 10 },
+        { certificateType: 'inkan', available: true, feeYen: 1200, maxCopies: 5 },
+        { certificateType: 'koseki-zenbu', available: false, reason: 'outside-hours' },
+        { certificateType: 'koseki-fuhyo', available: false, reason: 'registration-needed' },
+      ],
+    });
+    const juminhyo = screen.getByTestId('menu-item-juminhyo');
+    expect(juminhyo.textContent).toContain(CERTIFICATE_TITLES_JA.juminhyo);
+    expect(juminhyo.textContent).toContain('200円');
+    expect(screen.getByTestId('menu-item-inkan').textContent).toContain('1,200円');
+
+    const koseki = screen.getByTestId('menu-item-koseki-zenbu');
+    expect(koseki).toHaveProperty('disabled', true);
+    expect(koseki.className).toContain('menu-item--unavailable');
+    expect(koseki.textContent).toContain(CERTIFICATE_TITLES_JA['koseki-zenbu']);
+    expect(koseki.textContent).toContain(ja.unavailable['outside-hours']);
+    expect(koseki.textContent).not.toContain('円');
+    expect(screen.getByTestId('menu-item-koseki-fuhyo').textContent).toContain(
+      ja.unavailable['registration-needed'],
+    );
+    expect(screen.getByText('横浜市の証明書')).toBeTruthy();
+
+    fireEvent.click(koseki);
+    fireEvent.click(juminhyo);
+    expect(kiosk.intents).toEqual([{ type: 'choose-certificate', certificateType: 'juminhyo' }]);
+  });
+});
+
+describe('confirm and payment', () => {
+  it('changes copies within 1..max and confirms', async () => {
+    const { kiosk } = await mount({
+      screen: 'confirm',
+      certificateType: 'inkan',
+      copies: 1,
+      maxCopies: 2,
+      feeYen: 300,
+      totalYen: 300,
+    });
+    expect(screen.getByTestId('copies-minus')).toHaveProperty('disabled', true);
+    fireEvent.click(screen.getByTestId('copies-plus'));
+    act(() =>
+      kiosk.show({
+        screen: 'confirm',
+        certificateType: 'inkan',
+        copies: 2,
+        maxCopies: 2,
+        feeYen: 300,
+        totalYen: 600,
+      }),
+    );
+    expect(screen.getByTestId('copies-plus')).toHaveProperty('disabled', true);
+    expect(screen.getByTestId('total').textContent).toBe('600円');
+    fireEvent.click(screen.getByTestId('copies-minus'));
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    expect(kiosk.intents).toEqual([
+      { type: 'set-copies', copies: 2 },
+      { type: 'set-copies', copies: 1 },
+      { type: 'confirm' },
+    ]);
+  });
+
+  it('shows what is still due and sends coins and bills from the slot', async () => {
+    const { kiosk } = await mount({
+      screen: 'payment',
+      certificateType: 'juminhyo',
+      copies: 2,
+      totalYen: 400,
+      paidYen: 100,
+    });
+    expect(screen.getByTestId('amount-due').textContent).toBe('400円');
+    expect(screen.getByTestId('amount-paid').textContent).toBe('100円');
+    expect(screen.getByTestId('amount-remaining').textContent).toBe('300円');
+    const slot = screen.getByRole('group', { name: ja.payment.slot });
+    expect(within(slot).getByTestId('money-1000').textContent).toBe('1,000円');
+    fireEvent.click(screen.getByTestId('money-100'));
+    fireEvent.click(screen.getByTestId('money-500'));
+    fireEvent.click(screen.getByTestId('money-1000'));
+    fireEvent.click(screen.getByTestId('cancel-button'));
+    expect(kiosk.intents).toEqual([
+      { type: 'insert-money', yen: 100 },
+      { type: 'insert-money', yen: 500 },
+      { type: 'insert-money', yen: 1000 },
+      { type: 'cancel' },
+    ]);
+  });
+});
+
+describe('error and done', () => {
+  it('shows the Japanese message for pin-locked, the code, and 終了 sends finish', async () => {
+    const { kiosk } = await mount({ screen: 'error', error: 'pin-locked', triesLeft: 0 });
+    expect(screen.getByTestId('error-title').textContent).toBe('暗証番号がロックされています');
+    expect(screen.getByTestId('error-message').textContent).toBe(ja.kioskError['pin-locked'].body);
+    expect(screen.getByTestId('error-code').textContent).toBe('pin-locked');
+    expect(screen.queryByTestId('cancel-button')).toBeNull();
+    expect(screen.queryByTestId('refunded')).toBeNull();
+    expect(screen.queryByTestId('tries-left')).toBeNull();
+    fireEvent.click(screen.getByTestId('finish-button'));
+    expect(kiosk.intents).toEqual([{ type: 'finish' }]);
+  });
+
+  it('shows tries left and the refunded amount when the host reports them', async () => {
+    await mount({ screen: 'error', error: 'printer-jammed', triesLeft: 2, refundedYen: 1500 });
+    expect(screen.getByTestId('tries-left').textContent).toContain('2');
+    expect(screen.getByTestId('refunded').textContent).toContain('1,500円');
+  });
+
+  it('reminds the resident to take card, certificate and change', async () => {
+    await mount({ screen: 'done', changeYen: 600 });
+    const done = screen.getByTestId('screen-done');
+    expect(done.textContent).toContain(ja.done.takeBoth);
+    expect(screen.getByTestId('change').textContent).toContain('600円');
+    expect(screen.queryByTestId('cancel-button')).toBeNull();
+  });
+});
+
+describe('frame', () => {
+  it('offers 中止 where cancelling is allowed, and shows the transaction id', async () => {
+    const { kiosk } = await mount({ screen: 'place-card', reader: 'ready' });
+    expect(screen.getByTestId('transaction-id').textContent).toContain(TX);
+    fireEvent.click(screen.getByTestId('cancel-button'));
+    expect(kiosk.intents).toEqual([{ type: 'cancel' }]);
+
+    act(() => kiosk.show({ screen: 'printing', copiesPrinted: 1, copies: 2 }));
+    await screen.findByTestId('screen-printing');
+    expect(screen.queryByTestId('cancel-button')).toBeNull();
+    expect(screen.getByTestId('print-progress').getAttribute('aria-valuenow')).toBe('1');
+  });
+
+  it('disables 証明書の交付 while the reader is missing', async () => {
+    const { kiosk } = await mount({ screen: 'welcome', reader: 'no-reader' });
+    expect(screen.getByTestId('start-button')).toHaveProperty('disabled', true);
+    expect(screen.getByRole('alert').textContent).toBe(ja.welcome.reader['no-reader']);
+    act(() => kiosk.show({ screen: 'welcome', reader: 'ready' }));
+    fireEvent.click(screen.getByTestId('start-button'));
+    expect(kiosk.intents).toEqual([{ type: 'start' }]);
+  });
+});
+
+describe('language', () => {
+  it('starts in Japanese and switches to English through the host', async () => {
+    const { kiosk } = await mount({ screen: 'welcome', reader: 'ready' });
+    expect(screen.getByTestId('start-button').textContent).toBe('証明書の交付');
+    expect(document.documentElement.lang).toBe('ja');
+
+    fireEvent.click(screen.getByTestId('language-en'));
+    expect(kiosk.intents).toEqual([{ type: 'set-language', language: 'en' }]);
+    expect(await screen.findByText('Get a certificate')).toBe(screen.getByTestId('start-button'));
+    expect(document.documentElement.lang).toBe('en');
+    expect(screen.getByTestId('language-en').getAttribute('aria-pressed')).toBe('true');
+
+    act(() => kiosk.show({ screen: 'error', error: 'pin-locked' }));
+    expect(screen.getByTestId('error-title').textContent).toBe('Your PIN is locked');
+  });
+
+  it('shows English titles with the official Japanese name beside them', async () => {
+    await mount(
+      {
+        screen: 'menu',
+        municipalityName: 'Yokohama',
+        items: [{ certificateType: 'koseki-kojin', available: false, reason: 'dv-block' }],
+      },
+      'en',
+    );
+    const item = screen.getByTestId('menu-item-koseki-kojin');
+    expect(item.textContent).toContain('Family Register (individual record)');
+    expect(item.textContent).toContain(CERTIFICATE_TITLES_JA['koseki-kojin']);
+    expect(item.textContent).toContain('Please ask at your city office');
+  });
+});
+
+describe('connection', () => {
+  it('shows the neutral starting screen until the first snapshot arrives', async () => {
+    let resolveSnapshot: (snapshot: KioskSnapshot) => void = () => {};
+    const slow: KioskApi = {
+      getSnapshot: () => new Promise((resolve) => (resolveSnapshot = resolve)),
+      onSnapshot: () => () => {},
+      send: () => Promise.resolve({ accepted: true }),
+    };
+    const { store } = createKioskStore(slow);
+    render(<App store={store} i18n={createKioskI18n('ja')} />);
+    expect(screen.getByTestId('screen-starting')).toBeTruthy();
+    act(() =>
+      resolveSnapshot({ transactionId: null, language: 'ja', view: { screen: 'welcome', reader: 'ready' } }),
+    );
+    expect(await screen.findByTestId('screen-welcome')).toBeTruthy();
+  });
+
+  it('shows out-of-service when the host stops answering', async () => {
+    const kiosk = new FakeKiosk({ transactionId: TX, language: 'ja', view: pinView(0) });
+    kiosk.send = () => Promise.reject(new Error('host gone'));
+    const { store } = createKioskStore(kiosk);
+    render(<App store={store} i18n={createKioskI18n('ja')} />);
+    fireEvent.click(await screen.findByTestId('pin-key-1'));
+    expect(await screen.findByTestId('screen-disconnected')).toBeTruthy();
+    expect(store.getState().connection).toBe('disconnected');
+  });
+});

@@ -1,0 +1,85 @@
+import { useLayoutEffect } from 'react';
+import type { i18n as I18n } from 'i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { KioskScreen } from '../../electron/kiosk-api.ts';
+import { ScreenErrorBoundary } from './components/ScreenErrorBoundary.tsx';
+import { StatusScreen } from './components/StatusScreen.tsx';
+import { KioskStoreProvider, useKiosk } from './kioskContext.tsx';
+import { BusyScreen } from './screens/BusyScreen.tsx';
+import { ConfirmScreen } from './screens/ConfirmScreen.tsx';
+import { DoneScreen } from './screens/DoneScreen.tsx';
+import { ErrorScreen } from './screens/ErrorScreen.tsx';
+import { MenuScreen } from './screens/MenuScreen.tsx';
+import { PaymentScreen } from './screens/PaymentScreen.tsx';
+import { PinEntryScreen } from './screens/PinEntryScreen.tsx';
+import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
+import { PrintingScreen } from './screens/PrintingScreen.tsx';
+import { WelcomeScreen } from './screens/WelcomeScreen.tsx';
+import type { KioskStore } from './store.ts';
+
+export function App({ store, i18n }: { store: KioskStore; i18n: I18n }) {
+  return (
+    <I18nextProvider i18n={i18n}>
+      <KioskStoreProvider store={store}>
+        <KioskView />
+      </KioskStoreProvider>
+    </I18nextProvider>
+  );
+}
+
+function KioskView() {
+  const snapshot = useKiosk((s) => s.snapshot);
+  const connection = useKiosk((s) => s.connection);
+  const { i18n } = useTranslation();
+  const language = snapshot?.language ?? 'ja';
+
+  // The host owns the language; follow it before the browser paints.
+  useLayoutEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }, [i18n, language]);
+
+  if (snapshot === null)
+    return <StatusScreen kind={connection === 'disconnected' ? 'disconnected' : 'starting'} />;
+  if (connection === 'disconnected') return <StatusScreen kind="disconnected" />;
+  return (
+    <ScreenErrorBoundary resetKey={`${snapshot.transactionId ?? ''}/${snapshot.view.screen}`}>
+      <Screen view={snapshot.view} />
+    </ScreenErrorBoundary>
+  );
+}
+
+function Screen({ view }: { view: KioskScreen }) {
+  switch (view.screen) {
+    case 'welcome':
+      return <WelcomeScreen view={view} />;
+    case 'place-card':
+      return <PlaceCardScreen view={view} />;
+    case 'reading-card':
+      return <BusyScreen name="reading-card" />;
+    case 'pin-entry':
+      return <PinEntryScreen view={view} />;
+    case 'authenticating':
+      return <BusyScreen name="authenticating" />;
+    case 'menu':
+      return <MenuScreen view={view} />;
+    case 'confirm':
+      return <ConfirmScreen view={view} />;
+    case 'payment':
+      return <PaymentScreen view={view} />;
+    case 'issuing':
+      return <BusyScreen name="issuing" />;
+    case 'printing':
+      return <PrintingScreen view={view} />;
+    case 'done':
+      return <DoneScreen view={view} />;
+    case 'error':
+      return <ErrorScreen view={view} />;
+    default:
+      return assertNever(view);
+  }
+}
+
+function assertNever(view: never): never {
+  throw new Error(`unknown screen: ${JSON.stringify(view)}`);
+}

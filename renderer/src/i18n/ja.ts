@@ -1,0 +1,244 @@
+import type { KioskErrorCode, ReaderState } from '../../../electron/kiosk-api.ts';
+import type { CertificateType, UnavailableReason } from '../../../protocol/index.ts';
+
+/** Japanese, the kiosk's default language: polite and short, like the store machine speaks. */
+export const ja = {
+  app: {
+    brand: 'コンビニ交付',
+    service: '証明書交付サービス',
+    transactionId: '受付番号',
+    starting: '起動しています',
+    startingDetail: 'しばらくお待ちください。',
+    disconnected: 'ただいまご利用いただけません',
+    disconnectedDetail: '端末を準備しています。しばらくお待ちください。',
+  },
+  common: {
+    cancel: '中止',
+    finish: '終了',
+    yen: '{{amount}}円',
+    pleaseWait: 'そのままお待ちください。',
+    takeCard: 'カードのお取り忘れにご注意ください。',
+  },
+  steps: {
+    label: '手続きの流れ',
+    card: 'カード',
+    pin: '暗証番号',
+    choose: '証明書の選択',
+    confirm: '確認',
+    pay: 'お支払い',
+    print: '印刷',
+    current: '現在の手順',
+  },
+  welcome: {
+    heading: 'マイナンバーカードで\n証明書を取得できます',
+    lead: '住民票の写し・印鑑登録証明書などを、この場で印刷します。',
+    start: '証明書の交付',
+    startHint: 'ボタンを押して始めてください',
+    language: '言語 / Language',
+    japanese: '日本語',
+    english: 'English',
+    needs: 'ご用意いただくもの',
+    needCard: 'マイナンバーカード',
+    needPin: '暗証番号（数字4桁）',
+    needFee: '交付手数料',
+    reader: {
+      ready: '',
+      'no-reader': 'カードリーダーが使用できないため、ただいまご利用いただけません。',
+      'service-down': 'ただいまサービスを停止しています。しばらくしてから、ご利用ください。',
+    } satisfies Record<ReaderState, string>,
+  },
+  placeCard: {
+    heading: 'マイナンバーカードを置いてください',
+    body: '顔写真のある面を上にして、カードリーダーに置いてください。',
+    hint: '証明書が印刷されるまで、カードは置いたままにしてください。',
+    readerLabel: 'カードリーダー',
+  },
+  readingCard: {
+    heading: 'カードを読み取っています',
+    body: 'カードを動かさずに、そのままお待ちください。',
+  },
+  pinEntry: {
+    heading: '暗証番号を入力してください',
+    body: '利用者証明用電子証明書の暗証番号（数字4桁）を入力し、「確定」を押してください。',
+    privacy: '周りの方に見られないよう、手元を隠して入力してください。',
+    progress: '4桁中 {{count}}桁 入力済み',
+    key: '数字 {{digit}}',
+    backspace: '訂正',
+    backspaceLabel: '訂正（1桁消す）',
+    submit: '確定',
+    triesLeft: 'あと{{count}}回まで入力できます',
+    lastTry:
+      'あと1回間違えると暗証番号がロックされ、ご利用いただけなくなります。お忘れの場合は「中止」を押し、お住まいの市区町村の窓口にお問い合わせください。',
+    wrong: '暗証番号が違います。もう一度入力してください。',
+    keypad: '暗証番号の入力キー',
+  },
+  authenticating: {
+    heading: '確認しています',
+    body: '電子証明書を確認しています。カードを動かさずにお待ちください。',
+  },
+  menu: {
+    heading: '証明書を選んでください',
+    municipality: '{{name}}の証明書',
+    fee: '1通 {{fee}}',
+    unavailable: 'お取り扱いできません',
+  },
+  confirm: {
+    heading: '内容をご確認ください',
+    certificate: '証明書',
+    feePerCopy: '1通の手数料',
+    copies: '部数',
+    copiesValue: '{{count}}通',
+    copiesMinus: '1通減らす',
+    copiesPlus: '1通増やす',
+    maxCopies: '一度に{{count}}通まで',
+    total: '合計金額',
+    next: 'お支払いへ進む',
+  },
+  payment: {
+    heading: '代金をお支払いください',
+    body: '硬貨または紙幣を、投入口に入れてください。',
+    copies: '{{count}}通',
+    due: 'お支払い金額',
+    paid: '投入金額',
+    remaining: '不足金額',
+    enough: 'お支払いが完了しました。証明書を発行します。',
+    slot: '硬貨・紙幣投入口',
+    slotDemo: 'デモ用：押すと投入したことになります',
+    money: '{{amount}}円を入れる',
+    cancelRefund: '中止すると、投入したお金は返却されます。',
+  },
+  issuing: {
+    heading: '証明書を発行しています',
+    body: 'しばらくお待ちください。カードは置いたままにしてください。',
+  },
+  printing: {
+    heading: '印刷しています',
+    progress: '{{total}}通中 {{done}}通 印刷済み',
+    body: '印刷が終わるまで、カードを取らずにお待ちください。',
+  },
+  done: {
+    heading: 'ご利用ありがとうございました',
+    takeBoth: 'カードと証明書を必ずお取りください',
+    takeCard: 'マイナンバーカード',
+    takeCertificate: '証明書',
+    takeChange: 'おつり {{amount}}',
+    forgetWarning: '取り忘れにご注意ください。',
+    finish: '終了',
+  },
+  error: {
+    heading: 'お手続きを完了できませんでした',
+    code: 'エラーコード',
+    triesLeft: '暗証番号は、あと{{count}}回まで入力できます。',
+    refunded: '投入された {{amount}} を返却しました。お受け取りください。',
+    takeCard: 'カードをお取りください。',
+    finish: '終了',
+  },
+  certificate: {
+    juminhyo: '住民票の写し',
+    'juminhyo-kisai': '住民票記載事項証明書',
+    inkan: '印鑑登録証明書',
+    'shotoku-kazei': '所得・課税証明書',
+    nozei: '納税証明書',
+    'koseki-zenbu': '戸籍全部事項証明書',
+    'koseki-kojin': '戸籍個人事項証明書',
+    'koseki-fuhyo': '戸籍の附票の写し',
+  } satisfies Record<CertificateType, string>,
+  unavailable: {
+    'not-offered': 'お住まいの市区町村では取り扱っていません',
+    'outside-hours': 'ただいまの時間は取り扱っていません',
+    'registration-needed': '本籍地への利用登録が必要です',
+    'dv-block': '窓口でのお取り扱いとなります',
+    age: 'ご利用の条件（年齢）を満たしていません',
+    'no-registration': '登録がないため交付できません',
+  } satisfies Record<UnavailableReason, string>,
+  kioskError: {
+    'card-removed': {
+      title: 'カードが取り外されました',
+      body: 'お手続きの途中でカードが取り外されたため、中止しました。もう一度最初からお手続きください。',
+    },
+    'card-unsupported': {
+      title: 'このカードはご利用いただけません',
+      body: 'マイナンバーカードをお使いください。住民基本台帳カードや通知カードはご利用いただけません。',
+    },
+    'card-communication': {
+      title: 'カードを読み取れませんでした',
+      body: 'カードの向きと置き方をお確かめのうえ、もう一度お試しください。',
+    },
+    'pin-locked': {
+      title: '暗証番号がロックされています',
+      body: '暗証番号を続けて間違えたため、ロックされました。お住まいの市区町村の窓口で、ロックの解除をお手続きください。',
+    },
+    'certificate-expired': {
+      title: '電子証明書の有効期限が切れています',
+      body: 'お住まいの市区町村の窓口で、電子証明書の更新をお手続きください。',
+    },
+    'certificate-revoked': {
+      title: 'このカードの電子証明書は失効しています',
+      body: 'お住まいの市区町村の窓口にお問い合わせください。',
+    },
+    'certificate-invalid': {
+      title: '電子証明書を確認できませんでした',
+      body: 'お住まいの市区町村の窓口にお問い合わせください。',
+    },
+    'resident-moved-out': {
+      title: 'このカードでは証明書を交付できません',
+      body: '転出などにより、お住まいの市区町村を確認できませんでした。市区町村の窓口にお問い合わせください。',
+    },
+    'resident-deceased': {
+      title: 'このカードでは証明書を交付できません',
+      body: '市区町村の窓口にお問い合わせください。',
+    },
+    'municipality-not-participating': {
+      title: 'お住まいの市区町村はコンビニ交付を行っていません',
+      body: '証明書は、市区町村の窓口でお取りください。',
+    },
+    'certificate-not-offered': {
+      title: 'この証明書はお取り扱いできません',
+      body: 'お住まいの市区町村では、この証明書をコンビニ交付で取り扱っていません。市区町村の窓口でお取りください。',
+    },
+    'outside-hours': {
+      title: 'ただいまの時間はご利用いただけません',
+      body: 'ご利用時間内に、あらためてお越しください。',
+    },
+    'dv-block': {
+      title: 'この証明書はお取り扱いできません',
+      body: 'お手数ですが、市区町村の窓口にお問い合わせください。',
+    },
+    'centre-unreachable': {
+      title: '証明書交付センターに接続できません',
+      body: 'しばらくしてから、もう一度お試しください。',
+    },
+    'document-invalid': {
+      title: '証明書を正しく発行できませんでした',
+      body: '印刷は行っていません。お手数ですが、もう一度お試しください。',
+    },
+    'printer-out-of-paper': {
+      title: '用紙がなくなりました',
+      body: 'お手数ですが、店員にお知らせください。',
+    },
+    'printer-jammed': {
+      title: '用紙が詰まりました',
+      body: 'お手数ですが、店員にお知らせください。',
+    },
+    'printer-unavailable': {
+      title: 'プリンターが使用できません',
+      body: 'お手数ですが、店員にお知らせください。',
+    },
+    timeout: {
+      title: '一定時間操作がなかったため、中止しました',
+      body: 'もう一度ご利用の場合は、最初からお手続きください。',
+    },
+    cancelled: {
+      title: 'お手続きを中止しました',
+      body: '証明書は発行していません。手数料はかかりません。',
+    },
+    internal: {
+      title: 'エラーが発生しました',
+      body: 'お手数ですが、もう一度最初からお試しください。',
+    },
+  } satisfies Record<KioskErrorCode, { title: string; body: string }>,
+};
+
+/** The shape every language must fill: the same keys as Japanese, any strings. */
+export type Messages = Widen<typeof ja>;
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,0 +1,46 @@
+import { useTranslation } from 'react-i18next';
+import { CardIllustration, CertificateIllustration, CoinIllustration } from '../components/Illustrations.tsx';
+import { ScreenFrame } from '../components/ScreenFrame.tsx';
+import { useKioskActions, useYen } from '../kioskContext.tsx';
+import type { ScreenView } from '../kioskContext.tsx';
+
+export function DoneScreen({ view }: { view: ScreenView<'done'> }) {
+  const { t } = useTranslation();
+  const yen = useYen();
+  const { finish } = useKioskActions();
+  return (
+    <ScreenFrame name="done">
+      <div className="done">
+        <h1 tabIndex={-1}>{t('done.heading')}</h1>
+        <p className="done-take" role="alert">
+          {t('done.takeBoth')}
+        </p>
+        <ul className="take-list">
+          <li className="take-item">
+            <CardIllustration className="take-icon" />
+            <span>{t('done.takeCard')}</span>
+          </li>
+          <li className="take-item">
+            <CertificateIllustration className="take-icon take-icon--narrow" />
+            <span>{t('done.takeCertificate')}</span>
+          </li>
+          {view.changeYen > 0 && (
+            <li className="take-item" data-testid="change">
+              <CoinIllustration className="take-icon take-icon--coin" />
+              <span>{t('done.takeChange', { amount: yen(view.changeYen) })}</span>
+            </li>
+          )}
+        </ul>
+        <p className="notice notice--warning">{t('done.forgetWarning')}</p>
+        <button
+          type="button"
+          className="button button--primary button--wide"
+          data-testid="finish-button"
+          onClick={() => void finish()}
+        >
+          {t('done.finish')}
+        </button>
+      </div>
+    </ScreenFrame>
+  );
+}

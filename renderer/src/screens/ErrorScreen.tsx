@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next';
+import { ScreenFrame } from '../components/ScreenFrame.tsx';
+import { useKioskActions, useYen } from '../kioskContext.tsx';
+import type { ScreenView } from '../kioskContext.tsx';
+
+export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
+  const { t } = useTranslation();
+  const yen = useYen();
+  const { finish } = useKioskActions();
+  return (
+    <ScreenFrame
+      name="error"
+      supportInfo={
+        <span className="error-code">
+          {t('error.code')} <span data-testid="error-code">{view.error}</span>
+        </span>
+      }
+    >
+      <div className="error">
+        <div className="error-mark" aria-hidden="true">
+          !
+        </div>
+        <p className="error-heading">{t('error.heading')}</p>
+        <h1 tabIndex={-1} data-testid="error-title">
+          {t(`kioskError.${view.error}.title`)}
+        </h1>
+        <p className="lead" data-testid="error-message">
+          {t(`kioskError.${view.error}.body`)}
+        </p>
+        {view.triesLeft !== undefined && view.triesLeft > 0 && (
+          <p className="notice notice--warning" data-testid="tries-left">
+            {t('error.triesLeft', { count: view.triesLeft })}
+          </p>
+        )}
+        {view.refundedYen !== undefined && view.refundedYen > 0 && (
+          <p className="notice notice--success" role="alert" data-testid="refunded">
+            {t('error.refunded', { amount: yen(view.refundedYen) })}
+          </p>
+        )}
+        <p className="notice notice--info">{t('error.takeCard')}</p>
+        <button
+          type="button"
+          className="button button--primary button--wide"
+          data-testid="finish-button"
+          onClick={() => void finish()}
+        >
+          {t('error.finish')}
+        </button>
+      </div>
+    </ScreenFrame>
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * `npm run build`: the renderer with Vite, and the Electron main process, the preload script and
+ * the centre with esbuild. Output in dist/ (not committed).
+ */
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function main(): Promise<void> {
+  await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' });
+  const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' } as const;
+  await Promise.all([
+    // Electron's main process: npm packages stay external (native addons such as pcsclite).
+    esbuild({ ...node, entryPoints: [`${root}electron/main.ts`], outfile: `${root}dist/electron/main.cjs`, format: 'cjs', packages: 'external' }),
+    // The sandboxed preload can only require('electron'): everything else is bundled in.
+    esbuild({ ...node, entryPoints: [`${root}electron/preload.ts`], outfile: `${root}dist/electron/preload.cjs`, format: 'cjs', external: ['electron'] }),
+    esbuild({ ...node, entryPoints: [`${root}scripts/centre.ts`], outfile: `${root}dist/server/centre.mjs`, format: 'esm', packages: 'external' }),
+  ]);
+  console.log('built dist/renderer, dist/electron/{main,preload}.cjs, dist/server/centre.mjs');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
