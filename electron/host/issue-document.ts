@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { checkSealMatchesDocument, verifySeal, type CertificateType, type MunicipalityKey } from '../../protocol/index.ts';
+import {
+  checkSealMatchesDocument,
+  verifySeal,
+  type CertificateDocument,
+  type CertificateType,
+  type MunicipalityKey,
+} from '../../protocol/index.ts';
 import type { KioskErrorCode } from '../kiosk-api.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
 import { kioskErrorForCentre } from './kiosk-errors.ts';
 
 export type DocumentRenderer = (input: {
-  document: import('../../protocol/index.ts').CertificateDocument;
+  document: CertificateDocument;
   seal: Uint8Array;
 }) => Promise<{ ok: true; pdf: Uint8Array } | { ok: false; error: { kind: string } }>;
 

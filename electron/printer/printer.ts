@@ -1,0 +1,52 @@
+/**
+ * The printer seam: what the kiosk host needs from whatever puts certificates on paper.
+ * Implementations: IppPrinter (a real IPP Everywhere printer) and SpoolPrinter (a folder, the
+ * demo's last resort). Every failure is a typed value; nothing throws out of status() or print().
+ */
+
+export type PrinterStatus =
+  | { kind: 'idle' | 'processing' }
+  | { kind: 'stopped'; reasons: string[] }
+  | { kind: 'unreachable'; detail: string };
+
+export type PrintFailure =
+  | { kind: 'out-of-paper' }
+  | { kind: 'jammed' }
+  | { kind: 'unavailable'; detail: string }
+  | { kind: 'job-aborted'; reason: string }
+  /** The job did not finish in time; it was cancelled if the printer still answered. */
+  | { kind: 'timeout' }
+  | { kind: 'rejected'; detail: string };
+
+export type PrintJob = {
+  /** The transaction id, never a resident's name. */
+  jobName: string;
+  copies: number;
+};
+
+export type PrintResult = { ok: true; jobId: string } | { ok: false; failure: PrintFailure };
+
+export interface Printer {
+  describe(): string; // e.g. "IPP ipp://127.0.0.1:8631/ipp/print" or "spool /path"
+  status(): Promise<PrinterStatus>;
+  /** Submits one PDF and waits until the printer reports the job completed. */
+  print(pdf: Uint8Array, job: PrintJob): Promise<PrintResult>;
+}
+
+/** Job names are transaction ids: letters, digits, '.', '_' and '-' only (no names, no paths). */
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const MAX_COPIES = 10;
+
+/** Checks a job before it goes anywhere; returns the reason it is refused, if it is. */
+export function checkPrintJob(pdf: Uint8Array, job: PrintJob): PrintFailure | undefined {
+  if (!JOB_NAME.test(job.jobName)) {
+    return { kind: 'rejected', detail: 'job name must be a transaction id ([A-Za-z0-9._-], max 128)' };
+  }
+  if (!Number.isInteger(job.copies) || job.copies < 1 || job.copies > MAX_COPIES) {
+    return { kind: 'rejected', detail: `copies must be an integer from 1 to ${MAX_COPIES}` };
+  }
+  if (pdf.byteLength < 5 || Buffer.from(pdf.subarray(0, 5)).toString('latin1') !== '%PDF-') {
+    return { kind: 'rejected', detail: 'document is not a PDF' };
+  }
+  return undefined;
+}
