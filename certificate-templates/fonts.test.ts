@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create, type Font } from 'fontkit';
+import { readFileSync } from 'node:fs';
+import { FONT_SOURCES, firstMissingCodePoint, loadKioskFonts, resolveFontPaths } from './fonts.ts';
+
+describe('certificate fonts', () => {
+  it('finds the Debian IPA 明朝 fonts by default and draws MJ characters with IPAmj明朝', () => {
+    const loaded = loadKioskFonts({ env: {} });
+    if (!loaded.ok) throw new Error(`fonts missing: ${JSON.stringify(loaded.error)}`);
+    expect(loaded.fonts.paths).toEqual({
+      body: '/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf',
+      name: '/usr/share/fonts/truetype/ipamj/ipamjm.ttf',
+    });
+    expect(loaded.fonts.body.postscriptName).toBe('IPAexMincho');
+    expect(loaded.fonts.name.postscriptName).toBe('IPAmjMincho');
+    for (const name of ['髙橋', '𠮷田', '葛\u{E0100}城', '渡邉', '齋藤']) {
+      expect(firstMissingCodePoint(loaded.fonts.name, name)).toBeUndefined();
+    }
+    // Two registered (Hanyo-Denshi) variation sequences of 葛 are two different glyphs.
+    const [a] = loaded.fonts.name.glyphsForString('葛\u{E0102}');
+    const [b] = loaded.fonts.name.glyphsForString('葛\u{E0104}');
+    expect(a?.id).not.toBe(b?.id);
+    expect(firstMissingCodePoint(loaded.fonts.name, '山田\u{F0000}')).toBe('U+F0000');
+  });
+
+  it('takes the folder from KIOSK_FONT_DIR, and explicit paths over it', () => {
+    expect(resolveFontPaths({ env: { KIOSK_FONT_DIR: '/opt/fonts' } })).toEqual({
+      body: '/opt/fonts/ipaexm.ttf',
+      name: '/opt/fonts/ipamjm.ttf',
+    });
+    expect(resolveFontPaths({ env: { KIOSK_FONT_DIR: '/opt/fonts' }, bodyFontPath: '/x/b.ttf' }).body).toBe(
+      '/x/b.ttf',
+    );
+  });
+
+  it('loads from a KIOSK_FONT_DIR that holds both files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    try {
+      symlinkSync(join(FONT_SOURCES.body.debianDir, 'ipaexm.ttf'), join(dir, 'ipaexm.ttf'));
+      symlinkSync(join(FONT_SOURCES.name.debianDir, 'ipamjm.ttf'), join(dir, 'ipamjm.ttf'));
+      const loaded = loadKioskFonts({ env: { KIOSK_FONT_DIR: dir } });
+      expect(loaded.ok && loaded.fonts.paths.name).toBe(join(dir, 'ipamjm.ttf'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the Debian package of a missing font, and never falls back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    try {
+      symlinkSync(join(FONT_SOURCES.body.debianDir, 'ipaexm.ttf'), join(dir, 'ipaexm.ttf'));
+      expect(loadKioskFonts({ fontDir: dir })).toEqual({
+        ok: false,
+        error: { kind: 'font-missing', path: join(dir, 'ipamjm.ttf'), debianPackage: 'fonts-ipamj-mincho' },
+      });
+      expect(loadKioskFonts({ bodyFontPath: join(dir, 'none.ttf') })).toEqual({
+        ok: false,
+        error: { kind: 'font-missing', path: join(dir, 'none.ttf'), debianPackage: 'fonts-ipaexfont-mincho' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file that is not a font', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    try {
+      const path = join(dir, 'ipamjm.ttf');
+      writeFileSync(path, 'not a font at all');
+      const loaded = loadKioskFonts({ nameFontPath: path });
+      expect(loaded).toMatchObject({
+        ok: false,
+        error: { kind: 'font-unusable', path, debianPackage: 'fonts-ipamj-mincho' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a font without Japanese glyphs', () => {
+    // A real TrueType font made from IPAex明朝 with only the glyphs of "ABC" and no Japanese.
+    const ipaex = create(readFileSync(join(FONT_SOURCES.body.debianDir, 'ipaexm.ttf'))) as Font;
+    const subset = ipaex.createSubset();
+    for (const glyph of ipaex.glyphsForString('ABC')) subset.includeGlyph(glyph);
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    try {
+      const path = join(dir, 'latin.ttf');
+      writeFileSync(path, subset.encode());
+      expect(loadKioskFonts({ bodyFontPath: path })).toEqual({
+        ok: false,
+        error: {
+          kind: 'font-unusable',
+          path,
+          debianPackage: 'fonts-ipaexfont-mincho',
+          detail: 'no Japanese glyphs',
+        },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

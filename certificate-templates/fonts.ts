@@ -1,0 +1,149 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { create, type Font } from 'fontkit';
+
+/**
+ * The two embedded 明朝 fonts of every printed certificate.
+ * - body: IPAex明朝 for headings, labels and the 認証文.
+ * - name: IPAmj明朝 (the MJ character set: 戸籍 and 住民票 names, ideographic variation
+ *   sequences) for names and addresses.
+ * Font files are never copied into the repository: they come from Debian packages.
+ */
+export type FontRole = 'body' | 'name';
+
+export interface FontSource {
+  readonly role: FontRole;
+  readonly fileName: string;
+  readonly debianDir: string;
+  readonly debianPackage: string;
+}
+
+export const FONT_SOURCES: Readonly<Record<FontRole, FontSource>> = {
+  body: {
+    role: 'body',
+    fileName: 'ipaexm.ttf',
+    debianDir: '/usr/share/fonts/opentype/ipaexfont-mincho',
+    debianPackage: 'fonts-ipaexfont-mincho',
+  },
+  name: {
+    role: 'name',
+    fileName: 'ipamjm.ttf',
+    debianDir: '/usr/share/fonts/truetype/ipamj',
+    debianPackage: 'fonts-ipamj-mincho',
+  },
+};
+
+export type FontError =
+  | { kind: 'font-missing'; path: string; debianPackage: string }
+  | { kind: 'font-unusable'; path: string; debianPackage: string; detail: string };
+
+export interface FontOptions {
+  /** A folder holding both ipaexm.ttf and ipamjm.ttf (overrides the Debian locations). */
+  fontDir?: string;
+  /** Exact path of the body font (wins over fontDir). */
+  bodyFontPath?: string;
+  /** Exact path of the name font (wins over fontDir). */
+  nameFontPath?: string;
+  /** Environment to read KIOSK_FONT_DIR from (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface KioskFonts {
+  readonly body: Font;
+  readonly name: Font;
+  readonly paths: Readonly<Record<FontRole, string>>;
+}
+
+export type FontLoad = { ok: true; fonts: KioskFonts } | { ok: false; error: FontError };
+
+/** Characters every certificate font must draw; a font without them is never used. */
+const JAPANESE_PROBE = '住民票の写し証明市長';
+
+export function resolveFontPaths(options: FontOptions = {}): Record<FontRole, string> {
+  const env = options.env ?? process.env;
+  const dir = options.fontDir ?? (env['KIOSK_FONT_DIR'] || undefined);
+  const pathFor = (role: FontRole): string => {
+    const source = FONT_SOURCES[role];
+    return join(dir ?? source.debianDir, source.fileName);
+  };
+  return {
+    body: options.bodyFontPath ?? pathFor('body'),
+    name: options.nameFontPath ?? pathFor('name'),
+  };
+}
+
+// Parsed fonts are kept per path and file identity: IPAmj明朝 is 46 MB and takes a while to
+// read. A font object holds glyph outlines only, never the text laid out with it.
+const cache = new Map<string, { stamp: string; font: Font }>();
+
+function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok: false; error: FontError } {
+  const { debianPackage } = FONT_SOURCES[role];
+  let stamp: string;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return { ok: false, error: { kind: 'font-missing', path, debianPackage } };
+    stamp = `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return { ok: false, error: { kind: 'font-missing', path, debianPackage } };
+  }
+  const cached = cache.get(path);
+  if (cached && cached.stamp === stamp) return { ok: true, font: cached.font };
+  let font: Font;
+  try {
+    const parsed = create(readFileSync(path));
+    if (!('glyphsForString' in parsed)) {
+      return {
+        ok: false,
+        error: { kind: 'font-unusable', path, debianPackage, detail: 'a font collection' },
+      };
+    }
+    font = parsed;
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : 'unreadable';
+    return { ok: false, error: { kind: 'font-unusable', path, debianPackage, detail } };
+  }
+  let drawsJapanese: boolean;
+  try {
+    drawsJapanese = firstMissingCodePoint(font, JAPANESE_PROBE) === undefined;
+  } catch {
+    drawsJapanese = false; // e.g. a font without a usable cmap
+  }
+  if (!drawsJapanese) {
+    return { ok: false, error: { kind: 'font-unusable', path, debianPackage, detail: 'no Japanese glyphs' } };
+  }
+  cache.set(path, { stamp, font });
+  return { ok: true, font };
+}
+
+/** Loads (or reuses) both certificate fonts. Never falls back to another font. */
+export function loadKioskFonts(options: FontOptions = {}): FontLoad {
+  const paths = resolveFontPaths(options);
+  const body = loadOne('body', paths.body);
+  if (!body.ok) return body;
+  const name = loadOne('name', paths.name);
+  if (!name.ok) return name;
+  return { ok: true, fonts: { body: body.font, name: name.font, paths } };
+}
+
+const isVariationSelector = (cp: number): boolean =>
+  (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+
+/**
+ * The first code point of `text` the font cannot draw (glyph 0, .notdef), as "U+XXXX".
+ * A character followed by a variation selector is looked up as that sequence (cmap format 14).
+ */
+export function firstMissingCodePoint(font: Font, text: string): string | undefined {
+  const cps = Array.from(text, (c) => c.codePointAt(0) ?? 0);
+  for (let i = 0; i < cps.length; i++) {
+    const cp = cps[i]!;
+    if (isVariationSelector(cp)) continue;
+    const next = cps[i + 1];
+    const sequence =
+      String.fromCodePoint(cp) +
+      (next !== undefined && isVariationSelector(next) ? String.fromCodePoint(next) : '');
+    if (font.glyphsForString(sequence).some((g) => g.id === 0)) {
+      return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,169 @@
+import PDFDocument from 'pdfkit';
+import type { Font } from 'fontkit';
+import { CertificateDocumentSchema, type CertificateDocument } from '../protocol/documents.ts';
+import { CERTIFICATE_TITLES_JA, type CertificateType } from '../protocol/certificate-types.ts';
+import {
+  checkCopyDeterrent,
+  createCopyDeterrentPatterns,
+  DEFAULT_COPY_DETERRENT,
+  drawCopyDeterrent,
+  type CopyDeterrentError,
+  type CopyDeterrentOptions,
+} from './anti-forgery.ts';
+import { line, type FontName } from './draw.ts';
+import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
+import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE, type JuminhyoLayoutError } from './juminhyo.ts';
+import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
+import { sealToQrText } from './seal-text.ts';
+
+export type RenderError =
+  | FontError
+  | JuminhyoLayoutError
+  | CopyDeterrentError
+  | { kind: 'invalid-document'; path: string }
+  | { kind: 'unsupported-certificate-type'; certificateType: CertificateType }
+  | { kind: 'seal-too-large'; bytes: number }
+  | { kind: 'render-failed'; detail: string };
+
+export interface RenderOptions {
+  fonts?: FontOptions;
+  copyDeterrent?: Partial<CopyDeterrentOptions>;
+  qr?: Partial<QrOptions>;
+}
+
+export interface RenderInput {
+  document: CertificateDocument;
+  /** The COSE_Sign1 seal from the municipal issuing server (protocol/seal.ts). */
+  seal: Uint8Array;
+  /** When the paper is printed (PDF creation date); defaults to now. */
+  printedAt?: Date;
+  options?: RenderOptions;
+}
+
+export type RenderResult = { ok: true; pdf: Uint8Array } | { ok: false; error: RenderError };
+
+export const QR_CAPTION =
+  '左の二次元コードは、発行した市区町村の電子署名（証明書番号・氏名・住所・文書全体のハッシュ値）です。' +
+  '市区町村の公開鍵を用いて、インターネットに接続せずに（オフラインで）改ざんの有無を検証できます。';
+
+const F = JUMINHYO_FRAME;
+
+/**
+ * Renders a certified document as a print-ready A4 PDF with both 明朝 fonts embedded (subset),
+ * the copy-deterrent background on every page, and on every page the document id,
+ * 「i / n ページ」 and the QR seal. Never throws: every failure is a typed RenderError.
+ * The PDF's metadata carries no personal data (title, municipality and document id only).
+ */
+export async function renderCertificatePdf(input: RenderInput): Promise<RenderResult> {
+  const parsed = CertificateDocumentSchema.safeParse(input.document);
+  if (!parsed.success) {
+    const path = parsed.error.issues[0]?.path.map(String).join('.') ?? '';
+    return { ok: false, error: { kind: 'invalid-document', path } };
+  }
+  const document = parsed.data;
+  if (document.certificateType !== 'juminhyo' || document.content.kind !== 'juminhyo') {
+    return {
+      ok: false,
+      error: { kind: 'unsupported-certificate-type', certificateType: document.certificateType },
+    };
+  }
+  const copyDeterrent: CopyDeterrentOptions = { ...DEFAULT_COPY_DETERRENT, ...input.options?.copyDeterrent };
+  const deterrentError = checkCopyDeterrent(copyDeterrent);
+  if (deterrentError) return { ok: false, error: deterrentError };
+  const qrOptions: QrOptions = { ...DEFAULT_QR, ...input.options?.qr };
+
+  const loaded = loadKioskFonts(input.options?.fonts);
+  if (!loaded.ok) return { ok: false, error: loaded.error };
+  const fonts: Record<FontName, Font> = { body: loaded.fonts.body, name: loaded.fonts.name };
+
+  let symbol: QrSymbol;
+  try {
+    symbol = qrSymbol(sealToQrText(input.seal), qrOptions);
+  } catch {
+    return { ok: false, error: { kind: 'seal-too-large', bytes: input.seal.length } };
+  }
+  const qrTop = F.footerY - 10 - symbol.sidePt;
+  if (qrTop < F.certifyTop) return { ok: false, error: { kind: 'seal-too-large', bytes: input.seal.length } };
+
+  const printedAt = input.printedAt ?? new Date();
+  try {
+    const pdf = new PDFDocument({
+      size: 'A4',
+      autoFirstPage: false,
+      margin: 0,
+      info: {
+        Title: CERTIFICATE_TITLES_JA[document.certificateType],
+        Author: document.municipality.name,
+        Subject: document.documentId,
+        Producer: 'konbini-kofu-kiosk certificate-templates',
+        CreationDate: printedAt,
+      },
+    });
+    const chunks: Uint8Array[] = [];
+    pdf.on('data', (chunk: Uint8Array) => chunks.push(chunk));
+    const finished = new Promise<void>((resolve, reject) => {
+      pdf.on('end', () => resolve());
+      pdf.on('error', (e: unknown) => reject(e instanceof Error ? e : new Error('pdf stream error')));
+    });
+    // pdfkit (0.20+) accepts parsed fontkit fonts; its typings only list byte sources.
+    pdf.registerFont('body', fonts.body as unknown as Uint8Array);
+    pdf.registerFont('name', fonts.name as unknown as Uint8Array);
+
+    const fitted = fitJuminhyo({ pdf, fonts, document });
+    if (!fitted.ok) {
+      pdf.end();
+      await finished;
+      return { ok: false, error: fitted.error };
+    }
+    const patterns = createCopyDeterrentPatterns(pdf, copyDeterrent);
+    const pageCount = fitted.fit.pages.length;
+    for (let i = 0; i < pageCount; i++) {
+      pdf.addPage({ size: 'A4', margin: 0 });
+      drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
+      drawJuminhyoPage(pdf, fitted.fit, i);
+      drawPageFurniture(pdf, document, symbol, qrOptions, qrTop, i, pageCount);
+    }
+    pdf.end();
+    await finished;
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      bytes.set(c, offset);
+      offset += c.length;
+    }
+    return { ok: true, pdf: bytes };
+  } catch (e) {
+    return {
+      ok: false,
+      error: { kind: 'render-failed', detail: e instanceof Error ? e.message : 'unknown' },
+    };
+  }
+}
+
+/** Document id, page i / n and the QR seal with its caption: on every page. */
+function drawPageFurniture(
+  pdf: PDFKit.PDFDocument,
+  document: CertificateDocument,
+  symbol: QrSymbol,
+  qr: QrOptions,
+  qrTop: number,
+  index: number,
+  pageCount: number,
+): void {
+  const modulePt = (qr.modulePx * 72) / qr.deviceDpi;
+  const qrLeft = F.left - QR_QUIET_ZONE_MODULES * modulePt;
+  drawQr(pdf, symbol, qrLeft, qrTop, qr);
+  const captionLeft = qrLeft + symbol.sidePt + 6;
+  const captionWidth = 250;
+  pdf
+    .font('body')
+    .fontSize(6.5)
+    .fillColor([0, 0, 0, 100])
+    .text(QR_CAPTION, captionLeft, F.footerY - 44, { width: captionWidth, lineGap: 1.5 });
+  const width = F.right - F.left;
+  line(pdf, 'body', 8, `証明書番号\u3000${document.documentId}`, F.left, F.footerY + 8, width, 'left');
+  line(pdf, 'body', 9, `${index + 1} / ${pageCount} ページ`, F.left, F.footerY + 8, width, 'right');
+}
+
+export { PAGE };

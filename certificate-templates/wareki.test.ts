@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatSeireki, formatWareki, japanDateOf } from './wareki.ts';
+
+describe('和暦', () => {
+  it('formats dates in the era of the day, with 元年 for first years', () => {
+    expect(formatWareki('1980-04-01')).toBe('昭和55年4月1日');
+    expect(formatWareki('1989-01-07')).toBe('昭和64年1月7日');
+    expect(formatWareki('1989-01-08')).toBe('平成元年1月8日');
+    expect(formatWareki('2019-04-30')).toBe('平成31年4月30日');
+    expect(formatWareki('2019-05-01')).toBe('令和元年5月1日');
+    expect(formatWareki('2026-11-25')).toBe('令和8年11月25日');
+    expect(formatWareki('1926-12-25')).toBe('昭和元年12月25日');
+    expect(formatWareki('1912-07-30')).toBe('大正元年7月30日');
+    expect(formatSeireki('1980-04-01')).toBe('1980年4月1日');
+  });
+
+  it('takes the issue date in Japan time, whatever the offset', () => {
+    expect(japanDateOf('2026-11-25T23:30:00+00:00')).toBe('2026-11-26');
+    expect(japanDateOf('2026-11-25T00:10:00+09:00')).toBe('2026-11-25');
+  });
+
+  it('refuses impossible dates', () => {
+    expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
+    expect(() => formatWareki('26-1-1')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Dates as Japanese certificates print them: 和暦 (元号) with 元年 for the first year, and 西暦.
+ * Uses the ICU Japanese calendar in Node (Intl with `ja-JP-u-ca-japanese`), which knows the era
+ * boundaries (e.g. 1989-01-07 昭和64年, 1989-01-08 平成元年, 2019-05-01 令和元年).
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const warekiFormat = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+  era: 'long',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
+const tokyoDate = new Intl.DateTimeFormat('en-CA', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  timeZone: 'Asia/Tokyo',
+});
+
+function utcDay(isoDate: string): Date {
+  const m = ISO_DATE.exec(isoDate);
+  if (!m) throw new RangeError('not an ISO calendar date');
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== isoDate) {
+    throw new RangeError('not a calendar date');
+  }
+  return day;
+}
+
+/** '1980-04-01' → '昭和55年4月1日'; '2019-05-01' → '令和元年5月1日'. */
+export function formatWareki(isoDate: string): string {
+  const parts = warekiFormat.formatToParts(utcDay(isoDate));
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  const era = get('era');
+  const year = get('year');
+  return `${era}${year === '1' ? '元' : year}年${get('month')}月${get('day')}日`;
+}
+
+/** '1980-04-01' → '1980年4月1日'. */
+export function formatSeireki(isoDate: string): string {
+  const day = utcDay(isoDate);
+  return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
+}
+
+/** The calendar date in Japan (Asia/Tokyo) of an instant, as 'YYYY-MM-DD'. */
+export function japanDateOf(instant: Date | string): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) throw new RangeError('not a date-time');
+  return tokyoDate.format(date);
+}
