@@ -1,0 +1,173 @@
+/**
+ * The whole kiosk stack for the demo, the headless commands and the tests: the reference centre
+ * (embedded, or one given by URL), the card reader (pcscd + vpcd, or in-process where pcscd is
+ * absent) with an optional holder's virtual card on it, the printer (ippeveprinter, or a spool
+ * folder), and the kiosk host wired to all three — the same host Electron's main process runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderCertificatePdf } from '../../certificate-templates/render.ts';
+import { createCentreClient } from '../../electron/host/centre-client.ts';
+import { createJpkiCardPort } from '../../electron/host/jpki-card-port.ts';
+import { createKioskHost, type KioskHost } from '../../electron/host/kiosk-host.ts';
+import { createMunicipalityKeyRing } from '../../electron/host/issue-document.ts';
+import type { Logger } from '../../electron/host/logger.ts';
+import type { Timeouts, TransactionEvent } from '../../electron/host/session-machine.ts';
+import { IppPrinter, SpoolPrinter, type Printer } from '../../electron/printer/index.ts';
+import type { CardReader } from '../../native/card-transport.ts';
+import { PcscCardReader } from '../../native/pcsc/index.ts';
+import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
+import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
+import { startCentre } from '../../server/centre.ts';
+import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
+import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from './world.ts';
+
+export const DEMO_TERMINAL_ID = 'S0001-T01';
+
+export type CardMode = 'pcsc' | 'in-process' | 'auto';
+export type PrinterMode = 'ipp' | 'spool' | 'auto';
+
+export interface StackOptions {
+  worldDir: string;
+  /** Where printed documents land (ippeveprinter's -d folder, or the spool folder). */
+  outputDir: string;
+  logger: Logger;
+  holderId?: string;
+  card?: CardMode;
+  printer?: PrinterMode;
+  centreUrl?: string;
+  timeouts?: Partial<Timeouts>;
+  onTransactionEvent?: (event: TransactionEvent) => void;
+}
+
+export interface VirtualCardSlot {
+  holderId: string;
+  insert(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export interface RunningStack {
+  world: DevWorld;
+  host: KioskHost;
+  centreUrl: string;
+  printer: Printer;
+  outputDir: string;
+  card: VirtualCardSlot | undefined;
+  /** One line per part: what was started and where. */
+  parts: string[];
+  close(): Promise<void>;
+}
+
+export class StackError extends Error {
+  override readonly name = 'StackError';
+}
+
+function pcscAvailable(): boolean {
+  return existsSync(SYSTEM_PATHS.pcscd.path) && existsSync(SYSTEM_PATHS.vpcdDriver.path);
+}
+
+export async function startDevStack(options: StackOptions): Promise<RunningStack> {
+  const closers: Array<() => Promise<void>> = [];
+  const parts: string[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const world = await ensureDevWorld(options.worldDir);
+
+    let centreUrl = options.centreUrl;
+    if (centreUrl) parts.push(`centre: ${centreUrl} (given)`);
+    else {
+      const centre = await startCentre({ ...centreOptionsFor(world), logger: false });
+      closers.push(centre.close);
+      centreUrl = centre.url;
+      parts.push(`centre: ${centre.url} (reference centre, world ${world.dir})`);
+    }
+
+    const cardMode = options.card ?? 'auto';
+    const usePcsc = cardMode === 'pcsc' || (cardMode === 'auto' && pcscAvailable());
+    let reader: CardReader;
+    let slot: VirtualCardSlot | undefined;
+    const card = options.holderId ? await openVirtualCard(world, options.holderId) : undefined;
+    if (card && !('transmit' in card)) throw new StackError(`no test card for holder ${card.holderId} (${card.kind})`);
+    if (usePcsc) {
+      const pcscd = await startPcscd();
+      if (!pcscd.ok) throw new StackError(describeServiceError(pcscd.error));
+      closers.push(pcscd.value.stop);
+      const pcscReader = new PcscCardReader({ readerName: /Virtual PCD/ });
+      closers.push(() => pcscReader.close());
+      reader = pcscReader;
+      parts.push(`card reader: pcscd with the vpcd virtual reader (TCP ${pcscd.value.vpcdPort})`);
+      if (card) {
+        const connection = new VpcdConnection(card, { port: pcscd.value.vpcdPort });
+        closers.push(() => connection.close());
+        slot = {
+          holderId: card.holderId,
+          async insert() {
+            const inserted = await connection.insert({ timeoutMs: 10_000 });
+            if (inserted.kind !== 'inserted') throw new StackError(`vpcd did not take the card: ${inserted.detail}`);
+          },
+          remove: () => connection.remove(),
+        };
+      }
+    } else {
+      const inProcess = new InProcessCardReader();
+      closers.push(() => inProcess.close());
+      reader = inProcess;
+      parts.push('card reader: in-process virtual reader (pcscd not installed)');
+      if (card) {
+        slot = {
+          holderId: card.holderId,
+          insert: async () => inProcess.insert(card),
+          remove: async () => inProcess.remove(),
+        };
+      }
+    }
+    if (slot) {
+      await slot.insert();
+      parts.push(`card: virtual My Number Card of ${slot.holderId} on the reader`);
+    }
+
+    const printerMode = options.printer ?? 'auto';
+    let printer: Printer;
+    if (printerMode === 'spool' || (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))) {
+      printer = new SpoolPrinter({ dir: options.outputDir });
+      parts.push(`printer: PDF spool folder ${options.outputDir}`);
+    } else {
+      const started = await startIppEvePrinter({ name: `kiosk-${process.pid}`, spoolDir: options.outputDir });
+      if (!started.ok) throw new StackError(describeServiceError(started.error));
+      closers.push(started.value.stop);
+      printer = new IppPrinter({ url: started.value.url });
+      parts.push(`printer: ippeveprinter ${started.value.url}, received documents in ${options.outputDir}`);
+    }
+
+    const centre = createCentreClient({ baseUrl: centreUrl });
+    const host = createKioskHost(
+      {
+        cardPort: createJpkiCardPort(reader),
+        centre,
+        keyRing: createMunicipalityKeyRing(centre),
+        render: (input) => renderCertificatePdf(input),
+        printer,
+        terminalId: DEMO_TERMINAL_ID,
+        newTransactionId: randomUUID,
+        onTransactionEvent: (event) => {
+          options.logger.info({ transaction: event }, `transaction ${event.kind}`);
+          options.onTransactionEvent?.(event);
+        },
+      },
+      { logger: options.logger, ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
+    );
+    closers.push(() => host.close());
+
+    return { world, host, centreUrl, printer, outputDir: options.outputDir, card: slot, parts, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export function defaultWorldDir(root: string): string {
+  return process.env.KIOSK_WORLD_DIR ?? join(root, 'var', 'world');
+}

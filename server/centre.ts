@@ -1,0 +1,102 @@
+import type { FastifyInstance } from 'fastify';
+import { TrustStore, normaliseSerialHex, sha256Hex } from './auth/trustStore.ts';
+import type { CentreRepository } from './db/repository.ts';
+import { openSqliteRepository } from './db/sqliteRepository.ts';
+import { loadRegister } from './db/seedLoader.ts';
+import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
+import { createKioskService, type KioskService } from './kioskService.ts';
+import { MunicipalKeyring } from './municipal/keyring.ts';
+import { loadSeedWorld } from './seed/index.ts';
+import type { SeedWorld } from './seed/types.ts';
+
+/** Which resident an authentication certificate belongs to: keyed by (issuing CA, serial). */
+export interface CertificateRegistration {
+  /** DER of the CA certificate that issued it (generations share a DN, so the CA itself is the key). */
+  caCertificateDer: Uint8Array;
+  /** Hex, any case, leading zeros allowed. */
+  serialNumberHex: string;
+  holderId: string;
+}
+
+export interface RevokedCertificate {
+  caCertificateDer: Uint8Array;
+  serialNumberHex: string;
+}
+
+export interface CentreOptions {
+  databasePath: string; // ':memory:' allowed
+  /** DER JPKI CA certificates for user authentication (several generations). */
+  trustedCaCertificates: Uint8Array[];
+  certificateRegistry: CertificateRegistration[];
+  revokedSerialNumbers?: RevokedCertificate[];
+  /** P-256 PKCS#8 keys by municipality code; a municipality without one gets a generated key, persisted. */
+  municipalityKeys?: Record<string, { privateKeyPkcs8Der: Uint8Array }>;
+  /** The register to load (upserted on every start); defaults to the seed world. */
+  world?: SeedWorld;
+  now?: () => Date;
+  logger?: CentreHttpOptions['logger'];
+}
+
+export interface Centre {
+  app: FastifyInstance;
+  service: KioskService;
+  repository: CentreRepository;
+  close(): Promise<void>;
+}
+
+/** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
+export async function createCentre(opts: CentreOptions): Promise<Centre> {
+  const now = opts.now ?? (() => new Date());
+  const repository = openSqliteRepository(opts.databasePath);
+  try {
+    await loadRegister(repository, opts.world ?? loadSeedWorld());
+    for (const entry of opts.certificateRegistry) {
+      await repository.registerCertificate({
+        caFingerprint: sha256Hex(entry.caCertificateDer),
+        serialNumberHex: normaliseSerialHex(entry.serialNumberHex),
+        holderId: entry.holderId,
+      });
+    }
+    for (const revoked of opts.revokedSerialNumbers ?? []) {
+      await repository.revokeCertificate(
+        sha256Hex(revoked.caCertificateDer),
+        normaliseSerialHex(revoked.serialNumberHex),
+        now().getTime(),
+      );
+    }
+    const trustStore = new TrustStore(opts.trustedCaCertificates);
+    const keyring = await MunicipalKeyring.open(repository, opts.municipalityKeys ?? {}, now);
+    const service = createKioskService({ repository, trustStore, keyring, now });
+    const app = buildCentreHttpApp(service, opts.logger === undefined ? {} : { logger: opts.logger });
+    return {
+      app,
+      service,
+      repository,
+      async close() {
+        await app.close();
+        await repository.close();
+      },
+    };
+  } catch (error) {
+    await repository.close();
+    throw error;
+  }
+}
+
+/** Starts the centre on loopback (plain HTTP for now; mTLS comes later). Port 0 = ephemeral. */
+export async function startCentre(
+  opts: CentreOptions & { host?: string; port?: number },
+): Promise<{ url: string; close(): Promise<void>; centre: Centre }> {
+  const centre = await createCentre(opts);
+  const host = opts.host ?? '127.0.0.1';
+  try {
+    await centre.app.listen({ host, port: opts.port ?? 0 });
+  } catch (error) {
+    await centre.close();
+    throw error;
+  }
+  const address = centre.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${hostForUrl}:${port}`, close: () => centre.close(), centre };
+}

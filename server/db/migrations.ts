@@ -1,0 +1,135 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Applied in order, each once; the applied versions are recorded in schema_migrations. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'register',
+    sql: `
+      CREATE TABLE municipalities (
+        code TEXT PRIMARY KEY,
+        config_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE households (
+        household_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+        address TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE residents (
+        holder_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(household_id),
+        household_order INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('resident', 'moved-out', 'deceased')),
+        record_json TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX residents_household ON residents(household_id, household_order);
+    `,
+  },
+  {
+    version: 2,
+    name: 'certificates',
+    sql: `
+      CREATE TABLE certificate_registry (
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        holder_id TEXT NOT NULL REFERENCES residents(holder_id),
+        PRIMARY KEY (ca_fingerprint, serial_hex)
+      ) STRICT;
+      CREATE TABLE revoked_certificates (
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        revoked_at INTEGER NOT NULL,
+        PRIMARY KEY (ca_fingerprint, serial_hex)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    name: 'transactions',
+    sql: `
+      CREATE TABLE challenges (
+        challenge TEXT PRIMARY KEY,
+        terminal_id TEXT NOT NULL,
+        transaction_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX challenges_expiry ON challenges(expires_at);
+      CREATE TABLE sessions (
+        transaction_id TEXT PRIMARY KEY,
+        terminal_id TEXT NOT NULL,
+        holder_id TEXT NOT NULL REFERENCES residents(holder_id),
+        certificate_fingerprint TEXT NOT NULL,
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        authenticated_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE issued_documents (
+        transaction_id TEXT PRIMARY KEY REFERENCES sessions(transaction_id),
+        holder_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        certificate_type TEXT NOT NULL,
+        copies INTEGER NOT NULL,
+        document_json TEXT NOT NULL,
+        seal BLOB NOT NULL,
+        issued_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE billing_records (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        transaction_id TEXT NOT NULL UNIQUE REFERENCES issued_documents(transaction_id),
+        municipality_code TEXT NOT NULL,
+        certificate_type TEXT NOT NULL,
+        copies INTEGER NOT NULL,
+        fee_yen_total INTEGER NOT NULL,
+        billed_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'municipality-keys',
+    sql: `
+      CREATE TABLE municipality_keys (
+        kid TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+        private_key_pkcs8 BLOB NOT NULL,
+        public_key_spki BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX municipality_keys_code ON municipality_keys(municipality_code, created_at);
+    `,
+  },
+];
+
+/** Applies the migrations not yet recorded; returns the versions applied now. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const applied = new Set(
+    db
+      .prepare('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => (row as { version: number }).version),
+  );
+  const done: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    })();
+    done.push(migration.version);
+  }
+  return done;
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { CertificateTypeSchema } from '../../protocol/certificate-types.ts';
+
+/** What the centre stores. Validated with zod when written and when read back. */
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+export const ServiceHoursSchema = z.object({
+  opens: ClockTime,
+  closes: ClockTime,
+  weekdaysOnly: z.boolean().optional(),
+});
+
+export const CertificateOfferingSchema = z.object({
+  feeYen: z.number().int().min(0).max(10_000),
+  maxCopies: z.number().int().min(1).max(10),
+  hours: ServiceHoursSchema.optional(),
+  forNonResidents: z.boolean().optional(),
+});
+
+export const MunicipalityConfigSchema = z.object({
+  code: z.string().regex(/^\d{6}$/),
+  prefecture: z.string().min(1),
+  name: z.string().min(1).max(32),
+  mayorTitle: z.string().min(1).max(32),
+  mayorName: z.string().min(1).max(32),
+  participating: z.boolean(),
+  minimumAge: z.number().int().min(0).max(120).optional(),
+  serviceHours: ServiceHoursSchema,
+  closedDays: z.array(z.string().regex(/^\d{2}-\d{2}$/)),
+  offerings: z.partialRecord(CertificateTypeSchema, CertificateOfferingSchema),
+});
+export type MunicipalityRecord = z.infer<typeof MunicipalityConfigSchema>;
+
+export const HouseholdRecordSchema = z.object({
+  householdId: z.string().min(1),
+  municipalityCode: z.string().regex(/^\d{6}$/),
+  address: z.string().min(1).max(256),
+});
+export type HouseholdRecord = z.infer<typeof HouseholdRecordSchema>;
+
+/** A person on the resident register. No PIN and no My Number: those never reach the centre's store. */
+export const ResidentRecordSchema = z.object({
+  holderId: z.string().min(1),
+  householdId: z.string().min(1),
+  municipalityCode: z.string().regex(/^\d{6}$/),
+  householdOrder: z.number().int().min(1),
+  name: z.string().min(1).max(64),
+  nameKana: z.string().max(128),
+  birthDate: z.iso.date(),
+  sex: z.enum(['男', '女']),
+  relationship: z.string().max(16),
+  residentSince: z.iso.date(),
+  previousAddress: z.string().max(256).optional(),
+  kyuuji: z.string().max(64).optional(),
+  tsusho: z.string().max(64).optional(),
+  nationality: z.string().max(64).optional(),
+  status: z.enum(['resident', 'moved-out', 'deceased']),
+  dvBlock: z.boolean(),
+  inkanRegistered: z.boolean(),
+  honseki: z
+    .object({
+      municipalityCode: z.string().regex(/^\d{6}$/),
+      address: z.string().max(256),
+      hittousha: z.string().max(64),
+      kioskRegistration: z.boolean(),
+    })
+    .optional(),
+});
+export type ResidentRecord = z.infer<typeof ResidentRecordSchema>;
+
+export interface CertificateRegistryEntry {
+  /** SHA-256 (hex) of the issuing CA certificate's DER: generations share a DN, so the name is not enough. */
+  caFingerprint: string;
+  serialNumberHex: string; // lower-case, no leading zeros
+  holderId: string;
+}
+
+export interface ChallengeRecord {
+  challenge: string; // base64 of 32 bytes
+  terminalId: string;
+  transactionId: string;
+  expiresAt: number; // epoch ms
+}
+
+export type ChallengeConsumption =
+  | { kind: 'consumed' }
+  | { kind: 'unknown' }
+  | { kind: 'wrong-binding' }
+  | { kind: 'expired' }
+  | { kind: 'used' };
+
+export interface SessionRecord {
+  transactionId: string;
+  terminalId: string;
+  holderId: string;
+  /** SHA-256 hex of the authenticated DER certificate: becomes the document's holderBinding. */
+  certificateFingerprint: string;
+  /** Issuing CA + serial, so revocation can be checked again at the moment of issue. */
+  caFingerprint: string;
+  serialNumberHex: string;
+  authenticatedAt: number;
+  expiresAt: number;
+}
+
+export type SaveSessionResult = { kind: 'saved' } | { kind: 'bound-to-other-card' };
+
+export interface IssuedDocumentRecord {
+  transactionId: string;
+  holderId: string;
+  municipalityCode: string;
+  certificateType: string;
+  copies: number;
+  documentJson: string;
+  seal: Uint8Array;
+  issuedAt: number;
+}
+
+export interface BillingRecord {
+  transactionId: string;
+  municipalityCode: string;
+  certificateType: string;
+  copies: number;
+  feeYenTotal: number;
+  billedAt: number;
+}
+
+export interface MunicipalityKeyRecord {
+  kid: string;
+  municipalityCode: string;
+  privateKeyPkcs8Der: Uint8Array;
+  publicKeySpkiDer: Uint8Array;
+  createdAt: number;
+}

@@ -1,0 +1,62 @@
+import type {
+  BillingRecord,
+  CertificateRegistryEntry,
+  ChallengeConsumption,
+  ChallengeRecord,
+  HouseholdRecord,
+  IssuedDocumentRecord,
+  MunicipalityKeyRecord,
+  MunicipalityRecord,
+  ResidentRecord,
+  SaveSessionResult,
+  SessionRecord,
+} from './records.ts';
+
+/**
+ * Everything the centre reads and writes. Asynchronous so that a PostgreSQL implementation can
+ * be added behind the same interface; every method that must be atomic is one call.
+ */
+export interface CentreRepository {
+  putMunicipality(config: MunicipalityRecord): Promise<void>;
+  getMunicipality(code: string): Promise<MunicipalityRecord | undefined>;
+  listMunicipalities(): Promise<MunicipalityRecord[]>;
+
+  putHousehold(household: HouseholdRecord): Promise<void>;
+  getHousehold(householdId: string): Promise<HouseholdRecord | undefined>;
+  putResident(resident: ResidentRecord): Promise<void>;
+  getResident(holderId: string): Promise<ResidentRecord | undefined>;
+  /** Current members of a household, in household order (moved-out and deceased persons excluded). */
+  listHouseholdMembers(householdId: string): Promise<ResidentRecord[]>;
+
+  registerCertificate(entry: CertificateRegistryEntry): Promise<void>;
+  findCertificateHolder(caFingerprint: string, serialNumberHex: string): Promise<string | undefined>;
+  revokeCertificate(caFingerprint: string, serialNumberHex: string, revokedAt: number): Promise<void>;
+  isCertificateRevoked(caFingerprint: string, serialNumberHex: string): Promise<boolean>;
+
+  putChallenge(challenge: ChallengeRecord): Promise<void>;
+  /** Atomically marks the challenge used if it exists, is bound to this terminal + transaction, unexpired and unused. */
+  consumeChallenge(
+    challenge: string,
+    terminalId: string,
+    transactionId: string,
+    now: number,
+  ): Promise<ChallengeConsumption>;
+
+  /** Saves the session; a transaction already authenticated with another certificate stays bound to it. */
+  saveSession(session: SessionRecord): Promise<SaveSessionResult>;
+  getSession(transactionId: string): Promise<SessionRecord | undefined>;
+
+  getIssuedDocument(transactionId: string): Promise<IssuedDocumentRecord | undefined>;
+  /**
+   * Records an issuance and its billing record together, once per transaction. If the transaction
+   * was already issued, nothing is written and the stored issuance is returned.
+   */
+  recordIssuance(issued: IssuedDocumentRecord, billing: BillingRecord): Promise<IssuedDocumentRecord>;
+  listBillingRecords(): Promise<BillingRecord[]>;
+
+  getMunicipalityKey(municipalityCode: string): Promise<MunicipalityKeyRecord | undefined>;
+  putMunicipalityKey(key: MunicipalityKeyRecord): Promise<void>;
+  listMunicipalityKeys(): Promise<MunicipalityKeyRecord[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,322 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.ts';
+import {
+  HouseholdRecordSchema,
+  MunicipalityConfigSchema,
+  ResidentRecordSchema,
+  type BillingRecord,
+  type CertificateRegistryEntry,
+  type ChallengeConsumption,
+  type ChallengeRecord,
+  type HouseholdRecord,
+  type IssuedDocumentRecord,
+  type MunicipalityKeyRecord,
+  type ResidentRecord,
+  type SaveSessionResult,
+  type SessionRecord,
+} from './records.ts';
+import type { CentreRepository } from './repository.ts';
+
+interface IssuedRow {
+  transaction_id: string;
+  holder_id: string;
+  municipality_code: string;
+  certificate_type: string;
+  copies: number;
+  document_json: string;
+  seal: Buffer;
+  issued_at: number;
+}
+interface KeyRow {
+  kid: string;
+  municipality_code: string;
+  private_key_pkcs8: Buffer;
+  public_key_spki: Buffer;
+  created_at: number;
+}
+interface SessionRow {
+  transaction_id: string;
+  terminal_id: string;
+  holder_id: string;
+  certificate_fingerprint: string;
+  ca_fingerprint: string;
+  serial_hex: string;
+  authenticated_at: number;
+  expires_at: number;
+}
+
+function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
+  return {
+    transactionId: row.transaction_id,
+    holderId: row.holder_id,
+    municipalityCode: row.municipality_code,
+    certificateType: row.certificate_type,
+    copies: row.copies,
+    documentJson: row.document_json,
+    seal: new Uint8Array(row.seal),
+    issuedAt: row.issued_at,
+  };
+}
+
+function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
+  return {
+    kid: row.kid,
+    municipalityCode: row.municipality_code,
+    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
+    publicKeySpkiDer: new Uint8Array(row.public_key_spki),
+    createdAt: row.created_at,
+  };
+}
+
+function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    transactionId: row.transaction_id,
+    terminalId: row.terminal_id,
+    holderId: row.holder_id,
+    certificateFingerprint: row.certificate_fingerprint,
+    caFingerprint: row.ca_fingerprint,
+    serialNumberHex: row.serial_hex,
+    authenticatedAt: row.authenticated_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files. */
+export function openSqliteRepository(path: string): CentreRepository {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const stmt = {
+    putMunicipality: db.prepare(
+      'INSERT INTO municipalities (code, config_json) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET config_json = excluded.config_json',
+    ),
+    getMunicipality: db.prepare('SELECT config_json FROM municipalities WHERE code = ?').pluck(),
+    listMunicipalities: db.prepare('SELECT config_json FROM municipalities ORDER BY code').pluck(),
+    putHousehold: db.prepare(
+      `INSERT INTO households (household_id, municipality_code, address) VALUES (?, ?, ?)
+       ON CONFLICT(household_id) DO UPDATE SET municipality_code = excluded.municipality_code, address = excluded.address`,
+    ),
+    getHousehold: db.prepare(
+      'SELECT household_id AS householdId, municipality_code AS municipalityCode, address FROM households WHERE household_id = ?',
+    ),
+    putResident: db.prepare(
+      `INSERT INTO residents (holder_id, household_id, household_order, status, record_json) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(holder_id) DO UPDATE SET household_id = excluded.household_id, household_order = excluded.household_order,
+         status = excluded.status, record_json = excluded.record_json`,
+    ),
+    getResident: db.prepare('SELECT record_json FROM residents WHERE holder_id = ?').pluck(),
+    listHouseholdMembers: db
+      .prepare(
+        "SELECT record_json FROM residents WHERE household_id = ? AND status = 'resident' ORDER BY household_order, holder_id",
+      )
+      .pluck(),
+    registerCertificate: db.prepare(
+      `INSERT INTO certificate_registry (ca_fingerprint, serial_hex, holder_id) VALUES (?, ?, ?)
+       ON CONFLICT(ca_fingerprint, serial_hex) DO UPDATE SET holder_id = excluded.holder_id`,
+    ),
+    findHolder: db
+      .prepare('SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = ? AND serial_hex = ?')
+      .pluck(),
+    revoke: db.prepare(
+      'INSERT OR IGNORE INTO revoked_certificates (ca_fingerprint, serial_hex, revoked_at) VALUES (?, ?, ?)',
+    ),
+    isRevoked: db
+      .prepare('SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = ? AND serial_hex = ?')
+      .pluck(),
+    putChallenge: db.prepare(
+      'INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES (?, ?, ?, ?)',
+    ),
+    getChallenge: db.prepare(
+      'SELECT terminal_id, transaction_id, expires_at, used_at FROM challenges WHERE challenge = ?',
+    ),
+    useChallenge: db.prepare('UPDATE challenges SET used_at = ? WHERE challenge = ? AND used_at IS NULL'),
+    purgeChallenges: db.prepare('DELETE FROM challenges WHERE expires_at < ?'),
+    getSession: db.prepare('SELECT * FROM sessions WHERE transaction_id = ?'),
+    insertSession: db.prepare(
+      `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    refreshSession: db.prepare(
+      'UPDATE sessions SET authenticated_at = ?, expires_at = ?, terminal_id = ? WHERE transaction_id = ?',
+    ),
+    getIssued: db.prepare('SELECT * FROM issued_documents WHERE transaction_id = ?'),
+    insertIssued: db.prepare(
+      `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
+    ),
+    insertBilling: db.prepare(
+      `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    listBilling: db.prepare(
+      `SELECT transaction_id AS transactionId, municipality_code AS municipalityCode, certificate_type AS certificateType,
+              copies, fee_yen_total AS feeYenTotal, billed_at AS billedAt FROM billing_records ORDER BY id`,
+    ),
+    getKey: db.prepare(
+      'SELECT * FROM municipality_keys WHERE municipality_code = ? ORDER BY created_at DESC, kid LIMIT 1',
+    ),
+    putKey: db.prepare(
+      `INSERT INTO municipality_keys (kid, municipality_code, private_key_pkcs8, public_key_spki, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(kid) DO NOTHING`,
+    ),
+    listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at'),
+  };
+
+  const consumeChallenge = db.transaction(
+    (challenge: string, terminalId: string, transactionId: string, now: number): ChallengeConsumption => {
+      const row = stmt.getChallenge.get(challenge) as
+        | { terminal_id: string; transaction_id: string; expires_at: number; used_at: number | null }
+        | undefined;
+      if (!row) return { kind: 'unknown' };
+      if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
+        return { kind: 'wrong-binding' };
+      if (row.used_at !== null) return { kind: 'used' };
+      if (row.expires_at <= now) return { kind: 'expired' };
+      const changed = stmt.useChallenge.run(now, challenge).changes;
+      return changed === 1 ? { kind: 'consumed' } : { kind: 'used' };
+    },
+  );
+
+  const saveSession = db.transaction((s: SessionRecord): SaveSessionResult => {
+    const existing = stmt.getSession.get(s.transactionId) as SessionRow | undefined;
+    if (!existing) {
+      stmt.insertSession.run(
+        s.transactionId,
+        s.terminalId,
+        s.holderId,
+        s.certificateFingerprint,
+        s.caFingerprint,
+        s.serialNumberHex,
+        s.authenticatedAt,
+        s.expiresAt,
+      );
+      return { kind: 'saved' };
+    }
+    if (existing.certificate_fingerprint !== s.certificateFingerprint || existing.holder_id !== s.holderId) {
+      return { kind: 'bound-to-other-card' };
+    }
+    stmt.refreshSession.run(s.authenticatedAt, s.expiresAt, s.terminalId, s.transactionId);
+    return { kind: 'saved' };
+  });
+
+  const recordIssuance = db.transaction(
+    (issued: IssuedDocumentRecord, billing: BillingRecord): IssuedDocumentRecord => {
+      const inserted = stmt.insertIssued.run(
+        issued.transactionId,
+        issued.holderId,
+        issued.municipalityCode,
+        issued.certificateType,
+        issued.copies,
+        issued.documentJson,
+        Buffer.from(issued.seal),
+        issued.issuedAt,
+      ).changes;
+      if (inserted === 1) {
+        stmt.insertBilling.run(
+          billing.transactionId,
+          billing.municipalityCode,
+          billing.certificateType,
+          billing.copies,
+          billing.feeYenTotal,
+          billing.billedAt,
+        );
+      }
+      return issuedFromRow(stmt.getIssued.get(issued.transactionId) as IssuedRow);
+    },
+  );
+
+  return {
+    async putMunicipality(config) {
+      const valid = MunicipalityConfigSchema.parse(config);
+      stmt.putMunicipality.run(valid.code, JSON.stringify(valid));
+    },
+    async getMunicipality(code) {
+      const json = stmt.getMunicipality.get(code) as string | undefined;
+      return json === undefined ? undefined : MunicipalityConfigSchema.parse(JSON.parse(json));
+    },
+    async listMunicipalities() {
+      return (stmt.listMunicipalities.all() as string[]).map((json) =>
+        MunicipalityConfigSchema.parse(JSON.parse(json)),
+      );
+    },
+    async putHousehold(household) {
+      const h = HouseholdRecordSchema.parse(household);
+      stmt.putHousehold.run(h.householdId, h.municipalityCode, h.address);
+    },
+    async getHousehold(householdId) {
+      const row = stmt.getHousehold.get(householdId) as HouseholdRecord | undefined;
+      return row === undefined ? undefined : HouseholdRecordSchema.parse(row);
+    },
+    async putResident(resident) {
+      const r = ResidentRecordSchema.parse(resident);
+      stmt.putResident.run(r.holderId, r.householdId, r.householdOrder, r.status, JSON.stringify(r));
+    },
+    async getResident(holderId) {
+      const json = stmt.getResident.get(holderId) as string | undefined;
+      return json === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(json));
+    },
+    async listHouseholdMembers(householdId): Promise<ResidentRecord[]> {
+      return (stmt.listHouseholdMembers.all(householdId) as string[]).map((json) =>
+        ResidentRecordSchema.parse(JSON.parse(json)),
+      );
+    },
+    async registerCertificate(entry: CertificateRegistryEntry) {
+      stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
+    },
+    async findCertificateHolder(caFingerprint, serialNumberHex) {
+      return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;
+    },
+    async revokeCertificate(caFingerprint, serialNumberHex, revokedAt) {
+      stmt.revoke.run(caFingerprint, serialNumberHex, revokedAt);
+    },
+    async isCertificateRevoked(caFingerprint, serialNumberHex) {
+      return stmt.isRevoked.get(caFingerprint, serialNumberHex) !== undefined;
+    },
+    async putChallenge(c: ChallengeRecord) {
+      stmt.purgeChallenges.run(c.expiresAt - 24 * 60 * 60 * 1000);
+      stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
+    },
+    async consumeChallenge(challenge, terminalId, transactionId, now) {
+      return consumeChallenge(challenge, terminalId, transactionId, now);
+    },
+    async saveSession(session) {
+      return saveSession(session);
+    },
+    async getSession(transactionId) {
+      const row = stmt.getSession.get(transactionId) as SessionRow | undefined;
+      return row === undefined ? undefined : sessionFromRow(row);
+    },
+    async getIssuedDocument(transactionId) {
+      const row = stmt.getIssued.get(transactionId) as IssuedRow | undefined;
+      return row === undefined ? undefined : issuedFromRow(row);
+    },
+    async recordIssuance(issued, billing) {
+      return recordIssuance(issued, billing);
+    },
+    async listBillingRecords() {
+      return stmt.listBilling.all() as BillingRecord[];
+    },
+    async getMunicipalityKey(municipalityCode) {
+      const row = stmt.getKey.get(municipalityCode) as KeyRow | undefined;
+      return row === undefined ? undefined : keyFromRow(row);
+    },
+    async putMunicipalityKey(key) {
+      stmt.putKey.run(
+        key.kid,
+        key.municipalityCode,
+        Buffer.from(key.privateKeyPkcs8Der),
+        Buffer.from(key.publicKeySpkiDer),
+        key.createdAt,
+      );
+    },
+    async listMunicipalityKeys() {
+      return (stmt.listKeys.all() as KeyRow[]).map(keyFromRow);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type {
+  AuthenticateRequest,
+  AuthenticateResponse,
+  ChallengeRequest,
+  ChallengeResponse,
+  IssueRequest,
+  IssueResponse,
+  MunicipalityKey,
+} from '../protocol/api.ts';
+import { issueChallenge } from './auth/challenges.ts';
+import type { TrustStore } from './auth/trustStore.ts';
+import { verifyAuthentication } from './auth/verifyAuthentication.ts';
+import type { CentreRepository } from './db/repository.ts';
+import { fail, succeed, type CentreResult } from './errors.ts';
+import { issueCertificate } from './municipal/issue.ts';
+import type { MunicipalKeyring } from './municipal/keyring.ts';
+import { buildMenu, municipalityOpen } from './municipal/menu.ts';
+import { menuContextFor } from './municipal/residentContext.ts';
+
+/** How long an authenticated transaction may issue (the kiosk's whole session, with payment). */
+export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
+
+export interface KioskServiceDeps {
+  repository: CentreRepository;
+  trustStore: TrustStore;
+  keyring: MunicipalKeyring;
+  now: () => Date;
+}
+
+/** The kiosk API's operations, independent of HTTP: each answers a value or a typed refusal. */
+export interface KioskService {
+  challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
+  authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
+  issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
+  municipalityKeys(): Promise<CentreResult<{ keys: MunicipalityKey[] }>>;
+}
+
+export function createKioskService(deps: KioskServiceDeps): KioskService {
+  return {
+    async challenge(request) {
+      return succeed(await issueChallenge(deps.repository, request, deps.now()));
+    },
+
+    async authenticate(request) {
+      const verified = await verifyAuthentication(deps, request);
+      if (!verified.ok) return verified;
+      const now = deps.now();
+      const context = await menuContextFor(deps.repository, verified.value.holderId, now);
+      if (!context.ok) return context;
+      const { residence } = context.value.menu;
+      if (!municipalityOpen(residence, now)) return fail('outside-hours');
+      const saved = await deps.repository.saveSession({
+        transactionId: request.transactionId,
+        terminalId: request.terminalId,
+        holderId: verified.value.holderId,
+        certificateFingerprint: verified.value.certificateFingerprint,
+        caFingerprint: verified.value.caFingerprint,
+        serialNumberHex: verified.value.serialNumberHex,
+        authenticatedAt: now.getTime(),
+        expiresAt: now.getTime() + SESSION_LIFETIME_MS,
+      });
+      if (saved.kind === 'bound-to-other-card')
+        return fail('bad-request', 'transaction already bound to another card');
+      return succeed({
+        municipality: { code: residence.code, name: residence.name },
+        menu: buildMenu(context.value.menu),
+      });
+    },
+
+    async issue(request) {
+      return issueCertificate(deps, request);
+    },
+
+    async municipalityKeys() {
+      return succeed({ keys: await deps.keyring.publicKeys() });
+    },
+  };
+}

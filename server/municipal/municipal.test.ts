@@ -1,0 +1,295 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
+import { verifySeal, checkSealMatchesDocument } from '../../protocol/seal.ts';
+import { openSqliteRepository } from '../db/sqliteRepository.ts';
+import { loadRegister } from '../db/seedLoader.ts';
+import type { CentreRepository } from '../db/repository.ts';
+import { loadSeedWorld } from '../seed/index.ts';
+import { ageOn, japanIsoDateTime, japanTime } from './japanTime.ts';
+import { buildMenu } from './menu.ts';
+import { menuContextFor } from './residentContext.ts';
+import { MunicipalKeyring, keyIdFor } from './keyring.ts';
+import { issueCertificate, type IssuerDeps } from './issue.ts';
+
+const NOON_WEDNESDAY = new Date('2026-11-25T03:00:00Z'); // 12:00 JST
+const SATURDAY_NOON = new Date('2026-11-28T03:00:00Z');
+const LATE_NIGHT = new Date('2026-11-25T14:30:00Z'); // 23:30 JST
+const NEW_YEAR = new Date('2027-01-01T03:00:00Z');
+const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
+
+async function menuFor(repo: CentreRepository, holderId: string, now: Date) {
+  const ctx = await menuContextFor(repo, holderId, now);
+  if (!ctx.ok) throw new Error(ctx.error.kind);
+  return Object.fromEntries(
+    buildMenu(ctx.value.menu).map((item) => [
+      item.certificateType,
+      item.available ? `${item.feeYen}/${item.maxCopies}` : item.reason,
+    ]),
+  );
+}
+
+describe('Japan time helpers', () => {
+  it('formats +09:00 and computes age on a JST date', () => {
+    expect(japanIsoDateTime(new Date('2026-11-25T15:30:12.345Z'))).toBe('2026-11-26T00:30:12+09:00');
+    expect(japanTime(LATE_NIGHT)).toMatchObject({ date: '2026-11-25', clock: '23:30', weekday: 3 });
+    expect(ageOn('2016-08-12', '2026-08-11')).toBe(9);
+    expect(ageOn('2016-08-12', '2026-08-12')).toBe(10);
+  });
+});
+
+describe('municipal issuing server', () => {
+  let repo: CentreRepository;
+  let deps: IssuerDeps;
+  let clock: Date;
+  beforeEach(async () => {
+    repo = openSqliteRepository(':memory:');
+    await loadRegister(repo, loadSeedWorld());
+    clock = NOON_WEDNESDAY;
+    deps = {
+      repository: repo,
+      keyring: await MunicipalKeyring.open(repo, {}, () => clock),
+      now: () => clock,
+    };
+  });
+  afterEach(async () => repo.close());
+
+  async function authenticate(holderId: string, transactionId = TX, fingerprint = 'ab'.repeat(32)) {
+    await repo.saveSession({
+      transactionId,
+      terminalId: 'S0001-T01',
+      holderId,
+      certificateFingerprint: fingerprint,
+      caFingerprint: 'c'.repeat(64),
+      serialNumberHex: '1001',
+      authenticatedAt: clock.getTime(),
+      expiresAt: clock.getTime() + 15 * 60_000,
+    });
+  }
+
+  it('offers every type in 千代田区 to a registered 住≠本 adult, with 戸籍 from the 本籍地', async () => {
+    expect(await menuFor(repo, 'H0001', NOON_WEDNESDAY)).toEqual({
+      juminhyo: '200/10',
+      'juminhyo-kisai': '200/5',
+      inkan: '200/10',
+      'shotoku-kazei': '300/5',
+      nozei: '300/5',
+      'koseki-zenbu': '450/3',
+      'koseki-kojin': '450/3',
+      'koseki-fuhyo': '300/3',
+    });
+  });
+
+  it('gives the right reason for each refusal', async () => {
+    expect((await menuFor(repo, 'H0004', NOON_WEDNESDAY)).juminhyo).toBe('age'); // child under 15
+    expect((await menuFor(repo, 'H0003', NOON_WEDNESDAY)).inkan).toBe('no-registration');
+    expect(await menuFor(repo, 'H0008', NOON_WEDNESDAY)).toMatchObject({
+      juminhyo: 'dv-block',
+      inkan: 'dv-block',
+    });
+    const foreign = await menuFor(repo, 'H0007', NOON_WEDNESDAY);
+    expect(foreign).toMatchObject({ juminhyo: '200/10', 'koseki-zenbu': 'not-offered' });
+    const kaga = await menuFor(repo, 'H0008', NOON_WEDNESDAY);
+    expect(Object.keys(kaga)).toHaveLength(8);
+    const weekend = await menuFor(repo, 'H0001', SATURDAY_NOON);
+    expect(weekend).toMatchObject({ juminhyo: '200/10', 'koseki-zenbu': 'outside-hours' });
+    expect(await menuFor(repo, 'H0001', LATE_NIGHT)).toMatchObject({ juminhyo: 'outside-hours' });
+    expect(await menuFor(repo, 'H0001', NEW_YEAR)).toMatchObject({ juminhyo: 'outside-hours' });
+  });
+
+  it('asks for 利用登録 when the 本籍地 differs and no registration was filed', async () => {
+    const r = (await repo.getResident('H0012'))!;
+    await repo.putResident({
+      ...r,
+      holderId: 'H0099',
+      householdId: 'HH002',
+      municipalityCode: '131016',
+      householdOrder: 2,
+      relationship: '同居人',
+    });
+    expect((await menuFor(repo, 'H0099', NOON_WEDNESDAY))['koseki-zenbu']).toBe('registration-needed');
+  });
+
+  it('refuses moved-out, deceased and non-participating', async () => {
+    expect(await menuContextFor(repo, 'H0009', NOON_WEDNESDAY)).toMatchObject({
+      ok: false,
+      error: { kind: 'resident-moved-out' },
+    });
+    expect(await menuContextFor(repo, 'H0010', NOON_WEDNESDAY)).toMatchObject({
+      ok: false,
+      error: { kind: 'resident-deceased' },
+    });
+    expect(await menuContextFor(repo, 'H9999', NOON_WEDNESDAY)).toMatchObject({
+      ok: false,
+      error: { kind: 'resident-unknown' },
+    });
+    await repo.putMunicipality({ ...(await repo.getMunicipality('452025'))!, participating: false });
+    expect(await menuContextFor(repo, 'H0012', NOON_WEDNESDAY)).toMatchObject({
+      ok: false,
+      error: { kind: 'municipality-not-participating' },
+    });
+  });
+
+  it('issues the whole household in order, bound to the certificate, with a seal that verifies', async () => {
+    await authenticate('H0002');
+    const result = await issueCertificate(deps, {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo',
+      copies: 2,
+    });
+    if (!result.ok) throw new Error(result.error.kind);
+    const { document, seal } = result.value;
+    expect(document.documentId).toMatch(/^[0-9A-Z]{16}$/);
+    expect(document.holderBinding).toBe('ab'.repeat(32));
+    expect(document.issuedAt).toBe('2026-11-25T12:00:00+09:00');
+    expect(document.content.householdHead).toBe('山田 太郎');
+    expect(document.content.members.map((m) => m.name)).toEqual([
+      '山田 太郎',
+      '山田 花子',
+      '山田 一郎',
+      '山田 美咲',
+      '山田 キヨ',
+    ]);
+    expect(document.content.members[1]?.kyuuji).toBe('佐藤');
+    expect(document.pageCount).toBe(2);
+    expect(document.municipality).toEqual({
+      code: '131016',
+      name: '千代田区',
+      mayorTitle: '千代田区長',
+      mayorName: '杉浦 俊介',
+    });
+    const keys = new Map(
+      (await deps.keyring.publicKeys()).map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]),
+    );
+    const verified = verifySeal(Buffer.from(seal, 'base64'), keys);
+    if (!verified.ok) throw new Error(verified.error.kind);
+    expect(checkSealMatchesDocument(verified.payload, document)).toBeUndefined();
+    expect(await repo.listBillingRecords()).toEqual([
+      {
+        transactionId: TX,
+        municipalityCode: '131016',
+        certificateType: 'juminhyo',
+        copies: 2,
+        feeYenTotal: 400,
+        billedAt: NOON_WEDNESDAY.getTime(),
+      },
+    ]);
+  });
+
+  it('is idempotent on transactionId and bills once', async () => {
+    await authenticate('H0006');
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+    };
+    const [a, b] = await Promise.all([issueCertificate(deps, request), issueCertificate(deps, request)]);
+    clock = new Date(NOON_WEDNESDAY.getTime() + 60 * 60_000); // after the session expired
+    const c = await issueCertificate(deps, request);
+    expect(a.ok && b.ok && c.ok).toBe(true);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(await repo.listBillingRecords()).toHaveLength(1);
+    expect(await issueCertificate(deps, { ...request, copies: 3 })).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-request' },
+    });
+  });
+
+  it('refuses a card revoked between authentication and issue', async () => {
+    await authenticate('H0012');
+    await repo.revokeCertificate('c'.repeat(64), '1001', clock.getTime());
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+    };
+    expect(await issueCertificate(deps, request)).toMatchObject({
+      ok: false,
+      error: { kind: 'certificate-revoked' },
+    });
+    expect(await repo.listBillingRecords()).toEqual([]);
+  });
+
+  it('reads the register at the moment of issue', async () => {
+    await authenticate('H0012');
+    const r = (await repo.getResident('H0012'))!;
+    await repo.putResident({ ...r, name: '吉田 恵', nameKana: 'ヨシダ メグミ' }); // 改名 after authentication
+    const result = await issueCertificate(deps, {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo',
+      copies: 1,
+    });
+    expect(result.ok && result.value.document.content.members[0]?.name).toBe('吉田 恵');
+    expect(result.ok && result.value.document.municipality.code).toBe('452025');
+  });
+
+  it('refuses without a session, from another terminal, after expiry, and for refused types', async () => {
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+    };
+    expect(await issueCertificate(deps, request)).toMatchObject({
+      ok: false,
+      error: { kind: 'not-authenticated' },
+    });
+    await authenticate('H0001');
+    expect(await issueCertificate(deps, { ...request, terminalId: 'S0002-T01' })).toMatchObject({
+      ok: false,
+      error: { kind: 'not-authenticated' },
+    });
+    expect(await issueCertificate(deps, { ...request, copies: 11 })).toMatchObject({
+      ok: false,
+      error: { kind: 'bad-request' },
+    });
+    expect(await issueCertificate(deps, { ...request, certificateType: 'inkan' })).toMatchObject({
+      ok: false,
+      error: { kind: 'certificate-not-offered' },
+    });
+    const resident = (await repo.getResident('H0001'))!;
+    await repo.putResident({ ...resident, dvBlock: true });
+    expect(await issueCertificate(deps, request)).toMatchObject({ ok: false, error: { kind: 'dv-block' } });
+    await repo.putResident({ ...resident, status: 'moved-out' });
+    expect(await issueCertificate(deps, request)).toMatchObject({
+      ok: false,
+      error: { kind: 'resident-moved-out' },
+    });
+    await repo.putResident(resident);
+    clock = new Date(NOON_WEDNESDAY.getTime() + 16 * 60_000);
+    expect(await issueCertificate(deps, request)).toMatchObject({
+      ok: false,
+      error: { kind: 'not-authenticated' },
+    });
+    expect(await repo.listBillingRecords()).toEqual([]);
+  });
+
+  it('uses a given P-256 key, keeps generated keys across restarts, and publishes kid = SHA-256(SPKI)[0..8]', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
+    const given = await MunicipalKeyring.open(
+      repo,
+      {
+        '172065': { privateKeyPkcs8Der: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })) },
+      },
+      () => clock,
+    );
+    expect(given.signingKey('172065')?.kid).toBe(keyIdFor(spki));
+    expect(keyIdFor(spki)).toMatch(/^[0-9a-f]{16}$/);
+    expect(given.signingKey('131016')?.kid).toBe(deps.keyring.signingKey('131016')?.kid);
+    const published = await given.publicKeys();
+    expect(published.map((k) => k.municipalityCode).sort()).toEqual(['131016', '172065', '172065', '452025']);
+    const { privateKey: rsa } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await expect(
+      MunicipalKeyring.open(
+        repo,
+        { '131016': { privateKeyPkcs8Der: new Uint8Array(rsa.export({ format: 'der', type: 'pkcs8' })) } },
+        () => clock,
+      ),
+    ).rejects.toThrow(/P-256/);
+  });
+});
