@@ -21,6 +21,7 @@ import { InProcessCardReader } from '../../native/virtual-card/in-process-reader
 import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
+import { businessHoursClock } from './clock.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from './world.ts';
 
 export const DEMO_TERMINAL_ID = 'S0001-T01';
@@ -37,6 +38,8 @@ export interface StackOptions {
   card?: CardMode;
   printer?: PrinterMode;
   centreUrl?: string;
+  /** The embedded centre's clock: real time, or mapped into business hours (default) — see clock.ts. */
+  centreClock?: 'real' | 'business-hours';
   timeouts?: Partial<Timeouts>;
   onTransactionEvent?: (event: TransactionEvent) => void;
 }
@@ -79,10 +82,14 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     let centreUrl = options.centreUrl;
     if (centreUrl) parts.push(`centre: ${centreUrl} (given)`);
     else {
-      const centre = await startCentre({ ...centreOptionsFor(world), logger: false });
+      const clock = options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
+      const centre = await startCentre({ ...centreOptionsFor(world), logger: false, now: clock.now });
       closers.push(centre.close);
       centreUrl = centre.url;
       parts.push(`centre: ${centre.url} (reference centre, world ${world.dir})`);
+      if (clock.shifted) {
+        parts.push(`centre clock: ${clock.now().toISOString()} (now is outside service hours; the demo centre runs on business hours)`);
+      }
     }
 
     const cardMode = options.card ?? 'auto';
