@@ -4,14 +4,10 @@
  * absent) with an optional holder's virtual card on it, the printer (ippeveprinter, or a spool
  * folder), and the kiosk host wired to all three — the same host Electron's main process runs.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderCertificatePdf } from '../../certificate-templates/render.ts';
-import { createCentreClient } from '../../electron/host/centre-client.ts';
-import { createJpkiCardPort } from '../../electron/host/jpki-card-port.ts';
-import { createKioskHost, type KioskHost } from '../../electron/host/kiosk-host.ts';
-import { createMunicipalityKeyRing } from '../../electron/host/issue-document.ts';
+import { composeKioskHost } from '../../electron/host/compose.ts';
+import type { KioskHost } from '../../electron/host/kiosk-host.ts';
 import type { Logger } from '../../electron/host/logger.ts';
 import type { Timeouts, TransactionEvent } from '../../electron/host/session-machine.ts';
 import { IppPrinter, SpoolPrinter, type Printer } from '../../electron/printer/index.ts';
@@ -55,6 +51,8 @@ export interface RunningStack {
   host: KioskHost;
   centreUrl: string;
   printer: Printer;
+  /** The IPP printer's URL when ippeveprinter runs. */
+  printerUrl: string | undefined;
   outputDir: string;
   card: VirtualCardSlot | undefined;
   /** One line per part: what was started and where. */
@@ -138,6 +136,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
 
     const printerMode = options.printer ?? 'auto';
     let printer: Printer;
+    let printerUrl: string | undefined;
     if (printerMode === 'spool' || (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))) {
       printer = new SpoolPrinter({ dir: options.outputDir });
       parts.push(`printer: PDF spool folder ${options.outputDir}`);
@@ -146,29 +145,22 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       if (!started.ok) throw new StackError(describeServiceError(started.error));
       closers.push(started.value.stop);
       printer = new IppPrinter({ url: started.value.url });
+      printerUrl = started.value.url;
       parts.push(`printer: ippeveprinter ${started.value.url}, received documents in ${options.outputDir}`);
     }
 
-    const centre = createCentreClient({ baseUrl: centreUrl });
-    const host = createKioskHost(
-      {
-        cardPort: createJpkiCardPort(reader),
-        centre,
-        keyRing: createMunicipalityKeyRing(centre),
-        render: (input) => renderCertificatePdf(input),
-        printer,
-        terminalId: DEMO_TERMINAL_ID,
-        newTransactionId: randomUUID,
-        onTransactionEvent: (event) => {
-          options.logger.info({ transaction: event }, `transaction ${event.kind}`);
-          options.onTransactionEvent?.(event);
-        },
-      },
-      { logger: options.logger, ...(options.timeouts ? { timeouts: options.timeouts } : {}) },
-    );
+    const host = composeKioskHost({
+      reader,
+      centreUrl,
+      printer,
+      terminalId: DEMO_TERMINAL_ID,
+      logger: options.logger,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.onTransactionEvent ? { onTransactionEvent: options.onTransactionEvent } : {}),
+    });
     closers.push(() => host.close());
 
-    return { world, host, centreUrl, printer, outputDir: options.outputDir, card: slot, parts, close };
+    return { world, host, centreUrl, printer, printerUrl, outputDir: options.outputDir, card: slot, parts, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { renderCertificatePdf } from '../../certificate-templates/render.ts';
+import type { CardReader } from '../../native/card-transport.ts';
+import type { Printer } from '../printer/printer.ts';
+import { createCentreClient } from './centre-client.ts';
+import { createMunicipalityKeyRing } from './issue-document.ts';
+import { createJpkiCardPort } from './jpki-card-port.ts';
+import { createKioskHost, type KioskHost } from './kiosk-host.ts';
+import type { Logger } from './logger.ts';
+import type { Timeouts, TransactionEvent } from './session-machine.ts';
+
+export interface KioskHostParts {
+  reader: CardReader;
+  centreUrl: string;
+  printer: Printer;
+  terminalId: string;
+  logger: Logger;
+  timeouts?: Partial<Timeouts>;
+  onTransactionEvent?: (event: TransactionEvent) => void;
+}
+
+/** Wires the session to its real parts: the card reader, the centre, the renderer of documents, the printer. */
+export function composeKioskHost(parts: KioskHostParts): KioskHost {
+  const centre = createCentreClient({ baseUrl: parts.centreUrl });
+  return createKioskHost(
+    {
+      cardPort: createJpkiCardPort(parts.reader),
+      centre,
+      keyRing: createMunicipalityKeyRing(centre),
+      render: (input) => renderCertificatePdf(input),
+      printer: parts.printer,
+      terminalId: parts.terminalId,
+      newTransactionId: randomUUID,
+      onTransactionEvent: (event) => {
+        parts.logger.info({ transaction: event }, `transaction ${event.kind}`);
+        parts.onTransactionEvent?.(event);
+      },
+    },
+    { logger: parts.logger, ...(parts.timeouts ? { timeouts: parts.timeouts } : {}) },
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { PcscCardReader } from '../../native/pcsc/index.ts';
+import { IppPrinter, SpoolPrinter } from '../printer/index.ts';
+import { TerminalIdSchema } from '../../protocol/index.ts';
+import { composeKioskHost } from './compose.ts';
+import type { KioskHost } from './kiosk-host.ts';
+import { createHostLogger } from './logger.ts';
+
+/** The kiosk's configuration as Electron's main process receives it (environment variables). */
+const KioskEnvironmentSchema = z
+  .object({
+    KIOSK_CENTRE_URL: z.url({ protocol: /^https?$/ }),
+    KIOSK_TERMINAL_ID: TerminalIdSchema,
+    KIOSK_PRINTER_URL: z.url({ protocol: /^(ipp|ipps|http|https)$/ }).optional(),
+    KIOSK_SPOOL_DIR: z.string().min(1).optional(),
+    KIOSK_READER_NAME: z.string().min(1).optional(),
+  })
+  .refine((env) => env.KIOSK_PRINTER_URL !== undefined || env.KIOSK_SPOOL_DIR !== undefined, {
+    message: 'set KIOSK_PRINTER_URL (an IPP printer) or KIOSK_SPOOL_DIR (a folder)',
+  });
+
+export class KioskConfigurationError extends Error {
+  override readonly name = 'KioskConfigurationError';
+}
+
+/** Starts the kiosk host with PC/SC, the centre and the printer named in the environment. */
+export async function startKioskHostFromEnvironment(
+  env: Record<string, string | undefined>,
+): Promise<{ host: KioskHost; close(): Promise<void> }> {
+  const parsed = KioskEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`);
+    throw new KioskConfigurationError(`kiosk configuration is invalid: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  const logger = createHostLogger();
+  const reader = new PcscCardReader(config.KIOSK_READER_NAME ? { readerName: config.KIOSK_READER_NAME } : {});
+  const printer = config.KIOSK_PRINTER_URL
+    ? new IppPrinter({ url: config.KIOSK_PRINTER_URL })
+    : new SpoolPrinter({ dir: config.KIOSK_SPOOL_DIR as string });
+  const host = composeKioskHost({
+    reader,
+    centreUrl: config.KIOSK_CENTRE_URL,
+    printer,
+    terminalId: config.KIOSK_TERMINAL_ID,
+    logger,
+  });
+  logger.info({ printer: printer.describe() }, 'kiosk host started');
+  return {
+    host,
+    async close() {
+      await host.close();
+      await reader.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * `npm run kiosk:web [-- --holder ID]`: the kiosk host in Node with the renderer served on a
+ * loopback URL (printed as the first line: `Kiosk: http://127.0.0.1:PORT/`), an embedded
+ * reference centre and printer, and — given --holder — that holder's card on the virtual reader.
+ * What the Playwright tests and any browser use. Runs until stopped.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
+import { ensureRendererBuilt } from './dev/renderer-build.ts';
+import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
+import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      holder: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      out: { type: 'string' },
+      centre: { type: 'string' },
+      card: { type: 'string', default: 'auto' },
+      printer: { type: 'string', default: 'auto' },
+      world: { type: 'string' },
+      rebuild: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
+  if (!['pcsc', 'in-process', 'auto'].includes(values.card)) fail('--card is pcsc, in-process or auto', 2);
+  if (!['ipp', 'spool', 'auto'].includes(values.printer)) fail('--printer is ipp, spool or auto', 2);
+  const outputDir = resolve(values.out ?? join(PROJECT_ROOT, 'var', 'printed'));
+  await mkdir(outputDir, { recursive: true });
+
+  const rendererDir = await ensureRendererBuilt(PROJECT_ROOT, { rebuild: values.rebuild ?? false });
+  const stack = await startDevStack({
+    worldDir: values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT),
+    outputDir,
+    logger: cliLogger(),
+    card: values.card as CardMode,
+    printer: values.printer as PrinterMode,
+    ...(values.holder ? { holderId: values.holder } : {}),
+    ...(values.centre ? { centreUrl: values.centre } : {}),
+  });
+  const web = await startKioskWebServer({ host: stack.host, rendererDir, port });
+  console.log(`Kiosk: ${web.url}`);
+  for (const part of stack.parts) console.log(`  ${part}`);
+  onShutdown(async () => {
+    await web.close();
+    await stack.close();
+  });
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
