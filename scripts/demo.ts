@@ -1,0 +1,106 @@
+/**
+ * `npm start`: the demo. Starts the reference centre (seeded municipalities and residents), a
+ * virtual My Number Card on pcscd's virtual reader (in-process where pcscd is absent), the printer
+ * (ippeveprinter on loopback, else a PDF spool folder), and the kiosk UI — in Electron when its
+ * binary is present, otherwise the same renderer in Chromium (--app, --kiosk) with the host in
+ * Node, otherwise the URL is printed. Prints which parts it started and where. Ctrl-C stops all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
+import { ensureRendererBuilt } from './dev/renderer-build.ts';
+import { DEMO_TERMINAL_ID, defaultWorldDir, startDevStack } from './dev/stack.ts';
+import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
+
+/** The Electron binary's path, or undefined when it was not (or could not be) downloaded. */
+function electronBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasDisplay(): boolean {
+  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      holder: { type: 'string', default: 'H0001' },
+      ui: { type: 'string', default: 'auto' }, // auto | electron | chromium | url
+      port: { type: 'string', default: '0' },
+    },
+    strict: true,
+  });
+  if (!['auto', 'electron', 'chromium', 'url'].includes(values.ui)) fail('--ui is auto, electron, chromium or url', 2);
+  const outputDir = resolve(PROJECT_ROOT, 'var', 'printed');
+  await mkdir(outputDir, { recursive: true });
+
+  console.log('Starting the コンビニ交付 kiosk demo…');
+  const rendererDir = await ensureRendererBuilt(PROJECT_ROOT, { rebuild: true });
+  const stack = await startDevStack({
+    worldDir: defaultWorldDir(PROJECT_ROOT),
+    outputDir,
+    logger: cliLogger(),
+    holderId: values.holder,
+  });
+  const children: ChildProcess[] = [];
+  const closers: Array<() => Promise<void>> = [];
+
+  const electron = electronBinary();
+  const useElectron =
+    (values.ui === 'electron' || values.ui === 'auto') && electron !== undefined && hasDisplay() && stack.parts.some((p) => p.includes('pcscd'));
+  if (values.ui === 'electron' && !useElectron) {
+    console.log('  Electron: not available here (no binary, no display or no pcscd); using the browser instead');
+  }
+
+  if (useElectron && electron) {
+    const build = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'build.ts')], { stdio: 'inherit' });
+    await new Promise((done) => build.once('exit', done));
+    const env = {
+      ...process.env,
+      KIOSK_CENTRE_URL: stack.centreUrl,
+      KIOSK_TERMINAL_ID: DEMO_TERMINAL_ID,
+      KIOSK_FULLSCREEN: '0',
+      ...(stack.printerUrl ? { KIOSK_PRINTER_URL: stack.printerUrl } : { KIOSK_SPOOL_DIR: outputDir }),
+    };
+    children.push(spawn(electron, [join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs')], { env, stdio: 'inherit' }));
+    console.log('Kiosk: Electron window (dist/electron/main.cjs)');
+  } else {
+    const web = await startKioskWebServer({ host: stack.host, rendererDir, port: Number(values.port) });
+    closers.push(web.close);
+    console.log(`Kiosk: ${web.url}`);
+    const chromium = '/usr/bin/chromium';
+    if (values.ui !== 'url' && hasDisplay() && existsSync(chromium)) {
+      const profile = await mkdtemp(join(tmpdir(), 'kiosk-chromium-'));
+      children.push(
+        spawn(chromium, [`--app=${web.url}`, '--kiosk', `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
+          stdio: 'ignore',
+        }),
+      );
+      console.log('  UI: Chromium in app/kiosk mode');
+    } else {
+      console.log('  UI: open the URL above in a browser (no display for a window here)');
+    }
+  }
+  for (const part of stack.parts) console.log(`  ${part}`);
+  console.log(`  printed certificates: ${outputDir}`);
+  console.log('  test cards and their PINs: npm run card -- --list   (another card: npm start -- --holder H0002)');
+  console.log('Ctrl-C stops the demo.');
+
+  onShutdown(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    for (const close of closers) await close();
+    await stack.close();
+  });
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
