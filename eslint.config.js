@@ -22,7 +22,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'child_process'], message: 'The renderer has no Node.' },
-            { group: ['../server/*', '../native/*', '../../server/*', '../../native/*'], message: 'The renderer talks only to window.kiosk.' },
+            {
+              group: ['../server/*', '../native/*', '../../server/*', '../../native/*'],
+              message: 'The renderer talks only to window.kiosk.',
+            },
           ],
         },
       ],

@@ -9,7 +9,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{electron,renderer,native,certificate-templates,server,protocol,scripts}/**/*.test.{ts,tsx}'],
+          include: [
+            '{electron,renderer,native,certificate-templates,server,protocol,scripts}/**/*.test.{ts,tsx}',
+          ],
           environment: 'node',
           testTimeout: 20_000,
         },

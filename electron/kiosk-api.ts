@@ -43,10 +43,23 @@ export type KioskScreen =
   | { screen: 'welcome'; reader: ReaderState }
   | { screen: 'place-card'; reader: ReaderState }
   | { screen: 'reading-card' }
-  | { screen: 'pin-entry'; digitsEntered: number; pinLength: 4; triesLeft: number | null; lastAttemptWrong: boolean }
+  | {
+      screen: 'pin-entry';
+      digitsEntered: number;
+      pinLength: 4;
+      triesLeft: number | null;
+      lastAttemptWrong: boolean;
+    }
   | { screen: 'authenticating' }
   | { screen: 'menu'; municipalityName: string; items: MenuItemView[] }
-  | { screen: 'confirm'; certificateType: CertificateType; copies: number; maxCopies: number; feeYen: number; totalYen: number }
+  | {
+      screen: 'confirm';
+      certificateType: CertificateType;
+      copies: number;
+      maxCopies: number;
+      feeYen: number;
+      totalYen: number;
+    }
   | { screen: 'payment'; certificateType: CertificateType; copies: number; totalYen: number; paidYen: number }
   | { screen: 'issuing' }
   | { screen: 'printing'; copiesPrinted: number; copies: number }

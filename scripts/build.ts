@@ -10,13 +10,37 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' });
-  const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' } as const;
+  const node = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  } as const;
   await Promise.all([
     // Electron's main process: npm packages stay external (native addons such as pcsclite).
-    esbuild({ ...node, entryPoints: [`${root}electron/main.ts`], outfile: `${root}dist/electron/main.cjs`, format: 'cjs', packages: 'external' }),
+    esbuild({
+      ...node,
+      entryPoints: [`${root}electron/main.ts`],
+      outfile: `${root}dist/electron/main.cjs`,
+      format: 'cjs',
+      packages: 'external',
+    }),
     // The sandboxed preload can only require('electron'): everything else is bundled in.
-    esbuild({ ...node, entryPoints: [`${root}electron/preload.ts`], outfile: `${root}dist/electron/preload.cjs`, format: 'cjs', external: ['electron'] }),
-    esbuild({ ...node, entryPoints: [`${root}scripts/centre.ts`], outfile: `${root}dist/server/centre.mjs`, format: 'esm', packages: 'external' }),
+    esbuild({
+      ...node,
+      entryPoints: [`${root}electron/preload.ts`],
+      outfile: `${root}dist/electron/preload.cjs`,
+      format: 'cjs',
+      external: ['electron'],
+    }),
+    esbuild({
+      ...node,
+      entryPoints: [`${root}scripts/centre.ts`],
+      outfile: `${root}dist/server/centre.mjs`,
+      format: 'esm',
+      packages: 'external',
+    }),
   ]);
   console.log('built dist/renderer, dist/electron/{main,preload}.cjs, dist/server/centre.mjs');
 }

@@ -34,12 +34,15 @@ async function main(): Promise<void> {
   if (values.list) {
     const rows = cardListRows();
     if (values.json) console.log(JSON.stringify(rows, null, 2));
-    else for (const r of rows) console.log(`${r.holderId}  ${r.authPin}  ${r.signingPin.padEnd(16)}  ${r.municipality}  ${r.name}`);
+    else
+      for (const r of rows)
+        console.log(`${r.holderId}  ${r.authPin}  ${r.signingPin.padEnd(16)}  ${r.municipality}  ${r.name}`);
     return;
   }
   if (values.reset) {
     const world = await ensureDevWorld(worldDir);
-    if (!world.manifest.registry.some((e) => e.holderId === values.reset)) fail(`no test card for holder ${values.reset}`, 2);
+    if (!world.manifest.registry.some((e) => e.holderId === values.reset))
+      fail(`no test card for holder ${values.reset}`, 2);
     await rm(join(world.dir, 'card-state', `${values.reset}.state.json`), { force: true });
     console.log(`${values.reset}: PIN counters restored`);
     return;
@@ -53,7 +56,9 @@ async function main(): Promise<void> {
     const connection = new VpcdConnection(card, { port: pcscd.value.vpcdPort });
     const inserted = await connection.insert({ timeoutMs: 10_000 });
     if (inserted.kind !== 'inserted') fail(`vpcd did not take the card: ${inserted.detail}`);
-    console.log(`card ${values.holder} is on the virtual reader (vpcd, TCP ${pcscd.value.vpcdPort}); Ctrl-C takes it off`);
+    console.log(
+      `card ${values.holder} is on the virtual reader (vpcd, TCP ${pcscd.value.vpcdPort}); Ctrl-C takes it off`,
+    );
     onShutdown(async () => {
       await connection.remove();
       await pcscd.value.stop();

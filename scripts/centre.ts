@@ -23,9 +23,17 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
   const clock = values['real-clock'] ? { now: () => new Date(), shifted: false } : businessHoursClock();
-  const centre = await startCentre({ ...centreOptionsFor(world), port, now: clock.now, logger: { level: 'info' } });
+  const centre = await startCentre({
+    ...centreOptionsFor(world),
+    port,
+    now: clock.now,
+    logger: { level: 'info' },
+  });
   console.log(`Centre: ${centre.url}/`);
-  if (clock.shifted) console.log(`centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`);
+  if (clock.shifted)
+    console.log(
+      `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
+    );
   onShutdown(centre.close);
 }
 

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (!['auto', 'electron', 'chromium', 'url'].includes(values.ui)) fail('--ui is auto, electron, chromium or url', 2);
+  if (!['auto', 'electron', 'chromium', 'url'].includes(values.ui))
+    fail('--ui is auto, electron, chromium or url', 2);
   const outputDir = resolve(PROJECT_ROOT, 'var', 'printed');
   await mkdir(outputDir, { recursive: true });
 
@@ -57,13 +58,20 @@ async function main(): Promise<void> {
 
   const electron = electronBinary();
   const useElectron =
-    (values.ui === 'electron' || values.ui === 'auto') && electron !== undefined && hasDisplay() && stack.parts.some((p) => p.includes('pcscd'));
+    (values.ui === 'electron' || values.ui === 'auto') &&
+    electron !== undefined &&
+    hasDisplay() &&
+    stack.parts.some((p) => p.includes('pcscd'));
   if (values.ui === 'electron' && !useElectron) {
-    console.log('  Electron: not available here (no binary, no display or no pcscd); using the browser instead');
+    console.log(
+      '  Electron: not available here (no binary, no display or no pcscd); using the browser instead',
+    );
   }
 
   if (useElectron && electron) {
-    const build = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'build.ts')], { stdio: 'inherit' });
+    const build = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'scripts', 'build.ts')], {
+      stdio: 'inherit',
+    });
     await new Promise((done) => build.once('exit', done));
     const env = {
       ...process.env,
@@ -72,7 +80,9 @@ async function main(): Promise<void> {
       KIOSK_FULLSCREEN: '0',
       ...(stack.printerUrl ? { KIOSK_PRINTER_URL: stack.printerUrl } : { KIOSK_SPOOL_DIR: outputDir }),
     };
-    children.push(spawn(electron, [join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs')], { env, stdio: 'inherit' }));
+    children.push(
+      spawn(electron, [join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs')], { env, stdio: 'inherit' }),
+    );
     console.log('Kiosk: Electron window (dist/electron/main.cjs)');
   } else {
     const web = await startKioskWebServer({ host: stack.host, rendererDir, port: Number(values.port) });
@@ -82,9 +92,19 @@ async function main(): Promise<void> {
     if (values.ui !== 'url' && hasDisplay() && existsSync(chromium)) {
       const profile = await mkdtemp(join(tmpdir(), 'kiosk-chromium-'));
       children.push(
-        spawn(chromium, [`--app=${web.url}`, '--kiosk', `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking'], {
-          stdio: 'ignore',
-        }),
+        spawn(
+          chromium,
+          [
+            `--app=${web.url}`,
+            '--kiosk',
+            `--user-data-dir=${profile}`,
+            '--no-first-run',
+            '--disable-background-networking',
+          ],
+          {
+            stdio: 'ignore',
+          },
+        ),
       );
       console.log('  UI: Chromium in app/kiosk mode');
     } else {
@@ -93,7 +113,9 @@ async function main(): Promise<void> {
   }
   for (const part of stack.parts) console.log(`  ${part}`);
   console.log(`  printed certificates: ${outputDir}`);
-  console.log('  test cards and their PINs: npm run card -- --list   (another card: npm start -- --holder H0002)');
+  console.log(
+    '  test cards and their PINs: npm run card -- --list   (another card: npm start -- --holder H0002)',
+  );
   console.log('Ctrl-C stops the demo.');
 
   onShutdown(async () => {

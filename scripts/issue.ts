@@ -38,12 +38,18 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!values.holder || !values.pin || !values.out) fail(`--holder, --pin and --out are required\n${USAGE}`, 2);
+  if (!values.holder || !values.pin || !values.out)
+    fail(`--holder, --pin and --out are required\n${USAGE}`, 2);
   if (!/^[0-9]{4}$/.test(values.pin)) fail('the PIN (--pin) is 4 digits', 2);
   const certificateType = CertificateTypeSchema.safeParse(values.certificate);
-  if (!certificateType.success) fail(`unknown certificate type "${values.certificate}" (one of ${CertificateTypeSchema.options.join(', ')})`, 2);
+  if (!certificateType.success)
+    fail(
+      `unknown certificate type "${values.certificate}" (one of ${CertificateTypeSchema.options.join(', ')})`,
+      2,
+    );
   const copies = Number(values.copies);
-  if (!Number.isInteger(copies) || copies < 1 || copies > 10) fail('--copies is a whole number from 1 to 10', 2);
+  if (!Number.isInteger(copies) || copies < 1 || copies > 10)
+    fail('--copies is a whole number from 1 to 10', 2);
   if (!['pcsc', 'in-process', 'auto'].includes(values.card)) fail('--card is pcsc, in-process or auto', 2);
   if (!['ipp', 'spool', 'auto'].includes(values.printer)) fail('--printer is ipp, spool or auto', 2);
 
@@ -66,7 +72,11 @@ async function main(): Promise<number> {
   for (const part of stack.parts) console.error(`  ${part}`);
 
   try {
-    const outcome = await runTransaction(stack.host, { pin: values.pin, certificateType: certificateType.data, copies });
+    const outcome = await runTransaction(stack.host, {
+      pin: values.pin,
+      certificateType: certificateType.data,
+      copies,
+    });
     switch (outcome.kind) {
       case 'wrong-pin':
         console.error(
@@ -76,15 +86,21 @@ async function main(): Promise<number> {
         );
         return 3;
       case 'not-available':
-        console.error(`error: ${certificateType.data} is not available for this resident (${outcome.reason})`);
+        console.error(
+          `error: ${certificateType.data} is not available for this resident (${outcome.reason})`,
+        );
         return 4;
       case 'error': {
         const view = outcome.snapshot.view;
-        console.error(`error: ${view.screen === 'error' ? describeKioskError(view.error) : `stopped at ${view.screen}`}`);
+        console.error(
+          `error: ${view.screen === 'error' ? describeKioskError(view.error) : `stopped at ${view.screen}`}`,
+        );
         return 5;
       }
       case 'printed': {
-        const received = (await readdir(printerDir)).filter((name) => name.toLowerCase().includes(outcome.transactionId.toLowerCase()));
+        const received = (await readdir(printerDir)).filter((name) =>
+          name.toLowerCase().includes(outcome.transactionId.toLowerCase()),
+        );
         const source = received.find((name) => name.endsWith('.pdf'));
         if (!source) {
           console.error(`error: the printer reported job ${jobId ?? '?'} done but kept no document`);

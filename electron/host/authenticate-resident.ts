@@ -28,7 +28,9 @@ export async function authenticateResident(input: {
   if (!challenge.ok) return { ok: false, error: kioskErrorForCentre(challenge.failure) };
   const challengeBytes = Buffer.from(challenge.value.challenge, 'base64');
 
-  const signature = await card.signWithAuthKey(sha256DigestInfo(authenticationMessage(terminalId, challengeBytes)));
+  const signature = await card.signWithAuthKey(
+    sha256DigestInfo(authenticationMessage(terminalId, challengeBytes)),
+  );
   if (!signature.ok) return { ok: false, error: kioskErrorForCard(signature.failure) };
 
   const response = await centre.authenticate({

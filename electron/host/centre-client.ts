@@ -40,7 +40,11 @@ export function createCentreClient(options: { baseUrl: string; timeoutMs?: numbe
   const timeoutMs = options.timeoutMs ?? 15_000;
   const base = options.baseUrl.replace(/\/$/, '') + API_PREFIX;
 
-  async function call<S extends z.ZodType>(path: string, schema: S, body?: unknown): Promise<CentreResult<z.infer<S>>> {
+  async function call<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<CentreResult<z.infer<S>>> {
     let response: Response;
     try {
       response = await fetch(base + path, {
@@ -65,18 +69,27 @@ export function createCentreClient(options: { baseUrl: string; timeoutMs?: numbe
     try {
       json = JSON.parse(text);
     } catch {
-      return { ok: false, failure: { kind: 'centre-bad-response', detail: `HTTP ${response.status}, not JSON` } };
+      return {
+        ok: false,
+        failure: { kind: 'centre-bad-response', detail: `HTTP ${response.status}, not JSON` },
+      };
     }
     if (!response.ok) {
       const parsedError = CentreErrorBodySchema.safeParse(json);
       if (parsedError.success) {
-        return { ok: false, failure: { kind: 'centre-error', code: parsedError.data.error.code, status: response.status } };
+        return {
+          ok: false,
+          failure: { kind: 'centre-error', code: parsedError.data.error.code, status: response.status },
+        };
       }
       return { ok: false, failure: { kind: 'centre-bad-response', detail: `HTTP ${response.status}` } };
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      return { ok: false, failure: { kind: 'centre-bad-response', detail: 'response does not match the contract' } };
+      return {
+        ok: false,
+        failure: { kind: 'centre-bad-response', detail: 'response does not match the contract' },
+      };
     }
     return { ok: true, value: parsed.data };
   }

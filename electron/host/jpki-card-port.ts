@@ -1,4 +1,10 @@
-import { isCardError, type CardError, type CardReader, type CardSession, type ReaderStatus } from '../../native/card-transport.ts';
+import {
+  isCardError,
+  type CardError,
+  type CardReader,
+  type CardSession,
+  type ReaderStatus,
+} from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import type { AuthPinOutcome, CardFailure, CardHandle, CardPort, CardResult } from './card-port.ts';
 
@@ -68,14 +74,17 @@ class JpkiCardHandle implements CardHandle {
   readAuthCertificate(): Promise<CardResult<Uint8Array>> {
     return this.#serial(async () => {
       const result = await this.#client.readAuthCertificate();
-      return result.kind === 'certificate' ? { ok: true, value: result.der } : { ok: false, failure: cardFailureFrom(result) };
+      return result.kind === 'certificate'
+        ? { ok: true, value: result.der }
+        : { ok: false, failure: cardFailureFrom(result) };
     });
   }
 
   verifyAuthPin(pin: Uint8Array): Promise<CardResult<AuthPinOutcome>> {
     return this.#serial(async () => {
       const result = await this.#client.verifyAuthPin(pin);
-      if (result.kind === 'malformed-pin') return { ok: false, failure: { kind: 'card-communication', detail: 'malformed PIN' } };
+      if (result.kind === 'malformed-pin')
+        return { ok: false, failure: { kind: 'card-communication', detail: 'malformed PIN' } };
       if (isCardError(result)) return { ok: false, failure: cardFailureFrom(result) };
       return { ok: true, value: result };
     });
@@ -85,7 +94,8 @@ class JpkiCardHandle implements CardHandle {
     return this.#serial(async () => {
       const result = await this.#client.signWithAuthKey(digestInfo);
       if (result.kind === 'signature') return { ok: true, value: result.signature };
-      if (result.kind === 'pin-required') return { ok: false, failure: { kind: 'card-communication', detail: 'PIN not verified' } };
+      if (result.kind === 'pin-required')
+        return { ok: false, failure: { kind: 'card-communication', detail: 'PIN not verified' } };
       return { ok: false, failure: cardFailureFrom(result) };
     });
   }
@@ -102,7 +112,10 @@ class JpkiCardHandle implements CardHandle {
 }
 
 /** The session's card port over a native CardReader (PC/SC through pcscd, or in-process). */
-export function createJpkiCardPort(reader: CardReader, options: { connectTimeoutMs?: number } = {}): CardPort {
+export function createJpkiCardPort(
+  reader: CardReader,
+  options: { connectTimeoutMs?: number } = {},
+): CardPort {
   return {
     async waitForCard(signal) {
       const session = await reader.connect({ signal, timeoutMs: options.connectTimeoutMs ?? 120_000 });
@@ -110,7 +123,8 @@ export function createJpkiCardPort(reader: CardReader, options: { connectTimeout
       return { ok: true, value: new JpkiCardHandle(session) };
     },
     onCardRemoved(listener) {
-      let present = reader.status().kind === 'ready' && (reader.status() as { cardPresent: boolean }).cardPresent;
+      let present =
+        reader.status().kind === 'ready' && (reader.status() as { cardPresent: boolean }).cardPresent;
       return reader.onStatus((status) => {
         const nowPresent = status.kind === 'ready' && status.cardPresent;
         if (present && !nowPresent) listener();

@@ -8,7 +8,10 @@ describe('intents from the page are untrusted', () => {
       type: 'CHOOSE',
       certificateType: 'juminhyo',
     });
-    expect(eventForIntent({ type: 'set-language', language: 'en' })).toEqual({ type: 'SET_LANGUAGE', language: 'en' });
+    expect(eventForIntent({ type: 'set-language', language: 'en' })).toEqual({
+      type: 'SET_LANGUAGE',
+      language: 'en',
+    });
   });
 
   it('refuses malformed or hostile intents', () => {

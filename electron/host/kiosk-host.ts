@@ -21,7 +21,10 @@ export interface KioskHost {
 }
 
 /** The screen the renderer shows for a session state. The only place state becomes view. */
-export function viewOf(state: SessionSnapshot, readerState: 'ready' | 'no-reader' | 'service-down'): KioskScreen {
+export function viewOf(
+  state: SessionSnapshot,
+  readerState: 'ready' | 'no-reader' | 'service-down',
+): KioskScreen {
   const c = state.context;
   const selection = c.selection;
   switch (state.value) {
@@ -92,7 +95,9 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
     case 'start':
       return { type: 'START' };
     case 'set-language':
-      return i.language === 'ja' || i.language === 'en' ? { type: 'SET_LANGUAGE', language: i.language } : undefined;
+      return i.language === 'ja' || i.language === 'en'
+        ? { type: 'SET_LANGUAGE', language: i.language }
+        : undefined;
     case 'pin-digit':
       return typeof i.digit === 'number' && Number.isInteger(i.digit) && i.digit >= 0 && i.digit <= 9
         ? { type: 'PIN_DIGIT', digit: i.digit }

@@ -24,7 +24,9 @@ export const REDACTED_FIELDS = [
   '*.document',
 ];
 
-export function createHostLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createHostLogger(
+  options: { level?: string; destination?: NodeJS.WritableStream } = {},
+): Logger {
   return pino(
     {
       name: 'kiosk-host',

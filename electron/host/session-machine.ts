@@ -5,7 +5,12 @@ import type { Printer, PrintFailure } from '../printer/printer.ts';
 import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
 import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
 import type { CentreClient } from './centre-client.ts';
-import { issueDocument, type DocumentRenderer, type IssueResult, type MunicipalityKeyRing } from './issue-document.ts';
+import {
+  issueDocument,
+  type DocumentRenderer,
+  type IssueResult,
+  type MunicipalityKeyRing,
+} from './issue-document.ts';
 import { kioskErrorForCard } from './kiosk-errors.ts';
 
 export const AUTH_PIN_LENGTH = 4;
@@ -113,13 +118,15 @@ export const sessionMachine = setup({
     prepareCard: fromPromise<CardResult<{ authPinTriesLeft: number }>, { card: CardHandle }>(({ input }) =>
       input.card.prepare(),
     ),
-    verifyPin: fromPromise<CardResult<AuthPinOutcome>, { card: CardHandle; pin: Uint8Array }>(async ({ input }) => {
-      try {
-        return await input.card.verifyAuthPin(input.pin);
-      } finally {
-        input.pin.fill(0);
-      }
-    }),
+    verifyPin: fromPromise<CardResult<AuthPinOutcome>, { card: CardHandle; pin: Uint8Array }>(
+      async ({ input }) => {
+        try {
+          return await input.card.verifyAuthPin(input.pin);
+        } finally {
+          input.pin.fill(0);
+        }
+      },
+    ),
     authenticate: fromPromise<AuthenticationResult, Parameters<typeof authenticateResident>[0]>(({ input }) =>
       authenticateResident(input),
     ),
@@ -246,14 +253,22 @@ export const sessionMachine = setup({
         ],
         onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
       },
-      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } }, CANCEL: 'ending' },
+      on: {
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: 'ending',
+      },
     },
     pinEntry: {
-      after: { pinEntryTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      after: {
+        pinEntryTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } },
+      },
       on: {
         PIN_DIGIT: {
           guard: ({ context, event }) =>
-            context.pinLength < AUTH_PIN_LENGTH && Number.isInteger(event.digit) && event.digit >= 0 && event.digit <= 9,
+            context.pinLength < AUTH_PIN_LENGTH &&
+            Number.isInteger(event.digit) &&
+            event.digit >= 0 &&
+            event.digit <= 9,
           target: 'pinEntry',
           reenter: true,
           actions: assign(({ context, event }) => {
@@ -278,7 +293,10 @@ export const sessionMachine = setup({
     verifyingPin: {
       invoke: {
         src: 'verifyPin',
-        input: ({ context }) => ({ card: context.card as CardHandle, pin: context.pin.slice(0, context.pinLength) }),
+        input: ({ context }) => ({
+          card: context.card as CardHandle,
+          pin: context.pin.slice(0, context.pinLength),
+        }),
         onDone: [
           {
             guard: ({ event }) => event.output.ok && event.output.value.kind === 'ok',
@@ -311,7 +329,10 @@ export const sessionMachine = setup({
             target: 'failed',
             actions: assign(({ context, event }) => {
               wipePin(context);
-              return { pinLength: 0, error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) } };
+              return {
+                pinLength: 0,
+                error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
+              };
             }),
           },
         ],
@@ -349,7 +370,9 @@ export const sessionMachine = setup({
           },
           {
             target: 'failed',
-            actions: assign(({ event }) => ({ error: { code: event.output.ok ? 'internal' : event.output.error } })),
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : event.output.error },
+            })),
           },
         ],
         onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
@@ -367,7 +390,12 @@ export const sessionMachine = setup({
             const item = context.menu.find((i) => i.certificateType === event.certificateType);
             if (!item?.available) return {};
             return {
-              selection: { certificateType: item.certificateType, copies: 1, feeYen: item.feeYen, maxCopies: item.maxCopies },
+              selection: {
+                certificateType: item.certificateType,
+                copies: 1,
+                feeYen: item.feeYen,
+                maxCopies: item.maxCopies,
+              },
             };
           }),
         },
@@ -455,7 +483,10 @@ export const sessionMachine = setup({
                   });
               },
               assign(({ context, event }) => ({
-                error: { code: event.output.ok ? 'internal' : event.output.error, refundedYen: context.paidYen },
+                error: {
+                  code: event.output.ok ? 'internal' : event.output.error,
+                  refundedYen: context.paidYen,
+                },
               })),
             ],
           },
@@ -536,7 +567,8 @@ export const sessionMachine = setup({
       },
       exit: assign(({ context }) => {
         wipePin(context);
-        if (context.transactionId) context.services.onTransactionEvent({ kind: 'ended', transactionId: context.transactionId });
+        if (context.transactionId)
+          context.services.onTransactionEvent({ kind: 'ended', transactionId: context.transactionId });
         // No personal data outlives the session.
         context.pdf?.fill(0);
         return {

@@ -29,7 +29,9 @@ export async function startKioskHostFromEnvironment(
 ): Promise<{ host: KioskHost; close(): Promise<void> }> {
   const parsed = KioskEnvironmentSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`,
+    );
     throw new KioskConfigurationError(`kiosk configuration is invalid: ${problems.join('; ')}`);
   }
   const config = parsed.data;

@@ -34,13 +34,16 @@ function createWebSocketKioskApi(): KioskApi {
       }
     });
     socket.addEventListener('close', () => {
-      for (const resolve of pending.values()) resolve({ type: 'result', id: 0, result: { accepted: false, reason: 'bad-state' } });
+      for (const resolve of pending.values())
+        resolve({ type: 'result', id: 0, result: { accepted: false, reason: 'bad-state' } });
       pending.clear();
       setTimeout(connect, 1000);
     });
   }
 
-  async function request(body: { type: 'get' } | { type: 'intent'; intent: KioskIntent }): Promise<BridgeMessage> {
+  async function request(
+    body: { type: 'get' } | { type: 'intent'; intent: KioskIntent },
+  ): Promise<BridgeMessage> {
     await open;
     const id = nextId++;
     return new Promise((resolve) => {

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { KioskHost } from '../host/kiosk-host.ts';
-import { BRIDGE_PATH, BRIDGE_SCRIPT_PATH, type BridgeMessage, type BridgeRequest } from './bridge-messages.ts';
+import {
+  BRIDGE_PATH,
+  BRIDGE_SCRIPT_PATH,
+  type BridgeMessage,
+  type BridgeRequest,
+} from './bridge-messages.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,7 +33,14 @@ const SECURITY_HEADERS = {
 /** Bundles the page-side window.kiosk bridge (TypeScript) into one classic script. */
 export async function bundleKioskBridge(): Promise<string> {
   const entry = fileURLToPath(new URL('./kiosk-bridge.ts', import.meta.url));
-  const result = await build({ entryPoints: [entry], bundle: true, write: false, format: 'iife', target: 'es2022', minify: true });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+  });
   const output = result.outputFiles[0];
   if (!output) throw new Error('kiosk bridge bundle is empty');
   return output.text;
@@ -72,7 +84,10 @@ export async function startKioskWebServer(options: {
     try {
       const body = await readFile(file);
       response
-        .writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' })
+        .writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        })
         .end(body);
     } catch {
       response.writeHead(404, SECURITY_HEADERS).end();
@@ -86,7 +101,8 @@ export async function startKioskWebServer(options: {
     server,
     path: BRIDGE_PATH,
     maxPayload: 4096,
-    verifyClient: ({ origin }: { origin?: string }) => !origin || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin),
+    verifyClient: ({ origin }: { origin?: string }) =>
+      !origin || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin),
   });
 
   sockets.on('connection', (socket: WebSocket) => {
@@ -102,8 +118,10 @@ export async function startKioskWebServer(options: {
         return;
       }
       if (typeof message?.id !== 'number') return;
-      if (message.type === 'get') push({ type: 'reply', id: message.id, snapshot: options.host.getSnapshot() });
-      else if (message.type === 'intent') push({ type: 'result', id: message.id, result: options.host.send(message.intent) });
+      if (message.type === 'get')
+        push({ type: 'reply', id: message.id, snapshot: options.host.getSnapshot() });
+      else if (message.type === 'intent')
+        push({ type: 'result', id: message.id, result: options.host.send(message.intent) });
     });
   });
 

@@ -10,7 +10,12 @@ const DAY_MS = 86_400_000;
 
 function jstParts(date: Date): { weekday: number; hour: number; month: number; day: number } {
   const jst = new Date(date.getTime() + JST_OFFSET_MS);
-  return { weekday: jst.getUTCDay(), hour: jst.getUTCHours(), month: jst.getUTCMonth() + 1, day: jst.getUTCDate() };
+  return {
+    weekday: jst.getUTCDay(),
+    hour: jst.getUTCHours(),
+    month: jst.getUTCMonth() + 1,
+    day: jst.getUTCDate(),
+  };
 }
 
 export function isBusinessTime(date: Date): boolean {
@@ -30,7 +35,10 @@ export function businessTimeFor(now: Date): Date {
   throw new Error('no business day in the last two weeks');
 }
 
-export function businessHoursClock(realNow: () => Date = () => new Date()): { now: () => Date; shifted: boolean } {
+export function businessHoursClock(realNow: () => Date = () => new Date()): {
+  now: () => Date;
+  shifted: boolean;
+} {
   const start = realNow();
   const mapped = businessTimeFor(start);
   const offset = start.getTime() - mapped.getTime();

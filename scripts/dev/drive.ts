@@ -26,7 +26,11 @@ export function waitForScreen(
     }
     const timer = setTimeout(() => {
       unsubscribe();
-      reject(new DriveError(`timed out waiting for ${screens.join('|')}; screen is ${host.getSnapshot().view.screen}`));
+      reject(
+        new DriveError(
+          `timed out waiting for ${screens.join('|')}; screen is ${host.getSnapshot().view.screen}`,
+        ),
+      );
     }, timeoutMs);
     const unsubscribe = host.onSnapshot((snapshot) => {
       if (!screens.includes(snapshot.view.screen)) return;

@@ -80,13 +80,16 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     let centreUrl = options.centreUrl;
     if (centreUrl) parts.push(`centre: ${centreUrl} (given)`);
     else {
-      const clock = options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
+      const clock =
+        options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
       const centre = await startCentre({ ...centreOptionsFor(world), logger: false, now: clock.now });
       closers.push(centre.close);
       centreUrl = centre.url;
       parts.push(`centre: ${centre.url} (reference centre, world ${world.dir})`);
       if (clock.shifted) {
-        parts.push(`centre clock: ${clock.now().toISOString()} (now is outside service hours; the demo centre runs on business hours)`);
+        parts.push(
+          `centre clock: ${clock.now().toISOString()} (now is outside service hours; the demo centre runs on business hours)`,
+        );
       }
     }
 
@@ -95,7 +98,8 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     let reader: CardReader;
     let slot: VirtualCardSlot | undefined;
     const card = options.holderId ? await openVirtualCard(world, options.holderId) : undefined;
-    if (card && !('transmit' in card)) throw new StackError(`no test card for holder ${card.holderId} (${card.kind})`);
+    if (card && !('transmit' in card))
+      throw new StackError(`no test card for holder ${card.holderId} (${card.kind})`);
     if (usePcsc) {
       const pcscd = await startPcscd();
       if (!pcscd.ok) throw new StackError(describeServiceError(pcscd.error));
@@ -111,7 +115,8 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
           holderId: card.holderId,
           async insert() {
             const inserted = await connection.insert({ timeoutMs: 10_000 });
-            if (inserted.kind !== 'inserted') throw new StackError(`vpcd did not take the card: ${inserted.detail}`);
+            if (inserted.kind !== 'inserted')
+              throw new StackError(`vpcd did not take the card: ${inserted.detail}`);
           },
           remove: () => connection.remove(),
         };
@@ -160,7 +165,17 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     });
     closers.push(() => host.close());
 
-    return { world, host, centreUrl, printer, printerUrl, outputDir: options.outputDir, card: slot, parts, close };
+    return {
+      world,
+      host,
+      centreUrl,
+      printer,
+      printerUrl,
+      outputDir: options.outputDir,
+      card: slot,
+      parts,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -23,7 +23,11 @@ import {
   type TestJpkiCa,
 } from '../../native/test-pki/test-jpki-ca.ts';
 import { CardStateStore } from '../../native/virtual-card/card-state-store.ts';
-import { isPersonalisationError, loadPersonalisation, savePersonalisation } from '../../native/virtual-card/personalisation.ts';
+import {
+  isPersonalisationError,
+  loadPersonalisation,
+  savePersonalisation,
+} from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
@@ -37,7 +41,9 @@ const ManifestSchema = z.object({
   seedDigest: z.string(),
   createdAt: z.string(),
   generations: z.array(z.number().int()),
-  registry: z.array(z.object({ generation: z.number().int(), serialNumberHex: z.string(), holderId: z.string() })),
+  registry: z.array(
+    z.object({ generation: z.number().int(), serialNumberHex: z.string(), holderId: z.string() }),
+  ),
   revoked: z.array(z.object({ generation: z.number().int(), serialNumberHex: z.string() })),
 });
 type Manifest = z.infer<typeof ManifestSchema>;
@@ -126,7 +132,8 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   const manifest = await readManifest(dir);
   if (!manifest || manifest.seedDigest !== seedDigest()) return buildWorld(dir);
   const cas = new Map<number, TestJpkiCa>();
-  for (const generation of manifest.generations) cas.set(generation, await loadTestJpkiCa(join(dir, 'ca', String(generation))));
+  for (const generation of manifest.generations)
+    cas.set(generation, await loadTestJpkiCa(join(dir, 'ca', String(generation))));
   return { dir, manifest, cas };
 }
 
@@ -148,12 +155,20 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
   };
 }
 
-export type OpenCardError = { kind: 'unknown-holder'; holderId: string } | { kind: 'card-file-invalid'; holderId: string };
+export type OpenCardError =
+  { kind: 'unknown-holder'; holderId: string } | { kind: 'card-file-invalid'; holderId: string };
 
 /** The holder's virtual card, with PIN counters persisted in the world (a lock survives restarts). */
-export async function openVirtualCard(world: DevWorld, holderId: string): Promise<VirtualMyNumberCard | OpenCardError> {
-  if (!world.manifest.registry.some((entry) => entry.holderId === holderId)) return { kind: 'unknown-holder', holderId };
+export async function openVirtualCard(
+  world: DevWorld,
+  holderId: string,
+): Promise<VirtualMyNumberCard | OpenCardError> {
+  if (!world.manifest.registry.some((entry) => entry.holderId === holderId))
+    return { kind: 'unknown-holder', holderId };
   const personalisation = await loadPersonalisation(join(world.dir, 'cards', `${holderId}.json`));
   if (isPersonalisationError(personalisation)) return { kind: 'card-file-invalid', holderId };
-  return new VirtualMyNumberCard({ personalisation, stateStore: new CardStateStore(join(world.dir, 'card-state')) });
+  return new VirtualMyNumberCard({
+    personalisation,
+    stateStore: new CardStateStore(join(world.dir, 'card-state')),
+  });
 }

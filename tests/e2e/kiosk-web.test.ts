@@ -20,7 +20,18 @@ describe('kiosk in the browser, card to paper', () => {
 
   beforeAll(async () => {
     printedDir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-printed-'));
-    kiosk = await startKioskWeb(['--holder', 'H0002', '--world', inject('worldDir'), '--out', printedDir, '--card', 'pcsc', '--printer', 'ipp']);
+    kiosk = await startKioskWeb([
+      '--holder',
+      'H0002',
+      '--world',
+      inject('worldDir'),
+      '--out',
+      printedDir,
+      '--card',
+      'pcsc',
+      '--printer',
+      'ipp',
+    ]);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });

@@ -21,7 +21,22 @@ describe('npm run issue', () => {
   });
 
   const issue = (holder: string, pin: string, dir: string) =>
-    runNpmScript('issue', ['--holder', holder, '--pin', pin, '--certificate', 'juminhyo', '--out', dir, '--world', worldDir, '--card', 'pcsc', '--printer', 'ipp']);
+    runNpmScript('issue', [
+      '--holder',
+      holder,
+      '--pin',
+      pin,
+      '--certificate',
+      'juminhyo',
+      '--out',
+      dir,
+      '--world',
+      worldDir,
+      '--card',
+      'pcsc',
+      '--printer',
+      'ipp',
+    ]);
 
   it('prints the 住民票 of the card on the reader, through pcscd and ippeveprinter', async () => {
     const result = await issue('H0001', '1234', outDir);

@@ -21,7 +21,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pcscd = await startPcscd();
   if (!pcscd.ok) throw new Error(`integration tests need pcscd + vpcd: ${describeServiceError(pcscd.error)}`);
   const dnsSd = await ensureDnsSd();
-  if (!dnsSd.ok) throw new Error(`integration tests need DNS-SD for ippeveprinter: ${describeServiceError(dnsSd.error)}`);
+  if (!dnsSd.ok)
+    throw new Error(`integration tests need DNS-SD for ippeveprinter: ${describeServiceError(dnsSd.error)}`);
   const worldDir = await mkdtemp(join(tmpdir(), 'kiosk-test-world-'));
   await ensureDevWorld(worldDir);
   project.provide('worldDir', worldDir);
