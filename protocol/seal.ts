@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { Encoder, Tag, decode } from 'cbor-x';
+import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
 import type { CertificateDocument } from './documents.ts';
 
@@ -33,7 +33,6 @@ const COSE_ALG_ES256 = -7;
 const HEADER_ALG = 1;
 const HEADER_KID = 4;
 
-const cbor = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false });
 
 export function canonicalDocumentHash(document: CertificateDocument): string {
   const json = canonicalize(document);
@@ -57,23 +56,24 @@ export function sealPayloadFor(document: CertificateDocument): SealPayload {
 }
 
 function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array {
-  return cbor.encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
+  return encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
 }
 
 /** Signs a document's seal. Only the municipal issuing server holds `privateKey`. */
 export function createSeal(document: CertificateDocument, kid: string, privateKey: KeyObject): Uint8Array {
-  const protectedHeader = cbor.encode(
+  const protectedHeader = encode(
     new Map<number, unknown>([
       [HEADER_ALG, COSE_ALG_ES256],
-      [HEADER_KID, Buffer.from(kid, 'hex')],
+      [HEADER_KID, new Uint8Array(Buffer.from(kid, 'hex'))],
     ]),
   );
-  const payload = cbor.encode(sealPayloadFor(document));
+  const payload = encode(sealPayloadFor(document));
+  // cbor2 encodes a Node Buffer as an object (its toJSON): pass plain Uint8Arrays only.
   const signature = sign('sha256', sigStructure(protectedHeader, payload), {
     key: privateKey,
     dsaEncoding: 'ieee-p1363',
   });
-  return cbor.encode(new Tag([protectedHeader, new Map(), payload, signature], COSE_SIGN1_TAG));
+  return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), payload, new Uint8Array(signature)]));
 }
 
 export type SealVerification = { ok: true; kid: string; payload: SealPayload } | { ok: false; error: SealError };
@@ -93,7 +93,7 @@ export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uin
   } catch {
     return { ok: false, error: { kind: 'seal-malformed', detail: 'not CBOR' } };
   }
-  const body = decoded instanceof Tag && decoded.tag === COSE_SIGN1_TAG ? decoded.value : decoded;
+  const body = decoded instanceof Tag && decoded.tag === COSE_SIGN1_TAG ? decoded.contents : decoded;
   if (!Array.isArray(body) || body.length !== 4) {
     return { ok: false, error: { kind: 'seal-malformed', detail: 'not a COSE_Sign1' } };
   }
