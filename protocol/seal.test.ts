@@ -16,7 +16,14 @@ const document: CertificateDocument = {
     address: '東京都千代田区九段南一丁目2番1号',
     householdHead: '山田 太郎',
     members: [
-      { name: '山田 太郎', nameKana: 'ヤマダ タロウ', birthDate: '1980-04-01', sex: '男', relationship: '世帯主', residentSince: '2010-05-01' },
+      {
+        name: '山田 太郎',
+        nameKana: 'ヤマダ タロウ',
+        birthDate: '1980-04-01',
+        sex: '男',
+        relationship: '世帯主',
+        residentSince: '2010-05-01',
+      },
     ],
   },
 };
@@ -41,14 +48,23 @@ describe('QR seal (COSE_Sign1, ES256)', () => {
     const result = verifySeal(seal, keys);
     if (!result.ok) throw new Error('expected a valid seal');
     const other = { ...document, holderBinding: 'b'.repeat(64) };
-    expect(checkSealMatchesDocument(result.payload, other)).toEqual({ kind: 'seal-document-mismatch', field: 'holderBinding' });
+    expect(checkSealMatchesDocument(result.payload, other)).toEqual({
+      kind: 'seal-document-mismatch',
+      field: 'holderBinding',
+    });
   });
 
   it('refuses a tampered signature, an unknown key and garbage', () => {
     const seal = Buffer.from(createSeal(document, kid, privateKey));
     seal.writeUInt8(seal.readUInt8(seal.length - 1) ^ 0x01, seal.length - 1);
     expect(verifySeal(seal, keys)).toEqual({ ok: false, error: { kind: 'seal-signature-invalid' } });
-    expect(verifySeal(createSeal(document, kid, privateKey), new Map())).toMatchObject({ ok: false, error: { kind: 'seal-unknown-key' } });
-    expect(verifySeal(Buffer.from('not a seal'), keys)).toMatchObject({ ok: false, error: { kind: 'seal-malformed' } });
+    expect(verifySeal(createSeal(document, kid, privateKey), new Map())).toMatchObject({
+      ok: false,
+      error: { kind: 'seal-unknown-key' },
+    });
+    expect(verifySeal(Buffer.from('not a seal'), keys)).toMatchObject({
+      ok: false,
+      error: { kind: 'seal-malformed' },
+    });
   });
 });

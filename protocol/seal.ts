@@ -33,7 +33,6 @@ const COSE_ALG_ES256 = -7;
 const HEADER_ALG = 1;
 const HEADER_KID = 4;
 
-
 export function canonicalDocumentHash(document: CertificateDocument): string {
   const json = canonicalize(document);
   if (json === undefined) throw new TypeError('document cannot be canonicalized');
@@ -76,10 +75,12 @@ export function createSeal(document: CertificateDocument, kid: string, privateKe
   return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), payload, new Uint8Array(signature)]));
 }
 
-export type SealVerification = { ok: true; kid: string; payload: SealPayload } | { ok: false; error: SealError };
+export type SealVerification =
+  { ok: true; kid: string; payload: SealPayload } | { ok: false; error: SealError };
 
+/** A plain Uint8Array copy (cbor2 would encode a Node Buffer as an object, not as bytes). */
 function asBytes(value: unknown): Uint8Array | undefined {
-  return value instanceof Uint8Array ? value : undefined;
+  return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
 }
 
 /**
@@ -89,7 +90,7 @@ function asBytes(value: unknown): Uint8Array | undefined {
 export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uint8Array>): SealVerification {
   let decoded: unknown;
   try {
-    decoded = decode(seal);
+    decoded = decode(new Uint8Array(seal));
   } catch {
     return { ok: false, error: { kind: 'seal-malformed', detail: 'not CBOR' } };
   }
@@ -109,8 +110,11 @@ export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uin
   } catch {
     return { ok: false, error: { kind: 'seal-malformed', detail: 'protected header' } };
   }
-  const alg = header instanceof Map ? header.get(HEADER_ALG) : (header as Record<number, unknown> | null)?.[HEADER_ALG];
-  const kidBytes = asBytes(header instanceof Map ? header.get(HEADER_KID) : (header as Record<number, unknown> | null)?.[HEADER_KID]);
+  const alg =
+    header instanceof Map ? header.get(HEADER_ALG) : (header as Record<number, unknown> | null)?.[HEADER_ALG];
+  const kidBytes = asBytes(
+    header instanceof Map ? header.get(HEADER_KID) : (header as Record<number, unknown> | null)?.[HEADER_KID],
+  );
   if (alg !== COSE_ALG_ES256 || !kidBytes) {
     return { ok: false, error: { kind: 'seal-malformed', detail: 'algorithm or kid' } };
   }
@@ -118,7 +122,12 @@ export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uin
   const spki = publicKeys.get(kid);
   if (!spki) return { ok: false, error: { kind: 'seal-unknown-key', kid } };
   const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  const valid = verify('sha256', sigStructure(protectedHeader, payloadBytes), { key, dsaEncoding: 'ieee-p1363' }, signature);
+  const valid = verify(
+    'sha256',
+    sigStructure(protectedHeader, payloadBytes),
+    { key, dsaEncoding: 'ieee-p1363' },
+    signature,
+  );
   if (!valid) return { ok: false, error: { kind: 'seal-signature-invalid' } };
   let payload: unknown;
   try {
@@ -140,7 +149,13 @@ export function checkSealMatchesDocument(
   document: CertificateDocument,
 ): Extract<SealError, { kind: 'seal-document-mismatch' }> | undefined {
   const expected = sealPayloadFor(document);
-  for (const field of ['documentId', 'holderBinding', 'documentHash', 'pageCount', 'certificateType'] as const) {
+  for (const field of [
+    'documentId',
+    'holderBinding',
+    'documentHash',
+    'pageCount',
+    'certificateType',
+  ] as const) {
     if (payload[field] !== expected[field]) return { kind: 'seal-document-mismatch', field };
   }
   return undefined;
