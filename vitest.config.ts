@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // because the virtual reader has one slot.
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
         test: {
