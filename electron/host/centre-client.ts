@@ -1,3 +1,4 @@
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { z } from 'zod';
 import {
   API_PREFIX,
@@ -28,16 +29,58 @@ export interface CentreClient {
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   municipalityKeys(): Promise<CentreResult<MunicipalityKey[]>>;
+  /** Closes pooled connections (mutual TLS keeps them open). */
+  close(): Promise<void>;
 }
 
 const MAX_RESPONSE_BYTES = 1 << 20;
+
+/** The kiosk's side of mutual TLS: its terminal certificate and key, and the CA it trusts for the centre. */
+export interface CentreClientTls {
+  certificatePem: string;
+  privateKeyPem: string;
+  /** CA certificate(s) of the centre's server certificate, PEM. Only these are trusted. */
+  caPem: string | string[];
+  /** Expected server name when the URL's host is not in the certificate (default: the URL's host). */
+  serverName?: string;
+}
+
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+function fetchFor(tls: CentreClientTls | undefined): { fetch: Fetch; close(): Promise<void> } {
+  if (!tls) return { fetch: (url, init) => fetch(url, init), close: async () => undefined };
+  const agent = new Agent({
+    connect: {
+      cert: tls.certificatePem,
+      key: tls.privateKeyPem,
+      ca: tls.caPem,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.2',
+      ...(tls.serverName ? { servername: tls.serverName } : {}),
+    },
+  });
+  return {
+    fetch: (url, init) =>
+      undiciFetch(url, {
+        ...(init as Parameters<typeof undiciFetch>[1]),
+        dispatcher: agent,
+      }) as unknown as Promise<Response>,
+    close: () => agent.close(),
+  };
+}
 
 /**
  * The kiosk's client for the centre (protocol/). Every answer is validated against the
  * contract's schema; anything else is a typed failure, never a thrown exception.
  */
-export function createCentreClient(options: { baseUrl: string; timeoutMs?: number }): CentreClient {
+export function createCentreClient(options: {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Required for an https:// centre: the terminal certificate (mutual TLS) and the centre's CA. */
+  tls?: CentreClientTls;
+}): CentreClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const transport = fetchFor(options.tls);
   const base = options.baseUrl.replace(/\/$/, '') + API_PREFIX;
 
   async function call<S extends z.ZodType>(
@@ -47,7 +90,7 @@ export function createCentreClient(options: { baseUrl: string; timeoutMs?: numbe
   ): Promise<CentreResult<z.infer<S>>> {
     let response: Response;
     try {
-      response = await fetch(base + path, {
+      response = await transport.fetch(base + path, {
         method: body === undefined ? 'GET' : 'POST',
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -102,5 +145,6 @@ export function createCentreClient(options: { baseUrl: string; timeoutMs?: numbe
       const result = await call('/municipality-keys', MunicipalityKeysResponseSchema);
       return result.ok ? { ok: true, value: result.value.keys } : result;
     },
+    close: () => transport.close(),
   };
 }

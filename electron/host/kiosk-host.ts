@@ -30,6 +30,7 @@ export function viewOf(
   switch (state.value) {
     case 'welcome':
       return { screen: 'welcome', reader: readerState };
+    case 'checkingPrinter':
     case 'placeCard':
       return { screen: 'place-card', reader: readerState };
     case 'readingCard':
@@ -143,7 +144,8 @@ export function createKioskHost(
   const publish = () => {
     const state = actor.getSnapshot();
     const snapshot: KioskSnapshot = {
-      transactionId: state.context.transactionId,
+      // While the session ends, the page already shows the welcome screen: without the old id.
+      transactionId: state.value === 'ending' ? null : state.context.transactionId,
       language: state.context.language,
       view: viewOf(state, services.cardPort.readerState()),
     };

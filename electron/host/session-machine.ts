@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { CertificateType, MenuItem } from '../../protocol/index.ts';
 import type { KioskErrorCode, Language } from '../kiosk-api.ts';
-import type { Printer, PrintFailure } from '../printer/printer.ts';
+import type { Printer, PrinterStatus, PrintFailure } from '../printer/printer.ts';
 import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
 import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
 import type { CentreClient } from './centre-client.ts';
@@ -135,6 +135,7 @@ export const sessionMachine = setup({
       { ok: true; jobId: string } | { ok: false; failure: PrintFailure },
       { printer: Printer; pdf: Uint8Array; jobName: string; copies: number }
     >(({ input }) => input.printer.print(input.pdf, { jobName: input.jobName, copies: input.copies })),
+    printerStatus: fromPromise<PrinterStatus, { printer: Printer }>(({ input }) => input.printer.status()),
     release: fromPromise<void, { card: CardHandle | null }>(async ({ input }) => {
       await input.card?.release();
     }),
@@ -194,7 +195,7 @@ export const sessionMachine = setup({
     welcome: {
       on: {
         START: {
-          target: 'placeCard',
+          target: 'checkingPrinter',
           actions: assign(({ context }) => {
             const transactionId = context.services.newTransactionId();
             context.services.onTransactionEvent({ kind: 'started', transactionId });
@@ -202,6 +203,25 @@ export const sessionMachine = setup({
           }),
         },
       },
+    },
+    checkingPrinter: {
+      // Before the resident starts: a printer that cannot print refuses them now, not after payment.
+      invoke: {
+        src: 'printerStatus',
+        input: ({ context }) => ({ printer: context.services.printer }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.kind === 'idle' || event.output.kind === 'processing',
+            target: 'placeCard',
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({ error: { code: printerStatusError(event.output) } })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'printer-unavailable' } } },
+      },
+      on: { CANCEL: 'ending' },
     },
     placeCard: {
       invoke: {
@@ -590,6 +610,15 @@ export const sessionMachine = setup({
     },
   },
 });
+
+function printerStatusError(status: PrinterStatus): KioskErrorCode {
+  if (status.kind === 'stopped') {
+    if (status.reasons.some((r) => r.startsWith('media-empty') || r.startsWith('media-needed')))
+      return 'printer-out-of-paper';
+    if (status.reasons.some((r) => r.startsWith('media-jam'))) return 'printer-jammed';
+  }
+  return 'printer-unavailable';
+}
 
 function printerError(failure: PrintFailure): KioskErrorCode {
   switch (failure.kind) {

@@ -32,7 +32,8 @@ export interface StackOptions {
   logger: Logger;
   holderId?: string;
   card?: CardMode;
-  printer?: PrinterMode;
+  /** A printer mode, or a Printer to use as it is (fault tests). */
+  printer?: PrinterMode | Printer;
   centreUrl?: string;
   /** The embedded centre's clock: real time, or mapped into business hours (default) — see clock.ts. */
   centreClock?: 'real' | 'business-hours';
@@ -142,7 +143,10 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     const printerMode = options.printer ?? 'auto';
     let printer: Printer;
     let printerUrl: string | undefined;
-    if (printerMode === 'spool' || (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))) {
+    if (typeof printerMode === 'object') {
+      printer = printerMode;
+      parts.push(`printer: ${printer.describe()}`);
+    } else if (printerMode === 'spool' || (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))) {
       printer = new SpoolPrinter({ dir: options.outputDir });
       parts.push(`printer: PDF spool folder ${options.outputDir}`);
     } else {
