@@ -13,6 +13,7 @@ import type { KioskSnapshot } from '../../electron/kiosk-api.ts';
 import { IppPrinter } from '../../electron/printer/index.ts';
 import { runTransaction, waitForScreen } from '../../scripts/dev/drive.ts';
 import { startDevStack, type RunningStack, type StackOptions } from '../../scripts/dev/stack.ts';
+import { cardListRows } from '../../server/seed/index.ts';
 import { startTestPrinter, type TestPrinter } from '../support/services.ts';
 
 let scratch: string;
@@ -71,12 +72,10 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
     ['H0009', 'resident-moved-out'],
     ['H0010', 'resident-deceased'],
   ] as const)('holder %s is refused with %s', async (holderId, expected) => {
-    const pins: Record<string, string> = { H0006: '6789', H0011: '1357' };
-    const { cardListRows } = await import('../../server/seed/index.ts');
-    const pin = pins[holderId] ?? cardListRows().find((row) => row.holderId === holderId)?.authPin;
+    const pin = cardListRows().find((row) => row.holderId === holderId)?.authPin as string;
     await withStack({ holderId }, async (stack) => {
       const outcome = await runTransaction(stack.host, {
-        pin: pin as string,
+        pin,
         certificateType: 'juminhyo',
         copies: 1,
       });
