@@ -97,6 +97,9 @@ export function fitJuminhyo({
   document,
 }: FitInput): { ok: true; fit: JuminhyoFit } | { ok: false; error: JuminhyoLayoutError } {
   const content = document.content;
+  if (content.kind !== 'juminhyo') {
+    return { ok: false, error: { kind: 'page-count-mismatch', expected: 0, actual: document.pageCount } };
+  }
   const expected = juminhyoPageCount(content.members.length);
   if (document.pageCount !== expected) {
     return { ok: false, error: { kind: 'page-count-mismatch', expected, actual: document.pageCount } };
@@ -147,7 +150,7 @@ export function fitJuminhyo({
       relationship: fit(
         `${at}.relationship`,
         'body',
-        m.relationship,
+        m.relationship ?? '',
         WIDTH - NAME_W - F.labelWidth - 2 * SMALL_LABEL_W - SEX_W - 8,
         10.5,
         7,

@@ -150,7 +150,7 @@ describe('renderCertificatePdf: 住民票の写し', () => {
     expect(result).toEqual({ ok: false, error: { kind: 'page-count-mismatch', expected: 2, actual: 1 } });
   });
 
-  it('refuses an invalid document and a certificate type it has no form for', async () => {
+  it('refuses an invalid document and one whose content is not of its certificate type', async () => {
     const bad = { ...sampleHousehold(1), documentId: 'lowercase' };
     const seal = createSeal(sampleHousehold(1), kid, privateKey);
     expect(await renderCertificatePdf({ document: bad, seal })).toEqual({
@@ -160,7 +160,7 @@ describe('renderCertificatePdf: 住民票の写し', () => {
     const inkan = { ...sampleHousehold(1), certificateType: 'inkan' as const };
     expect(await renderCertificatePdf({ document: inkan, seal })).toEqual({
       ok: false,
-      error: { kind: 'unsupported-certificate-type', certificateType: 'inkan' },
+      error: { kind: 'invalid-document', path: 'content.kind' },
     });
   });
 

@@ -14,6 +14,7 @@ import { line, type FontName } from './draw.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
 import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE, type JuminhyoLayoutError } from './juminhyo.ts';
 import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
+import { drawRegisterFormPage, fitRegisterForm } from './register-forms.ts';
 import { sealToQrText } from './seal-text.ts';
 
 export type RenderError =
@@ -61,12 +62,6 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
     return { ok: false, error: { kind: 'invalid-document', path } };
   }
   const document = parsed.data;
-  if (document.certificateType !== 'juminhyo' || document.content.kind !== 'juminhyo') {
-    return {
-      ok: false,
-      error: { kind: 'unsupported-certificate-type', certificateType: document.certificateType },
-    };
-  }
   const copyDeterrent: CopyDeterrentOptions = { ...DEFAULT_COPY_DETERRENT, ...input.options?.copyDeterrent };
   const deterrentError = checkCopyDeterrent(copyDeterrent);
   if (deterrentError) return { ok: false, error: deterrentError };
@@ -109,18 +104,18 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
     pdf.registerFont('body', fonts.body as unknown as Uint8Array);
     pdf.registerFont('name', fonts.name as unknown as Uint8Array);
 
-    const fitted = fitJuminhyo({ pdf, fonts, document });
-    if (!fitted.ok) {
+    const layout = layoutFor(pdf, fonts, document);
+    if (!layout.ok) {
       pdf.end();
       await finished;
-      return { ok: false, error: fitted.error };
+      return { ok: false, error: layout.error };
     }
     const patterns = createCopyDeterrentPatterns(pdf, copyDeterrent);
-    const pageCount = fitted.fit.pages.length;
+    const pageCount = layout.pageCount;
     for (let i = 0; i < pageCount; i++) {
       pdf.addPage({ size: 'A4', margin: 0 });
       drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
-      drawJuminhyoPage(pdf, fitted.fit, i);
+      layout.drawPage(i);
       drawPageFurniture(pdf, document, symbol, qrOptions, qrTop, i, pageCount);
     }
     pdf.end();
@@ -139,6 +134,33 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       error: { kind: 'render-failed', detail: e instanceof Error ? e.message : 'unknown' },
     };
   }
+}
+
+type Layout =
+  { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: JuminhyoLayoutError };
+
+/** The form of the document's type: the 住民票 layout, or the register forms for every other type. */
+function layoutFor(
+  pdf: PDFKit.PDFDocument,
+  fonts: Record<FontName, Font>,
+  document: CertificateDocument,
+): Layout {
+  if (document.content.kind === 'juminhyo') {
+    const fitted = fitJuminhyo({ pdf, fonts, document });
+    if (!fitted.ok) return fitted;
+    return {
+      ok: true,
+      pageCount: fitted.fit.pages.length,
+      drawPage: (i) => drawJuminhyoPage(pdf, fitted.fit, i),
+    };
+  }
+  const fitted = fitRegisterForm({ pdf, fonts, document });
+  if (!fitted.ok) return fitted;
+  return {
+    ok: true,
+    pageCount: fitted.fit.pages.length,
+    drawPage: (i) => drawRegisterFormPage(pdf, fitted.fit, i),
+  };
 }
 
 /** Document id, page i / n and the QR seal with its caption: on every page. */

@@ -64,7 +64,8 @@ export interface CardTransport {
 }
 
 export type ReaderStatus =
-  | { kind: 'ready'; reader: string; cardPresent: boolean }
+  /** `unsupportedCard`: a card is on the reader but is not one the kiosk can talk to (mute, no ATR). */
+  | { kind: 'ready'; reader: string; cardPresent: boolean; unsupportedCard?: true }
   | { kind: 'no-reader' }
   | { kind: 'service-down'; detail: string };
 
@@ -95,7 +96,9 @@ export interface CardReader {
 export function sameReaderStatus(a: ReaderStatus, b: ReaderStatus): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'ready' && b.kind === 'ready')
-    return a.reader === b.reader && a.cardPresent === b.cardPresent;
+    return (
+      a.reader === b.reader && a.cardPresent === b.cardPresent && a.unsupportedCard === b.unsupportedCard
+    );
   if (a.kind === 'service-down' && b.kind === 'service-down') return a.detail === b.detail;
   return true;
 }

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { CertificateTypeSchema } from './certificate-types.ts';
-import { CertificateDocumentSchema } from './documents.ts';
+import { CertificateDocumentSchema, HouseholdScopeSchema } from './documents.ts';
 
-/** Version of this contract. The kiosk sends it; the centre refuses a major version it does not speak. */
-export const PROTOCOL_VERSION = '0.1.0';
+/**
+ * Version of this contract (semver). The kiosk sends it; the centre refuses a major version it
+ * does not speak. History in protocol/README.md.
+ */
+export const PROTOCOL_VERSION = '0.2.0';
 export const API_PREFIX = '/v1';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -51,12 +54,24 @@ export const UnavailableReasonSchema = z.enum([
 ]);
 export type UnavailableReason = z.infer<typeof UnavailableReasonSchema>;
 
+/** The choices the municipality allows for one certificate type (absent = none). */
+export const AllowedOptionsSchema = z.object({
+  scopes: z.array(HouseholdScopeSchema).min(1).optional(),
+  honseki: z.boolean().optional(), // 本籍・筆頭者 on a 住民票
+  relationship: z.boolean().optional(), // 続柄 on a 住民票 (may be left out)
+  myNumber: z.boolean().optional(), // 個人番号 on a 住民票
+  /** Fiscal years (年度) on the register, newest first. */
+  taxYears: z.array(z.number().int().min(2000).max(2100)).min(1).optional(),
+});
+export type AllowedOptions = z.infer<typeof AllowedOptionsSchema>;
+
 export const MenuItemSchema = z.discriminatedUnion('available', [
   z.object({
     certificateType: CertificateTypeSchema,
     available: z.literal(true),
     feeYen: z.number().int().min(0).max(10_000),
     maxCopies: z.number().int().min(1).max(10),
+    options: AllowedOptionsSchema.optional(),
   }),
   z.object({
     certificateType: CertificateTypeSchema,
@@ -66,11 +81,43 @@ export const MenuItemSchema = z.discriminatedUnion('available', [
 ]);
 export type MenuItem = z.infer<typeof MenuItemSchema>;
 
+/** A municipal notice shown on the menu (e.g. planned maintenance). */
+export const NoticeSchema = z.object({
+  id: z.string().min(1).max(32),
+  ja: z.string().min(1).max(400),
+  en: z.string().max(400).optional(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
 export const AuthenticateResponseSchema = z.object({
   municipality: z.object({ code: z.string(), name: z.string() }),
   menu: z.array(MenuItemSchema),
+  /** The household as the resident may choose from it (position on the 住民票 and name). */
+  householdMembers: z
+    .array(z.object({ order: z.number().int().min(1).max(99), name: z.string() }))
+    .max(16)
+    .optional(),
+  notices: z.array(NoticeSchema).max(8).optional(),
 });
 export type AuthenticateResponse = z.infer<typeof AuthenticateResponseSchema>;
+
+/**
+ * What the resident chose on the kiosk. Absent options keep the 0.1 behaviour: the whole
+ * household with 続柄, no 本籍, no 個人番号, the newest fiscal year.
+ */
+export const IssueOptionsSchema = z.object({
+  /** 住民票 / 記載事項証明書: whole household, the resident alone, or chosen members. */
+  scope: HouseholdScopeSchema.optional(),
+  /** With scope `members`: positions on the 住民票 (AuthenticateResponse.householdMembers). */
+  members: z.array(z.number().int().min(1).max(99)).min(1).max(16).optional(),
+  includeHonseki: z.boolean().optional(), // 本籍・筆頭者
+  includeRelationship: z.boolean().optional(), // 続柄
+  /** 個人番号: the most sensitive option; only where the municipality allows it. */
+  includeMyNumber: z.boolean().optional(),
+  /** 所得・課税 / 納税: the fiscal year (年度). */
+  taxYear: z.number().int().min(2000).max(2100).optional(),
+});
+export type IssueOptions = z.infer<typeof IssueOptionsSchema>;
 
 // POST /v1/issue — idempotent on transactionId.
 export const IssueRequestSchema = z.object({
@@ -78,6 +125,7 @@ export const IssueRequestSchema = z.object({
   terminalId: TerminalIdSchema,
   certificateType: CertificateTypeSchema,
   copies: z.number().int().min(1).max(10),
+  options: IssueOptionsSchema.optional(),
 });
 export type IssueRequest = z.infer<typeof IssueRequestSchema>;
 
@@ -96,3 +144,26 @@ export const MunicipalityKeySchema = z.object({
 });
 export const MunicipalityKeysResponseSchema = z.object({ keys: z.array(MunicipalityKeySchema) });
 export type MunicipalityKey = z.infer<typeof MunicipalityKeySchema>;
+
+/**
+ * POST /v1/koseki-registration — 利用登録 for 戸籍 certificates when the 本籍地 is not the
+ * municipality of residence. Filed from the kiosk in an authenticated transaction; the 本籍地
+ * approves it (admin API); until then 戸籍 items are `registration-needed` on the menu.
+ */
+export const KosekiRegistrationRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+});
+export type KosekiRegistrationRequest = z.infer<typeof KosekiRegistrationRequestSchema>;
+
+export const KosekiRegistrationStatusSchema = z.enum(['pending', 'approved', 'rejected']);
+export type KosekiRegistrationStatus = z.infer<typeof KosekiRegistrationStatusSchema>;
+
+export const KosekiRegistrationResponseSchema = z.object({
+  requestId: z.string().regex(/^[0-9A-Z]{12}$/),
+  status: KosekiRegistrationStatusSchema,
+  /** The 本籍地 that decides. */
+  municipality: z.object({ code: z.string(), name: z.string() }),
+  filedAt: z.iso.datetime({ offset: true }),
+});
+export type KosekiRegistrationResponse = z.infer<typeof KosekiRegistrationResponseSchema>;

@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
-import type { CertificateDocument } from './documents.ts';
+import type { CertificateContent, CertificateDocument } from './documents.ts';
 
 /**
  * The QR seal: a COSE_Sign1 (RFC 9052) signed with ES256 by the municipality's issuing key.
@@ -18,8 +18,37 @@ export interface SealPayload {
   pageCount: number;
   holderBinding: string;
   documentHash: string; // hex SHA-256 of the canonical JSON of the document
+  /** For a check by eye: at most SEAL_MAX_NAMES persons (see sealSummary). */
   names: string[];
+  /** 住所, or the 本籍 for 戸籍 types. */
   address: string;
+}
+
+/** Names in a seal are capped so a 16-person 戸籍 still fits a small QR code. */
+export const SEAL_MAX_NAMES = 8;
+
+/**
+ * The human-checkable part of the seal, per type: never amounts, never a 個人番号 or a seal
+ * image (the document hash covers those).
+ */
+export function sealSummary(content: CertificateContent): { names: string[]; address: string } {
+  const cap = (names: string[]) => names.slice(0, SEAL_MAX_NAMES);
+  switch (content.kind) {
+    case 'juminhyo':
+    case 'juminhyo-kisai':
+      return { names: cap(content.members.map((m) => m.name)), address: content.address };
+    case 'inkan':
+    case 'shotoku-kazei':
+    case 'nozei':
+      return { names: [content.name], address: content.address };
+    case 'koseki-zenbu':
+    case 'koseki-kojin': {
+      const names = content.members.filter((m) => !m.removed).map((m) => m.name);
+      return { names: cap(names.length > 0 ? names : [content.hittousha]), address: content.honseki };
+    }
+    case 'koseki-fuhyo':
+      return { names: [content.name], address: content.honseki };
+  }
 }
 
 export type SealError =
@@ -49,8 +78,7 @@ export function sealPayloadFor(document: CertificateDocument): SealPayload {
     pageCount: document.pageCount,
     holderBinding: document.holderBinding,
     documentHash: canonicalDocumentHash(document),
-    names: document.content.members.map((m) => m.name),
-    address: document.content.address,
+    ...sealSummary(document.content),
   };
 }
 

@@ -73,6 +73,8 @@ describe('virtual My Number card → centre', () => {
       });
       const { document } = IssueResponseSchema.parse(issued.json);
       expect(document.holderBinding).toBe(sha256Hex(result.certificate));
+      if (document.content.kind !== 'juminhyo')
+        throw new Error(`expected a 住民票, got ${document.content.kind}`);
       expect(document.content.members[0]).toMatchObject({ name: 'グエン ヴァン アン', tsusho: '中村 安' });
     } finally {
       await session.close();

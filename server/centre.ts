@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { RevocationChecker, type RevocationOptions } from './auth/revocation.ts';
 import { TrustStore, normaliseSerialHex, sha256Hex } from './auth/trustStore.ts';
 import type { CentreRepository } from './db/repository.ts';
-import { openSqliteRepository } from './db/sqliteRepository.ts';
+import { openCentreRepository } from './db/openRepository.ts';
 import { loadRegister } from './db/seedLoader.ts';
 import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
 import { createKioskService, type KioskService } from './kioskService.ts';
 import { MunicipalKeyring } from './municipal/keyring.ts';
-import { loadSeedWorld } from './seed/index.ts';
+import { createMemoryRegisterStore, type RegisterStore } from './municipal/register-store.ts';
+import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
+import type { CentreTlsOptions } from './tls/serverTls.ts';
 import type { SeedWorld } from './seed/types.ts';
 
 /** Which resident an authentication certificate belongs to: keyed by (issuing CA, serial). */
@@ -24,7 +27,10 @@ export interface RevokedCertificate {
 }
 
 export interface CentreOptions {
-  databasePath: string; // ':memory:' allowed
+  /** SQLite file (':memory:' allowed); used when no databaseUrl is given. */
+  databasePath?: string;
+  /** PostgreSQL (`postgres://…`): several centre processes may share one database. */
+  databaseUrl?: string;
   /** DER JPKI CA certificates for user authentication (several generations). */
   trustedCaCertificates: Uint8Array[];
   certificateRegistry: CertificateRegistration[];
@@ -35,28 +41,36 @@ export interface CentreOptions {
   world?: SeedWorld;
   now?: () => Date;
   logger?: CentreHttpOptions['logger'];
+  /** HTTPS with mutual TLS (server certificate, terminal CA, its CRL). Absent = plain HTTP (tests, loopback tools). */
+  tls?: CentreTlsOptions;
+  /** JPKI revocation by OCSP (CRL fallback). Absent = only the register's own revocation list. */
+  revocation?: RevocationOptions;
 }
 
 export interface Centre {
   app: FastifyInstance;
   service: KioskService;
   repository: CentreRepository;
+  /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
+  registers: RegisterStore;
   close(): Promise<void>;
 }
 
 /** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
   const now = opts.now ?? (() => new Date());
-  const repository = openSqliteRepository(opts.databasePath);
+  const repository = await openCentreRepository(opts);
   try {
-    await loadRegister(repository, opts.world ?? loadSeedWorld());
-    for (const entry of opts.certificateRegistry) {
-      await repository.registerCertificate({
+    const world = opts.world ?? loadSeedWorld();
+    await loadRegister(repository, world);
+    const registers = createMemoryRegisterStore(buildSeedRegisters(world));
+    await repository.registerCertificates(
+      opts.certificateRegistry.map((entry) => ({
         caFingerprint: sha256Hex(entry.caCertificateDer),
         serialNumberHex: normaliseSerialHex(entry.serialNumberHex),
         holderId: entry.holderId,
-      });
-    }
+      })),
+    );
     for (const revoked of opts.revokedSerialNumbers ?? []) {
       await repository.revokeCertificate(
         sha256Hex(revoked.caCertificateDer),
@@ -66,12 +80,23 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
     }
     const trustStore = new TrustStore(opts.trustedCaCertificates);
     const keyring = await MunicipalKeyring.open(repository, opts.municipalityKeys ?? {}, now);
-    const service = createKioskService({ repository, trustStore, keyring, now });
-    const app = buildCentreHttpApp(service, opts.logger === undefined ? {} : { logger: opts.logger });
+    const service = createKioskService({
+      repository,
+      trustStore,
+      keyring,
+      registers,
+      now,
+      ...(opts.revocation ? { revocation: new RevocationChecker(opts.revocation) } : {}),
+    });
+    const app = buildCentreHttpApp(service, {
+      ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+      ...(opts.tls ? { tls: opts.tls } : {}),
+    });
     return {
       app,
       service,
       repository,
+      registers,
       async close() {
         await app.close();
         await repository.close();
@@ -83,7 +108,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
   }
 }
 
-/** Starts the centre on loopback (plain HTTP for now; mTLS comes later). Port 0 = ephemeral. */
+/** Starts the centre on loopback: HTTPS with mutual TLS when `tls` is given, else plain HTTP. Port 0 = ephemeral. */
 export async function startCentre(
   opts: CentreOptions & { host?: string; port?: number },
 ): Promise<{ url: string; close(): Promise<void>; centre: Centre }> {
@@ -98,5 +123,6 @@ export async function startCentre(
   const address = centre.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
-  return { url: `http://${hostForUrl}:${port}`, close: () => centre.close(), centre };
+  const scheme = opts.tls ? 'https' : 'http';
+  return { url: `${scheme}://${hostForUrl}:${port}`, close: () => centre.close(), centre };
 }

@@ -5,16 +5,21 @@ import type {
   ChallengeResponse,
   IssueRequest,
   IssueResponse,
+  KosekiRegistrationRequest,
+  KosekiRegistrationResponse,
   MunicipalityKey,
 } from '../protocol/api.ts';
 import { issueChallenge } from './auth/challenges.ts';
+import type { RevocationChecker } from './auth/revocation.ts';
 import type { TrustStore } from './auth/trustStore.ts';
 import { verifyAuthentication } from './auth/verifyAuthentication.ts';
 import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
 import { issueCertificate } from './municipal/issue.ts';
 import type { MunicipalKeyring } from './municipal/keyring.ts';
-import { buildMenu, municipalityOpen } from './municipal/menu.ts';
+import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
+import type { RegisterStore } from './municipal/register-store.ts';
+import { fileKosekiRegistration } from './municipal/registration.ts';
 import { menuContextFor } from './municipal/residentContext.ts';
 
 /** How long an authenticated transaction may issue (the kiosk's whole session, with payment). */
@@ -24,7 +29,11 @@ export interface KioskServiceDeps {
   repository: CentreRepository;
   trustStore: TrustStore;
   keyring: MunicipalKeyring;
+  /** 印鑑登録, 税, 戸籍, 附票 and 利用登録 (server/municipal/register-store.ts). */
+  registers: RegisterStore;
   now: () => Date;
+  /** OCSP with CRL fallback for card certificates (optional: the register's list always applies). */
+  revocation?: RevocationChecker;
 }
 
 /** The kiosk API's operations, independent of HTTP: each answers a value or a typed refusal. */
@@ -33,6 +42,7 @@ export interface KioskService {
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   municipalityKeys(): Promise<CentreResult<{ keys: MunicipalityKey[] }>>;
+  kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
 }
 
 export function createKioskService(deps: KioskServiceDeps): KioskService {
@@ -45,7 +55,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       const verified = await verifyAuthentication(deps, request);
       if (!verified.ok) return verified;
       const now = deps.now();
-      const context = await menuContextFor(deps.repository, verified.value.holderId, now);
+      const context = await menuContextFor(deps.repository, deps.registers, verified.value.holderId, now);
       if (!context.ok) return context;
       const { residence } = context.value.menu;
       if (!municipalityOpen(residence, now)) return fail('outside-hours');
@@ -61,14 +71,22 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       });
       if (saved.kind === 'bound-to-other-card')
         return fail('bad-request', 'transaction already bound to another card');
+      const members = await deps.repository.listHouseholdMembers(context.value.household.householdId);
+      const notices = noticesFor(residence, now);
       return succeed({
         municipality: { code: residence.code, name: residence.name },
         menu: buildMenu(context.value.menu),
+        householdMembers: members.map((m, i) => ({ order: i + 1, name: m.name })),
+        ...(notices.length > 0 ? { notices } : {}),
       });
     },
 
     async issue(request) {
       return issueCertificate(deps, request);
+    },
+
+    async kosekiRegistration(request) {
+      return fileKosekiRegistration(deps, request);
     },
 
     async municipalityKeys() {

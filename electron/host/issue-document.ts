@@ -4,6 +4,7 @@ import {
   verifySeal,
   type CertificateDocument,
   type CertificateType,
+  type IssueOptions,
   type MunicipalityKey,
 } from '../../protocol/index.ts';
 import type { KioskErrorCode } from '../kiosk-api.ts';
@@ -47,6 +48,8 @@ export async function issueDocument(input: {
   transactionId: string;
   certificateType: CertificateType;
   copies: number;
+  /** The resident's choices (scope, 本籍, 続柄, tax year …); absent = the type's defaults. */
+  options?: IssueOptions;
   authCertificate: Uint8Array;
 }): Promise<IssueResult> {
   const issued = await input.centre.issue({
@@ -54,6 +57,7 @@ export async function issueDocument(input: {
     terminalId: input.terminalId,
     certificateType: input.certificateType,
     copies: input.copies,
+    ...(input.options ? { options: input.options } : {}),
   });
   if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
   const { document } = issued.value;
@@ -63,7 +67,11 @@ export async function issueDocument(input: {
   if (document.holderBinding !== expectedBinding) {
     return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
   }
-  if (document.transactionId !== input.transactionId || document.certificateType !== input.certificateType) {
+  if (
+    document.transactionId !== input.transactionId ||
+    document.certificateType !== input.certificateType ||
+    document.content.kind !== input.certificateType
+  ) {
     return { ok: false, error: 'document-invalid', detail: 'document is for another request' };
   }
 

@@ -44,9 +44,25 @@ export interface ApduTrace {
   ms: number;
 }
 
+/**
+ * How certificates are read. `short` (default, portable): READ BINARY with short Le, 256-byte
+ * chunks. `extended`: the whole file in one READ BINARY with extended Le, for readers that take
+ * extended APDUs; if the card or reader refuses it (`6700`, `6A86`, `6D00`, `6E00`), the client
+ * falls back to short reads for the rest of the session.
+ */
+export type ReadMode = 'short' | 'extended';
+
 export interface JpkiClientOptions {
   onApdu?: (trace: ApduTrace) => void;
+  readMode?: ReadMode;
 }
+
+export type PinSlotName = 'auth' | 'signing';
+export type ChangePinResult =
+  Ok | { kind: 'pin-required' } | { kind: 'rejected-pin' } | MalformedPin | CardError;
+export type ChallengeResult = { kind: 'challenge'; challenge: Uint8Array } | CardError;
+/** The card's raw answer to a relayed (centre-built) command: the kiosk does not interpret it. */
+export type RelayResult = { kind: 'response'; response: Uint8Array } | CardError;
 
 const MAX_SHORT_LE = 256;
 const MAX_OFFSET = 0x7fff;
@@ -59,6 +75,29 @@ export function pinFromDigits(digits: readonly number[]): Uint8Array {
 function isAuthPin(pin: Uint8Array): boolean {
   return pin.length === 4 && pin.every((b) => b >= 0x30 && b <= 0x39);
 }
+
+/** 6–16 of A–Z 0–9 (the caller upper-cases what the resident typed). */
+function isSigningPin(pin: Uint8Array): boolean {
+  return (
+    pin.length >= 6 &&
+    pin.length <= 16 &&
+    pin.every((b) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a))
+  );
+}
+
+const PIN_EF: Record<PinSlotName, number> = { auth: JpkiEf.AUTH_PIN, signing: JpkiEf.SIGNING_PIN };
+const PIN_SHAPE: Record<PinSlotName, (pin: Uint8Array) => boolean> = {
+  auth: isAuthPin,
+  signing: isSigningPin,
+};
+const EXTENDED_REFUSED: ReadonlySet<number> = new Set([
+  SW.WRONG_LENGTH,
+  SW.INCORRECT_P1P2,
+  SW.INS_NOT_SUPPORTED,
+  SW.CLA_NOT_SUPPORTED,
+]);
+/** Extended Le `0000`: as many bytes as the card has (up to 65536). */
+const MAX_EXTENDED_LE = 65536;
 
 function classifyLabel(label: string): TokenLabelResult {
   if (label === MY_NUMBER_CARD_TOKEN_LABEL) return { kind: 'token', label };
@@ -75,10 +114,17 @@ export class JpkiClient {
   #currentEf: number | null = null;
   #certificate: Uint8Array | null = null;
   #apduCount = 0;
+  #readMode: ReadMode;
 
   constructor(transport: CardTransport, opts: JpkiClientOptions = {}) {
     this.#transport = transport;
     this.#onApdu = opts.onApdu;
+    this.#readMode = opts.readMode ?? 'short';
+  }
+
+  /** The read mode in force (`extended` falls back to `short` once refused). */
+  get readMode(): ReadMode {
+    return this.#readMode;
   }
 
   /** APDUs sent by this client so far. */
@@ -167,10 +213,30 @@ export class JpkiClient {
       encodeCommand({ cla: 0, ins: 0xb0, p1: offset >> 8, p2: offset & 0xff, le }),
     );
     if ('kind' in res) return res;
+    if (res.data.length > le) {
+      this.#forgetSelection();
+      return { kind: 'communication', detail: `READ BINARY: ${res.data.length} bytes for Le ${le}` };
+    }
     if (res.sw === SW.OK) return { kind: 'data', data: res.data, eof: false };
     if (res.sw === SW.END_OF_FILE_WARNING || res.sw === SW.WRONG_P1P2_OFFSET)
       return { kind: 'data', data: res.data, eof: true };
     return this.#unexpected(res, 'READ BINARY');
+  }
+
+  /**
+   * READ BINARY at offset 0 with extended Le `0000` (the whole file in one response).
+   * Null when the card or reader refuses extended length: the caller reads in short chunks.
+   */
+  async #readBinaryExtended(): Promise<{ kind: 'data'; data: Uint8Array; eof: boolean } | CardError | null> {
+    const res = await this.#exchange(
+      'READ BINARY (extended)',
+      encodeCommand({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: MAX_EXTENDED_LE }, { extended: true }),
+    );
+    if ('kind' in res) return res;
+    if (EXTENDED_REFUSED.has(res.sw)) return null;
+    if (res.sw === SW.OK || res.sw === SW.END_OF_FILE_WARNING)
+      return { kind: 'data', data: res.data, eof: true };
+    return this.#unexpected(res, 'READ BINARY (extended)');
   }
 
   /** Reads the token label (EF 0006) and refuses anything but `JPKIAPICCTOKEN2`. */
@@ -197,20 +263,8 @@ export class JpkiClient {
   }
 
   /** VERIFY with no data on the auth PIN: tries left, without spending one. */
-  async authPinTriesLeft(): Promise<PinStatus | CardError> {
-    const sel = await this.#selectEf(JpkiEf.AUTH_PIN);
-    if (sel.kind !== 'ok') return sel;
-    const res = await this.#exchange(
-      'VERIFY (status)',
-      encodeCommand({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x80 }),
-    );
-    if ('kind' in res) return res;
-    if (res.sw === SW.OK) return { kind: 'verified' };
-    if (res.sw === SW.REFERENCE_DATA_NOT_USABLE || res.sw === SW.AUTH_METHOD_BLOCKED || res.sw === 0x63c0)
-      return { kind: 'locked' };
-    if (res.sw1 === 0x63 && (res.sw2 & 0xf0) === 0xc0)
-      return { kind: 'tries-left', triesLeft: res.sw2 & 0x0f };
-    return this.#unexpected(res, 'VERIFY (status)');
+  authPinTriesLeft(): Promise<PinStatus | CardError> {
+    return this.pinTriesLeft('auth');
   }
 
   /**
@@ -220,21 +274,7 @@ export class JpkiClient {
   async verifyAuthPin(pin: Uint8Array): Promise<PinVerifyResult | MalformedPin | CardError> {
     try {
       if (!isAuthPin(pin)) return { kind: 'malformed-pin' };
-      const sel = await this.#selectEf(JpkiEf.AUTH_PIN);
-      if (sel.kind !== 'ok') return sel;
-      const apdu = encodeCommand({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x80, data: pin });
-      let res: ResponseApdu | CardError;
-      try {
-        res = await this.#exchange('VERIFY', apdu);
-      } finally {
-        apdu.fill(0);
-      }
-      if ('kind' in res) return res;
-      if (res.sw === SW.OK) return { kind: 'ok' };
-      if (res.sw === 0x63c0 || res.sw === SW.REFERENCE_DATA_NOT_USABLE || res.sw === SW.AUTH_METHOD_BLOCKED)
-        return { kind: 'locked' };
-      if (res.sw1 === 0x63 && (res.sw2 & 0xf0) === 0xc0) return { kind: 'wrong', triesLeft: res.sw2 & 0x0f };
-      return this.#unexpected(res, 'VERIFY');
+      return await this.#verifyPin('auth', pin);
     } finally {
       pin.fill(0);
     }
@@ -267,7 +307,12 @@ export class JpkiClient {
     if (this.#certificate) return { kind: 'certificate', der: this.#certificate };
     const sel = await this.#selectEf(JpkiEf.AUTH_CERTIFICATE);
     if (sel.kind !== 'ok') return sel;
-    const first = await this.#readBinary(0, MAX_SHORT_LE);
+    let first: { kind: 'data'; data: Uint8Array; eof: boolean } | CardError | null = null;
+    if (this.#readMode === 'extended') {
+      first = await this.#readBinaryExtended();
+      if (first === null) this.#readMode = 'short';
+    }
+    first ??= await this.#readBinary(0, MAX_SHORT_LE);
     if (first.kind !== 'data') return first;
     const header = derTotalLength(first.data);
     if (header.kind !== 'ok' || first.data[0] !== 0x30) {
@@ -294,6 +339,113 @@ export class JpkiClient {
     }
     this.#certificate = der;
     return { kind: 'certificate', der };
+  }
+
+  /** VERIFY with no data on a PIN: tries left, without spending one. */
+  async pinTriesLeft(slot: PinSlotName): Promise<PinStatus | CardError> {
+    const sel = await this.#selectEf(PIN_EF[slot]);
+    if (sel.kind !== 'ok') return sel;
+    const res = await this.#exchange(
+      'VERIFY (status)',
+      encodeCommand({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x80 }),
+    );
+    if ('kind' in res) return res;
+    if (res.sw === SW.OK) return { kind: 'verified' };
+    if (res.sw === SW.REFERENCE_DATA_NOT_USABLE || res.sw === SW.AUTH_METHOD_BLOCKED || res.sw === 0x63c0)
+      return { kind: 'locked' };
+    if (res.sw1 === 0x63 && (res.sw2 & 0xf0) === 0xc0)
+      return { kind: 'tries-left', triesLeft: res.sw2 & 0x0f };
+    return this.#unexpected(res, 'VERIFY (status)');
+  }
+
+  /**
+   * VERIFY the 署名用 PIN (6–16 of A–Z 0–9, upper-cased by the caller). The buffer and the APDU
+   * that carried it are zeroed before this returns.
+   */
+  async verifySigningPin(pin: Uint8Array): Promise<PinVerifyResult | MalformedPin | CardError> {
+    try {
+      if (!isSigningPin(pin)) return { kind: 'malformed-pin' };
+      return await this.#verifyPin('signing', pin);
+    } finally {
+      pin.fill(0);
+    }
+  }
+
+  async #verifyPin(slot: PinSlotName, pin: Uint8Array): Promise<PinVerifyResult | CardError> {
+    const sel = await this.#selectEf(PIN_EF[slot]);
+    if (sel.kind !== 'ok') return sel;
+    const apdu = encodeCommand({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x80, data: pin });
+    let res: ResponseApdu | CardError;
+    try {
+      res = await this.#exchange('VERIFY', apdu);
+    } finally {
+      apdu.fill(0);
+    }
+    if ('kind' in res) return res;
+    if (res.sw === SW.OK) return { kind: 'ok' };
+    if (res.sw === 0x63c0 || res.sw === SW.REFERENCE_DATA_NOT_USABLE || res.sw === SW.AUTH_METHOD_BLOCKED)
+      return { kind: 'locked' };
+    if (res.sw1 === 0x63 && (res.sw2 & 0xf0) === 0xc0) return { kind: 'wrong', triesLeft: res.sw2 & 0x0f };
+    return this.#unexpected(res, 'VERIFY');
+  }
+
+  /**
+   * CHANGE REFERENCE DATA (`00 24 01 80`): sets a new PIN after the old one was verified in this
+   * session. The new PIN's buffer and APDU are zeroed before this returns.
+   */
+  async changePin(slot: PinSlotName, newPin: Uint8Array): Promise<ChangePinResult> {
+    try {
+      if (!PIN_SHAPE[slot](newPin)) return { kind: 'malformed-pin' };
+      const sel = await this.#selectEf(PIN_EF[slot]);
+      if (sel.kind !== 'ok') return sel;
+      const apdu = encodeCommand({ cla: 0, ins: 0x24, p1: 0x01, p2: 0x80, data: newPin });
+      let res: ResponseApdu | CardError;
+      try {
+        res = await this.#exchange('CHANGE REFERENCE DATA', apdu);
+      } finally {
+        apdu.fill(0);
+      }
+      if ('kind' in res) return res;
+      if (res.sw === SW.OK) return { kind: 'ok' };
+      if (res.sw === SW.SECURITY_STATUS_NOT_SATISFIED) return { kind: 'pin-required' };
+      if (res.sw === SW.WRONG_DATA) return { kind: 'rejected-pin' };
+      return this.#unexpected(res, 'CHANGE REFERENCE DATA');
+    } finally {
+      newPin.fill(0);
+    }
+  }
+
+  /** GET CHALLENGE (`00 84 00 00 08`) in JPKI-AP: the card's fresh nonce for a centre-built command. */
+  async getChallenge(): Promise<ChallengeResult> {
+    const ap = await this.#ensureAp();
+    if (ap.kind !== 'ok') return ap;
+    const res = await this.#exchange(
+      'GET CHALLENGE',
+      encodeCommand({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 }),
+    );
+    if ('kind' in res) return res;
+    if (res.sw !== SW.OK) return this.#unexpected(res, 'GET CHALLENGE');
+    if (res.data.length !== 8)
+      return { kind: 'communication', detail: `challenge of ${res.data.length} bytes` };
+    return { kind: 'challenge', challenge: res.data };
+  }
+
+  /**
+   * Sends a command the centre built, unchanged, and returns the card's whole answer unchanged
+   * (the centre checks it). Only secure-messaging commands (CLA `0C`) are relayed. The card's
+   * selection after it is unknown to the client, so the next command re-selects.
+   */
+  async relay(command: Uint8Array): Promise<RelayResult> {
+    if (command.length < 4 || command[0] !== 0x0c)
+      return { kind: 'communication', detail: 'refused to relay a command that is not secure messaging' };
+    const res = await this.#exchange('SECURE MESSAGING (relayed)', command);
+    if ('kind' in res) return res;
+    this.#forgetSelection();
+    const response = new Uint8Array(res.data.length + 2);
+    response.set(res.data, 0);
+    response[res.data.length] = res.sw1;
+    response[res.data.length + 1] = res.sw2;
+    return { kind: 'response', response };
   }
 
   /**

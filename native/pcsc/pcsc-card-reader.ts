@@ -14,7 +14,7 @@ import { cardErrorFromPcsc, isCancelled, pcscCode } from './pcsc-errors.ts';
 import { transmitWithResponseChaining } from './response-chaining.ts';
 
 /** The part of pcsclite's reader object this module uses. */
-interface PcscReaderHandle {
+export interface PcscReaderHandle {
   name: string;
   connected: boolean;
   SCARD_SHARE_EXCLUSIVE: number;
@@ -42,7 +42,7 @@ interface PcscReaderHandle {
   close(): void;
 }
 
-interface PcscContextHandle {
+export interface PcscContextHandle {
   on(event: 'reader', listener: (reader: PcscReaderHandle) => void): unknown;
   on(event: 'error', listener: (err: unknown) => void): unknown;
   removeAllListeners(): unknown;
@@ -56,11 +56,24 @@ export interface PcscReaderOptions {
   transmitTimeoutMs?: number;
   /** How often to retry reaching pcscd while it is down (default 1 s). */
   serviceRetryMs?: number;
+  /** Time allowed for SCardConnect once a card is present (default 5 s). */
+  connectTimeoutMs?: number;
+  /** The pcsclite entry point; tests give a simulated one (hot-plug, several readers). */
+  pcsc?: () => PcscContextHandle;
+}
+
+/** One reader as pcscd lists it. */
+export interface PcscReaderInfo {
+  name: string;
+  cardPresent: boolean;
+  /** pcscd sees a card that does not answer reset (SCARD_STATE_MUTE): not a smart card we can use. */
+  cardMute: boolean;
 }
 
 interface ReaderEntry {
   handle: PcscReaderHandle;
   present: boolean;
+  mute: boolean;
   atr: Uint8Array;
 }
 
@@ -74,14 +87,19 @@ interface SessionState {
 }
 
 const MAX_RESPONSE = 65538;
+/** How soon connect looks again after the card vanished under it. */
+const CONNECT_RETRY_MS = 200;
+/** How long a failed transmit waits for pcscd to report the card gone. */
+const REMOVAL_SETTLE_MS = 1500;
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 export class PcscCardReader implements CardReader {
-  readonly #opts: Required<Omit<PcscReaderOptions, 'readerName'>> & {
+  readonly #opts: Required<Omit<PcscReaderOptions, 'readerName' | 'pcsc'>> & {
     readerName: string | RegExp | undefined;
+    pcsc: () => PcscContextHandle;
   };
   readonly #status: StatusBroadcaster;
   #context: PcscContextHandle | null = null;
@@ -96,6 +114,8 @@ export class PcscCardReader implements CardReader {
       readerName: opts.readerName,
       transmitTimeoutMs: opts.transmitTimeoutMs ?? 10_000,
       serviceRetryMs: opts.serviceRetryMs ?? 1000,
+      connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
+      pcsc: opts.pcsc ?? ((): PcscContextHandle => pcsc() as unknown as PcscContextHandle),
     };
     this.#status = new StatusBroadcaster({ kind: 'no-reader' });
     this.#startContext();
@@ -115,7 +135,7 @@ export class PcscCardReader implements CardReader {
     if (this.#closed) return;
     let ctx: PcscContextHandle;
     try {
-      ctx = pcsc() as unknown as PcscContextHandle; // throws synchronously when pcscd is down
+      ctx = this.#opts.pcsc(); // throws synchronously when pcscd is down
     } catch (err) {
       this.#serviceDown(errorMessage(err));
       return;
@@ -179,7 +199,7 @@ export class PcscCardReader implements CardReader {
 
   #addReader(ctx: PcscContextHandle, handle: PcscReaderHandle): void {
     if (this.#context !== ctx) return;
-    const entry: ReaderEntry = { handle, present: false, atr: new Uint8Array(0) };
+    const entry: ReaderEntry = { handle, present: false, mute: false, atr: new Uint8Array(0) };
     this.#readers.set(handle.name, entry);
     handle.on('error', () => {
       // status polling errors come with a context error or an 'end'; both are handled there
@@ -187,6 +207,7 @@ export class PcscCardReader implements CardReader {
     handle.on('status', (s) => {
       const present = (s.state & handle.SCARD_STATE_PRESENT) !== 0;
       entry.present = present;
+      entry.mute = present && (s.state & handle.SCARD_STATE_MUTE) !== 0;
       entry.atr = present && s.atr ? Uint8Array.from(s.atr) : new Uint8Array(0);
       if (!present && this.#session?.entry === entry) this.#session.removed = true;
       this.#publish();
@@ -199,9 +220,30 @@ export class PcscCardReader implements CardReader {
     this.#publish();
   }
 
+  /**
+   * The reader this CardReader stands for: the open session's, else among the matching readers
+   * the first with a card on it, else the first. A kiosk with a contact and a contactless reader
+   * thus follows whichever the resident used.
+   */
   #selected(): ReaderEntry | null {
-    for (const [name, entry] of this.#readers) if (this.#matches(name)) return entry;
-    return null;
+    if (this.#session && this.#readers.get(this.#session.entry.handle.name) === this.#session.entry)
+      return this.#session.entry;
+    let first: ReaderEntry | null = null;
+    for (const [name, entry] of this.#readers) {
+      if (!this.#matches(name)) continue;
+      if (entry.present) return entry;
+      first ??= entry;
+    }
+    return first;
+  }
+
+  /** Every reader pcscd lists now (matching or not), in the order it announced them. */
+  readers(): PcscReaderInfo[] {
+    return [...this.#readers.values()].map((e) => ({
+      name: e.handle.name,
+      cardPresent: e.present,
+      cardMute: e.mute,
+    }));
   }
 
   #publish(): void {
@@ -210,7 +252,12 @@ export class PcscCardReader implements CardReader {
     const entry = this.#selected();
     this.#status.set(
       entry
-        ? { kind: 'ready', reader: entry.handle.name, cardPresent: entry.present }
+        ? {
+            kind: 'ready',
+            reader: entry.handle.name,
+            cardPresent: entry.present,
+            ...(entry.mute ? { unsupportedCard: true as const } : {}),
+          }
         : { kind: 'no-reader' },
     );
     this.#wake();
@@ -229,22 +276,32 @@ export class PcscCardReader implements CardReader {
       if (opts.signal?.aborted) return { kind: 'aborted' };
       if (this.#session) return { kind: 'communication', detail: 'reader in use (exclusive session open)' };
       const entry = this.#selected();
+      if (entry?.present && entry.mute) return { kind: 'unsupported-card', reason: 'not-jpki' };
+      let retrySoon = false;
       if (entry?.present) {
         const result = await this.#connectCard(entry);
         if ('transport' in result || result.kind !== 'card-removed') return result;
-        // the card went away between the event and the connect: wait for the next one
+        // The card went away between the event and the connect. pcscd may report the next card
+        // without a status change in between (pulled and put back within one poll): look again soon.
+        retrySoon = true;
       }
-      const waited = await this.#waitForChange(opts.signal, deadline);
+      const waited = await this.#waitForChange(opts.signal, deadline, retrySoon ? CONNECT_RETRY_MS : null);
       if (waited) return waited;
     }
   }
 
-  #waitForChange(signal: AbortSignal | undefined, deadline: number | null): Promise<CardError | null> {
+  #waitForChange(
+    signal: AbortSignal | undefined,
+    deadline: number | null,
+    atMostMs: number | null = null,
+  ): Promise<CardError | null> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let poll: NodeJS.Timeout | undefined;
       const done = (result: CardError | null): void => {
         this.#changeWaiters.delete(onChange);
         if (timer) clearTimeout(timer);
+        if (poll) clearTimeout(poll);
         signal?.removeEventListener('abort', onAbort);
         resolve(result);
       };
@@ -259,20 +316,52 @@ export class PcscCardReader implements CardReader {
           Math.max(0, deadline - Date.now()),
         );
       }
+      if (atMostMs !== null) poll = setTimeout(() => done(null), atMostMs);
     });
+  }
+
+  /**
+   * pcscd answers a transmit to a card that just left with a generic failure (vpcd:
+   * SCARD_E_NOT_TRANSACTED) before its status says the card is gone. Give the status a moment to
+   * catch up so the caller hears `card-removed`, not a vague communication error.
+   */
+  async #classifyTransmitError(state: SessionState, mapped: CardError): Promise<CardError> {
+    if (mapped.kind !== 'communication' && mapped.kind !== 'service-down') return mapped;
+    const until = Date.now() + REMOVAL_SETTLE_MS;
+    while (!state.removed && Date.now() < until) {
+      await this.#waitForChange(undefined, null, Math.max(1, until - Date.now()));
+      if (!state.entry.present || !this.#readers.has(state.entry.handle.name)) state.removed = true;
+    }
+    return state.removed ? { kind: 'card-removed' } : mapped;
   }
 
   async #connectCard(entry: ReaderEntry): Promise<CardSession | CardError> {
     const r = entry.handle;
     if (r.connected) await this.#disconnect(r); // a stale handle from a failed disconnect
+    let timedOut = false;
     const protocol = await new Promise<number | CardError>((resolve) => {
-      r.connect(
-        { share_mode: r.SCARD_SHARE_EXCLUSIVE, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 },
-        (err, p) => {
-          if (err) resolve(cardErrorFromPcsc(err, 'connect'));
-          else resolve(p);
-        },
-      );
+      const timer = setTimeout(() => {
+        timedOut = true;
+        resolve({ kind: 'timeout', operation: 'connect' });
+      }, this.#opts.connectTimeoutMs);
+      try {
+        r.connect(
+          { share_mode: r.SCARD_SHARE_EXCLUSIVE, protocol: r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1 },
+          (err, p) => {
+            clearTimeout(timer);
+            if (timedOut) {
+              // answered too late: release what pcscd gave us
+              if (!err) void this.#disconnect(r);
+              return;
+            }
+            if (err) resolve(cardErrorFromPcsc(err, 'connect'));
+            else resolve(p);
+          },
+        );
+      } catch (err) {
+        clearTimeout(timer);
+        resolve(cardErrorFromPcsc(err, 'connect'));
+      }
     });
     if (typeof protocol !== 'number') return protocol;
     if (this.#closed || this.#session) {
@@ -347,7 +436,8 @@ export class PcscCardReader implements CardReader {
         if (err) {
           const mapped = cardErrorFromPcsc(err, 'transmit');
           if (mapped.kind === 'card-removed') state.removed = true;
-          reject(new CardTransportError(state.removed ? { kind: 'card-removed' } : mapped));
+          if (state.removed) return reject(new CardTransportError({ kind: 'card-removed' }));
+          void this.#classifyTransmitError(state, mapped).then((e) => reject(new CardTransportError(e)));
           return;
         }
         if (!response || response.length < 2) {

@@ -3,14 +3,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sharedTestCa, testCard } from './fixtures.ts';
+import { CERTIFICATE_PROBLEMS, problemCard, sharedTestCa, testCard } from './fixtures.ts';
+import { JPKI_SAN_OID, readOtherNames } from './jpki-extensions.ts';
 import * as x509 from './x509.ts';
 import {
   createTestJpkiCa,
   issueAuthCertificate,
   JPKI_AUTH_POLICY_OID,
   JPKI_TEST_AUTH_CA_DN,
+  JPKI_TEST_AUTH_CRL_DN,
+  JPKI_SIGNING_POLICY_OID,
   loadTestJpkiCa,
+  WRONG_POLICY_OID,
   opaqueSubjectId,
   saveTestJpkiCa,
 } from './test-jpki-ca.ts';
@@ -101,5 +105,62 @@ describe('test JPKI CA', () => {
         notAfter: new Date(),
       }),
     ).rejects.toThrow(RangeError);
+  });
+
+  it('gives the auth certificate a CRL distribution point by directory name and a real card’s size', async () => {
+    const card = await testCard();
+    expect(card.authCertificate.length).toBeGreaterThanOrEqual(1450);
+    expect(card.authCertificate.length).toBeLessThanOrEqual(1650);
+    const parsed = new x509.X509Certificate(Uint8Array.from(card.authCertificate));
+    const crl = parsed.getExtension(x509.CRLDistributionPointsExtension);
+    const name = crl?.distributionPoints[0]?.distributionPoint?.fullName?.[0]?.directoryName;
+    expect(name).toBeDefined();
+    expect(new x509.Name(name!).toString()).toBe(new x509.Name(JPKI_TEST_AUTH_CRL_DN).toString());
+    // no personal data in the auth certificate
+    expect(Buffer.from(card.authCertificate).includes(Buffer.from(card.face!.name, 'utf8'))).toBe(false);
+    expect(parsed.getExtension('2.5.29.17')).toBeNull();
+  });
+
+  it('puts name, birth date, sex and address in the signing certificate’s SubjectAltName (UTF-8)', async () => {
+    const card = await testCard({
+      holder: { name: '署名 次郎', birthDate: '20010203', sex: '1', address: '大阪府大阪市北区中之島1-3-20' },
+    });
+    const parsed = new x509.X509Certificate(Uint8Array.from(card.signingCertificate));
+    expect(parsed.getExtension(x509.CertificatePolicyExtension)?.policies).toEqual([JPKI_SIGNING_POLICY_OID]);
+    const san = parsed.getExtension('2.5.29.17');
+    expect(san).not.toBeNull();
+    const names = readOtherNames(san!.value);
+    expect(names.get(JPKI_SAN_OID.NAME)).toBe('署名 次郎');
+    expect(names.get(JPKI_SAN_OID.BIRTH_DATE)).toBe('20010203');
+    expect(names.get(JPKI_SAN_OID.SEX)).toBe('1');
+    expect(names.get(JPKI_SAN_OID.ADDRESS)).toBe('大阪府大阪市北区中之島1-3-20');
+    expect([...names.keys()].sort()).toEqual(Object.values(JPKI_SAN_OID).sort());
+    expect(new X509Certificate(Buffer.from(card.signingCertificate)).subjectAltName).toContain('othername');
+  });
+
+  it('makes test cards whose auth certificate is wrong in each way the centre must refuse', async () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    const ca = await sharedTestCa();
+    const trusted = new X509Certificate(Buffer.from(ca.auth.certificate.rawData));
+    const seen = new Map<string, X509Certificate>();
+    for (const problem of CERTIFICATE_PROBLEMS) {
+      const p = await problemCard(problem, now);
+      expect(p.problem).toBe(problem);
+      seen.set(problem, new X509Certificate(Buffer.from(p.card.authCertificate)));
+      expect(p.serialNumberHex).toBe(seen.get(problem)!.serialNumber);
+    }
+    const expired = seen.get('expired')!;
+    expect(new Date(expired.validTo).getTime()).toBeLessThan(now.getTime());
+    const early = seen.get('not-yet-valid')!;
+    expect(new Date(early.validFrom).getTime()).toBeGreaterThan(now.getTime());
+    const policy = new x509.X509Certificate(seen.get('wrong-policy')!.raw).getExtension(
+      x509.CertificatePolicyExtension,
+    );
+    expect(policy?.policies).toEqual([WRONG_POLICY_OID]);
+    const unknown = seen.get('unknown-ca')!;
+    expect(unknown.issuer).toBe(trusted.subject); // same DN …
+    expect(unknown.verify(trusted.publicKey)).toBe(false); // … another key
+    for (const problem of ['expired', 'not-yet-valid', 'revoked', 'wrong-policy'] as const)
+      expect(seen.get(problem)!.verify(trusted.publicKey), problem).toBe(true);
   });
 });

@@ -8,7 +8,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from './x509.ts';
 import { MY_NUMBER_CARD_TOKEN_LABEL } from '../jpki/jpki-files.ts';
+import { deriveCardKey } from '../jpki/secure-messaging.ts';
+import { buildKenmenFile, collationNumberB, myNumberCheckDigit } from '../virtual-card/card-face.ts';
+import type { Sex } from '../virtual-card/card-face.ts';
 import type { CardPersonalisation } from '../virtual-card/personalisation.ts';
+import {
+  certificatePolicyExtension,
+  crlDistributionPointsExtension,
+  signingSubjectAltNameExtension,
+} from './jpki-extensions.ts';
 
 const crypto = webcrypto as unknown as Crypto;
 x509.cryptoProvider.set(crypto);
@@ -29,6 +37,16 @@ export const JPKI_AUTH_POLICY_OID = '1.2.392.200149.8.5.1.3.30';
 /** 署名用 certificate policy. */
 export const JPKI_SIGNING_POLICY_OID = '1.2.392.200149.8.5.1.1.10';
 export const DEFAULT_OCSP_URL = 'http://127.0.0.1:8790/ocsp';
+/** The directory name the auth certificates' CRL distribution point names (as on the real card). */
+export const JPKI_TEST_AUTH_CRL_DN =
+  'C=JP, O=JPKI-TEST, OU=JPKI for user authentication, OU=CRL Distribution Points, OU=Tokyo-to, CN=Japan Agency for Local Authority Information Systems CRL DP 0001';
+const AUTH_POLICY_QUALIFIERS = {
+  cpsUri: 'http://127.0.0.1:8790/jpki-test/cps/user-authentication.html',
+  notice:
+    'テスト用の公的個人認証局が発行した証明書です。Issued by a test JPKI CA for the kiosk test suite. It identifies no real person and is not valid for any real service.',
+};
+/** A certificate policy no JPKI certificate carries: for "wrong policy" test cards. */
+export const WRONG_POLICY_OID = '1.2.392.200149.8.5.1.9.99';
 
 export interface TestCaAuthority {
   name: string;
@@ -110,6 +128,8 @@ export interface IssueOptions {
 export interface IssueAuthOptions extends IssueOptions {
   /** Opaque 23-character id; no personal data. */
   subjectCn: string;
+  /** Defaults to the 利用者証明用 policy; another OID makes a "wrong policy" test certificate. */
+  policyOid?: string;
 }
 
 const SUBJECT_ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -139,12 +159,23 @@ export async function issueAuthCertificate(ca: TestJpkiCa, opts: IssueAuthOption
     extensions: [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
-      new x509.CertificatePolicyExtension([JPKI_AUTH_POLICY_OID], true),
+      certificatePolicyExtension(opts.policyOid ?? JPKI_AUTH_POLICY_OID, AUTH_POLICY_QUALIFIERS, true),
       new x509.AuthorityInfoAccessExtension({ ocsp: ca.ocspUrl }, false),
+      crlDistributionPointsExtension(JPKI_TEST_AUTH_CRL_DN),
       await x509.AuthorityKeyIdentifierExtension.create(ca.auth.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKeyArg(opts.publicKey)),
     ],
   });
   return new Uint8Array(cert.rawData);
+}
+
+/** What the 署名用 certificate says about its holder (SubjectAltName, UTF-8). */
+export interface HolderIdentity {
+  name: string;
+  /** YYYYMMDD. */
+  birthDate: string;
+  sex: Sex;
+  address: string;
 }
 
 export interface IssueSigningOptions extends IssueOptions {
@@ -152,12 +183,14 @@ export interface IssueSigningOptions extends IssueOptions {
   prefecture: string;
   city: string;
   subjectCn: string;
+  holder: HolderIdentity;
 }
 
 /**
- * 署名用 certificate, simple form: subject `C=JP, L=<prefecture>, L=<city>, CN=<id>`,
- * KU digitalSignature + nonRepudiation (critical), policy. The SubjectAltName with name,
- * birth date, sex and address is left for a later issue.
+ * 署名用 certificate: subject `C=JP, L=<prefecture>, L=<city>, CN=<id>`, KU digitalSignature +
+ * nonRepudiation (critical), policy, AIA OCSP, and a SubjectAltName of otherNames under
+ * 1.2.392.200149.8.5.5.1–.6 (name, name substitution, birth date, sex, address, address
+ * substitution), UTF-8.
  */
 export async function issueSigningCertificate(
   ca: TestJpkiCa,
@@ -179,6 +212,7 @@ export async function issueSigningCertificate(
       ),
       new x509.CertificatePolicyExtension([JPKI_SIGNING_POLICY_OID], true),
       new x509.AuthorityInfoAccessExtension({ ocsp: ca.ocspUrl }, false),
+      signingSubjectAltNameExtension(opts.holder),
       await x509.AuthorityKeyIdentifierExtension.create(ca.signing.publicKey),
     ],
   });
@@ -199,6 +233,25 @@ export interface PersonaliseOptions {
   tokenLabel?: string;
   prefecture?: string;
   city?: string;
+  /** Holder data for the 署名用 SubjectAltName and the face APs; a test identity by default. */
+  holder?: Partial<HolderIdentity> & { myNumber?: string; securityCode?: string };
+  /** 利用者証明用 policy override ("wrong policy" cards). */
+  authPolicyOid?: string;
+  /** When given, the card gets its PIN-reset key derived from this centre master key and holderId. */
+  pinResetMasterKey?: Uint8Array;
+}
+
+export const DEFAULT_TEST_HOLDER: HolderIdentity = {
+  name: '試験 太郎',
+  birthDate: '19850412',
+  sex: '1',
+  address: '東京都千代田区霞が関二丁目1番2号',
+};
+
+/** A random test My Number (11 random digits + the check digit). */
+export function testMyNumber(): string {
+  const first11 = Array.from({ length: 11 }, () => String(randomInt(0, 10))).join('');
+  return `${first11}${myNumberCheckDigit(first11)}`;
 }
 
 async function pkcs8(key: CryptoKey): Promise<Uint8Array> {
@@ -210,16 +263,31 @@ export async function personaliseCard(opts: PersonaliseOptions): Promise<CardPer
   const [authKeys, signingKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
   const subjectCn = opts.subjectCn ?? opaqueSubjectId();
   const common = { serialNumber: opts.serialNumber, notBefore: opts.notBefore, notAfter: opts.notAfter };
+  const holder: HolderIdentity = { ...DEFAULT_TEST_HOLDER, ...opts.holder };
   const [authCertificate, signingCertificate] = await Promise.all([
-    issueAuthCertificate(opts.ca, { ...common, publicKey: authKeys.publicKey, subjectCn }),
+    issueAuthCertificate(opts.ca, {
+      ...common,
+      publicKey: authKeys.publicKey,
+      subjectCn,
+      ...(opts.authPolicyOid ? { policyOid: opts.authPolicyOid } : {}),
+    }),
     issueSigningCertificate(opts.ca, {
       ...common,
       publicKey: signingKeys.publicKey,
       subjectCn: opaqueSubjectId(),
       prefecture: opts.prefecture ?? 'Tokyo-to',
       city: opts.city ?? 'Chiyoda-ku',
+      holder,
     }),
   ]);
+  const issuerSpki = new Uint8Array(await crypto.subtle.exportKey('spki', opts.ca.signing.publicKey));
+  const kenmenFile = await buildKenmenFile({
+    birthDate: holder.birthDate,
+    sex: holder.sex,
+    issuerPublicKey: issuerSpki,
+    sign: async (data) =>
+      new Uint8Array(await crypto.subtle.sign(RSA, opts.ca.signing.privateKey, Uint8Array.from(data))),
+  });
   return {
     holderId: opts.holderId,
     tokenLabel: opts.tokenLabel ?? MY_NUMBER_CARD_TOKEN_LABEL,
@@ -231,6 +299,21 @@ export async function personaliseCard(opts: PersonaliseOptions): Promise<CardPer
     signingPrivateKeyPkcs8: await pkcs8(signingKeys.privateKey),
     signingCertificate,
     signingCaCertificate: new Uint8Array(opts.ca.signing.certificate.rawData),
+    ...(opts.pinResetMasterKey ? { pinResetKey: deriveCardKey(opts.pinResetMasterKey, opts.holderId) } : {}),
+    face: {
+      name: holder.name,
+      address: holder.address,
+      birthDate: holder.birthDate,
+      sex: holder.sex,
+      myNumber: opts.holder?.myNumber ?? testMyNumber(),
+      assistPin: opts.authPin,
+      collationB: collationNumberB(
+        holder.birthDate,
+        opts.notAfter.getUTCFullYear(),
+        opts.holder?.securityCode ?? String(randomInt(0, 10000)).padStart(4, '0'),
+      ),
+      kenmenFile,
+    },
   };
 }
 

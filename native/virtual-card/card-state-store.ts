@@ -18,7 +18,12 @@ import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-export type PinSlot = 'auth' | 'signing';
+/**
+ * PINs with a counter: JPKI-AP's 利用者証明用 (`auth`) and 署名用 (`signing`), 券面入力補助AP's
+ * 4-digit PIN (`assist`), 券面AP's 照合番号A and B (`collationA`, `collationB`).
+ */
+export type PinSlot = 'auth' | 'signing' | 'assist' | 'collationA' | 'collationB';
+export const PIN_SLOTS: readonly PinSlot[] = ['auth', 'signing', 'assist', 'collationA', 'collationB'];
 
 export interface PinState {
   triesLeft: number;
@@ -26,10 +31,7 @@ export interface PinState {
   changed?: { salt: string; hash: string };
 }
 
-export interface CardState {
-  auth: PinState;
-  signing: PinState;
-}
+export type CardState = Record<PinSlot, PinState>;
 
 const PinStateSchema = z.object({
   triesLeft: z.number().int().min(0).max(15),
@@ -39,6 +41,10 @@ const StateFileSchema = z.object({
   format: z.literal('virtual-card-state/1'),
   auth: PinStateSchema,
   signing: PinStateSchema,
+  // added later: files written before have none of these (factory state for them)
+  assist: PinStateSchema.optional(),
+  collationA: PinStateSchema.optional(),
+  collationB: PinStateSchema.optional(),
 });
 
 // Low cost on purpose: a test card, and the card answers VERIFY synchronously.
@@ -77,10 +83,15 @@ export class CardStateStore {
     }
     try {
       const parsed = StateFileSchema.parse(JSON.parse(text));
-      return { auth: parsed.auth, signing: parsed.signing };
+      const state = structuredClone(initial);
+      for (const slot of PIN_SLOTS) {
+        const stored = parsed[slot];
+        if (stored) state[slot] = stored;
+      }
+      return state;
     } catch {
       // A corrupt state file must not unlock a card: fail closed, all PINs locked.
-      return { auth: { triesLeft: 0 }, signing: { triesLeft: 0 } };
+      return Object.fromEntries(PIN_SLOTS.map((s) => [s, { triesLeft: 0 }])) as CardState;
     }
   }
 

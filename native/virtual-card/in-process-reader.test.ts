@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderStatus } from '../card-transport.ts';
 import { testCard } from '../test-pki/fixtures.ts';
 import { InProcessCardReader } from './in-process-reader.ts';
+import { CONTACT_CARD_LATENCY, fixedLatency } from './latency.ts';
 import type { CardPersonalisation } from './personalisation.ts';
 import { VirtualMyNumberCard } from './virtual-my-number-card.ts';
 
@@ -53,5 +54,26 @@ describe('InProcessCardReader', () => {
     await expect(session.transport.transmit(Uint8Array.from([0, 0xa4, 4, 0x0c]))).rejects.toMatchObject({
       cardError: { kind: 'card-removed' },
     });
+  });
+
+  it('adds the card latency model to each command, and a card pulled meanwhile is card-removed', async () => {
+    const reader = new InProcessCardReader({ cardLatency: fixedLatency(30) });
+    reader.insert(new VirtualMyNumberCard({ personalisation: perso }));
+    const session = await reader.connect({ timeoutMs: 1000 });
+    if (!('transport' in session)) throw new Error(session.kind);
+    const select = Uint8Array.from(Buffer.from('00A4040C0AD392F000260100000001', 'hex'));
+    const t0 = performance.now();
+    await session.transport.transmit(select);
+    await session.transport.transmit(select);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+    const pending = session.transport.transmit(select);
+    setTimeout(() => reader.remove(), 5);
+    await expect(pending).rejects.toMatchObject({ cardError: { kind: 'card-removed' } });
+  });
+
+  it('models a contact card: signing costs far more than selecting', () => {
+    const sign = CONTACT_CARD_LATENCY({ cla: 0x80, ins: 0x2a, responseBytes: 258 });
+    const select = CONTACT_CARD_LATENCY({ cla: 0x00, ins: 0xa4, responseBytes: 2 });
+    expect(sign).toBeGreaterThan(10 * select);
   });
 });

@@ -5,12 +5,16 @@
  */
 import { CardTransportError, StatusBroadcaster } from '../card-transport.ts';
 import type { CardError, CardReader, CardSession, ConnectOptions, ReaderStatus } from '../card-transport.ts';
+import { commandTiming } from './latency.ts';
+import type { LatencyModel } from './latency.ts';
 import type { VirtualMyNumberCard } from './virtual-my-number-card.ts';
 
 export interface InProcessReaderOptions {
   name?: string;
   /** Added to every APDU, to model a reader's round trip (default 0). */
   latencyMs?: number;
+  /** The card's own time per command (e.g. CONTACT_CARD_LATENCY), added after it answered. */
+  cardLatency?: LatencyModel;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -18,6 +22,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class InProcessCardReader implements CardReader {
   readonly name: string;
   readonly #latencyMs: number;
+  readonly #cardLatency: LatencyModel | undefined;
   readonly #status: StatusBroadcaster;
   #card: VirtualMyNumberCard | null = null;
   #session: { closed: boolean } | null = null;
@@ -28,6 +33,7 @@ export class InProcessCardReader implements CardReader {
   constructor(opts: InProcessReaderOptions = {}) {
     this.name = opts.name ?? 'In-process virtual reader';
     this.#latencyMs = opts.latencyMs ?? 0;
+    this.#cardLatency = opts.cardLatency;
     this.#status = new StatusBroadcaster({ kind: 'ready', reader: this.name, cardPresent: false });
   }
 
@@ -91,6 +97,11 @@ export class InProcessCardReader implements CardReader {
         );
       }
       const response = card.transmit(apdu);
+      const cardMs = this.#cardLatency?.(commandTiming(apdu, response)) ?? 0;
+      if (cardMs > 0) {
+        await sleep(cardMs);
+        if (this.#card !== card) throw new CardTransportError({ kind: 'card-removed' });
+      }
       if (this.#removeAfter !== null) {
         this.#removeAfter -= 1;
         if (this.#removeAfter <= 0) this.remove();

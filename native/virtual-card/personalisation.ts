@@ -6,6 +6,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { BIRTH_DATE_PATTERN, COLLATION_B_PATTERN, MY_NUMBER_PATTERN } from './card-face.ts';
+import type { CardFaceData } from './card-face.ts';
 
 export interface CardPersonalisation {
   /** Opaque id of the holder; names the card's state file. No personal data. */
@@ -22,6 +24,10 @@ export interface CardPersonalisation {
   signingPrivateKeyPkcs8: Uint8Array;
   signingCertificate: Uint8Array;
   signingCaCertificate: Uint8Array;
+  /** The per-card PIN-reset key (secure-messaging.ts); without it the card refuses resets. */
+  pinResetKey?: Uint8Array;
+  /** 券面入力補助AP and 券面AP content; without it the card has JPKI-AP only. */
+  face?: CardFaceData;
 }
 
 export type PersonalisationError =
@@ -45,6 +51,19 @@ const FileSchema = z.object({
   signingPrivateKeyPkcs8: base64,
   signingCertificate: base64,
   signingCaCertificate: base64,
+  pinResetKey: base64.optional(),
+  face: z
+    .object({
+      name: z.string().min(1),
+      address: z.string().min(1),
+      birthDate: z.string().regex(BIRTH_DATE_PATTERN),
+      sex: z.enum(['1', '2', '3', '9']),
+      myNumber: z.string().regex(MY_NUMBER_PATTERN),
+      assistPin: z.string().regex(AUTH_PIN_PATTERN),
+      collationB: z.string().regex(COLLATION_B_PATTERN),
+      kenmenFile: base64,
+    })
+    .optional(),
 });
 
 const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
@@ -63,6 +82,8 @@ export function personalisationToJson(p: CardPersonalisation): string {
     signingPrivateKeyPkcs8: b64(p.signingPrivateKeyPkcs8),
     signingCertificate: b64(p.signingCertificate),
     signingCaCertificate: b64(p.signingCaCertificate),
+    ...(p.pinResetKey ? { pinResetKey: b64(p.pinResetKey) } : {}),
+    ...(p.face ? { face: { ...p.face, kenmenFile: b64(p.face.kenmenFile) } } : {}),
   };
   return JSON.stringify(file, null, 2) + '\n';
 }
@@ -95,6 +116,8 @@ export function personalisationFromJson(
     signingPrivateKeyPkcs8: unb64(f.signingPrivateKeyPkcs8),
     signingCertificate: unb64(f.signingCertificate),
     signingCaCertificate: unb64(f.signingCaCertificate),
+    ...(f.pinResetKey ? { pinResetKey: unb64(f.pinResetKey) } : {}),
+    ...(f.face ? { face: { ...f.face, kenmenFile: unb64(f.face.kenmenFile) } } : {}),
   };
 }
 

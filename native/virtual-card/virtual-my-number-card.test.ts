@@ -1,5 +1,5 @@
 import { createPublicKey, createHash, publicDecrypt, constants, X509Certificate } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,9 +34,9 @@ beforeEach(() => {
 });
 
 describe('VirtualMyNumberCard: SELECT', () => {
-  it('answers 9000 to the JPKI AID and 6A82 to any other AID', () => {
+  it('answers 9000 to the JPKI AID and 6A82 to an AID the card does not have', () => {
     expect(sw(SELECT_JPKI)).toBe('9000');
-    expect(sw('00A4040C0AD3921000310001010408')).toBe('6A82'); // 券面入力補助AP: not implemented
+    expect(sw('00A4040C0AD3921000310001010401')).toBe('6A82'); // 住基AP: not on the virtual card
     expect(sw('00A4040C07A00000')).toBe('6700'); // Lc says 7, 3 bytes follow: malformed
     expect(sw('00A4040C09A00000030800001000')).toBe('6A82'); // PIV
   });
@@ -264,9 +264,7 @@ describe('VirtualMyNumberCard: CHANGE REFERENCE DATA and persistence', () => {
     sw('00A4020C020018');
     expect(sw(`0020008004${ascii('1234')}`)).toBe('63C2');
     expect(sw(`0020008004${ascii('4321')}`)).toBe('9000');
-    expect(
-      JSON.stringify(store.load(perso.holderId, { auth: { triesLeft: 3 }, signing: { triesLeft: 5 } })),
-    ).not.toContain('4321');
+    expect(JSON.stringify(readFileSync(store.pathFor(perso.holderId), 'utf8'))).not.toContain('4321');
   });
 
   it('keeps a locked PIN locked after the card process restarts, until resetState', () => {

@@ -6,7 +6,7 @@
  * card); selecting the JPKI AID again drops it. PIN counters and changed PINs persist in a
  * CardStateStore, so a locked PIN stays locked across restarts of the card process.
  */
-import { constants, createPrivateKey, privateEncrypt, timingSafeEqual } from 'node:crypto';
+import { constants, createPrivateKey, privateEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { encodeResponse, parseCommand, SW, swTriesLeft } from '../apdu.ts';
 import type { CommandApdu } from '../apdu.ts';
@@ -14,22 +14,53 @@ import {
   AUTH_PIN_TRIES,
   JPKI_AID,
   JpkiEf,
+  KENKAKU_NYURYOKU_HOJO_AID,
+  KENMEN_AID,
   MY_NUMBER_CARD_ATR,
   SIGNING_PIN_TRIES,
   TOKEN_LABEL_LENGTH,
 } from '../jpki/jpki-files.ts';
+import {
+  CHALLENGE_LENGTH,
+  INS_RESET_RETRY_COUNTER,
+  openPinResetCommand,
+  PIN_RESET_CLA,
+  sealPinResetResponse,
+} from '../jpki/secure-messaging.ts';
+import { assistBasicInfoFile, COLLATION_B_PATTERN, MY_NUMBER_PATTERN, myNumberFile } from './card-face.ts';
 import { hashPin, pinMatchesHash } from './card-state-store.ts';
 import type { CardState, CardStateStore, PinSlot } from './card-state-store.ts';
 import { AUTH_PIN_PATTERN, SIGNING_PIN_PATTERN } from './personalisation.ts';
 import type { CardPersonalisation } from './personalisation.ts';
 
 type CardFile =
-  | { kind: 'binary'; data: Uint8Array; readRequires?: PinSlot }
+  /** `readRequires`: readable once any of these PINs is verified. */
+  | { kind: 'binary'; data: Uint8Array; readRequires?: readonly PinSlot[] }
   | { kind: 'key'; slot: PinSlot; key: KeyObject }
   | { kind: 'pin'; slot: PinSlot };
 
-const MAX_TRIES: Record<PinSlot, number> = { auth: AUTH_PIN_TRIES, signing: SIGNING_PIN_TRIES };
-const PIN_PATTERN: Record<PinSlot, RegExp> = { auth: AUTH_PIN_PATTERN, signing: SIGNING_PIN_PATTERN };
+type AppName = 'jpki' | 'assist' | 'kenmen';
+
+/** Tries per PIN. 照合番号A/B: 10 (ours; not in the public sources). */
+export const MAX_TRIES: Record<PinSlot, number> = {
+  auth: AUTH_PIN_TRIES,
+  signing: SIGNING_PIN_TRIES,
+  assist: 3,
+  collationA: 10,
+  collationB: 10,
+};
+const PIN_PATTERN: Record<PinSlot, RegExp> = {
+  auth: AUTH_PIN_PATTERN,
+  signing: SIGNING_PIN_PATTERN,
+  assist: AUTH_PIN_PATTERN,
+  collationA: MY_NUMBER_PATTERN,
+  collationB: COLLATION_B_PATTERN,
+};
+
+/** 券面入力補助AP files. */
+export const AssistEf = { MY_NUMBER: 0x0001, BASIC_INFO: 0x0002, PIN: 0x0011 } as const;
+/** 券面AP files: EF 0002 and the 照合番号 key references. */
+export const KenmenEf = { FACE: 0x0002, COLLATION_B: 0x0012, COLLATION_A: 0x0013 } as const;
 
 const INS = {
   SELECT: 0xa4,
@@ -37,7 +68,16 @@ const INS = {
   VERIFY: 0x20,
   CHANGE_REFERENCE_DATA: 0x24,
   SIGN: 0x2a,
+  GET_CHALLENGE: 0x84,
 } as const;
+
+const noVerifiedPins = (): Record<PinSlot, boolean> => ({
+  auth: false,
+  signing: false,
+  assist: false,
+  collationA: false,
+  collationB: false,
+});
 
 export interface VirtualCardOptions {
   personalisation: CardPersonalisation;
@@ -60,14 +100,16 @@ function tokenInfo(label: string): Uint8Array {
 export class VirtualMyNumberCard {
   readonly atr: Uint8Array;
   readonly holderId: string;
-  readonly #files: ReadonlyMap<number, CardFile>;
-  readonly #factoryPins: Record<PinSlot, Uint8Array>;
+  readonly #apps: ReadonlyMap<AppName, { aid: Uint8Array; files: ReadonlyMap<number, CardFile> }>;
+  readonly #factoryPins: Partial<Record<PinSlot, Uint8Array>>;
+  readonly #pinResetKey: Uint8Array | null;
   readonly #store: CardStateStore | undefined;
   #state: CardState;
   #powered = false;
-  #jpkiSelected = false;
+  #app: AppName | null = null;
   #currentEf: number | null = null;
-  #verified: Record<PinSlot, boolean> = { auth: false, signing: false };
+  #verified: Record<PinSlot, boolean> = noVerifiedPins();
+  #challenge: Uint8Array | null = null;
   #commands = 0;
 
   constructor(opts: VirtualCardOptions) {
@@ -75,24 +117,65 @@ export class VirtualMyNumberCard {
     this.atr = opts.atr ?? MY_NUMBER_CARD_ATR;
     this.holderId = p.holderId;
     this.#store = opts.stateStore;
+    const ascii = (v: string): Uint8Array => Uint8Array.from(Buffer.from(v, 'ascii'));
     this.#factoryPins = {
-      auth: Buffer.from(p.authPin, 'ascii'),
-      signing: Buffer.from(p.signingPin, 'ascii'),
+      auth: ascii(p.authPin),
+      signing: ascii(p.signingPin),
+      ...(p.face
+        ? {
+            assist: ascii(p.face.assistPin),
+            collationA: ascii(p.face.myNumber),
+            collationB: ascii(p.face.collationB),
+          }
+        : {}),
     };
+    this.#pinResetKey = p.pinResetKey ? Uint8Array.from(p.pinResetKey) : null;
     const key = (der: Uint8Array): KeyObject =>
       createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
-    this.#files = new Map<number, CardFile>([
+    const jpkiFiles = new Map<number, CardFile>([
       [JpkiEf.TOKEN_INFO, { kind: 'binary', data: tokenInfo(p.tokenLabel) }],
       [JpkiEf.CERTIFICATE_PRESENCE, { kind: 'binary', data: Uint8Array.from([0x8f, 0x8f, 0x00]) }],
       [JpkiEf.AUTH_CERTIFICATE, { kind: 'binary', data: p.authCertificate }],
       [JpkiEf.AUTH_CA_CERTIFICATE, { kind: 'binary', data: p.authCaCertificate }],
       [JpkiEf.AUTH_KEY, { kind: 'key', slot: 'auth', key: key(p.authPrivateKeyPkcs8) }],
       [JpkiEf.AUTH_PIN, { kind: 'pin', slot: 'auth' }],
-      [JpkiEf.SIGNING_CERTIFICATE, { kind: 'binary', data: p.signingCertificate, readRequires: 'signing' }],
+      [JpkiEf.SIGNING_CERTIFICATE, { kind: 'binary', data: p.signingCertificate, readRequires: ['signing'] }],
       [JpkiEf.SIGNING_CA_CERTIFICATE, { kind: 'binary', data: p.signingCaCertificate }],
       [JpkiEf.SIGNING_KEY, { kind: 'key', slot: 'signing', key: key(p.signingPrivateKeyPkcs8) }],
       [JpkiEf.SIGNING_PIN, { kind: 'pin', slot: 'signing' }],
     ]);
+    const apps = new Map<AppName, { aid: Uint8Array; files: ReadonlyMap<number, CardFile> }>([
+      ['jpki', { aid: JPKI_AID, files: jpkiFiles }],
+    ]);
+    if (p.face) {
+      const face = p.face;
+      apps.set('assist', {
+        aid: KENKAKU_NYURYOKU_HOJO_AID,
+        files: new Map<number, CardFile>([
+          [
+            AssistEf.MY_NUMBER,
+            { kind: 'binary', data: myNumberFile(face.myNumber), readRequires: ['assist'] },
+          ],
+          [
+            AssistEf.BASIC_INFO,
+            { kind: 'binary', data: assistBasicInfoFile(face), readRequires: ['assist'] },
+          ],
+          [AssistEf.PIN, { kind: 'pin', slot: 'assist' }],
+        ]),
+      });
+      apps.set('kenmen', {
+        aid: KENMEN_AID,
+        files: new Map<number, CardFile>([
+          [
+            KenmenEf.FACE,
+            { kind: 'binary', data: face.kenmenFile, readRequires: ['collationA', 'collationB'] },
+          ],
+          [KenmenEf.COLLATION_A, { kind: 'pin', slot: 'collationA' }],
+          [KenmenEf.COLLATION_B, { kind: 'pin', slot: 'collationB' }],
+        ]),
+      });
+    }
+    this.#apps = apps;
     this.#state = this.#loadState();
   }
 
@@ -124,8 +207,9 @@ export class VirtualMyNumberCard {
   /** Warm reset: selection is lost, a verified PIN is NOT (as on the real card). */
   warmReset(): void {
     this.#powered = true;
-    this.#jpkiSelected = false;
+    this.#app = null;
     this.#currentEf = null;
+    this.#challenge = null;
   }
 
   /** Factory state: full tries, personalisation PINs. For tests. */
@@ -139,8 +223,14 @@ export class VirtualMyNumberCard {
   transmit(apdu: Uint8Array): Uint8Array {
     if (!this.#powered) throw new Error('virtual card: APDU while unpowered');
     this.#commands += 1;
+    // A challenge is good for the one command that follows it, whatever that command is.
+    const challenge = this.#challenge;
+    this.#challenge = null;
     const cmd = parseCommand(apdu);
     if ('kind' in cmd) return encodeResponse(SW.WRONG_LENGTH);
+    if (cmd.cla === PIN_RESET_CLA && cmd.ins === INS_RESET_RETRY_COUNTER)
+      return this.#securedReset(cmd, challenge);
+    if (cmd.cla === PIN_RESET_CLA) return encodeResponse(SW.INS_NOT_SUPPORTED);
     if (cmd.cla === 0x80 && cmd.ins === INS.SIGN) return this.#sign(cmd);
     if (cmd.cla === 0x80) return encodeResponse(SW.INS_NOT_SUPPORTED);
     if (cmd.cla !== 0x00) return encodeResponse(SW.CLA_NOT_SUPPORTED);
@@ -153,6 +243,11 @@ export class VirtualMyNumberCard {
         return this.#verify(cmd);
       case INS.CHANGE_REFERENCE_DATA:
         return this.#changeReferenceData(cmd);
+      case INS.GET_CHALLENGE:
+        return this.#getChallenge(cmd);
+      case INS_RESET_RETRY_COUNTER:
+        // a reset is the centre's: only the secure-messaging form is accepted
+        return encodeResponse(SW.SECURITY_STATUS_NOT_SATISFIED);
       case INS.SIGN:
         return encodeResponse(SW.CLA_NOT_SUPPORTED);
       default:
@@ -161,7 +256,13 @@ export class VirtualMyNumberCard {
   }
 
   #initialState(): CardState {
-    return { auth: { triesLeft: AUTH_PIN_TRIES }, signing: { triesLeft: SIGNING_PIN_TRIES } };
+    return {
+      auth: { triesLeft: MAX_TRIES.auth },
+      signing: { triesLeft: MAX_TRIES.signing },
+      assist: { triesLeft: MAX_TRIES.assist },
+      collationA: { triesLeft: MAX_TRIES.collationA },
+      collationB: { triesLeft: MAX_TRIES.collationB },
+    };
   }
 
   #loadState(): CardState {
@@ -173,9 +274,10 @@ export class VirtualMyNumberCard {
   }
 
   #clearVolatile(): void {
-    this.#jpkiSelected = false;
+    this.#app = null;
     this.#currentEf = null;
-    this.#verified = { auth: false, signing: false };
+    this.#verified = noVerifiedPins();
+    this.#challenge = null;
   }
 
   #select(cmd: CommandApdu): Uint8Array {
@@ -183,26 +285,31 @@ export class VirtualMyNumberCard {
     const data = cmd.data;
     if (cmd.p1 === 0x04) {
       if (!data) return encodeResponse(SW.WRONG_LENGTH);
-      if (!equalBytes(data, JPKI_AID)) return encodeResponse(SW.FILE_NOT_FOUND);
-      // Selecting the application (again) starts a fresh security context.
-      this.#jpkiSelected = true;
+      const app = [...this.#apps].find(([, a]) => equalBytes(data, a.aid))?.[0];
+      if (!app) return encodeResponse(SW.FILE_NOT_FOUND);
+      // Selecting an application (again) starts a fresh security context.
+      this.#app = app;
       this.#currentEf = null;
-      this.#verified = { auth: false, signing: false };
+      this.#verified = noVerifiedPins();
       return encodeResponse(SW.OK);
     }
     if (cmd.p1 === 0x02) {
       if (!data || data.length !== 2) return encodeResponse(SW.WRONG_LENGTH);
-      if (!this.#jpkiSelected) return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
+      if (!this.#app) return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
       const fid = (data[0]! << 8) | data[1]!;
-      if (!this.#files.has(fid)) return encodeResponse(SW.FILE_NOT_FOUND);
+      if (!this.#appFiles()?.has(fid)) return encodeResponse(SW.FILE_NOT_FOUND);
       this.#currentEf = fid;
       return encodeResponse(SW.OK);
     }
     return encodeResponse(SW.INCORRECT_P1P2);
   }
 
+  #appFiles(): ReadonlyMap<number, CardFile> | null {
+    return this.#app ? (this.#apps.get(this.#app)?.files ?? null) : null;
+  }
+
   #current(): CardFile | null {
-    return this.#currentEf === null ? null : (this.#files.get(this.#currentEf) ?? null);
+    return this.#currentEf === null ? null : (this.#appFiles()?.get(this.#currentEf) ?? null);
   }
 
   #readBinary(cmd: CommandApdu): Uint8Array {
@@ -211,7 +318,7 @@ export class VirtualMyNumberCard {
     const file = this.#current();
     if (!file) return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
     if (file.kind !== 'binary') return encodeResponse(SW.INCOMPATIBLE_FILE_STRUCTURE);
-    if (file.readRequires && !this.#verified[file.readRequires])
+    if (file.readRequires && !file.readRequires.some((slot) => this.#verified[slot]))
       return encodeResponse(SW.SECURITY_STATUS_NOT_SATISFIED);
     const offset = (cmd.p1 << 8) | cmd.p2;
     if (offset >= file.data.length) return encodeResponse(SW.WRONG_P1P2_OFFSET);
@@ -230,7 +337,8 @@ export class VirtualMyNumberCard {
   #pinMatches(slot: PinSlot, candidate: Uint8Array): boolean {
     const changed = this.#state[slot].changed;
     if (changed) return pinMatchesHash(candidate, changed);
-    return equalBytes(candidate, this.#factoryPins[slot]);
+    const factory = this.#factoryPins[slot];
+    return factory !== undefined && equalBytes(candidate, factory);
   }
 
   #verify(cmd: CommandApdu): Uint8Array {
@@ -269,6 +377,7 @@ export class VirtualMyNumberCard {
     const slot = this.#pinSlotForCurrent();
     if (typeof slot !== 'string') return encodeResponse(slot.sw);
     if (!cmd.data) return encodeResponse(SW.WRONG_LENGTH);
+    if (slot === 'collationA' || slot === 'collationB') return encodeResponse(SW.CONDITIONS_NOT_SATISFIED);
     const next = cmd.data;
     try {
       if (this.#state[slot].triesLeft === 0) return encodeResponse(SW.REFERENCE_DATA_NOT_USABLE);
@@ -279,6 +388,41 @@ export class VirtualMyNumberCard {
       return encodeResponse(SW.OK);
     } finally {
       next.fill(0);
+    }
+  }
+
+  #getChallenge(cmd: CommandApdu): Uint8Array {
+    if (cmd.p1 !== 0 || cmd.p2 !== 0) return encodeResponse(SW.INCORRECT_P1P2);
+    if (cmd.data || cmd.le !== CHALLENGE_LENGTH) return encodeResponse(SW.WRONG_LENGTH);
+    if (this.#app !== 'jpki') return encodeResponse(SW.CONDITIONS_NOT_SATISFIED);
+    const challenge = Uint8Array.from(randomBytes(CHALLENGE_LENGTH));
+    this.#challenge = challenge;
+    return encodeResponse(SW.OK, challenge);
+  }
+
+  /** RESET RETRY COUNTER under secure messaging (see jpki/secure-messaging.ts). */
+  #securedReset(cmd: CommandApdu, challenge: Uint8Array | null): Uint8Array {
+    if (this.#app !== 'jpki') return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
+    if (!this.#pinResetKey || !challenge) return encodeResponse(SW.CONDITIONS_NOT_SATISFIED);
+    const opened = openPinResetCommand({ cardKey: this.#pinResetKey, challenge, command: cmd });
+    if (opened.kind === 'refused') return encodeResponse(opened.sw);
+    const sealed = (sw: number): Uint8Array =>
+      encodeResponse(SW.OK, sealPinResetResponse({ cardKey: this.#pinResetKey!, challenge, sw }));
+    const slot = opened.target;
+    const newPin = opened.newPin;
+    try {
+      if (newPin && !PIN_PATTERN[slot].test(Buffer.from(newPin).toString('latin1')))
+        return sealed(SW.WRONG_DATA);
+      const previous = this.#state[slot].changed;
+      this.#state[slot] = {
+        triesLeft: MAX_TRIES[slot],
+        ...(newPin ? { changed: hashPin(newPin) } : previous ? { changed: previous } : {}),
+      };
+      this.#persist();
+      this.#verified[slot] = false;
+      return sealed(SW.OK);
+    } finally {
+      newPin?.fill(0);
     }
   }
 

@@ -9,6 +9,8 @@
  */
 import { Socket } from 'node:net';
 import { encodeResponse } from '../apdu.ts';
+import { commandTiming } from './latency.ts';
+import type { LatencyModel } from './latency.ts';
 import type { VirtualMyNumberCard } from './virtual-my-number-card.ts';
 
 export const VPCD_DEFAULT_PORT = 35963;
@@ -21,7 +23,8 @@ export type VpcdEvent =
   | { kind: 'power-on' }
   | { kind: 'power-off' }
   | { kind: 'reset' }
-  | { kind: 'apdu'; ins: number; sw: number };
+  /** One APDU: instruction, status word and sizes on the wire (command, response incl. SW). */
+  | { kind: 'apdu'; ins: number; sw: number; commandBytes: number; responseBytes: number };
 
 export interface VpcdConnectionOptions {
   host?: string;
@@ -30,6 +33,8 @@ export interface VpcdConnectionOptions {
   retryDelayMs?: number;
   /** For tests and diagnostics; carries instruction bytes and status words, never data. */
   onEvent?: (e: VpcdEvent) => void;
+  /** The card's own time per command (e.g. CONTACT_CARD_LATENCY); answers are sent that much later. */
+  cardLatency?: LatencyModel;
 }
 
 export type VpcdInsertResult = { kind: 'inserted' } | { kind: 'vpcd-unreachable'; detail: string };
@@ -40,6 +45,7 @@ export class VpcdConnection {
   readonly port: number;
   readonly #retryDelayMs: number;
   readonly #onEvent: ((e: VpcdEvent) => void) | undefined;
+  readonly #cardLatency: LatencyModel | undefined;
   #socket: Socket | null = null;
   #wanted = false;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -55,6 +61,7 @@ export class VpcdConnection {
     this.port = opts.port ?? VPCD_DEFAULT_PORT;
     this.#retryDelayMs = opts.retryDelayMs ?? 200;
     this.#onEvent = opts.onEvent;
+    this.#cardLatency = opts.cardLatency;
   }
 
   /** True once vpcd has talked to the card over the current socket. */
@@ -204,8 +211,22 @@ export class VpcdConnection {
         return encodeResponse(0x6f00);
       }
     })();
-    this.#send(socket, response);
-    this.#onEvent?.({ kind: 'apdu', ins: msg[1] ?? 0, sw: (response.at(-2)! << 8) | response.at(-1)! });
+    const delay = this.#cardLatency?.(commandTiming(msg, response)) ?? 0;
+    if (delay > 0) {
+      // vpcd waits for this answer before it sends anything else to the card
+      setTimeout(() => {
+        if (socket === this.#socket && !socket.destroyed) this.#send(socket, response);
+      }, delay);
+    } else {
+      this.#send(socket, response);
+    }
+    this.#onEvent?.({
+      kind: 'apdu',
+      ins: msg[1] ?? 0,
+      sw: (response.at(-2)! << 8) | response.at(-1)!,
+      commandBytes: msg.length,
+      responseBytes: response.length,
+    });
     if (this.#removeAfter !== null) {
       this.#removeAfter -= 1;
       if (this.#removeAfter <= 0) void this.remove();

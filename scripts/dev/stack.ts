@@ -146,7 +146,10 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     if (typeof printerMode === 'object') {
       printer = printerMode;
       parts.push(`printer: ${printer.describe()}`);
-    } else if (printerMode === 'spool' || (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))) {
+    } else if (
+      printerMode === 'spool' ||
+      (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))
+    ) {
       printer = new SpoolPrinter({ dir: options.outputDir });
       parts.push(`printer: PDF spool folder ${options.outputDir}`);
     } else {

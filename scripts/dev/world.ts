@@ -1,17 +1,22 @@
 /**
- * The dev/test world: a test JPKI CA (two generations sharing one DN, as the real ones do), one
- * virtual card per seed resident (keys, certificates, PINs), and what the centre needs to trust
- * and map those certificates. Built once into a folder and reused; `npm start`, the CLIs and the
- * tests all read the same layout:
+ * The dev/test world: a test JPKI CA (two generations sharing one DN, as the real ones do), the
+ * certificate registry for every seed resident, and each holder's virtual card, made on first use.
+ * Built once into a folder and reused; `npm start`, the CLIs and the tests all read the same layout:
  *
- *   <dir>/world.json            manifest: format, seed digest, registry, revocations
+ *   <dir>/world.json            manifest: format, seed digest, time of building, registry, revocations
  *   <dir>/ca/<generation>/      test CA (saveTestJpkiCa)
- *   <dir>/cards/<holderId>.json card personalisation (keys and PINs: test data only)
+ *   <dir>/cards/<holderId>.json card personalisation (keys and PINs: test data only), made lazily
  *   <dir>/card-state/           PIN counters per holder, persisted across card restarts
  *   <dir>/centre.sqlite         the centre's database (municipal seal keys persist here)
+ *
+ * Fast with 1,000+ residents: building makes only the CAs' keys. The registry is a pure function
+ * of the resident's index — the generation that issues the card and the certificate's serial —
+ * so the centre gets the whole registry at start without any card existing. A holder's card
+ * (two RSA key pairs and certificates with that serial) is made on the first `openVirtualCard`
+ * and kept on disk; several processes asking at once agree on one card file.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -22,23 +27,28 @@ import {
   saveTestJpkiCa,
   type TestJpkiCa,
 } from '../../native/test-pki/test-jpki-ca.ts';
+import { encodeCommand } from '../../native/apdu.ts';
+import { AUTH_PIN_TRIES, JPKI_AID, JpkiEf, SIGNING_PIN_TRIES } from '../../native/jpki/jpki-files.ts';
 import { CardStateStore } from '../../native/virtual-card/card-state-store.ts';
 import {
   isPersonalisationError,
   loadPersonalisation,
-  savePersonalisation,
+  personalisationToJson,
+  type CardPersonalisation,
 } from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
-import type { SeedResident } from '../../server/seed/types.ts';
+import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
 
-const FORMAT = 'kiosk-dev-world/1';
+const FORMAT = 'kiosk-dev-world/2';
 const DAY_MS = 86_400_000;
+const GENERATIONS = [2019, 2023] as const;
 
 const ManifestSchema = z.object({
   format: z.literal(FORMAT),
   seedDigest: z.string(),
+  /** Card validity is reckoned from this moment, whenever a card is made. */
   createdAt: z.string(),
   generations: z.array(z.number().int()),
   registry: z.array(
@@ -54,20 +64,49 @@ export interface DevWorld {
   cas: Map<number, TestJpkiCa>;
 }
 
+let residentsCache: readonly SeedResident[] | undefined;
+/** The seed residents, read once per process (the seed is code: it cannot change while running). */
+function seedResidents(): readonly SeedResident[] {
+  residentsCache ??= loadSeedWorld().residents;
+  return residentsCache;
+}
+
 function seedDigest(): string {
   return createHash('sha256').update(JSON.stringify(loadSeedWorld())).digest('hex').slice(0, 16);
 }
 
-/** Which generation issues a resident's card: older residents keep a card from the 2019 root. */
-function generationFor(index: number): number {
+/** Which generation issues a resident's card: every third resident keeps a card from the 2019 root. */
+export function generationFor(index: number): number {
   return index % 3 === 2 ? 2019 : 2023;
 }
 
-function validityFor(resident: SeedResident, now: number): { notBefore: Date; notAfter: Date } {
+/** The certificate serial of the resident at `index` in the seed world (lower-case hex, no leading zeros). */
+export function serialFor(index: number): string {
+  return (0x1000 + index).toString(16);
+}
+
+function validityFor(resident: SeedResident, createdAt: number): { notBefore: Date; notAfter: Date } {
   if (resident.card.condition === 'expired') {
-    return { notBefore: new Date(now - 6 * 365 * DAY_MS), notAfter: new Date(now - 30 * DAY_MS) };
+    return { notBefore: new Date(createdAt - 6 * 365 * DAY_MS), notAfter: new Date(createdAt - 30 * DAY_MS) };
   }
-  return { notBefore: new Date(now - 365 * DAY_MS), notAfter: new Date(now + 4 * 365 * DAY_MS) };
+  return { notBefore: new Date(createdAt - 365 * DAY_MS), notAfter: new Date(createdAt + 4 * 365 * DAY_MS) };
+}
+
+/** The registry and revocations: a pure function of the seed world, no keys needed. */
+export function registryFor(residents: readonly SeedResident[]): Pick<Manifest, 'registry' | 'revoked'> {
+  const registry: Manifest['registry'] = [];
+  const revoked: Manifest['revoked'] = [];
+  residents.forEach((resident, index) => {
+    const entry = {
+      generation: generationFor(index),
+      serialNumberHex: serialFor(index),
+      holderId: resident.holderId,
+    };
+    registry.push(entry);
+    if (resident.card.condition === 'revoked')
+      revoked.push({ generation: entry.generation, serialNumberHex: entry.serialNumberHex });
+  });
+  return { registry, revoked };
 }
 
 async function readManifest(dir: string): Promise<Manifest | undefined> {
@@ -85,43 +124,23 @@ async function buildWorld(dir: string): Promise<DevWorld> {
   await mkdir(join(dir, 'card-state'), { recursive: true });
   const now = Date.now();
   const cas = new Map<number, TestJpkiCa>();
-  for (const generation of [2019, 2023]) {
-    const ca = await createTestJpkiCa({
-      generation,
-      notBefore: new Date(Date.UTC(generation, 0, 1)),
-      notAfter: new Date(Date.UTC(generation + 12, 0, 1)),
-    });
-    await saveTestJpkiCa(ca, join(dir, 'ca', String(generation)));
-    cas.set(generation, ca);
-  }
-  const registry: Manifest['registry'] = [];
-  const revoked: Manifest['revoked'] = [];
-  const residents = loadSeedWorld().residents;
   await Promise.all(
-    residents.map(async (resident, index) => {
-      const generation = generationFor(index);
-      const ca = cas.get(generation) as TestJpkiCa;
-      const serialNumberHex = (0x1000 + index).toString(16);
-      const card = await personaliseCard({
-        holderId: resident.holderId,
-        authPin: resident.card.authPin,
-        signingPin: resident.card.signingPin,
-        ca,
-        serialNumber: serialNumberHex,
-        ...validityFor(resident, now),
+    GENERATIONS.map(async (generation) => {
+      const ca = await createTestJpkiCa({
+        generation,
+        notBefore: new Date(Date.UTC(generation, 0, 1)),
+        notAfter: new Date(Date.UTC(generation + 12, 0, 1)),
       });
-      await savePersonalisation(join(dir, 'cards', `${resident.holderId}.json`), card);
-      registry.push({ generation, serialNumberHex, holderId: resident.holderId });
-      if (resident.card.condition === 'revoked') revoked.push({ generation, serialNumberHex });
+      await saveTestJpkiCa(ca, join(dir, 'ca', String(generation)));
+      cas.set(generation, ca);
     }),
   );
   const manifest: Manifest = {
     format: FORMAT,
     seedDigest: seedDigest(),
     createdAt: new Date(now).toISOString(),
-    generations: [...cas.keys()],
-    registry: registry.sort((a, b) => a.holderId.localeCompare(b.holderId)),
-    revoked,
+    generations: [...GENERATIONS],
+    ...registryFor(loadSeedWorld().residents),
   };
   await writeFile(join(dir, 'world.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { dir, manifest, cas };
@@ -137,12 +156,18 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   return { dir, manifest, cas };
 }
 
-/** What the reference centre needs from the world: trust anchors, the certificate map, revocations. */
+/** What the reference centre needs from the world: trust anchors, the whole certificate map, revocations. */
 export function centreOptionsFor(world: DevWorld): CentreOptions {
-  const caDer = (generation: number) => certificateDer((world.cas.get(generation) as TestJpkiCa).auth);
+  const caDers = new Map(
+    world.manifest.generations.map((generation) => [
+      generation,
+      certificateDer((world.cas.get(generation) as TestJpkiCa).auth),
+    ]),
+  );
+  const caDer = (generation: number) => caDers.get(generation) as Uint8Array;
   return {
     databasePath: join(world.dir, 'centre.sqlite'),
-    trustedCaCertificates: world.manifest.generations.map(caDer),
+    trustedCaCertificates: [...caDers.values()],
     certificateRegistry: world.manifest.registry.map((entry) => ({
       caCertificateDer: caDer(entry.generation),
       serialNumberHex: entry.serialNumberHex,
@@ -158,14 +183,100 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
 export type OpenCardError =
   { kind: 'unknown-holder'; holderId: string } | { kind: 'card-file-invalid'; holderId: string };
 
-/** The holder's virtual card, with PIN counters persisted in the world (a lock survives restarts). */
+const WRONG_PIN = { auth: ['0000', '9999'], signing: ['WRONGPIN0', 'WRONGPIN1'] } as const;
+const PIN_FILE = { auth: JpkiEf.AUTH_PIN, signing: JpkiEf.SIGNING_PIN } as const;
+const PIN_TRIES = { auth: AUTH_PIN_TRIES, signing: SIGNING_PIN_TRIES } as const;
+
+/**
+ * Locks PINs the way a resident does: wrong VERIFYs until the card's counter is 0. The card keeps
+ * its counters in the world's card-state folder, so the lock persists like any other.
+ */
+function lockPins(world: DevWorld, personalisation: CardPersonalisation, slots: readonly LockedPin[]): void {
+  const card = new VirtualMyNumberCard({
+    personalisation,
+    stateStore: new CardStateStore(join(world.dir, 'card-state')),
+  });
+  const send = (apdu: Uint8Array): number => {
+    const res = card.transmit(apdu);
+    return ((res[res.length - 2] ?? 0) << 8) | (res[res.length - 1] ?? 0);
+  };
+  card.powerOn();
+  try {
+    send(encodeCommand({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x0c, data: JPKI_AID }));
+    for (const slot of slots) {
+      const correct = slot === 'auth' ? personalisation.authPin : personalisation.signingPin;
+      const wrong = WRONG_PIN[slot].find((p) => p !== correct) as string;
+      const fid = PIN_FILE[slot];
+      send(
+        encodeCommand({
+          cla: 0,
+          ins: 0xa4,
+          p1: 0x02,
+          p2: 0x0c,
+          data: Uint8Array.from([fid >> 8, fid & 0xff]),
+        }),
+      );
+      for (let i = 0; i < PIN_TRIES[slot]; i++) {
+        send(encodeCommand({ cla: 0, ins: 0x20, p1: 0x00, p2: 0x80, data: Buffer.from(wrong, 'ascii') }));
+      }
+      if (card.triesLeft(slot) !== 0)
+        throw new Error(`world: could not lock the ${slot} PIN of ${personalisation.holderId}`);
+    }
+  } finally {
+    card.powerOff();
+  }
+}
+
+/**
+ * Makes the holder's card and writes it with an exclusive link, so that when several processes
+ * make it at once exactly one file wins and everybody uses that one.
+ */
+async function makeCard(world: DevWorld, holderId: string, path: string): Promise<void> {
+  const index = world.manifest.registry.findIndex((e) => e.holderId === holderId);
+  const entry = world.manifest.registry[index];
+  const resident = seedResidents()[index];
+  if (!entry || !resident || resident.holderId !== holderId)
+    throw new Error(`world: registry and seed disagree on ${holderId}`);
+  const ca = world.cas.get(entry.generation);
+  if (!ca) throw new Error(`world: no CA generation ${entry.generation}`);
+  const card = await personaliseCard({
+    holderId,
+    authPin: resident.card.authPin,
+    signingPin: resident.card.signingPin,
+    ca,
+    serialNumber: entry.serialNumberHex,
+    ...validityFor(resident, Date.parse(world.manifest.createdAt)),
+  });
+  // Before the card file appears, so that no process can open the card unlocked.
+  if (resident.card.lockedPins?.length) lockPins(world, card, resident.card.lockedPins);
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  await mkdir(join(world.dir, 'cards'), { recursive: true });
+  await writeFile(tmp, personalisationToJson(card), { mode: 0o600 });
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(tmp);
+  }
+}
+
+/**
+ * The holder's virtual card, made on first use, with PIN counters persisted in the world (a lock
+ * survives restarts). A resident marked with locked PINs gets a card whose counters start at 0.
+ */
 export async function openVirtualCard(
   world: DevWorld,
   holderId: string,
 ): Promise<VirtualMyNumberCard | OpenCardError> {
   if (!world.manifest.registry.some((entry) => entry.holderId === holderId))
     return { kind: 'unknown-holder', holderId };
-  const personalisation = await loadPersonalisation(join(world.dir, 'cards', `${holderId}.json`));
+  const path = join(world.dir, 'cards', `${holderId}.json`);
+  let personalisation = await loadPersonalisation(path);
+  if (isPersonalisationError(personalisation) && personalisation.kind === 'personalisation-unreadable') {
+    await makeCard(world, holderId, path);
+    personalisation = await loadPersonalisation(path);
+  }
   if (isPersonalisationError(personalisation)) return { kind: 'card-file-invalid', holderId };
   return new VirtualMyNumberCard({
     personalisation,

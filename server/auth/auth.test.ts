@@ -13,6 +13,8 @@ import { loadRegister } from '../db/seedLoader.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { MunicipalKeyring } from '../municipal/keyring.ts';
+import { createMemoryRegisterStore } from '../municipal/register-store.ts';
+import { buildSeedRegisters } from '../seed/registers.ts';
 import { createKioskService, type KioskService } from '../kioskService.ts';
 import { issueChallenge } from './challenges.ts';
 import { TrustStore, normaliseSerialHex, sha256Hex } from './trustStore.ts';
@@ -79,7 +81,11 @@ describe('authentication', () => {
       holderId: 'H0001',
     });
     const d = deps();
-    service = createKioskService({ ...d, keyring: await MunicipalKeyring.open(repo, {}, d.now) });
+    service = createKioskService({
+      ...d,
+      registers: createMemoryRegisterStore(buildSeedRegisters(loadSeedWorld())),
+      keyring: await MunicipalKeyring.open(repo, {}, d.now),
+    });
   });
   afterEach(async () => repo.close());
 

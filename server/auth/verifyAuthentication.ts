@@ -5,15 +5,35 @@ import type { AuthenticateRequest } from '../../protocol/api.ts';
 import { authenticationMessage } from '../../protocol/auth-message.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
+import type { RevocationChecker } from './revocation.ts';
 import { normaliseSerialHex, sha256Hex, type TrustStore } from './trustStore.ts';
 
 /** 利用者証明用 certificate policy. */
 export const JPKI_AUTH_POLICY_OID = '1.2.392.200149.8.5.1.3.30';
+/** 署名用 certificate policy: never accepted for authentication. */
+export const DISALLOWED_POLICY_OIDS: readonly string[] = ['1.2.392.200149.8.5.1.1.10', '2.5.29.32.0'];
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
 export const CHALLENGE_BYTES = 32;
-const MIN_CERTIFICATE_BYTES = 256;
-const MAX_CERTIFICATE_BYTES = 6144;
+export const MIN_CERTIFICATE_BYTES = 256;
+export const MAX_CERTIFICATE_BYTES = 6144;
 const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 4096;
+const MAX_SIGNATURE_BYTES = MAX_RSA_BITS / 8;
+/** Extensions this verifier understands; any other critical extension refuses the certificate. */
+const KNOWN_EXTENSIONS = new Set([
+  '2.5.29.15', // key usage
+  '2.5.29.37', // extended key usage
+  '2.5.29.32', // certificate policies
+  '2.5.29.19', // basic constraints
+  '2.5.29.35', // authority key identifier
+  '2.5.29.14', // subject key identifier
+  '2.5.29.17', // subject alternative name
+  '2.5.29.31', // CRL distribution points
+  '1.3.6.1.5.5.7.1.1', // authority information access
+]);
+/** CRLReason codes J-LIS uses for a card revoked because its holder moved abroad / died (our mapping). */
+const REASON_MOVED_OUT = 3; // affiliationChanged
+const REASON_DECEASED = 5; // cessationOfOperation
 
 export interface AuthenticatedHolder {
   holderId: string;
@@ -27,6 +47,8 @@ export interface AuthVerifierDeps {
   repository: CentreRepository;
   trustStore: TrustStore;
   now: () => Date;
+  /** OCSP with CRL fallback; when absent only the register's own revocation list is consulted. */
+  revocation?: RevocationChecker;
 }
 
 function strictBase64(text: string): Buffer | undefined {
@@ -45,10 +67,24 @@ function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate
   if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
     return { ok: false, detail: 'key is not RSA-2048 or larger' };
   }
-  if (node.ca) return { ok: false, detail: 'a CA certificate' };
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) > MAX_RSA_BITS) {
+    return { ok: false, detail: 'RSA key larger than 4096 bits' };
+  }
+  if (node.ca || certificate.getExtension(x509.BasicConstraintsExtension)?.ca) {
+    return { ok: false, detail: 'a CA certificate' };
+  }
+  // RFC 5280 §4.2: one instance per extension. getExtension reads only the first, so a second
+  // key usage or policies extension would otherwise go unchecked.
+  const types = certificate.extensions.map((e) => e.type);
+  if (new Set(types).size !== types.length) return { ok: false, detail: 'a duplicated extension' };
+  const unknownCritical = certificate.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.type));
+  if (unknownCritical) return { ok: false, detail: 'an unknown critical extension' };
   const keyUsage = certificate.getExtension(x509.KeyUsagesExtension);
   if (!keyUsage || (keyUsage.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
     return { ok: false, detail: 'no digitalSignature key usage' };
+  }
+  if ((keyUsage.usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) !== 0) {
+    return { ok: false, detail: 'key usage allows certificate or CRL signing' };
   }
   const extendedKeyUsage = certificate.getExtension(x509.ExtendedKeyUsageExtension);
   if (!extendedKeyUsage || !extendedKeyUsage.usages.map(String).includes(CLIENT_AUTH_OID)) {
@@ -58,6 +94,9 @@ function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate
   if (!policies || !policies.policies.includes(JPKI_AUTH_POLICY_OID)) {
     return { ok: false, detail: 'not the 利用者証明用 policy' };
   }
+  if (policies.policies.some((p) => DISALLOWED_POLICY_OIDS.includes(p))) {
+    return { ok: false, detail: 'a disallowed policy' };
+  }
   return { ok: true };
 }
 
@@ -65,14 +104,22 @@ function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate
  * Verifies an authenticate request (the Web eID order, adapted): size bounds; the challenge
  * (exists, bound to this terminal + transaction, unexpired, unused — consumed here); the
  * certificate decodes; validity at now; chains to a trusted JPKI CA chosen by signature;
- * algorithms, key usage, EKU and policy; not revoked; the card's signature over
- * authenticationMessage(terminalId, challenge); and finally (CA, serial) → registered holder.
+ * algorithms, key size, not a CA, no unknown critical extension, key usage, EKU and policy
+ * (and no disallowed policy); the card's signature over authenticationMessage(terminalId,
+ * challenge); not revoked, by the register's own list AND by OCSP (CRL fallback); and finally
+ * (CA, serial) → registered holder. Cheap local checks run before the network call.
  */
 export async function verifyAuthentication(
   deps: AuthVerifierDeps,
   request: AuthenticateRequest,
 ): Promise<CentreResult<AuthenticatedHolder>> {
   const now = deps.now();
+  if ((request.signatureAlgorithm as string) !== 'RS256')
+    return fail('bad-request', 'signature algorithm not on the allow-list');
+  if (request.certificate.length > Math.ceil(MAX_CERTIFICATE_BYTES / 3) * 4)
+    return fail('certificate-malformed', 'certificate size out of bounds');
+  if (request.signature.length > Math.ceil(MAX_SIGNATURE_BYTES / 3) * 4)
+    return fail('signature-invalid', 'signature size out of bounds');
   const challenge = strictBase64(request.challenge);
   const certificateDer = strictBase64(request.certificate);
   const signature = strictBase64(request.signature);
@@ -80,6 +127,8 @@ export async function verifyAuthentication(
     return fail('bad-request', 'challenge is not 32 bytes of base64');
   if (!certificateDer || !signature || signature.length === 0)
     return fail('bad-request', 'certificate or signature is not base64');
+  if (signature.length > MAX_SIGNATURE_BYTES)
+    return fail('signature-invalid', 'signature size out of bounds');
   if (certificateDer.length < MIN_CERTIFICATE_BYTES || certificateDer.length > MAX_CERTIFICATE_BYTES) {
     return fail('certificate-malformed', 'certificate size out of bounds');
   }
@@ -110,6 +159,10 @@ export async function verifyAuthentication(
   } catch {
     return fail('certificate-malformed', 'does not decode as X.509');
   }
+  // Both parsers also accept PEM text and ignore bytes after the certificate: the request must
+  // carry exactly one DER certificate, or one card would have many fingerprints.
+  if (!node.raw.equals(certificateDer))
+    return fail('certificate-malformed', 'not exactly one DER certificate');
 
   if (now.getTime() < certificate.notBefore.getTime()) return fail('certificate-not-yet-valid');
   if (now.getTime() > certificate.notAfter.getTime()) return fail('certificate-expired');
@@ -126,9 +179,6 @@ export async function verifyAuthentication(
   if (!usage.ok) return fail('certificate-wrong-usage', usage.detail);
 
   const serialNumberHex = normaliseSerialHex(certificate.serialNumber);
-  if (await deps.repository.isCertificateRevoked(issuer.fingerprint, serialNumberHex))
-    return fail('certificate-revoked');
-
   const modulusBytes = (node.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const signatureValid =
     signature.length === modulusBytes &&
@@ -140,7 +190,29 @@ export async function verifyAuthentication(
     );
   if (!signatureValid) return fail('signature-invalid');
 
+  // Revocation: the register's own list (moved out, died) and JPKI's OCSP/CRL must both say good.
   const holderId = await deps.repository.findCertificateHolder(issuer.fingerprint, serialNumberHex);
+  if (await deps.repository.isCertificateRevoked(issuer.fingerprint, serialNumberHex)) {
+    return revokedFailure(deps, holderId, undefined, 'register');
+  }
+  if (deps.revocation) {
+    const ocspLocation = certificate.getExtension(x509.AuthorityInfoAccessExtension)?.ocsp[0];
+    const aiaOcspUrl = ocspLocation?.type === 'url' ? ocspLocation.value : undefined;
+    const verdict = await deps.revocation.check(
+      {
+        certificateDer: new Uint8Array(certificateDer),
+        issuerDer: new Uint8Array(issuer.certificate.raw),
+        issuerFingerprint: issuer.fingerprint,
+        serialNumberHex,
+        ...(aiaOcspUrl ? { aiaOcspUrl } : {}),
+      },
+      now,
+    );
+    if (verdict.status === 'unverified')
+      return fail('certificate-untrusted', `revocation: ${verdict.problem}`);
+    if (verdict.status === 'revoked') return revokedFailure(deps, holderId, verdict.reason, verdict.source);
+  }
+
   if (!holderId) return fail('resident-unknown', 'certificate not in the registry');
   return succeed({
     holderId,
@@ -148,4 +220,27 @@ export async function verifyAuthentication(
     caFingerprint: issuer.fingerprint,
     serialNumberHex,
   });
+}
+
+/**
+ * A revoked certificate, answered as J-LIS's mapping does: the holder's register entry says why
+ * (moved out → resident-moved-out, died → resident-deceased); failing that the CRLReason does
+ * (affiliationChanged / cessationOfOperation); otherwise plain certificate-revoked.
+ */
+async function revokedFailure(
+  deps: AuthVerifierDeps,
+  holderId: string | undefined,
+  reason: number | undefined,
+  source: string,
+): Promise<{
+  ok: false;
+  error: { kind: 'certificate-revoked' | 'resident-moved-out' | 'resident-deceased'; detail: string };
+}> {
+  const resident = holderId ? await deps.repository.getResident(holderId) : undefined;
+  const detail = `revoked (${source})`;
+  if (resident?.status === 'moved-out' || (!resident && reason === REASON_MOVED_OUT))
+    return { ok: false, error: { kind: 'resident-moved-out', detail } };
+  if (resident?.status === 'deceased' || (!resident && reason === REASON_DECEASED))
+    return { ok: false, error: { kind: 'resident-deceased', detail } };
+  return { ok: false, error: { kind: 'certificate-revoked', detail } };
 }

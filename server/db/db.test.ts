@@ -1,54 +1,201 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { openSqliteRepository } from './sqliteRepository.ts';
+import { openPostgresRepository } from './postgresRepository.ts';
+import { DatabaseConfigError, openCentreRepository } from './openRepository.ts';
 import { loadRegister } from './seedLoader.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { CentreRepository } from './repository.ts';
+import type { BillingRecord, IssuedDocumentRecord, SessionRecord } from './records.ts';
 import { loadSeedWorld } from '../seed/index.ts';
+import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.ts';
 
 const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
 
-describe('SQLite repository', () => {
+/** What a test needs from a backend beyond the interface: a fresh store, and a raw look inside. */
+interface Backend {
+  name: string;
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  /** A fresh, migrated, empty store; `reopen` opens the same one again. */
+  fresh(): Promise<{ repo: CentreRepository; reopen(): Promise<CentreRepository>; raw: RawLook }>;
+}
+interface RawLook {
+  appliedVersions(): Promise<number[]>;
+  residentJson(): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+const sqlite = (() => {
   let dir: string;
+  let n = 0;
+  const backend: Backend = {
+    name: 'SQLite',
+    async setup() {
+      dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
+    },
+    async teardown() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async fresh() {
+      const path = join(dir, `centre-${++n}.sqlite`);
+      const open = async () => openSqliteRepository(path);
+      const raw: RawLook = {
+        async appliedVersions() {
+          const db = new Database(path, { readonly: true });
+          try {
+            return db
+              .prepare('SELECT version FROM schema_migrations ORDER BY version')
+              .pluck()
+              .all() as number[];
+          } finally {
+            db.close();
+          }
+        },
+        async residentJson() {
+          const db = new Database(path, { readonly: true });
+          try {
+            return db.prepare('SELECT record_json FROM residents').pluck().all() as string[];
+          } finally {
+            db.close();
+          }
+        },
+        async dispose() {},
+      };
+      return { repo: await open(), reopen: open, raw };
+    },
+  };
+  return backend;
+})();
+
+const postgres = (() => {
+  let server: TestPostgres;
+  let n = 0;
+  const backend: Backend = {
+    name: 'PostgreSQL',
+    async setup() {
+      server = await startTestPostgres();
+    },
+    async teardown() {
+      await server?.stop();
+    },
+    async fresh() {
+      const url = await server.createDatabase(`centre_${++n}`);
+      const open = () => openPostgresRepository(url);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const raw: RawLook = {
+        async appliedVersions() {
+          return (
+            await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+          ).rows.map((r) => r.version);
+        },
+        async residentJson() {
+          return (await client.query<{ record_json: string }>('SELECT record_json FROM residents')).rows.map(
+            (r) => r.record_json,
+          );
+        },
+        async dispose() {
+          await client.end();
+        },
+      };
+      return { repo: await open(), reopen: open, raw };
+    },
+  };
+  return backend;
+})();
+
+function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    transactionId: TX,
+    terminalId: 'S1-T1',
+    holderId: 'H0001',
+    certificateFingerprint: 'a'.repeat(64),
+    caFingerprint: 'ca',
+    serialNumberHex: '1',
+    authenticatedAt: 1,
+    expiresAt: 2,
+    ...overrides,
+  };
+}
+
+const issued: IssuedDocumentRecord = {
+  transactionId: TX,
+  holderId: 'H0001',
+  municipalityCode: '131016',
+  certificateType: 'juminhyo',
+  copies: 2,
+  documentJson: '{"first":true}',
+  seal: new Uint8Array([1, 2, 3]),
+  issuedAt: 1_790_000_000_000,
+};
+const billing: BillingRecord = {
+  transactionId: TX,
+  municipalityCode: '131016',
+  certificateType: 'juminhyo',
+  copies: 2,
+  feeYenTotal: 400,
+  billedAt: 1_790_000_000_000,
+};
+
+describe.each([sqlite, postgres])('$name repository', (backend) => {
   let repo: CentreRepository;
+  let raw: RawLook;
+  let reopen: () => Promise<CentreRepository>;
+  beforeAll(() => backend.setup(), 30_000);
+  afterAll(() => backend.teardown());
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
-    repo = openSqliteRepository(join(dir, 'centre.sqlite'));
+    ({ repo, raw, reopen } = await backend.fresh());
     await loadRegister(repo, loadSeedWorld());
   });
   afterEach(async () => {
     await repo.close();
-    rmSync(dir, { recursive: true, force: true });
+    await raw.dispose();
   });
 
-  it('applies every migration once, records them, and uses WAL', async () => {
+  it('applies every migration once and records them', async () => {
     await repo.close();
-    repo = openSqliteRepository(join(dir, 'centre.sqlite')); // re-open: nothing re-applied
-    const raw = new Database(join(dir, 'centre.sqlite'), { readonly: true });
-    const versions = raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-    expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    raw.close();
+    repo = await reopen(); // re-open: nothing re-applied, nothing fails
+    expect(await raw.appliedVersions()).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('stores the register without PINs and lists current household members in order', async () => {
     const members = await repo.listHouseholdMembers('HH001');
     expect(members.map((m) => m.holderId)).toEqual(['H0001', 'H0002', 'H0003', 'H0004', 'H0005']);
-    const raw = new Database(join(dir, 'centre.sqlite'), { readonly: true });
-    const dump = JSON.stringify(raw.prepare('SELECT record_json FROM residents').pluck().all());
-    raw.close();
+    const dump = JSON.stringify(await raw.residentJson());
     expect(dump).not.toContain('authPin');
     expect(dump).not.toContain('YAMADA2026');
     expect(await repo.listHouseholdMembers('HH005')).toEqual([]); // moved out
     expect((await repo.getMunicipality('172065'))?.offerings.juminhyo?.feeYen).toBe(250);
+    expect((await repo.getResident('H0006'))?.name).toBe('髙橋 健一');
+    expect(await repo.getHousehold('HH002')).toEqual({
+      householdId: 'HH002',
+      municipalityCode: '131016',
+      address: '東京都千代田区神田小川町一丁目8番3-502号',
+    });
+  });
+
+  it('loads the whole generated register and upserts it again without duplicates', async () => {
+    const world = loadSeedWorld();
+    expect(world.residents.length).toBeGreaterThanOrEqual(1012);
+    await loadRegister(repo, world); // second load: updates in place
+    const last = world.residents.at(-1)!;
+    expect((await repo.getResident(last.holderId))?.name).toBe(last.name);
+    const members = await repo.listHouseholdMembers(last.householdId);
+    expect(new Set(members.map((m) => m.holderId)).size).toBe(members.length);
+    expect((await raw.residentJson()).length).toBe(world.residents.length);
   });
 
   it('refuses invalid municipality config', async () => {
     const bad = { ...(await repo.getMunicipality('131016'))!, code: '13101' };
     await expect(repo.putMunicipality(bad)).rejects.toThrow();
+    await expect(
+      repo.putRegister({ municipalities: [bad], households: [], residents: [] }),
+    ).rejects.toThrow();
   });
 
   it('consumes a challenge once, only with its binding and before expiry', async () => {
@@ -60,54 +207,44 @@ describe('SQLite repository', () => {
     expect(await repo.consumeChallenge('c1', 'S1-T1', TX, 999)).toEqual({ kind: 'used' });
   });
 
+  it('lets exactly one of many concurrent consumers have a challenge', async () => {
+    await repo.putChallenge({ challenge: 'c2', terminalId: 'S1-T1', transactionId: TX, expiresAt: 5000 });
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => repo.consumeChallenge('c2', 'S1-T1', TX, 100)),
+    );
+    expect(results.filter((r) => r.kind === 'consumed')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'used')).toHaveLength(15);
+  });
+
   it('keeps a transaction bound to the first card', async () => {
-    const s = {
-      transactionId: TX,
-      terminalId: 'S1-T1',
-      holderId: 'H0001',
-      certificateFingerprint: 'a'.repeat(64),
-      caFingerprint: 'ca',
-      serialNumberHex: '1',
-      authenticatedAt: 1,
-      expiresAt: 2,
-    };
-    expect(await repo.saveSession(s)).toEqual({ kind: 'saved' });
-    expect(await repo.saveSession({ ...s, authenticatedAt: 5 })).toEqual({ kind: 'saved' });
+    expect(await repo.saveSession(session())).toEqual({ kind: 'saved' });
+    expect(await repo.saveSession(session({ authenticatedAt: 5 }))).toEqual({ kind: 'saved' });
     expect(
-      await repo.saveSession({ ...s, holderId: 'H0002', certificateFingerprint: 'b'.repeat(64) }),
+      await repo.saveSession(session({ holderId: 'H0002', certificateFingerprint: 'b'.repeat(64) })),
     ).toEqual({ kind: 'bound-to-other-card' });
-    expect((await repo.getSession(TX))?.holderId).toBe('H0001');
+    expect(await repo.getSession(TX)).toEqual(session({ authenticatedAt: 5 }));
+  });
+
+  it('binds a transaction to one card when two cards race for it', async () => {
+    const cards = Array.from({ length: 12 }, (_, i) =>
+      session({
+        holderId: i % 2 ? 'H0002' : 'H0001',
+        certificateFingerprint: (i % 2 ? 'b' : 'a').repeat(64),
+      }),
+    );
+    const results = await Promise.all(cards.map((s) => repo.saveSession(s)));
+    const stored = await repo.getSession(TX);
+    cards.forEach((card, i) => {
+      expect(results[i]).toEqual(
+        card.certificateFingerprint === stored?.certificateFingerprint
+          ? { kind: 'saved' }
+          : { kind: 'bound-to-other-card' },
+      );
+    });
   });
 
   it('records an issuance and its billing exactly once', async () => {
-    await repo.saveSession({
-      transactionId: TX,
-      terminalId: 'S1-T1',
-      holderId: 'H0001',
-      certificateFingerprint: 'a'.repeat(64),
-      caFingerprint: 'ca',
-      serialNumberHex: '1',
-      authenticatedAt: 1,
-      expiresAt: 2,
-    });
-    const issued = {
-      transactionId: TX,
-      holderId: 'H0001',
-      municipalityCode: '131016',
-      certificateType: 'juminhyo',
-      copies: 2,
-      documentJson: '{"first":true}',
-      seal: new Uint8Array([1, 2, 3]),
-      issuedAt: 1,
-    };
-    const billing = {
-      transactionId: TX,
-      municipalityCode: '131016',
-      certificateType: 'juminhyo',
-      copies: 2,
-      feeYenTotal: 400,
-      billedAt: 1,
-    };
+    await repo.saveSession(session());
     expect(await repo.recordIssuance(issued, billing)).toEqual(issued);
     const again = await repo.recordIssuance(
       { ...issued, documentJson: '{"second":true}', seal: new Uint8Array([9]) },
@@ -116,14 +253,82 @@ describe('SQLite repository', () => {
     expect(again.documentJson).toBe('{"first":true}');
     expect(Array.from(again.seal)).toEqual([1, 2, 3]);
     expect(await repo.listBillingRecords()).toEqual([billing]);
+    expect(await repo.getIssuedDocument(TX)).toEqual(issued);
+  });
+
+  it('keeps one issuance and one billing record when many requests for a transaction collide', async () => {
+    await repo.saveSession(session());
+    const attempts = Array.from({ length: 16 }, (_, i) => ({
+      ...issued,
+      documentJson: JSON.stringify({ attempt: i }),
+      seal: new Uint8Array([i]),
+    }));
+    const results = await Promise.all(attempts.map((a) => repo.recordIssuance(a, billing)));
+    const winner = results[0]!;
+    for (const r of results) expect(r).toEqual(winner);
+    expect(attempts.some((a) => a.documentJson === winner.documentJson)).toBe(true);
+    expect(await repo.listBillingRecords()).toEqual([billing]);
   });
 
   it('maps (CA, serial) to a holder and tracks revocation per CA', async () => {
     await repo.registerCertificate({ caFingerprint: 'ca1', serialNumberHex: '0a', holderId: 'H0001' });
+    await repo.registerCertificates([
+      { caFingerprint: 'ca2', serialNumberHex: '0a', holderId: 'H0002' },
+      { caFingerprint: 'ca2', serialNumberHex: '0b', holderId: 'H0003' },
+    ]);
     expect(await repo.findCertificateHolder('ca1', '0a')).toBe('H0001');
-    expect(await repo.findCertificateHolder('ca2', '0a')).toBeUndefined();
+    expect(await repo.findCertificateHolder('ca2', '0a')).toBe('H0002');
+    expect(await repo.findCertificateHolder('ca2', '0b')).toBe('H0003');
+    expect(await repo.findCertificateHolder('ca3', '0a')).toBeUndefined();
     await repo.revokeCertificate('ca1', '0a', 5);
+    await repo.revokeCertificate('ca1', '0a', 6); // again: no error
     expect(await repo.isCertificateRevoked('ca1', '0a')).toBe(true);
     expect(await repo.isCertificateRevoked('ca2', '0a')).toBe(false);
+  });
+
+  it('keeps municipality keys, newest first, and lists them all', async () => {
+    const key = (kid: string, createdAt: number) => ({
+      kid,
+      municipalityCode: '131016',
+      privateKeyPkcs8Der: new Uint8Array([1, 2, kid.length]),
+      publicKeySpkiDer: new Uint8Array([3, 4]),
+      createdAt,
+    });
+    await repo.putMunicipalityKey(key('k1', 1_790_000_000_000));
+    await repo.putMunicipalityKey(key('k22', 1_790_000_000_500));
+    await repo.putMunicipalityKey(key('k22', 1)); // same kid: kept as first written
+    expect(await repo.getMunicipalityKey('131016')).toEqual(key('k22', 1_790_000_000_500));
+    expect((await repo.listMunicipalityKeys()).map((k) => k.kid)).toEqual(['k1', 'k22']);
+    expect(await repo.getMunicipalityKey('172065')).toBeUndefined();
+  });
+});
+
+describe('SQLite specifics', () => {
+  it('uses WAL on files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
+    try {
+      openSqliteRepository(join(dir, 'c.sqlite')).close();
+      const db = new Database(join(dir, 'c.sqlite'), { readonly: true });
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('openCentreRepository', () => {
+  it('refuses a configuration without a database or with a non-PostgreSQL URL', async () => {
+    await expect(openCentreRepository({})).rejects.toBeInstanceOf(DatabaseConfigError);
+    await expect(openCentreRepository({ databaseUrl: 'mysql://x' })).rejects.toBeInstanceOf(
+      DatabaseConfigError,
+    );
+  });
+
+  it('opens SQLite from a path', async () => {
+    const repo = await openCentreRepository({ databasePath: ':memory:' });
+    await loadRegister(repo, loadSeedWorld());
+    expect((await repo.getResident('H0001'))?.name).toBe('山田 太郎');
+    await repo.close();
   });
 });

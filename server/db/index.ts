@@ -1,5 +1,7 @@
 export type { CentreRepository } from './repository.ts';
 export type * from './records.ts';
 export { openSqliteRepository } from './sqliteRepository.ts';
-export { loadRegister } from './seedLoader.ts';
-export { MIGRATIONS, migrate } from './migrations.ts';
+export { openPostgresRepository, type PostgresRepositoryOptions } from './postgresRepository.ts';
+export { openCentreRepository, DatabaseConfigError, type DatabaseConfig } from './openRepository.ts';
+export { loadRegister, residentRecordOf } from './seedLoader.ts';
+export { MIGRATIONS, migrate, migratePostgres, type Migration } from './migrations.ts';

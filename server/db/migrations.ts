@@ -1,17 +1,20 @@
 import type { Database } from 'better-sqlite3';
+import type { Pool } from 'pg';
 
+/** One schema step, with its SQL for each dialect (same tables, same names, same constraints). */
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sqlite: string;
+  postgres: string;
 }
 
-/** Applied in order, each once; the applied versions are recorded in schema_migrations. */
+/** One numbered list for both dialects: applied in order, each once, recorded in schema_migrations. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'register',
-    sql: `
+    sqlite: `
       CREATE TABLE municipalities (
         code TEXT PRIMARY KEY,
         config_json TEXT NOT NULL
@@ -30,11 +33,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX residents_household ON residents(household_id, household_order);
     `,
+    postgres: `
+      CREATE TABLE municipalities (
+        code TEXT PRIMARY KEY,
+        config_json TEXT NOT NULL
+      );
+      CREATE TABLE households (
+        household_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+        address TEXT NOT NULL
+      );
+      CREATE TABLE residents (
+        holder_id TEXT PRIMARY KEY,
+        household_id TEXT NOT NULL REFERENCES households(household_id),
+        household_order INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('resident', 'moved-out', 'deceased')),
+        record_json TEXT NOT NULL
+      );
+      CREATE INDEX residents_household ON residents(household_id, household_order);
+    `,
   },
   {
     version: 2,
     name: 'certificates',
-    sql: `
+    sqlite: `
       CREATE TABLE certificate_registry (
         ca_fingerprint TEXT NOT NULL,
         serial_hex TEXT NOT NULL,
@@ -48,11 +70,25 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (ca_fingerprint, serial_hex)
       ) STRICT;
     `,
+    postgres: `
+      CREATE TABLE certificate_registry (
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        holder_id TEXT NOT NULL REFERENCES residents(holder_id),
+        PRIMARY KEY (ca_fingerprint, serial_hex)
+      );
+      CREATE TABLE revoked_certificates (
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        revoked_at BIGINT NOT NULL,
+        PRIMARY KEY (ca_fingerprint, serial_hex)
+      );
+    `,
   },
   {
     version: 3,
     name: 'transactions',
-    sql: `
+    sqlite: `
       CREATE TABLE challenges (
         challenge TEXT PRIMARY KEY,
         terminal_id TEXT NOT NULL,
@@ -91,11 +127,50 @@ export const MIGRATIONS: readonly Migration[] = [
         billed_at INTEGER NOT NULL
       ) STRICT;
     `,
+    postgres: `
+      CREATE TABLE challenges (
+        challenge TEXT PRIMARY KEY,
+        terminal_id TEXT NOT NULL,
+        transaction_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        used_at BIGINT
+      );
+      CREATE INDEX challenges_expiry ON challenges(expires_at);
+      CREATE TABLE sessions (
+        transaction_id TEXT PRIMARY KEY,
+        terminal_id TEXT NOT NULL,
+        holder_id TEXT NOT NULL REFERENCES residents(holder_id),
+        certificate_fingerprint TEXT NOT NULL,
+        ca_fingerprint TEXT NOT NULL,
+        serial_hex TEXT NOT NULL,
+        authenticated_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE TABLE issued_documents (
+        transaction_id TEXT PRIMARY KEY REFERENCES sessions(transaction_id),
+        holder_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        certificate_type TEXT NOT NULL,
+        copies INTEGER NOT NULL,
+        document_json TEXT NOT NULL,
+        seal BYTEA NOT NULL,
+        issued_at BIGINT NOT NULL
+      );
+      CREATE TABLE billing_records (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        transaction_id TEXT NOT NULL UNIQUE REFERENCES issued_documents(transaction_id),
+        municipality_code TEXT NOT NULL,
+        certificate_type TEXT NOT NULL,
+        copies INTEGER NOT NULL,
+        fee_yen_total INTEGER NOT NULL,
+        billed_at BIGINT NOT NULL
+      );
+    `,
   },
   {
     version: 4,
     name: 'municipality-keys',
-    sql: `
+    sqlite: `
       CREATE TABLE municipality_keys (
         kid TEXT PRIMARY KEY,
         municipality_code TEXT NOT NULL REFERENCES municipalities(code),
@@ -103,6 +178,16 @@ export const MIGRATIONS: readonly Migration[] = [
         public_key_spki BLOB NOT NULL,
         created_at INTEGER NOT NULL
       ) STRICT;
+      CREATE INDEX municipality_keys_code ON municipality_keys(municipality_code, created_at);
+    `,
+    postgres: `
+      CREATE TABLE municipality_keys (
+        kid TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+        private_key_pkcs8 BYTEA NOT NULL,
+        public_key_spki BYTEA NOT NULL,
+        created_at BIGINT NOT NULL
+      );
       CREATE INDEX municipality_keys_code ON municipality_keys(municipality_code, created_at);
     `,
   },
@@ -126,10 +211,56 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
-      db.exec(migration.sql);
+      db.exec(migration.sqlite);
       record.run(migration.version, migration.name, new Date().toISOString());
     })();
     done.push(migration.version);
+  }
+  return done;
+}
+
+/** A lock id of our own, so that two centres starting at once migrate one after the other. */
+const MIGRATION_LOCK = 0x6b696f736b; // "kiosk"
+
+/** PostgreSQL: the same list, each step in its own transaction, under an advisory lock. */
+export async function migratePostgres(
+  pool: Pool,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  const client = await pool.connect();
+  const done: number[] = [];
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`);
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+        (r) => r.version,
+      ),
+    );
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      done.push(migration.version);
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
   }
   return done;
 }

@@ -1,34 +1,15 @@
 import { z } from 'zod';
-import { CertificateTypeSchema } from '../../protocol/certificate-types.ts';
 
 /** What the centre stores. Validated with zod when written and when read back. */
 
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
-export const ServiceHoursSchema = z.object({
-  opens: ClockTime,
-  closes: ClockTime,
-  weekdaysOnly: z.boolean().optional(),
-});
-
-export const CertificateOfferingSchema = z.object({
-  feeYen: z.number().int().min(0).max(10_000),
-  maxCopies: z.number().int().min(1).max(10),
-  hours: ServiceHoursSchema.optional(),
-  forNonResidents: z.boolean().optional(),
-});
-
-export const MunicipalityConfigSchema = z.object({
-  code: z.string().regex(/^\d{6}$/),
-  prefecture: z.string().min(1),
-  name: z.string().min(1).max(32),
-  mayorTitle: z.string().min(1).max(32),
-  mayorName: z.string().min(1).max(32),
-  participating: z.boolean(),
-  minimumAge: z.number().int().min(0).max(120).optional(),
-  serviceHours: ServiceHoursSchema,
-  closedDays: z.array(z.string().regex(/^\d{2}-\d{2}$/)),
-  offerings: z.partialRecord(CertificateTypeSchema, CertificateOfferingSchema),
-});
+// The municipality's configuration is the municipal rules schema (server/municipal/rules.ts):
+// unknown or contradictory settings are refused when written and when read back.
+export {
+  CertificateOfferingSchema,
+  MunicipalRulesSchema as MunicipalityConfigSchema,
+  ServiceHoursSchema,
+} from '../municipal/rules.ts';
+import type { MunicipalRulesSchema as MunicipalityConfigSchema } from '../municipal/rules.ts';
 export type MunicipalityRecord = z.infer<typeof MunicipalityConfigSchema>;
 
 export const HouseholdRecordSchema = z.object({
@@ -67,6 +48,13 @@ export const ResidentRecordSchema = z.object({
     .optional(),
 });
 export type ResidentRecord = z.infer<typeof ResidentRecordSchema>;
+
+/** A register (or part of one) written in one go. */
+export interface RegisterBatch {
+  municipalities: readonly MunicipalityRecord[];
+  households: readonly HouseholdRecord[];
+  residents: readonly ResidentRecord[];
+}
 
 export interface CertificateRegistryEntry {
   /** SHA-256 (hex) of the issuing CA certificate's DER: generations share a DN, so the name is not enough. */

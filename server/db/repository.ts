@@ -7,6 +7,7 @@ import type {
   IssuedDocumentRecord,
   MunicipalityKeyRecord,
   MunicipalityRecord,
+  RegisterBatch,
   ResidentRecord,
   SaveSessionResult,
   SessionRecord,
@@ -21,6 +22,8 @@ export interface CentreRepository {
   getMunicipality(code: string): Promise<MunicipalityRecord | undefined>;
   listMunicipalities(): Promise<MunicipalityRecord[]>;
 
+  /** Upserts a whole register (municipalities, then households, then residents) in one transaction. */
+  putRegister(register: RegisterBatch): Promise<void>;
   putHousehold(household: HouseholdRecord): Promise<void>;
   getHousehold(householdId: string): Promise<HouseholdRecord | undefined>;
   putResident(resident: ResidentRecord): Promise<void>;
@@ -29,6 +32,8 @@ export interface CentreRepository {
   listHouseholdMembers(householdId: string): Promise<ResidentRecord[]>;
 
   registerCertificate(entry: CertificateRegistryEntry): Promise<void>;
+  /** Many registrations in one transaction (the centre's whole registry at start). */
+  registerCertificates(entries: readonly CertificateRegistryEntry[]): Promise<void>;
   findCertificateHolder(caFingerprint: string, serialNumberHex: string): Promise<string | undefined>;
   revokeCertificate(caFingerprint: string, serialNumberHex: string, revokedAt: number): Promise<void>;
   isCertificateRevoked(caFingerprint: string, serialNumberHex: string): Promise<boolean>;

@@ -11,6 +11,7 @@ import {
   type HouseholdRecord,
   type IssuedDocumentRecord,
   type MunicipalityKeyRecord,
+  type RegisterBatch,
   type ResidentRecord,
   type SaveSessionResult,
   type SessionRecord,
@@ -202,6 +203,17 @@ export function openSqliteRepository(path: string): CentreRepository {
     return { kind: 'saved' };
   });
 
+  const putRegister = db.transaction((register: RegisterBatch) => {
+    for (const m of register.municipalities) stmt.putMunicipality.run(m.code, JSON.stringify(m));
+    for (const h of register.households) stmt.putHousehold.run(h.householdId, h.municipalityCode, h.address);
+    for (const r of register.residents)
+      stmt.putResident.run(r.holderId, r.householdId, r.householdOrder, r.status, JSON.stringify(r));
+  });
+
+  const registerCertificates = db.transaction((entries: readonly CertificateRegistryEntry[]) => {
+    for (const e of entries) stmt.registerCertificate.run(e.caFingerprint, e.serialNumberHex, e.holderId);
+  });
+
   const recordIssuance = db.transaction(
     (issued: IssuedDocumentRecord, billing: BillingRecord): IssuedDocumentRecord => {
       const inserted = stmt.insertIssued.run(
@@ -242,6 +254,13 @@ export function openSqliteRepository(path: string): CentreRepository {
         MunicipalityConfigSchema.parse(JSON.parse(json)),
       );
     },
+    async putRegister(register) {
+      putRegister({
+        municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
+        households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
+        residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),
+      });
+    },
     async putHousehold(household) {
       const h = HouseholdRecordSchema.parse(household);
       stmt.putHousehold.run(h.householdId, h.municipalityCode, h.address);
@@ -265,6 +284,9 @@ export function openSqliteRepository(path: string): CentreRepository {
     },
     async registerCertificate(entry: CertificateRegistryEntry) {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
+    },
+    async registerCertificates(entries) {
+      registerCertificates(entries);
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
       return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;

@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { TLSSocket } from 'node:tls';
 import type { z } from 'zod';
 import {
   API_PREFIX,
@@ -16,7 +17,10 @@ import {
 import { messageKeyFor, type CentreErrorBody, type CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreResult } from '../errors.ts';
 import type { KioskService } from '../kioskService.ts';
+import { centreTlsServerOptions, type CentreTlsOptions } from '../tls/serverTls.ts';
+import { terminalIdentityOf } from '../tls/terminalIdentity.ts';
 import { HTTP_STATUS_FOR } from './statusCodes.ts';
+import { registerRegistrationRoutes } from './registration-routes.ts';
 
 /** Log fields that may carry personal data or card material: never written. */
 export const REDACTED_LOG_PATHS = [
@@ -35,6 +39,12 @@ export const REDACTED_LOG_PATHS = [
 export interface CentreHttpOptions {
   /** false = silent; otherwise pino at `level` (default info) to `stream` (default stdout), always redacted. */
   logger?: false | { level?: string; stream?: { write(line: string): void } };
+  /**
+   * HTTPS with mutual TLS: only kiosks with a valid terminal certificate connect, and every
+   * request's terminalId must be the certificate's (else 403 terminal-unknown). Without it the
+   * app speaks plain HTTP (tests and loopback tools only).
+   */
+  tls?: CentreTlsOptions;
 }
 
 function errorBody(code: CentreErrorCode): CentreErrorBody {
@@ -49,6 +59,40 @@ function transactionIdOf(body: unknown): string | undefined {
   return undefined;
 }
 
+function terminalIdClaimedBy(body: unknown): string | undefined {
+  if (body && typeof body === 'object' && 'terminalId' in body) {
+    const id = (body as { terminalId: unknown }).terminalId;
+    return typeof id === 'string' ? id : '';
+  }
+  return undefined;
+}
+
+/** mTLS: the caller is a known terminal, and speaks only for itself. */
+async function requireTerminal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const socket = request.raw.socket as TLSSocket;
+  const identity =
+    socket.authorized === true
+      ? terminalIdentityOf(socket.getPeerCertificate())
+      : ({ ok: false, problem: 'no-certificate' } as const);
+  const claimed = terminalIdClaimedBy(request.body);
+  const refusal = !identity.ok
+    ? identity.problem
+    : claimed !== undefined && claimed !== identity.identity.terminalId
+      ? 'terminal-id-mismatch'
+      : undefined;
+  if (refusal === undefined) return;
+  request.log.info(
+    {
+      transactionId: transactionIdOf(request.body),
+      statusCode: 403,
+      code: 'terminal-unknown',
+      detail: refusal,
+    },
+    'refused',
+  );
+  await reply.code(HTTP_STATUS_FOR['terminal-unknown']).send(errorBody('terminal-unknown'));
+}
+
 /** The kiosk API over HTTP: zod-validated bodies, CentreErrorBody refusals, logs with transaction ids only. */
 export function buildCentreHttpApp(service: KioskService, options: CentreHttpOptions = {}): FastifyInstance {
   const logger: FastifyServerOptions['logger'] =
@@ -59,12 +103,17 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
           redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
           ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
         };
-  const app = Fastify({
+  const common = {
     logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
-  });
+  };
+  // One app type for both transports: the routes never touch the server object.
+  const app = options.tls
+    ? (Fastify({ ...common, https: centreTlsServerOptions(options.tls) }) as unknown as FastifyInstance)
+    : Fastify(common);
+  if (options.tls) app.addHook('preHandler', requireTerminal);
 
   async function answer<T>(
     request: FastifyRequest,
@@ -126,6 +175,7 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
     `${API_PREFIX}/issue`,
     validated(IssueRequestSchema, 'issue', (b) => service.issue(b)),
   );
+  registerRegistrationRoutes(app, service, validated);
   app.get(`${API_PREFIX}/municipality-keys`, (request, reply) =>
     answer(request, reply, 'municipality-keys', () => service.municipalityKeys()),
   );

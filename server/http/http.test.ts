@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '../../protocol/api.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { issueAuthCertificate, opaqueSubjectId } from '../../native/test-pki/test-jpki-ca.ts';
@@ -102,7 +103,7 @@ describe('centre over HTTP', () => {
   it('listens on loopback and answers health', async () => {
     expect(centre.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${centre.url}/v1/health`);
-    expect(await res.json()).toEqual({ status: 'ok', protocolVersion: '0.1.0' });
+    expect(await res.json()).toEqual({ status: 'ok', protocolVersion: PROTOCOL_VERSION });
   });
 
   it('issues 50 concurrent transactions, each bound to its own card and household, billed once each', async () => {
@@ -120,8 +121,10 @@ describe('centre over HTTP', () => {
       const household = world.households.find((h) => h.householdId === resident.householdId)!;
       expect(response.document.transactionId).toBe(transactionId);
       expect(response.document.holderBinding).toBe(sha256Hex(card.certificate));
-      expect(response.document.content.members.map((m) => m.name)).toContain(resident.name);
-      expect(response.document.content.address).toBe(household.address);
+      const content = response.document.content;
+      if (content.kind !== 'juminhyo') throw new Error(`expected a 住民票, got ${content.kind}`);
+      expect(content.members.map((m) => m.name)).toContain(resident.name);
+      expect(content.address).toBe(household.address);
       expect(response.document.municipality.code).toBe(household.municipalityCode);
       const verified = verifySeal(Buffer.from(response.seal, 'base64'), publicKeys);
       if (!verified.ok) throw new Error(verified.error.kind);

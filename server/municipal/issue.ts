@@ -5,14 +5,16 @@ import type { UnavailableReason } from '../../protocol/api.ts';
 import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
-import { buildJuminhyoDocument } from './juminhyo.ts';
+import { certify, checkOptions } from './certify.ts';
 import type { MunicipalKeyring } from './keyring.ts';
 import { decideCertificate } from './menu.ts';
+import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
 export interface IssuerDeps {
   repository: CentreRepository;
   keyring: MunicipalKeyring;
+  registers: RegisterStore;
   now: () => Date;
 }
 
@@ -41,7 +43,7 @@ export async function issueCertificate(
   deps: IssuerDeps,
   request: IssueRequest,
 ): Promise<CentreResult<IssueResponse>> {
-  const { repository, keyring } = deps;
+  const { repository, keyring, registers } = deps;
   const now = deps.now();
   const session = await repository.getSession(request.transactionId);
   if (!session || session.terminalId !== request.terminalId)
@@ -59,23 +61,27 @@ export async function issueCertificate(
     return fail('certificate-revoked', 'revoked after authentication');
   }
 
-  const context = await menuContextFor(repository, session.holderId, now);
+  // The registers are read now, at the moment of issue: a 印鑑登録 abolished or a 利用登録 not yet
+  // approved after authentication is refused here.
+  const context = await menuContextFor(repository, registers, session.holderId, now);
   if (!context.ok) return context;
   const decision = decideCertificate(request.certificateType, context.value.menu);
   if (!decision.available) return fail(REFUSAL_FOR[decision.reason], decision.reason);
   if (request.copies > decision.maxCopies) return fail('bad-request', 'too many copies');
-  if (request.certificateType !== 'juminhyo')
-    return fail('certificate-not-offered', 'type not yet issuable by this server');
-
-  const members = await repository.listHouseholdMembers(context.value.household.householdId);
-  const document = buildJuminhyoDocument({
-    transactionId: request.transactionId,
-    municipality: decision.issuer,
-    household: context.value.household,
-    members,
-    holderBinding: session.certificateFingerprint,
-    now,
+  const options = checkOptions(request.certificateType, request.options ?? {}, decision.options);
+  if (!options.ok) return options;
+  const certified = await certify({
+    type: request.certificateType,
+    options: options.value,
+    allowed: decision.options,
+    issuer: decision.issuer,
+    context: context.value,
+    frame: { transactionId: request.transactionId, holderBinding: session.certificateFingerprint, now },
+    repository,
+    registers,
   });
+  if (!certified.ok) return certified;
+  const document = certified.value;
   const key = keyring.signingKey(decision.issuer.code);
   if (!key) return fail('internal', 'no issuing key for municipality');
   const seal = createSeal(document, key.kid, key.privateKey);

@@ -1,8 +1,11 @@
 import { randomInt } from 'node:crypto';
 import {
   CertificateDocumentSchema,
-  juminhyoPageCount,
+  pageCountFor,
+  type CertificateContent,
   type CertificateDocument,
+  type HouseholdScope,
+  type JuminhyoKisaiContent,
   type JuminhyoMember,
 } from '../../protocol/documents.ts';
 import type { HouseholdRecord, MunicipalityRecord, ResidentRecord } from '../db/records.ts';
@@ -17,55 +20,111 @@ export function newDocumentId(): string {
   return id;
 }
 
-function memberOf(r: ResidentRecord): JuminhyoMember {
+export interface DocumentFrame {
+  transactionId: string;
+  municipality: MunicipalityRecord;
+  holderBinding: string;
+  now: Date;
+  documentId?: string;
+}
+
+/** Wraps certified content into a document: id, issue time, municipality, binding, page count. */
+export function certifiedDocument(frame: DocumentFrame, content: CertificateContent): CertificateDocument {
+  return CertificateDocumentSchema.parse({
+    documentId: frame.documentId ?? newDocumentId(),
+    transactionId: frame.transactionId,
+    certificateType: content.kind,
+    issuedAt: japanIsoDateTime(frame.now),
+    municipality: {
+      code: frame.municipality.code,
+      name: frame.municipality.name,
+      mayorTitle: frame.municipality.mayorTitle,
+      mayorName: frame.municipality.mayorName,
+    },
+    holderBinding: frame.holderBinding,
+    pageCount: pageCountFor(content),
+    content,
+  });
+}
+
+export interface JuminhyoChoice {
+  scope: HouseholdScope;
+  includeRelationship: boolean;
+  includeHonseki: boolean;
+}
+
+function memberOf(r: ResidentRecord, choice: JuminhyoChoice): JuminhyoMember {
   const member: JuminhyoMember = {
     name: r.name,
     nameKana: r.nameKana,
     birthDate: r.birthDate,
     sex: r.sex,
-    relationship: r.relationship,
     residentSince: r.residentSince,
   };
+  if (choice.includeRelationship) member.relationship = r.relationship;
   if (r.previousAddress !== undefined) member.previousAddress = r.previousAddress;
   if (r.kyuuji !== undefined) member.kyuuji = r.kyuuji;
   if (r.tsusho !== undefined) member.tsusho = r.tsusho;
   return member;
 }
 
-export interface JuminhyoInput {
-  transactionId: string;
-  municipality: MunicipalityRecord;
+export interface JuminhyoInput extends DocumentFrame {
   household: HouseholdRecord;
-  /** Current members in household order, read from the register at the moment of issue. */
+  /** The persons to print, in household order, read from the register at the moment of issue. */
   members: ResidentRecord[];
-  holderBinding: string;
-  now: Date;
-  documentId?: string;
+  /** The current 世帯主's name (printed even when the 世帯主 is not among `members`). */
+  householdHead?: string;
+  /** The requesting resident's 本籍 (printed when asked for and allowed). */
+  honseki?: ResidentRecord['honseki'];
+  choice?: JuminhyoChoice;
 }
 
-/** The 住民票の写し (世帯全員, 世帯連記式) as the municipality certifies it. */
+const WHOLE_HOUSEHOLD: JuminhyoChoice = {
+  scope: 'household',
+  includeRelationship: true,
+  includeHonseki: false,
+};
+
+/** The 住民票の写し (世帯連記式) as the municipality certifies it. */
 export function buildJuminhyoDocument(input: JuminhyoInput): CertificateDocument {
-  const head = input.members.find((m) => m.relationship === '世帯主') ?? input.members[0];
-  if (!head) throw new RangeError('a 住民票 needs at least one member');
-  const document: CertificateDocument = {
-    documentId: input.documentId ?? newDocumentId(),
-    transactionId: input.transactionId,
-    certificateType: 'juminhyo',
-    issuedAt: japanIsoDateTime(input.now),
-    municipality: {
-      code: input.municipality.code,
-      name: input.municipality.name,
-      mayorTitle: input.municipality.mayorTitle,
-      mayorName: input.municipality.mayorName,
-    },
-    holderBinding: input.holderBinding,
-    pageCount: juminhyoPageCount(input.members.length),
-    content: {
-      kind: 'juminhyo',
-      address: input.household.address,
-      householdHead: head.name,
-      members: input.members.map(memberOf),
-    },
+  const choice = input.choice ?? WHOLE_HOUSEHOLD;
+  const head =
+    input.householdHead ?? (input.members.find((m) => m.relationship === '世帯主') ?? input.members[0])?.name;
+  if (!head || input.members.length === 0) throw new RangeError('a 住民票 needs at least one member');
+  const content: CertificateContent = {
+    kind: 'juminhyo',
+    scope: choice.scope,
+    address: input.household.address,
+    householdHead: head,
+    members: input.members.map((m) => memberOf(m, choice)),
   };
-  return CertificateDocumentSchema.parse(document);
+  if (choice.includeHonseki && input.honseki) {
+    content.honseki = input.honseki.address;
+    content.hittousha = input.honseki.hittousha;
+  }
+  return certifiedDocument(input, content);
+}
+
+/** The 住民票記載事項証明書 of the chosen persons. */
+export function buildJuminhyoKisaiDocument(input: JuminhyoInput): CertificateDocument {
+  const choice = input.choice ?? WHOLE_HOUSEHOLD;
+  const head = input.householdHead ?? input.members[0]?.name;
+  if (!head || input.members.length === 0) throw new RangeError('a 記載事項証明書 needs at least one person');
+  return certifiedDocument(input, {
+    kind: 'juminhyo-kisai',
+    scope: choice.scope,
+    address: input.household.address,
+    householdHead: head,
+    members: input.members.map((r) => {
+      const m: JuminhyoKisaiContent['members'][number] = {
+        name: r.name,
+        nameKana: r.nameKana,
+        birthDate: r.birthDate,
+        sex: r.sex,
+        residentSince: r.residentSince,
+      };
+      if (choice.includeRelationship) m.relationship = r.relationship;
+      return m;
+    }),
+  });
 }

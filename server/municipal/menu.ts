@@ -1,21 +1,37 @@
 import { CERTIFICATE_TYPES, type CertificateType } from '../../protocol/certificate-types.ts';
-import type { MenuItem, UnavailableReason } from '../../protocol/api.ts';
+import type { AllowedOptions, MenuItem, Notice, UnavailableReason } from '../../protocol/api.ts';
 import type { MunicipalityRecord, ResidentRecord } from '../db/records.ts';
+import type { InkanRegistration, KosekiUseRegistration } from '../seed/types.ts';
 import { ageOn, japanTime, type JapanTime } from './japanTime.ts';
+import { KOSEKI_TYPES, TAX_TYPES } from './rules.ts';
 
 type ServiceHours = MunicipalityRecord['serviceHours'];
 
-const KOSEKI_TYPES: ReadonlySet<CertificateType> = new Set(['koseki-zenbu', 'koseki-kojin', 'koseki-fuhyo']);
+/** Default number of fiscal years (current included) offered for tax certificates. */
+export const DEFAULT_TAX_YEARS_BACK = 3;
 
 function withinHours(hours: ServiceHours, at: JapanTime): boolean {
   if (hours.weekdaysOnly && (at.weekday === 0 || at.weekday === 6)) return false;
   return at.clock >= hours.opens && at.clock < hours.closes;
 }
 
-/** The municipality's kiosk service is open now (daily hours, minus closed days). */
+/** The municipality's kiosk service is open now (daily hours, minus closed days and maintenance). */
 export function municipalityOpen(municipality: MunicipalityRecord, now: Date): boolean {
   const at = japanTime(now);
-  return !municipality.closedDays.includes(at.monthDay) && withinHours(municipality.serviceHours, at);
+  const inMaintenance = (municipality.maintenance ?? []).some(
+    (w) => Date.parse(w.from) <= now.getTime() && now.getTime() < Date.parse(w.until),
+  );
+  return (
+    !inMaintenance &&
+    !municipality.closedDays.includes(at.monthDay) &&
+    withinHours(municipality.serviceHours, at)
+  );
+}
+
+/** 年度 whose assessment is out: the tax notices go out in June. */
+export function currentFiscalYear(now: Date): number {
+  const [y, m] = japanTime(now).date.split('-').map(Number) as [number, number];
+  return m >= 6 ? y : y - 1;
 }
 
 export interface MenuContext {
@@ -23,23 +39,56 @@ export interface MenuContext {
   residence: MunicipalityRecord;
   /** The 本籍地 municipality's config, when the resident has a 本籍 in a known municipality. */
   honsekiMunicipality?: MunicipalityRecord;
+  /** Read from the registers at this moment. */
+  inkan?: InkanRegistration;
+  useRegistration?: KosekiUseRegistration;
+  /** Fiscal years on the tax register for this resident, newest first. */
+  taxYears: number[];
   now: Date;
 }
 
 export type MenuDecision =
-  | { available: true; issuer: MunicipalityRecord; feeYen: number; maxCopies: number }
+  | {
+      available: true;
+      issuer: MunicipalityRecord;
+      feeYen: number;
+      maxCopies: number;
+      options: AllowedOptions;
+    }
   | { available: false; reason: UnavailableReason };
+
+function allowedOptions(
+  type: CertificateType,
+  issuer: MunicipalityRecord,
+  taxYears: number[],
+): AllowedOptions {
+  const o = issuer.options ?? {};
+  if (type === 'juminhyo' || type === 'juminhyo-kisai') {
+    const options: AllowedOptions = {
+      scopes: o.juminhyoScopes ?? ['household', 'self', 'members'],
+      relationship: o.relationship ?? true,
+    };
+    if (type === 'juminhyo') {
+      options.honseki = o.honseki ?? false;
+      options.myNumber = o.myNumber ?? false;
+    }
+    return options;
+  }
+  if (TAX_TYPES.includes(type)) return { taxYears };
+  return {};
+}
 
 /** Whether this resident can have this certificate now, from which municipality, at what fee. */
 export function decideCertificate(type: CertificateType, ctx: MenuContext): MenuDecision {
   const { resident, residence, now } = ctx;
   if (resident.dvBlock) return { available: false, reason: 'dv-block' };
   const today = japanTime(now);
-  if (residence.minimumAge !== undefined && ageOn(resident.birthDate, today.date) < residence.minimumAge) {
+  const age = ageOn(resident.birthDate, today.date);
+  if (residence.minimumAge !== undefined && age < residence.minimumAge) {
     return { available: false, reason: 'age' };
   }
   let issuer = residence;
-  if (KOSEKI_TYPES.has(type)) {
+  if (KOSEKI_TYPES.includes(type)) {
     const honseki = resident.honseki;
     const honsekiMunicipality = ctx.honsekiMunicipality;
     if (!honseki || !honsekiMunicipality || honsekiMunicipality.code !== honseki.municipalityCode) {
@@ -50,24 +99,56 @@ export function decideCertificate(type: CertificateType, ctx: MenuContext): Menu
     if (!offering || !issuer.participating) return { available: false, reason: 'not-offered' };
     if (issuer.code !== residence.code) {
       if (!offering.forNonResidents) return { available: false, reason: 'not-offered' };
-      if (!honseki.kioskRegistration) return { available: false, reason: 'registration-needed' };
+      if (ctx.useRegistration?.status !== 'approved')
+        return { available: false, reason: 'registration-needed' };
     }
   }
   const offering = issuer.offerings[type];
   if (!offering) return { available: false, reason: 'not-offered' };
-  if (type === 'inkan' && !resident.inkanRegistered) return { available: false, reason: 'no-registration' };
+  if (offering.minimumAge !== undefined && age < offering.minimumAge)
+    return { available: false, reason: 'age' };
+  if (type === 'inkan' && ctx.inkan?.status !== 'registered')
+    return { available: false, reason: 'no-registration' };
+  let taxYears: number[] = [];
+  if (TAX_TYPES.includes(type)) {
+    const newest = currentFiscalYear(now);
+    const back = issuer.options?.taxYearsBack ?? DEFAULT_TAX_YEARS_BACK;
+    taxYears = ctx.taxYears.filter((y) => y <= newest && y > newest - back);
+    if (taxYears.length === 0) return { available: false, reason: 'no-registration' };
+  }
   if (!municipalityOpen(issuer, now) || (offering.hours && !withinHours(offering.hours, today))) {
     return { available: false, reason: 'outside-hours' };
   }
-  return { available: true, issuer, feeYen: offering.feeYen, maxCopies: offering.maxCopies };
+  const maxCopies = Math.min(offering.maxCopies, issuer.copyLimit ?? offering.maxCopies);
+  return {
+    available: true,
+    issuer,
+    feeYen: offering.feeYen,
+    maxCopies,
+    options: allowedOptions(type, issuer, taxYears),
+  };
 }
 
 /** One menu item per CERTIFICATE_TYPES entry, in that order. */
 export function buildMenu(ctx: MenuContext): MenuItem[] {
   return CERTIFICATE_TYPES.map((certificateType): MenuItem => {
     const decision = decideCertificate(certificateType, ctx);
-    return decision.available
-      ? { certificateType, available: true, feeYen: decision.feeYen, maxCopies: decision.maxCopies }
-      : { certificateType, available: false, reason: decision.reason };
+    if (!decision.available) return { certificateType, available: false, reason: decision.reason };
+    const item: MenuItem = {
+      certificateType,
+      available: true,
+      feeYen: decision.feeYen,
+      maxCopies: decision.maxCopies,
+    };
+    if (Object.keys(decision.options).length > 0) item.options = decision.options;
+    return item;
   });
+}
+
+/** The residence municipality's notices in force now. */
+export function noticesFor(municipality: MunicipalityRecord, now: Date): Notice[] {
+  const t = now.getTime();
+  return (municipality.notices ?? [])
+    .filter((n) => (!n.from || Date.parse(n.from) <= t) && (!n.until || t < Date.parse(n.until)))
+    .map((n) => (n.en === undefined ? { id: n.id, ja: n.ja } : { id: n.id, ja: n.ja, en: n.en }));
 }

@@ -10,6 +10,17 @@ import { buildMenu } from './menu.ts';
 import { menuContextFor } from './residentContext.ts';
 import { MunicipalKeyring, keyIdFor } from './keyring.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
+import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
+import { buildSeedRegisters } from '../seed/registers.ts';
+import type { CertificateDocument, JuminhyoContent } from '../../protocol/documents.ts';
+
+let registers: RegisterStore;
+
+function juminhyo(document: CertificateDocument): JuminhyoContent {
+  if (document.content.kind !== 'juminhyo')
+    throw new Error(`expected a 住民票, got ${document.content.kind}`);
+  return document.content;
+}
 
 const NOON_WEDNESDAY = new Date('2026-11-25T03:00:00Z'); // 12:00 JST
 const SATURDAY_NOON = new Date('2026-11-28T03:00:00Z');
@@ -18,7 +29,7 @@ const NEW_YEAR = new Date('2027-01-01T03:00:00Z');
 const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
 
 async function menuFor(repo: CentreRepository, holderId: string, now: Date) {
-  const ctx = await menuContextFor(repo, holderId, now);
+  const ctx = await menuContextFor(repo, registers, holderId, now);
   if (!ctx.ok) throw new Error(ctx.error.kind);
   return Object.fromEntries(
     buildMenu(ctx.value.menu).map((item) => [
@@ -43,10 +54,13 @@ describe('municipal issuing server', () => {
   let clock: Date;
   beforeEach(async () => {
     repo = openSqliteRepository(':memory:');
-    await loadRegister(repo, loadSeedWorld());
+    const world = loadSeedWorld();
+    await loadRegister(repo, world);
+    registers = createMemoryRegisterStore(buildSeedRegisters(world));
     clock = NOON_WEDNESDAY;
     deps = {
       repository: repo,
+      registers,
       keyring: await MunicipalKeyring.open(repo, {}, () => clock),
       now: () => clock,
     };
@@ -100,30 +114,30 @@ describe('municipal issuing server', () => {
     const r = (await repo.getResident('H0012'))!;
     await repo.putResident({
       ...r,
-      holderId: 'H0099',
+      holderId: 'T0099',
       householdId: 'HH002',
       municipalityCode: '131016',
       householdOrder: 2,
       relationship: '同居人',
     });
-    expect((await menuFor(repo, 'H0099', NOON_WEDNESDAY))['koseki-zenbu']).toBe('registration-needed');
+    expect((await menuFor(repo, 'T0099', NOON_WEDNESDAY))['koseki-zenbu']).toBe('registration-needed');
   });
 
   it('refuses moved-out, deceased and non-participating', async () => {
-    expect(await menuContextFor(repo, 'H0009', NOON_WEDNESDAY)).toMatchObject({
+    expect(await menuContextFor(repo, registers, 'H0009', NOON_WEDNESDAY)).toMatchObject({
       ok: false,
       error: { kind: 'resident-moved-out' },
     });
-    expect(await menuContextFor(repo, 'H0010', NOON_WEDNESDAY)).toMatchObject({
+    expect(await menuContextFor(repo, registers, 'H0010', NOON_WEDNESDAY)).toMatchObject({
       ok: false,
       error: { kind: 'resident-deceased' },
     });
-    expect(await menuContextFor(repo, 'H9999', NOON_WEDNESDAY)).toMatchObject({
+    expect(await menuContextFor(repo, registers, 'H9999', NOON_WEDNESDAY)).toMatchObject({
       ok: false,
       error: { kind: 'resident-unknown' },
     });
     await repo.putMunicipality({ ...(await repo.getMunicipality('452025'))!, participating: false });
-    expect(await menuContextFor(repo, 'H0012', NOON_WEDNESDAY)).toMatchObject({
+    expect(await menuContextFor(repo, registers, 'H0012', NOON_WEDNESDAY)).toMatchObject({
       ok: false,
       error: { kind: 'municipality-not-participating' },
     });
@@ -142,15 +156,15 @@ describe('municipal issuing server', () => {
     expect(document.documentId).toMatch(/^[0-9A-Z]{16}$/);
     expect(document.holderBinding).toBe('ab'.repeat(32));
     expect(document.issuedAt).toBe('2026-11-25T12:00:00+09:00');
-    expect(document.content.householdHead).toBe('山田 太郎');
-    expect(document.content.members.map((m) => m.name)).toEqual([
+    expect(juminhyo(document).householdHead).toBe('山田 太郎');
+    expect(juminhyo(document).members.map((m) => m.name)).toEqual([
       '山田 太郎',
       '山田 花子',
       '山田 一郎',
       '山田 美咲',
       '山田 キヨ',
     ]);
-    expect(document.content.members[1]?.kyuuji).toBe('佐藤');
+    expect(juminhyo(document).members[1]?.kyuuji).toBe('佐藤');
     expect(document.pageCount).toBe(2);
     expect(document.municipality).toEqual({
       code: '131016',
@@ -223,7 +237,7 @@ describe('municipal issuing server', () => {
       certificateType: 'juminhyo',
       copies: 1,
     });
-    expect(result.ok && result.value.document.content.members[0]?.name).toBe('吉田 恵');
+    expect(result.ok && juminhyo(result.value.document).members[0]?.name).toBe('吉田 恵');
     expect(result.ok && result.value.document.municipality.code).toBe('452025');
   });
 
@@ -247,9 +261,12 @@ describe('municipal issuing server', () => {
       ok: false,
       error: { kind: 'bad-request' },
     });
-    expect(await issueCertificate(deps, { ...request, certificateType: 'inkan' })).toMatchObject({
+    expect(
+      await issueCertificate(deps, { ...request, certificateType: 'nozei', options: { taxYear: 2019 } }),
+    ).toMatchObject({ ok: false, error: { kind: 'bad-request', detail: 'taxYear not available' } });
+    expect(await issueCertificate(deps, { ...request, options: { taxYear: 2026 } })).toMatchObject({
       ok: false,
-      error: { kind: 'certificate-not-offered' },
+      error: { kind: 'bad-request', detail: 'option taxYear does not apply to juminhyo' },
     });
     const resident = (await repo.getResident('H0001'))!;
     await repo.putResident({ ...resident, dvBlock: true });

@@ -2,6 +2,7 @@ import type { CentreRepository } from '../db/repository.ts';
 import type { HouseholdRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { MenuContext } from './menu.ts';
+import type { RegisterStore } from './register-store.ts';
 
 export interface ResidentContext {
   household: HouseholdRecord;
@@ -9,11 +10,13 @@ export interface ResidentContext {
 }
 
 /**
- * Reads the resident, household and municipalities from the register now, and refuses residents
- * who cannot use the service at all (moved out, deceased, municipality not participating).
+ * Reads the resident, household, municipalities and the municipal registers (印鑑, 税, 利用登録)
+ * as they are now, and refuses residents who cannot use the service at all (moved out, deceased,
+ * municipality not participating).
  */
 export async function menuContextFor(
   repository: CentreRepository,
+  registers: RegisterStore,
   holderId: string,
   now: Date,
 ): Promise<CentreResult<ResidentContext>> {
@@ -26,10 +29,16 @@ export async function menuContextFor(
   if (!household || !residence)
     return fail('internal', 'register inconsistent: household or municipality missing');
   if (!residence.participating) return fail('municipality-not-participating');
-  const honsekiMunicipality = resident.honseki
-    ? await repository.getMunicipality(resident.honseki.municipalityCode)
-    : undefined;
-  const menu: MenuContext = { resident, residence, now };
+  const honsekiCode = resident.honseki?.municipalityCode;
+  const [honsekiMunicipality, inkan, useRegistration, taxYears] = await Promise.all([
+    honsekiCode ? repository.getMunicipality(honsekiCode) : undefined,
+    registers.inkanOf(holderId),
+    honsekiCode ? registers.useRegistrationOf(holderId, honsekiCode) : undefined,
+    registers.taxYearsOf(holderId),
+  ]);
+  const menu: MenuContext = { resident, residence, taxYears, now };
   if (honsekiMunicipality) menu.honsekiMunicipality = honsekiMunicipality;
+  if (inkan) menu.inkan = inkan;
+  if (useRegistration) menu.useRegistration = useRegistration;
   return succeed({ household, menu });
 }

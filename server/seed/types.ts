@@ -17,6 +17,8 @@ export interface CertificateOffering {
   hours?: ServiceHours;
   /** For 戸籍 types: also issued to residents of other municipalities whose 本籍 is here (住≠本). */
   forNonResidents?: boolean;
+  /** A higher minimum age for this type than the municipality's. */
+  minimumAge?: number;
 }
 
 export interface MunicipalityConfig {
@@ -31,12 +33,28 @@ export interface MunicipalityConfig {
   serviceHours: ServiceHours;
   /** "MM-DD" days with no service (年末年始). */
   closedDays: string[];
+  /** Maintenance windows (ISO date-times with offset): no service. */
+  maintenance?: Array<{ from: string; until: string }>;
+  /** The most copies of one certificate in one transaction. */
+  copyLimit?: number;
   offerings: Partial<Record<CertificateType, CertificateOffering>>;
+  /** Options residents may choose (server/municipal/rules.ts). */
+  options?: {
+    juminhyoScopes?: Array<'household' | 'self' | 'members'>;
+    honseki?: boolean;
+    relationship?: boolean;
+    myNumber?: boolean;
+    taxYearsBack?: number;
+  };
+  notices?: Array<{ id: string; ja: string; en?: string; from?: string; until?: string }>;
 }
 
 export type ResidentStatus = 'resident' | 'moved-out' | 'deceased';
 /** What the world builder does with the resident's 利用者証明用 certificate. */
 export type CardCondition = 'valid' | 'expired' | 'revoked';
+
+/** A card PIN that can be locked: 利用者証明用 (4 digits) or 署名用. */
+export type LockedPin = 'auth' | 'signing';
 
 export interface Honseki {
   municipalityCode: string;
@@ -79,6 +97,8 @@ export interface SeedResident {
     hasSigningCertificate: boolean;
     authPin: string; // 4 digits
     signingPin: string; // 6–16 of A–Z0–9
+    /** PINs blocked after too many wrong tries: the world builder sets their counters to 0. */
+    lockedPins?: LockedPin[];
   };
 }
 
@@ -95,4 +115,113 @@ export interface CardListRow {
   municipality: string;
   authPin: string;
   signingPin: string;
+  /** Only when the card is not valid: expired or revoked certificate. */
+  condition?: Exclude<CardCondition, 'valid'>;
+  /** Only when a PIN is locked (its counter is 0 on the card). */
+  lockedPins?: LockedPin[];
+}
+
+// ── Municipal registers (印鑑登録, 税, 戸籍, 戸籍の附票) — generated from the residents by
+//    server/seed/registers.ts; the issuing server reads them through server/municipal/register-store.ts.
+
+/** 印鑑登録原票: one registration per person; an abolished one (廃止) is never certified. */
+export interface InkanRegistration {
+  holderId: string;
+  municipalityCode: string;
+  registrationNumber: string; // 登録番号, digits
+  registeredOn: string; // YYYY-MM-DD
+  status: 'registered' | 'abolished';
+  abolishedOn?: string;
+  /** The impression as a PNG (base64), red on transparent, and its size on paper. */
+  sealImagePng: string;
+  sealImagePx: number;
+  sealSizeMm: number;
+}
+
+/** 課税台帳: one person's assessment for one fiscal year (年度), and what has been paid. */
+export interface TaxAssessment {
+  holderId: string;
+  municipalityCode: string;
+  fiscalYear: number;
+  /** Address on 1 January of the fiscal year (賦課期日). */
+  addressOnAssessmentDay: string;
+  taxable: boolean;
+  income: {
+    salaryRevenue: number;
+    salaryIncome: number;
+    pensionRevenue: number;
+    pensionIncome: number;
+    otherIncome: number;
+    totalIncome: number;
+  };
+  deductionsTotal: number;
+  taxableIncome: number;
+  dependents: number;
+  tax: {
+    municipalIncomeLevy: number;
+    municipalPerCapita: number;
+    prefecturalIncomeLevy: number;
+    prefecturalPerCapita: number;
+    total: number;
+  };
+  /** 納税: per tax item (住民税, 固定資産税, 軽自動車税 …). */
+  payments: Array<{ taxItem: string; assessedYen: number; paidYen: number; unpaidYen: number }>;
+}
+
+export type KosekiEventKind =
+  '編製' | '出生' | '婚姻' | '離婚' | '養子縁組' | '死亡' | '転籍' | '入籍' | '除籍' | '氏の変更';
+
+export interface KosekiEventRecord {
+  kind: KosekiEventKind;
+  date: string;
+  detail: string;
+}
+
+export interface KosekiPersonRecord {
+  /** The resident this person is, when on a resident register we know (for 個人事項 and 附票). */
+  holderId?: string;
+  name: string;
+  birthDate: string;
+  sex: '男' | '女';
+  father?: string;
+  mother?: string;
+  relationship: string; // 続柄 in the 戸籍
+  removed: boolean; // 除籍
+  events: KosekiEventRecord[];
+}
+
+/** 戸籍: kept by the 本籍地. Identified by 本籍 + 筆頭者. */
+export interface KosekiRecord {
+  kosekiId: string;
+  municipalityCode: string;
+  honseki: string;
+  hittousha: string;
+  kosekiEvents: KosekiEventRecord[];
+  members: KosekiPersonRecord[];
+}
+
+/** 戸籍の附票: a person's addresses while in this 戸籍, oldest first. */
+export interface FuhyoRecord {
+  holderId: string;
+  kosekiId: string;
+  municipalityCode: string;
+  addresses: Array<{ address: string; since: string }>;
+}
+
+/** 利用登録 for 戸籍 at the kiosk (本籍地 ≠ 住所地): filed, then decided by the 本籍地. */
+export interface KosekiUseRegistration {
+  requestId: string;
+  holderId: string;
+  honsekiMunicipalityCode: string;
+  status: 'pending' | 'approved' | 'rejected';
+  filedAt: number; // epoch ms
+  decidedAt?: number;
+}
+
+export interface SeedRegisters {
+  inkan: InkanRegistration[];
+  taxes: TaxAssessment[];
+  koseki: KosekiRecord[];
+  fuhyo: FuhyoRecord[];
+  kosekiUseRegistrations: KosekiUseRegistration[];
 }

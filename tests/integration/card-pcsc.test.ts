@@ -170,6 +170,20 @@ describe('JPKI over pcscd + vpcd', () => {
     }
   });
 
+  it("is listed by OpenSC's pkcs15-tool: the auth certificate, read back byte for byte", async () => {
+    if (!existsSync('/usr/bin/pkcs15-tool')) {
+      throw new Error('OpenSC is missing: install the Debian package "opensc"');
+    }
+    const { stdout } = await promisify(execFile)('pkcs15-tool', ['--list-certificates'], { timeout: 30_000 });
+    expect(stdout).toMatch(/User Authentication Certificate/i);
+    const { stdout: pem } = await promisify(execFile)('pkcs15-tool', ['--read-certificate', '01'], {
+      timeout: 30_000,
+    });
+    expect(new X509Certificate(pem).raw.equals(Buffer.from(perso.authCertificate))).toBe(true);
+    // pcscd keeps the card powered ~1 s after OpenSC leaves; let it go before the next client
+    await new Promise((r) => setTimeout(r, 1500));
+  });
+
   it("is accepted by OpenSC's jpki driver as a second client: pkcs11-tool signs with the auth key", async () => {
     const module = '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so';
     if (!existsSync('/usr/bin/pkcs11-tool') || !existsSync(module)) {

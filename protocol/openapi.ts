@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import {
+  API_PREFIX,
+  AuthenticateRequestSchema,
+  AuthenticateResponseSchema,
+  ChallengeRequestSchema,
+  ChallengeResponseSchema,
+  IssueRequestSchema,
+  IssueResponseSchema,
+  KosekiRegistrationRequestSchema,
+  KosekiRegistrationResponseSchema,
+  MunicipalityKeysResponseSchema,
+  PROTOCOL_VERSION,
+} from './api.ts';
+import { CertificateDocumentSchema } from './documents.ts';
+import { CentreErrorBodySchema } from './errors.ts';
+
+/** The component schemas of the contract, by name. */
+const COMPONENTS = {
+  ChallengeRequest: ChallengeRequestSchema,
+  ChallengeResponse: ChallengeResponseSchema,
+  AuthenticateRequest: AuthenticateRequestSchema,
+  AuthenticateResponse: AuthenticateResponseSchema,
+  IssueRequest: IssueRequestSchema,
+  IssueResponse: IssueResponseSchema,
+  CertificateDocument: CertificateDocumentSchema,
+  KosekiRegistrationRequest: KosekiRegistrationRequestSchema,
+  KosekiRegistrationResponse: KosekiRegistrationResponseSchema,
+  MunicipalityKeysResponse: MunicipalityKeysResponseSchema,
+  CentreErrorBody: CentreErrorBodySchema,
+} as const;
+type ComponentName = keyof typeof COMPONENTS;
+
+const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: ComponentName) => ({ 'application/json': { schema: ref(name) } });
+
+function refusal(description: string) {
+  return { description, content: json('CentreErrorBody') };
+}
+
+function post(
+  summary: string,
+  request: ComponentName,
+  response: ComponentName,
+  refusals: Record<string, string>,
+) {
+  return {
+    post: {
+      summary,
+      requestBody: { required: true, content: json(request) },
+      responses: {
+        '200': { description: 'OK', content: json(response) },
+        ...Object.fromEntries(Object.entries(refusals).map(([status, text]) => [status, refusal(text)])),
+      },
+    },
+  };
+}
+
+/**
+ * The kiosk↔centre contract as an OpenAPI 3.1 document, generated from the zod schemas
+ * (JSON Schema 2020-12, which OpenAPI 3.1 uses). Deterministic: same schemas, same output.
+ */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(COMPONENTS)) registry.add(schema, { id });
+  const generated = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, Record<string, unknown>> };
+  const schemas = Object.fromEntries(
+    Object.entries(generated.schemas).map(([id, schema]) => {
+      const { $schema: _dialect, id: _id, ...rest } = schema;
+      return [id, rest];
+    }),
+  );
+  const refused = {
+    '400': 'bad-request: the body does not match the schema, or an option is not allowed',
+    '401': 'authentication failed or no authenticated session',
+    '403': 'refused by a municipal rule (not offered, outside hours, DV block, …)',
+    '500': 'internal',
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'コンビニ交付 kiosk ↔ 証明書交付センター',
+      version: PROTOCOL_VERSION,
+      description:
+        'Generated from protocol/*.ts by `npx tsx protocol/generate-openapi.ts`. Every refusal is a ' +
+        'CentreErrorBody whose code maps to a resident-facing message key `error.<code>`.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    paths: {
+      [`${API_PREFIX}/challenge`]: post(
+        'A single-use challenge bound to terminal and transaction',
+        'ChallengeRequest',
+        'ChallengeResponse',
+        { '400': refused['400'], '500': refused['500'] },
+      ),
+      [`${API_PREFIX}/authenticate`]: post(
+        'Verify the card signature; answer the menu',
+        'AuthenticateRequest',
+        'AuthenticateResponse',
+        refused,
+      ),
+      [`${API_PREFIX}/issue`]: post(
+        'Issue a certificate (idempotent on transactionId)',
+        'IssueRequest',
+        'IssueResponse',
+        refused,
+      ),
+      [`${API_PREFIX}/koseki-registration`]: post(
+        'File the 利用登録 with the 本籍地',
+        'KosekiRegistrationRequest',
+        'KosekiRegistrationResponse',
+        refused,
+      ),
+      [`${API_PREFIX}/municipality-keys`]: {
+        get: {
+          summary: 'Public keys that verify QR seals',
+          responses: { '200': { description: 'OK', content: json('MunicipalityKeysResponse') } },
+        },
+      },
+    },
+    components: { schemas },
+  };
+}
+
+/** The file text written to protocol/openapi.json. */
+export function openApiFileText(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}

@@ -1,0 +1,125 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CentreRepository } from '../db/repository.ts';
+import { japanIsoDateTime, japanTime } from '../municipal/japanTime.ts';
+import type { RegisterStore } from '../municipal/register-store.ts';
+import { parseMunicipalRules } from '../municipal/rules.ts';
+import type { KosekiUseRegistration } from '../seed/types.ts';
+
+/**
+ * The municipalities' admin API (not the kiosk's): each municipality's staff, with that
+ * municipality's bearer token, decide 利用登録 requests filed with them as 本籍地, abolish 印鑑登録,
+ * and replace their kiosk rules (validated; a refusal lists every problem). Answers carry ids and
+ * statuses, never names or addresses.
+ */
+export interface AdminAppOptions {
+  repository: CentreRepository;
+  registers: RegisterStore;
+  /** Bearer token per municipality code. */
+  tokens: Readonly<Record<string, string>>;
+  now?: () => Date;
+  logger?: boolean;
+}
+
+export const ADMIN_PREFIX = '/admin/v1';
+
+type AdminError = 'unauthorized' | 'not-found' | 'bad-request' | 'already-decided' | 'invalid-rules';
+
+const STATUS: Record<AdminError, number> = {
+  unauthorized: 401,
+  'not-found': 404,
+  'bad-request': 400,
+  'already-decided': 409,
+  'invalid-rules': 422,
+};
+
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+const DecisionSchema = z.strictObject({ decision: z.enum(['approved', 'rejected']) });
+const AbolishSchema = z.strictObject({ onDate: z.iso.date().optional() });
+
+function registrationView(r: KosekiUseRegistration) {
+  return {
+    requestId: r.requestId,
+    holderId: r.holderId,
+    status: r.status,
+    filedAt: japanIsoDateTime(new Date(r.filedAt)),
+    ...(r.decidedAt !== undefined ? { decidedAt: japanIsoDateTime(new Date(r.decidedAt)) } : {}),
+  };
+}
+
+export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
+  const tokenDigests = new Map(Object.entries(options.tokens).map(([code, token]) => [code, digest(token)]));
+
+  function refuse(reply: FastifyReply, error: AdminError, details?: string[]) {
+    return reply.code(STATUS[error]).send({ error, ...(details ? { details } : {}) });
+  }
+
+  /** The path's municipality, when the bearer token is that municipality's. */
+  function authorised(request: FastifyRequest): string | undefined {
+    const code = (request.params as { code?: string }).code ?? '';
+    const expected = tokenDigests.get(code);
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/.exec(header);
+    if (!expected || !match?.[1]) return undefined;
+    return timingSafeEqual(expected, digest(match[1])) ? code : undefined;
+  }
+
+  app.get(`${ADMIN_PREFIX}/municipalities/:code/koseki-registrations`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    const all = await options.registers.listUseRegistrations(code);
+    const status = (request.query as { status?: string }).status;
+    return { registrations: all.filter((r) => !status || r.status === status).map(registrationView) };
+  });
+
+  app.post(
+    `${ADMIN_PREFIX}/municipalities/:code/koseki-registrations/:requestId/decision`,
+    async (request, reply) => {
+      const code = authorised(request);
+      if (!code) return refuse(reply, 'unauthorized');
+      const body = DecisionSchema.safeParse(request.body);
+      if (!body.success) return refuse(reply, 'bad-request');
+      const { requestId } = request.params as { requestId: string };
+      const existing = await options.registers.getUseRegistration(requestId);
+      if (!existing || existing.honsekiMunicipalityCode !== code) return refuse(reply, 'not-found');
+      const decided = await options.registers.decideUseRegistration(
+        requestId,
+        body.data.decision,
+        now().getTime(),
+      );
+      if (!decided) return refuse(reply, 'already-decided');
+      return registrationView(decided);
+    },
+  );
+
+  app.post(`${ADMIN_PREFIX}/municipalities/:code/inkan/:holderId/abolish`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    const body = AbolishSchema.safeParse(request.body ?? {});
+    if (!body.success) return refuse(reply, 'bad-request');
+    const { holderId } = request.params as { holderId: string };
+    const registration = await options.registers.inkanOf(holderId);
+    if (!registration || registration.municipalityCode !== code) return refuse(reply, 'not-found');
+    const result = await options.registers.abolishInkan(holderId, body.data.onDate ?? japanTime(now()).date);
+    if (result !== 'abolished') return refuse(reply, 'already-decided');
+    return { holderId, status: 'abolished' };
+  });
+
+  app.put(`${ADMIN_PREFIX}/municipalities/:code/rules`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    const parsed = parseMunicipalRules(request.body);
+    if (!parsed.ok) return refuse(reply, 'invalid-rules', parsed.errors);
+    if (parsed.rules.code !== code) return refuse(reply, 'invalid-rules', [`code: must be ${code}`]);
+    await options.repository.putMunicipality(parsed.rules);
+    return { code, status: 'saved' };
+  });
+
+  app.setNotFoundHandler((_request, reply) => refuse(reply, 'not-found'));
+  app.setErrorHandler((_error, _request, reply) => refuse(reply, 'bad-request'));
+  return app;
+}

@@ -1,0 +1,251 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import {
+  issueAuthCertificate,
+  opaqueSubjectId,
+  type TestJpkiCa,
+} from '../../native/test-pki/test-jpki-ca.ts';
+import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
+import { createCrl, CrlReason } from '../../native/test-pki/crl.ts';
+import {
+  createOcspResponderIdentity,
+  startOcspResponder,
+  type OcspFault,
+  type RunningOcspResponder,
+} from '../../native/test-pki/ocsp-responder.ts';
+import { RevocationChecker, type RevocationProblem, type RevocationSubject } from './revocation.ts';
+import { checkCrl } from './crl.ts';
+import { sha256Hex } from './trustStore.ts';
+
+const NOW = new Date('2026-11-25T03:00:00Z');
+let clock = NOW;
+let ca: TestJpkiCa;
+let server: RunningOcspResponder;
+let subject: RevocationSubject;
+
+beforeAll(async () => {
+  ca = await sharedTestCa();
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certificateDer = await issueAuthCertificate(ca, {
+    publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' })),
+    serialNumber: '0a01',
+    subjectCn: opaqueSubjectId(),
+    notBefore: new Date('2024-01-01'),
+    notAfter: new Date('2029-01-01'),
+  });
+  const issuerDer = new Uint8Array(ca.auth.certificate.rawData);
+  subject = { certificateDer, issuerDer, issuerFingerprint: sha256Hex(issuerDer), serialNumberHex: 'a01' };
+  server = await startOcspResponder({
+    issuers: [{ authority: ca.auth, responder: await createOcspResponderIdentity(ca.auth) }],
+    now: () => clock,
+    slowMs: 2_000,
+  });
+});
+afterAll(async () => server.close());
+beforeEach(async () => {
+  clock = NOW;
+  server.responder.fault = 'none';
+  server.responder.setStatus(ca.auth, 'a01', { status: 'good' });
+  server.responder.setResponder(ca.auth, await createOcspResponderIdentity(ca.auth));
+});
+
+const checker = (withCrl = false) =>
+  new RevocationChecker({
+    ocspUrl: server.ocspUrl,
+    timeoutMs: 1_500,
+    allowedSkewMs: 10_000,
+    ...(withCrl ? { crlBaseUrl: server.crlBaseUrl } : {}),
+  });
+
+describe('OCSP', () => {
+  it('says good for a good certificate, and revoked (with the reason) for a revoked one', async () => {
+    expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    server.responder.revoke(ca.auth, 'a01', CrlReason.affiliationChanged);
+    expect(await checker().check(subject, clock)).toEqual({
+      status: 'revoked',
+      source: 'ocsp',
+      reason: CrlReason.affiliationChanged,
+    });
+  });
+
+  it('accepts an answer signed by the CA itself and one without nextUpdate', async () => {
+    for (const fault of ['ca-signed', 'no-next-update'] as const) {
+      server.responder.fault = fault;
+      expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    }
+  });
+
+  it.each<[OcspFault, RevocationProblem]>([
+    ['omit-nonce', 'nonce-missing'],
+    ['wrong-nonce', 'nonce-mismatch'],
+    ['bad-signature', 'signature-invalid'],
+    ['sha1-signature', 'signature-algorithm-not-allowed'],
+    ['stale', 'stale'],
+    ['future', 'this-update-in-future'],
+    ['next-update-past', 'next-update-passed'],
+    ['wrong-serial', 'certificate-id-mismatch'],
+    ['wrong-issuer', 'certificate-id-mismatch'],
+    ['no-certs', 'responder-not-found'],
+    ['unauthorized', 'response-unauthorized'],
+    ['garbage', 'response-malformed'],
+  ])('refuses (no CRL fallback) when the responder answers with fault %s → %s', async (fault, problem) => {
+    server.responder.fault = fault;
+    const before = server.requests.crl;
+    expect(await checker(true).check(subject, clock)).toEqual({ status: 'unverified', problem });
+    expect(server.requests.crl).toBe(before);
+  });
+
+  it('refuses an unknown status', async () => {
+    server.responder.setStatus(ca.auth, 'a01', { status: 'unknown' });
+    expect(await checker(true).check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'status-unknown',
+    });
+  });
+
+  it('refuses a responder without id-kp-OCSPSigning, one expired, and one from another CA', async () => {
+    server.responder.setResponder(
+      ca.auth,
+      await createOcspResponderIdentity(ca.auth, { ocspSigningEku: false }),
+    );
+    expect(await checker().check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'responder-not-ocsp-signer',
+    });
+    server.responder.setResponder(
+      ca.auth,
+      await createOcspResponderIdentity(ca.auth, {
+        notBefore: new Date('2020-01-01'),
+        notAfter: new Date('2021-01-01'),
+      }),
+    );
+    expect(await checker().check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'responder-not-valid-now',
+    });
+    const other = await import('../../native/test-pki/test-jpki-ca.ts').then((m) =>
+      m.createTestJpkiCa({
+        generation: 2023,
+        notBefore: new Date('2023-01-01'),
+        notAfter: new Date('2043-01-01'),
+      }),
+    );
+    server.responder.setResponder(ca.auth, await createOcspResponderIdentity(other.auth));
+    expect(await checker().check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'responder-not-issued-by-ca',
+    });
+  });
+
+  it.each<[OcspFault, RevocationProblem]>([
+    ['http-500', 'unavailable-http-status'],
+    ['slow', 'unavailable-timeout'],
+    ['try-later', 'unavailable-try-later'],
+    ['internal-error', 'unavailable-internal-error'],
+  ])('without a CRL, an unavailable responder (%s) is a refusal: %s', async (fault, problem) => {
+    server.responder.fault = fault;
+    expect(await checker(false).check(subject, clock)).toEqual({ status: 'unverified', problem });
+  });
+
+  it('refuses when no responder can be reached at all', async () => {
+    const unreachable = new RevocationChecker({ ocspUrl: 'http://127.0.0.1:9/ocsp', timeoutMs: 500 });
+    expect(await unreachable.check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'unavailable-network',
+    });
+    expect(await new RevocationChecker({}).check(subject, clock)).toEqual({
+      status: 'unverified',
+      problem: 'no-ocsp-url',
+    });
+  });
+});
+
+describe('CRL fallback', () => {
+  it.each<OcspFault>(['http-500', 'slow', 'try-later', 'internal-error'])(
+    'decides when OCSP is unavailable (%s): good, then revoked',
+    async (fault) => {
+      server.responder.fault = fault;
+      expect(await checker(true).check(subject, clock)).toEqual({ status: 'good', source: 'crl' });
+      server.responder.revoke(ca.auth, 'a01', CrlReason.cessationOfOperation);
+      expect(await checker(true).check(subject, clock)).toEqual({
+        status: 'revoked',
+        source: 'crl',
+        reason: CrlReason.cessationOfOperation,
+      });
+    },
+  );
+
+  const crlOf = async (opts: { thisUpdate?: Date; nextUpdate?: Date; forged?: boolean }) =>
+    createCrl(ca.auth, {
+      thisUpdate: opts.thisUpdate ?? NOW,
+      nextUpdate: opts.nextUpdate ?? new Date(NOW.getTime() + 3_600_000),
+      entries: [],
+      ...(opts.forged
+        ? {
+            signingKey: (
+              (await webcrypto.subtle.generateKey(
+                {
+                  name: 'RSASSA-PKCS1-v1_5',
+                  hash: 'SHA-256',
+                  modulusLength: 2048,
+                  publicExponent: new Uint8Array([1, 0, 1]),
+                },
+                false,
+                ['sign', 'verify'],
+              )) as CryptoKeyPair
+            ).privateKey,
+          }
+        : {}),
+    });
+
+  it('refuses a CRL that is stale, from the future, forged, garbage or from another CA', async () => {
+    const issuer = subject.issuerDer;
+    const skew = 60_000;
+    expect(await checkCrl(await crlOf({}), issuer, NOW, skew)).toMatchObject({ ok: true });
+    expect(
+      await checkCrl(
+        await crlOf({ thisUpdate: new Date('2026-01-01'), nextUpdate: new Date('2026-02-01') }),
+        issuer,
+        NOW,
+        skew,
+      ),
+    ).toEqual({ ok: false, problem: 'crl-stale' });
+    expect(
+      await checkCrl(await crlOf({ thisUpdate: new Date(NOW.getTime() + 3_600_000) }), issuer, NOW, skew),
+    ).toEqual({
+      ok: false,
+      problem: 'crl-this-update-in-future',
+    });
+    expect(await checkCrl(await crlOf({ forged: true }), issuer, NOW, skew)).toEqual({
+      ok: false,
+      problem: 'crl-signature-invalid',
+    });
+    expect(await checkCrl(new Uint8Array([1, 2, 3]), issuer, NOW, skew)).toEqual({
+      ok: false,
+      problem: 'crl-malformed',
+    });
+    const terminalCa = await import('../../native/test-pki/test-jpki-ca.ts').then((m) =>
+      m.createTestJpkiCa({
+        generation: 2031,
+        notBefore: new Date('2023-01-01'),
+        notAfter: new Date('2043-01-01'),
+      }),
+    );
+    const signingCrl = await createCrl(terminalCa.signing, {
+      thisUpdate: NOW,
+      nextUpdate: new Date(NOW.getTime() + 60_000),
+      entries: [],
+    });
+    expect(await checkCrl(signingCrl, issuer, NOW, skew)).toEqual({ ok: false, problem: 'crl-wrong-issuer' });
+  });
+
+  it('refuses when both OCSP and the CRL are unavailable', async () => {
+    server.responder.fault = 'http-500';
+    const noCrl = new RevocationChecker({
+      ocspUrl: server.ocspUrl,
+      crlBaseUrl: 'http://127.0.0.1:9/crl',
+      timeoutMs: 500,
+    });
+    expect(await noCrl.check(subject, clock)).toEqual({ status: 'unverified', problem: 'crl-unavailable' });
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * One reference centre as a child process, for tests and benchmarks that need several centres
+ * sharing one database: `tsx server/bench/centre-process.ts --world DIR [--database-url URL]`.
+ * Prints `CENTRE_URL <url>` on stdout once listening; stops on SIGTERM or when stdin closes.
+ * Runs on the business-hours clock (scripts/dev/clock.ts) so a run at night still issues.
+ */
+import { parseArgs } from 'node:util';
+import { startCentre } from '../centre.ts';
+import { businessHoursClock } from '../../scripts/dev/clock.ts';
+import { centreOptionsFor, ensureDevWorld } from '../../scripts/dev/world.ts';
+
+const { values } = parseArgs({
+  options: { world: { type: 'string' }, 'database-url': { type: 'string' } },
+  strict: true,
+});
+if (!values.world) {
+  console.error('usage: tsx server/bench/centre-process.ts --world DIR [--database-url postgres://…]');
+  process.exit(2);
+}
+const world = await ensureDevWorld(values.world);
+const clock = businessHoursClock();
+const centre = await startCentre({
+  ...centreOptionsFor(world),
+  ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+  now: clock.now,
+  logger: false,
+});
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  await centre.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.stdin.on('end', () => void stop());
+process.stdin.resume();
+console.log(`CENTRE_URL ${centre.url}`);

@@ -1,0 +1,57 @@
+/**
+ * Starts reference centres as child processes (`centre-process.ts`), for tests and benchmarks
+ * that need several centres sharing one database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'centre-process.ts');
+
+export interface CentreProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts one centre process on the world in `worldDir`; resolves once it listens. */
+export async function startCentreProcess(opts: {
+  worldDir: string;
+  databaseUrl?: string;
+  timeoutMs?: number;
+}): Promise<CentreProcess> {
+  const args = ['--import', 'tsx', ENTRY, '--world', opts.worldDir];
+  if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timeoutMs = opts.timeoutMs ?? 60_000;
+      const timer = setTimeout(
+        () => reject(new Error(`centre process did not start within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`centre process exited with ${code}`));
+      });
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /^CENTRE_URL (\S+)$/.exec(line);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    return { url, child, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

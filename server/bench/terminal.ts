@@ -1,0 +1,153 @@
+/**
+ * A load-test kiosk terminal: one virtual card on an in-process reader, speaking the kiosk API
+ * over HTTP exactly as a kiosk does (challenge → card signs hash(terminal id) + hash(challenge)
+ * with the 利用者証明用 key → authenticate → issue), and checking what comes back: the seal
+ * against the published municipality keys, the holder binding against its own certificate.
+ * Test and benchmark tooling (it drives `native/` virtual cards); never part of the centre.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { isCardError } from '../../native/card-transport.ts';
+import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
+import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
+import type { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
+import {
+  AuthenticateResponseSchema,
+  ChallengeResponseSchema,
+  IssueResponseSchema,
+  MunicipalityKeysResponseSchema,
+  type IssueRequest,
+  type IssueResponse,
+} from '../../protocol/api.ts';
+import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
+import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+
+export type TerminalFailure =
+  | { kind: 'card'; detail: string }
+  | { kind: 'http'; step: 'challenge' | 'authenticate' | 'issue'; status: number; body: unknown }
+  | { kind: 'verification'; detail: string };
+
+export class TerminalError extends Error {
+  constructor(readonly failure: TerminalFailure) {
+    super(
+      `terminal: ${failure.kind}${'step' in failure ? ` at ${failure.step} (${failure.status})` : ''}: ${JSON.stringify('detail' in failure ? failure.detail : failure.body)}`,
+    );
+  }
+}
+
+async function post(url: string, body: object): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as unknown };
+}
+
+export interface Authenticated {
+  transactionId: string;
+  terminalId: string;
+  /** DER of the card's 利用者証明用 certificate, as the card returned it. */
+  certificate: Uint8Array;
+  municipalityCode: string;
+}
+
+/** Puts the card on its own reader and authenticates a new transaction at `centreUrl`. */
+export async function authenticateWithCard(opts: {
+  centreUrl: string;
+  card: VirtualMyNumberCard;
+  authPin: string;
+  terminalId: string;
+  transactionId?: string;
+}): Promise<Authenticated> {
+  const transactionId = opts.transactionId ?? randomUUID();
+  const challenge = await post(`${opts.centreUrl}/v1/challenge`, {
+    transactionId,
+    terminalId: opts.terminalId,
+  });
+  if (challenge.status !== 200)
+    throw new TerminalError({
+      kind: 'http',
+      step: 'challenge',
+      status: challenge.status,
+      body: challenge.json,
+    });
+  const { challenge: challengeB64 } = ChallengeResponseSchema.parse(challenge.json);
+  const reader = new InProcessCardReader();
+  reader.insert(opts.card);
+  const session = await reader.connect();
+  if (isCardError(session)) throw new TerminalError({ kind: 'card', detail: session.kind });
+  let certificate: Uint8Array;
+  let signature: Uint8Array;
+  try {
+    const digestInfo = sha256DigestInfo(
+      authenticationMessage(opts.terminalId, Buffer.from(challengeB64, 'base64')),
+    );
+    const result = await new JpkiClient(session.transport).authenticate({
+      pin: pinFromDigits([...opts.authPin].map(Number)),
+      digestInfo,
+    });
+    if (result.kind !== 'authenticated') throw new TerminalError({ kind: 'card', detail: result.kind });
+    certificate = result.certificate;
+    signature = result.signature;
+  } finally {
+    await session.close();
+    reader.remove();
+    await reader.close();
+  }
+  const auth = await post(`${opts.centreUrl}/v1/authenticate`, {
+    transactionId,
+    terminalId: opts.terminalId,
+    challenge: challengeB64,
+    certificate: Buffer.from(certificate).toString('base64'),
+    signature: Buffer.from(signature).toString('base64'),
+    signatureAlgorithm: 'RS256',
+  });
+  if (auth.status !== 200)
+    throw new TerminalError({ kind: 'http', step: 'authenticate', status: auth.status, body: auth.json });
+  const { municipality } = AuthenticateResponseSchema.parse(auth.json);
+  return { transactionId, terminalId: opts.terminalId, certificate, municipalityCode: municipality.code };
+}
+
+/** POST /v1/issue; answers the parsed response or the refusal. */
+export async function requestIssue(
+  centreUrl: string,
+  request: IssueRequest,
+): Promise<{ ok: true; response: IssueResponse } | { ok: false; status: number; body: unknown }> {
+  const res = await post(`${centreUrl}/v1/issue`, request);
+  if (res.status !== 200) return { ok: false, status: res.status, body: res.json };
+  return { ok: true, response: IssueResponseSchema.parse(res.json) };
+}
+
+/** The published seal keys (kid → SPKI DER). */
+export async function fetchSealKeys(centreUrl: string): Promise<Map<string, Uint8Array>> {
+  const res = await fetch(`${centreUrl}/v1/municipality-keys`);
+  const { keys } = MunicipalityKeysResponseSchema.parse(await res.json());
+  return new Map(keys.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKeySpki, 'base64'))]));
+}
+
+export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
+
+/**
+ * What a kiosk checks before printing: the seal verifies under a published key and matches the
+ * document, the document is bound to the certificate this card authenticated with, and it is
+ * the document of this transaction. Throws a TerminalError otherwise.
+ */
+export function verifyIssued(
+  issued: IssueResponse,
+  authenticated: Authenticated,
+  sealKeys: ReadonlyMap<string, Uint8Array>,
+): void {
+  const seal = new Uint8Array(Buffer.from(issued.seal, 'base64'));
+  const verified = verifySeal(seal, sealKeys);
+  if (!verified.ok) throw new TerminalError({ kind: 'verification', detail: `seal: ${verified.error.kind}` });
+  const mismatch = checkSealMatchesDocument(verified.payload, issued.document);
+  if (mismatch)
+    throw new TerminalError({
+      kind: 'verification',
+      detail: `seal does not match the document (${mismatch.field})`,
+    });
+  if (issued.document.holderBinding !== sha256Hex(authenticated.certificate))
+    throw new TerminalError({ kind: 'verification', detail: 'document bound to another certificate' });
+  if (issued.document.transactionId !== authenticated.transactionId)
+    throw new TerminalError({ kind: 'verification', detail: 'document of another transaction' });
+}

@@ -1,0 +1,428 @@
+import pg from 'pg';
+import type { PoolClient, QueryResultRow } from 'pg';
+import { migratePostgres } from './migrations.ts';
+import {
+  HouseholdRecordSchema,
+  MunicipalityConfigSchema,
+  ResidentRecordSchema,
+  type BillingRecord,
+  type ChallengeConsumption,
+  type HouseholdRecord,
+  type IssuedDocumentRecord,
+  type MunicipalityKeyRecord,
+  type SaveSessionResult,
+  type SessionRecord,
+} from './records.ts';
+import type { CentreRepository } from './repository.ts';
+
+const INT8_OID = 20;
+/** Epoch milliseconds are BIGINT; they fit a JS number, so read them as numbers (this pool only). */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** Another lock id of ours: register loads from several centres run one after the other. */
+const REGISTER_LOCK = 0x7265676973; // "regis"
+
+interface IssuedRow {
+  transaction_id: string;
+  holder_id: string;
+  municipality_code: string;
+  certificate_type: string;
+  copies: number;
+  document_json: string;
+  seal: Buffer;
+  issued_at: number;
+}
+interface KeyRow {
+  kid: string;
+  municipality_code: string;
+  private_key_pkcs8: Buffer;
+  public_key_spki: Buffer;
+  created_at: number;
+}
+interface SessionRow {
+  transaction_id: string;
+  terminal_id: string;
+  holder_id: string;
+  certificate_fingerprint: string;
+  ca_fingerprint: string;
+  serial_hex: string;
+  authenticated_at: number;
+  expires_at: number;
+}
+
+function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
+  return {
+    transactionId: row.transaction_id,
+    holderId: row.holder_id,
+    municipalityCode: row.municipality_code,
+    certificateType: row.certificate_type,
+    copies: row.copies,
+    documentJson: row.document_json,
+    seal: new Uint8Array(row.seal),
+    issuedAt: row.issued_at,
+  };
+}
+
+function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
+  return {
+    kid: row.kid,
+    municipalityCode: row.municipality_code,
+    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
+    publicKeySpkiDer: new Uint8Array(row.public_key_spki),
+    createdAt: row.created_at,
+  };
+}
+
+function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    transactionId: row.transaction_id,
+    terminalId: row.terminal_id,
+    holderId: row.holder_id,
+    certificateFingerprint: row.certificate_fingerprint,
+    caFingerprint: row.ca_fingerprint,
+    serialNumberHex: row.serial_hex,
+    authenticatedAt: row.authenticated_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export interface PostgresRepositoryOptions {
+  /** Connections in the pool (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * The centre's store on PostgreSQL (`postgres://user@host:port/db`), migrated on open. Atomic
+ * steps rely on the database, not on this process: unique keys with INSERT … ON CONFLICT, row
+ * locks, and transactions — so several centre processes may share one database.
+ */
+export async function openPostgresRepository(
+  databaseUrl: string,
+  opts: PostgresRepositoryOptions = {},
+): Promise<CentreRepository> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10, types: TYPES });
+  // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  async function rows<T extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await pool.query<T>(sql, params)).rows;
+  }
+
+  async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  const getIssued = async (transactionId: string): Promise<IssuedDocumentRecord | undefined> => {
+    const [row] = await rows<IssuedRow>('SELECT * FROM issued_documents WHERE transaction_id = $1', [
+      transactionId,
+    ]);
+    return row === undefined ? undefined : issuedFromRow(row);
+  };
+
+  return {
+    async putMunicipality(config) {
+      const valid = MunicipalityConfigSchema.parse(config);
+      await pool.query(
+        `INSERT INTO municipalities (code, config_json) VALUES ($1, $2)
+         ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json`,
+        [valid.code, JSON.stringify(valid)],
+      );
+    },
+    async getMunicipality(code) {
+      const [row] = await rows<{ config_json: string }>(
+        'SELECT config_json FROM municipalities WHERE code = $1',
+        [code],
+      );
+      return row === undefined ? undefined : MunicipalityConfigSchema.parse(JSON.parse(row.config_json));
+    },
+    async listMunicipalities() {
+      return (
+        await rows<{ config_json: string }>('SELECT config_json FROM municipalities ORDER BY code')
+      ).map((row) => MunicipalityConfigSchema.parse(JSON.parse(row.config_json)));
+    },
+    async putRegister(register) {
+      const municipalities = register.municipalities.map((m) => MunicipalityConfigSchema.parse(m));
+      const households = register.households.map((h) => HouseholdRecordSchema.parse(h));
+      const residents = register.residents.map((r) => ResidentRecordSchema.parse(r));
+      await transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [REGISTER_LOCK]);
+        await client.query(
+          `INSERT INTO municipalities (code, config_json) SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json`,
+          [municipalities.map((m) => m.code), municipalities.map((m) => JSON.stringify(m))],
+        );
+        await client.query(
+          `INSERT INTO households (household_id, municipality_code, address)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+           ON CONFLICT (household_id) DO UPDATE SET municipality_code = excluded.municipality_code, address = excluded.address`,
+          [
+            households.map((h) => h.householdId),
+            households.map((h) => h.municipalityCode),
+            households.map((h) => h.address),
+          ],
+        );
+        await client.query(
+          `INSERT INTO residents (holder_id, household_id, household_order, status, record_json)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[])
+           ON CONFLICT (holder_id) DO UPDATE SET household_id = excluded.household_id,
+             household_order = excluded.household_order, status = excluded.status, record_json = excluded.record_json`,
+          [
+            residents.map((r) => r.holderId),
+            residents.map((r) => r.householdId),
+            residents.map((r) => r.householdOrder),
+            residents.map((r) => r.status),
+            residents.map((r) => JSON.stringify(r)),
+          ],
+        );
+      });
+    },
+    async putHousehold(household) {
+      const h = HouseholdRecordSchema.parse(household);
+      await pool.query(
+        `INSERT INTO households (household_id, municipality_code, address) VALUES ($1, $2, $3)
+         ON CONFLICT (household_id) DO UPDATE SET municipality_code = excluded.municipality_code, address = excluded.address`,
+        [h.householdId, h.municipalityCode, h.address],
+      );
+    },
+    async getHousehold(householdId) {
+      const [row] = await rows<HouseholdRecord>(
+        'SELECT household_id AS "householdId", municipality_code AS "municipalityCode", address FROM households WHERE household_id = $1',
+        [householdId],
+      );
+      return row === undefined ? undefined : HouseholdRecordSchema.parse(row);
+    },
+    async putResident(resident) {
+      const r = ResidentRecordSchema.parse(resident);
+      await pool.query(
+        `INSERT INTO residents (holder_id, household_id, household_order, status, record_json) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (holder_id) DO UPDATE SET household_id = excluded.household_id, household_order = excluded.household_order,
+           status = excluded.status, record_json = excluded.record_json`,
+        [r.holderId, r.householdId, r.householdOrder, r.status, JSON.stringify(r)],
+      );
+    },
+    async getResident(holderId) {
+      const [row] = await rows<{ record_json: string }>(
+        'SELECT record_json FROM residents WHERE holder_id = $1',
+        [holderId],
+      );
+      return row === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(row.record_json));
+    },
+    async listHouseholdMembers(householdId) {
+      return (
+        await rows<{ record_json: string }>(
+          `SELECT record_json FROM residents WHERE household_id = $1 AND status = 'resident'
+           ORDER BY household_order, holder_id`,
+          [householdId],
+        )
+      ).map((row) => ResidentRecordSchema.parse(JSON.parse(row.record_json)));
+    },
+    async registerCertificate(entry) {
+      await pool.query(
+        `INSERT INTO certificate_registry (ca_fingerprint, serial_hex, holder_id) VALUES ($1, $2, $3)
+         ON CONFLICT (ca_fingerprint, serial_hex) DO UPDATE SET holder_id = excluded.holder_id`,
+        [entry.caFingerprint, entry.serialNumberHex, entry.holderId],
+      );
+    },
+    async registerCertificates(entries) {
+      await transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [REGISTER_LOCK]);
+        await client.query(
+          `INSERT INTO certificate_registry (ca_fingerprint, serial_hex, holder_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+           ON CONFLICT (ca_fingerprint, serial_hex) DO UPDATE SET holder_id = excluded.holder_id`,
+          [
+            entries.map((e) => e.caFingerprint),
+            entries.map((e) => e.serialNumberHex),
+            entries.map((e) => e.holderId),
+          ],
+        );
+      });
+    },
+    async findCertificateHolder(caFingerprint, serialNumberHex) {
+      const [row] = await rows<{ holder_id: string }>(
+        'SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2',
+        [caFingerprint, serialNumberHex],
+      );
+      return row?.holder_id;
+    },
+    async revokeCertificate(caFingerprint, serialNumberHex, revokedAt) {
+      await pool.query(
+        `INSERT INTO revoked_certificates (ca_fingerprint, serial_hex, revoked_at) VALUES ($1, $2, $3)
+         ON CONFLICT (ca_fingerprint, serial_hex) DO NOTHING`,
+        [caFingerprint, serialNumberHex, revokedAt],
+      );
+    },
+    async isCertificateRevoked(caFingerprint, serialNumberHex) {
+      return (
+        (
+          await rows('SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2', [
+            caFingerprint,
+            serialNumberHex,
+          ])
+        ).length > 0
+      );
+    },
+    async putChallenge(c) {
+      await pool.query('DELETE FROM challenges WHERE expires_at < $1', [c.expiresAt - 24 * 60 * 60 * 1000]);
+      await pool.query(
+        'INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)',
+        [c.challenge, c.terminalId, c.transactionId, c.expiresAt],
+      );
+    },
+    async consumeChallenge(challenge, terminalId, transactionId, now): Promise<ChallengeConsumption> {
+      // One statement decides: of two concurrent consumers exactly one gets the row.
+      const consumed = await pool.query(
+        `UPDATE challenges SET used_at = $4
+         WHERE challenge = $1 AND terminal_id = $2 AND transaction_id = $3 AND used_at IS NULL AND expires_at > $4`,
+        [challenge, terminalId, transactionId, now],
+      );
+      if (consumed.rowCount === 1) return { kind: 'consumed' };
+      const [row] = await rows<{ terminal_id: string; transaction_id: string; used_at: number | null }>(
+        'SELECT terminal_id, transaction_id, used_at FROM challenges WHERE challenge = $1',
+        [challenge],
+      );
+      if (!row) return { kind: 'unknown' };
+      if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
+        return { kind: 'wrong-binding' };
+      if (row.used_at !== null) return { kind: 'used' };
+      return { kind: 'expired' };
+    },
+    async saveSession(s): Promise<SaveSessionResult> {
+      return transaction(async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
+          [
+            s.transactionId,
+            s.terminalId,
+            s.holderId,
+            s.certificateFingerprint,
+            s.caFingerprint,
+            s.serialNumberHex,
+            s.authenticatedAt,
+            s.expiresAt,
+          ],
+        );
+        if (inserted.rowCount === 1) return { kind: 'saved' };
+        const existing = (
+          await client.query<SessionRow>('SELECT * FROM sessions WHERE transaction_id = $1 FOR UPDATE', [
+            s.transactionId,
+          ])
+        ).rows[0];
+        if (!existing) throw new Error('session vanished during save');
+        if (
+          existing.certificate_fingerprint !== s.certificateFingerprint ||
+          existing.holder_id !== s.holderId
+        ) {
+          return { kind: 'bound-to-other-card' };
+        }
+        await client.query(
+          'UPDATE sessions SET authenticated_at = $1, expires_at = $2, terminal_id = $3 WHERE transaction_id = $4',
+          [s.authenticatedAt, s.expiresAt, s.terminalId, s.transactionId],
+        );
+        return { kind: 'saved' };
+      });
+    },
+    async getSession(transactionId) {
+      const [row] = await rows<SessionRow>('SELECT * FROM sessions WHERE transaction_id = $1', [
+        transactionId,
+      ]);
+      return row === undefined ? undefined : sessionFromRow(row);
+    },
+    getIssuedDocument: getIssued,
+    async recordIssuance(issued, billing) {
+      // The primary key decides: a concurrent insert of the same transaction waits for the first
+      // to commit and then does nothing, so the billing row is written by the winner only.
+      await transaction(async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
+          [
+            issued.transactionId,
+            issued.holderId,
+            issued.municipalityCode,
+            issued.certificateType,
+            issued.copies,
+            issued.documentJson,
+            Buffer.from(issued.seal),
+            issued.issuedAt,
+          ],
+        );
+        if (inserted.rowCount === 1) {
+          await client.query(
+            `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+            [
+              billing.transactionId,
+              billing.municipalityCode,
+              billing.certificateType,
+              billing.copies,
+              billing.feeYenTotal,
+              billing.billedAt,
+            ],
+          );
+        }
+      });
+      const stored = await getIssued(issued.transactionId);
+      if (!stored) throw new Error('issuance vanished after commit');
+      return stored;
+    },
+    async listBillingRecords() {
+      return rows<BillingRecord>(
+        `SELECT transaction_id AS "transactionId", municipality_code AS "municipalityCode",
+                certificate_type AS "certificateType", copies, fee_yen_total AS "feeYenTotal", billed_at AS "billedAt"
+         FROM billing_records ORDER BY id`,
+      );
+    },
+    async getMunicipalityKey(municipalityCode) {
+      const [row] = await rows<KeyRow>(
+        'SELECT * FROM municipality_keys WHERE municipality_code = $1 ORDER BY created_at DESC, kid LIMIT 1',
+        [municipalityCode],
+      );
+      return row === undefined ? undefined : keyFromRow(row);
+    },
+    async putMunicipalityKey(key) {
+      await pool.query(
+        `INSERT INTO municipality_keys (kid, municipality_code, private_key_pkcs8, public_key_spki, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING`,
+        [
+          key.kid,
+          key.municipalityCode,
+          Buffer.from(key.privateKeyPkcs8Der),
+          Buffer.from(key.publicKeySpkiDer),
+          key.createdAt,
+        ],
+      );
+    },
+    async listMunicipalityKeys() {
+      return (
+        await rows<KeyRow>('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at')
+      ).map(keyFromRow);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

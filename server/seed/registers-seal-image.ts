@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { PNG } from 'pngjs';
+
+/** Vermilion of 朱肉, as registered impressions are. */
+const INK = [0xc8, 0x1e, 0x1e] as const;
+
+/**
+ * A registered seal impression (印影) for the demo register: a round 実印 with a double ring and a
+ * mirrored block pattern taken from SHA-256 of `key`, red on transparent. Deterministic: one key,
+ * one image. Stands in for the scanned impression a real 印鑑登録原票 holds.
+ */
+export function sealImpressionPng(key: string, sizePx = 64): Buffer {
+  const digest = createHash('sha256').update(key, 'utf8').digest();
+  const png = new PNG({ width: sizePx, height: sizePx, colorType: 6 });
+  const centre = (sizePx - 1) / 2;
+  const outer = sizePx / 2 - 1;
+  const grid = 7;
+  const cell = (outer * 1.3) / grid;
+  const gridLeft = centre - (cell * grid) / 2;
+  const bit = (col: number, row: number): boolean => {
+    const mirrored = col < grid / 2 ? col : grid - 1 - col; // symmetric, as carved names look
+    const index = row * 4 + mirrored;
+    return ((digest[index >> 3] ?? 0) >> (index & 7)) % 2 === 1;
+  };
+  for (let y = 0; y < sizePx; y++) {
+    for (let x = 0; x < sizePx; x++) {
+      const r = Math.hypot(x - centre, y - centre);
+      const ring = (r <= outer && r >= outer - sizePx * 0.07) || (r <= outer * 0.8 && r >= outer * 0.8 - 1);
+      const col = Math.floor((x - gridLeft) / cell);
+      const row = Math.floor((y - gridLeft) / cell);
+      const inGrid = col >= 0 && col < grid && row >= 0 && row < grid && r < outer * 0.78;
+      const on = ring || (inGrid && bit(col, row));
+      const at = (y * sizePx + x) * 4;
+      png.data[at] = INK[0];
+      png.data[at + 1] = INK[1];
+      png.data[at + 2] = INK[2];
+      png.data[at + 3] = on ? 255 : 0;
+    }
+  }
+  return PNG.sync.write(png, { colorType: 6, deflateLevel: 9 });
+}
