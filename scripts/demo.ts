@@ -77,6 +77,9 @@ async function main(): Promise<void> {
       ...process.env,
       KIOSK_CENTRE_URL: stack.centreUrl,
       KIOSK_TERMINAL_ID: DEMO_TERMINAL_ID,
+      KIOSK_TLS_CERT: join(stack.world.dir, 'tls', 'terminals', `${DEMO_TERMINAL_ID}.pem`),
+      KIOSK_TLS_KEY: join(stack.world.dir, 'tls', 'terminals', `${DEMO_TERMINAL_ID}.key.pem`),
+      KIOSK_CENTRE_CA: join(stack.world.dir, 'tls', 'ca.pem'),
       KIOSK_FULLSCREEN: '0',
       ...(stack.printerUrl ? { KIOSK_PRINTER_URL: stack.printerUrl } : { KIOSK_SPOOL_DIR: outputDir }),
     };

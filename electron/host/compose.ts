@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import type { CardReader } from '../../native/card-transport.ts';
 import type { Printer } from '../printer/printer.ts';
-import { createCentreClient } from './centre-client.ts';
+import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
@@ -12,6 +12,8 @@ import type { Timeouts, TransactionEvent } from './session-machine.ts';
 export interface KioskHostParts {
   reader: CardReader;
   centreUrl: string;
+  /** Mutual TLS to the centre: this terminal's certificate and key, and the CA that vouches for the centre. */
+  centreTls?: CentreClientTls;
   printer: Printer;
   terminalId: string;
   logger: Logger;
@@ -21,7 +23,10 @@ export interface KioskHostParts {
 
 /** Wires the session to its real parts: the card reader, the centre, the renderer of documents, the printer. */
 export function composeKioskHost(parts: KioskHostParts): KioskHost {
-  const centre = createCentreClient({ baseUrl: parts.centreUrl });
+  const centre = createCentreClient({
+    baseUrl: parts.centreUrl,
+    ...(parts.centreTls ? { tls: parts.centreTls } : {}),
+  });
   return createKioskHost(
     {
       cardPort: createJpkiCardPort(parts.reader),

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { CentreClientTls } from './centre-client.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { IppPrinter, SpoolPrinter } from '../printer/index.ts';
 import { TerminalIdSchema } from '../../protocol/index.ts';
@@ -14,10 +16,22 @@ const KioskEnvironmentSchema = z
     KIOSK_PRINTER_URL: z.url({ protocol: /^(ipp|ipps|http|https)$/ }).optional(),
     KIOSK_SPOOL_DIR: z.string().min(1).optional(),
     KIOSK_READER_NAME: z.string().min(1).optional(),
+    /** Mutual TLS to the centre (https URLs): this terminal's certificate and key, and the centre's CA, PEM files. */
+    KIOSK_TLS_CERT: z.string().min(1).optional(),
+    KIOSK_TLS_KEY: z.string().min(1).optional(),
+    KIOSK_CENTRE_CA: z.string().min(1).optional(),
   })
   .refine((env) => env.KIOSK_PRINTER_URL !== undefined || env.KIOSK_SPOOL_DIR !== undefined, {
     message: 'set KIOSK_PRINTER_URL (an IPP printer) or KIOSK_SPOOL_DIR (a folder)',
-  });
+  })
+  .refine(
+    (env) =>
+      !env.KIOSK_CENTRE_URL.startsWith('https:') ||
+      (env.KIOSK_TLS_CERT !== undefined &&
+        env.KIOSK_TLS_KEY !== undefined &&
+        env.KIOSK_CENTRE_CA !== undefined),
+    { message: 'an https centre needs KIOSK_TLS_CERT, KIOSK_TLS_KEY and KIOSK_CENTRE_CA (PEM files)' },
+  );
 
 export class KioskConfigurationError extends Error {
   override readonly name = 'KioskConfigurationError';
@@ -40,9 +54,22 @@ export async function startKioskHostFromEnvironment(
   const printer = config.KIOSK_PRINTER_URL
     ? new IppPrinter({ url: config.KIOSK_PRINTER_URL })
     : new SpoolPrinter({ dir: config.KIOSK_SPOOL_DIR as string });
+  let centreTls: CentreClientTls | undefined;
+  if (config.KIOSK_TLS_CERT && config.KIOSK_TLS_KEY && config.KIOSK_CENTRE_CA) {
+    try {
+      centreTls = {
+        certificatePem: await readFile(config.KIOSK_TLS_CERT, 'utf8'),
+        privateKeyPem: await readFile(config.KIOSK_TLS_KEY, 'utf8'),
+        caPem: await readFile(config.KIOSK_CENTRE_CA, 'utf8'),
+      };
+    } catch (error) {
+      throw new KioskConfigurationError(`cannot read the kiosk's TLS files: ${(error as Error).message}`);
+    }
+  }
   const host = composeKioskHost({
     reader,
     centreUrl: config.KIOSK_CENTRE_URL,
+    ...(centreTls ? { centreTls } : {}),
     printer,
     terminalId: config.KIOSK_TERMINAL_ID,
     logger,

@@ -16,11 +16,19 @@ import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
+import { startOcspResponder } from '../../native/test-pki/ocsp-responder.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
-import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from './world.ts';
+import {
+  DEMO_TERMINAL_ID,
+  kioskTlsFor,
+  centreOptionsFor,
+  ensureDevWorld,
+  openVirtualCard,
+  type DevWorld,
+} from './world.ts';
 
-export const DEMO_TERMINAL_ID = 'S0001-T01';
+export { DEMO_TERMINAL_ID };
 
 export type CardMode = 'pcsc' | 'in-process' | 'auto';
 export type PrinterMode = 'ipp' | 'spool' | 'auto';
@@ -83,10 +91,26 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     else {
       const clock =
         options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
-      const centre = await startCentre({ ...centreOptionsFor(world), logger: false, now: clock.now });
+      // The test JPKI CA's revocation service (OCSP, CRL), on the centre's clock.
+      const ocsp = await startOcspResponder({
+        issuers: [...world.cas.values()].map((ca) => ({ authority: ca.auth })),
+        now: clock.now,
+      });
+      closers.push(() => ocsp.close());
+      for (const entry of world.manifest.revoked) {
+        const ca = world.cas.get(entry.generation);
+        if (ca) ocsp.responder.revoke(ca.auth, entry.serialNumberHex);
+      }
+      const centre = await startCentre({
+        ...centreOptionsFor(world),
+        revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
+        logger: false,
+        now: clock.now,
+      });
       closers.push(centre.close);
       centreUrl = centre.url;
-      parts.push(`centre: ${centre.url} (reference centre, world ${world.dir})`);
+      parts.push(`centre: ${centre.url} (reference centre, mutual TLS, world ${world.dir})`);
+      parts.push(`JPKI revocation: OCSP ${ocsp.ocspUrl}, CRL ${ocsp.crlBaseUrl}`);
       if (clock.shifted) {
         parts.push(
           `centre clock: ${clock.now().toISOString()} (now is outside service hours; the demo centre runs on business hours)`,
@@ -164,6 +188,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     const host = composeKioskHost({
       reader,
       centreUrl,
+      ...(centreUrl.startsWith('https:') ? { centreTls: kioskTlsFor(world) } : {}),
       printer,
       terminalId: DEMO_TERMINAL_ID,
       logger: options.logger,

@@ -38,10 +38,13 @@ import {
 } from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
+import { createDevPki } from '../dev-pki.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
 
-const FORMAT = 'kiosk-dev-world/2';
+const FORMAT = 'kiosk-dev-world/3';
+/** The demo's kiosk terminal: store S0001, terminal T01. Its mutual-TLS certificate is in <dir>/tls/. */
+export const DEMO_TERMINAL_ID = 'S0001-T01';
 const DAY_MS = 86_400_000;
 const GENERATIONS = [2019, 2023] as const;
 
@@ -58,10 +61,33 @@ const ManifestSchema = z.object({
 });
 type Manifest = z.infer<typeof ManifestSchema>;
 
+/** The transport PKI: the centre's server certificate and the terminal CA, and the demo terminal's credentials. */
+export interface DevWorldTls {
+  terminalCaPem: string;
+  terminalCrlPem: string;
+  centre: { certificatePem: string; privateKeyPem: string };
+  terminal: { terminalId: string; certificatePem: string; privateKeyPem: string };
+}
+
 export interface DevWorld {
   dir: string;
   manifest: Manifest;
   cas: Map<number, TestJpkiCa>;
+  tls: DevWorldTls;
+}
+
+async function readWorldTls(dir: string): Promise<DevWorldTls> {
+  const read = (name: string) => readFile(join(dir, 'tls', name), 'utf8');
+  return {
+    terminalCaPem: await read('ca.pem'),
+    terminalCrlPem: await read('ca.crl.pem'),
+    centre: { certificatePem: await read('centre.pem'), privateKeyPem: await read('centre.key.pem') },
+    terminal: {
+      terminalId: DEMO_TERMINAL_ID,
+      certificatePem: await read(`terminals/${DEMO_TERMINAL_ID}.pem`),
+      privateKeyPem: await read(`terminals/${DEMO_TERMINAL_ID}.key.pem`),
+    },
+  };
 }
 
 let residentsCache: readonly SeedResident[] | undefined;
@@ -135,6 +161,7 @@ async function buildWorld(dir: string): Promise<DevWorld> {
       cas.set(generation, ca);
     }),
   );
+  await createDevPki({ outDir: join(dir, 'tls'), terminals: [{ terminalId: DEMO_TERMINAL_ID }] });
   const manifest: Manifest = {
     format: FORMAT,
     seedDigest: seedDigest(),
@@ -143,7 +170,7 @@ async function buildWorld(dir: string): Promise<DevWorld> {
     ...registryFor(loadSeedWorld().residents),
   };
   await writeFile(join(dir, 'world.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return { dir, manifest, cas };
+  return { dir, manifest, cas, tls: await readWorldTls(dir) };
 }
 
 /** Opens the world in `dir`, building it first when it is missing or was made from other seed data. */
@@ -153,7 +180,7 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   const cas = new Map<number, TestJpkiCa>();
   for (const generation of manifest.generations)
     cas.set(generation, await loadTestJpkiCa(join(dir, 'ca', String(generation))));
-  return { dir, manifest, cas };
+  return { dir, manifest, cas, tls: await readWorldTls(dir) };
 }
 
 /** What the reference centre needs from the world: trust anchors, the whole certificate map, revocations. */
@@ -177,6 +204,26 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
       caCertificateDer: caDer(entry.generation),
       serialNumberHex: entry.serialNumberHex,
     })),
+    // HTTPS with mutual TLS: only kiosks with a terminal certificate from the world's terminal CA.
+    tls: {
+      certificatePem: world.tls.centre.certificatePem,
+      privateKeyPem: world.tls.centre.privateKeyPem,
+      terminalCaPem: world.tls.terminalCaPem,
+      terminalCrlPem: world.tls.terminalCrlPem,
+    },
+  };
+}
+
+/** The demo kiosk's client side of mutual TLS: its terminal certificate and the CA that vouches for the centre. */
+export function kioskTlsFor(world: DevWorld): {
+  certificatePem: string;
+  privateKeyPem: string;
+  caPem: string;
+} {
+  return {
+    certificatePem: world.tls.terminal.certificatePem,
+    privateKeyPem: world.tls.terminal.privateKeyPem,
+    caPem: world.tls.terminalCaPem,
   };
 }
 
