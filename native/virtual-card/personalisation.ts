@@ -3,6 +3,7 @@
  * (binaries in base64) at a path the caller chooses. This is test material: the file holds PINs,
  * so it never goes to a log, and nothing here prints them.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -141,7 +142,7 @@ export async function loadPersonalisation(path: string): Promise<CardPersonalisa
 /** Writes the card file atomically (temporary file + rename), readable by the owner only. */
 export async function savePersonalisation(path: string, p: CardPersonalisation): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   await writeFile(tmp, personalisationToJson(p), { mode: 0o600 });
   await rename(tmp, path);
 }
