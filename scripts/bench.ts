@@ -5,6 +5,8 @@
 import { formatReport, type BenchReport } from './bench/report.ts';
 
 const BENCHMARKS: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchReport> }> }> = [
+  { name: 'card', load: () => import('../native/bench/card-bench.ts') },
+  { name: 'issuance', load: () => import('../server/bench/issuance-bench.ts') },
   { name: 'transaction', load: () => import('./bench/transaction-bench.ts') },
 ];
 

@@ -22,6 +22,7 @@ import { businessHoursClock } from './clock.ts';
 import {
   DEMO_TERMINAL_ID,
   kioskTlsFor,
+  centreTlsFor,
   centreOptionsFor,
   ensureDevWorld,
   openVirtualCard,
@@ -103,6 +104,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       }
       const centre = await startCentre({
         ...centreOptionsFor(world),
+        tls: centreTlsFor(world),
         revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
         logger: false,
         now: clock.now,

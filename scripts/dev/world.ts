@@ -204,13 +204,16 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
       caCertificateDer: caDer(entry.generation),
       serialNumberHex: entry.serialNumberHex,
     })),
-    // HTTPS with mutual TLS: only kiosks with a terminal certificate from the world's terminal CA.
-    tls: {
-      certificatePem: world.tls.centre.certificatePem,
-      privateKeyPem: world.tls.centre.privateKeyPem,
-      terminalCaPem: world.tls.terminalCaPem,
-      terminalCrlPem: world.tls.terminalCrlPem,
-    },
+  };
+}
+
+/** The centre's side of mutual TLS: its server certificate, and the terminal CA whose kiosks may connect. */
+export function centreTlsFor(world: DevWorld): NonNullable<CentreOptions['tls']> {
+  return {
+    certificatePem: world.tls.centre.certificatePem,
+    privateKeyPem: world.tls.centre.privateKeyPem,
+    terminalCaPem: world.tls.terminalCaPem,
+    terminalCrlPem: world.tls.terminalCrlPem,
   };
 }
 
