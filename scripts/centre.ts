@@ -1,19 +1,25 @@
 /**
- * `npm run centre [-- --port N]`: the reference issuance centre on its own, on loopback, with
- * the dev world (test JPKI CA, seed municipalities and residents). Runs until stopped.
+ * `npm run centre [-- --port N --admin-port M]`: the reference issuance centre on its own, on
+ * loopback, with the dev world (test JPKI CA, seed municipalities and residents), and the
+ * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
+ * token, printed once at start — for development only. Runs until stopped.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCentre } from '../server/centre.ts';
+import { loadSeedWorld } from '../server/seed/index.ts';
 import { businessHoursClock } from './dev/clock.ts';
 import { defaultWorldDir } from './dev/stack.ts';
-import { centreOptionsFor, ensureDevWorld } from './dev/world.ts';
+import { startWorldRevocation } from './dev/revocation.ts';
+import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8780' },
+      'admin-port': { type: 'string', default: '8781' },
       world: { type: 'string' },
       'real-clock': { type: 'boolean' },
     },
@@ -21,20 +27,43 @@ async function main(): Promise<void> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
+  const adminPort = Number(values['admin-port']);
+  if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)
+    fail('--admin-port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
   const clock = values['real-clock'] ? { now: () => new Date(), shifted: false } : businessHoursClock();
+  const seedWorld = loadSeedWorld();
+  // Dev only: new tokens at every start, shown once here and kept nowhere else.
+  const tokens = Object.fromEntries(
+    seedWorld.municipalities.map((m) => [m.code, randomBytes(24).toString('base64url')]),
+  );
+  const revocation = await startWorldRevocation(world, clock.now);
   const centre = await startCentre({
     ...centreOptionsFor(world),
+    tls: centreTlsFor(world),
+    revocation: { ocspUrl: revocation.ocspUrl, crlBaseUrl: revocation.crlBaseUrl },
+    world: seedWorld,
     port,
+    admin: { port: adminPort, tokens },
     now: clock.now,
     logger: { level: 'info' },
   });
   console.log(`Centre: ${centre.url}/`);
+  console.log(
+    `  mutual TLS: kiosks need a terminal certificate from ${world.dir}/tls/ca.pem (demo terminal: tls/terminals/)`,
+  );
+  console.log(`  JPKI revocation: OCSP ${revocation.ocspUrl}`);
+  console.log(`Admin API (loopback only): ${centre.adminUrl}/admin/v1/municipalities/<code>/…`);
+  console.log('Dev admin tokens (this run only; send as "Authorization: Bearer <token>"):');
+  for (const m of seedWorld.municipalities) console.log(`  ${m.code} ${m.name}: ${tokens[m.code]}`);
   if (clock.shifted)
     console.log(
       `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
     );
-  onShutdown(centre.close);
+  onShutdown(async () => {
+    await centre.close();
+    await revocation.close();
+  });
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

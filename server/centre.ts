@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { buildAdminApp } from './admin/admin-app.ts';
 import { RevocationChecker, type RevocationOptions } from './auth/revocation.ts';
 import { TrustStore, normaliseSerialHex, sha256Hex } from './auth/trustStore.ts';
 import type { CentreRepository } from './db/repository.ts';
-import { openCentreRepository } from './db/openRepository.ts';
+import { openCentreStores } from './db/openRepository.ts';
 import { loadRegister } from './db/seedLoader.ts';
 import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
 import { createKioskService, type KioskService } from './kioskService.ts';
 import { MunicipalKeyring } from './municipal/keyring.ts';
-import { createMemoryRegisterStore, type RegisterStore } from './municipal/register-store.ts';
+import type { RegisterStore } from './municipal/register-store.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
 import type { CentreTlsOptions } from './tls/serverTls.ts';
 import type { SeedWorld } from './seed/types.ts';
@@ -47,6 +48,14 @@ export interface CentreOptions {
   revocation?: RevocationOptions;
 }
 
+/** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
+export interface CentreAdminOptions {
+  /** Port 0 (default) = ephemeral. */
+  port?: number;
+  /** Bearer token per municipality code; a municipality without one cannot use the admin API. */
+  tokens: Readonly<Record<string, string>>;
+}
+
 export interface Centre {
   app: FastifyInstance;
   service: KioskService;
@@ -59,11 +68,12 @@ export interface Centre {
 /** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
   const now = opts.now ?? (() => new Date());
-  const repository = await openCentreRepository(opts);
+  const { repository, registers } = await openCentreStores(opts);
   try {
     const world = opts.world ?? loadSeedWorld();
     await loadRegister(repository, world);
-    const registers = createMemoryRegisterStore(buildSeedRegisters(world));
+    // The database is the authoritative register: abolitions and 利用登録 decisions survive restarts.
+    await registers.load(buildSeedRegisters(world));
     await repository.registerCertificates(
       opts.certificateRegistry.map((entry) => ({
         caFingerprint: sha256Hex(entry.caCertificateDer),
@@ -108,21 +118,49 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
   }
 }
 
-/** Starts the centre on loopback: HTTPS with mutual TLS when `tls` is given, else plain HTTP. Port 0 = ephemeral. */
+const ADMIN_HOST = '127.0.0.1';
+
+function listeningPort(app: FastifyInstance, fallback: number | undefined): number | undefined {
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+}
+
+/**
+ * Starts the centre on loopback: HTTPS with mutual TLS when `tls` is given, else plain HTTP. Port 0
+ * = ephemeral. With `admin`, the admin API also listens (plain HTTP, on 127.0.0.1 only, whatever
+ * `host` is) on the same registers and repository; `adminUrl` is its base URL.
+ */
 export async function startCentre(
-  opts: CentreOptions & { host?: string; port?: number },
-): Promise<{ url: string; close(): Promise<void>; centre: Centre }> {
+  opts: CentreOptions & { host?: string; port?: number; admin?: CentreAdminOptions },
+): Promise<{ url: string; adminUrl?: string; close(): Promise<void>; centre: Centre }> {
   const centre = await createCentre(opts);
   const host = opts.host ?? '127.0.0.1';
+  const admin = opts.admin
+    ? buildAdminApp({
+        repository: centre.repository,
+        registers: centre.registers,
+        tokens: opts.admin.tokens,
+        ...(opts.now ? { now: opts.now } : {}),
+      })
+    : undefined;
+  const close = async () => {
+    await admin?.close();
+    await centre.close();
+  };
   try {
     await centre.app.listen({ host, port: opts.port ?? 0 });
+    await admin?.listen({ host: ADMIN_HOST, port: opts.admin?.port ?? 0 });
   } catch (error) {
-    await centre.close();
+    await close();
     throw error;
   }
-  const address = centre.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const port = listeningPort(centre.app, opts.port);
   const hostForUrl = host.includes(':') ? `[${host}]` : host;
   const scheme = opts.tls ? 'https' : 'http';
-  return { url: `${scheme}://${hostForUrl}:${port}`, close: () => centre.close(), centre };
+  return {
+    url: `${scheme}://${hostForUrl}:${port}`,
+    ...(admin ? { adminUrl: `http://${ADMIN_HOST}:${listeningPort(admin, opts.admin?.port)}` } : {}),
+    close,
+    centre,
+  };
 }

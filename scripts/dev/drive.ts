@@ -2,7 +2,7 @@
  * Drives the kiosk host through window.kiosk-style intents, as the renderer does: used by
  * `npm run issue` and by tests that run whole transactions without a browser.
  */
-import type { CertificateType } from '../../protocol/index.ts';
+import type { CertificateType, HouseholdScope } from '../../protocol/index.ts';
 import type { KioskIntent, KioskScreen, KioskSnapshot } from '../../electron/kiosk-api.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
 
@@ -52,18 +52,42 @@ export type TransactionOutcome =
   | { kind: 'error'; snapshot: KioskSnapshot }
   | { kind: 'not-available'; reason: string };
 
-/** One whole transaction: start, PIN, certificate, copies, pay with 1000-yen notes, print. */
-export async function runTransaction(
+/** What the resident picks on the confirm screen; absent = the screen's defaults. */
+export interface OptionRequest {
+  scope?: HouseholdScope;
+  /** With scope `members`: positions on the 住民票. */
+  members?: number[];
+  includeHonseki?: boolean;
+  includeRelationship?: boolean;
+  taxYear?: number;
+}
+
+/** Taps the confirm screen's choices, as the renderer does. */
+function chooseOptions(host: KioskHost, options: OptionRequest): void {
+  if (options.scope !== undefined) send(host, { type: 'set-scope', scope: options.scope });
+  for (const order of options.members ?? []) send(host, { type: 'toggle-member', order });
+  if (options.includeHonseki !== undefined)
+    send(host, { type: 'set-honseki', include: options.includeHonseki });
+  if (options.includeRelationship !== undefined)
+    send(host, { type: 'set-relationship', include: options.includeRelationship });
+  if (options.taxYear !== undefined) send(host, { type: 'set-tax-year', year: options.taxYear });
+}
+
+/** Start, card and PIN up to the menu (or what came instead). */
+async function signIn(
   host: KioskHost,
-  request: { pin: string; certificateType: CertificateType; copies: number },
-): Promise<TransactionOutcome> {
-  if (!/^[0-9]{4}$/.test(request.pin)) throw new DriveError('the PIN is 4 digits');
+  pin: string,
+): Promise<
+  | { kind: 'menu'; snapshot: KioskSnapshot; transactionId: string }
+  | { kind: 'wrong-pin'; triesLeft: number }
+  | { kind: 'error'; snapshot: KioskSnapshot }
+> {
+  if (!/^[0-9]{4}$/.test(pin)) throw new DriveError('the PIN is 4 digits');
   send(host, { type: 'start' });
   let snapshot = await waitForScreen(host, ['pin-entry', 'error']);
   if (snapshot.view.screen === 'error') return { kind: 'error', snapshot };
   const transactionId = snapshot.transactionId as string;
-
-  for (const digit of request.pin) send(host, { type: 'pin-digit', digit: Number(digit) });
+  for (const digit of pin) send(host, { type: 'pin-digit', digit: Number(digit) });
   send(host, { type: 'pin-submit' });
   snapshot = await waitForScreen(host, ['menu', 'error', 'pin-entry']);
   if (snapshot.view.screen === 'pin-entry') {
@@ -72,6 +96,50 @@ export async function runTransaction(
     await waitForScreen(host, ['welcome']);
     return { kind: 'wrong-pin', triesLeft };
   }
+  if (snapshot.view.screen !== 'menu') return { kind: 'error', snapshot };
+  return { kind: 'menu', snapshot, transactionId };
+}
+
+export type RegistrationOutcome =
+  | { kind: 'filed'; transactionId: string; requestId: string; status: string; municipalityName: string }
+  | { kind: 'wrong-pin'; triesLeft: number }
+  | { kind: 'error'; snapshot: KioskSnapshot }
+  | { kind: 'not-needed' };
+
+/** Files the 利用登録 with the 本籍地 from the menu, as a resident does on the kiosk, then ends. */
+export async function fileKosekiRegistration(host: KioskHost, pin: string): Promise<RegistrationOutcome> {
+  const signedIn = await signIn(host, pin);
+  if (signedIn.kind !== 'menu') return signedIn;
+  const view = signedIn.snapshot.view;
+  const needed =
+    view.screen === 'menu' &&
+    view.items.some((i) => !i.available && i.reason === 'registration-needed') &&
+    view.registrationFiled !== true;
+  if (!needed) {
+    send(host, { type: 'cancel' });
+    await waitForScreen(host, ['welcome']);
+    return { kind: 'not-needed' };
+  }
+  send(host, { type: 'request-koseki-registration' });
+  await waitForScreen(host, ['registration-confirm']);
+  send(host, { type: 'confirm' });
+  const snapshot = await waitForScreen(host, ['registration-done', 'error']);
+  if (snapshot.view.screen !== 'registration-done') return { kind: 'error', snapshot };
+  const { requestId, status, municipalityName } = snapshot.view;
+  send(host, { type: 'finish' });
+  await waitForScreen(host, ['welcome']);
+  return { kind: 'filed', transactionId: signedIn.transactionId, requestId, status, municipalityName };
+}
+
+/** One whole transaction: start, PIN, certificate, choices, copies, pay with 1000-yen notes, print. */
+export async function runTransaction(
+  host: KioskHost,
+  request: { pin: string; certificateType: CertificateType; copies: number; options?: OptionRequest },
+): Promise<TransactionOutcome> {
+  const signedIn = await signIn(host, request.pin);
+  if (signedIn.kind !== 'menu') return signedIn;
+  const { transactionId } = signedIn;
+  let snapshot = signedIn.snapshot;
   if (snapshot.view.screen !== 'menu') return { kind: 'error', snapshot };
 
   const item = snapshot.view.items.find((i) => i.certificateType === request.certificateType);
@@ -82,6 +150,7 @@ export async function runTransaction(
   }
   send(host, { type: 'choose-certificate', certificateType: request.certificateType });
   await waitForScreen(host, ['confirm']);
+  if (request.options) chooseOptions(host, request.options);
   if (request.copies !== 1) send(host, { type: 'set-copies', copies: request.copies });
   send(host, { type: 'confirm' });
   snapshot = await waitForScreen(host, ['payment']);

@@ -16,9 +16,9 @@ import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
-import { startOcspResponder } from '../../native/test-pki/ocsp-responder.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
+import { startWorldRevocation } from './revocation.ts';
 import {
   DEMO_TERMINAL_ID,
   kioskTlsFor,
@@ -93,15 +93,8 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       const clock =
         options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
       // The test JPKI CA's revocation service (OCSP, CRL), on the centre's clock.
-      const ocsp = await startOcspResponder({
-        issuers: [...world.cas.values()].map((ca) => ({ authority: ca.auth })),
-        now: clock.now,
-      });
-      closers.push(() => ocsp.close());
-      for (const entry of world.manifest.revoked) {
-        const ca = world.cas.get(entry.generation);
-        if (ca) ocsp.responder.revoke(ca.auth, entry.serialNumberHex);
-      }
+      const ocsp = await startWorldRevocation(world, clock.now);
+      closers.push(ocsp.close);
       const centre = await startCentre({
         ...centreOptionsFor(world),
         tls: centreTlsFor(world),

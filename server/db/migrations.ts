@@ -191,6 +191,110 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX municipality_keys_code ON municipality_keys(municipality_code, created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'municipal-registers',
+    // 印鑑登録, 課税, 戸籍, 附票 as loaded from the register (upserted at start); abolitions and
+    // 利用登録 are the municipalities' own changes and are never overwritten by a load.
+    sqlite: `
+      CREATE TABLE inkan_registrations (
+        holder_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        registration_number TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('registered', 'abolished')),
+        record_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE inkan_abolitions (
+        holder_id TEXT NOT NULL,
+        registration_number TEXT NOT NULL,
+        abolished_on TEXT NOT NULL,
+        PRIMARY KEY (holder_id, registration_number)
+      ) STRICT;
+      CREATE TABLE tax_assessments (
+        holder_id TEXT NOT NULL,
+        fiscal_year INTEGER NOT NULL,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        PRIMARY KEY (holder_id, fiscal_year)
+      ) STRICT;
+      CREATE TABLE koseki_records (
+        koseki_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE fuhyo_records (
+        holder_id TEXT PRIMARY KEY,
+        koseki_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE koseki_use_registrations (
+        request_id TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        honseki_municipality_code TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        filed_at INTEGER NOT NULL,
+        decided_at INTEGER
+      ) STRICT;
+      CREATE INDEX koseki_use_registrations_holder
+        ON koseki_use_registrations(holder_id, honseki_municipality_code, filed_at);
+      CREATE INDEX koseki_use_registrations_honseki
+        ON koseki_use_registrations(honseki_municipality_code, filed_at);
+      -- At most one open (pending or approved) request per person and 本籍地, whichever centre files it.
+      CREATE UNIQUE INDEX koseki_use_registrations_open
+        ON koseki_use_registrations(holder_id, honseki_municipality_code)
+        WHERE status IN ('pending', 'approved');
+    `,
+    postgres: `
+      CREATE TABLE inkan_registrations (
+        holder_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        registration_number TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('registered', 'abolished')),
+        record_json TEXT NOT NULL
+      );
+      CREATE TABLE inkan_abolitions (
+        holder_id TEXT NOT NULL,
+        registration_number TEXT NOT NULL,
+        abolished_on TEXT NOT NULL,
+        PRIMARY KEY (holder_id, registration_number)
+      );
+      CREATE TABLE tax_assessments (
+        holder_id TEXT NOT NULL,
+        fiscal_year INTEGER NOT NULL,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        PRIMARY KEY (holder_id, fiscal_year)
+      );
+      CREATE TABLE koseki_records (
+        koseki_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL
+      );
+      CREATE TABLE fuhyo_records (
+        holder_id TEXT PRIMARY KEY,
+        koseki_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        record_json TEXT NOT NULL
+      );
+      CREATE TABLE koseki_use_registrations (
+        request_id TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        honseki_municipality_code TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+        filed_at BIGINT NOT NULL,
+        decided_at BIGINT
+      );
+      CREATE INDEX koseki_use_registrations_holder
+        ON koseki_use_registrations(holder_id, honseki_municipality_code, filed_at);
+      CREATE INDEX koseki_use_registrations_honseki
+        ON koseki_use_registrations(honseki_municipality_code, filed_at);
+      -- At most one open (pending or approved) request per person and 本籍地, whichever centre files it.
+      CREATE UNIQUE INDEX koseki_use_registrations_open
+        ON koseki_use_registrations(holder_id, honseki_municipality_code)
+        WHERE status IN ('pending', 'approved');
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

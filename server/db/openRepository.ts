@@ -1,6 +1,9 @@
-import { openPostgresRepository } from './postgresRepository.ts';
+import type { PersistentRegisterStore } from '../municipal/register-store.ts';
+import { postgresRegisterStore } from './postgresRegisterStore.ts';
+import { openPostgresPool, openPostgresRepository, postgresRepositoryOn } from './postgresRepository.ts';
 import type { CentreRepository } from './repository.ts';
-import { openSqliteRepository } from './sqliteRepository.ts';
+import { sqliteRegisterStore } from './sqliteRegisterStore.ts';
+import { openSqliteDatabase, openSqliteRepository, sqliteRepositoryOn } from './sqliteRepository.ts';
 
 /** Where the centre keeps its data: a PostgreSQL URL, or a SQLite file (`':memory:'` allowed). */
 export interface DatabaseConfig {
@@ -15,17 +18,42 @@ export class DatabaseConfigError extends Error {
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
-/** Opens (and migrates) the store the configuration names. */
-export async function openCentreRepository(config: DatabaseConfig): Promise<CentreRepository> {
+type Target = { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
+
+function targetOf(config: DatabaseConfig): Target {
   if (config.databaseUrl !== undefined) {
     if (!POSTGRES_URL.test(config.databaseUrl)) {
       throw new DatabaseConfigError('databaseUrl must start with postgres:// or postgresql://');
     }
-    return openPostgresRepository(config.databaseUrl);
+    return { kind: 'postgres', url: config.databaseUrl };
   }
   if (config.databasePath !== undefined && config.databasePath !== '')
-    return openSqliteRepository(config.databasePath);
+    return { kind: 'sqlite', path: config.databasePath };
   throw new DatabaseConfigError(
     'no database configured: set databaseUrl (postgres://…) or databasePath (SQLite)',
   );
+}
+
+/** Opens (and migrates) the store the configuration names. */
+export async function openCentreRepository(config: DatabaseConfig): Promise<CentreRepository> {
+  const target = targetOf(config);
+  return target.kind === 'postgres' ? openPostgresRepository(target.url) : openSqliteRepository(target.path);
+}
+
+/** The centre's repository and the municipal registers on one database connection (pool). */
+export interface CentreStores {
+  /** `repository.close()` closes the database, for both. */
+  repository: CentreRepository;
+  registers: PersistentRegisterStore;
+}
+
+/** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
+export async function openCentreStores(config: DatabaseConfig): Promise<CentreStores> {
+  const target = targetOf(config);
+  if (target.kind === 'postgres') {
+    const pool = await openPostgresPool(target.url);
+    return { repository: postgresRepositoryOn(pool), registers: postgresRegisterStore(pool) };
+  }
+  const db = openSqliteDatabase(target.path);
+  return { repository: sqliteRepositoryOn(db), registers: sqliteRegisterStore(db) };
 }

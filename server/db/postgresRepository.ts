@@ -25,7 +25,7 @@ const TYPES = {
 };
 
 /** Another lock id of ours: register loads from several centres run one after the other. */
-const REGISTER_LOCK = 0x7265676973; // "regis"
+export const REGISTER_LOCK = 0x7265676973; // "regis"
 
 interface IssuedRow {
   transaction_id: string;
@@ -105,6 +105,30 @@ export async function openPostgresRepository(
   databaseUrl: string,
   opts: PostgresRepositoryOptions = {},
 ): Promise<CentreRepository> {
+  return postgresRepositoryOn(await openPostgresPool(databaseUrl, opts));
+}
+
+/** Runs `work` on one connection between BEGIN and COMMIT (ROLLBACK if it throws). */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A pool on the database (epoch ms BIGINTs read as numbers), migrated before it is returned. */
+export async function openPostgresPool(
+  databaseUrl: string,
+  opts: PostgresRepositoryOptions = {},
+): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10, types: TYPES });
   // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -114,25 +138,16 @@ export async function openPostgresRepository(
     await pool.end();
     throw error;
   }
+  return pool;
+}
 
+/** The repository on an open, migrated pool (shared with the register store); `close()` ends the pool. */
+export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
   async function rows<T extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await pool.query<T>(sql, params)).rows;
   }
 
-  async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const transaction = <T>(work: (client: PoolClient) => Promise<T>) => inTransaction(pool, work);
 
   const getIssued = async (transactionId: string): Promise<IssuedDocumentRecord | undefined> => {
     const [row] = await rows<IssuedRow>('SELECT * FROM issued_documents WHERE transaction_id = $1', [

@@ -83,13 +83,22 @@ function sessionFromRow(row: SessionRow): SessionRecord {
 }
 
 /** Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files. */
-export function openSqliteRepository(path: string): CentreRepository {
+export function openSqliteDatabase(path: string): Database.Database {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  return db;
+}
 
+/** Opens (and migrates) the centre's SQLite database and its repository; `close()` closes the database. */
+export function openSqliteRepository(path: string): CentreRepository {
+  return sqliteRepositoryOn(openSqliteDatabase(path));
+}
+
+/** The repository on an open, migrated database (shared with the register store). */
+export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   const stmt = {
     putMunicipality: db.prepare(
       'INSERT INTO municipalities (code, config_json) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET config_json = excluded.config_json',

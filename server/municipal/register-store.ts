@@ -10,9 +10,10 @@ import type {
 
 /**
  * The municipal registers the issuing server certifies from: 印鑑登録, 課税・納税, 戸籍, 戸籍の附票,
- * and the 利用登録 for 戸籍 at the kiosk. Asynchronous like CentreRepository, so a database-backed
- * implementation can replace the in-memory one; every read returns a copy (callers may not change
- * the register by accident) and each change is one call.
+ * and the 利用登録 for 戸籍 at the kiosk. Asynchronous like CentreRepository: the centre uses the
+ * database-backed store (server/db/, `PersistentRegisterStore`), unit tests may use the in-memory
+ * one. Every read returns a copy (callers may not change the register by accident) and each change
+ * is one atomic call.
  */
 export interface RegisterStore {
   inkanOf(holderId: string): Promise<InkanRegistration | undefined>;
@@ -42,9 +43,22 @@ export interface RegisterStore {
   listUseRegistrations(honsekiMunicipalityCode: string): Promise<KosekiUseRegistration[]>;
 }
 
+/**
+ * The registers kept in a database (server/db/): every read goes to the database at that moment,
+ * so a change made through one centre process is seen by every other one on the same database.
+ */
+export interface PersistentRegisterStore extends RegisterStore {
+  /**
+   * Upserts the registers as loaded (at every start): 印鑑登録, 課税, 戸籍, 附票 rows are replaced,
+   * seed 利用登録 requests are added if absent. Abolitions and decisions already recorded stay.
+   */
+  load(registers: SeedRegisters): Promise<void>;
+}
+
 const REQUEST_ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-function newRequestId(): string {
+/** A 利用登録 request id: 12 characters from [0-9A-Z]. */
+export function newRequestId(): string {
   let id = '';
   for (let i = 0; i < 12; i++) id += REQUEST_ID_ALPHABET[randomInt(REQUEST_ID_ALPHABET.length)];
   return id;

@@ -1,0 +1,21 @@
+import { startOcspResponder } from '../../native/test-pki/ocsp-responder.ts';
+import type { DevWorld } from './world.ts';
+
+/**
+ * The test JPKI CA's revocation service for the dev world: an OCSP responder (and the CRLs it
+ * serves) for every CA generation, with the world's revoked cards revoked, on the centre's clock.
+ */
+export async function startWorldRevocation(
+  world: DevWorld,
+  now: () => Date,
+): Promise<{ ocspUrl: string; crlBaseUrl: string; close(): Promise<void> }> {
+  const ocsp = await startOcspResponder({
+    issuers: [...world.cas.values()].map((ca) => ({ authority: ca.auth })),
+    now,
+  });
+  for (const entry of world.manifest.revoked) {
+    const ca = world.cas.get(entry.generation);
+    if (ca) ocsp.responder.revoke(ca.auth, entry.serialNumberHex);
+  }
+  return { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl, close: () => ocsp.close() };
+}
