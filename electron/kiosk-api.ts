@@ -5,7 +5,12 @@
  *
  * PIN digits go to the host one at a time; the page only learns how many digits were entered.
  */
-import type { CertificateType, UnavailableReason } from '../protocol/index.ts';
+import type {
+  CertificateType,
+  HouseholdScope,
+  KosekiRegistrationStatus,
+  UnavailableReason,
+} from '../protocol/index.ts';
 
 export type Language = 'ja' | 'en';
 
@@ -14,6 +19,37 @@ export type ReaderState = 'ready' | 'no-reader' | 'service-down';
 export type MenuItemView =
   | { certificateType: CertificateType; available: true; feeYen: number; maxCopies: number }
   | { certificateType: CertificateType; available: false; reason: UnavailableReason };
+
+/** A municipal notice for the menu; the page shows `en` in English when there is one, else `ja`. */
+export interface NoticeView {
+  id: string;
+  ja: string;
+  en?: string;
+}
+
+/** One person of the resident's household, as the 住民票 lists them (order = position on it). */
+export interface HouseholdMemberView {
+  order: number;
+  name: string;
+  chosen: boolean;
+}
+
+/**
+ * The choices the municipality allows for the chosen certificate, with what is chosen now. A
+ * part is present only when the municipality offers it. 個人番号 is never offered by this kiosk.
+ */
+export interface ConfirmOptionsView {
+  /** 住民票 / 記載事項証明書: whose entries are printed. */
+  scope?: { allowed: HouseholdScope[]; chosen: HouseholdScope };
+  /** With scope `members`: the household to choose from. */
+  members?: HouseholdMemberView[];
+  /** 本籍・筆頭者 printed (true) or left out. */
+  honseki?: boolean;
+  /** 続柄 printed (true) or left out. */
+  relationship?: boolean;
+  /** 所得・課税 / 納税: the fiscal year (年度), newest first. */
+  taxYear?: { allowed: number[]; chosen: number };
+}
 
 /** Why a session ended in an error screen. Each has a message key `kioskError.<code>`. */
 export type KioskErrorCode =
@@ -51,7 +87,15 @@ export type KioskScreen =
       lastAttemptWrong: boolean;
     }
   | { screen: 'authenticating' }
-  | { screen: 'menu'; municipalityName: string; items: MenuItemView[] }
+  | {
+      screen: 'menu';
+      municipalityName: string;
+      items: MenuItemView[];
+      /** The municipality's notices in force (absent or empty: none). */
+      notices?: NoticeView[];
+      /** The 利用登録 for the 本籍地 was filed in this session: 戸籍 items wait for its decision. */
+      registrationFiled?: boolean;
+    }
   | {
       screen: 'confirm';
       certificateType: CertificateType;
@@ -59,11 +103,25 @@ export type KioskScreen =
       maxCopies: number;
       feeYen: number;
       totalYen: number;
+      /** The certificate's choices; absent when it has none. */
+      options?: ConfirmOptionsView;
+      /** False while a choice is missing (scope `members` with nobody chosen). Absent = true. */
+      complete?: boolean;
     }
   | { screen: 'payment'; certificateType: CertificateType; copies: number; totalYen: number; paidYen: number }
   | { screen: 'issuing' }
   | { screen: 'printing'; copiesPrinted: number; copies: number }
   | { screen: 'done'; changeYen: number }
+  /** 利用登録 for 戸籍 certificates: what it is, before the resident files it. */
+  | { screen: 'registration-confirm' }
+  | { screen: 'registration-filing' }
+  /** Filed (or already on file): the 本籍地 decides. */
+  | {
+      screen: 'registration-done';
+      municipalityName: string;
+      status: KosekiRegistrationStatus;
+      requestId: string;
+    }
   | { screen: 'error'; error: KioskErrorCode; triesLeft?: number; refundedYen?: number };
 
 export interface KioskSnapshot {
@@ -81,7 +139,14 @@ export type KioskIntent =
   | { type: 'pin-submit' }
   | { type: 'choose-certificate'; certificateType: CertificateType }
   | { type: 'set-copies'; copies: number }
-  | { type: 'confirm' }
+  | { type: 'set-scope'; scope: HouseholdScope } // confirm screen: whose entries
+  | { type: 'toggle-member'; order: number } // confirm screen, scope `members`: one household member in or out
+  | { type: 'set-honseki'; include: boolean } // confirm screen: 本籍・筆頭者
+  | { type: 'set-relationship'; include: boolean } // confirm screen: 続柄
+  | { type: 'set-tax-year'; year: number } // confirm screen: 年度 of a tax certificate
+  | { type: 'confirm' } // confirm screen: to payment; registration-confirm: file the 利用登録
+  | { type: 'request-koseki-registration' } // menu: a 戸籍 item needs the 利用登録
+  | { type: 'back-to-menu' } // registration-done: choose a certificate after all
   | { type: 'insert-money'; yen: number } // demo coin/bill acceptor; a real device reports through the host
   | { type: 'cancel' }
   | { type: 'finish' }; // acknowledge the done/error screen

@@ -6,6 +6,7 @@ import {
   CentreErrorBodySchema,
   ChallengeResponseSchema,
   IssueResponseSchema,
+  KosekiRegistrationResponseSchema,
   MunicipalityKeysResponseSchema,
   type AuthenticateRequest,
   type AuthenticateResponse,
@@ -14,6 +15,8 @@ import {
   type ChallengeResponse,
   type IssueRequest,
   type IssueResponse,
+  type KosekiRegistrationRequest,
+  type KosekiRegistrationResponse,
   type MunicipalityKey,
 } from '../../protocol/index.ts';
 
@@ -28,6 +31,8 @@ export interface CentreClient {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
+  /** 利用登録 for 戸籍 certificates with the 本籍地, in the authenticated transaction. */
+  kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
   municipalityKeys(): Promise<CentreResult<MunicipalityKey[]>>;
   /** Closes pooled connections (mutual TLS keeps them open). */
   close(): Promise<void>;
@@ -141,6 +146,7 @@ export function createCentreClient(options: {
     challenge: (request) => call('/challenge', ChallengeResponseSchema, request),
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
     issue: (request) => call('/issue', IssueResponseSchema, request),
+    kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
     async municipalityKeys() {
       const result = await call('/municipality-keys', MunicipalityKeysResponseSchema);
       return result.ok ? { ok: true, value: result.value.keys } : result;

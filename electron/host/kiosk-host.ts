@@ -1,5 +1,7 @@
 import { createActor, type SnapshotFrom } from 'xstate';
-import type { IntentResult, KioskIntent, KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
+import type { MenuItem } from '../../protocol/index.ts';
+import type { IntentResult, KioskIntent, KioskScreen, KioskSnapshot, MenuItemView } from '../kiosk-api.ts';
+import { choiceComplete, confirmOptionsView } from './certificate-options.ts';
 import type { Logger } from './logger.ts';
 import {
   AUTH_PIN_LENGTH,
@@ -47,9 +49,16 @@ export function viewOf(
     case 'authenticating':
       return { screen: 'authenticating' };
     case 'menu':
-      return { screen: 'menu', municipalityName: c.municipalityName, items: c.menu };
-    case 'confirm':
+      return {
+        screen: 'menu',
+        municipalityName: c.municipalityName,
+        items: c.menu.map(menuItemView),
+        notices: c.notices.map((n) => (n.en === undefined ? { id: n.id, ja: n.ja } : { ...n })),
+        registrationFiled: c.registration !== null,
+      };
+    case 'confirm': {
       if (!selection) break;
+      const options = confirmOptionsView(selection.offered, selection.choice, c.householdMembers);
       return {
         screen: 'confirm',
         certificateType: selection.certificateType,
@@ -57,6 +66,21 @@ export function viewOf(
         maxCopies: selection.maxCopies,
         feeYen: selection.feeYen,
         totalYen: totalYen(selection),
+        ...(options ? { options } : {}),
+        complete: choiceComplete(selection.choice),
+      };
+    }
+    case 'registrationConfirm':
+      return { screen: 'registration-confirm' };
+    case 'filingRegistration':
+      return { screen: 'registration-filing' };
+    case 'registrationDone':
+      if (!c.registration) break;
+      return {
+        screen: 'registration-done',
+        municipalityName: c.registration.municipality.name,
+        status: c.registration.status,
+        requestId: c.registration.requestId,
       };
     case 'payment':
       if (!selection) break;
@@ -86,7 +110,24 @@ export function viewOf(
   return { screen: 'error', error: 'internal' };
 }
 
+/** A menu item as the page sees it: the allowed options stay in the host (the confirm screen shows them). */
+function menuItemView(item: MenuItem): MenuItemView {
+  return item.available
+    ? {
+        certificateType: item.certificateType,
+        available: true,
+        feeYen: item.feeYen,
+        maxCopies: item.maxCopies,
+      }
+    : { certificateType: item.certificateType, available: false, reason: item.reason };
+}
+
 const CERTIFICATE_TYPE_PATTERN = /^[a-z-]{2,32}$/;
+const SCOPES: readonly string[] = ['household', 'self', 'members'];
+
+function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
 
 /** Turns an untrusted intent from the page into a session event, or refuses it. */
 export function eventForIntent(intent: unknown): SessionEvent | undefined {
@@ -113,8 +154,24 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
         : undefined;
     case 'set-copies':
       return typeof i.copies === 'number' ? { type: 'SET_COPIES', copies: i.copies } : undefined;
+    case 'set-scope':
+      return typeof i.scope === 'string' && SCOPES.includes(i.scope)
+        ? { type: 'SET_SCOPE', scope: i.scope as 'household' | 'self' | 'members' }
+        : undefined;
+    case 'toggle-member':
+      return isIntegerIn(i.order, 1, 99) ? { type: 'TOGGLE_MEMBER', order: i.order } : undefined;
+    case 'set-honseki':
+      return typeof i.include === 'boolean' ? { type: 'SET_HONSEKI', include: i.include } : undefined;
+    case 'set-relationship':
+      return typeof i.include === 'boolean' ? { type: 'SET_RELATIONSHIP', include: i.include } : undefined;
+    case 'set-tax-year':
+      return isIntegerIn(i.year, 2000, 2100) ? { type: 'SET_TAX_YEAR', year: i.year } : undefined;
     case 'confirm':
       return { type: 'CONFIRM' };
+    case 'request-koseki-registration':
+      return { type: 'REQUEST_REGISTRATION' };
+    case 'back-to-menu':
+      return { type: 'BACK_TO_MENU' };
     case 'insert-money':
       return typeof i.yen === 'number' ? { type: 'INSERT_MONEY', yen: i.yen } : undefined;
     case 'cancel':

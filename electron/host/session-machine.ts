@@ -1,17 +1,34 @@
 import { assign, fromPromise, setup } from 'xstate';
-import type { CertificateType, MenuItem } from '../../protocol/index.ts';
+import type {
+  CertificateType,
+  HouseholdScope,
+  IssueOptions,
+  KosekiRegistrationResponse,
+  MenuItem,
+  Notice,
+} from '../../protocol/index.ts';
 import type { KioskErrorCode, Language } from '../kiosk-api.ts';
 import type { Printer, PrinterStatus, PrintFailure } from '../printer/printer.ts';
 import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
 import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
-import type { CentreClient } from './centre-client.ts';
+import type { CentreClient, CentreResult } from './centre-client.ts';
+import {
+  choiceComplete,
+  initialChoice,
+  issueOptionsFor,
+  offeredOptions,
+  toggleMember,
+  type HouseholdMember,
+  type OfferedOptions,
+  type OptionChoice,
+} from './certificate-options.ts';
 import {
   issueDocument,
   type DocumentRenderer,
   type IssueResult,
   type MunicipalityKeyRing,
 } from './issue-document.ts';
-import { kioskErrorForCard } from './kiosk-errors.ts';
+import { kioskErrorForCard, kioskErrorForCentre } from './kiosk-errors.ts';
 
 export const AUTH_PIN_LENGTH = 4;
 
@@ -33,6 +50,7 @@ export type TransactionEvent =
   | { kind: 'paid'; transactionId: string; yen: number }
   | { kind: 'issued'; transactionId: string; documentId: string; pageCount: number }
   | { kind: 'printed'; transactionId: string; jobId: string }
+  | { kind: 'registration-filed'; transactionId: string; requestId: string; status: string }
   | { kind: 'refunded'; transactionId: string; yen: number }
   | { kind: 'failed'; transactionId: string; error: KioskErrorCode; detail?: string }
   | { kind: 'ended'; transactionId: string };
@@ -60,6 +78,9 @@ export interface Selection {
   copies: number;
   feeYen: number;
   maxCopies: number;
+  /** What the municipality allows for this certificate (and this kiosk offers). */
+  offered: OfferedOptions;
+  choice: OptionChoice;
 }
 
 export interface SessionContext {
@@ -77,6 +98,11 @@ export interface SessionContext {
   lastAttemptWrong: boolean;
   municipalityName: string;
   menu: MenuItem[];
+  /** The household as the 住民票 lists it: the resident chooses members from it. */
+  householdMembers: HouseholdMember[];
+  notices: Notice[];
+  /** The 利用登録 filed (or found on file) in this session. */
+  registration: KosekiRegistrationResponse | null;
   selection: Selection | null;
   paidYen: number;
   pdf: Uint8Array | null;
@@ -91,7 +117,14 @@ export type SessionEvent =
   | { type: 'PIN_SUBMIT' }
   | { type: 'CHOOSE'; certificateType: CertificateType }
   | { type: 'SET_COPIES'; copies: number }
+  | { type: 'SET_SCOPE'; scope: HouseholdScope }
+  | { type: 'TOGGLE_MEMBER'; order: number }
+  | { type: 'SET_HONSEKI'; include: boolean }
+  | { type: 'SET_RELATIONSHIP'; include: boolean }
+  | { type: 'SET_TAX_YEAR'; year: number }
   | { type: 'CONFIRM' }
+  | { type: 'REQUEST_REGISTRATION' }
+  | { type: 'BACK_TO_MENU' }
   | { type: 'INSERT_MONEY'; yen: number }
   | { type: 'CANCEL' }
   | { type: 'FINISH' }
@@ -103,6 +136,20 @@ function totalYen(selection: Selection | null): number {
 
 function wipePin(context: SessionContext): void {
   context.pin.fill(0);
+}
+
+/** The selection with a changed choice; unchanged outside the confirm step. */
+function withChoice(
+  selection: Selection | null,
+  change: (choice: OptionChoice, offered: OfferedOptions) => Partial<OptionChoice>,
+): Selection | null {
+  if (!selection) return null;
+  return { ...selection, choice: { ...selection.choice, ...change(selection.choice, selection.offered) } };
+}
+
+/** Some 戸籍 item waits for the 利用登録 with the 本籍地. */
+export function registrationNeeded(menu: readonly MenuItem[]): boolean {
+  return menu.some((item) => !item.available && item.reason === 'registration-needed');
 }
 
 export const sessionMachine = setup({
@@ -131,6 +178,12 @@ export const sessionMachine = setup({
       authenticateResident(input),
     ),
     issue: fromPromise<IssueResult, Parameters<typeof issueDocument>[0]>(({ input }) => issueDocument(input)),
+    fileRegistration: fromPromise<
+      CentreResult<KosekiRegistrationResponse>,
+      { centre: CentreClient; transactionId: string; terminalId: string }
+    >(({ input }) =>
+      input.centre.kosekiRegistration({ transactionId: input.transactionId, terminalId: input.terminalId }),
+    ),
     print: fromPromise<
       { ok: true; jobId: string } | { ok: false; failure: PrintFailure },
       { printer: Printer; pdf: Uint8Array; jobName: string; copies: number }
@@ -165,6 +218,7 @@ export const sessionMachine = setup({
   guards: {
     pinComplete: ({ context }) => context.pinLength === AUTH_PIN_LENGTH,
     paidEnough: ({ context }) => context.selection !== null && context.paidYen >= totalYen(context.selection),
+    choiceComplete: ({ context }) => context.selection !== null && choiceComplete(context.selection.choice),
   },
 }).createMachine({
   id: 'session',
@@ -182,6 +236,9 @@ export const sessionMachine = setup({
     lastAttemptWrong: false,
     municipalityName: '',
     menu: [],
+    householdMembers: [],
+    notices: [],
+    registration: null,
     selection: null,
     paidYen: 0,
     pdf: null,
@@ -381,9 +438,15 @@ export const sessionMachine = setup({
                 transactionId: context.transactionId as string,
                 municipalityCode: event.output.response.municipality.code,
               });
+              const { response } = event.output;
               return {
-                municipalityName: event.output.response.municipality.name,
-                menu: event.output.response.menu,
+                municipalityName: response.municipality.name,
+                menu: response.menu,
+                householdMembers: (response.householdMembers ?? []).map((m) => ({
+                  order: m.order,
+                  name: m.name,
+                })),
+                notices: response.notices ?? [],
                 authCertificate: event.output.authCertificate,
               };
             }),
@@ -409,18 +472,76 @@ export const sessionMachine = setup({
           actions: assign(({ context, event }) => {
             const item = context.menu.find((i) => i.certificateType === event.certificateType);
             if (!item?.available) return {};
+            const offered = offeredOptions(item.options, context.householdMembers);
             return {
               selection: {
                 certificateType: item.certificateType,
                 copies: 1,
                 feeYen: item.feeYen,
                 maxCopies: item.maxCopies,
+                offered,
+                choice: initialChoice(item.certificateType, offered),
               },
             };
           }),
         },
+        REQUEST_REGISTRATION: {
+          guard: ({ context }) => context.registration === null && registrationNeeded(context.menu),
+          target: 'registrationConfirm',
+        },
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
         CANCEL: 'ending',
+      },
+    },
+    registrationConfirm: {
+      after: { menuTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
+      on: {
+        CONFIRM: 'filingRegistration',
+        CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
+        CANCEL: 'menu',
+      },
+    },
+    filingRegistration: {
+      invoke: {
+        src: 'fileRegistration',
+        input: ({ context }) => ({
+          centre: context.services.centre,
+          transactionId: context.transactionId as string,
+          terminalId: context.services.terminalId,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'registrationDone',
+            actions: assign(({ context, event }) => {
+              if (!event.output.ok) return {};
+              context.services.onTransactionEvent({
+                kind: 'registration-filed',
+                transactionId: context.transactionId as string,
+                requestId: event.output.value.requestId,
+                status: event.output.value.status,
+              });
+              return { registration: event.output.value };
+            }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : kioskErrorForCentre(event.output.failure) },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
+    },
+    registrationDone: {
+      after: { doneTimeout: 'ending' },
+      on: {
+        BACK_TO_MENU: 'menu',
+        FINISH: 'ending',
+        // The resident has left with the card: nothing more to do in this session.
+        CARD_REMOVED: 'ending',
       },
     },
     confirm: {
@@ -436,7 +557,41 @@ export const sessionMachine = setup({
             selection: context.selection ? { ...context.selection, copies: event.copies } : null,
           })),
         },
-        CONFIRM: 'payment',
+        SET_SCOPE: {
+          guard: ({ context, event }) => context.selection?.offered.scopes.includes(event.scope) === true,
+          actions: assign(({ context, event }) => ({
+            selection: withChoice(context.selection, () => ({ scope: event.scope })),
+          })),
+        },
+        TOGGLE_MEMBER: {
+          guard: ({ context, event }) =>
+            context.selection?.choice.scope === 'members' &&
+            context.householdMembers.some((m) => m.order === event.order),
+          actions: assign(({ context, event }) => ({
+            selection: withChoice(context.selection, (choice) => ({
+              members: toggleMember(choice.members, event.order),
+            })),
+          })),
+        },
+        SET_HONSEKI: {
+          guard: ({ context }) => context.selection?.offered.honseki === true,
+          actions: assign(({ context, event }) => ({
+            selection: withChoice(context.selection, () => ({ includeHonseki: event.include })),
+          })),
+        },
+        SET_RELATIONSHIP: {
+          guard: ({ context }) => context.selection?.offered.relationship === true,
+          actions: assign(({ context, event }) => ({
+            selection: withChoice(context.selection, () => ({ includeRelationship: event.include })),
+          })),
+        },
+        SET_TAX_YEAR: {
+          guard: ({ context, event }) => context.selection?.offered.taxYears.includes(event.year) === true,
+          actions: assign(({ context, event }) => ({
+            selection: withChoice(context.selection, () => ({ taxYear: event.year })),
+          })),
+        },
+        CONFIRM: { guard: 'choiceComplete', target: 'payment' },
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
         CANCEL: 'menu',
       },
@@ -473,6 +628,7 @@ export const sessionMachine = setup({
           transactionId: context.transactionId as string,
           certificateType: (context.selection as Selection).certificateType,
           copies: (context.selection as Selection).copies,
+          ...optionsInput(context.selection as Selection),
           authCertificate: context.authCertificate as Uint8Array,
         }),
         onDone: [
@@ -601,6 +757,9 @@ export const sessionMachine = setup({
           lastAttemptWrong: false,
           municipalityName: '',
           menu: [],
+          householdMembers: [],
+          notices: [],
+          registration: null,
           selection: null,
           paidYen: 0,
           pdf: null,
@@ -631,6 +790,12 @@ function printerError(failure: PrintFailure): KioskErrorCode {
     default:
       return 'printer-unavailable';
   }
+}
+
+/** The issue request's options for the selection (none when the certificate has no choices). */
+function optionsInput(selection: Selection): { options?: IssueOptions } {
+  const options = issueOptionsFor(selection.offered, selection.choice);
+  return options ? { options } : {};
 }
 
 export { totalYen };

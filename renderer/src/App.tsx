@@ -14,6 +14,7 @@ import { PaymentScreen } from './screens/PaymentScreen.tsx';
 import { PinEntryScreen } from './screens/PinEntryScreen.tsx';
 import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
 import { PrintingScreen } from './screens/PrintingScreen.tsx';
+import { RegistrationConfirmScreen, RegistrationDoneScreen } from './screens/RegistrationScreens.tsx';
 import { WelcomeScreen } from './screens/WelcomeScreen.tsx';
 import type { KioskStore } from './store.ts';
 
@@ -75,6 +76,12 @@ function Screen({ view }: { view: KioskScreen }) {
       return <DoneScreen view={view} />;
     case 'error':
       return <ErrorScreen view={view} />;
+    case 'registration-confirm':
+      return <RegistrationConfirmScreen />;
+    case 'registration-filing':
+      return <BusyScreen name="registration-filing" />;
+    case 'registration-done':
+      return <RegistrationDoneScreen view={view} />;
     default:
       return assertNever(view);
   }

@@ -7,7 +7,7 @@ import type {
   KioskSnapshot,
   Language,
 } from '../../electron/kiosk-api.ts';
-import type { CertificateType } from '../../protocol/index.ts';
+import type { CertificateType, HouseholdScope } from '../../protocol/index.ts';
 
 /**
  * The page's whole state: the latest snapshot from the host, and whether the host answers.
@@ -29,7 +29,14 @@ export interface KioskActions {
   submitPin(): Promise<SendOutcome>;
   chooseCertificate(certificateType: CertificateType): Promise<SendOutcome>;
   setCopies(copies: number): Promise<SendOutcome>;
+  setScope(scope: HouseholdScope): Promise<SendOutcome>;
+  toggleMember(order: number): Promise<SendOutcome>;
+  setHonseki(include: boolean): Promise<SendOutcome>;
+  setRelationship(include: boolean): Promise<SendOutcome>;
+  setTaxYear(year: number): Promise<SendOutcome>;
   confirm(): Promise<SendOutcome>;
+  requestKosekiRegistration(): Promise<SendOutcome>;
+  backToMenu(): Promise<SendOutcome>;
   insertMoney(yen: number): Promise<SendOutcome>;
   cancel(): Promise<SendOutcome>;
   finish(): Promise<SendOutcome>;
@@ -73,7 +80,14 @@ export function createKioskStore(api: KioskApi): KioskStoreHandle {
       submitPin: () => send({ type: 'pin-submit' }),
       chooseCertificate: (certificateType) => send({ type: 'choose-certificate', certificateType }),
       setCopies: (copies) => send({ type: 'set-copies', copies }),
+      setScope: (scope) => send({ type: 'set-scope', scope }),
+      toggleMember: (order) => send({ type: 'toggle-member', order }),
+      setHonseki: (include) => send({ type: 'set-honseki', include }),
+      setRelationship: (include) => send({ type: 'set-relationship', include }),
+      setTaxYear: (year) => send({ type: 'set-tax-year', year }),
       confirm: () => send({ type: 'confirm' }),
+      requestKosekiRegistration: () => send({ type: 'request-koseki-registration' }),
+      backToMenu: () => send({ type: 'back-to-menu' }),
       insertMoney: (yen) => send({ type: 'insert-money', yen }),
       cancel: () => send({ type: 'cancel' }),
       finish: () => send({ type: 'finish' }),

@@ -73,6 +73,25 @@ function chooseOptions(host: KioskHost, options: OptionRequest): void {
   if (options.taxYear !== undefined) send(host, { type: 'set-tax-year', year: options.taxYear });
 }
 
+/**
+ * Presses 証明書の交付. Right after a session ends the page already shows the welcome screen while
+ * the host still releases the card; a press then is refused, so try again briefly, as a resident would.
+ */
+async function start(host: KioskHost, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = host.send({ type: 'start' });
+    if (result.accepted) return;
+    if (
+      result.reason !== 'bad-state' ||
+      host.getSnapshot().view.screen !== 'welcome' ||
+      Date.now() > deadline
+    )
+      throw new DriveError(`intent start refused (${result.reason})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Start, card and PIN up to the menu (or what came instead). */
 async function signIn(
   host: KioskHost,
@@ -83,7 +102,7 @@ async function signIn(
   | { kind: 'error'; snapshot: KioskSnapshot }
 > {
   if (!/^[0-9]{4}$/.test(pin)) throw new DriveError('the PIN is 4 digits');
-  send(host, { type: 'start' });
+  await start(host);
   let snapshot = await waitForScreen(host, ['pin-entry', 'error']);
   if (snapshot.view.screen === 'error') return { kind: 'error', snapshot };
   const transactionId = snapshot.transactionId as string;

@@ -1,5 +1,10 @@
 import type { KioskErrorCode, ReaderState } from '../../../electron/kiosk-api.ts';
-import type { CertificateType, UnavailableReason } from '../../../protocol/index.ts';
+import type {
+  CertificateType,
+  HouseholdScope,
+  KosekiRegistrationStatus,
+  UnavailableReason,
+} from '../../../protocol/index.ts';
 
 /** Japanese, the kiosk's default language: polite and short, like the store machine speaks. */
 export const ja = {
@@ -81,6 +86,9 @@ export const ja = {
     municipality: '{{name}}の証明書',
     fee: '1通 {{fee}}',
     unavailable: 'お取り扱いできません',
+    notices: '市区町村からのお知らせ',
+    registrationAction: 'ここで申請できます',
+    registrationFiled: '利用登録を申請済みです（本籍地で審査中）',
   },
   confirm: {
     heading: '内容をご確認ください',
@@ -93,6 +101,25 @@ export const ja = {
     maxCopies: '一度に{{count}}通まで',
     total: '合計金額',
     next: 'お支払いへ進む',
+    options: '記載する内容',
+    scope: '記載する人',
+    scopes: {
+      household: '世帯全員',
+      self: 'ご本人のみ',
+      members: '世帯の一部',
+    } satisfies Record<HouseholdScope, string>,
+    members: '記載する人を選んでください（複数選べます）',
+    membersNeeded: '記載する人を1人以上選んでください。',
+    honseki: '本籍・筆頭者',
+    relationship: '続柄',
+    include: '記載する',
+    omit: '省略する',
+    taxYear: '年度',
+    fiscalYear: '{{era}}年度（{{year}}年度）',
+    eraReiwa: '令和{{n}}',
+    eraHeisei: '平成{{n}}',
+    eraFirstYear: '元',
+    myNumberNote: '個人番号（マイナンバー）入りの住民票は、市区町村の窓口でお取りください。',
   },
   payment: {
     heading: '代金をお支払いください',
@@ -123,6 +150,36 @@ export const ja = {
     takeCertificate: '証明書',
     takeChange: 'おつり {{amount}}',
     forgetWarning: '取り忘れにご注意ください。',
+    finish: '終了',
+  },
+  registration: {
+    heading: '本籍地への利用登録を申請します',
+    body: '本籍地がお住まいの市区町村と異なるため、戸籍の証明書をコンビニで取得するには、本籍地の市区町村への利用登録が必要です。',
+    points: {
+      identity: 'マイナンバーカードで確認したご本人の情報で申請します。',
+      free: '申請に手数料はかかりません。',
+      wait: '本籍地の市区町村が審査し、登録されるまでは戸籍の証明書は取得できません。',
+    },
+    submit: '利用登録を申請する',
+    back: '戻る',
+    filingHeading: '利用登録を申請しています',
+    filingBody: 'カードを置いたまま、しばらくお待ちください。',
+    requestId: '申請番号',
+    done: {
+      pending: {
+        title: '利用登録を申請しました',
+        body: '本籍地の{{name}}が申請を審査し、登録するかを決めます。結果が出るまで、通常は数日（土日・祝日を除く）かかります。登録されると、戸籍の証明書をコンビニで取得できるようになります。',
+      },
+      approved: {
+        title: '利用登録は完了しています',
+        body: '{{name}}への利用登録は承認されています。お手数ですが、最初からもう一度お手続きください。',
+      },
+      rejected: {
+        title: '利用登録は承認されませんでした',
+        body: '詳しくは、本籍地の{{name}}にお問い合わせください。',
+      },
+    } satisfies Record<KosekiRegistrationStatus, { title: string; body: string }>,
+    backToMenu: '証明書の選択に戻る',
     finish: '終了',
   },
   error: {

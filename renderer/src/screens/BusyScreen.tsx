@@ -3,7 +3,7 @@ import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import type { Step } from '../components/StepIndicator.tsx';
 
-type BusyName = 'reading-card' | 'authenticating' | 'issuing';
+type BusyName = 'reading-card' | 'authenticating' | 'issuing' | 'registration-filing';
 
 const BUSY: Record<BusyName, { step: Step; cancellable: boolean; heading: string; body: string }> = {
   'reading-card': {
@@ -20,9 +20,15 @@ const BUSY: Record<BusyName, { step: Step; cancellable: boolean; heading: string
   },
   // Paid and under way: no cancel; a failure ends on the error screen with a refund.
   issuing: { step: 'print', cancellable: false, heading: 'issuing.heading', body: 'issuing.body' },
+  'registration-filing': {
+    step: 'choose',
+    cancellable: false,
+    heading: 'registration.filingHeading',
+    body: 'registration.filingBody',
+  },
 };
 
-/** The waiting screens: reading the card, checking the certificate, issuing. */
+/** The waiting screens: reading the card, checking the certificate, issuing, filing the 利用登録. */
 export function BusyScreen({ name }: { name: BusyName }) {
   const { t } = useTranslation();
   const busy = BUSY[name];

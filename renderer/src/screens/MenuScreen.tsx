@@ -1,15 +1,18 @@
 import { useTranslation } from 'react-i18next';
+import type { Language, MenuItemView, NoticeView } from '../../../electron/kiosk-api.ts';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { useKiosk, useKioskActions, useYen } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
 import { CertificateTitle } from './CertificateTitle.tsx';
 
-/** One big button per certificate the municipality offers; the others greyed with the reason. */
+/**
+ * One big button per certificate the municipality offers; the others greyed with the reason.
+ * A 戸籍 item that waits for the 利用登録 stays touchable: it leads to filing that request.
+ */
 export function MenuScreen({ view }: { view: ScreenView<'menu'> }) {
   const { t } = useTranslation();
-  const yen = useYen();
-  const { chooseCertificate } = useKioskActions();
   const language = useKiosk((s) => s.snapshot?.language ?? 'ja');
+  const notices = view.notices ?? [];
   return (
     <ScreenFrame name="menu" step="choose" cancellable>
       <div className="menu">
@@ -17,29 +20,101 @@ export function MenuScreen({ view }: { view: ScreenView<'menu'> }) {
           <h1 tabIndex={-1}>{t('menu.heading')}</h1>
           <p className="menu-municipality">{t('menu.municipality', { name: view.municipalityName })}</p>
         </div>
+        {notices.length > 0 && <Notices notices={notices} language={language} />}
         <div className="menu-grid">
           {view.items.map((item) => (
-            <button
+            <MenuItemButton
               key={item.certificateType}
-              type="button"
-              className={item.available ? 'menu-item' : 'menu-item menu-item--unavailable'}
-              data-testid={`menu-item-${item.certificateType}`}
-              disabled={!item.available}
-              onClick={() => void chooseCertificate(item.certificateType)}
-            >
-              <CertificateTitle certificateType={item.certificateType} language={language} />
-              {item.available ? (
-                <span className="menu-item-fee">{t('menu.fee', { fee: yen(item.feeYen) })}</span>
-              ) : (
-                <span className="menu-item-reason" data-testid={`menu-reason-${item.certificateType}`}>
-                  <span className="visually-hidden">{t('menu.unavailable')}: </span>
-                  {t(`unavailable.${item.reason}`)}
-                </span>
-              )}
-            </button>
+              item={item}
+              language={language}
+              registrationFiled={view.registrationFiled === true}
+            />
           ))}
         </div>
       </div>
     </ScreenFrame>
+  );
+}
+
+function Notices({ notices, language }: { notices: NoticeView[]; language: Language }) {
+  const { t } = useTranslation();
+  return (
+    <section
+      className="menu-notices notice notice--info"
+      aria-label={t('menu.notices')}
+      data-testid="notices"
+    >
+      <ul>
+        {notices.map((notice) => {
+          const english = language === 'en' && notice.en !== undefined && notice.en !== '';
+          return (
+            <li key={notice.id} data-testid={`notice-${notice.id}`} lang={english ? 'en' : 'ja'}>
+              {english ? notice.en : notice.ja}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function MenuItemButton({
+  item,
+  language,
+  registrationFiled,
+}: {
+  item: MenuItemView;
+  language: Language;
+  registrationFiled: boolean;
+}) {
+  const { t } = useTranslation();
+  const yen = useYen();
+  const { chooseCertificate, requestKosekiRegistration } = useKioskActions();
+  const title = <CertificateTitle certificateType={item.certificateType} language={language} />;
+
+  if (item.available) {
+    return (
+      <button
+        type="button"
+        className="menu-item"
+        data-testid={`menu-item-${item.certificateType}`}
+        onClick={() => void chooseCertificate(item.certificateType)}
+      >
+        {title}
+        <span className="menu-item-fee">{t('menu.fee', { fee: yen(item.feeYen) })}</span>
+      </button>
+    );
+  }
+
+  const canRegister = item.reason === 'registration-needed' && !registrationFiled;
+  const reason =
+    item.reason === 'registration-needed' && registrationFiled
+      ? t('menu.registrationFiled')
+      : t(`unavailable.${item.reason}`);
+  return (
+    <button
+      type="button"
+      className={
+        canRegister
+          ? 'menu-item menu-item--unavailable menu-item--action'
+          : 'menu-item menu-item--unavailable'
+      }
+      data-testid={`menu-item-${item.certificateType}`}
+      disabled={!canRegister}
+      onClick={canRegister ? () => void requestKosekiRegistration() : undefined}
+    >
+      {title}
+      <span className="menu-item-reason-line">
+        <span className="menu-item-reason" data-testid={`menu-reason-${item.certificateType}`}>
+          <span className="visually-hidden">{t('menu.unavailable')}: </span>
+          {reason}
+        </span>
+        {canRegister && (
+          <span className="menu-item-action" data-testid={`registration-action-${item.certificateType}`}>
+            {t('menu.registrationAction')}
+          </span>
+        )}
+      </span>
+    </button>
   );
 }

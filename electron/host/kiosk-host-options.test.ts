@@ -1,0 +1,320 @@
+/**
+ * The session's new steps with fake parts (card, centre, printer): the confirm screen's choices
+ * reach the issue request, the menu carries the municipality's notices, and the 利用登録 is filed
+ * from the menu. The real parts run in tests/e2e/kiosk-options.test.ts.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  AuthenticateResponse,
+  IssueRequest,
+  KosekiRegistrationRequest,
+  KosekiRegistrationResponse,
+  MunicipalityKey,
+} from '../../protocol/index.ts';
+import type { KioskScreen } from '../kiosk-api.ts';
+import type { Printer } from '../printer/printer.ts';
+import type { CardHandle, CardPort } from './card-port.ts';
+import type { CentreClient, CentreResult } from './centre-client.ts';
+import { createMunicipalityKeyRing } from './issue-document.ts';
+import { createKioskHost, type KioskHost } from './kiosk-host.ts';
+import { createHostLogger } from './logger.ts';
+import type { TransactionEvent } from './session-machine.ts';
+
+const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
+
+const card: CardHandle = {
+  prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
+  readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
+  verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
+  signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
+  release: async () => undefined,
+};
+
+const cardPort: CardPort = {
+  waitForCard: async () => ({ ok: true, value: card }),
+  onCardRemoved: () => () => undefined,
+  readerState: () => 'ready',
+  onReaderState: () => () => undefined,
+};
+
+const printer: Printer = {
+  describe: () => 'fake',
+  status: async () => ({ kind: 'idle' }),
+  print: async () => ({ ok: true, jobId: '1' }),
+};
+
+const MENU: AuthenticateResponse = {
+  municipality: { code: '131016', name: '千代田区' },
+  menu: [
+    {
+      certificateType: 'juminhyo',
+      available: true,
+      feeYen: 200,
+      maxCopies: 10,
+      options: {
+        scopes: ['household', 'self', 'members'],
+        relationship: true,
+        honseki: true,
+        myNumber: true,
+      },
+    },
+    { certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 },
+    {
+      certificateType: 'shotoku-kazei',
+      available: true,
+      feeYen: 300,
+      maxCopies: 5,
+      options: { taxYears: [2025, 2024] },
+    },
+    { certificateType: 'koseki-zenbu', available: false, reason: 'registration-needed' },
+  ],
+  householdMembers: [
+    { order: 1, name: '山田 太郎' },
+    { order: 2, name: '山田 花子' },
+  ],
+  notices: [
+    { id: 'maint-1', ja: '3月1日は保守のため休止します。', en: 'Closed for maintenance on 1 March.' },
+  ],
+};
+
+class FakeCentre implements CentreClient {
+  readonly issued: IssueRequest[] = [];
+  readonly registrations: KosekiRegistrationRequest[] = [];
+  registrationAnswer: CentreResult<KosekiRegistrationResponse> = {
+    ok: true,
+    value: {
+      requestId: 'R00000000001',
+      status: 'pending',
+      municipality: { code: '452025', name: '都城市' },
+      filedAt: '2026-04-01T10:00:00+09:00',
+    },
+  };
+  constructor(private readonly menu: AuthenticateResponse) {}
+  challenge = async () =>
+    ({
+      ok: true,
+      value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
+    }) as const;
+  authenticate = async () => ({ ok: true, value: this.menu }) as const;
+  issue = async (request: IssueRequest) => {
+    this.issued.push(request);
+    // Stop here: the document path (binding, seal, PDF) has its own tests.
+    return { ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } } as const;
+  };
+  kosekiRegistration = async (request: KosekiRegistrationRequest) => {
+    this.registrations.push(request);
+    return this.registrationAnswer;
+  };
+  municipalityKeys = async (): Promise<CentreResult<MunicipalityKey[]>> => ({ ok: true, value: [] });
+  close = async () => undefined;
+}
+
+let host: KioskHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+function start(menu: AuthenticateResponse = MENU) {
+  const centre = new FakeCentre(menu);
+  const events: TransactionEvent[] = [];
+  host = createKioskHost(
+    {
+      cardPort,
+      centre,
+      keyRing: createMunicipalityKeyRing(centre),
+      render: async () => ({ ok: false, error: { kind: 'unused' } }),
+      printer,
+      terminalId: 'S0001-T01',
+      newTransactionId: () => TX,
+      onTransactionEvent: (event) => events.push(event),
+    },
+    { logger: createHostLogger({ level: 'silent' }) },
+  );
+  return { host, centre, events };
+}
+
+function waitFor<S extends KioskScreen['screen']>(
+  h: KioskHost,
+  screen: S,
+): Promise<Extract<KioskScreen, { screen: S }>> {
+  return new Promise((resolve, reject) => {
+    const check = (view: KioskScreen) => {
+      if (view.screen !== screen) return false;
+      resolve(view as Extract<KioskScreen, { screen: S }>);
+      return true;
+    };
+    if (check(h.getSnapshot().view)) return;
+    const timer = setTimeout(
+      () => reject(new Error(`no ${screen}; at ${h.getSnapshot().view.screen}`)),
+      5000,
+    );
+    const off = h.onSnapshot((s) => {
+      if (check(s.view)) {
+        clearTimeout(timer);
+        off();
+      }
+    });
+  });
+}
+
+async function toMenu(h: KioskHost) {
+  h.send({ type: 'start' });
+  await waitFor(h, 'pin-entry');
+  for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
+  h.send({ type: 'pin-submit' });
+  return waitFor(h, 'menu');
+}
+
+describe('kiosk host: certificate options', () => {
+  it('shows notices and the menu without the allowed options or 個人番号', async () => {
+    const { host: h } = start();
+    const menu = await toMenu(h);
+    expect(menu.notices).toEqual(MENU.notices);
+    expect(menu.registrationFiled).toBe(false);
+    expect(JSON.stringify(menu)).not.toContain('myNumber');
+    expect(menu.items[0]).toEqual({
+      certificateType: 'juminhyo',
+      available: true,
+      feeYen: 200,
+      maxCopies: 10,
+    });
+  });
+
+  it('offers the allowed choices on confirm and sends the chosen ones with the issue request', async () => {
+    const { host: h, centre } = start();
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'juminhyo' });
+    let confirm = await waitFor(h, 'confirm');
+    expect(confirm.options).toEqual({
+      scope: { allowed: ['household', 'self', 'members'], chosen: 'household' },
+      honseki: false,
+      relationship: true,
+    });
+    expect(confirm.complete).toBe(true);
+
+    expect(h.send({ type: 'set-scope', scope: 'members' })).toEqual({ accepted: true });
+    confirm = await waitFor(h, 'confirm');
+    expect(confirm.options?.members).toEqual([
+      { order: 1, name: '山田 太郎', chosen: false },
+      { order: 2, name: '山田 花子', chosen: false },
+    ]);
+    expect(confirm.complete).toBe(false);
+    // Nobody chosen: the resident cannot go on to payment.
+    expect(h.send({ type: 'confirm' })).toEqual({ accepted: false, reason: 'bad-state' });
+    // A member who is not in the household is refused.
+    expect(h.send({ type: 'toggle-member', order: 5 })).toEqual({ accepted: false, reason: 'bad-state' });
+    expect(h.send({ type: 'toggle-member', order: 2 })).toEqual({ accepted: true });
+    expect(h.send({ type: 'set-honseki', include: true })).toEqual({ accepted: true });
+    expect(h.send({ type: 'set-relationship', include: false })).toEqual({ accepted: true });
+    // Not a tax certificate: no year to choose.
+    expect(h.send({ type: 'set-tax-year', year: 2025 })).toEqual({ accepted: false, reason: 'bad-state' });
+    confirm = h.getSnapshot().view as typeof confirm;
+    expect(confirm.options?.members?.map((m) => m.chosen)).toEqual([false, true]);
+    expect(confirm.complete).toBe(true);
+
+    h.send({ type: 'confirm' });
+    await waitFor(h, 'payment');
+    h.send({ type: 'insert-money', yen: 500 });
+    await waitFor(h, 'error');
+    expect(centre.issued).toHaveLength(1);
+    expect(centre.issued[0]?.options).toEqual({
+      scope: 'members',
+      members: [2],
+      includeHonseki: true,
+      includeRelationship: false,
+    });
+  });
+
+  it('chooses the fiscal year of a tax certificate', async () => {
+    const { host: h, centre } = start();
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'shotoku-kazei' });
+    const confirm = await waitFor(h, 'confirm');
+    expect(confirm.options).toEqual({ taxYear: { allowed: [2025, 2024], chosen: 2025 } });
+    expect(h.send({ type: 'set-scope', scope: 'self' })).toEqual({ accepted: false, reason: 'bad-state' });
+    expect(h.send({ type: 'set-tax-year', year: 2019 })).toEqual({ accepted: false, reason: 'bad-state' });
+    expect(h.send({ type: 'set-tax-year', year: 2024 })).toEqual({ accepted: true });
+    h.send({ type: 'confirm' });
+    await waitFor(h, 'payment');
+    h.send({ type: 'insert-money', yen: 500 });
+    await waitFor(h, 'error');
+    expect(centre.issued[0]?.options).toEqual({ taxYear: 2024 });
+  });
+
+  it('sends no options for a certificate without choices (0.1 behaviour)', async () => {
+    const { host: h, centre } = start();
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'inkan' });
+    const confirm = await waitFor(h, 'confirm');
+    expect(confirm.options).toBeUndefined();
+    h.send({ type: 'confirm' });
+    await waitFor(h, 'payment');
+    h.send({ type: 'insert-money', yen: 500 });
+    await waitFor(h, 'error');
+    expect(centre.issued[0]).not.toHaveProperty('options');
+  });
+});
+
+describe('kiosk host: 利用登録 from the menu', () => {
+  it('files the request, shows the 本籍地 that decides, and marks the menu', async () => {
+    const { host: h, centre, events } = start();
+    await toMenu(h);
+    expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: true });
+    await waitFor(h, 'registration-confirm');
+    // 戻る returns to the menu without filing.
+    h.send({ type: 'cancel' });
+    await waitFor(h, 'menu');
+    expect(centre.registrations).toEqual([]);
+
+    h.send({ type: 'request-koseki-registration' });
+    await waitFor(h, 'registration-confirm');
+    h.send({ type: 'confirm' });
+    const done = await waitFor(h, 'registration-done');
+    expect(done).toEqual({
+      screen: 'registration-done',
+      municipalityName: '都城市',
+      status: 'pending',
+      requestId: 'R00000000001',
+    });
+    expect(centre.registrations).toEqual([{ transactionId: TX, terminalId: 'S0001-T01' }]);
+    expect(events).toContainEqual({
+      kind: 'registration-filed',
+      transactionId: TX,
+      requestId: 'R00000000001',
+      status: 'pending',
+    });
+
+    h.send({ type: 'back-to-menu' });
+    const menu = await waitFor(h, 'menu');
+    expect(menu.registrationFiled).toBe(true);
+    // Filed once per session.
+    expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: false, reason: 'bad-state' });
+    h.send({ type: 'cancel' });
+    await waitFor(h, 'welcome');
+  });
+
+  it('is refused when no 戸籍 item waits for it', async () => {
+    const { host: h } = start({
+      ...MENU,
+      menu: MENU.menu.filter((i) => i.certificateType !== 'koseki-zenbu'),
+    });
+    await toMenu(h);
+    expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: false, reason: 'bad-state' });
+  });
+
+  it('ends on the error screen when the centre refuses', async () => {
+    const { host: h, centre } = start();
+    centre.registrationAnswer = {
+      ok: false,
+      failure: { kind: 'centre-error', code: 'certificate-not-offered', status: 403 },
+    };
+    await toMenu(h);
+    h.send({ type: 'request-koseki-registration' });
+    await waitFor(h, 'registration-confirm');
+    h.send({ type: 'confirm' });
+    const error = await waitFor(h, 'error');
+    expect(error.error).toBe('certificate-not-offered');
+    expect(error.refundedYen).toBeUndefined();
+  });
+});
