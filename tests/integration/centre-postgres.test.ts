@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { X509Certificate, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { MIGRATIONS } from '../../server/db/migrations.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
 import { loadSeedWorld, SEED_REFERENCE_DATE } from '../../server/seed/index.ts';
@@ -94,7 +95,9 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
     await client.connect();
     try {
       const versions = await client.query('SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4]);
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(
+        MIGRATIONS.map((m) => m.version),
+      );
       const residents = await client.query('SELECT count(*)::int AS n FROM residents');
       expect(residents.rows[0].n).toBe(seed.residents.length);
     } finally {
