@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CertificateTypeSchema } from '../protocol/index.ts';
-import { runTransaction } from './dev/drive.ts';
+import { runTransaction, type OptionRequest } from './dev/drive.ts';
 import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
 import { cliLogger, describeKioskError, fail, PROJECT_ROOT } from './cli-common.ts';
 
 const USAGE =
-  'usage: npm run issue -- --holder ID --pin PIN --certificate TYPE --out DIR [--copies N] [--centre URL] [--card pcsc|in-process|auto] [--printer ipp|spool|auto]';
+  'usage: npm run issue -- --holder ID --pin PIN --certificate TYPE --out DIR [--copies N] [--scope household|self|members] [--members 1,3] [--honseki] [--no-relationship] [--tax-year YYYY] [--centre URL] [--card pcsc|in-process|auto] [--printer ipp|spool|auto]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +25,11 @@ async function main(): Promise<number> {
       pin: { type: 'string' },
       certificate: { type: 'string', default: 'juminhyo' },
       copies: { type: 'string', default: '1' },
+      scope: { type: 'string' },
+      members: { type: 'string' },
+      honseki: { type: 'boolean' },
+      'no-relationship': { type: 'boolean' },
+      'tax-year': { type: 'string' },
       out: { type: 'string' },
       centre: { type: 'string' },
       card: { type: 'string', default: 'auto' },
@@ -53,6 +58,28 @@ async function main(): Promise<number> {
   if (!['pcsc', 'in-process', 'auto'].includes(values.card)) fail('--card is pcsc, in-process or auto', 2);
   if (!['ipp', 'spool', 'auto'].includes(values.printer)) fail('--printer is ipp, spool or auto', 2);
 
+  const options: OptionRequest = {};
+  if (values.scope !== undefined) {
+    if (!['household', 'self', 'members'].includes(values.scope))
+      fail('--scope is household, self or members', 2);
+    options.scope = values.scope as OptionRequest['scope'];
+  }
+  if (values.members !== undefined) {
+    const members = values.members.split(',').map(Number);
+    if (members.some((m) => !Number.isInteger(m) || m < 1 || m > 99))
+      fail('--members is a list of positions, e.g. 1,3', 2);
+    options.scope = 'members';
+    options.members = members;
+  }
+  if (values.honseki) options.includeHonseki = true;
+  if (values['no-relationship']) options.includeRelationship = false;
+  if (values['tax-year'] !== undefined) {
+    const year = Number(values['tax-year']);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      fail('--tax-year is a fiscal year, e.g. 2025', 2);
+    options.taxYear = year;
+  }
+
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
   const printerDir = await mkdtemp(join(tmpdir(), 'kiosk-issue-'));
@@ -76,6 +103,7 @@ async function main(): Promise<number> {
       pin: values.pin,
       certificateType: certificateType.data,
       copies,
+      ...(Object.keys(options).length > 0 ? { options } : {}),
     });
     switch (outcome.kind) {
       case 'wrong-pin':

@@ -75,6 +75,22 @@ describe('npm run issue', () => {
     }
   });
 
+  it('prints only the resident when asked for 本人のみ (--scope self)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiosk-issue-self-'));
+    try {
+      const result = await runNpmScript('issue', [
+        ...['--holder', 'H0001', '--pin', '1234', '--certificate', 'juminhyo', '--scope', 'self'],
+        ...['--out', dir, '--world', worldDir, '--card', 'pcsc', '--printer', 'ipp'],
+      ]);
+      expect(result.code).toBe(0);
+      const text = await pdfText(result.stdout.trim());
+      expect(text).toContain('山田 太郎');
+      expect(text).not.toContain('山田 花子');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses bad arguments with a clear message and no transaction', async () => {
     const result = await runNpmScript('issue', ['--holder', 'H0001', '--pin', '12a4', '--out', outDir]);
     expect(result.code).toBe(2);
