@@ -132,3 +132,27 @@ export class StatusBroadcaster {
     this.#listeners.clear();
   }
 }
+
+/** Resolves with the reader's status once `accept` holds for it (now or later); rejects after `timeoutMs`. */
+export function waitForReaderStatus(
+  reader: Pick<CardReader, 'status' | 'onStatus'>,
+  accept: (s: ReaderStatus) => boolean,
+  timeoutMs = 10_000,
+): Promise<ReaderStatus> {
+  return new Promise((resolve, reject) => {
+    if (accept(reader.status())) {
+      resolve(reader.status());
+      return;
+    }
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`reader status stayed ${JSON.stringify(reader.status())}`));
+    }, timeoutMs);
+    const off = reader.onStatus((s) => {
+      if (!accept(s)) return;
+      clearTimeout(timer);
+      off();
+      resolve(s);
+    });
+  });
+}

@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describeServiceError, startPcscd } from '../../scripts/system/services.ts';
-import type { ReaderStatus } from '../card-transport.ts';
 import { isCardError } from '../card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../jpki/jpki-client.ts';
 import type { ReadMode } from '../jpki/jpki-client.ts';
@@ -24,6 +23,7 @@ import { PcscCardReader } from '../pcsc/pcsc-card-reader.ts';
 import { testCard } from '../test-pki/fixtures.ts';
 import { VirtualMyNumberCard } from '../virtual-card/virtual-my-number-card.ts';
 import { VpcdConnection } from '../virtual-card/vpcd-connection.ts';
+import { waitForReaderStatus } from '../card-transport.ts';
 
 /** Same shape as scripts/bench/report.ts's BenchReport (native/ does not import the runner). */
 export interface BenchReport {
@@ -80,26 +80,6 @@ function median(values: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-function waitForStatus(
-  reader: PcscCardReader,
-  pred: (s: ReaderStatus) => boolean,
-  ms = 10_000,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pred(reader.status())) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`reader status stayed ${JSON.stringify(reader.status())}`));
-    }, ms);
-    const off = reader.onStatus((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
-
 export async function run(): Promise<BenchReport> {
   const release = await takeVpcdLock();
   const pcscd = await startPcscd();
@@ -120,10 +100,10 @@ export async function run(): Promise<BenchReport> {
   const reader = new PcscCardReader({ readerName: VPCD_READER });
   const work = mkdtempSync(join(tmpdir(), 'card-bench-'));
   try {
-    await waitForStatus(reader, (s) => s.kind === 'ready');
+    await waitForReaderStatus(reader, (s) => s.kind === 'ready');
     const inserted = await vpcd.insert({ timeoutMs: 10_000 });
     if (inserted.kind !== 'inserted') throw new Error(`vpcd: ${inserted.detail}`);
-    await waitForStatus(reader, (s) => s.kind === 'ready' && s.cardPresent);
+    await waitForReaderStatus(reader, (s) => s.kind === 'ready' && s.cardPresent);
 
     const kiosk = async (readMode: ReadMode): Promise<Sample> => {
       const session = await reader.connect({ timeoutMs: 10_000 });

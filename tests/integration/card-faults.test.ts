@@ -24,6 +24,7 @@ import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { isListening, SYSTEM_PATHS, VPCD_PORT } from '../../scripts/system/services.ts';
 import { ensurePcscd } from '../support/pcscd.ts';
 import type { PcscdHandle } from '../support/pcscd.ts';
+import { waitForReaderStatus } from '../../native/card-transport.ts';
 
 const VPCD_READER = 'Virtual PCD 00 00';
 
@@ -36,27 +37,11 @@ let stateDir: string;
 
 const digestInfo = (): Uint8Array => sha256DigestInfo(createHash('sha256').update('faults').digest());
 
-function waitForStatus(pred: (s: ReaderStatus) => boolean, ms = 10_000): Promise<ReaderStatus> {
-  return new Promise((resolve, reject) => {
-    if (pred(reader.status())) return resolve(reader.status());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`reader status stayed ${JSON.stringify(reader.status())}`));
-    }, ms);
-    const off = reader.onStatus((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
 const present = (s: ReaderStatus): boolean => s.kind === 'ready' && s.cardPresent;
 
 async function insertAndConnect(): Promise<CardSession> {
   expect(await vpcd.insert({ timeoutMs: 10_000 })).toEqual({ kind: 'inserted' });
-  await waitForStatus(present);
+  await waitForReaderStatus(reader, present);
   const s = await reader.connect({ timeoutMs: 10_000 });
   if (!('transport' in s)) throw new Error(`connect: ${JSON.stringify(s)}`);
   return s;
@@ -79,7 +64,7 @@ beforeAll(async () => {
   perso = await testCard({ holderId: 'pcsc-faults' });
   card = new VirtualMyNumberCard({ personalisation: perso, stateStore: new CardStateStore(stateDir) });
   reader = new PcscCardReader({ readerName: VPCD_READER, serviceRetryMs: 200 });
-  await waitForStatus((s) => s.kind === 'ready');
+  await waitForReaderStatus(reader, (s) => s.kind === 'ready');
   vpcd = new VpcdConnection(card);
 });
 
@@ -112,7 +97,7 @@ describe('extended-length reads through pcscd', () => {
     } finally {
       await session.close();
       await vpcd.remove();
-      await waitForStatus((s) => s.kind === 'ready' && !s.cardPresent);
+      await waitForReaderStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
     }
   });
 });
@@ -126,7 +111,7 @@ describe.each<ReadMode>(['short', 'extended'])(
       expect((await kioskFlow(full)).kind).toBe('authenticated');
       await whole.close();
       await vpcd.remove();
-      await waitForStatus((s) => s.kind === 'ready' && !s.cardPresent);
+      await waitForReaderStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
       const total = full.apduCount;
 
       for (let n = 1; n < total; n++) {
@@ -137,7 +122,7 @@ describe.each<ReadMode>(['short', 'extended'])(
         const ms = performance.now() - started;
         await session.close();
         await vpcd.remove(); // whatever happened, the card is off the reader before the next round
-        await waitForStatus((s) => s.kind === 'ready' && !s.cardPresent);
+        await waitForReaderStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
         expect(result, `pulled after ${n} of ${total}`).toEqual({ kind: 'card-removed' });
         expect(ms, `pulled after ${n}`).toBeLessThan(5000);
         expect(card.triesLeft('auth')).toBe(3);
@@ -186,7 +171,7 @@ describe('pcscd restarted mid-session', () => {
       const after = await client.readAuthCertificate();
       expect(['service-down', 'communication', 'card-removed']).toContain(after.kind);
       expect(performance.now() - started).toBeLessThan(11_000);
-      await waitForStatus((s) => s.kind === 'service-down' || s.kind === 'no-reader');
+      await waitForReaderStatus(reader, (s) => s.kind === 'service-down' || s.kind === 'no-reader');
       await session.close();
     } finally {
       // pcscd back as a daemon (it outlives this test file, like the system service it is)
@@ -195,7 +180,7 @@ describe('pcscd restarted mid-session', () => {
       }
       expect(await waitUntil(() => isListening(VPCD_PORT), 15_000)).toBe(true);
     }
-    await waitForStatus((s) => s.kind === 'ready', 15_000);
+    await waitForReaderStatus(reader, (s) => s.kind === 'ready', 15_000);
     // the virtual card dials vpcd again by itself; the next resident's session works
     const again = await insertAndConnect();
     try {

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CardSession, ReaderStatus } from '../../native/card-transport.ts';
+import type { CardSession } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
 import type { ApduTrace } from '../../native/jpki/jpki-client.ts';
 import { sha256DigestInfo } from '../../native/jpki/jpki-files.ts';
@@ -22,6 +22,7 @@ import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import type { VpcdEvent } from '../../native/virtual-card/vpcd-connection.ts';
 import { ensurePcscd } from '../support/pcscd.ts';
 import type { PcscdHandle } from '../support/pcscd.ts';
+import { waitForReaderStatus } from '../../native/card-transport.ts';
 
 const VPCD_READER = 'Virtual PCD 00 00'; // the vpcd slot on TCP 35963
 
@@ -35,26 +36,6 @@ const events: VpcdEvent[] = [];
 
 const pin = (s: string): Uint8Array => pinFromDigits([...s].map(Number));
 
-function waitForStatus(
-  r: PcscCardReader,
-  pred: (s: ReaderStatus) => boolean,
-  ms = 10_000,
-): Promise<ReaderStatus> {
-  return new Promise((resolve, reject) => {
-    if (pred(r.status())) return resolve(r.status());
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`reader status stayed ${JSON.stringify(r.status())}`));
-    }, ms);
-    const off = r.onStatus((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
-}
-
 async function connect(): Promise<CardSession> {
   const s = await reader.connect({ timeoutMs: 10_000 });
   if (!('transport' in s)) throw new Error(`connect failed: ${JSON.stringify(s)}`);
@@ -67,7 +48,7 @@ beforeAll(async () => {
   perso = await testCard({ holderId: 'pcsc-integration' });
   card = new VirtualMyNumberCard({ personalisation: perso, stateStore: new CardStateStore(stateDir) });
   reader = new PcscCardReader({ readerName: VPCD_READER });
-  await waitForStatus(reader, (s) => s.kind === 'ready');
+  await waitForReaderStatus(reader, (s) => s.kind === 'ready');
   vpcd = new VpcdConnection(card, { onEvent: (e) => events.push(e) });
 });
 
@@ -81,7 +62,7 @@ afterAll(async () => {
 describe('JPKI over pcscd + vpcd', () => {
   it('sees the virtual card arrive on the reader', async () => {
     expect(await vpcd.insert({ timeoutMs: 5000 })).toEqual({ kind: 'inserted' });
-    const s = await waitForStatus(reader, (st) => st.kind === 'ready' && st.cardPresent);
+    const s = await waitForReaderStatus(reader, (st) => st.kind === 'ready' && st.cardPresent);
     expect(s).toEqual({ kind: 'ready', reader: VPCD_READER, cardPresent: true });
   });
 
@@ -224,7 +205,7 @@ describe('JPKI over pcscd + vpcd', () => {
     const client = new JpkiClient(session.transport);
     expect(await client.selectJpkiAp()).toEqual({ kind: 'ok' });
     await vpcd.close();
-    await waitForStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
+    await waitForReaderStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
     const after = await client.readAuthCertificate();
     expect(after).toEqual({ kind: 'card-removed' });
     await session.close();

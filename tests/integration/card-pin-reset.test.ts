@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CardSession, ReaderStatus } from '../../native/card-transport.ts';
+import type { CardSession } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import { changeSigningPin, relayPinReset } from '../../native/jpki/pin-reset.ts';
 import type { PinResetAuthority } from '../../native/jpki/pin-reset.ts';
@@ -24,6 +24,7 @@ import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number
 import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { ensurePcscd } from '../support/pcscd.ts';
 import type { PcscdHandle } from '../support/pcscd.ts';
+import { waitForReaderStatus } from '../../native/card-transport.ts';
 
 const VPCD_READER = 'Virtual PCD 00 00';
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'ascii'));
@@ -35,24 +36,8 @@ let card: VirtualMyNumberCard;
 let vpcd: VpcdConnection;
 let stateDir: string;
 
-function waitForStatus(pred: (s: ReaderStatus) => boolean, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (pred(reader.status())) return resolve();
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`reader status stayed ${JSON.stringify(reader.status())}`));
-    }, ms);
-    const off = reader.onStatus((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
-
 async function connect(): Promise<CardSession> {
-  await waitForStatus((s) => s.kind === 'ready' && s.cardPresent);
+  await waitForReaderStatus(reader, (s) => s.kind === 'ready' && s.cardPresent);
   const s = await reader.connect({ timeoutMs: 10_000 });
   if (!('transport' in s)) throw new Error(`connect: ${JSON.stringify(s)}`);
   return s;
@@ -86,7 +71,7 @@ beforeAll(async () => {
   perso = await testCard({ holderId: 'pcsc-pin-reset' });
   card = new VirtualMyNumberCard({ personalisation: perso, stateStore: new CardStateStore(stateDir) });
   reader = new PcscCardReader({ readerName: VPCD_READER });
-  await waitForStatus((s) => s.kind === 'ready');
+  await waitForReaderStatus(reader, (s) => s.kind === 'ready');
   vpcd = new VpcdConnection(card);
   expect(await vpcd.insert({ timeoutMs: 10_000 })).toEqual({ kind: 'inserted' });
 });
