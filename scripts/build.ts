@@ -18,13 +18,15 @@ async function main(): Promise<void> {
     logLevel: 'warning',
   } as const;
   await Promise.all([
-    // Electron's main process: npm packages stay external (native addons such as pcsclite).
+    // Electron's main process as one CommonJS file: ESM-only packages (cbor2, canonicalize, …) are
+    // bundled in; native addons and packages that read their own data files at run time stay
+    // external and ship in node_modules.
     esbuild({
       ...node,
       entryPoints: [`${root}electron/main.ts`],
       outfile: `${root}dist/electron/main.cjs`,
       format: 'cjs',
-      packages: 'external',
+      external: ['electron', 'pcsclite', 'pdfkit', 'fontkit', 'pino', 'thread-stream', 'ipp'],
     }),
     // The sandboxed preload can only require('electron'): everything else is bundled in.
     esbuild({
