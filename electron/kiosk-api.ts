@@ -64,6 +64,10 @@ export type KioskErrorCode =
   | 'resident-deceased'
   | 'municipality-not-participating'
   | 'certificate-not-offered'
+  | 'age-restricted' // under the municipality's minimum age for this certificate
+  | 'registration-needed' // 利用登録 with the 本籍地 not approved (yet)
+  | 'no-registration' // e.g. no 印鑑登録, or it was abolished
+  | 'option-not-allowed' // a choice the municipality does not allow
   | 'outside-hours'
   | 'dv-block'
   | 'centre-unreachable'

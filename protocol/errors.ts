@@ -23,6 +23,10 @@ export const CENTRE_ERROR_CODES = [
   'municipality-not-participating',
   'not-authenticated',
   'certificate-not-offered',
+  'age-restricted', // under the minimum age the municipality set
+  'registration-needed', // 利用登録 with the 本籍地 not (yet) approved
+  'no-registration', // nothing on the register to certify, e.g. no 印鑑登録 or abolished
+  'option-not-allowed', // an option the municipality does not allow
   'outside-hours',
   'dv-block',
   'internal',

@@ -38,7 +38,7 @@ export interface CentreOptions {
   revokedSerialNumbers?: RevokedCertificate[];
   /** P-256 PKCS#8 keys by municipality code; a municipality without one gets a generated key, persisted. */
   municipalityKeys?: Record<string, { privateKeyPkcs8Der: Uint8Array }>;
-  /** The register to load (upserted on every start); defaults to the seed world. */
+  /** The register to load (upserted on every start; rules changed through the admin API are kept); defaults to the seed world. */
   world?: SeedWorld;
   now?: () => Date;
   logger?: CentreHttpOptions['logger'];
@@ -71,7 +71,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
   const { repository, registers } = await openCentreStores(opts);
   try {
     const world = opts.world ?? loadSeedWorld();
-    await loadRegister(repository, world);
+    await loadRegister(repository, world, now().getTime());
     // The database is the authoritative register: abolitions and 利用登録 decisions survive restarts.
     await registers.load(buildSeedRegisters(world));
     await repository.registerCertificates(

@@ -158,7 +158,7 @@ describe.each([sqlite, postgres])('municipal registers on $name', (backend) => {
     const after = await authenticated(b.centre, INKAN_HOLDER);
     expect(await issue(b.centre, after, 'inkan')).toMatchObject({
       ok: false,
-      error: { kind: 'certificate-not-offered', detail: 'no-registration' },
+      error: { kind: 'no-registration', detail: 'no-registration' },
     });
     // Only that registration: another resident's 印鑑 still issues through b.
     const control = await authenticated(b.centre, INKAN_CONTROL);
@@ -186,7 +186,7 @@ describe.each([sqlite, postgres])('municipal registers on $name', (backend) => {
     expect(again.ok && again.value.requestId).toBe(filed.value.requestId);
     expect(await issue(b.centre, txB, 'koseki-kojin')).toMatchObject({
       ok: false,
-      error: { detail: 'registration-needed' },
+      error: { kind: 'registration-needed', detail: 'registration-needed' },
     });
 
     const pending = await admin(a, 'GET', '452025/koseki-registrations?status=pending', TOKENS['452025']);

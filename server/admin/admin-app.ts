@@ -115,8 +115,9 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     const parsed = parseMunicipalRules(request.body);
     if (!parsed.ok) return refuse(reply, 'invalid-rules', parsed.errors);
     if (parsed.rules.code !== code) return refuse(reply, 'invalid-rules', [`code: must be ${code}`]);
-    await options.repository.putMunicipality(parsed.rules);
-    return { code, status: 'saved' };
+    const setAt = now().getTime();
+    await options.repository.putMunicipality(parsed.rules, { setBy: 'admin', setAt });
+    return { code, status: 'saved', setAt: japanIsoDateTime(new Date(setAt)) };
   });
 
   app.setNotFoundHandler((_request, reply) => refuse(reply, 'not-found'));

@@ -295,6 +295,23 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status IN ('pending', 'approved');
     `,
   },
+  {
+    version: 6,
+    name: 'municipal-rules-provenance',
+    // Who last set each municipality's rules: a register load rewrites only the seed's own rows, so
+    // rules a municipality changed through the admin API survive restarts. Rows already stored
+    // count as the seed's (set_at unknown).
+    sqlite: `
+      ALTER TABLE municipalities ADD COLUMN rules_set_by TEXT NOT NULL DEFAULT 'seed'
+        CHECK (rules_set_by IN ('seed', 'admin'));
+      ALTER TABLE municipalities ADD COLUMN rules_set_at INTEGER;
+    `,
+    postgres: `
+      ALTER TABLE municipalities ADD COLUMN rules_set_by TEXT NOT NULL DEFAULT 'seed'
+        CHECK (rules_set_by IN ('seed', 'admin'));
+      ALTER TABLE municipalities ADD COLUMN rules_set_at BIGINT;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -12,6 +12,7 @@ import {
   type MunicipalityKeyRecord,
   type SaveSessionResult,
   type SessionRecord,
+  provenanceFromRow,
 } from './records.ts';
 import type { CentreRepository } from './repository.ts';
 
@@ -157,13 +158,23 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
   };
 
   return {
-    async putMunicipality(config) {
+    async putMunicipality(config, provenance = { setBy: 'admin', setAt: Date.now() }) {
       const valid = MunicipalityConfigSchema.parse(config);
       await pool.query(
-        `INSERT INTO municipalities (code, config_json) VALUES ($1, $2)
-         ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json`,
-        [valid.code, JSON.stringify(valid)],
+        `INSERT INTO municipalities (code, config_json, rules_set_by, rules_set_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json,
+           rules_set_by = excluded.rules_set_by, rules_set_at = excluded.rules_set_at`,
+        [valid.code, JSON.stringify(valid), provenance.setBy, provenance.setAt ?? null],
       );
+    },
+    async getRulesProvenance(code) {
+      const [row] = await rows<{ set_by: string; set_at: string | null }>(
+        'SELECT rules_set_by AS set_by, rules_set_at AS set_at FROM municipalities WHERE code = $1',
+        [code],
+      );
+      return row === undefined
+        ? undefined
+        : provenanceFromRow({ setBy: row.set_by, setAt: row.set_at === null ? null : Number(row.set_at) });
     },
     async getMunicipality(code) {
       const [row] = await rows<{ config_json: string }>(
@@ -183,10 +194,17 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       const residents = register.residents.map((r) => ResidentRecordSchema.parse(r));
       await transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [REGISTER_LOCK]);
+        // The seed's rules only where the seed set them last (never over an admin change), and only when changed.
         await client.query(
-          `INSERT INTO municipalities (code, config_json) SELECT * FROM unnest($1::text[], $2::text[])
-           ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json`,
-          [municipalities.map((m) => m.code), municipalities.map((m) => JSON.stringify(m))],
+          `INSERT INTO municipalities (code, config_json, rules_set_by, rules_set_at)
+           SELECT code, config_json, 'seed', $3 FROM unnest($1::text[], $2::text[]) AS m(code, config_json)
+           ON CONFLICT (code) DO UPDATE SET config_json = excluded.config_json, rules_set_at = excluded.rules_set_at
+           WHERE municipalities.rules_set_by = 'seed' AND municipalities.config_json IS DISTINCT FROM excluded.config_json`,
+          [
+            municipalities.map((m) => m.code),
+            municipalities.map((m) => JSON.stringify(m)),
+            register.loadedAt ?? Date.now(),
+          ],
         );
         await client.query(
           `INSERT INTO households (household_id, municipality_code, address)

@@ -49,11 +49,35 @@ export const ResidentRecordSchema = z.object({
 });
 export type ResidentRecord = z.infer<typeof ResidentRecordSchema>;
 
+/**
+ * Who last set a municipality's rules: the seed (the register loaded at start) or the
+ * municipality itself (the admin API). A load only rewrites rules the seed owns.
+ */
+export interface RulesProvenance {
+  setBy: 'seed' | 'admin';
+  /** Epoch ms; absent for rules stored before provenance was recorded. */
+  setAt?: number;
+}
+
+/** The rules' provenance as stored (both dialects). */
+export interface ProvenanceRow {
+  setBy: string;
+  setAt: number | null;
+}
+
+export function provenanceFromRow(row: ProvenanceRow): RulesProvenance {
+  const setBy = z.enum(['seed', 'admin']).parse(row.setBy);
+  return row.setAt === null ? { setBy } : { setBy, setAt: row.setAt };
+}
+
 /** A register (or part of one) written in one go. */
 export interface RegisterBatch {
+  /** Seed-owned: inserted, or rewritten only where the seed set them last (never over an admin change). */
   municipalities: readonly MunicipalityRecord[];
   households: readonly HouseholdRecord[];
   residents: readonly ResidentRecord[];
+  /** When the load happened (epoch ms): the seed rules' `setAt`. Default: now. */
+  loadedAt?: number;
 }
 
 export interface CertificateRegistryEntry {

@@ -9,6 +9,7 @@ import type {
   MunicipalityRecord,
   RegisterBatch,
   ResidentRecord,
+  RulesProvenance,
   SaveSessionResult,
   SessionRecord,
 } from './records.ts';
@@ -18,11 +19,19 @@ import type {
  * be added behind the same interface; every method that must be atomic is one call.
  */
 export interface CentreRepository {
-  putMunicipality(config: MunicipalityRecord): Promise<void>;
+  /**
+   * Stores a municipality's rules as its own (default `{ setBy: 'admin', setAt: now }`): a later
+   * register load leaves them alone.
+   */
+  putMunicipality(config: MunicipalityRecord, provenance?: RulesProvenance): Promise<void>;
   getMunicipality(code: string): Promise<MunicipalityRecord | undefined>;
+  getRulesProvenance(code: string): Promise<RulesProvenance | undefined>;
   listMunicipalities(): Promise<MunicipalityRecord[]>;
 
-  /** Upserts a whole register (municipalities, then households, then residents) in one transaction. */
+  /**
+   * Upserts a whole register (municipalities, then households, then residents) in one transaction.
+   * Municipal rules set through the admin API are kept (see RegisterBatch.municipalities).
+   */
   putRegister(register: RegisterBatch): Promise<void>;
   putHousehold(household: HouseholdRecord): Promise<void>;
   getHousehold(householdId: string): Promise<HouseholdRecord | undefined>;

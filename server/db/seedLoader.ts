@@ -26,9 +26,18 @@ export function residentRecordOf(r: SeedResident): ResidentRecord {
   };
 }
 
-/** Writes the seed world's register (municipalities, households, residents — never PINs) in one transaction. */
-export async function loadRegister(repository: CentreRepository, world: SeedWorld): Promise<void> {
+/**
+ * Writes the seed world's register (municipalities, households, residents — never PINs) in one
+ * transaction. Municipal rules are written where the seed owns them (new, or last set by a load);
+ * rules a municipality set through the admin API are kept.
+ */
+export async function loadRegister(
+  repository: CentreRepository,
+  world: SeedWorld,
+  loadedAt: number = Date.now(),
+): Promise<void> {
   await repository.putRegister({
+    loadedAt,
     municipalities: world.municipalities,
     households: world.households,
     residents: world.residents.map(residentRecordOf),

@@ -15,6 +15,8 @@ import {
   type ResidentRecord,
   type SaveSessionResult,
   type SessionRecord,
+  provenanceFromRow,
+  type ProvenanceRow,
 } from './records.ts';
 import type { CentreRepository } from './repository.ts';
 
@@ -101,9 +103,20 @@ export function openSqliteRepository(path: string): CentreRepository {
 export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   const stmt = {
     putMunicipality: db.prepare(
-      'INSERT INTO municipalities (code, config_json) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET config_json = excluded.config_json',
+      `INSERT INTO municipalities (code, config_json, rules_set_by, rules_set_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(code) DO UPDATE SET config_json = excluded.config_json,
+         rules_set_by = excluded.rules_set_by, rules_set_at = excluded.rules_set_at`,
+    ),
+    // A load writes the seed's rules only where the seed set them last, and only when they changed.
+    loadMunicipality: db.prepare(
+      `INSERT INTO municipalities (code, config_json, rules_set_by, rules_set_at) VALUES (?, ?, 'seed', ?)
+       ON CONFLICT(code) DO UPDATE SET config_json = excluded.config_json, rules_set_at = excluded.rules_set_at
+       WHERE municipalities.rules_set_by = 'seed' AND municipalities.config_json IS NOT excluded.config_json`,
     ),
     getMunicipality: db.prepare('SELECT config_json FROM municipalities WHERE code = ?').pluck(),
+    getRulesProvenance: db.prepare(
+      'SELECT rules_set_by AS setBy, rules_set_at AS setAt FROM municipalities WHERE code = ?',
+    ),
     listMunicipalities: db.prepare('SELECT config_json FROM municipalities ORDER BY code').pluck(),
     putHousehold: db.prepare(
       `INSERT INTO households (household_id, municipality_code, address) VALUES (?, ?, ?)
@@ -213,7 +226,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   });
 
   const putRegister = db.transaction((register: RegisterBatch) => {
-    for (const m of register.municipalities) stmt.putMunicipality.run(m.code, JSON.stringify(m));
+    const loadedAt = register.loadedAt ?? Date.now();
+    for (const m of register.municipalities) stmt.loadMunicipality.run(m.code, JSON.stringify(m), loadedAt);
     for (const h of register.households) stmt.putHousehold.run(h.householdId, h.municipalityCode, h.address);
     for (const r of register.residents)
       stmt.putResident.run(r.holderId, r.householdId, r.householdOrder, r.status, JSON.stringify(r));
@@ -250,9 +264,13 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   );
 
   return {
-    async putMunicipality(config) {
+    async putMunicipality(config, provenance = { setBy: 'admin', setAt: Date.now() }) {
       const valid = MunicipalityConfigSchema.parse(config);
-      stmt.putMunicipality.run(valid.code, JSON.stringify(valid));
+      stmt.putMunicipality.run(valid.code, JSON.stringify(valid), provenance.setBy, provenance.setAt ?? null);
+    },
+    async getRulesProvenance(code) {
+      const row = stmt.getRulesProvenance.get(code) as ProvenanceRow | undefined;
+      return row === undefined ? undefined : provenanceFromRow(row);
     },
     async getMunicipality(code) {
       const json = stmt.getMunicipality.get(code) as string | undefined;
@@ -265,6 +283,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async putRegister(register) {
       putRegister({
+        ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
         municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
         households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
         residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),

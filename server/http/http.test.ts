@@ -16,6 +16,7 @@ import { startCentre } from '../centre.ts';
 import { sha256Hex } from '../auth/trustStore.ts';
 import { cardSignature } from '../auth/testCertificates.ts';
 import { loadSeedWorld } from '../seed/index.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 
 const NOON = new Date('2026-11-25T03:00:00Z');
 const HOLDERS = ['H0001', 'H0002', 'H0005', 'H0006', 'H0007', 'H0012'];
@@ -68,6 +69,8 @@ async function issueFor(
   return { transactionId, response: IssueResponseSchema.parse(issued.json) };
 }
 
+let caDer: Uint8Array;
+
 beforeAll(async () => {
   const ca = await sharedTestCa();
   cards = await Promise.all(
@@ -83,23 +86,31 @@ beforeAll(async () => {
       return { holderId, privateKey, certificate };
     }),
   );
-  const caDer = new Uint8Array(ca.auth.certificate.rawData);
-  centre = await startCentre({
-    databasePath: ':memory:',
-    trustedCaCertificates: [caDer],
-    certificateRegistry: cards.map((c, i) => ({
-      caCertificateDer: caDer,
-      serialNumberHex: (0x5000 + i).toString(16),
-      holderId: c.holderId,
-    })),
-    now: () => NOON,
-    logger: { stream: { write: (line: string) => void logLines.push(line) } },
-  });
+  caDer = new Uint8Array(ca.auth.certificate.rawData);
 });
 
-afterAll(async () => centre?.close());
+describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
+  beforeAll(async () => {
+    await backend.setup();
+    logLines.length = 0;
+    centre = await startCentre({
+      ...(await backend.fresh()),
+      trustedCaCertificates: [caDer],
+      certificateRegistry: cards.map((c, i) => ({
+        caCertificateDer: caDer,
+        serialNumberHex: (0x5000 + i).toString(16),
+        holderId: c.holderId,
+      })),
+      now: () => NOON,
+      logger: { stream: { write: (line: string) => void logLines.push(line) } },
+    });
+  }, BACKEND_SETUP_TIMEOUT_MS);
 
-describe('centre over HTTP', () => {
+  afterAll(async () => {
+    await centre?.close();
+    await backend.teardown();
+  });
+
   it('listens on loopback and answers health', async () => {
     expect(centre.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${centre.url}/v1/health`);

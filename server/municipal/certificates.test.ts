@@ -194,7 +194,7 @@ describe('issuing every certificate type', () => {
     });
     expect(myNumber).toMatchObject({
       ok: false,
-      error: { kind: 'bad-request', detail: 'option includeMyNumber not allowed' },
+      error: { kind: 'option-not-allowed', detail: 'option includeMyNumber not allowed' },
     });
   });
 
@@ -215,7 +215,7 @@ describe('issuing every certificate type', () => {
     expect(abolished.statusCode).toBe(200);
     expect(await issueCertificate(deps, request('inkan'))).toMatchObject({
       ok: false,
-      error: { kind: 'certificate-not-offered', detail: 'no-registration' },
+      error: { kind: 'no-registration', detail: 'no-registration' },
     });
     expect(await repo.listBillingRecords()).toEqual([]);
     await admin.close();

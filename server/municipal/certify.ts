@@ -36,7 +36,8 @@ const OPTIONS_OF: Record<CertificateType, ReadonlyArray<keyof IssueOptions>> = {
 
 /**
  * Checks the resident's options against the type and the municipality's allowed options.
- * Every refusal is `bad-request` with the option named in the detail (never a value).
+ * A malformed combination is `bad-request`; an option the municipality does not allow is
+ * `option-not-allowed`. The detail names the option, never a value.
  */
 export function checkOptions(
   type: CertificateType,
@@ -49,18 +50,18 @@ export function checkOptions(
     }
   }
   if (options.scope && !(allowed.scopes ?? []).includes(options.scope)) {
-    return fail('bad-request', `scope ${options.scope} not allowed`);
+    return fail('option-not-allowed', `scope ${options.scope} not allowed`);
   }
   if ((options.scope === 'members') !== (options.members !== undefined)) {
     return fail('bad-request', 'members are given exactly with scope members');
   }
   if (options.includeHonseki && !allowed.honseki)
-    return fail('bad-request', 'option includeHonseki not allowed');
+    return fail('option-not-allowed', 'option includeHonseki not allowed');
   if (options.includeRelationship && !allowed.relationship) {
-    return fail('bad-request', 'option includeRelationship not allowed');
+    return fail('option-not-allowed', 'option includeRelationship not allowed');
   }
   if (options.includeMyNumber && !allowed.myNumber)
-    return fail('bad-request', 'option includeMyNumber not allowed');
+    return fail('option-not-allowed', 'option includeMyNumber not allowed');
   if (options.taxYear !== undefined && !(allowed.taxYears ?? []).includes(options.taxYear)) {
     return fail('bad-request', 'taxYear not available');
   }
@@ -125,7 +126,7 @@ export async function certify(input: CertifyInput): Promise<CentreResult<Certifi
     }
     case 'inkan': {
       const registration = await registers.inkanOf(resident.holderId);
-      if (registration?.status !== 'registered') return fail('certificate-not-offered', 'no registered 印鑑');
+      if (registration?.status !== 'registered') return fail('no-registration', 'no registered 印鑑');
       return succeed(certifiedDocument(frame, inkanContent(registration, resident, household)));
     }
     case 'shotoku-kazei':
@@ -133,7 +134,7 @@ export async function certify(input: CertifyInput): Promise<CentreResult<Certifi
       const year = options.taxYear ?? allowed.taxYears?.[0];
       const assessment =
         year === undefined ? undefined : await registers.taxAssessment(resident.holderId, year);
-      if (!assessment) return fail('certificate-not-offered', 'no assessment for the fiscal year');
+      if (!assessment) return fail('no-registration', 'no assessment for the fiscal year');
       const content =
         type === 'nozei'
           ? nozeiContent(assessment, resident, household)

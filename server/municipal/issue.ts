@@ -21,10 +21,10 @@ export interface IssuerDeps {
 const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
   'not-offered': 'certificate-not-offered',
   'outside-hours': 'outside-hours',
-  'registration-needed': 'certificate-not-offered',
+  'registration-needed': 'registration-needed',
   'dv-block': 'dv-block',
-  age: 'certificate-not-offered',
-  'no-registration': 'certificate-not-offered',
+  age: 'age-restricted',
+  'no-registration': 'no-registration',
 };
 
 function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { verifySeal, checkSealMatchesDocument } from '../../protocol/seal.ts';
-import { openSqliteRepository } from '../db/sqliteRepository.ts';
+import { openCentreRepository, type DatabaseConfig } from '../db/openRepository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
@@ -12,9 +12,14 @@ import { MunicipalKeyring, keyIdFor } from './keyring.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
+import type { SeedRegisters } from '../seed/types.ts';
 import type { CertificateDocument, JuminhyoContent } from '../../protocol/documents.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 
 let registers: RegisterStore;
+let builtRegisters: SeedRegisters | undefined;
+/** Built once per file (it takes a while); `createMemoryRegisterStore` copies it for each test. */
+const seedRegisters = (): SeedRegisters => (builtRegisters ??= buildSeedRegisters(loadSeedWorld()));
 
 function juminhyo(document: CertificateDocument): JuminhyoContent {
   if (document.content.kind !== 'juminhyo')
@@ -48,15 +53,23 @@ describe('Japan time helpers', () => {
   });
 });
 
-describe('municipal issuing server', () => {
+describe.each(databaseBackends())('municipal issuing server on $name', (backend) => {
   let repo: CentreRepository;
   let deps: IssuerDeps;
   let clock: Date;
+  let seeded: () => Promise<DatabaseConfig>;
+  beforeAll(async () => {
+    await backend.setup();
+    seeded = await backend.template(async (config) => {
+      const store = await openCentreRepository(config);
+      await loadRegister(store, loadSeedWorld());
+      await store.close();
+    });
+  }, BACKEND_SETUP_TIMEOUT_MS);
+  afterAll(() => backend.teardown());
   beforeEach(async () => {
-    repo = openSqliteRepository(':memory:');
-    const world = loadSeedWorld();
-    await loadRegister(repo, world);
-    registers = createMemoryRegisterStore(buildSeedRegisters(world));
+    repo = await openCentreRepository(await seeded());
+    registers = createMemoryRegisterStore(seedRegisters());
     clock = NOON_WEDNESDAY;
     deps = {
       repository: repo,
@@ -65,7 +78,7 @@ describe('municipal issuing server', () => {
       now: () => clock,
     };
   });
-  afterEach(async () => repo.close());
+  afterEach(async () => repo?.close());
 
   async function authenticate(holderId: string, transactionId = TX, fingerprint = 'ab'.repeat(32)) {
     await repo.saveSession({

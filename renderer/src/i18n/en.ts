@@ -247,6 +247,22 @@ export const en: Messages = {
       title: 'This certificate is not available',
       body: 'Your municipality does not issue this certificate at convenience stores. Please ask at your city office.',
     },
+    'age-restricted': {
+      title: 'This certificate is not available',
+      body: 'Your municipality does not issue this certificate at convenience stores below a certain age. Please ask at your city office.',
+    },
+    'registration-needed': {
+      title: 'Registration with your 本籍地 is needed',
+      body: 'To get 戸籍 certificates here, the municipality of your 本籍 (family register) must first approve your registration for this service. Please try again once it is approved.',
+    },
+    'no-registration': {
+      title: 'No registration was found',
+      body: 'The registration this certificate is based on (for example your seal registration, 印鑑登録) was not found or has been cancelled. Please ask at your city office.',
+    },
+    'option-not-allowed': {
+      title: 'This choice is not available',
+      body: 'Your municipality does not offer the choice you made for this certificate at convenience stores. Please start again and choose differently.',
+    },
     'outside-hours': {
       title: 'The service is closed at this hour',
       body: 'Please come back during service hours.',
