@@ -10,6 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pdfText, runNpmScript } from '../support/run-command.ts';
 
+/**
+ * The card this file locks. The test world is shared by every integration file, and a locked card
+ * stays locked: no other test may use this holder (池田 トメ, 加賀市, a generated resident).
+ */
+const LOCK_TEST_HOLDER = 'H0501';
+const LOCK_TEST_PIN = '3535';
+
 describe('npm run issue', () => {
   const worldDir = inject('worldDir');
   let outDir: string;
@@ -57,16 +64,16 @@ describe('npm run issue', () => {
   it('reports the tries left for a wrong PIN, locks after three, and the lock survives a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kiosk-issue-lock-'));
     try {
-      const first = await issue('H0012', '0000', dir);
+      const first = await issue(LOCK_TEST_HOLDER, '0000', dir);
       expect(first.code).toBe(3);
       expect(first.stderr).toContain('wrong PIN: 2 tries left');
-      const second = await issue('H0012', '0000', dir);
+      const second = await issue(LOCK_TEST_HOLDER, '0000', dir);
       expect(second.stderr).toContain('wrong PIN: 1 try left');
-      const third = await issue('H0012', '0000', dir);
+      const third = await issue(LOCK_TEST_HOLDER, '0000', dir);
       expect(third.code).not.toBe(0);
       expect(third.stderr).toMatch(/locked/i);
       // A new card process with the right PIN: still locked.
-      const afterRestart = await issue('H0012', '2468', dir);
+      const afterRestart = await issue(LOCK_TEST_HOLDER, LOCK_TEST_PIN, dir);
       expect(afterRestart.code).not.toBe(0);
       expect(afterRestart.stderr).toContain('[pin-locked]');
       expect(await readdir(dir)).toHaveLength(0);
