@@ -114,38 +114,44 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     }
 
     const cardMode = options.card ?? 'auto';
-    const usePcsc = cardMode === 'pcsc' || (cardMode === 'auto' && pcscAvailable());
-    let reader: CardReader;
+    let reader: CardReader | undefined;
     let slot: VirtualCardSlot | undefined;
     const card = options.holderId ? await openVirtualCard(world, options.holderId) : undefined;
     if (card && !('transmit' in card))
       throw new StackError(`no test card for holder ${card.holderId} (${card.kind})`);
-    if (usePcsc) {
+    let inProcessWhy = 'pcscd not installed';
+    if (cardMode === 'pcsc' || (cardMode === 'auto' && pcscAvailable())) {
       const pcscd = await startPcscd();
-      if (!pcscd.ok) throw new StackError(describeServiceError(pcscd.error));
-      closers.push(pcscd.value.stop);
-      const pcscReader = new PcscCardReader({ readerName: /Virtual PCD/ });
-      closers.push(() => pcscReader.close());
-      reader = pcscReader;
-      parts.push(`card reader: pcscd with the vpcd virtual reader (TCP ${pcscd.value.vpcdPort})`);
-      if (card) {
-        const connection = new VpcdConnection(card, { port: pcscd.value.vpcdPort });
-        closers.push(() => connection.close());
-        slot = {
-          holderId: card.holderId,
-          async insert() {
-            const inserted = await connection.insert({ timeoutMs: 10_000 });
-            if (inserted.kind !== 'inserted')
-              throw new StackError(`vpcd did not take the card: ${inserted.detail}`);
-          },
-          remove: () => connection.remove(),
-        };
+      if (!pcscd.ok) {
+        // Asked for PC/SC: that is an error. On auto (the demo), say why and use the in-process reader.
+        if (cardMode === 'pcsc') throw new StackError(describeServiceError(pcscd.error));
+        inProcessWhy = `pcscd could not be started: ${describeServiceError(pcscd.error)}`;
+      } else {
+        closers.push(pcscd.value.stop);
+        const pcscReader = new PcscCardReader({ readerName: /Virtual PCD/ });
+        closers.push(() => pcscReader.close());
+        reader = pcscReader;
+        parts.push(`card reader: pcscd with the vpcd virtual reader (TCP ${pcscd.value.vpcdPort})`);
+        if (card) {
+          const connection = new VpcdConnection(card, { port: pcscd.value.vpcdPort });
+          closers.push(() => connection.close());
+          slot = {
+            holderId: card.holderId,
+            async insert() {
+              const inserted = await connection.insert({ timeoutMs: 10_000 });
+              if (inserted.kind !== 'inserted')
+                throw new StackError(`vpcd did not take the card: ${inserted.detail}`);
+            },
+            remove: () => connection.remove(),
+          };
+        }
       }
-    } else {
+    }
+    if (!reader) {
       const inProcess = new InProcessCardReader();
       closers.push(() => inProcess.close());
       reader = inProcess;
-      parts.push('card reader: in-process virtual reader (pcscd not installed)');
+      parts.push(`card reader: in-process virtual reader (${inProcessWhy})`);
       if (card) {
         slot = {
           holderId: card.holderId,
@@ -160,24 +166,34 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     }
 
     const printerMode = options.printer ?? 'auto';
-    let printer: Printer;
+    let printer: Printer | undefined;
     let printerUrl: string | undefined;
+    let spoolWhy = 'ippeveprinter not installed';
     if (typeof printerMode === 'object') {
       printer = printerMode;
       parts.push(`printer: ${printer.describe()}`);
     } else if (
-      printerMode === 'spool' ||
-      (printerMode === 'auto' && !existsSync(SYSTEM_PATHS.ippeveprinter.path))
+      printerMode === 'ipp' ||
+      (printerMode === 'auto' && existsSync(SYSTEM_PATHS.ippeveprinter.path))
     ) {
-      printer = new SpoolPrinter({ dir: options.outputDir });
-      parts.push(`printer: PDF spool folder ${options.outputDir}`);
-    } else {
       const started = await startIppEvePrinter({ name: `kiosk-${process.pid}`, spoolDir: options.outputDir });
-      if (!started.ok) throw new StackError(describeServiceError(started.error));
-      closers.push(started.value.stop);
-      printer = new IppPrinter({ url: started.value.url });
-      printerUrl = started.value.url;
-      parts.push(`printer: ippeveprinter ${started.value.url}, received documents in ${options.outputDir}`);
+      if (!started.ok) {
+        if (printerMode === 'ipp') throw new StackError(describeServiceError(started.error));
+        spoolWhy = `ippeveprinter could not be started: ${describeServiceError(started.error)}`;
+      } else {
+        closers.push(started.value.stop);
+        printer = new IppPrinter({ url: started.value.url });
+        printerUrl = started.value.url;
+        parts.push(`printer: ippeveprinter ${started.value.url}, received documents in ${options.outputDir}`);
+      }
+    }
+    if (!printer) {
+      printer = new SpoolPrinter({ dir: options.outputDir });
+      parts.push(
+        printerMode === 'spool'
+          ? `printer: PDF spool folder ${options.outputDir}`
+          : `printer: PDF spool folder ${options.outputDir} (${spoolWhy})`,
+      );
     }
 
     const host = composeKioskHost({
