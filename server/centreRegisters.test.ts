@@ -1,13 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CertificateType } from '../protocol/certificate-types.ts';
-import { startTestPostgres, type TestPostgres } from '../tests/support/postgres.ts';
 import { startCentre, type Centre, type CentreOptions } from './centre.ts';
 import type { DatabaseConfig } from './db/openRepository.ts';
 import { openCentreStores } from './db/openRepository.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from './test-support/backends.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
 
 /**
@@ -25,56 +22,13 @@ const INKAN_CONTROL = 'H0005';
 /** Lives in 千代田区, 本籍 in 都城市, no 利用登録 on file in the seed. */
 const KOSEKI_HOLDER = 'H0043';
 
-interface Backend {
-  name: string;
-  setup(): Promise<void>;
-  teardown(): Promise<void>;
-  /** A new, empty database. */
-  fresh(): Promise<DatabaseConfig>;
-}
-
-const sqlite = ((): Backend => {
-  let dir: string;
-  let n = 0;
-  return {
-    name: 'SQLite',
-    async setup() {
-      dir = mkdtempSync(join(tmpdir(), 'centre-registers-'));
-    },
-    async teardown() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-    async fresh() {
-      return { databasePath: join(dir, `centre-${++n}.sqlite`) };
-    },
-  };
-})();
-
-const postgres = ((): Backend => {
-  let server: TestPostgres | undefined;
-  let n = 0;
-  return {
-    name: 'PostgreSQL',
-    async setup() {
-      server = await startTestPostgres();
-    },
-    async teardown() {
-      await server?.stop();
-    },
-    async fresh() {
-      if (!server) throw new Error('PostgreSQL not started');
-      return { databaseUrl: await server.createDatabase(`registers_${++n}`) };
-    },
-  };
-})();
-
 type Started = Awaited<ReturnType<typeof startCentre>>;
 
-describe.each([sqlite, postgres])('municipal registers on $name', (backend) => {
+describe.each(databaseBackends())('municipal registers on $name', (backend) => {
   let database: DatabaseConfig;
   const running: Started[] = [];
 
-  beforeAll(() => backend.setup(), 60_000);
+  beforeAll(() => backend.setup(), BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
   beforeEach(async () => {
     database = await backend.fresh();

@@ -1,17 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { CertificateType } from '../protocol/certificate-types.ts';
-import { startTestPostgres, type TestPostgres } from '../tests/support/postgres.ts';
 import { startCentre, type Centre, type CentreOptions } from './centre.ts';
-import { MIGRATIONS, migrate, migratePostgres } from './db/migrations.ts';
 import type { DatabaseConfig } from './db/openRepository.ts';
 import { openCentreStores } from './db/openRepository.ts';
 import type { MunicipalityRecord } from './db/records.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from './test-support/backends.ts';
 import { loadSeedWorld } from './seed/index.ts';
 import type { SeedWorld } from './seed/types.ts';
 
@@ -30,81 +24,13 @@ const CHIYODA = '131016';
 const KAGA = '172065';
 const SEED_NOTICE = { id: 's1', ja: '年末年始は休止します。' };
 
-interface Backend {
-  name: string;
-  setup(): Promise<void>;
-  teardown(): Promise<void>;
-  fresh(): Promise<DatabaseConfig>;
-  /** Applies only the migrations up to `version` to the database, then runs `sql` statements. */
-  migrateTo(db: DatabaseConfig, version: number, sql: string[]): Promise<void>;
-}
-
-const sqlite = ((): Backend => {
-  let dir: string;
-  let n = 0;
-  return {
-    name: 'SQLite',
-    async setup() {
-      dir = mkdtempSync(join(tmpdir(), 'centre-rules-'));
-    },
-    async teardown() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-    async fresh() {
-      return { databasePath: join(dir, `centre-${++n}.sqlite`) };
-    },
-    async migrateTo(config, version, sql) {
-      const db = new Database(config.databasePath!);
-      try {
-        migrate(
-          db,
-          MIGRATIONS.filter((m) => m.version <= version),
-        );
-        for (const statement of sql) db.exec(statement);
-      } finally {
-        db.close();
-      }
-    },
-  };
-})();
-
-const postgres = ((): Backend => {
-  let server: TestPostgres | undefined;
-  let n = 0;
-  return {
-    name: 'PostgreSQL',
-    async setup() {
-      server = await startTestPostgres();
-    },
-    async teardown() {
-      await server?.stop();
-    },
-    async fresh() {
-      if (!server) throw new Error('PostgreSQL not started');
-      return { databaseUrl: await server.createDatabase(`rules_${++n}`) };
-    },
-    async migrateTo(config, version, sql) {
-      const pool = new pg.Pool({ connectionString: config.databaseUrl! });
-      try {
-        await migratePostgres(
-          pool,
-          MIGRATIONS.filter((m) => m.version <= version),
-        );
-        for (const statement of sql) await pool.query(statement);
-      } finally {
-        await pool.end();
-      }
-    },
-  };
-})();
-
 type Started = Awaited<ReturnType<typeof startCentre>>;
 
-describe.each([sqlite, postgres])('municipal rules on $name', (backend) => {
+describe.each(databaseBackends())('municipal rules on $name', (backend) => {
   let database: DatabaseConfig;
   const running: Started[] = [];
 
-  beforeAll(() => backend.setup(), 60_000);
+  beforeAll(() => backend.setup(), BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
   beforeEach(async () => {
     database = await backend.fresh();
@@ -229,9 +155,11 @@ describe.each([sqlite, postgres])('municipal rules on $name', (backend) => {
 
   it('migrates a database holding rules from before provenance: they count as the seed’s', async () => {
     const stale = JSON.stringify({ ...seedRules(CHIYODA), notices: [SEED_NOTICE] });
-    await backend.migrateTo(database, 5, [
+    await backend.migrateTo(database, 5);
+    await backend.query(
+      database,
       `INSERT INTO municipalities (code, config_json) VALUES ('${CHIYODA}', '${stale.replaceAll("'", "''")}')`,
-    ]);
+    );
     const { repository } = await openCentreStores(database);
     try {
       expect(await repository.getRulesProvenance(CHIYODA)).toEqual({ setBy: 'seed' });

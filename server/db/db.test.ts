@@ -3,111 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { openSqliteRepository } from './sqliteRepository.ts';
 import { openPostgresRepository } from './postgresRepository.ts';
-import { DatabaseConfigError, openCentreRepository } from './openRepository.ts';
+import { DatabaseConfigError, openCentreRepository, type DatabaseConfig } from './openRepository.ts';
 import { loadRegister } from './seedLoader.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { CentreRepository } from './repository.ts';
 import type { BillingRecord, IssuedDocumentRecord, SessionRecord } from './records.ts';
 import { loadSeedWorld } from '../seed/index.ts';
-import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 
 const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
-
-/** What a test needs from a backend beyond the interface: a fresh store, and a raw look inside. */
-interface Backend {
-  name: string;
-  setup(): Promise<void>;
-  teardown(): Promise<void>;
-  /** A fresh, migrated, empty store; `reopen` opens the same one again. */
-  fresh(): Promise<{ repo: CentreRepository; reopen(): Promise<CentreRepository>; raw: RawLook }>;
-}
-interface RawLook {
-  appliedVersions(): Promise<number[]>;
-  residentJson(): Promise<string[]>;
-  dispose(): Promise<void>;
-}
-
-const sqlite = (() => {
-  let dir: string;
-  let n = 0;
-  const backend: Backend = {
-    name: 'SQLite',
-    async setup() {
-      dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
-    },
-    async teardown() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-    async fresh() {
-      const path = join(dir, `centre-${++n}.sqlite`);
-      const open = async () => openSqliteRepository(path);
-      const raw: RawLook = {
-        async appliedVersions() {
-          const db = new Database(path, { readonly: true });
-          try {
-            return db
-              .prepare('SELECT version FROM schema_migrations ORDER BY version')
-              .pluck()
-              .all() as number[];
-          } finally {
-            db.close();
-          }
-        },
-        async residentJson() {
-          const db = new Database(path, { readonly: true });
-          try {
-            return db.prepare('SELECT record_json FROM residents').pluck().all() as string[];
-          } finally {
-            db.close();
-          }
-        },
-        async dispose() {},
-      };
-      return { repo: await open(), reopen: open, raw };
-    },
-  };
-  return backend;
-})();
-
-const postgres = (() => {
-  let server: TestPostgres;
-  let n = 0;
-  const backend: Backend = {
-    name: 'PostgreSQL',
-    async setup() {
-      server = await startTestPostgres();
-    },
-    async teardown() {
-      await server?.stop();
-    },
-    async fresh() {
-      const url = await server.createDatabase(`centre_${++n}`);
-      const open = () => openPostgresRepository(url);
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const raw: RawLook = {
-        async appliedVersions() {
-          return (
-            await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
-          ).rows.map((r) => r.version);
-        },
-        async residentJson() {
-          return (await client.query<{ record_json: string }>('SELECT record_json FROM residents')).rows.map(
-            (r) => r.record_json,
-          );
-        },
-        async dispose() {
-          await client.end();
-        },
-      };
-      return { repo: await open(), reopen: open, raw };
-    },
-  };
-  return backend;
-})();
 
 function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
@@ -142,31 +48,39 @@ const billing: BillingRecord = {
   billedAt: 1_790_000_000_000,
 };
 
-describe.each([sqlite, postgres])('$name repository', (backend) => {
+describe.each(databaseBackends())('$name repository', (backend) => {
+  let database: DatabaseConfig;
   let repo: CentreRepository;
-  let raw: RawLook;
-  let reopen: () => Promise<CentreRepository>;
-  beforeAll(() => backend.setup(), 30_000);
+  /** Opens the dialect's repository directly on the test's database. */
+  const open = async (): Promise<CentreRepository> =>
+    database.databasePath !== undefined
+      ? openSqliteRepository(database.databasePath)
+      : openPostgresRepository(database.databaseUrl!);
+  const column = async (sql: string, name: string) =>
+    (await backend.query(database, sql)).map((row) => row[name]);
+  beforeAll(() => backend.setup(), BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
   beforeEach(async () => {
-    ({ repo, raw, reopen } = await backend.fresh());
+    database = await backend.fresh();
+    repo = await open();
     await loadRegister(repo, loadSeedWorld());
   });
   afterEach(async () => {
     await repo.close();
-    await raw.dispose();
   });
 
   it('applies every migration once and records them', async () => {
     await repo.close();
-    repo = await reopen(); // re-open: nothing re-applied, nothing fails
-    expect(await raw.appliedVersions()).toEqual(MIGRATIONS.map((m) => m.version));
+    repo = await open(); // re-open: nothing re-applied, nothing fails
+    expect(await column('SELECT version FROM schema_migrations ORDER BY version', 'version')).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
   });
 
   it('stores the register without PINs and lists current household members in order', async () => {
     const members = await repo.listHouseholdMembers('HH001');
     expect(members.map((m) => m.holderId)).toEqual(['H0001', 'H0002', 'H0003', 'H0004', 'H0005']);
-    const dump = JSON.stringify(await raw.residentJson());
+    const dump = JSON.stringify(await column('SELECT record_json FROM residents', 'record_json'));
     expect(dump).not.toContain('authPin');
     expect(dump).not.toContain('YAMADA2026');
     expect(await repo.listHouseholdMembers('HH005')).toEqual([]); // moved out
@@ -187,7 +101,9 @@ describe.each([sqlite, postgres])('$name repository', (backend) => {
     expect((await repo.getResident(last.holderId))?.name).toBe(last.name);
     const members = await repo.listHouseholdMembers(last.householdId);
     expect(new Set(members.map((m) => m.holderId)).size).toBe(members.length);
-    expect((await raw.residentJson()).length).toBe(world.residents.length);
+    expect((await column('SELECT record_json FROM residents', 'record_json')).length).toBe(
+      world.residents.length,
+    );
   });
 
   it('refuses invalid municipality config', async () => {

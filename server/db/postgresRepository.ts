@@ -9,12 +9,19 @@ import {
   type ChallengeConsumption,
   type HouseholdRecord,
   type IssuedDocumentRecord,
-  type MunicipalityKeyRecord,
   type SaveSessionResult,
-  type SessionRecord,
   provenanceFromRow,
 } from './records.ts';
 import type { CentreRepository } from './repository.ts';
+// pg reads bytea as Buffer, INTEGER as number, and BIGINT as number only through TYPES below.
+import {
+  issuedFromRow,
+  keyFromRow,
+  sessionFromRow,
+  type IssuedRow,
+  type KeyRow,
+  type SessionRow,
+} from './row-mapping.ts';
 
 const INT8_OID = 20;
 /** Epoch milliseconds are BIGINT; they fit a JS number, so read them as numbers (this pool only). */
@@ -27,70 +34,6 @@ const TYPES = {
 
 /** Another lock id of ours: register loads from several centres run one after the other. */
 export const REGISTER_LOCK = 0x7265676973; // "regis"
-
-interface IssuedRow {
-  transaction_id: string;
-  holder_id: string;
-  municipality_code: string;
-  certificate_type: string;
-  copies: number;
-  document_json: string;
-  seal: Buffer;
-  issued_at: number;
-}
-interface KeyRow {
-  kid: string;
-  municipality_code: string;
-  private_key_pkcs8: Buffer;
-  public_key_spki: Buffer;
-  created_at: number;
-}
-interface SessionRow {
-  transaction_id: string;
-  terminal_id: string;
-  holder_id: string;
-  certificate_fingerprint: string;
-  ca_fingerprint: string;
-  serial_hex: string;
-  authenticated_at: number;
-  expires_at: number;
-}
-
-function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
-  return {
-    transactionId: row.transaction_id,
-    holderId: row.holder_id,
-    municipalityCode: row.municipality_code,
-    certificateType: row.certificate_type,
-    copies: row.copies,
-    documentJson: row.document_json,
-    seal: new Uint8Array(row.seal),
-    issuedAt: row.issued_at,
-  };
-}
-
-function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
-  return {
-    kid: row.kid,
-    municipalityCode: row.municipality_code,
-    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
-    publicKeySpkiDer: new Uint8Array(row.public_key_spki),
-    createdAt: row.created_at,
-  };
-}
-
-function sessionFromRow(row: SessionRow): SessionRecord {
-  return {
-    transactionId: row.transaction_id,
-    terminalId: row.terminal_id,
-    holderId: row.holder_id,
-    certificateFingerprint: row.certificate_fingerprint,
-    caFingerprint: row.ca_fingerprint,
-    serialNumberHex: row.serial_hex,
-    authenticatedAt: row.authenticated_at,
-    expiresAt: row.expires_at,
-  };
-}
 
 export interface PostgresRepositoryOptions {
   /** Connections in the pool (default 10). */

@@ -10,7 +10,6 @@ import {
   type ChallengeRecord,
   type HouseholdRecord,
   type IssuedDocumentRecord,
-  type MunicipalityKeyRecord,
   type RegisterBatch,
   type ResidentRecord,
   type SaveSessionResult,
@@ -19,70 +18,15 @@ import {
   type ProvenanceRow,
 } from './records.ts';
 import type { CentreRepository } from './repository.ts';
-
-interface IssuedRow {
-  transaction_id: string;
-  holder_id: string;
-  municipality_code: string;
-  certificate_type: string;
-  copies: number;
-  document_json: string;
-  seal: Buffer;
-  issued_at: number;
-}
-interface KeyRow {
-  kid: string;
-  municipality_code: string;
-  private_key_pkcs8: Buffer;
-  public_key_spki: Buffer;
-  created_at: number;
-}
-interface SessionRow {
-  transaction_id: string;
-  terminal_id: string;
-  holder_id: string;
-  certificate_fingerprint: string;
-  ca_fingerprint: string;
-  serial_hex: string;
-  authenticated_at: number;
-  expires_at: number;
-}
-
-function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
-  return {
-    transactionId: row.transaction_id,
-    holderId: row.holder_id,
-    municipalityCode: row.municipality_code,
-    certificateType: row.certificate_type,
-    copies: row.copies,
-    documentJson: row.document_json,
-    seal: new Uint8Array(row.seal),
-    issuedAt: row.issued_at,
-  };
-}
-
-function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
-  return {
-    kid: row.kid,
-    municipalityCode: row.municipality_code,
-    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
-    publicKeySpkiDer: new Uint8Array(row.public_key_spki),
-    createdAt: row.created_at,
-  };
-}
-
-function sessionFromRow(row: SessionRow): SessionRecord {
-  return {
-    transactionId: row.transaction_id,
-    terminalId: row.terminal_id,
-    holderId: row.holder_id,
-    certificateFingerprint: row.certificate_fingerprint,
-    caFingerprint: row.ca_fingerprint,
-    serialNumberHex: row.serial_hex,
-    authenticatedAt: row.authenticated_at,
-    expiresAt: row.expires_at,
-  };
-}
+// better-sqlite3 reads BLOB as Buffer and INTEGER as number: its rows are these shapes as read.
+import {
+  issuedFromRow,
+  keyFromRow,
+  sessionFromRow,
+  type IssuedRow,
+  type KeyRow,
+  type SessionRow,
+} from './row-mapping.ts';
 
 /** Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files. */
 export function openSqliteDatabase(path: string): Database.Database {

@@ -8,8 +8,10 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.ts';
-import type { DatabaseConfig } from '../db/openRepository.ts';
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { MIGRATIONS, migrate, migratePostgres } from '../db/migrations.ts';
+import type { DatabaseConfig } from '../db/openRepository.ts';
 
 export interface DatabaseBackend {
   name: 'SQLite' | 'PostgreSQL';
@@ -25,6 +27,22 @@ export interface DatabaseBackend {
    * of once per test. Call in `beforeAll`.
    */
   template(prepare: (config: DatabaseConfig) => Promise<void>): Promise<() => Promise<DatabaseConfig>>;
+  /** Applies only the migrations up to `version` to the database (an older schema, to migrate from). */
+  migrateTo(config: DatabaseConfig, version: number): Promise<void>;
+  /** Runs one raw SQL statement on its own connection, outside any repository; the rows it returns. */
+  query(config: DatabaseConfig, sql: string): Promise<Array<Record<string, unknown>>>;
+}
+
+const upTo = (version: number) => MIGRATIONS.filter((m) => m.version <= version);
+
+function sqlitePath(config: DatabaseConfig): string {
+  if (config.databasePath === undefined) throw new Error('not a SQLite database configuration');
+  return config.databasePath;
+}
+
+function postgresUrl(config: DatabaseConfig): string {
+  if (config.databaseUrl === undefined) throw new Error('not a PostgreSQL database configuration');
+  return config.databaseUrl;
 }
 
 export const BACKEND_SETUP_TIMEOUT_MS = 60_000;
@@ -56,6 +74,27 @@ function sqliteBackend(): DatabaseBackend {
         await copyFile(databasePath, copy);
         return { databasePath: copy };
       };
+    },
+    async migrateTo(config, version) {
+      const db = new Database(sqlitePath(config));
+      try {
+        migrate(db, upTo(version));
+      } finally {
+        db.close();
+      }
+    },
+    async query(config, sql) {
+      const db = new Database(sqlitePath(config));
+      try {
+        const statement = db.prepare(sql);
+        if (!statement.reader) {
+          statement.run();
+          return [];
+        }
+        return statement.all() as Array<Record<string, unknown>>;
+      } finally {
+        db.close();
+      }
     },
   };
 }
@@ -95,6 +134,23 @@ function postgresBackend(): DatabaseBackend {
         url.pathname = `/${copy}`;
         return { databaseUrl: url.toString() };
       };
+    },
+    async migrateTo(config, version) {
+      const pool = new pg.Pool({ connectionString: postgresUrl(config) });
+      try {
+        await migratePostgres(pool, upTo(version));
+      } finally {
+        await pool.end();
+      }
+    },
+    async query(config, sql) {
+      const client = new pg.Client({ connectionString: postgresUrl(config) });
+      await client.connect();
+      try {
+        return (await client.query<Record<string, unknown>>(sql)).rows;
+      } finally {
+        await client.end();
+      }
     },
   };
 }

@@ -1,0 +1,77 @@
+/**
+ * Rows of the centre's tables, as both dialects hand them back, mapped to records. The shapes
+ * hold for each dialect only as its repository reads them (say so where you call these):
+ * binary columns arrive as a Buffer (SQLite BLOB, PostgreSQL bytea) and are copied into a plain
+ * Uint8Array; integer columns arrive as numbers (SQLite INTEGER; PostgreSQL INTEGER, and BIGINT
+ * epoch milliseconds through the pool's type parser).
+ */
+import type { IssuedDocumentRecord, MunicipalityKeyRecord, SessionRecord } from './records.ts';
+
+/** A row of `issued_documents` (`SELECT *`). */
+export interface IssuedRow {
+  transaction_id: string;
+  holder_id: string;
+  municipality_code: string;
+  certificate_type: string;
+  copies: number;
+  document_json: string;
+  seal: Uint8Array;
+  issued_at: number;
+}
+
+/** A row of `municipality_keys` (`SELECT *`). */
+export interface KeyRow {
+  kid: string;
+  municipality_code: string;
+  private_key_pkcs8: Uint8Array;
+  public_key_spki: Uint8Array;
+  created_at: number;
+}
+
+/** A row of `sessions` (`SELECT *`). */
+export interface SessionRow {
+  transaction_id: string;
+  terminal_id: string;
+  holder_id: string;
+  certificate_fingerprint: string;
+  ca_fingerprint: string;
+  serial_hex: string;
+  authenticated_at: number;
+  expires_at: number;
+}
+
+export function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
+  return {
+    transactionId: row.transaction_id,
+    holderId: row.holder_id,
+    municipalityCode: row.municipality_code,
+    certificateType: row.certificate_type,
+    copies: row.copies,
+    documentJson: row.document_json,
+    seal: new Uint8Array(row.seal),
+    issuedAt: row.issued_at,
+  };
+}
+
+export function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
+  return {
+    kid: row.kid,
+    municipalityCode: row.municipality_code,
+    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
+    publicKeySpkiDer: new Uint8Array(row.public_key_spki),
+    createdAt: row.created_at,
+  };
+}
+
+export function sessionFromRow(row: SessionRow): SessionRecord {
+  return {
+    transactionId: row.transaction_id,
+    terminalId: row.terminal_id,
+    holderId: row.holder_id,
+    certificateFingerprint: row.certificate_fingerprint,
+    caFingerprint: row.ca_fingerprint,
+    serialNumberHex: row.serial_hex,
+    authenticatedAt: row.authenticated_at,
+    expiresAt: row.expires_at,
+  };
+}
