@@ -152,6 +152,32 @@ export function registrationNeeded(menu: readonly MenuItem[]): boolean {
   return menu.some((item) => !item.available && item.reason === 'registration-needed');
 }
 
+/**
+ * Everything a resident's session holds, as it is before one starts. The machine starts from it
+ * and every session ends by returning to it, so no field can be forgotten at the end.
+ */
+function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | 'language'> {
+  return {
+    transactionId: null,
+    card: null,
+    certificate: null,
+    authCertificate: null,
+    pin: new Uint8Array(AUTH_PIN_LENGTH),
+    pinLength: 0,
+    triesLeft: null,
+    lastAttemptWrong: false,
+    municipalityName: '',
+    menu: [],
+    householdMembers: [],
+    notices: [],
+    registration: null,
+    selection: null,
+    paidYen: 0,
+    pdf: null,
+    error: null,
+  };
+}
+
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
@@ -226,23 +252,7 @@ export const sessionMachine = setup({
     services: input.services,
     timeouts: input.timeouts,
     language: 'ja',
-    transactionId: null,
-    card: null,
-    certificate: null,
-    authCertificate: null,
-    pin: new Uint8Array(AUTH_PIN_LENGTH),
-    pinLength: 0,
-    triesLeft: null,
-    lastAttemptWrong: false,
-    municipalityName: '',
-    menu: [],
-    householdMembers: [],
-    notices: [],
-    registration: null,
-    selection: null,
-    paidYen: 0,
-    pdf: null,
-    error: null,
+    ...blankSession(),
   }),
   initial: 'welcome',
   on: {
@@ -747,24 +757,7 @@ export const sessionMachine = setup({
           context.services.onTransactionEvent({ kind: 'ended', transactionId: context.transactionId });
         // No personal data outlives the session.
         context.pdf?.fill(0);
-        return {
-          transactionId: null,
-          card: null,
-          certificate: null,
-          authCertificate: null,
-          pinLength: 0,
-          triesLeft: null,
-          lastAttemptWrong: false,
-          municipalityName: '',
-          menu: [],
-          householdMembers: [],
-          notices: [],
-          registration: null,
-          selection: null,
-          paidYen: 0,
-          pdf: null,
-          error: null,
-        };
+        return blankSession();
       }),
     },
   },
