@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code (parallel), and integration tests in tests/
+// Three projects: fast unit tests beside the code (parallel), seeded fuzzing (tests/fuzz), and integration tests in tests/
 // that share one started stack (pcscd + vpcd, ippeveprinter, centre) and run one file at a time,
 // because the virtual reader has one slot.
 export default defineConfig({
@@ -18,9 +18,20 @@ export default defineConfig({
         },
       },
       {
+        // Property-based fuzzing of every parser that reads outside input: a small seeded run
+        // here, long runs with `npm run fuzz` (FUZZ_RUNS, FUZZ_SEED).
+        test: {
+          name: 'fuzz',
+          include: ['tests/fuzz/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
+          exclude: ['tests/fuzz/**'],
           environment: 'node',
           globalSetup: ['tests/support/global-setup.ts'],
           fileParallelism: false,

@@ -5,6 +5,7 @@
 import ipp from 'ipp';
 import { z } from 'zod';
 import type { IppAttributes } from './ipp-attributes.ts';
+import { checkIppFraming } from './ipp-framing.ts';
 
 export type IppCallError =
   /** Nothing answered (connection refused, host down, reset before an answer). */
@@ -64,6 +65,17 @@ export function httpUrlFor(printerUri: string): URL | undefined {
   const http = new URL(`${scheme}//${url.host}${url.pathname}${url.search}`);
   if (url.port === '' && (url.protocol === 'ipp:' || url.protocol === 'ipps:')) http.port = '631';
   return http;
+}
+
+/**
+ * The decoder reads every length with readInt16BE; give it a buffer whose 16-bit reads are
+ * unsigned, so no length can move it backwards (checkIppFraming refuses such answers first;
+ * this keeps the decoder finite even where the two readings of a message could differ).
+ */
+function unsignedLengths(answer: Buffer): Buffer {
+  const copy = Buffer.from(answer);
+  copy.readInt16BE = copy.readUInt16BE;
+  return copy;
 }
 
 let requestCounter = Math.floor(Math.random() * 1_000_000);
@@ -133,9 +145,13 @@ export async function callIpp(printerUri: string, call: IppCall): Promise<IppCal
     return { ok: false, error: { kind: 'unreachable', detail: describeFetchError(err) } };
   }
 
+  const framing = checkIppFraming(answer);
+  if (framing) {
+    return { ok: false, error: { kind: 'malformed', detail: `${framing.reason} at byte ${framing.offset}` } };
+  }
   let decoded: unknown;
   try {
-    decoded = ipp.parse(answer);
+    decoded = ipp.parse(unsignedLengths(answer));
   } catch (err) {
     return { ok: false, error: { kind: 'malformed', detail: `cannot decode answer: ${String(err)}` } };
   }
