@@ -1,101 +1,144 @@
 /// <reference types="pdfkit" />
-import type { Font } from 'fontkit';
 import {
   JUMINHYO_MEMBERS_PER_PAGE,
   juminhyoPageCount,
-  type CertificateDocument,
+  type JuminhyoContent,
   type JuminhyoMember,
 } from '../protocol/documents.ts';
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
-import { box, fitSize, INK, line, rule, spread, type FontName } from './draw.ts';
-import { firstMissingCodePoint } from './fonts.ts';
-import { drawOfficialSeal, sealLegend } from './official-seal.ts';
-import { formatSeireki, formatWareki, japanDateOf } from './wareki.ts';
+import { drawCertification, fitCertification, type CertificationFit } from './certification.ts';
+import { box, INK, line, rule, spread, type FontName } from './draw.ts';
+import { Fitter, type FitInput, type LayoutError, type Sized } from './fit.ts';
+import { formText, scopeOf } from './form-texts.ts';
+import { BODY_WIDTH as WIDTH, PAGE, PAGE_FRAME } from './page.ts';
+import { formatSeireki, formatWareki } from './wareki.ts';
 
 /**
- * The 住民票の写し, 世帯連記式: on every page the title, 住所, 世帯主 (and 本籍・筆頭者 when
- * given), up to JUMINHYO_MEMBERS_PER_PAGE member blocks; on the last page the 認証文, the issue
- * date in 和暦, the mayor and the 公印. The page furniture (document id, page i / n, QR seal) is
- * drawn by the caller into the area this module leaves free (see JUMINHYO_FRAME).
+ * The 住民票の写し, 世帯連記式 (住民記録システム標準仕様書の帳票に倣う): on every page the title
+ * with the scope (世帯全員 / 世帯の一部 / 個人), 住所, 世帯主 (left out with 続柄 when the resident
+ * asked so), 本籍・筆頭者 when given, and up to JUMINHYO_MEMBERS_PER_PAGE person blocks in the
+ * standard order — 氏名 (ふりがな), 性別, 続柄; 生年月日, 住民となった年月日; 住所を定めた年月日,
+ * 届出日; 前住所; 記載事由, 個人番号; 旧氏, 通称; for foreign residents 国籍・地域, 30条45規定区分,
+ * 在留資格, 在留期間等. 「以下余白」 after the last person; on the last page the 認証文 of the
+ * scope, the issue date in 和暦, the mayor and the 公印. Every value the document holds is printed
+ * or the layout fails with a typed error: nothing is dropped.
  *
- * Layout is done in two steps: `fitJuminhyo` measures every field and fails with a typed error
- * (content too long for the form, a character the embedded font cannot draw); `drawJuminhyoPage`
- * then only draws.
+ * Layout is done in two steps: `fitJuminhyo` measures every field (typed errors), then
+ * `drawJuminhyoPage` only draws. The page furniture (document id, i / n, QR seal) is the caller's.
  */
 
-export const CERTIFYING_STATEMENT = 'この写しは、世帯全員の住民票の原本と相違ないことを証明する。';
+export { PAGE };
+/** The frame every form shares (see page.ts). */
+export const JUMINHYO_FRAME = PAGE_FRAME;
+const F = PAGE_FRAME;
 
-export type JuminhyoLayoutError =
-  | { kind: 'content-too-long'; field: string }
-  | { kind: 'glyph-missing'; field: string; codePoint: string }
-  | { kind: 'page-count-mismatch'; expected: number; actual: number };
+const NAME_ROW_H = 30;
+const MEMBER_GAP = 5;
+const ROW_H_MAX = 15;
+/** Below this a row is too small to read: the page is refused as too long. */
+const ROW_H_MIN = 11;
+const HALF = WIDTH / 2;
+const HALF_VALUE_W = HALF - F.labelWidth - 8;
+const WIDE_VALUE_W = WIDTH - F.labelWidth - 8;
+const NAME_W_WITH_RELATIONSHIP = 238;
+const SMALL_LABEL_W = 44;
+const SEX_W = 36;
 
-/** A4 portrait, in points. */
-export const PAGE = { width: 595.28, height: 841.89 } as const;
+interface CellFit {
+  label: string;
+  value: Sized;
+  font: FontName;
+}
 
-/** Where things go. The QR column is the free space left of the 認証文 at the bottom. */
-export const JUMINHYO_FRAME = {
-  left: 42,
-  right: 595.28 - 42,
-  titleY: 56,
-  headerTop: 88,
-  rowHeight: 22,
-  labelWidth: 78,
-  memberGap: 6,
-  memberHeight: 106,
-  certifyTop: 644,
-  certifyLeft: 196,
-  footerY: 812,
-} as const;
-
-const F = JUMINHYO_FRAME;
-const WIDTH = F.right - F.left;
-
-type Sized = { text: string; size: number };
+/** One row of a person block: one wide cell or two half cells. */
+type RowFit = CellFit[];
 
 interface MemberFit {
   number: number;
   kana: Sized;
   name: Sized;
-  birth: Sized;
   sex: Sized;
-  relationship: Sized;
-  residentSince: Sized;
-  previousAddress?: Sized;
-  kyuuji?: Sized;
-  tsusho?: Sized;
+  relationship?: Sized;
+  rows: RowFit[];
 }
 
 export interface JuminhyoFit {
   title: string;
+  subtitle: string;
   address: Sized;
-  householdHead: Sized;
+  householdHead?: Sized;
   honseki?: Sized;
   hittousha?: Sized;
   pages: MemberFit[][];
-  issueDate: string;
-  mayor: Sized;
-  sealLegend: string;
+  /** Row height of the person blocks, per page: the blocks share the page's free height. */
+  rowHeights: number[];
+  certification: CertificationFit;
 }
 
-// Value cell widths of the member block (see drawMember).
-const NAME_W = 238;
-const SMALL_LABEL_W = 44;
-const SEX_W = 36;
-const WIDE_VALUE_W = WIDTH - F.labelWidth - 8;
-const HALF_VALUE_W = WIDTH / 2 - F.labelWidth - 8;
+const groupedMyNumber = (n: string): string => `${n.slice(0, 4)} ${n.slice(4, 8)} ${n.slice(8)}`;
 
-export interface FitInput {
-  pdf: PDFKit.PDFDocument;
-  fonts: Record<FontName, Font>;
-  document: CertificateDocument;
+function stayText(m: NonNullable<JuminhyoMember['foreign']>): string | undefined {
+  const parts = [
+    m.periodOfStay,
+    m.stayExpiresOn ? `（満了日\u3000${formatWareki(m.stayExpiresOn)}）` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join('') : undefined;
 }
+
+/** The rows of a person block as (label, text, font) cells, before sizing; empty cells left out. */
+function memberCells(
+  m: JuminhyoMember,
+): Array<Array<{ label: string; text: string; font: FontName; at: string }>> {
+  const cell = (label: string, text: string | undefined, at: string, font: FontName = 'body') =>
+    text === undefined ? [] : [{ label, text, font, at }];
+  const rows = [
+    [
+      ...cell('生年月日', `${formatWareki(m.birthDate)}（${formatSeireki(m.birthDate)}）生`, 'birthDate'),
+      ...cell('住民となった年月日', formatWareki(m.residentSince), 'residentSince'),
+    ],
+    [
+      ...cell('住所を定めた年月日', m.addressSince && formatWareki(m.addressSince), 'addressSince'),
+      ...cell('届出日', m.addressNotifiedOn && formatWareki(m.addressNotifiedOn), 'addressNotifiedOn'),
+    ],
+    cell('前住所', m.previousAddress, 'previousAddress', 'name'),
+    [
+      ...cell('記載事由', m.entry && `${formatWareki(m.entry.date)}\u3000${m.entry.reason}`, 'entry'),
+      ...cell('個人番号', m.myNumber && groupedMyNumber(m.myNumber), 'myNumber'),
+    ],
+    [...cell('旧氏', m.kyuuji, 'kyuuji', 'name'), ...cell('通称', m.tsusho, 'tsusho', 'name')],
+  ];
+  if (m.foreign) {
+    rows.push(
+      [
+        ...cell('国籍・地域', m.foreign.nationality, 'foreign.nationality'),
+        ...cell('30条45規定区分', m.foreign.category, 'foreign.category'),
+      ],
+      [
+        ...cell('在留資格', m.foreign.residenceStatus, 'foreign.residenceStatus'),
+        ...cell('在留期間等', stayText(m.foreign), 'foreign.periodOfStay'),
+      ],
+    );
+  }
+  return rows.filter((r) => r.length > 0);
+}
+
+function headerRows(content: JuminhyoContent): number {
+  return 1 + [content.householdHead, content.honseki, content.hittousha].filter(Boolean).length;
+}
+
+/** Where the person blocks start, below the household header. */
+function membersTop(content: JuminhyoContent): number {
+  return F.headerTop + headerRows(content) * F.rowHeight + 8;
+}
+
+/** The lowest y a person block may reach: 「以下余白」 goes below it, the 認証文 further down. */
+const MEMBERS_BOTTOM = F.certifyTop - 16;
 
 export function fitJuminhyo({
   pdf,
   fonts,
   document,
-}: FitInput): { ok: true; fit: JuminhyoFit } | { ok: false; error: JuminhyoLayoutError } {
+}: FitInput): { ok: true; fit: JuminhyoFit } | { ok: false; error: LayoutError } {
   const content = document.content;
   if (content.kind !== 'juminhyo') {
     return { ok: false, error: { kind: 'page-count-mismatch', expected: 0, actual: document.pageCount } };
@@ -104,91 +147,80 @@ export function fitJuminhyo({
   if (document.pageCount !== expected) {
     return { ok: false, error: { kind: 'page-count-mismatch', expected, actual: document.pageCount } };
   }
-  let failure: JuminhyoLayoutError | undefined;
-  const fit = (
-    field: string,
-    font: FontName,
-    text: string,
-    width: number,
-    preferred: number,
-    min: number,
-  ): Sized => {
-    if (failure) return { text, size: min };
-    const missing = firstMissingCodePoint(fonts[font], text);
-    if (missing) {
-      failure = { kind: 'glyph-missing', field, codePoint: missing };
-      return { text, size: min };
-    }
-    const size = fitSize(pdf, font, text, width, preferred, min);
-    if (size === undefined) failure = { kind: 'content-too-long', field };
-    return { text, size: size ?? min };
-  };
-  const optional = (
-    field: string,
-    font: FontName,
-    text: string | undefined,
-    width: number,
-    preferred: number,
-    min: number,
-  ): Sized | undefined => (text ? fit(field, font, text, width, preferred, min) : undefined);
+  const fitter = new Fitter(pdf, fonts);
+  const withRelationship = content.householdHead !== undefined;
+  const nameW = withRelationship ? NAME_W_WITH_RELATIONSHIP : WIDTH - F.labelWidth - SMALL_LABEL_W - SEX_W;
+  const relationshipW = WIDTH - nameW - F.labelWidth - 2 * SMALL_LABEL_W - SEX_W;
 
-  const members: MemberFit[] = content.members.map((m: JuminhyoMember, i) => {
-    const at = `members[${i}]`;
-    return {
-      number: i + 1,
-      kana: fit(`${at}.nameKana`, 'body', m.nameKana, NAME_W - 8, 8, 5.5),
-      name: fit(`${at}.name`, 'name', m.name, NAME_W - 8, 15, 9),
-      birth: fit(
-        `${at}.birthDate`,
-        'body',
-        `${formatWareki(m.birthDate)}（${formatSeireki(m.birthDate)}）生`,
-        HALF_VALUE_W,
-        9.5,
-        7,
-      ),
-      sex: fit(`${at}.sex`, 'body', m.sex, SEX_W - 4, 10.5, 8),
-      relationship: fit(
-        `${at}.relationship`,
-        'body',
-        m.relationship ?? '',
-        WIDTH - NAME_W - F.labelWidth - 2 * SMALL_LABEL_W - SEX_W - 8,
-        10.5,
-        7,
-      ),
-      residentSince: fit(`${at}.residentSince`, 'body', formatWareki(m.residentSince), HALF_VALUE_W, 9.5, 7),
-      previousAddress: optional(`${at}.previousAddress`, 'name', m.previousAddress, WIDE_VALUE_W, 9.5, 6.5),
-      kyuuji: optional(`${at}.kyuuji`, 'name', m.kyuuji, HALF_VALUE_W, 10.5, 7),
-      tsusho: optional(`${at}.tsusho`, 'name', m.tsusho, HALF_VALUE_W, 10.5, 7),
-    };
-  });
+  const cellsOf = content.members.map(memberCells);
   const pages: MemberFit[][] = [];
-  for (let i = 0; i < members.length; i += JUMINHYO_MEMBERS_PER_PAGE) {
-    pages.push(members.slice(i, i + JUMINHYO_MEMBERS_PER_PAGE));
+  const rowHeights: number[] = [];
+  const top = membersTop(content);
+  for (let first = 0; first < content.members.length; first += JUMINHYO_MEMBERS_PER_PAGE) {
+    const indices = content.members.slice(first, first + JUMINHYO_MEMBERS_PER_PAGE).map((_, k) => first + k);
+    const rowCount = indices.reduce((n, i) => n + cellsOf[i]!.length, 0);
+    const free = MEMBERS_BOTTOM - top - indices.length * (NAME_ROW_H + MEMBER_GAP);
+    const rowH = Math.min(ROW_H_MAX, Math.floor((free / Math.max(1, rowCount)) * 4) / 4);
+    if (rowH < ROW_H_MIN) fitter.fail({ kind: 'content-too-long', field: `members[${first}]` });
+    rowHeights.push(rowH);
+    const valueSize = Math.min(9.5, rowH * 0.66);
+    pages.push(
+      indices.map((i): MemberFit => {
+        const m = content.members[i]!;
+        const at = `members[${i}]`;
+        const rows = cellsOf[i]!.map((cells) =>
+          cells.map((c) => ({
+            label: c.label,
+            font: c.font,
+            value: fitter.fit(
+              `${at}.${c.at}`,
+              c.font,
+              c.text,
+              cells.length === 1 ? WIDE_VALUE_W : HALF_VALUE_W,
+              valueSize,
+              6,
+            ),
+          })),
+        );
+        const member: MemberFit = {
+          number: i + 1,
+          kana: fitter.fit(`${at}.nameKana`, 'body', m.nameKana, nameW - 8, 8, 5.5),
+          name: fitter.fit(`${at}.name`, 'name', m.name, nameW - 8, 15, 9),
+          sex: fitter.fit(`${at}.sex`, 'body', m.sex, SEX_W - 4, 10.5, 8),
+          rows,
+        };
+        if (withRelationship) {
+          member.relationship = fitter.fit(
+            `${at}.relationship`,
+            'body',
+            m.relationship ?? '',
+            relationshipW - 8,
+            10.5,
+            7,
+          );
+        }
+        return member;
+      }),
+    );
   }
-  const mayorText = `${document.municipality.mayorTitle}\u3000${document.municipality.mayorName}`;
-  const result: JuminhyoFit = {
+  const scope = scopeOf(content.scope);
+  const fit: JuminhyoFit = {
     title: CERTIFICATE_TITLES_JA.juminhyo,
-    address: fit('address', 'name', content.address, WIDE_VALUE_W, 11.5, 7),
-    householdHead: fit('householdHead', 'name', content.householdHead, WIDE_VALUE_W, 11.5, 8),
-    honseki: optional('honseki', 'name', content.honseki, WIDE_VALUE_W, 11, 7),
-    hittousha: optional('hittousha', 'name', content.hittousha, WIDE_VALUE_W, 11, 8),
+    subtitle: formText(document, `subtitle.${scope}`),
+    address: fitter.fit('address', 'name', content.address, WIDE_VALUE_W, 11.5, 7),
     pages,
-    issueDate: formatWareki(japanDateOf(document.issuedAt)),
-    mayor: fit('municipality.mayorName', 'name', mayorText, F.right - F.certifyLeft - 84, 14, 9),
-    sealLegend: sealLegend(document.municipality.mayorTitle),
+    rowHeights,
+    certification: fitCertification(fitter, document, formText(document, `juminhyo.${scope}`)),
   };
-  const legendMissing = firstMissingCodePoint(fonts.body, result.sealLegend);
-  if (!failure && legendMissing) {
-    failure = { kind: 'glyph-missing', field: 'municipality.mayorTitle', codePoint: legendMissing };
-  }
-  if (failure) return { ok: false, error: failure };
-  if (result.pages.length !== document.pageCount) {
-    return {
-      ok: false,
-      error: { kind: 'page-count-mismatch', expected: result.pages.length, actual: document.pageCount },
-    };
-  }
-  return { ok: true, fit: result };
+  const head = fitter.optional('householdHead', 'name', content.householdHead, WIDE_VALUE_W, 11.5, 8);
+  if (head) fit.householdHead = head;
+  const honseki = fitter.optional('honseki', 'name', content.honseki, WIDE_VALUE_W, 11, 7);
+  if (honseki) fit.honseki = honseki;
+  const hittousha = fitter.optional('hittousha', 'name', content.hittousha, WIDE_VALUE_W, 11, 8);
+  if (hittousha) fit.hittousha = hittousha;
+  fitter.glyphs('municipality.formTexts', 'body', fit.subtitle);
+  if (fitter.failure) return { ok: false, error: fitter.failure };
+  return { ok: true, fit };
 }
 
 function headerRow(pdf: PDFKit.PDFDocument, y: number, label: string, value: Sized): number {
@@ -202,73 +234,63 @@ function headerRow(pdf: PDFKit.PDFDocument, y: number, label: string, value: Siz
 
 function labelCell(pdf: PDFKit.PDFDocument, label: string, x: number, y: number, w: number, h: number): void {
   box(pdf, x, y, w, h, 0.4);
-  const size = label.length > 6 ? 7.5 : 9;
-  if (label.length <= 4) spread(pdf, 'body', size, label, x + 7, y + h / 2, w - 14);
+  const chars = Array.from(label).length;
+  const size = Math.min(chars > 6 ? 7.5 : 9, h * 0.6);
+  if (chars <= 4) spread(pdf, 'body', size, label, x + 7, y + h / 2, w - 14);
   else line(pdf, 'body', size, label, x, y + h / 2, w, 'center');
 }
 
-function drawMember(pdf: PDFKit.PDFDocument, m: MemberFit, top: number): void {
+/** Draws one person block; returns its bottom. */
+function drawMember(pdf: PDFKit.PDFDocument, m: MemberFit, top: number, rowH: number): number {
   const x0 = F.left;
   const lw = F.labelWidth;
-  const nameRowH = 40;
-  const rowH = 22;
-  box(pdf, x0, top, WIDTH, F.memberHeight, 0.9);
+  const nameW = m.relationship ? NAME_W_WITH_RELATIONSHIP : WIDTH - lw - SMALL_LABEL_W - SEX_W;
   // Row 1: 氏名 (ふりがな above), 性別, 続柄.
-  labelCell(pdf, '氏名', x0, top, lw, nameRowH);
+  labelCell(pdf, '氏名', x0, top, lw, NAME_ROW_H);
   line(pdf, 'body', 6, String(m.number), x0 + 3, top + 6, 10);
-  box(pdf, x0 + lw, top, NAME_W, nameRowH, 0.4);
-  rule(pdf, x0 + lw + 4, top + 14, x0 + lw + NAME_W - 4, top + 14, 0.2);
-  line(pdf, 'body', m.kana.size, m.kana.text, x0 + lw + 4, top + 7.5, NAME_W - 8);
-  line(pdf, 'name', m.name.size, m.name.text, x0 + lw + 4, top + 27.5, NAME_W - 8);
-  let x = x0 + lw + NAME_W;
-  labelCell(pdf, '性別', x, top, SMALL_LABEL_W, nameRowH);
+  box(pdf, x0 + lw, top, nameW, NAME_ROW_H, 0.4);
+  rule(pdf, x0 + lw + 4, top + 11, x0 + lw + nameW - 4, top + 11, 0.2);
+  line(pdf, 'body', m.kana.size, m.kana.text, x0 + lw + 4, top + 6, nameW - 8);
+  line(pdf, 'name', m.name.size, m.name.text, x0 + lw + 4, top + 20.5, nameW - 8);
+  let x = x0 + lw + nameW;
+  labelCell(pdf, '性別', x, top, SMALL_LABEL_W, NAME_ROW_H);
   x += SMALL_LABEL_W;
-  box(pdf, x, top, SEX_W, nameRowH, 0.4);
-  line(pdf, 'body', m.sex.size, m.sex.text, x, top + nameRowH / 2, SEX_W, 'center');
+  box(pdf, x, top, SEX_W, NAME_ROW_H, 0.4);
+  line(pdf, 'body', m.sex.size, m.sex.text, x, top + NAME_ROW_H / 2, SEX_W, 'center');
   x += SEX_W;
-  labelCell(pdf, '続柄', x, top, SMALL_LABEL_W, nameRowH);
-  x += SMALL_LABEL_W;
-  box(pdf, x, top, F.right - x, nameRowH, 0.4);
-  line(pdf, 'body', m.relationship.size, m.relationship.text, x, top + nameRowH / 2, F.right - x, 'center');
-  // Row 2: 生年月日, 住民となった年月日.
-  let y = top + nameRowH;
-  const half = WIDTH / 2;
-  labelCell(pdf, '生年月日', x0, y, lw, rowH);
-  line(pdf, 'body', m.birth.size, m.birth.text, x0 + lw + 4, y + rowH / 2, HALF_VALUE_W);
-  labelCell(pdf, '住民となった年月日', x0 + half, y, lw, rowH);
-  line(
-    pdf,
-    'body',
-    m.residentSince.size,
-    m.residentSince.text,
-    x0 + half + lw + 4,
-    y + rowH / 2,
-    HALF_VALUE_W,
-  );
-  box(pdf, x0, y, WIDTH, rowH, 0.4);
-  // Row 3: 前住所 (when given). Row 4: 旧氏 / 通称 (when given).
-  y += rowH;
-  if (m.previousAddress) {
-    labelCell(pdf, '前住所', x0, y, lw, rowH);
+  if (m.relationship) {
+    labelCell(pdf, '続柄', x, top, SMALL_LABEL_W, NAME_ROW_H);
+    x += SMALL_LABEL_W;
+    box(pdf, x, top, F.right - x, NAME_ROW_H, 0.4);
     line(
       pdf,
-      'name',
-      m.previousAddress.size,
-      m.previousAddress.text,
-      x0 + lw + 4,
-      y + rowH / 2,
-      WIDE_VALUE_W,
+      'body',
+      m.relationship.size,
+      m.relationship.text,
+      x,
+      top + NAME_ROW_H / 2,
+      F.right - x,
+      'center',
     );
   }
-  y += rowH;
-  if (m.kyuuji) {
-    labelCell(pdf, '旧氏', x0, y, lw, rowH);
-    line(pdf, 'name', m.kyuuji.size, m.kyuuji.text, x0 + lw + 4, y + rowH / 2, HALF_VALUE_W);
+  let y = top + NAME_ROW_H;
+  for (const row of m.rows) {
+    row.forEach((cell, i) => {
+      const cx = x0 + i * HALF;
+      const valueW = row.length === 1 ? WIDE_VALUE_W : HALF_VALUE_W;
+      labelCell(pdf, cell.label, cx, y, lw, rowH);
+      box(pdf, cx + lw, y, (row.length === 1 ? WIDTH : HALF) - lw, rowH, 0.4);
+      line(pdf, cell.font, cell.value.size, cell.value.text, cx + lw + 4, y + rowH / 2, valueW);
+    });
+    y += rowH;
   }
-  if (m.tsusho) {
-    labelCell(pdf, '通称', x0 + half, y, lw, rowH);
-    line(pdf, 'name', m.tsusho.size, m.tsusho.text, x0 + half + lw + 4, y + rowH / 2, HALF_VALUE_W);
-  }
+  pdf
+    .save()
+    .lineWidth(0.9)
+    .rect(x0, top, WIDTH, y - top)
+    .stroke(INK)
+    .restore();
+  return y;
 }
 
 /** Draws page `index` (0-based) of the fitted 住民票. The caller has painted the background. */
@@ -281,11 +303,11 @@ export function drawJuminhyoPage(pdf: PDFKit.PDFDocument, fit: JuminhyoFit, inde
     lineBreak: false,
     characterSpacing: 10,
   });
-  line(pdf, 'body', 9.5, '（世帯全員）', F.left, F.titleY + 20, WIDTH, 'center');
+  line(pdf, 'body', 9.5, fit.subtitle, F.left, F.titleY + 20, WIDTH, 'center');
   // Household header.
   let y: number = F.headerTop;
   y = headerRow(pdf, y, '住所', fit.address);
-  y = headerRow(pdf, y, '世帯主', fit.householdHead);
+  if (fit.householdHead) y = headerRow(pdf, y, '世帯主', fit.householdHead);
   if (fit.honseki) y = headerRow(pdf, y, '本籍', fit.honseki);
   if (fit.hittousha) y = headerRow(pdf, y, '筆頭者', fit.hittousha);
   pdf
@@ -294,27 +316,13 @@ export function drawJuminhyoPage(pdf: PDFKit.PDFDocument, fit: JuminhyoFit, inde
     .rect(F.left, F.headerTop, WIDTH, y - F.headerTop)
     .stroke(INK)
     .restore();
-  // Members: fixed slots, so every page has the same form.
-  const membersTop = y + 10;
-  const members = fit.pages[index] ?? [];
-  members.forEach((m, i) => drawMember(pdf, m, membersTop + i * (F.memberHeight + F.memberGap)));
-  const after = membersTop + members.length * (F.memberHeight + F.memberGap);
+  const rowH = fit.rowHeights[index] ?? ROW_H_MAX;
+  let top = y + 8;
+  for (const m of fit.pages[index] ?? []) top = drawMember(pdf, m, top, rowH) + MEMBER_GAP;
   if (last) {
-    if (members.length < 4) line(pdf, 'body', 10, '以下余白', F.left, after + 6, WIDTH, 'center');
-    drawCertification(pdf, fit);
+    line(pdf, 'body', 10, '以下余白', F.left, top + 5, WIDTH, 'center');
+    drawCertification(pdf, fit.certification);
   } else {
     line(pdf, 'body', 10, '（次頁に続く）', F.left, F.certifyTop + 10, WIDTH, 'right');
   }
-}
-
-function drawCertification(pdf: PDFKit.PDFDocument, fit: JuminhyoFit): void {
-  const x = F.certifyLeft;
-  const w = F.right - x;
-  line(pdf, 'body', 10.5, CERTIFYING_STATEMENT, x, F.certifyTop + 10, w);
-  line(pdf, 'body', 10.5, fit.issueDate, x + 12, F.certifyTop + 34, w);
-  const mayorMid = F.certifyTop + 78;
-  const sealSide = 62;
-  line(pdf, 'name', fit.mayor.size, fit.mayor.text, x, mayorMid, w - sealSide + 14, 'right');
-  // The 公印 overlaps the end of the mayor's name, as stamped seals do.
-  drawOfficialSeal(pdf, fit.sealLegend, F.right - sealSide, mayorMid - sealSide / 2, sealSide);
 }

@@ -12,7 +12,8 @@ import {
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
 import { box, fitSize, INK, line, spread, type FontName } from './draw.ts';
 import { firstMissingCodePoint } from './fonts.ts';
-import { JUMINHYO_FRAME, PAGE, type JuminhyoLayoutError } from './juminhyo.ts';
+import type { LayoutError } from './fit.ts';
+import { PAGE, PAGE_FRAME as JUMINHYO_FRAME } from './page.ts';
 import { drawOfficialSeal, sealLegend } from './official-seal.ts';
 import { formatWareki, japanDateOf } from './wareki.ts';
 
@@ -112,7 +113,7 @@ function pagesOf(content: Exclude<CertificateContent, { kind: 'juminhyo' }>): {
         const page = Math.floor(i / 4);
         rows[page] ??= [
           field('住所', content.address, 'address', 'name'),
-          field('世帯主', content.householdHead, 'householdHead', 'name'),
+          ...(content.householdHead ? [field('世帯主', content.householdHead, 'householdHead', 'name')] : []),
         ];
         rows[page].push(
           { kind: 'heading', text: `${i + 1}` },
@@ -230,7 +231,7 @@ export function fitRegisterForm({
   pdf,
   fonts,
   document,
-}: FormFitInput): { ok: true; fit: FormFit } | { ok: false; error: JuminhyoLayoutError } {
+}: FormFitInput): { ok: true; fit: FormFit } | { ok: false; error: LayoutError } {
   const content = document.content;
   if (content.kind === 'juminhyo')
     return { ok: false, error: { kind: 'content-too-long', field: 'content.kind' } };
@@ -239,7 +240,7 @@ export function fitRegisterForm({
     return { ok: false, error: { kind: 'page-count-mismatch', expected, actual: document.pageCount } };
   }
   const { pages, subtitle } = pagesOf(content);
-  let failure: JuminhyoLayoutError | undefined;
+  let failure: LayoutError | undefined;
   const size = (at: string, font: FontName, value: string, width: number, preferred: number, min: number) => {
     if (failure) return min;
     const missing = firstMissingCodePoint(fonts[font], value);

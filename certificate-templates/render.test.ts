@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createSeal } from '../protocol/seal.ts';
 import type { CertificateDocument } from '../protocol/documents.ts';
 import { renderCertificatePdf, type RenderResult } from './render.ts';
-import { CERTIFYING_STATEMENT } from './juminhyo.ts';
+import { STANDARD_FORM_TEXTS } from './form-texts.ts';
 import { sampleHousehold } from './sample-documents.ts';
 import { verifyPrintedSeal } from './verify.ts';
 import { pdfFonts, pdfInfo, pdfText, readQr, renderPng } from './test-support/poppler.ts';
@@ -20,6 +20,7 @@ async function render(document: CertificateDocument): Promise<Uint8Array> {
 
 /** pdftotext keeps the line's spacing; compare text without any whitespace. */
 const squash = (s: string): string => s.replace(/\s+/gu, '');
+const CERTIFYING_STATEMENT = STANDARD_FORM_TEXTS['juminhyo.household'];
 
 describe('renderCertificatePdf: 住民票の写し', () => {
   it('renders a one-person household on one page with names, address and the 認証文', async () => {

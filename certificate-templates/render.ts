@@ -12,14 +12,15 @@ import {
 } from './anti-forgery.ts';
 import { line, type FontName } from './draw.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
-import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE, type JuminhyoLayoutError } from './juminhyo.ts';
+import type { LayoutError } from './fit.ts';
+import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
 import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
 import { drawRegisterFormPage, fitRegisterForm } from './register-forms.ts';
 import { sealToQrText } from './seal-text.ts';
 
 export type RenderError =
   | FontError
-  | JuminhyoLayoutError
+  | LayoutError
   | CopyDeterrentError
   | { kind: 'invalid-document'; path: string }
   | { kind: 'unsupported-certificate-type'; certificateType: CertificateType }
@@ -137,7 +138,7 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
 }
 
 type Layout =
-  { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: JuminhyoLayoutError };
+  { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: LayoutError };
 
 /** The form of the document's type: the 住民票 layout, or the register forms for every other type. */
 function layoutFor(

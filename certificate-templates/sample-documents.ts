@@ -45,6 +45,9 @@ export function sampleHousehold(
       sex,
       relationship,
       residentSince: '2015-04-01',
+      addressSince: '2015-04-01',
+      addressNotifiedOn: '2015-04-08',
+      entry: { reason: '転入', date: '2015-04-08' },
     };
     if (i === 0) member.previousAddress = '神奈川県横浜市中区日本大通1番地';
     if (i === 1) member.kyuuji = '佐藤';
@@ -63,6 +66,54 @@ export function sampleHousehold(
       address: '東京都千代田区九段南一丁目2番1号',
       householdHead: `${family.name}\u3000太郎`,
       members,
+    },
+  };
+}
+
+/** A foreign residents' household (外国人住民): 国籍・地域, 30条45規定区分, 在留資格, 在留期間. */
+export function sampleForeignHousehold(): DocumentOf<'juminhyo'> {
+  const base = sampleHousehold(2);
+  return {
+    ...base,
+    documentId: 'T3ST0000DOC00003',
+    content: {
+      ...base.content,
+      address: '東京都千代田区飯田橋四丁目7番1-1104号',
+      householdHead: 'グエン　ヴァン　アン',
+      members: [
+        {
+          name: 'グエン　ヴァン　アン',
+          nameKana: 'グエン　ヴァン　アン',
+          birthDate: '1992-05-17',
+          sex: '男',
+          relationship: '世帯主',
+          residentSince: '2021-04-05',
+          addressSince: '2021-04-05',
+          addressNotifiedOn: '2021-04-09',
+          entry: { reason: '転入', date: '2021-04-09' },
+          tsusho: '中村　安',
+          foreign: {
+            nationality: 'ベトナム',
+            category: '中長期在留者',
+            residenceStatus: '技術・人文知識・国際業務',
+            periodOfStay: '5年',
+            stayExpiresOn: '2031-04-05',
+          },
+        },
+        {
+          name: 'キム　ミンジュ',
+          nameKana: 'キム　ミンジュ',
+          birthDate: '1994-02-11',
+          sex: '女',
+          relationship: '妻',
+          residentSince: '2023-10-02',
+          addressSince: '2023-10-02',
+          addressNotifiedOn: '2023-10-02',
+          entry: { reason: '転入', date: '2023-10-02' },
+          previousAddress: '大阪府大阪市生野区桃谷三丁目1番2号',
+          foreign: { nationality: '韓国', category: '特別永住者' },
+        },
+      ],
     },
   };
 }

@@ -12,6 +12,17 @@ const address = z.string().min(1).max(256);
 const yen = z.number().int().min(0).max(10_000_000_000);
 const sex = z.enum(['男', '女']);
 
+/** 外国人住民 (住民基本台帳法 30条の45): what the 住民票 of a foreign resident adds. */
+export const ForeignResidentSchema = z.object({
+  nationality: z.string().min(1).max(64), // 国籍・地域
+  /** 30条45規定区分: 中長期在留者, 特別永住者, 一時庇護許可者, 仮滞在許可者, 出生による経過滞在者, 国籍喪失による経過滞在者. */
+  category: z.string().min(1).max(32),
+  residenceStatus: z.string().max(64).optional(), // 在留資格 (中長期在留者)
+  periodOfStay: z.string().max(32).optional(), // 在留期間, e.g. 5年
+  stayExpiresOn: z.iso.date().optional(), // 在留期間の満了の日
+});
+export type ForeignResident = z.infer<typeof ForeignResidentSchema>;
+
 /** A person as printed on a 住民票. `relationship` (続柄) is left out when the resident asked so. */
 export const JuminhyoMemberSchema = z.object({
   name: personName,
@@ -20,6 +31,11 @@ export const JuminhyoMemberSchema = z.object({
   sex,
   relationship: z.string().max(16).optional(), // 続柄: 世帯主, 妻, 子, 母, …
   residentSince: z.iso.date(), // 住民となった年月日
+  addressSince: z.iso.date().optional(), // 住所を定めた年月日
+  addressNotifiedOn: z.iso.date().optional(), // 届出日 (of the 住所を定めた届出)
+  /** 記載事由 and its date, e.g. 転入 on 2021-04-05. */
+  entry: z.object({ reason: z.string().min(1).max(32), date: z.iso.date() }).optional(),
+  foreign: ForeignResidentSchema.optional(),
   previousAddress: z.string().max(256).optional(),
   kyuuji: z.string().max(64).optional(), // 旧氏
   tsusho: z.string().max(64).optional(), // 通称
@@ -36,6 +52,8 @@ export const MunicipalitySchema = z.object({
   name: z.string().min(1).max(32), // e.g. 横浜市
   mayorTitle: z.string().min(1).max(32), // e.g. 横浜市長
   mayorName: z.string().min(1).max(32),
+  /** The municipality's wording where it differs from the standard forms (certificate-templates/form-texts.ts). */
+  formTexts: z.record(z.string().regex(/^[a-z-]+(\.[a-z-]+)?$/), z.string().min(1).max(120)).optional(),
 });
 export type Municipality = z.infer<typeof MunicipalitySchema>;
 
@@ -49,7 +67,8 @@ export const JuminhyoContentSchema = z.object({
   /** Absent in documents issued before contract 0.2 (then: the whole household). */
   scope: HouseholdScopeSchema.optional(),
   address,
-  householdHead: personName,
+  /** 世帯主の氏名: absent when the resident asked for 世帯主・続柄 to be left out. */
+  householdHead: personName.optional(),
   honseki: z.string().max(256).optional(), // 本籍 (only when requested and allowed)
   hittousha: z.string().max(64).optional(), // 筆頭者
   members: z.array(JuminhyoMemberSchema).min(1).max(16),
@@ -61,7 +80,8 @@ export const JuminhyoKisaiContentSchema = z.object({
   kind: z.literal('juminhyo-kisai'),
   scope: HouseholdScopeSchema,
   address,
-  householdHead: personName,
+  /** 世帯主の氏名: absent when 世帯主・続柄 are left out. */
+  householdHead: personName.optional(),
   members: z
     .array(
       JuminhyoMemberSchema.pick({

@@ -62,6 +62,26 @@ export interface OptionRequest {
   taxYear?: number;
 }
 
+/**
+ * Why the confirm screen cannot take a requested choice (the municipality's rules leave it out),
+ * or undefined when every choice is offered.
+ */
+export function refusedOption(view: KioskScreen, options: OptionRequest): string | undefined {
+  if (view.screen !== 'confirm') return undefined;
+  const offered = view.options ?? {};
+  if (options.scope !== undefined && !(offered.scope?.allowed ?? []).includes(options.scope))
+    return `the scope ${options.scope} is not offered for ${view.certificateType} by this municipality`;
+  if (options.members !== undefined && offered.members === undefined)
+    return `choosing members is not offered for ${view.certificateType} by this municipality`;
+  if (options.includeHonseki !== undefined && offered.honseki === undefined)
+    return `本籍・筆頭者 on the ${view.certificateType} is not offered by this municipality (its rules do not allow it)`;
+  if (options.includeRelationship !== undefined && offered.relationship === undefined)
+    return `the choice of 世帯主・続柄 is not offered for ${view.certificateType} by this municipality`;
+  if (options.taxYear !== undefined && !(offered.taxYear?.allowed ?? []).includes(options.taxYear))
+    return `the fiscal year ${options.taxYear} is not available (offered: ${(offered.taxYear?.allowed ?? []).join(', ') || 'none'})`;
+  return undefined;
+}
+
 /** Taps the confirm screen's choices, as the renderer does. */
 function chooseOptions(host: KioskHost, options: OptionRequest): void {
   if (options.scope !== undefined) send(host, { type: 'set-scope', scope: options.scope });
@@ -168,7 +188,13 @@ export async function runTransaction(
     return { kind: 'not-available', reason: item && !item.available ? item.reason : 'not-offered' };
   }
   send(host, { type: 'choose-certificate', certificateType: request.certificateType });
-  await waitForScreen(host, ['confirm']);
+  const confirm = await waitForScreen(host, ['confirm']);
+  const refused = request.options && refusedOption(confirm.view, request.options);
+  if (refused) {
+    send(host, { type: 'cancel' });
+    await waitForScreen(host, ['welcome']);
+    return { kind: 'not-available', reason: refused };
+  }
   if (request.options) chooseOptions(host, request.options);
   if (request.copies !== 1) send(host, { type: 'set-copies', copies: request.copies });
   send(host, { type: 'confirm' });

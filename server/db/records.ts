@@ -35,6 +35,18 @@ export const ResidentRecordSchema = z.object({
   kyuuji: z.string().max(64).optional(),
   tsusho: z.string().max(64).optional(),
   nationality: z.string().max(64).optional(),
+  addressSince: z.iso.date().optional(), // 住所を定めた年月日
+  addressNotifiedOn: z.iso.date().optional(), // 届出日
+  entry: z.object({ reason: z.string().min(1).max(32), date: z.iso.date() }).optional(), // 記載事由
+  /** 外国人住民: 30条45規定区分, 在留資格, 在留期間 (the nationality is `nationality`). */
+  foreign: z
+    .object({
+      category: z.string().min(1).max(32),
+      residenceStatus: z.string().max(64).optional(),
+      periodOfStay: z.string().max(32).optional(),
+      stayExpiresOn: z.iso.date().optional(),
+    })
+    .optional(),
   status: z.enum(['resident', 'moved-out', 'deceased']),
   dvBlock: z.boolean(),
   inkanRegistered: z.boolean(),

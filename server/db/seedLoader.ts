@@ -1,3 +1,4 @@
+import { entryFactsOf, foreignFactsOf } from '../seed/resident-facts.ts';
 import type { SeedResident, SeedWorld } from '../seed/types.ts';
 import type { ResidentRecord } from './records.ts';
 import type { CentreRepository } from './repository.ts';
@@ -19,6 +20,8 @@ export function residentRecordOf(r: SeedResident): ResidentRecord {
     kyuuji: r.kyuuji,
     tsusho: r.tsusho,
     nationality: r.nationality,
+    ...entryFactsOf(r),
+    foreign: foreignFactsOf(r),
     status: r.status,
     dvBlock: r.dvBlock,
     inkanRegistered: r.inkanRegistered,

@@ -173,6 +173,42 @@ describe('issuing every certificate type', () => {
     expect((await repo.listBillingRecords()).map((b) => b.certificateType)).toEqual([...CERTIFICATE_TYPES]);
   });
 
+  it('certifies the 住民票 facts of the register: 住所を定めた年月日, 届出日, 記載事由, foreign residents', async () => {
+    await authenticate('H0007');
+    const result = await issueCertificate(deps, request('juminhyo'));
+    if (!result.ok || result.value.document.content.kind !== 'juminhyo') throw new Error('expected a 住民票');
+    const [member] = result.value.document.content.members;
+    expect(member).toMatchObject({
+      addressSince: '2021-04-05',
+      entry: { reason: '転入' },
+      foreign: { nationality: 'ベトナム', category: expect.any(String) },
+    });
+    expect(member!.addressNotifiedOn! >= member!.addressSince!).toBe(true);
+  });
+
+  it('leaves 世帯主 out with 続柄, and prints 本籍 where the municipality allows it (都城市)', async () => {
+    await authenticate('H0001');
+    const without = await issueCertificate(deps, {
+      ...request('juminhyo'),
+      options: { includeRelationship: false },
+    });
+    if (!without.ok || without.value.document.content.kind !== 'juminhyo')
+      throw new Error('expected a 住民票');
+    expect(without.value.document.content.householdHead).toBeUndefined();
+    expect(without.value.document.content.members.every((m) => m.relationship === undefined)).toBe(true);
+    await authenticate('H0012', '7a1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9c01');
+    const honseki = await issueCertificate(deps, {
+      ...request('juminhyo', '7a1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9c01'),
+      options: { includeHonseki: true },
+    });
+    if (!honseki.ok || honseki.value.document.content.kind !== 'juminhyo')
+      throw new Error('expected a 住民票');
+    expect(honseki.value.document.content).toMatchObject({
+      honseki: '宮崎県都城市上町13街区7号',
+      hittousha: '吉田 恵子',
+    });
+  });
+
   it('prints the chosen scope and options, and refuses options the municipality does not allow', async () => {
     await authenticate('H0002');
     const self = await issueCertificate(deps, {

@@ -62,6 +62,12 @@ function memberOf(r: ResidentRecord, choice: JuminhyoChoice): JuminhyoMember {
     residentSince: r.residentSince,
   };
   if (choice.includeRelationship) member.relationship = r.relationship;
+  if (r.addressSince !== undefined) member.addressSince = r.addressSince;
+  if (r.addressNotifiedOn !== undefined) member.addressNotifiedOn = r.addressNotifiedOn;
+  if (r.entry !== undefined) member.entry = { ...r.entry };
+  if (r.nationality !== undefined && r.foreign !== undefined) {
+    member.foreign = { nationality: r.nationality, ...r.foreign };
+  }
   if (r.previousAddress !== undefined) member.previousAddress = r.previousAddress;
   if (r.kyuuji !== undefined) member.kyuuji = r.kyuuji;
   if (r.tsusho !== undefined) member.tsusho = r.tsusho;
@@ -91,11 +97,12 @@ export function buildJuminhyoDocument(input: JuminhyoInput): CertificateDocument
   const head =
     input.householdHead ?? (input.members.find((m) => m.relationship === '世帯主') ?? input.members[0])?.name;
   if (!head || input.members.length === 0) throw new RangeError('a 住民票 needs at least one member');
+  // 世帯主の氏名 and 続柄 are one item of the 住民票: left out together when the resident asks.
   const content: CertificateContent = {
     kind: 'juminhyo',
     scope: choice.scope,
     address: input.household.address,
-    householdHead: head,
+    ...(choice.includeRelationship ? { householdHead: head } : {}),
     members: input.members.map((m) => memberOf(m, choice)),
   };
   if (choice.includeHonseki && input.honseki) {
@@ -114,7 +121,7 @@ export function buildJuminhyoKisaiDocument(input: JuminhyoInput): CertificateDoc
     kind: 'juminhyo-kisai',
     scope: choice.scope,
     address: input.household.address,
-    householdHead: head,
+    ...(choice.includeRelationship ? { householdHead: head } : {}),
     members: input.members.map((r) => {
       const m: JuminhyoKisaiContent['members'][number] = {
         name: r.name,

@@ -47,7 +47,8 @@ export const SEED_MUNICIPALITIES: readonly MunicipalityConfig[] = [
     },
   },
   {
-    // Serves its own residents and residents elsewhere whose 本籍 is here (住≠本).
+    // Serves its own residents and residents elsewhere whose 本籍 is here (住≠本); prints
+    // 本籍・筆頭者 on the 住民票 when the resident asks.
     code: '452025',
     prefecture: '宮崎県',
     name: '都城市',
@@ -64,6 +65,7 @@ export const SEED_MUNICIPALITIES: readonly MunicipalityConfig[] = [
       'koseki-kojin': { feeYen: 450, maxCopies: 3, hours: KOSEKI_HOURS, forNonResidents: true },
       'koseki-fuhyo': { feeYen: 300, maxCopies: 3, hours: KOSEKI_HOURS, forNonResidents: true },
     },
+    options: { honseki: true },
   },
 ];
 
