@@ -11,7 +11,8 @@ import { firstMissingCodePoint } from './fonts.ts';
 export type LayoutError =
   | { kind: 'content-too-long'; field: string }
   | { kind: 'glyph-missing'; field: string; codePoint: string }
-  | { kind: 'page-count-mismatch'; expected: number; actual: number };
+  | { kind: 'page-count-mismatch'; expected: number; actual: number }
+  | { kind: 'image-resolution-too-low'; field: string; ppi: number };
 
 export type Sized = { text: string; size: number };
 

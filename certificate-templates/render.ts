@@ -14,6 +14,7 @@ import { line, type FontName } from './draw.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
 import type { LayoutError } from './fit.ts';
 import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
+import { drawKosekiPage, fitKoseki } from './koseki.ts';
 import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
 import { drawRegisterFormPage, fitRegisterForm } from './register-forms.ts';
 import { sealToQrText } from './seal-text.ts';
@@ -140,7 +141,7 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
 type Layout =
   { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: LayoutError };
 
-/** The form of the document's type: the 住民票 layout, or the register forms for every other type. */
+/** The form of the document's type: the 住民票, the 戸籍, or the register forms for every other type. */
 function layoutFor(
   pdf: PDFKit.PDFDocument,
   fonts: Record<FontName, Font>,
@@ -153,6 +154,15 @@ function layoutFor(
       ok: true,
       pageCount: fitted.fit.pages.length,
       drawPage: (i) => drawJuminhyoPage(pdf, fitted.fit, i),
+    };
+  }
+  if (document.content.kind === 'koseki-zenbu' || document.content.kind === 'koseki-kojin') {
+    const fitted = fitKoseki({ pdf, fonts, document });
+    if (!fitted.ok) return fitted;
+    return {
+      ok: true,
+      pageCount: fitted.fit.pages.length,
+      drawPage: (i) => drawKosekiPage(pdf, fitted.fit, i),
     };
   }
   const fitted = fitRegisterForm({ pdf, fonts, document });

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import {
   juminhyoPageCount,
   pageCountFor,
@@ -126,9 +127,37 @@ const SAMPLE_FRAME = {
   holderBinding: '6'.repeat(64),
 } as const;
 
-/** A 16×16 red square PNG (fictional impression) for 印鑑 samples. */
-const SAMPLE_SEAL_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8/9hAAAAL0lEQVR4AaXBAQEAMAiAME4Q+0d5Kw3B9v7MEkgkkUQSSSSRRBJJJJFEEkkkkUQHbF4CIzz5+5IAAAAASUVORK5CYII=';
+/**
+ * A fictional round impression (印影) as a red-on-transparent PNG at `ppi` for a seal of `sizeMm`:
+ * a double ring and a lattice of strokes, enough detail to see whether it prints sharp.
+ */
+export function sampleImpression(sizeMm = 15, ppi = 400): { data: string; px: number } {
+  const px = Math.ceil((sizeMm / 25.4) * ppi);
+  const png = new PNG({ width: px, height: px, colorType: 6 });
+  const c = (px - 1) / 2;
+  const r = px / 2 - 1;
+  for (let y = 0; y < px; y++) {
+    for (let x = 0; x < px; x++) {
+      const d = Math.hypot(x - c, y - c);
+      const u = (x - c) / r;
+      const v = (y - c) / r;
+      const ring = (d <= r && d >= r * 0.9) || (d <= r * 0.8 && d >= r * 0.77);
+      const strokes =
+        d < r * 0.72 &&
+        ((Math.abs(u) < 0.05 && v < 0.55) ||
+          (Math.abs(v + 0.3) < 0.045 && Math.abs(u) < 0.5) ||
+          (Math.abs(v - 0.15) < 0.045 && Math.abs(u) < 0.45) ||
+          (Math.abs(Math.abs(u) - 0.35) < 0.045 && v > -0.3 && v < 0.55) ||
+          (Math.abs(v - 0.55) < 0.045 && Math.abs(u) < 0.4));
+      const at = (y * px + x) * 4;
+      png.data[at] = 0xc8;
+      png.data[at + 1] = 0x1e;
+      png.data[at + 2] = 0x1e;
+      png.data[at + 3] = ring || strokes ? 255 : 0;
+    }
+  }
+  return { data: PNG.sync.write(png, { colorType: 6 }).toString('base64'), px };
+}
 
 const KOSEKI_MEMBERS: KosekiMember[] = [
   {
@@ -138,19 +167,47 @@ const KOSEKI_MEMBERS: KosekiMember[] = [
     father: '山田\u3000清',
     mother: '山田\u3000和子',
     relationship: '長男',
+    spouseRole: '夫',
     removed: false,
     events: [
-      { kind: '出生', date: '1978-04-12', detail: '【出生地】宮崎県都城市' },
-      { kind: '婚姻', date: '2006-09-03', detail: '【配偶者氏名】山田\u3000花子' },
+      {
+        kind: '出生',
+        date: '1978-04-12',
+        detail: '【出生地】宮崎県都城市',
+        notifiedOn: '1978-04-20',
+        notifier: '父',
+      },
+      {
+        kind: '婚姻',
+        date: '2006-09-03',
+        detail: '【配偶者氏名】山田\u3000花子【従前戸籍】宮崎県都城市姫城町3街区1号\u3000山田\u3000清',
+      },
     ],
   },
   {
     name: '花子',
     birthDate: '1981-09-03',
     sex: '女',
-    relationship: '妻',
+    father: '佐藤\u3000一郎',
+    mother: '佐藤\u3000和子',
+    relationship: '長女',
+    spouseRole: '妻',
     removed: false,
-    events: [{ kind: '婚姻', date: '2006-09-03', detail: '【従前戸籍】佐藤' }],
+    events: [
+      {
+        kind: '出生',
+        date: '1981-09-03',
+        detail: '【出生地】神奈川県横浜市港北区',
+        notifiedOn: '1981-09-10',
+        notifier: '父',
+      },
+      {
+        kind: '婚姻',
+        date: '2006-09-03',
+        detail:
+          '【配偶者氏名】山田\u3000太郎【従前戸籍】神奈川県横浜市港北区日吉本町一丁目5番\u3000佐藤\u3000一郎',
+      },
+    ],
   },
   {
     name: '愛',
@@ -161,7 +218,20 @@ const KOSEKI_MEMBERS: KosekiMember[] = [
     relationship: '長女',
     removed: true,
     events: [
-      { kind: '出生', date: '2018-08-12', detail: '【出生地】東京都千代田区' },
+      {
+        kind: '出生',
+        date: '2018-08-12',
+        detail: '【出生地】東京都千代田区',
+        notifiedOn: '2018-08-17',
+        notifier: '父',
+      },
+      {
+        kind: '死亡',
+        date: '2019-08-12',
+        detail: '【死亡地】東京都千代田区',
+        notifiedOn: '2019-08-13',
+        notifier: '親族\u3000父',
+      },
       { kind: '除籍', date: '2019-08-12', detail: '【除籍事由】死亡' },
     ],
   },
@@ -199,7 +269,16 @@ export function sampleCertificate(
           birthDate: '1978-04-12',
           sex: '男',
           address: '東京都千代田区九段南一丁目2番1号',
-          sealImage: { mediaType: 'image/png', widthPx: 16, heightPx: 16, sizeMm: 15, data: SAMPLE_SEAL_PNG },
+          sealImage: (() => {
+            const impression = sampleImpression(15);
+            return {
+              mediaType: 'image/png' as const,
+              widthPx: impression.px,
+              heightPx: impression.px,
+              sizeMm: 15,
+              data: impression.data,
+            };
+          })(),
         };
       case 'shotoku-kazei':
         return {
@@ -219,8 +298,16 @@ export function sampleCertificate(
             totalIncome: 2_760_000,
           },
           deductionsTotal: 1_650_000,
+          deductions: [
+            { item: '社会保険料控除', yen: 560_000 },
+            { item: '基礎控除', yen: 430_000 },
+            { item: '配偶者控除', yen: 330_000 },
+            { item: '扶養控除', yen: 330_000 },
+          ],
           taxableIncome: 1_110_000,
           dependents: 2,
+          family: { spouse: true, general: 1, specific: 0, elderly: 0, under16: 1 },
+          collection: '特別徴収',
           tax: {
             municipalIncomeLevy: 66_600,
             municipalPerCapita: 3000,
@@ -236,8 +323,46 @@ export function sampleCertificate(
           name: '山田\u3000太郎',
           address: '宮崎県都城市姫城町6街区21号',
           items: [
-            { taxItem: '市県民税（特別徴収）', assessedYen: 115_000, paidYen: 86_200, unpaidYen: 28_800 },
-            { taxItem: '軽自動車税（種別割）', assessedYen: 10_800, paidYen: 10_800, unpaidYen: 0 },
+            {
+              taxItem: '市県民税（普通徴収）',
+              period: '第1期',
+              dueDate: '2026-06-30',
+              assessedYen: 28_900,
+              paidYen: 28_900,
+              unpaidYen: 0,
+            },
+            {
+              taxItem: '市県民税（普通徴収）',
+              period: '第2期',
+              dueDate: '2026-08-31',
+              assessedYen: 28_700,
+              paidYen: 28_700,
+              unpaidYen: 0,
+            },
+            {
+              taxItem: '市県民税（普通徴収）',
+              period: '第3期',
+              dueDate: '2026-10-31',
+              assessedYen: 28_700,
+              paidYen: 28_700,
+              unpaidYen: 0,
+            },
+            {
+              taxItem: '市県民税（普通徴収）',
+              period: '第4期',
+              dueDate: '2027-01-31',
+              assessedYen: 28_700,
+              paidYen: 0,
+              unpaidYen: 28_700,
+            },
+            {
+              taxItem: '軽自動車税（種別割）',
+              period: '全期',
+              dueDate: '2026-05-31',
+              assessedYen: 10_800,
+              paidYen: 10_800,
+              unpaidYen: 0,
+            },
           ],
         };
       case 'koseki-zenbu':
@@ -263,6 +388,7 @@ export function sampleCertificate(
           hittousha: '山田\u3000太郎',
           name: '山田\u3000太郎',
           birthDate: '1978-04-12',
+          sex: '男',
           addresses: [
             { address: '宮崎県都城市姫城町3街区1号', since: '1978-04-12' },
             { address: '東京都千代田区九段南一丁目2番1号', since: '2009-03-28' },

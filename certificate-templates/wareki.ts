@@ -52,3 +52,13 @@ export function japanDateOf(instant: Date | string): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('not a date-time');
   return tokyoDate.format(date);
 }
+
+/** A calendar year in 和暦, as of its last day: 2019 → '令和元年', 2025 → '令和7年'. */
+export function warekiYear(year: number): string {
+  return formatWareki(`${String(year).padStart(4, '0')}-12-31`).replace(/年.*$/u, '年');
+}
+
+/** A fiscal year (年度, April to March) in 和暦, as of its first day: 2019 → '平成31年度'. */
+export function warekiFiscalYear(year: number): string {
+  return formatWareki(`${String(year).padStart(4, '0')}-04-01`).replace(/年.*$/u, '年度');
+}

@@ -101,14 +101,14 @@ export type JuminhyoKisaiContent = z.infer<typeof JuminhyoKisaiContentSchema>;
 /** The registered seal impression as the 印鑑登録原票 holds it: a small PNG (red on transparent). */
 export const SealImageSchema = z.object({
   mediaType: z.literal('image/png'),
-  widthPx: z.number().int().min(16).max(512),
-  heightPx: z.number().int().min(16).max(512),
+  widthPx: z.number().int().min(16).max(1024),
+  heightPx: z.number().int().min(16).max(1024),
   /** Physical size of the impression, for printing at 1:1. */
   sizeMm: z.number().min(8).max(25),
   data: z
     .string()
     .regex(/^[A-Za-z0-9+/]*={0,2}$/)
-    .max(16_384),
+    .max(131_072),
 });
 export type SealImage = z.infer<typeof SealImageSchema>;
 
@@ -149,6 +149,23 @@ export const ShotokuKazeiContentSchema = z.object({
   deductionsTotal: yen, // 所得控除合計
   taxableIncome: yen, // 課税標準額 (1,000 yen units)
   dependents: z.number().int().min(0).max(20), // 扶養人数
+  /** 所得控除, itemised (社会保険料控除, 基礎控除, 配偶者控除, 扶養控除, …); their sum is deductionsTotal. */
+  deductions: z
+    .array(z.object({ item: z.string().min(1).max(24), yen }))
+    .max(16)
+    .optional(),
+  /** 控除対象配偶者 and 扶養親族 by kind (一般, 特定, 老人, 年少). */
+  family: z
+    .object({
+      spouse: z.boolean(),
+      general: z.number().int().min(0).max(20),
+      specific: z.number().int().min(0).max(20),
+      elderly: z.number().int().min(0).max(20),
+      under16: z.number().int().min(0).max(20),
+    })
+    .optional(),
+  /** 徴収方法 of the 住民税. */
+  collection: z.enum(['特別徴収', '普通徴収', '特別徴収・普通徴収', '年金特別徴収']).optional(),
   tax: z.object({
     municipalIncomeLevy: yen, // 市町村民税 所得割
     municipalPerCapita: yen, // 市町村民税 均等割
@@ -169,6 +186,8 @@ export const NozeiContentSchema = z.object({
     .array(
       z.object({
         taxItem: z.string().min(1).max(32), // 税目, e.g. 市県民税（普通徴収）
+        period: z.string().min(1).max(16).optional(), // 期別, e.g. 第1期, 全期
+        dueDate: z.iso.date().optional(), // 納期限
         assessedYen: yen,
         paidYen: yen,
         unpaidYen: yen,
@@ -183,7 +202,9 @@ export type NozeiContent = z.infer<typeof NozeiContentSchema>;
 export const KosekiEventSchema = z.object({
   kind: z.enum(['編製', '出生', '婚姻', '離婚', '養子縁組', '死亡', '転籍', '入籍', '除籍', '氏の変更']),
   date: z.iso.date(),
-  detail: z.string().max(160), // e.g. 【出生地】宮崎県都城市
+  detail: z.string().max(160), // e.g. 【出生地】宮崎県都城市 (each 【…】 tag prints on its own line)
+  notifiedOn: z.iso.date().optional(), // 【届出日】
+  notifier: z.string().min(1).max(32).optional(), // 【届出人】, e.g. 父
 });
 export type KosekiEvent = z.infer<typeof KosekiEventSchema>;
 
@@ -194,6 +215,8 @@ export const KosekiMemberSchema = z.object({
   father: z.string().max(64).optional(),
   mother: z.string().max(64).optional(),
   relationship: z.string().min(1).max(16), // 続柄 in the 戸籍: 長男, 二女, 妻, …
+  /** 【配偶者区分】 of a married person in this 戸籍. */
+  spouseRole: z.enum(['夫', '妻']).optional(),
   /** 除籍: no longer in this 戸籍 (married out, deceased, …); printed with 【除籍】. */
   removed: z.boolean(),
   events: z.array(KosekiEventSchema).max(12),
@@ -230,6 +253,7 @@ export const KosekiFuhyoContentSchema = z.object({
   hittousha: personName,
   name: personName,
   birthDate: z.iso.date(),
+  sex: sex.optional(),
   addresses: z
     .array(z.object({ address, since: z.iso.date() })) // 住所を定めた年月日
     .min(1)
@@ -281,19 +305,45 @@ export function juminhyoPageCount(memberCount: number): number {
 }
 
 /** Printed lines a 戸籍 page holds (戸籍事項 and person blocks); a person block is never split. */
-export const KOSEKI_LINES_PER_PAGE = 30;
+export const KOSEKI_LINES_PER_PAGE = 40;
+/** Height of one 戸籍 line in points (A4: 40 lines between the header and the 認証文). */
+export const KOSEKI_LINE_HEIGHT = 13.5;
 export const NOZEI_ITEMS_PER_PAGE = 12;
 export const FUHYO_ADDRESSES_PER_PAGE = 12;
 
-/** Lines a person block of a 戸籍 takes: name, birth, parents, 続柄, then one per event. */
+/** One printed line of a 身分事項 or 戸籍事項: its text and the document path it comes from. */
+export interface KosekiTag {
+  text: string;
+  field: string;
+}
+
+/**
+ * The lines of one event as the 戸籍 form prints them: 【出生日】 (the event's date, formatted by
+ * `formatDate`), each 【…】 tag of its detail, then 【届出日】 and 【届出人】 when recorded.
+ */
+export function kosekiEventTags(event: KosekiEvent, formatDate: (isoDate: string) => string): KosekiTag[] {
+  const tags: KosekiTag[] = [{ text: `【${event.kind}日】${formatDate(event.date)}`, field: '.date' }];
+  for (const part of event.detail.split(/(?=【)/u)) {
+    if (part.trim().length > 0) tags.push({ text: part.trim(), field: '.detail' });
+  }
+  if (event.notifiedOn)
+    tags.push({ text: `【届出日】${formatDate(event.notifiedOn)}`, field: '.notifiedOn' });
+  if (event.notifier) tags.push({ text: `【届出人】${event.notifier}`, field: '.notifier' });
+  return tags;
+}
+
+const eventLines = (event: KosekiEvent): number => kosekiEventTags(event, (d) => d).length;
+
+/** Lines a person block of a 戸籍 takes: 名, 生年月日, 父 and 母 when recorded, 続柄, then every event line. */
 export function kosekiMemberLines(member: KosekiMember): number {
-  return 4 + member.events.length;
+  const parents = (member.father ? 1 : 0) + (member.mother ? 1 : 0);
+  return 3 + parents + member.events.reduce((n, e) => n + eventLines(e), 0);
 }
 
 /** Which persons (indices) go on which page of a 戸籍 certificate. Centre and templates agree on it. */
 export function kosekiPages(content: KosekiZenbuContent | KosekiKojinContent): number[][] {
   const pages: number[][] = [[]];
-  let used = 2 + content.kosekiEvents.length; // 本籍, 筆頭者, then the 戸籍事項
+  let used = 2 + content.kosekiEvents.reduce((n, e) => n + eventLines(e), 0); // 本籍, 氏名, 戸籍事項
   content.members.forEach((member, index) => {
     const lines = kosekiMemberLines(member);
     const page = pages[pages.length - 1]!;

@@ -22,7 +22,8 @@ export const InkanRegistrationSchema = z.strictObject({
   registeredOn: z.iso.date(),
   status: z.enum(['registered', 'abolished']),
   abolishedOn: z.iso.date().optional(),
-  sealImagePng: z.base64(),
+  sealImagePng: z.base64().optional(),
+  sealDesign: z.string().min(1).max(64).optional(),
   sealImagePx: z.number().int().positive(),
   sealSizeMm: z.number().positive(),
 });
@@ -42,8 +43,19 @@ export const TaxAssessmentSchema = z.strictObject({
     totalIncome: yen,
   }),
   deductionsTotal: yen,
+  deductions: z.array(z.strictObject({ item: z.string().min(1), yen })).optional(),
   taxableIncome: yen,
   dependents: z.number().int().min(0),
+  family: z
+    .strictObject({
+      spouse: z.boolean(),
+      general: z.number().int().min(0),
+      specific: z.number().int().min(0),
+      elderly: z.number().int().min(0),
+      under16: z.number().int().min(0),
+    })
+    .optional(),
+  collection: z.enum(['特別徴収', '普通徴収', '特別徴収・普通徴収', '年金特別徴収']).optional(),
   tax: z.strictObject({
     municipalIncomeLevy: yen,
     municipalPerCapita: yen,
@@ -52,7 +64,14 @@ export const TaxAssessmentSchema = z.strictObject({
     total: yen,
   }),
   payments: z.array(
-    z.strictObject({ taxItem: z.string().min(1), assessedYen: yen, paidYen: yen, unpaidYen: yen }),
+    z.strictObject({
+      taxItem: z.string().min(1),
+      period: z.string().min(1).optional(),
+      dueDate: z.iso.date().optional(),
+      assessedYen: yen,
+      paidYen: yen,
+      unpaidYen: yen,
+    }),
   ),
 });
 
@@ -60,6 +79,8 @@ const KosekiEventSchema = z.strictObject({
   kind: z.enum(['編製', '出生', '婚姻', '離婚', '養子縁組', '死亡', '転籍', '入籍', '除籍', '氏の変更']),
   date: z.iso.date(),
   detail: z.string(),
+  notifiedOn: z.iso.date().optional(),
+  notifier: z.string().min(1).optional(),
 });
 
 export const KosekiRecordSchema = z.strictObject({
@@ -77,6 +98,7 @@ export const KosekiRecordSchema = z.strictObject({
       father: z.string().max(64).optional(),
       mother: z.string().max(64).optional(),
       relationship: z.string().max(16),
+      spouseRole: z.enum(['夫', '妻']).optional(),
       removed: z.boolean(),
       events: z.array(KosekiEventSchema),
     }),

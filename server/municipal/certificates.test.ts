@@ -3,7 +3,7 @@ import { CERTIFICATE_TYPES } from '../../protocol/certificate-types.ts';
 import { CertificateDocumentSchema, pageCountFor } from '../../protocol/documents.ts';
 import { checkSealMatchesDocument, sealPayloadFor, verifySeal } from '../../protocol/seal.ts';
 import { buildAdminApp } from '../admin/admin-app.ts';
-import { loadRegister } from '../db/seedLoader.ts';
+import { loadRegister, residentRecordOf } from '../db/seedLoader.ts';
 import { openSqliteRepository } from '../db/sqliteRepository.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
@@ -12,6 +12,7 @@ import { issueCertificate, type IssuerDeps } from './issue.ts';
 import { MunicipalKeyring } from './keyring.ts';
 import { buildMenu } from './menu.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
+import { inkanContent } from './register-documents.ts';
 import { fileKosekiRegistration } from './registration.ts';
 import { menuContextFor } from './residentContext.ts';
 import { parseMunicipalRules } from './rules.ts';
@@ -108,7 +109,14 @@ describe('seed registers', () => {
     expect(a.taxes.filter((t) => t.holderId === 'H0001').map((t) => t.fiscalYear)).toEqual([
       2022, 2023, 2024, 2025, 2026,
     ]);
-    expect(Buffer.from(a.inkan[0]!.sealImagePng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const registration = a.inkan[0]!;
+    expect(registration.sealDesign).toBeDefined();
+    const resident = world.residents.find((r) => r.holderId === registration.holderId)!;
+    const household = world.households.find((h) => h.householdId === resident.householdId)!;
+    const content = inkanContent(registration, residentRecordOf(resident), household)!;
+    expect(Buffer.from(content.sealImage.data, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    // 印鑑照合 needs detail: at least 400 pixels per inch at the impression's real size.
+    expect((content.sealImage.widthPx / content.sealImage.sizeMm) * 25.4).toBeGreaterThanOrEqual(400);
   });
 });
 

@@ -127,7 +127,9 @@ export async function certify(input: CertifyInput): Promise<CentreResult<Certifi
     case 'inkan': {
       const registration = await registers.inkanOf(resident.holderId);
       if (registration?.status !== 'registered') return fail('no-registration', 'no registered 印鑑');
-      return succeed(certifiedDocument(frame, inkanContent(registration, resident, household)));
+      const content = inkanContent(registration, resident, household);
+      if (!content) return fail('no-registration', 'no impression on the 印鑑登録');
+      return succeed(certifiedDocument(frame, content));
     }
     case 'shotoku-kazei':
     case 'nozei': {

@@ -15,14 +15,25 @@ import type {
   KosekiRecord,
   TaxAssessment,
 } from '../seed/types.ts';
+import { sealImpressionPng } from '../seed/registers-seal-image.ts';
 
 /** Certificate contents built from the municipal registers, as read at the moment of issue. */
 
+/** The registered impression as a PNG (base64): the scanned one, or the demo design drawn now. */
+function impressionOf(registration: InkanRegistration): string | undefined {
+  if (registration.sealImagePng !== undefined) return registration.sealImagePng;
+  if (registration.sealDesign === undefined) return undefined;
+  return sealImpressionPng(registration.sealDesign, registration.sealImagePx);
+}
+
+/** The 印鑑登録証明書, or undefined when the register holds no impression for the registration. */
 export function inkanContent(
   registration: InkanRegistration,
   resident: ResidentRecord,
   household: HouseholdRecord,
-): InkanContent {
+): InkanContent | undefined {
+  const data = impressionOf(registration);
+  if (data === undefined) return undefined;
   return {
     kind: 'inkan',
     registrationNumber: registration.registrationNumber,
@@ -37,7 +48,7 @@ export function inkanContent(
       widthPx: registration.sealImagePx,
       heightPx: registration.sealImagePx,
       sizeMm: registration.sealSizeMm,
-      data: registration.sealImagePng,
+      data,
     },
   };
 }
@@ -59,6 +70,9 @@ export function shotokuKazeiContent(
     taxableIncome: assessment.taxableIncome,
     dependents: assessment.dependents,
     tax: { ...assessment.tax },
+    ...(assessment.deductions ? { deductions: assessment.deductions.map((d) => ({ ...d })) } : {}),
+    ...(assessment.family ? { family: { ...assessment.family } } : {}),
+    ...(assessment.collection ? { collection: assessment.collection } : {}),
   };
 }
 
@@ -85,6 +99,7 @@ function kosekiMember(person: KosekiPersonRecord): KosekiMember {
     removed: person.removed,
     events: person.events.map((e) => ({ ...e })),
   };
+  if (person.spouseRole !== undefined) member.spouseRole = person.spouseRole;
   if (person.father !== undefined) member.father = person.father;
   if (person.mother !== undefined) member.mother = person.mother;
   return member;
@@ -125,6 +140,7 @@ export function fuhyoContent(
     hittousha: koseki.hittousha,
     name: resident.name,
     birthDate: resident.birthDate,
+    sex: resident.sex,
     addresses: fuhyo.addresses.map((a) => ({ ...a })),
   };
 }

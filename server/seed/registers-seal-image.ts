@@ -9,7 +9,22 @@ const INK = [0xc8, 0x1e, 0x1e] as const;
  * mirrored block pattern taken from SHA-256 of `key`, red on transparent. Deterministic: one key,
  * one image. Stands in for the scanned impression a real 印鑑登録原票 holds.
  */
-export function sealImpressionPng(key: string, sizePx = 64): Buffer {
+export function sealImpressionPng(key: string, sizePx = 64): string {
+  const cacheKey = `${sizePx}/${key}`;
+  const hit = cache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const png = drawImpression(key, sizePx);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(cacheKey, png);
+  return png;
+}
+
+// Generated impressions (base64 PNG) by size and key: every centre a test starts builds the same
+// register, and drawing ~700 impressions at 400 ppi is the slowest part of it.
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, string>();
+
+function drawImpression(key: string, sizePx: number): string {
   const digest = createHash('sha256').update(key, 'utf8').digest();
   const png = new PNG({ width: sizePx, height: sizePx, colorType: 6 });
   const centre = (sizePx - 1) / 2;
@@ -24,7 +39,9 @@ export function sealImpressionPng(key: string, sizePx = 64): Buffer {
   };
   for (let y = 0; y < sizePx; y++) {
     for (let x = 0; x < sizePx; x++) {
-      const r = Math.hypot(x - centre, y - centre);
+      const dx = x - centre;
+      const dy = y - centre;
+      const r = Math.sqrt(dx * dx + dy * dy);
       const ring = (r <= outer && r >= outer - sizePx * 0.07) || (r <= outer * 0.8 && r >= outer * 0.8 - 1);
       const col = Math.floor((x - gridLeft) / cell);
       const row = Math.floor((y - gridLeft) / cell);
@@ -37,5 +54,5 @@ export function sealImpressionPng(key: string, sizePx = 64): Buffer {
       png.data[at + 3] = on ? 255 : 0;
     }
   }
-  return PNG.sync.write(png, { colorType: 6, deflateLevel: 9 });
+  return PNG.sync.write(png, { colorType: 6, deflateLevel: 1, filterType: 0 }).toString('base64');
 }

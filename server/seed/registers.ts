@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sealImpressionPng } from './registers-seal-image.ts';
 import type {
   FuhyoRecord,
   InkanRegistration,
@@ -23,7 +22,8 @@ import type {
 /** Fiscal years (年度) on the tax register. */
 export const SEED_FISCAL_YEARS: readonly number[] = [2022, 2023, 2024, 2025, 2026];
 
-const SEAL_IMAGE_PX = 64;
+/** Registered impressions are kept at 400 ppi at their real size, enough for 印鑑照合 on paper. */
+export const SEAL_IMAGE_PPI = 400;
 
 /** A stable pseudo-random integer in [0, modulo) for (key, purpose). */
 function pick(key: string, purpose: string, modulo: number): number {
@@ -53,6 +53,18 @@ export function placeOf(address: string): string {
   return match ? `${match[1] ?? ''}${match[2] ?? ''}` : address;
 }
 
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** 「神奈川県横浜市港北区日吉本町一丁目5番」 from an address: up to its 番 (a 本籍 is a 地番). */
+function blockOf(address: string): string {
+  const match = /^(.+?番(地)?)/.exec(address);
+  return match?.[1] ?? address;
+}
+
 function surnameOf(name: string): string {
   return name.split(/[\s\u3000]/)[0] ?? name;
 }
@@ -69,17 +81,17 @@ export function inkanRegistrationFor(resident: SeedResident): InkanRegistration 
   const abolished = !resident.inkanRegistered && adult && pick(resident.holderId, 'inkan-abolished', 2) === 0;
   if (!resident.inkanRegistered && !abolished) return undefined;
   const registrationNumber = String(100_000 + pick(resident.holderId, 'inkan-number', 900_000));
+  const sealSizeMm = 15 + pick(resident.holderId, 'inkan-size', 4) * 1.5;
+  const sealImagePx = Math.ceil((sealSizeMm / 25.4) * SEAL_IMAGE_PPI);
   const base: InkanRegistration = {
     holderId: resident.holderId,
     municipalityCode: resident.municipalityCode,
     registrationNumber,
     registeredOn,
     status: abolished ? 'abolished' : 'registered',
-    sealImagePng: sealImpressionPng(`${resident.holderId}/${registrationNumber}`, SEAL_IMAGE_PX).toString(
-      'base64',
-    ),
-    sealImagePx: SEAL_IMAGE_PX,
-    sealSizeMm: 15 + pick(resident.holderId, 'inkan-size', 4) * 1.5,
+    sealDesign: `${resident.holderId}/${registrationNumber}`,
+    sealImagePx,
+    sealSizeMm,
   };
   return abolished ? { ...base, abolishedOn: laterOf(addYears(registeredOn, 3), '2020-04-01') } : base;
 }
@@ -128,14 +140,29 @@ function assessmentFor(
   const pensionIncome = pensionIncomeOf(pensionRevenue);
   const totalIncome = salaryIncome + pensionIncome;
   const isHead = resident.relationship === '世帯主';
-  const dependents = isHead
-    ? householdMembers.filter(
-        (m) => m.holderId !== resident.holderId && ageOn(m.birthDate, `${fiscalYear - 1}-12-31`) < 19,
-      ).length
-    : 0;
+  const yearEnd = `${fiscalYear - 1}-12-31`;
+  const dependentAges = isHead
+    ? householdMembers
+        .filter((m) => m.holderId !== resident.holderId && ageOn(m.birthDate, yearEnd) < 19)
+        .map((m) => ageOn(m.birthDate, yearEnd))
+    : [];
+  const dependents = dependentAges.length;
+  const family = {
+    spouse: isHead && householdMembers.some((m) => m.relationship === '妻' || m.relationship === '夫'),
+    general: dependentAges.filter((a) => a >= 16).length,
+    specific: 0,
+    elderly: 0,
+    under16: dependentAges.filter((a) => a < 16).length,
+  };
+  // 所得控除, itemised (住民税の額): the sum is deductionsTotal, capped at the income.
+  const deductionItems = [
+    { item: '社会保険料控除', yen: Math.floor(salaryRevenue * 0.14) },
+    { item: '基礎控除', yen: 430_000 },
+    { item: '扶養控除', yen: dependents * 330_000 },
+  ].filter((d) => d.yen > 0);
   const deductionsTotal = Math.min(
     totalIncome,
-    430_000 + Math.floor(salaryRevenue * 0.14) + dependents * 330_000,
+    deductionItems.reduce((n, d) => n + d.yen, 0),
   );
   const taxable = totalIncome > 450_000;
   const taxableIncome = taxable ? floorTo(Math.max(0, totalIncome - deductionsTotal), 1000) : 0;
@@ -145,17 +172,49 @@ function assessmentFor(
   const prefecturalPerCapita = taxable ? 1000 : 0;
   const total = municipalIncomeLevy + prefecturalIncomeLevy + municipalPerCapita + prefecturalPerCapita;
   const payments: TaxAssessment['payments'] = [];
-  if (total > 0) {
+  const collection: NonNullable<TaxAssessment['collection']> = salaryRevenue > 0 ? '特別徴収' : '普通徴収';
+  if (total > 0 && collection === '特別徴収') {
+    // Deducted from the salary by the employer each month (June to May): one row.
     const unpaid = pick(key, 'arrears', 11) === 0 ? Math.ceil(total / 4 / 100) * 100 : 0;
     payments.push({
-      taxItem: salaryRevenue > 0 ? '市県民税（特別徴収）' : '市県民税（普通徴収）',
+      taxItem: '市県民税（特別徴収）',
+      period: '全期',
       assessedYen: total,
       paidYen: total - unpaid,
       unpaidYen: unpaid,
     });
+  } else if (total > 0) {
+    // 普通徴収: four installments (第1期 June … 第4期 January); arrears fall on the last ones.
+    const quarter = Math.floor(total / 4 / 100) * 100;
+    const amounts = [total - 3 * quarter, quarter, quarter, quarter];
+    const dues = [
+      `${fiscalYear}-06-30`,
+      `${fiscalYear}-08-31`,
+      `${fiscalYear}-10-31`,
+      `${fiscalYear + 1}-01-31`,
+    ];
+    const unpaidFrom = pick(key, 'arrears', 11) === 0 ? 3 : 4;
+    amounts.forEach((amount, i) => {
+      const unpaid = i >= unpaidFrom ? amount : 0;
+      payments.push({
+        taxItem: '市県民税（普通徴収）',
+        period: `第${i + 1}期`,
+        dueDate: dues[i]!,
+        assessedYen: amount,
+        paidYen: amount - unpaid,
+        unpaidYen: unpaid,
+      });
+    });
   }
   if (age >= 18 && pick(resident.holderId, 'kei-car', 5) === 0) {
-    payments.push({ taxItem: '軽自動車税（種別割）', assessedYen: 10_800, paidYen: 10_800, unpaidYen: 0 });
+    payments.push({
+      taxItem: '軽自動車税（種別割）',
+      period: '全期',
+      dueDate: `${fiscalYear}-05-31`,
+      assessedYen: 10_800,
+      paidYen: 10_800,
+      unpaidYen: 0,
+    });
   }
   if (payments.length === 0) payments.push({ taxItem: '市県民税', assessedYen: 0, paidYen: 0, unpaidYen: 0 });
   return {
@@ -166,8 +225,11 @@ function assessmentFor(
     taxable,
     income: { salaryRevenue, salaryIncome, pensionRevenue, pensionIncome, otherIncome: 0, totalIncome },
     deductionsTotal,
+    deductions: deductionItems,
     taxableIncome,
     dependents,
+    family,
+    collection,
     tax: { municipalIncomeLevy, municipalPerCapita, prefecturalIncomeLevy, prefecturalPerCapita, total },
     payments,
   };
@@ -222,11 +284,17 @@ export function kosekiFor(people: readonly SeedResident[]): KosekiRecord {
   const wife = spouse?.sex === '女' ? spouse : head.sex === '女' ? head : undefined;
   const husband = wife === head ? spouse : head;
 
-  const birth = (p: SeedResident | { birthDate: string }): KosekiEventRecord => ({
+  const birth = (p: SeedResident | { birthDate: string }, notifier = '父'): KosekiEventRecord => ({
     kind: '出生',
     date: p.birthDate,
     detail: `【出生地】${place}`,
+    notifiedOn: addDays(p.birthDate, 7 + pick(`${kosekiId}/${p.birthDate}`, 'birth-notice', 7)),
+    notifier,
   });
+  // 【従前戸籍】 in full: the 本籍 and the 筆頭者 of the 戸籍 a spouse came from.
+  const headOrigin = `${honseki.address}　${father}`;
+  const spouseOrigin = (s: SeedResident) =>
+    `${blockOf(s.previousAddress ?? honseki.address)}　${s.kyuuji ?? surnameOf(s.name)} ${['一郎', '正', '博'][pick(s.holderId, 'in-law', 3)]}`;
   const counters = { 男: 0, 女: 0 };
   const members: KosekiPersonRecord[] = [];
   members.push({
@@ -237,11 +305,18 @@ export function kosekiFor(people: readonly SeedResident[]): KosekiRecord {
     father,
     mother,
     relationship: head.sex === '男' ? '長男' : '長女',
+    ...(spouse && marriedOn ? { spouseRole: head.sex === '男' ? ('夫' as const) : ('妻' as const) } : {}),
     removed: head.status === 'deceased',
     events: [
       birth(head),
       ...(spouse && marriedOn
-        ? [{ kind: '婚姻' as const, date: marriedOn, detail: `【配偶者氏名】${spouse.name}` }]
+        ? [
+            {
+              kind: '婚姻' as const,
+              date: marriedOn,
+              detail: `【配偶者氏名】${spouse.name}【従前戸籍】${headOrigin}`,
+            },
+          ]
         : []),
     ],
   });
@@ -252,13 +327,14 @@ export function kosekiFor(people: readonly SeedResident[]): KosekiRecord {
       birthDate: spouse.birthDate,
       sex: spouse.sex,
       relationship: spouse.relationship,
+      spouseRole: spouse.sex === '女' ? '妻' : '夫',
       removed: spouse.status === 'deceased',
       events: [
         birth(spouse),
         {
           kind: '婚姻',
           date: marriedOn,
-          detail: `【配偶者氏名】${head.name}${spouse.kyuuji ? `【従前戸籍】${spouse.kyuuji}` : ''}`,
+          detail: `【配偶者氏名】${head.name}【従前戸籍】${spouseOrigin(spouse)}`,
         },
       ],
     });
@@ -292,7 +368,13 @@ export function kosekiFor(people: readonly SeedResident[]): KosekiRecord {
             { kind: '除籍', date: marriedOut, detail: '【除籍事由】婚姻' },
           ]
         : [
-            { kind: '死亡', date: addYears(removedBorn, 1), detail: `【死亡地】${place}` },
+            {
+              kind: '死亡',
+              date: addYears(removedBorn, 1),
+              detail: `【死亡地】${place}`,
+              notifiedOn: addDays(addYears(removedBorn, 1), 2),
+              notifier: '親族　父',
+            },
             { kind: '除籍', date: addYears(removedBorn, 1), detail: '【除籍事由】死亡' },
           ];
     childRecords.push({

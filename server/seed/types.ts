@@ -132,8 +132,13 @@ export interface InkanRegistration {
   registeredOn: string; // YYYY-MM-DD
   status: 'registered' | 'abolished';
   abolishedOn?: string;
-  /** The impression as a PNG (base64), red on transparent, and its size on paper. */
-  sealImagePng: string;
+  /** The impression as registered: a scanned PNG (base64), red on transparent … */
+  sealImagePng?: string;
+  /**
+   * … or, in the demo register, the key of a generated impression that the issuing server draws
+   * at sealImagePx when it certifies (server/seed/registers-seal-image.ts, cached).
+   */
+  sealDesign?: string;
   sealImagePx: number;
   sealSizeMm: number;
 }
@@ -155,8 +160,13 @@ export interface TaxAssessment {
     totalIncome: number;
   };
   deductionsTotal: number;
+  /** 所得控除, itemised; the items sum to deductionsTotal. */
+  deductions?: Array<{ item: string; yen: number }>;
   taxableIncome: number;
   dependents: number;
+  /** 控除対象配偶者 and 扶養親族 by kind. */
+  family?: { spouse: boolean; general: number; specific: number; elderly: number; under16: number };
+  collection?: '特別徴収' | '普通徴収' | '特別徴収・普通徴収' | '年金特別徴収';
   tax: {
     municipalIncomeLevy: number;
     municipalPerCapita: number;
@@ -165,7 +175,14 @@ export interface TaxAssessment {
     total: number;
   };
   /** 納税: per tax item (住民税, 固定資産税, 軽自動車税 …). */
-  payments: Array<{ taxItem: string; assessedYen: number; paidYen: number; unpaidYen: number }>;
+  payments: Array<{
+    taxItem: string;
+    period?: string; // 期別
+    dueDate?: string; // 納期限
+    assessedYen: number;
+    paidYen: number;
+    unpaidYen: number;
+  }>;
 }
 
 export type KosekiEventKind =
@@ -175,6 +192,8 @@ export interface KosekiEventRecord {
   kind: KosekiEventKind;
   date: string;
   detail: string;
+  notifiedOn?: string; // 【届出日】
+  notifier?: string; // 【届出人】
 }
 
 export interface KosekiPersonRecord {
@@ -186,6 +205,7 @@ export interface KosekiPersonRecord {
   father?: string;
   mother?: string;
   relationship: string; // 続柄 in the 戸籍
+  spouseRole?: '夫' | '妻'; // 【配偶者区分】
   removed: boolean; // 除籍
   events: KosekiEventRecord[];
 }

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { PNG } from 'pngjs';
+
+/**
+ * The registered seal impression (印影) as printed: the register's PNG (any colour) turned into
+ * black ink with the impression's own coverage as alpha, as municipalities print it in black.
+ * Decoding and re-encoding a 400 ppi impression costs milliseconds, so the result is cached by
+ * the digest of the register's image (a few entries; an image holds no personal data beyond
+ * the impression itself, which every copy of the certificate shows).
+ */
+export interface Impression {
+  /** Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. */
+  png: Buffer;
+  widthPx: number;
+  heightPx: number;
+}
+
+const CACHE_LIMIT = 32;
+const cache = new Map<string, Impression>();
+
+/**
+ * Ink of a pixel (0–255): its opacity times how far its palest channel is from white, so a red
+ * impression on transparent prints solid black and white or transparent pixels print nothing.
+ */
+function inkOf(r: number, g: number, b: number, a: number): number {
+  const colour = Math.min(1, (255 - Math.min(r, g, b)) / 200);
+  return Math.round(a * colour);
+}
+
+export function blackImpression(base64Png: string): Impression | undefined {
+  const key = createHash('sha256').update(base64Png, 'utf8').digest('hex');
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let source: PNG;
+  try {
+    source = PNG.sync.read(Buffer.from(base64Png, 'base64'));
+  } catch {
+    return undefined;
+  }
+  const out = new PNG({ width: source.width, height: source.height, colorType: 4 });
+  for (let i = 0; i < source.width * source.height; i++) {
+    const at = i * 4;
+    out.data[at] = 0;
+    out.data[at + 1] = 0;
+    out.data[at + 2] = 0;
+    out.data[at + 3] = inkOf(
+      source.data[at]!,
+      source.data[at + 1]!,
+      source.data[at + 2]!,
+      source.data[at + 3]!,
+    );
+  }
+  const impression: Impression = {
+    png: PNG.sync.write(out, { colorType: 4, inputColorType: 6, deflateLevel: 9 }),
+    widthPx: source.width,
+    heightPx: source.height,
+  };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, impression);
+  return impression;
+}
