@@ -412,7 +412,7 @@ export function fitRegisterForm({
           return { kind: 'sentence', value: sizeCell(row.value, WIDTH - 8, 10.5) };
         case 'table': {
           const widths = columnWidths(row.columns);
-          row.columns.forEach((col, k) => fitter.glyphs('form', 'body', col.header));
+          row.columns.forEach((col) => fitter.glyphs('form', 'body', col.header));
           return {
             kind: 'table',
             columns: row.columns,

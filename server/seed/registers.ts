@@ -292,9 +292,9 @@ export function kosekiFor(people: readonly SeedResident[]): KosekiRecord {
     notifier,
   });
   // 【従前戸籍】 in full: the 本籍 and the 筆頭者 of the 戸籍 a spouse came from.
-  const headOrigin = `${honseki.address}　${father}`;
+  const headOrigin = `${honseki.address}\u3000${father}`;
   const spouseOrigin = (s: SeedResident) =>
-    `${blockOf(s.previousAddress ?? honseki.address)}　${s.kyuuji ?? surnameOf(s.name)} ${['一郎', '正', '博'][pick(s.holderId, 'in-law', 3)]}`;
+    `${blockOf(s.previousAddress ?? honseki.address)}\u3000${s.kyuuji ?? surnameOf(s.name)} ${['一郎', '正', '博'][pick(s.holderId, 'in-law', 3)]}`;
   const counters = { 男: 0, 女: 0 };
   const members: KosekiPersonRecord[] = [];
   members.push({
