@@ -48,6 +48,8 @@ export async function issueDocument(input: {
   transactionId: string;
   certificateType: CertificateType;
   copies: number;
+  /** The fee per copy the menu showed (and the resident paid): the centre refuses if it changed. */
+  quotedFeeYen: number;
   /** The resident's choices (scope, 本籍, 続柄, tax year …); absent = the type's defaults. */
   options?: IssueOptions;
   authCertificate: Uint8Array;
@@ -57,6 +59,7 @@ export async function issueDocument(input: {
     terminalId: input.terminalId,
     certificateType: input.certificateType,
     copies: input.copies,
+    quotedFeeYen: input.quotedFeeYen,
     ...(input.options ? { options: input.options } : {}),
   });
   if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };

@@ -638,6 +638,7 @@ export const sessionMachine = setup({
           transactionId: context.transactionId as string,
           certificateType: (context.selection as Selection).certificateType,
           copies: (context.selection as Selection).copies,
+          quotedFeeYen: (context.selection as Selection).feeYen,
           ...optionsInput(context.selection as Selection),
           authCertificate: context.authCertificate as Uint8Array,
         }),
