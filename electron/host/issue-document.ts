@@ -20,6 +20,11 @@ export type IssueResult =
   | { ok: true; pdf: Uint8Array; documentId: string; pageCount: number }
   | { ok: false; error: KioskErrorCode; detail?: string };
 
+/** The binding a document for this card carries: SHA-256 (hex) of its 利用者証明用 certificate. */
+export function holderBindingOf(authCertificate: Uint8Array): string {
+  return createHash('sha256').update(authCertificate).digest('hex');
+}
+
 /** Caches the municipalities' seal keys; refreshes once when a seal names an unknown key. */
 export function createMunicipalityKeyRing(centre: CentreClient) {
   let keys = new Map<string, Uint8Array>();
@@ -52,7 +57,8 @@ export async function issueDocument(input: {
   quotedFeeYen: number;
   /** The resident's choices (scope, 本籍, 続柄, tax year …); absent = the type's defaults. */
   options?: IssueOptions;
-  authCertificate: Uint8Array;
+  /** SHA-256 (hex) of the card's certificate (holderBindingOf): the document must carry it. */
+  holderBinding: string;
 }): Promise<IssueResult> {
   const issued = await input.centre.issue({
     transactionId: input.transactionId,
@@ -66,8 +72,7 @@ export async function issueDocument(input: {
   const { document } = issued.value;
   const seal = Buffer.from(issued.value.seal, 'base64');
 
-  const expectedBinding = createHash('sha256').update(input.authCertificate).digest('hex');
-  if (document.holderBinding !== expectedBinding) {
+  if (document.holderBinding !== input.holderBinding) {
     return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
   }
   if (

@@ -7,6 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeKioskHost } from '../../electron/host/compose.ts';
+import type { KioskJournal } from '../../electron/journal/journal.ts';
+import type { RecoveryReport } from '../../electron/journal/recovery.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
 import type { Logger } from '../../electron/host/logger.ts';
 import type { Timeouts, TransactionEvent } from '../../electron/host/session-machine.ts';
@@ -48,6 +50,8 @@ export interface StackOptions {
   centreClock?: 'real' | 'business-hours';
   timeouts?: Partial<Timeouts>;
   onTransactionEvent?: (event: TransactionEvent) => void;
+  /** The kiosk journal's file (`npm run journal` reads var/kiosk-journal.sqlite); default in memory. */
+  journalPath?: string;
 }
 
 export interface VirtualCardSlot {
@@ -59,6 +63,9 @@ export interface VirtualCardSlot {
 export interface RunningStack {
   world: DevWorld;
   host: KioskHost;
+  /** The host's journal (electron/journal/) and what recovery at start did. */
+  journal: KioskJournal;
+  recovery: RecoveryReport;
   centreUrl: string;
   printer: Printer;
   /** The IPP printer's URL when ippeveprinter runs. */
@@ -196,7 +203,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       );
     }
 
-    const host = composeKioskHost({
+    const host = await composeKioskHost({
       reader,
       centreUrl,
       ...(centreUrl.startsWith('https:') ? { centreTls: kioskTlsFor(world) } : {}),
@@ -205,12 +212,15 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       logger: options.logger,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.onTransactionEvent ? { onTransactionEvent: options.onTransactionEvent } : {}),
+      ...(options.journalPath ? { journalPath: options.journalPath } : {}),
     });
     closers.push(() => host.close());
 
     return {
       world,
       host,
+      journal: host.journal,
+      recovery: host.recovery,
       centreUrl,
       printer,
       printerUrl,
