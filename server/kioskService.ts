@@ -9,7 +9,7 @@ import type {
   IssueResponse,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
-  MunicipalityKey,
+  MunicipalityKeysResponse,
 } from '../protocol/api.ts';
 import { issueChallenge } from './auth/challenges.ts';
 import type { RevocationChecker } from './auth/revocation.ts';
@@ -19,7 +19,7 @@ import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
 import { recordDelivery } from './municipal/delivery.ts';
 import { issueCertificate } from './municipal/issue.ts';
-import type { MunicipalKeyring } from './municipal/keyring.ts';
+import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import { fileKosekiRegistration } from './municipal/registration.ts';
@@ -31,7 +31,7 @@ export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 export interface KioskServiceDeps {
   repository: CentreRepository;
   trustStore: TrustStore;
-  keyring: MunicipalKeyring;
+  keyring: SealKeyring;
   /** 印鑑登録, 税, 戸籍, 附票 and 利用登録 (server/municipal/register-store.ts). */
   registers: RegisterStore;
   now: () => Date;
@@ -48,7 +48,8 @@ export interface KioskService {
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   /** Billing follows delivery: the kiosk reports delivered copies or a void. */
   delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
-  municipalityKeys(): Promise<CentreResult<{ keys: MunicipalityKey[] }>>;
+  /** Every municipality's seal keys, signed by the root (cached until the keys change). */
+  municipalityKeys(): Promise<CentreResult<MunicipalityKeysResponse>>;
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
 }
 
@@ -101,7 +102,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     async municipalityKeys() {
-      return succeed({ keys: await deps.keyring.publicKeys() });
+      return succeed(await deps.keyring.publishedKeyList());
     },
   };
 }

@@ -20,7 +20,7 @@ import {
   type IssueResponse,
   type KosekiRegistrationRequest,
   type KosekiRegistrationResponse,
-  type MunicipalityKey,
+  type SignedKeyList,
 } from '../../protocol/index.ts';
 
 export type CentreFailure =
@@ -38,7 +38,8 @@ export interface CentreClient {
   delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
   /** 利用登録 for 戸籍 certificates with the 本籍地, in the authenticated transaction. */
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
-  municipalityKeys(): Promise<CentreResult<MunicipalityKey[]>>;
+  /** The root-signed list of seal keys, as served: the caller verifies it (issue-document.ts). */
+  municipalityKeys(): Promise<CentreResult<SignedKeyList>>;
   /** Closes pooled connections (mutual TLS keeps them open). */
   close(): Promise<void>;
 }
@@ -154,10 +155,7 @@ export function createCentreClient(options: {
     delivery: (transactionId, request) =>
       call(`/transactions/${encodeURIComponent(transactionId)}/delivery`, DeliveryResponseSchema, request),
     kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
-    async municipalityKeys() {
-      const result = await call('/municipality-keys', MunicipalityKeysResponseSchema);
-      return result.ok ? { ok: true, value: result.value.keys } : result;
-    },
+    municipalityKeys: () => call('/municipality-keys', MunicipalityKeysResponseSchema),
     close: () => transport.close(),
   };
 }

@@ -11,6 +11,7 @@ import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-docume
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
+import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts, TransactionEvent } from './session-machine.ts';
 
 /** How often delivery reports still owed to the centre are sent again. */
@@ -22,6 +23,8 @@ export interface KioskHostParts {
   /** Mutual TLS to the centre: this terminal's certificate and key, and the CA that vouches for the centre. */
   centreTls?: CentreClientTls;
   printer: Printer;
+  /** The root keys (kid → SPKI DER) a seal key list must verify against (KIOSK_SEAL_ROOT_KEYS). */
+  sealRootKeys: ReadonlyMap<string, Uint8Array>;
   terminalId: string;
   logger: Logger;
   /** The kiosk journal's SQLite file (electron/journal/); default in memory (tests). */
@@ -48,7 +51,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
     baseUrl: parts.centreUrl,
     ...(parts.centreTls ? { tls: parts.centreTls } : {}),
   });
-  const keyRing = createMunicipalityKeyRing(centre);
+  const keyRing = createMunicipalityKeyRing(centre, parts.sealRootKeys);
   const render: DocumentRenderer = (input) => renderCertificatePdf(input);
   const journal = openKioskJournal(parts.journalPath ?? ':memory:');
   const recovery = await recoverJournal({
@@ -99,7 +102,10 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
         const refused = journalTransactionEvent(journal, parts.terminalId, event);
         if (refused)
           parts.logger.warn({ transactionId: event.transactionId, refused }, 'journal refused a step');
-        parts.logger.info({ transaction: loggable(event) }, `transaction ${event.kind}`);
+        // The 受付番号 on screen is derived from the id: log both once, so support can find one from the other.
+        const receipt =
+          event.kind === 'started' ? { receiptNumber: receiptNumberOf(event.transactionId) } : {};
+        parts.logger.info({ transaction: loggable(event), ...receipt }, `transaction ${event.kind}`);
         parts.onTransactionEvent?.(event);
         if (event.kind === 'ended') flush();
       },

@@ -7,8 +7,9 @@ import { buildSeedRegisters } from '../seed/registers.ts';
 import type { SeedRegisters } from '../seed/types.ts';
 import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 import { recordDelivery, type DeliveryDeps } from './delivery.ts';
+import { SealKeyring } from '../keys/seal-keyring.ts';
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
-import { MunicipalKeyring } from './keyring.ts';
 import { createMemoryRegisterStore } from './register-store.ts';
 
 const NOON_WEDNESDAY = new Date('2026-11-25T03:00:00Z'); // 12:00 JST
@@ -37,7 +38,7 @@ describe.each(databaseBackends())('quoted fee and billing that follows delivery 
     issuer = {
       repository: repo,
       registers: createMemoryRegisterStore(seedRegisters()),
-      keyring: await MunicipalKeyring.open(repo, {}, now),
+      keyring: await SealKeyring.open({ repository: repo, store: await testSealKeyStore(), now }),
       now,
     };
     const recorded: string[] = [];
