@@ -16,6 +16,8 @@ export interface KioskHostParts {
   /** Mutual TLS to the centre: this terminal's certificate and key, and the CA that vouches for the centre. */
   centreTls?: CentreClientTls;
   printer: Printer;
+  /** The root keys (kid → SPKI DER) a seal key list must verify against (KIOSK_SEAL_ROOT_KEYS). */
+  sealRootKeys: ReadonlyMap<string, Uint8Array>;
   terminalId: string;
   logger: Logger;
   timeouts?: Partial<Timeouts>;
@@ -32,7 +34,7 @@ export function composeKioskHost(parts: KioskHostParts): KioskHost {
     {
       cardPort: createJpkiCardPort(parts.reader),
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, parts.sealRootKeys),
       render: (input) => renderCertificatePdf(input),
       printer: parts.printer,
       terminalId: parts.terminalId,

@@ -9,7 +9,7 @@ import type {
   IssueRequest,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
-  MunicipalityKey,
+  SignedKeyList,
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import type { Printer } from '../printer/printer.ts';
@@ -105,7 +105,10 @@ class FakeCentre implements CentreClient {
     this.registrations.push(request);
     return this.registrationAnswer;
   };
-  municipalityKeys = async (): Promise<CentreResult<MunicipalityKey[]>> => ({ ok: true, value: [] });
+  municipalityKeys = async (): Promise<CentreResult<SignedKeyList>> => ({
+    ok: false,
+    failure: { kind: 'centre-unreachable', detail: 'fake' },
+  });
   close = async () => undefined;
 }
 
@@ -122,7 +125,7 @@ function start(menu: AuthenticateResponse = MENU) {
     {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       terminalId: 'S0001-T01',
