@@ -4,11 +4,11 @@
  * screen goes back to the menu, a card never placed says so, and the 受付番号 is short.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse, MunicipalityKey } from '../../protocol/index.ts';
+import type { AuthenticateResponse } from '../../protocol/index.ts';
 import type { KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
 import type { Printer } from '../printer/printer.ts';
 import type { CardHandle, CardPort, CardResult } from './card-port.ts';
-import type { CentreClient, CentreResult } from './centre-client.ts';
+import type { CentreClient } from './centre-client.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
@@ -60,7 +60,7 @@ const centre: CentreClient = {
   authenticate: async () => ({ ok: true, value: MENU }),
   issue: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   kosekiRegistration: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  municipalityKeys: async (): Promise<CentreResult<MunicipalityKey[]>> => ({ ok: true, value: [] }),
+  municipalityKeys: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   close: async () => undefined,
 };
 
@@ -75,7 +75,7 @@ function start(cardPort: CardPort = readerWithCard, timeouts: Partial<Timeouts> 
     {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       terminalId: 'S0001-T01',
