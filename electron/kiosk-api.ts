@@ -74,6 +74,7 @@ export type KioskErrorCode =
   | 'option-not-allowed' // a choice the municipality does not allow
   | 'outside-hours'
   | 'dv-block'
+  | 'fee-changed' // the fee changed after the menu was shown: nothing issued, the money is returned
   | 'centre-unreachable'
   | 'document-invalid' // the issued document failed the kiosk's binding or seal check
   | 'printer-out-of-paper'

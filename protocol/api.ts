@@ -127,6 +127,12 @@ export const IssueRequestSchema = z.object({
   certificateType: CertificateTypeSchema,
   copies: z.number().int().min(1).max(10),
   options: IssueOptionsSchema.optional(),
+  /**
+   * The fee per copy the menu showed the resident (and the kiosk collected). The centre refuses
+   * with `fee-changed`, before anything is recorded, when the municipality's fee is now different.
+   * The 0.4 kiosk always sends it; absent (older clients) the current fee applies.
+   */
+  quotedFeeYen: z.number().int().min(0).max(10_000).optional(),
 });
 export type IssueRequest = z.infer<typeof IssueRequestSchema>;
 
@@ -136,6 +142,32 @@ export const IssueResponseSchema = z.object({
   seal: base64.max(4096),
 });
 export type IssueResponse = z.infer<typeof IssueResponseSchema>;
+
+/**
+ * POST /v1/transactions/{transactionId}/delivery — billing follows delivery. The centre records
+ * an issuance as `pending`; the kiosk says what the resident got: `delivered` with the copies
+ * printed (billed: fee × copies), or `voided` (nothing billed, e.g. refunded after a print
+ * failure). Idempotent: the same report again gets the same answer; a different one after the
+ * first is refused with `delivery-conflict`.
+ */
+export const DeliveryOutcomeSchema = z.enum(['delivered', 'voided']);
+export type DeliveryOutcome = z.infer<typeof DeliveryOutcomeSchema>;
+export const DeliveryRequestSchema = z.object({
+  terminalId: TerminalIdSchema,
+  outcome: DeliveryOutcomeSchema,
+  /** Copies handed to the resident: 1..issued copies when delivered, 0 when voided. */
+  copies: z.number().int().min(0).max(10),
+});
+export type DeliveryRequest = z.infer<typeof DeliveryRequestSchema>;
+export const BillingStateSchema = z.enum(['pending', 'billed', 'voided']);
+export type BillingState = z.infer<typeof BillingStateSchema>;
+export const DeliveryResponseSchema = z.object({
+  transactionId: TransactionIdSchema,
+  billing: z.enum(['billed', 'voided']),
+  copies: z.number().int().min(0).max(10),
+  feeYenTotal: z.number().int().min(0),
+});
+export type DeliveryResponse = z.infer<typeof DeliveryResponseSchema>;
 
 /**
  * GET /v1/municipality-keys — the municipalities' seal keys (kid, municipality, validity, status,

@@ -29,6 +29,9 @@ export const CENTRE_ERROR_CODES = [
   'option-not-allowed', // an option the municipality does not allow
   'outside-hours',
   'dv-block',
+  'fee-changed', // the fee quoted on the menu is no longer the municipality's fee: nothing issued
+  'not-issued', // a delivery report for a transaction the centre issued nothing for
+  'delivery-conflict', // a delivery report different from the one already recorded
   'internal',
 ] as const;
 

@@ -26,6 +26,7 @@ describe('OpenAPI 3.1 document', () => {
       '/v1/issue',
       '/v1/koseki-registration',
       '/v1/municipality-keys',
+      '/v1/transactions/{transactionId}/delivery',
     ]);
     const documentSchema = JSON.stringify(doc.components.schemas.CertificateDocument);
     for (const type of CERTIFICATE_TYPES) expect(documentSchema).toContain(`"const":"${type}"`);

@@ -7,6 +7,8 @@ import {
   ChallengeResponseSchema,
   IssueRequestSchema,
   IssueResponseSchema,
+  DeliveryRequestSchema,
+  DeliveryResponseSchema,
   KosekiRegistrationRequestSchema,
   KosekiRegistrationResponseSchema,
   MunicipalityKeysResponseSchema,
@@ -24,6 +26,8 @@ const COMPONENTS = {
   IssueRequest: IssueRequestSchema,
   IssueResponse: IssueResponseSchema,
   CertificateDocument: CertificateDocumentSchema,
+  DeliveryRequest: DeliveryRequestSchema,
+  DeliveryResponse: DeliveryResponseSchema,
   KosekiRegistrationRequest: KosekiRegistrationRequestSchema,
   KosekiRegistrationResponse: KosekiRegistrationResponseSchema,
   MunicipalityKeysResponse: MunicipalityKeysResponseSchema,
@@ -107,8 +111,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'Issue a certificate (idempotent on transactionId)',
         'IssueRequest',
         'IssueResponse',
-        refused,
+        {
+          ...refused,
+          '409': 'fee-changed: the quoted fee is no longer the municipality fee; nothing issued',
+        },
       ),
+      [`${API_PREFIX}/transactions/{transactionId}/delivery`]: {
+        ...post(
+          'Report what the resident got: billed on delivered, nothing billed on voided (idempotent)',
+          'DeliveryRequest',
+          'DeliveryResponse',
+          {
+            '400': refused['400'],
+            '404': 'not-issued: nothing was issued for this transaction',
+            '409': 'delivery-conflict: a different report was recorded first',
+            '500': refused['500'],
+          },
+        ),
+        parameters: [
+          { name: 'transactionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
+      },
       [`${API_PREFIX}/koseki-registration`]: post(
         'File the 利用登録 with the 本籍地',
         'KosekiRegistrationRequest',

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
 import { ensureRendererBuilt } from './dev/renderer-build.ts';
 import { DEMO_TERMINAL_ID, defaultWorldDir, startDevStack } from './dev/stack.ts';
+import { defaultJournalPath } from '../electron/journal/journal-path.ts';
 import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
 /** The Electron binary's path, or undefined when it was not (or could not be) downloaded. */
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     worldDir: defaultWorldDir(PROJECT_ROOT),
     outputDir,
     logger: cliLogger(),
+    journalPath: defaultJournalPath(PROJECT_ROOT),
     holderId: values.holder,
   });
   const children: ChildProcess[] = [];
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       KIOSK_CENTRE_CA: join(stack.world.dir, 'tls', 'ca.pem'),
       KIOSK_SEAL_ROOT_KEYS: stack.world.sealKeys.rootKeysPemPath,
       KIOSK_FULLSCREEN: '0',
+      KIOSK_JOURNAL: defaultJournalPath(PROJECT_ROOT),
       ...(stack.printerUrl ? { KIOSK_PRINTER_URL: stack.printerUrl } : { KIOSK_SPOOL_DIR: outputDir }),
     };
     children.push(

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { CertificateTypeSchema } from '../protocol/index.ts';
 import { runTransaction, type OptionRequest } from './dev/drive.ts';
 import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
+import { defaultJournalPath } from '../electron/journal/journal-path.ts';
 import { cliLogger, describeKioskError, fail, PROJECT_ROOT } from './cli-common.ts';
 
 const USAGE =
@@ -88,6 +89,7 @@ async function main(): Promise<number> {
     worldDir: values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT),
     outputDir: printerDir,
     logger: cliLogger(),
+    journalPath: defaultJournalPath(PROJECT_ROOT),
     holderId: values.holder,
     card: values.card as CardMode,
     printer: values.printer as PrinterMode,

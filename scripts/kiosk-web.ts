@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
 import { ensureRendererBuilt } from './dev/renderer-build.ts';
 import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
+import { defaultJournalPath } from '../electron/journal/journal-path.ts';
 import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
 async function main(): Promise<void> {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     worldDir: values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT),
     outputDir,
     logger: cliLogger(),
+    journalPath: defaultJournalPath(PROJECT_ROOT),
     card: values.card as CardMode,
     printer: values.printer as PrinterMode,
     ...(values.holder ? { holderId: values.holder } : {}),

@@ -9,6 +9,7 @@ import { ChallengeResponseSchema, IssueResponseSchema } from '../protocol/api.ts
 import { createCentre, type Centre, type CentreOptions } from './centre.ts';
 import { testSealKeyStore } from './test-support/seal-keys.ts';
 import { cardSignature } from './auth/testCertificates.ts';
+import { BACKEND_SETUP_TIMEOUT_MS } from './test-support/backends.ts';
 
 const NOON = new Date('2026-11-25T03:00:00Z');
 
@@ -45,7 +46,7 @@ describe('two centre instances on one database (multi-server)', () => {
     };
     a = await createCentre(options);
     b = await createCentre(options);
-  });
+  }, BACKEND_SETUP_TIMEOUT_MS); // two centres each load the whole register: slow on a busy machine
 
   afterAll(async () => {
     await a?.close();

@@ -3,6 +3,8 @@ import type {
   AuthenticateResponse,
   ChallengeRequest,
   ChallengeResponse,
+  DeliveryRequest,
+  DeliveryResponse,
   IssueRequest,
   IssueResponse,
   KosekiRegistrationRequest,
@@ -15,6 +17,7 @@ import type { TrustStore } from './auth/trustStore.ts';
 import { verifyAuthentication } from './auth/verifyAuthentication.ts';
 import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
+import { recordDelivery } from './municipal/delivery.ts';
 import { issueCertificate } from './municipal/issue.ts';
 import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
@@ -34,6 +37,8 @@ export interface KioskServiceDeps {
   now: () => Date;
   /** OCSP with CRL fallback for card certificates (optional: the register's list always applies). */
   revocation?: RevocationChecker;
+  /** Called when a delivery report is recorded (retention drops the document then). */
+  onDeliveryRecorded?: (transactionId: string, outcome: DeliveryRequest['outcome']) => Promise<void>;
 }
 
 /** The kiosk API's operations, independent of HTTP: each answers a value or a typed refusal. */
@@ -41,6 +46,8 @@ export interface KioskService {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
+  /** Billing follows delivery: the kiosk reports delivered copies or a void. */
+  delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
   /** Every municipality's seal keys, signed by the root (cached until the keys change). */
   municipalityKeys(): Promise<CentreResult<MunicipalityKeysResponse>>;
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
@@ -84,6 +91,10 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
 
     async issue(request) {
       return issueCertificate(deps, request);
+    },
+
+    async delivery(transactionId, request) {
+      return recordDelivery(deps, transactionId, request);
     },
 
     async kosekiRegistration(request) {

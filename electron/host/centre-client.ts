@@ -5,6 +5,7 @@ import {
   AuthenticateResponseSchema,
   CentreErrorBodySchema,
   ChallengeResponseSchema,
+  DeliveryResponseSchema,
   IssueResponseSchema,
   KosekiRegistrationResponseSchema,
   MunicipalityKeysResponseSchema,
@@ -13,6 +14,8 @@ import {
   type CentreErrorCode,
   type ChallengeRequest,
   type ChallengeResponse,
+  type DeliveryRequest,
+  type DeliveryResponse,
   type IssueRequest,
   type IssueResponse,
   type KosekiRegistrationRequest,
@@ -31,6 +34,8 @@ export interface CentreClient {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
+  /** Billing follows delivery: what the resident got (retried from the journal until answered). */
+  delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
   /** 利用登録 for 戸籍 certificates with the 本籍地, in the authenticated transaction. */
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
   /** The root-signed list of seal keys, as served: the caller verifies it (issue-document.ts). */
@@ -147,6 +152,8 @@ export function createCentreClient(options: {
     challenge: (request) => call('/challenge', ChallengeResponseSchema, request),
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
     issue: (request) => call('/issue', IssueResponseSchema, request),
+    delivery: (transactionId, request) =>
+      call(`/transactions/${encodeURIComponent(transactionId)}/delivery`, DeliveryResponseSchema, request),
     kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
     municipalityKeys: () => call('/municipality-keys', MunicipalityKeysResponseSchema),
     close: () => transport.close(),

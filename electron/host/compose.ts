@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import type { CardReader } from '../../native/card-transport.ts';
+import { flushDeliveries } from '../journal/delivery-outbox.ts';
+import { journalTransactionEvent } from '../journal/journal-events.ts';
+import { openKioskJournal, type KioskJournal } from '../journal/journal.ts';
+import { recoverJournal, type RecoveryReport } from '../journal/recovery.ts';
 import type { Printer } from '../printer/printer.ts';
 import { createCentreClient, type CentreClientTls } from './centre-client.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
+import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts, TransactionEvent } from './session-machine.ts';
+
+/** How often delivery reports still owed to the centre are sent again. */
+const DELIVERY_RETRY_MS = 30_000;
 
 export interface KioskHostParts {
   reader: CardReader;
@@ -20,33 +27,109 @@ export interface KioskHostParts {
   sealRootKeys: ReadonlyMap<string, Uint8Array>;
   terminalId: string;
   logger: Logger;
+  /** The kiosk journal's SQLite file (electron/journal/); default in memory (tests). */
+  journalPath?: string;
   timeouts?: Partial<Timeouts>;
   onTransactionEvent?: (event: TransactionEvent) => void;
+  /** What recovery at start did with the transactions a stopped host left unfinished. */
+  onRecovery?: (report: RecoveryReport) => void;
 }
 
-/** Wires the session to its real parts: the card reader, the centre, the renderer of documents, the printer. */
-export function composeKioskHost(parts: KioskHostParts): KioskHost {
+export interface ComposedKioskHost extends KioskHost {
+  journal: KioskJournal;
+  recovery: RecoveryReport;
+}
+
+/**
+ * Wires the session to its real parts: the card reader, the centre, the renderer of documents,
+ * the printer and the journal. Before the first resident, every transaction a stopped host left
+ * unfinished is resolved (electron/journal/recovery.ts); delivery reports owed to the centre are
+ * sent after every session and retried on a timer.
+ */
+export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedKioskHost> {
   const centre = createCentreClient({
     baseUrl: parts.centreUrl,
     ...(parts.centreTls ? { tls: parts.centreTls } : {}),
   });
-  return createKioskHost(
+  const keyRing = createMunicipalityKeyRing(centre, parts.sealRootKeys);
+  const render: DocumentRenderer = (input) => renderCertificatePdf(input);
+  const journal = openKioskJournal(parts.journalPath ?? ':memory:');
+  const recovery = await recoverJournal({
+    journal,
+    centre,
+    keyRing,
+    render,
+    printer: parts.printer,
+    terminalId: parts.terminalId,
+  });
+  if (recovery.outcomes.length > 0 || recovery.deliveries.pending > 0)
+    parts.logger.info(
+      {
+        recovered: recovery.outcomes.map((o) => ({
+          transactionId: o.transactionId,
+          from: o.from,
+          outcome: o.outcome,
+          ...(o.outcome === 'refund-due' ? { reason: o.reason } : {}),
+        })),
+        deliveries: recovery.deliveries,
+      },
+      'journal recovered',
+    );
+  parts.onRecovery?.(recovery);
+
+  let flushing: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const flush = () => {
+    if (closed) return;
+    flushing = flushing
+      .then(() => (closed ? undefined : flushDeliveries(journal, centre)))
+      .catch((error: unknown) => parts.logger.warn({ err: String(error) }, 'delivery reports not sent'));
+  };
+  const timer = setInterval(flush, DELIVERY_RETRY_MS);
+  timer.unref();
+
+  const host = createKioskHost(
     {
       cardPort: createJpkiCardPort(parts.reader),
       centre,
-      keyRing: createMunicipalityKeyRing(centre, parts.sealRootKeys),
-      render: (input) => renderCertificatePdf(input),
+      keyRing,
+      render,
       printer: parts.printer,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
       onTransactionEvent: (event) => {
+        // Written first: the journal holds the step before the host takes it.
+        const refused = journalTransactionEvent(journal, parts.terminalId, event);
+        if (refused)
+          parts.logger.warn({ transactionId: event.transactionId, refused }, 'journal refused a step');
         // The 受付番号 on screen is derived from the id: log both once, so support can find one from the other.
         const receipt =
           event.kind === 'started' ? { receiptNumber: receiptNumberOf(event.transactionId) } : {};
-        parts.logger.info({ transaction: event, ...receipt }, `transaction ${event.kind}`);
+        parts.logger.info({ transaction: loggable(event), ...receipt }, `transaction ${event.kind}`);
         parts.onTransactionEvent?.(event);
+        if (event.kind === 'ended') flush();
       },
     },
     { logger: parts.logger, ...(parts.timeouts ? { timeouts: parts.timeouts } : {}) },
   );
+  return {
+    ...host,
+    journal,
+    recovery,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await host.close();
+      await flushing;
+      journal.close();
+      await centre.close();
+    },
+  };
+}
+
+/** The event as logged: ids, codes and amounts; the card binding and the chosen options stay in the journal. */
+function loggable(event: TransactionEvent): Record<string, unknown> {
+  if (event.kind !== 'paid') return event;
+  const { holderBinding: _binding, options: _options, ...rest } = event;
+  return rest;
 }

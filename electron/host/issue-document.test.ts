@@ -13,7 +13,7 @@ import {
   type SignedKeyList,
 } from '../../protocol/index.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
-import { createMunicipalityKeyRing, issueDocument } from './issue-document.ts';
+import { createMunicipalityKeyRing, holderBindingOf, issueDocument } from './issue-document.ts';
 
 /**
  * The kiosk trusts a seal key only through a list signed by a provisioned root, and only for
@@ -79,6 +79,7 @@ function fakeCentre(answer: { seal: Uint8Array; list: SignedKeyList }): CentreCl
     challenge: unused,
     authenticate: unused,
     kosekiRegistration: unused,
+    delivery: unused,
     issue: async () => ({
       ok: true,
       value: { document: DOCUMENT, seal: Buffer.from(answer.seal).toString('base64') },
@@ -99,7 +100,8 @@ async function issueWith(sealKey: TestKey, list: SignedKeyList, now = NOW) {
     transactionId: TX,
     certificateType: 'juminhyo',
     copies: 1,
-    authCertificate: CERT,
+    quotedFeeYen: 200,
+    holderBinding: holderBindingOf(CERT),
     now: () => now,
   });
 }

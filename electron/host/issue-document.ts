@@ -24,6 +24,11 @@ export type IssueResult =
   | { ok: true; pdf: Uint8Array; documentId: string; pageCount: number }
   | { ok: false; error: KioskErrorCode; detail?: string };
 
+/** The binding a document for this card carries: SHA-256 (hex) of its 利用者証明用 certificate. */
+export function holderBindingOf(authCertificate: Uint8Array): string {
+  return createHash('sha256').update(authCertificate).digest('hex');
+}
+
 export type KeyRingRefresh =
   | { ok: true; keys: PublishedSealKeys }
   | { ok: false; failure: { kind: 'centre'; failure: CentreFailure } | KeyListError };
@@ -76,9 +81,12 @@ export async function issueDocument(input: {
   transactionId: string;
   certificateType: CertificateType;
   copies: number;
+  /** The fee per copy the menu showed (and the resident paid): the centre refuses if it changed. */
+  quotedFeeYen: number;
   /** The resident's choices (scope, 本籍, 続柄, tax year …); absent = the type's defaults. */
   options?: IssueOptions;
-  authCertificate: Uint8Array;
+  /** SHA-256 (hex) of the card's certificate (holderBindingOf): the document must carry it. */
+  holderBinding: string;
   /** The kiosk's clock, for the seal key's validity (default: the system clock). */
   now?: () => Date;
 }): Promise<IssueResult> {
@@ -87,14 +95,14 @@ export async function issueDocument(input: {
     terminalId: input.terminalId,
     certificateType: input.certificateType,
     copies: input.copies,
+    quotedFeeYen: input.quotedFeeYen,
     ...(input.options ? { options: input.options } : {}),
   });
   if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
   const { document } = issued.value;
   const seal = Buffer.from(issued.value.seal, 'base64');
 
-  const expectedBinding = createHash('sha256').update(input.authCertificate).digest('hex');
-  if (document.holderBinding !== expectedBinding) {
+  if (document.holderBinding !== input.holderBinding) {
     return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
   }
   if (

@@ -9,6 +9,7 @@ describe('centre refusals on the kiosk', () => {
     ['registration-needed', 403],
     ['no-registration', 403],
     ['option-not-allowed', 403],
+    ['fee-changed', 409],
   ] as const)('shows %s as its own screen, with a message in both languages', (code, status) => {
     const kiosk = kioskErrorForCentre({ kind: 'centre-error', code, status });
     expect(kiosk).toBe(code);

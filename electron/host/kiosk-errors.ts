@@ -29,6 +29,9 @@ const CENTRE_TO_KIOSK: Readonly<Record<CentreErrorCode, KioskErrorCode>> = {
   'option-not-allowed': 'option-not-allowed',
   'outside-hours': 'outside-hours',
   'dv-block': 'dv-block',
+  'fee-changed': 'fee-changed',
+  'not-issued': 'internal',
+  'delivery-conflict': 'internal',
   internal: 'internal',
 };
 

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   AuthenticateResponse,
+  DeliveryRequest,
   IssueRequest,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
@@ -105,6 +106,11 @@ class FakeCentre implements CentreClient {
     this.registrations.push(request);
     return this.registrationAnswer;
   };
+  delivery = async (transactionId: string, request: DeliveryRequest) =>
+    ({
+      ok: true,
+      value: { transactionId, billing: 'voided', copies: request.copies, feeYenTotal: 0 },
+    }) as const;
   municipalityKeys = async (): Promise<CentreResult<SignedKeyList>> => ({
     ok: false,
     failure: { kind: 'centre-unreachable', detail: 'fake' },
@@ -243,6 +249,8 @@ describe('kiosk host: certificate options', () => {
     h.send({ type: 'insert-money', yen: 500 });
     await waitFor(h, 'error');
     expect(centre.issued[0]?.options).toEqual({ taxYear: 2024 });
+    // The fee the menu showed travels with the request: the centre refuses if it changed since.
+    expect(centre.issued[0]?.quotedFeeYen).toBe(300);
   });
 
   it('sends no options for a certificate without choices (0.1 behaviour)', async () => {

@@ -8,7 +8,7 @@ import type {
   Notice,
 } from '../../protocol/index.ts';
 import type { KioskErrorCode, Language } from '../kiosk-api.ts';
-import type { Printer, PrinterStatus, PrintFailure } from '../printer/printer.ts';
+import type { Printer, PrinterStatus, PrintFailure, PrintResult } from '../printer/printer.ts';
 import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
 import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
@@ -23,6 +23,7 @@ import {
   type OptionChoice,
 } from './certificate-options.ts';
 import {
+  holderBindingOf,
   issueDocument,
   type DocumentRenderer,
   type IssueResult,
@@ -47,9 +48,22 @@ export interface SessionServices {
 export type TransactionEvent =
   | { kind: 'started'; transactionId: string }
   | { kind: 'authenticated'; transactionId: string; municipalityCode: string }
-  | { kind: 'paid'; transactionId: string; yen: number }
+  | {
+      kind: 'paid';
+      transactionId: string;
+      yen: number;
+      certificateType: CertificateType;
+      copies: number;
+      /** Fee per copy as the menu quoted it. */
+      quotedFeeYen: number;
+      options?: IssueOptions;
+      /** SHA-256 (hex) of the card's 利用者証明用 certificate: the document must be bound to it. */
+      holderBinding: string;
+    }
   | { kind: 'issued'; transactionId: string; documentId: string; pageCount: number }
-  | { kind: 'printed'; transactionId: string; jobId: string }
+  /** About to submit the print job (written before the job goes to the printer). */
+  | { kind: 'printing'; transactionId: string }
+  | { kind: 'printed'; transactionId: string; jobId: string; copies: number; impressions?: number }
   | { kind: 'registration-filed'; transactionId: string; requestId: string; status: string }
   | { kind: 'refunded'; transactionId: string; yen: number }
   | { kind: 'failed'; transactionId: string; error: KioskErrorCode; detail?: string }
@@ -210,10 +224,9 @@ export const sessionMachine = setup({
     >(({ input }) =>
       input.centre.kosekiRegistration({ transactionId: input.transactionId, terminalId: input.terminalId }),
     ),
-    print: fromPromise<
-      { ok: true; jobId: string } | { ok: false; failure: PrintFailure },
-      { printer: Printer; pdf: Uint8Array; jobName: string; copies: number }
-    >(({ input }) => input.printer.print(input.pdf, { jobName: input.jobName, copies: input.copies })),
+    print: fromPromise<PrintResult, { printer: Printer; pdf: Uint8Array; jobName: string; copies: number }>(
+      ({ input }) => input.printer.print(input.pdf, { jobName: input.jobName, copies: input.copies }),
+    ),
     printerStatus: fromPromise<PrinterStatus, { printer: Printer }>(({ input }) => input.printer.status()),
     release: fromPromise<void, { card: CardHandle | null }>(async ({ input }) => {
       await input.card?.release();
@@ -617,12 +630,20 @@ export const sessionMachine = setup({
       always: {
         guard: 'paidEnough',
         target: 'issuing',
-        actions: ({ context }) =>
+        actions: ({ context }) => {
+          const selection = context.selection as Selection;
+          const options = optionsInput(selection).options;
           context.services.onTransactionEvent({
             kind: 'paid',
             transactionId: context.transactionId as string,
             yen: context.paidYen,
-          }),
+            certificateType: selection.certificateType,
+            copies: selection.copies,
+            quotedFeeYen: selection.feeYen,
+            ...(options ? { options } : {}),
+            holderBinding: holderBindingOf(context.authCertificate as Uint8Array),
+          });
+        },
       },
       after: { paymentTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
       on: {
@@ -645,8 +666,9 @@ export const sessionMachine = setup({
           transactionId: context.transactionId as string,
           certificateType: (context.selection as Selection).certificateType,
           copies: (context.selection as Selection).copies,
+          quotedFeeYen: (context.selection as Selection).feeYen,
           ...optionsInput(context.selection as Selection),
-          authCertificate: context.authCertificate as Uint8Array,
+          holderBinding: holderBindingOf(context.authCertificate as Uint8Array),
         }),
         onDone: [
           {
@@ -689,6 +711,11 @@ export const sessionMachine = setup({
       on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
     },
     printing: {
+      entry: ({ context }) =>
+        context.services.onTransactionEvent({
+          kind: 'printing',
+          transactionId: context.transactionId as string,
+        }),
       invoke: {
         src: 'print',
         input: ({ context }) => ({
@@ -707,6 +734,10 @@ export const sessionMachine = setup({
                   kind: 'printed',
                   transactionId: context.transactionId as string,
                   jobId: event.output.jobId,
+                  copies: (context.selection as Selection).copies,
+                  ...(event.output.impressions === undefined
+                    ? {}
+                    : { impressions: event.output.impressions }),
                 });
             },
           },
@@ -735,17 +766,18 @@ export const sessionMachine = setup({
         wipePin(context);
         void context.card?.release();
         if (context.transactionId && context.error) {
+          // The reason first (the journal's refund-due), then the money going back.
+          context.services.onTransactionEvent({
+            kind: 'failed',
+            transactionId: context.transactionId,
+            error: context.error.code,
+          });
           if (context.error.refundedYen)
             context.services.onTransactionEvent({
               kind: 'refunded',
               transactionId: context.transactionId,
               yen: context.error.refundedYen,
             });
-          context.services.onTransactionEvent({
-            kind: 'failed',
-            transactionId: context.transactionId,
-            error: context.error.code,
-          });
         }
       },
       after: { errorTimeout: 'ending' },

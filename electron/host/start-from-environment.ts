@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { CentreClientTls } from './centre-client.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
@@ -20,6 +21,8 @@ const KioskEnvironmentSchema = z
     KIOSK_TLS_CERT: z.string().min(1).optional(),
     KIOSK_TLS_KEY: z.string().min(1).optional(),
     KIOSK_CENTRE_CA: z.string().min(1).optional(),
+    /** The kiosk journal (SQLite); default var/kiosk-journal.sqlite under the working directory. */
+    KIOSK_JOURNAL: z.string().min(1).optional(),
     /** The seal root public keys (PEM file): the kiosk trusts only seal keys on a list they sign. */
     KIOSK_SEAL_ROOT_KEYS: z.string().min(1, 'the seal root keys (a PEM file) are required'),
   })
@@ -77,7 +80,7 @@ export async function startKioskHostFromEnvironment(
       throw new KioskConfigurationError(`cannot read the kiosk's TLS files: ${(error as Error).message}`);
     }
   }
-  const host = composeKioskHost({
+  const host = await composeKioskHost({
     reader,
     centreUrl: config.KIOSK_CENTRE_URL,
     ...(centreTls ? { centreTls } : {}),
@@ -85,6 +88,7 @@ export async function startKioskHostFromEnvironment(
     sealRootKeys: sealRoots.rootKeys,
     terminalId: config.KIOSK_TERMINAL_ID,
     logger,
+    journalPath: config.KIOSK_JOURNAL ?? join(process.cwd(), 'var', 'kiosk-journal.sqlite'),
   });
   logger.info({ printer: printer.describe() }, 'kiosk host started');
   return {

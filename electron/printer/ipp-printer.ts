@@ -35,7 +35,7 @@ export type IppPrinterOptions = {
 };
 
 const PRINTER_ATTRIBUTES = ['printer-state', 'printer-state-reasons'];
-const JOB_ATTRIBUTES = ['job-state', 'job-state-reasons'];
+const JOB_ATTRIBUTES = ['job-state', 'job-state-reasons', 'job-impressions-completed'];
 
 export class IppPrinter implements Printer {
   private readonly url: string;
@@ -128,7 +128,13 @@ export class IppPrinter implements Printer {
       if (answer.ok) {
         failedQueries = 0;
         const progress = jobProgressFromAttributes(answer.response.job);
-        if (progress.kind === 'completed') return { ok: true, jobId: String(jobId) };
+        if (progress.kind === 'completed') {
+          // "Printed" is what the printer says it printed, when it says it.
+          const impressions = (answer.response.job as Record<string, unknown>)['job-impressions-completed'];
+          return typeof impressions === 'number' && Number.isInteger(impressions) && impressions >= 0
+            ? { ok: true, jobId: String(jobId), impressions }
+            : { ok: true, jobId: String(jobId) };
+        }
         if (progress.kind === 'ended') {
           const printer = await this.printerAttributes();
           const reasons = printer.ok ? keywords(printer.attributes['printer-state-reasons']) : [];

@@ -24,7 +24,14 @@ export type PrintJob = {
   copies: number;
 };
 
-export type PrintResult = { ok: true; jobId: string } | { ok: false; failure: PrintFailure };
+export type PrintResult =
+  | {
+      ok: true;
+      jobId: string;
+      /** Impressions (printed sides) the printer reports for the job, when it reports them. */
+      impressions?: number;
+    }
+  | { ok: false; failure: PrintFailure };
 
 export interface Printer {
   describe(): string; // e.g. "IPP ipp://127.0.0.1:8631/ipp/print" or "spool /path"

@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeKioskHost } from '../../electron/host/compose.ts';
+import type { KioskJournal } from '../../electron/journal/journal.ts';
+import type { RecoveryReport } from '../../electron/journal/recovery.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
 import type { Logger } from '../../electron/host/logger.ts';
 import type { Timeouts, TransactionEvent } from '../../electron/host/session-machine.ts';
@@ -50,6 +52,8 @@ export interface StackOptions {
   centreClock?: 'real' | 'business-hours';
   timeouts?: Partial<Timeouts>;
   onTransactionEvent?: (event: TransactionEvent) => void;
+  /** The kiosk journal's file (`npm run journal` reads var/kiosk-journal.sqlite); default in memory. */
+  journalPath?: string;
 }
 
 export interface VirtualCardSlot {
@@ -61,6 +65,9 @@ export interface VirtualCardSlot {
 export interface RunningStack {
   world: DevWorld;
   host: KioskHost;
+  /** The host's journal (electron/journal/) and what recovery at start did. */
+  journal: KioskJournal;
+  recovery: RecoveryReport;
   centreUrl: string;
   printer: Printer;
   /** The IPP printer's URL when ippeveprinter runs. */
@@ -200,7 +207,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
 
     const sealRoots = parseSealRootKeys(await readFile(world.sealKeys.rootKeysPemPath, 'utf8'));
     if (!sealRoots.ok) throw new StackError(`${world.sealKeys.rootKeysPemPath}: ${sealRoots.error.detail}`);
-    const host = composeKioskHost({
+    const host = await composeKioskHost({
       reader,
       centreUrl,
       sealRootKeys: sealRoots.rootKeys,
@@ -210,12 +217,15 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       logger: options.logger,
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.onTransactionEvent ? { onTransactionEvent: options.onTransactionEvent } : {}),
+      ...(options.journalPath ? { journalPath: options.journalPath } : {}),
     });
     closers.push(() => host.close());
 
     return {
       world,
       host,
+      journal: host.journal,
+      recovery: host.recovery,
       centreUrl,
       printer,
       printerUrl,

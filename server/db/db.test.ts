@@ -168,7 +168,7 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     );
     expect(again.documentJson).toBe('{"first":true}');
     expect(Array.from(again.seal)).toEqual([1, 2, 3]);
-    expect(await repo.listBillingRecords()).toEqual([billing]);
+    expect(await repo.listBillingRecords()).toEqual([{ ...billing, state: 'pending' }]);
     expect(await repo.getIssuedDocument(TX)).toEqual(issued);
   });
 
@@ -183,7 +183,33 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     const winner = results[0]!;
     for (const r of results) expect(r).toEqual(winner);
     expect(attempts.some((a) => a.documentJson === winner.documentJson)).toBe(true);
-    expect(await repo.listBillingRecords()).toEqual([billing]);
+    expect(await repo.listBillingRecords()).toEqual([{ ...billing, state: 'pending' }]);
+  });
+
+  it('settles a pending billing row once from the delivery report; repeats answer the same, others conflict', async () => {
+    await repo.saveSession(session());
+    expect(await repo.recordDelivery(TX, { outcome: 'delivered', copies: 1, at: 5 })).toEqual({
+      kind: 'not-issued',
+    });
+    await repo.recordIssuance(issued, billing);
+    expect(await repo.recordDelivery(TX, { outcome: 'delivered', copies: 3, at: 5 })).toEqual({
+      kind: 'bad-copies',
+    });
+    const settled = {
+      ...billing,
+      state: 'billed',
+      settlement: { outcome: 'delivered', copies: 1, billedYen: 200, settledAt: 5 },
+    };
+    // Many reports at once (a retry racing the first): one settlement.
+    const reports = await Promise.all(
+      Array.from({ length: 8 }, () => repo.recordDelivery(TX, { outcome: 'delivered', copies: 1, at: 5 })),
+    );
+    for (const r of reports) expect(r).toEqual({ kind: 'recorded', entry: settled });
+    expect(await repo.recordDelivery(TX, { outcome: 'voided', copies: 0, at: 6 })).toEqual({
+      kind: 'conflict',
+      entry: settled,
+    });
+    expect(await repo.listBillingRecords()).toEqual([settled]);
   });
 
   it('maps (CA, serial) to a holder and tracks revocation per CA', async () => {

@@ -362,6 +362,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX seal_key_events_code ON seal_key_events(municipality_code, id);
     `,
   },
+  {
+    version: 8,
+    name: 'billing-follows-delivery',
+    // Issuance is recorded at issue as `pending`; the kiosk's delivery report bills it (`billed`,
+    // fee × copies delivered) or voids it. Rows written before count as billed at issue.
+    sqlite: `
+      ALTER TABLE billing_records ADD COLUMN state TEXT NOT NULL DEFAULT 'billed'
+        CHECK (state IN ('pending', 'billed', 'voided'));
+      ALTER TABLE billing_records ADD COLUMN delivered_copies INTEGER;
+      ALTER TABLE billing_records ADD COLUMN billed_yen INTEGER;
+      ALTER TABLE billing_records ADD COLUMN settled_at INTEGER;
+      UPDATE billing_records SET delivered_copies = copies, billed_yen = fee_yen_total, settled_at = billed_at;
+      CREATE INDEX billing_records_state ON billing_records(state);
+    `,
+    postgres: `
+      ALTER TABLE billing_records ADD COLUMN state TEXT NOT NULL DEFAULT 'billed'
+        CHECK (state IN ('pending', 'billed', 'voided'));
+      ALTER TABLE billing_records ADD COLUMN delivered_copies INTEGER;
+      ALTER TABLE billing_records ADD COLUMN billed_yen INTEGER;
+      ALTER TABLE billing_records ADD COLUMN settled_at BIGINT;
+      UPDATE billing_records SET delivered_copies = copies, billed_yen = fee_yen_total, settled_at = billed_at;
+      CREATE INDEX billing_records_state ON billing_records(state);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -5,7 +5,7 @@ import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
   ResidentRecordSchema,
-  type BillingRecord,
+  type DeliveryRecording,
   type ChallengeConsumption,
   type HouseholdRecord,
   type IssuedDocumentRecord,
@@ -15,7 +15,13 @@ import {
 import type { CentreRepository } from './repository.ts';
 // pg reads bytea as Buffer, INTEGER as number, and BIGINT as number only through TYPES below.
 import {
+  BILLING_COLUMNS,
+  billingFromRow,
+  copiesFitIssuance,
   issuedFromRow,
+  sameSettlement,
+  settlementFor,
+  type BillingRow,
   keyFromRow,
   sealKeyEventFromRow,
   sessionFromRow,
@@ -350,8 +356,8 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
         );
         if (inserted.rowCount === 1) {
           await client.query(
-            `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at)
-             VALUES ($1, $2, $3, $4, $5, $6)`,
+            `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at, state)
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending')`,
             [
               billing.transactionId,
               billing.municipalityCode,
@@ -368,11 +374,39 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       return stored;
     },
     async listBillingRecords() {
-      return rows<BillingRecord>(
-        `SELECT transaction_id AS "transactionId", municipality_code AS "municipalityCode",
-                certificate_type AS "certificateType", copies, fee_yen_total AS "feeYenTotal", billed_at AS "billedAt"
-         FROM billing_records ORDER BY id`,
+      return (await rows<BillingRow>(`SELECT ${BILLING_COLUMNS} FROM billing_records ORDER BY id`)).map(
+        billingFromRow,
       );
+    },
+    async recordDelivery(transactionId, report): Promise<DeliveryRecording> {
+      // The row lock orders concurrent reports for one transaction: the first settles, the rest compare.
+      return transaction(async (client) => {
+        const found = await client.query<BillingRow>(
+          `SELECT ${BILLING_COLUMNS} FROM billing_records WHERE transaction_id = $1 FOR UPDATE`,
+          [transactionId],
+        );
+        const row = found.rows[0];
+        if (!row) return { kind: 'not-issued' } as const;
+        const entry = billingFromRow(row);
+        if (!copiesFitIssuance(entry, report)) return { kind: 'bad-copies' } as const;
+        if (entry.state !== 'pending')
+          return sameSettlement(entry, report)
+            ? ({ kind: 'recorded', entry } as const)
+            : ({ kind: 'conflict', entry } as const);
+        const settlement = settlementFor(entry, report);
+        const updated = await client.query<BillingRow>(
+          `UPDATE billing_records SET state = $1, delivered_copies = $2, billed_yen = $3, settled_at = $4
+           WHERE transaction_id = $5 RETURNING ${BILLING_COLUMNS}`,
+          [
+            report.outcome === 'delivered' ? 'billed' : 'voided',
+            settlement.copies,
+            settlement.billedYen,
+            settlement.settledAt,
+            transactionId,
+          ],
+        );
+        return { kind: 'recorded', entry: billingFromRow(updated.rows[0] as BillingRow) } as const;
+      });
     },
     async listMunicipalityKeys() {
       return (

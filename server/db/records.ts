@@ -127,14 +127,42 @@ export interface IssuedDocumentRecord {
   issuedAt: number;
 }
 
+/** What is recorded at issue: the issued copies at the quoted fee, not yet billed. */
 export interface BillingRecord {
   transactionId: string;
   municipalityCode: string;
   certificateType: string;
   copies: number;
   feeYenTotal: number;
+  /** When the issuance was recorded (epoch ms). */
   billedAt: number;
 }
+
+export type BillingState = 'pending' | 'billed' | 'voided';
+
+/** What the kiosk reported: the resident got `copies` (billed), or nothing (voided). */
+export interface DeliverySettlement {
+  outcome: 'delivered' | 'voided';
+  copies: number;
+  /** Fee per copy × copies delivered; 0 when voided. */
+  billedYen: number;
+  settledAt: number;
+}
+
+/** A billing row as listed: pending until the kiosk's delivery report settles it. */
+export interface BillingEntry extends BillingRecord {
+  state: BillingState;
+  settlement?: DeliverySettlement;
+}
+
+export type DeliveryRecording =
+  | { kind: 'not-issued' }
+  /** Delivered copies outside 1..issued copies (or voided with copies): nothing written. */
+  | { kind: 'bad-copies' }
+  /** Settled now, or already settled with the same report (idempotent). */
+  | { kind: 'recorded'; entry: BillingEntry }
+  /** Already settled with another report: the first one stands. */
+  | { kind: 'conflict'; entry: BillingEntry };
 
 /**
  * A municipal seal key as the centre records it: the public half and its lifecycle. The private

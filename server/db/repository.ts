@@ -1,5 +1,7 @@
 import type {
+  BillingEntry,
   BillingRecord,
+  DeliveryRecording,
   CertificateRegistryEntry,
   ChallengeConsumption,
   ChallengeRecord,
@@ -68,7 +70,16 @@ export interface CentreRepository {
    * was already issued, nothing is written and the stored issuance is returned.
    */
   recordIssuance(issued: IssuedDocumentRecord, billing: BillingRecord): Promise<IssuedDocumentRecord>;
-  listBillingRecords(): Promise<BillingRecord[]>;
+  /** Every billing row, oldest first: pending until a delivery report settles it. */
+  listBillingRecords(): Promise<BillingEntry[]>;
+  /**
+   * Settles a pending billing row with the kiosk's delivery report, atomically and once: a
+   * repeated identical report answers the stored settlement, a different one `conflict`.
+   */
+  recordDelivery(
+    transactionId: string,
+    report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
+  ): Promise<DeliveryRecording>;
 
   /** Every seal key, by municipality and creation. */
   listMunicipalityKeys(): Promise<MunicipalityKeyRecord[]>;

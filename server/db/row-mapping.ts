@@ -5,7 +5,17 @@
  * Uint8Array; integer columns arrive as numbers (SQLite INTEGER; PostgreSQL INTEGER, and BIGINT
  * epoch milliseconds through the pool's type parser).
  */
-import type { IssuedDocumentRecord, MunicipalityKeyRecord, SealKeyEvent, SessionRecord } from './records.ts';
+import { z } from 'zod';
+import type {
+  BillingEntry,
+  DeliverySettlement,
+  IssuedDocumentRecord,
+  MunicipalityKeyRecord,
+  SealKeyEvent,
+  SessionRecord,
+} from './records.ts';
+
+const BillingStateSchema = z.enum(['pending', 'billed', 'voided']);
 
 /** A row of `issued_documents` (`SELECT *`). */
 export interface IssuedRow {
@@ -102,4 +112,77 @@ export function sessionFromRow(row: SessionRow): SessionRecord {
     authenticatedAt: row.authenticated_at,
     expiresAt: row.expires_at,
   };
+}
+
+/** A billing_records row as both dialects read it (aliases as written in the queries). */
+export interface BillingRow {
+  transactionId: string;
+  municipalityCode: string;
+  certificateType: string;
+  copies: number;
+  feeYenTotal: number;
+  billedAt: number;
+  state: string;
+  deliveredCopies: number | null;
+  billedYen: number | null;
+  settledAt: number | null;
+}
+
+/** The columns of a BillingRow, for both dialects (identifiers quoted for PostgreSQL). */
+export const BILLING_COLUMNS = `transaction_id AS "transactionId", municipality_code AS "municipalityCode",
+  certificate_type AS "certificateType", copies, fee_yen_total AS "feeYenTotal", billed_at AS "billedAt",
+  state, delivered_copies AS "deliveredCopies", billed_yen AS "billedYen", settled_at AS "settledAt"`;
+
+export function billingFromRow(row: BillingRow): BillingEntry {
+  const state = BillingStateSchema.parse(row.state);
+  const entry: BillingEntry = {
+    transactionId: row.transactionId,
+    municipalityCode: row.municipalityCode,
+    certificateType: row.certificateType,
+    copies: row.copies,
+    feeYenTotal: row.feeYenTotal,
+    billedAt: row.billedAt,
+    state,
+  };
+  if (state === 'pending' || row.deliveredCopies === null || row.billedYen === null || row.settledAt === null)
+    return entry;
+  return {
+    ...entry,
+    settlement: {
+      outcome: state === 'billed' ? 'delivered' : 'voided',
+      copies: row.deliveredCopies,
+      billedYen: row.billedYen,
+      settledAt: row.settledAt,
+    },
+  };
+}
+
+/** What a delivery report settles a pending row to: the fee is per copy, from the quoted total. */
+export function settlementFor(
+  row: BillingEntry,
+  report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
+): DeliverySettlement {
+  const perCopy = row.copies > 0 ? row.feeYenTotal / row.copies : 0;
+  return {
+    outcome: report.outcome,
+    copies: report.outcome === 'voided' ? 0 : report.copies,
+    billedYen: report.outcome === 'voided' ? 0 : perCopy * report.copies,
+    settledAt: report.at,
+  };
+}
+
+/** Delivered: 1..issued copies; voided: 0. */
+export function copiesFitIssuance(entry: BillingEntry, report: { outcome: string; copies: number }): boolean {
+  return report.outcome === 'voided'
+    ? report.copies === 0
+    : Number.isInteger(report.copies) && report.copies >= 1 && report.copies <= entry.copies;
+}
+
+/** A settled row answers a repeated report with the same outcome and copies. */
+export function sameSettlement(entry: BillingEntry, report: { outcome: string; copies: number }): boolean {
+  return (
+    entry.settlement !== undefined &&
+    entry.settlement.outcome === report.outcome &&
+    entry.settlement.copies === (report.outcome === 'voided' ? 0 : report.copies)
+  );
 }

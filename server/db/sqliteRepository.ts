@@ -5,6 +5,7 @@ import {
   MunicipalityConfigSchema,
   ResidentRecordSchema,
   type BillingRecord,
+  type DeliveryRecording,
   type CertificateRegistryEntry,
   type ChallengeConsumption,
   type ChallengeRecord,
@@ -21,7 +22,13 @@ import {
 import type { CentreRepository } from './repository.ts';
 // better-sqlite3 reads BLOB as Buffer and INTEGER as number: its rows are these shapes as read.
 import {
+  BILLING_COLUMNS,
+  billingFromRow,
+  copiesFitIssuance,
   issuedFromRow,
+  sameSettlement,
+  settlementFor,
+  type BillingRow,
   keyFromRow,
   sealKeyEventFromRow,
   sessionFromRow,
@@ -118,12 +125,14 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
     ),
     insertBilling: db.prepare(
-      `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at, state)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
     ),
-    listBilling: db.prepare(
-      `SELECT transaction_id AS transactionId, municipality_code AS municipalityCode, certificate_type AS certificateType,
-              copies, fee_yen_total AS feeYenTotal, billed_at AS billedAt FROM billing_records ORDER BY id`,
+    listBilling: db.prepare(`SELECT ${BILLING_COLUMNS} FROM billing_records ORDER BY id`),
+    getBilling: db.prepare(`SELECT ${BILLING_COLUMNS} FROM billing_records WHERE transaction_id = ?`),
+    settleBilling: db.prepare(
+      `UPDATE billing_records SET state = ?, delivered_copies = ?, billed_yen = ?, settled_at = ?
+       WHERE transaction_id = ? AND state = 'pending'`,
     ),
     listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at, kid'),
     retireKey: db.prepare(
@@ -241,6 +250,29 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
   );
 
+  const recordDelivery = db.transaction(
+    (
+      transactionId: string,
+      report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
+    ): DeliveryRecording => {
+      const row = stmt.getBilling.get(transactionId) as BillingRow | undefined;
+      if (!row) return { kind: 'not-issued' };
+      const entry = billingFromRow(row);
+      if (!copiesFitIssuance(entry, report)) return { kind: 'bad-copies' };
+      if (entry.state !== 'pending')
+        return sameSettlement(entry, report) ? { kind: 'recorded', entry } : { kind: 'conflict', entry };
+      const settlement = settlementFor(entry, report);
+      stmt.settleBilling.run(
+        report.outcome === 'delivered' ? 'billed' : 'voided',
+        settlement.copies,
+        settlement.billedYen,
+        settlement.settledAt,
+        transactionId,
+      );
+      return { kind: 'recorded', entry: billingFromRow(stmt.getBilling.get(transactionId) as BillingRow) };
+    },
+  );
+
   return {
     async putMunicipality(config, provenance = { setBy: 'admin', setAt: Date.now() }) {
       const valid = MunicipalityConfigSchema.parse(config);
@@ -325,7 +357,10 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return recordIssuance(issued, billing);
     },
     async listBillingRecords() {
-      return stmt.listBilling.all() as BillingRecord[];
+      return (stmt.listBilling.all() as BillingRow[]).map(billingFromRow);
+    },
+    async recordDelivery(transactionId, report) {
+      return recordDelivery(transactionId, report);
     },
     async listMunicipalityKeys() {
       return (stmt.listKeys.all() as KeyRow[]).map(keyFromRow);

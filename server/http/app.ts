@@ -11,7 +11,9 @@ import {
   API_PREFIX,
   AuthenticateRequestSchema,
   ChallengeRequestSchema,
+  DeliveryRequestSchema,
   IssueRequestSchema,
+  TransactionIdSchema,
   PROTOCOL_VERSION,
 } from '../../protocol/api.ts';
 import { messageKeyFor, type CentreErrorBody, type CentreErrorCode } from '../../protocol/errors.ts';
@@ -51,10 +53,12 @@ function errorBody(code: CentreErrorCode): CentreErrorBody {
   return { error: { code, messageKey: messageKeyFor(code) } };
 }
 
-function transactionIdOf(body: unknown): string | undefined {
-  if (body && typeof body === 'object' && 'transactionId' in body) {
-    const id = (body as { transactionId: unknown }).transactionId;
-    if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return id;
+function transactionIdOf(body: unknown, params?: unknown): string | undefined {
+  for (const source of [body, params]) {
+    if (source && typeof source === 'object' && 'transactionId' in source) {
+      const id = (source as { transactionId: unknown }).transactionId;
+      if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return id;
+    }
   }
   return undefined;
 }
@@ -121,7 +125,7 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
     route: string,
     work: () => Promise<CentreResult<T>>,
   ): Promise<T | CentreErrorBody> {
-    const transactionId = transactionIdOf(request.body);
+    const transactionId = transactionIdOf(request.body, request.params);
     let result: CentreResult<T>;
     try {
       result = await work();
@@ -174,6 +178,18 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
   app.post(
     `${API_PREFIX}/issue`,
     validated(IssueRequestSchema, 'issue', (b) => service.issue(b)),
+  );
+  app.post(`${API_PREFIX}/transactions/:transactionId/delivery`, (request, reply) =>
+    answer(request, reply, 'delivery', async () => {
+      const id = TransactionIdSchema.safeParse((request.params as { transactionId?: unknown }).transactionId);
+      const body = DeliveryRequestSchema.safeParse(request.body);
+      if (!id.success || !body.success)
+        return {
+          ok: false,
+          error: { kind: 'bad-request', detail: 'path or body does not match the schema' },
+        };
+      return service.delivery(id.data, body.data);
+    }),
   );
   registerRegistrationRoutes(app, service, validated);
   app.get(`${API_PREFIX}/municipality-keys`, (request, reply) =>

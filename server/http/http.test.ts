@@ -6,6 +6,7 @@ import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
 import {
   AuthenticateResponseSchema,
   ChallengeResponseSchema,
+  DeliveryResponseSchema,
   IssueResponseSchema,
   MunicipalityKeysResponseSchema,
   type IssueResponse,
@@ -165,6 +166,32 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
     expect(retry.json).toEqual(first.response);
     const billing = await centre.centre.repository.listBillingRecords();
     expect(billing.filter((b) => b.transactionId === first.transactionId)).toHaveLength(1);
+  });
+
+  it('bills on the delivery report, idempotently, over POST /v1/transactions/{id}/delivery', async () => {
+    const { transactionId } = await issueFor(cards[1]!, 'S0300-T01');
+    const path = `/v1/transactions/${transactionId}/delivery`;
+    const state = async () =>
+      (await centre.centre.repository.listBillingRecords()).find((b) => b.transactionId === transactionId)
+        ?.state;
+    expect(await state()).toBe('pending');
+    const report = { terminalId: 'S0300-T01', outcome: 'delivered', copies: 1 };
+    const first = await post(path, report);
+    expect(first.status).toBe(200);
+    expect(DeliveryResponseSchema.parse(first.json)).toMatchObject({
+      transactionId,
+      billing: 'billed',
+      copies: 1,
+    });
+    expect(await post(path, report)).toEqual(first);
+    expect(await state()).toBe('billed');
+    expect(await post(path, { terminalId: 'S0300-T01', outcome: 'voided', copies: 0 })).toEqual({
+      status: 409,
+      json: { error: { code: 'delivery-conflict', messageKey: 'error.delivery-conflict' } },
+    });
+    expect((await post(`/v1/transactions/${randomUUID()}/delivery`, report)).status).toBe(404);
+    expect((await post('/v1/transactions/not-a-uuid/delivery', report)).status).toBe(400);
+    expect(logLines.join('')).toContain(`"route":"delivery","transactionId":"${transactionId}"`);
   });
 
   it('answers every refusal as a CentreErrorBody with its status', async () => {

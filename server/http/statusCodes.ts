@@ -26,5 +26,8 @@ export const HTTP_STATUS_FOR: Readonly<Record<CentreErrorCode, number>> = {
   'option-not-allowed': 403,
   'outside-hours': 403,
   'dv-block': 403,
+  'fee-changed': 409,
+  'not-issued': 404,
+  'delivery-conflict': 409,
   internal: 500,
 };

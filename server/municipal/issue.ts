@@ -36,7 +36,8 @@ function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {
 
 /**
  * The municipal issuing server's issue step. Idempotent on transactionId: a retry gets the same
- * document and seal, and one billing record is written per issuance. The document is built from
+ * document and seal, and one billing record is written per issuance — `pending` until the kiosk
+ * reports delivery (server/municipal/delivery.ts). The document is built from
  * the register as it is at this moment, for the resident bound to the authenticated transaction.
  */
 export async function issueCertificate(
@@ -68,6 +69,9 @@ export async function issueCertificate(
   const decision = decideCertificate(request.certificateType, context.value.menu);
   if (!decision.available) return fail(REFUSAL_FOR[decision.reason], decision.reason);
   if (request.copies > decision.maxCopies) return fail('bad-request', 'too many copies');
+  // The resident paid the fee the menu showed: a fee changed since is refused before anything is recorded.
+  if (request.quotedFeeYen !== undefined && request.quotedFeeYen !== decision.feeYen)
+    return fail('fee-changed', 'quoted fee differs from the municipality fee');
   const options = checkOptions(request.certificateType, request.options ?? {}, decision.options);
   if (!options.ok) return options;
   const certified = await certify({

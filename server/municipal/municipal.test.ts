@@ -201,6 +201,7 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
         copies: 2,
         feeYenTotal: 400,
         billedAt: NOON_WEDNESDAY.getTime(),
+        state: 'pending', // billed only when the kiosk reports delivery
       },
     ]);
   });

@@ -294,6 +294,10 @@ export const en: Messages = {
       title: 'This certificate is not available',
       body: 'Please ask at your city office.',
     },
+    'fee-changed': {
+      title: 'The fee has changed',
+      body: 'The fee for this certificate changed after the menu was shown. Nothing was issued and your money is returned. Please start again.',
+    },
     'centre-unreachable': {
       title: 'The certificate centre cannot be reached',
       body: 'Please try again in a little while.',

@@ -295,6 +295,10 @@ export const es: Messages = {
       title: 'Este certificado no está disponible',
       body: 'Consulte en la ventanilla del ayuntamiento, por favor.',
     },
+    'fee-changed': {
+      title: 'La tarifa ha cambiado',
+      body: 'La tarifa de este certificado cambió después de mostrar el menú. No se ha emitido nada y se le devuelve el dinero. Por favor, empiece de nuevo.',
+    },
     'centre-unreachable': {
       title: 'No se puede conectar con el centro de certificados',
       body: 'Inténtelo de nuevo dentro de un rato, por favor.',

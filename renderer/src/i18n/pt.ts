@@ -294,6 +294,10 @@ export const pt: Messages = {
       title: 'Esta certidão não está disponível',
       body: 'Informe-se no balcão da prefeitura, por favor.',
     },
+    'fee-changed': {
+      title: 'A taxa foi alterada',
+      body: 'A taxa deste certificado mudou depois de o menu ser mostrado. Nada foi emitido e o seu dinheiro será devolvido. Por favor, comece de novo.',
+    },
     'centre-unreachable': {
       title: 'Não foi possível conectar à central de certidões',
       body: 'Tente novamente daqui a pouco, por favor.',

@@ -296,6 +296,10 @@ export const tl: Messages = {
       title: 'Hindi makukuha ang sertipikong ito',
       body: 'Pakitanong po sa counter ng munisipyo o city hall.',
     },
+    'fee-changed': {
+      title: 'Nagbago ang bayad',
+      body: 'Nagbago ang bayad para sa sertipikong ito matapos ipakita ang menu. Walang inilabas at ibabalik ang inyong pera. Pakisimulang muli.',
+    },
     'centre-unreachable': {
       title: 'Hindi makakonekta sa certificate centre',
       body: 'Pakisubukan po muli maya-maya.',

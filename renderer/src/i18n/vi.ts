@@ -296,6 +296,10 @@ export const vi: Messages = {
       title: 'Không thể cấp giấy chứng nhận này',
       body: 'Xin phiền Quý khách hỏi tại quầy của văn phòng hành chính.',
     },
+    'fee-changed': {
+      title: 'Lệ phí đã thay đổi',
+      body: 'Lệ phí của giấy chứng nhận này đã thay đổi sau khi thực đơn được hiển thị. Không có gì được cấp và tiền của bạn được trả lại. Vui lòng bắt đầu lại.',
+    },
     'centre-unreachable': {
       title: 'Không thể kết nối với trung tâm cấp giấy chứng nhận',
       body: 'Vui lòng thử lại sau ít phút.',

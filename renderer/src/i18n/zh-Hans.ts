@@ -294,6 +294,10 @@ export const zhHans: Messages = {
       title: '无法办理此证明书',
       body: '麻烦您向市区町村政府窗口咨询。',
     },
+    'fee-changed': {
+      title: '手续费已变更',
+      body: '显示菜单后，此证明的手续费发生了变更。未予交付，您投入的钱款将退还。请重新开始。',
+    },
     'centre-unreachable': {
       title: '无法连接证明书交付中心',
       body: '请稍后再试一次。',

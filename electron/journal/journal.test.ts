@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openKioskJournal, type KioskJournal } from './journal.ts';
+
+const TX = '3d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
+const BINDING = 'ab'.repeat(32);
+let dir: string | undefined;
+let journal: KioskJournal | undefined;
+afterEach(() => {
+  journal?.close();
+  journal = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function open(): KioskJournal {
+  dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
+  let clock = 1_000;
+  journal = openKioskJournal(join(dir, 'journal.sqlite'), () => (clock += 10));
+  return journal;
+}
+
+function paid(j: KioskJournal, tx = TX) {
+  j.created(tx, 'S0001-T01');
+  j.authenticated(tx, '131016');
+  return j.paid(tx, {
+    certificateType: 'juminhyo',
+    copies: 2,
+    quotedFeeYen: 200,
+    options: { scope: 'members', members: [2] },
+    holderBinding: BINDING,
+    paidYen: 500,
+    coins: { '500': 1 },
+  });
+}
+
+describe('kiosk journal', () => {
+  it('records every step of a delivered transaction in order, and owes the centre a delivery report', () => {
+    const j = open();
+    expect(paid(j)).toEqual({ ok: true });
+    expect(j.issued(TX, 'DOC0000000000001', 2)).toEqual({ ok: true });
+    expect(j.printing(TX)).toEqual({ ok: true });
+    expect(j.printed(TX, { jobId: '7', copies: 2, impressions: 4 })).toEqual({ ok: true });
+    expect(j.unfinished().map((e) => e.transactionId)).toEqual([TX]);
+    expect(j.done(TX)).toEqual({ ok: true });
+    expect(j.steps(TX).map((s) => s.state)).toEqual([
+      'created',
+      'authenticated',
+      'paid',
+      'issued',
+      'printing',
+      'printed',
+      'done',
+    ]);
+    expect(j.get(TX)).toMatchObject({
+      state: 'done',
+      paidYen: 500,
+      coins: { '500': 1 },
+      documentId: 'DOC0000000000001',
+      jobId: '7',
+      impressions: 4,
+      delivery: 'delivered',
+      deliveryCopies: 2,
+      deliveryAckedAt: null,
+    });
+    expect(j.unfinished()).toEqual([]);
+    expect(j.deliveriesDue().map((e) => e.transactionId)).toEqual([TX]);
+    j.deliveryAcknowledged(TX);
+    expect(j.deliveriesDue()).toEqual([]);
+  });
+
+  it('refuses a step out of order and leaves the transaction as it was', () => {
+    const j = open();
+    j.created(TX, 'S0001-T01');
+    expect(j.issued(TX, 'DOC0000000000001', 1)).toEqual({
+      ok: false,
+      problem: 'out-of-order',
+      state: 'created',
+    });
+    expect(j.printed('00000000-0000-4000-8000-000000000000', { jobId: '1', copies: 1 })).toEqual({
+      ok: false,
+      problem: 'unknown-transaction',
+    });
+    expect(j.created(TX, 'S0001-T01')).toMatchObject({ ok: false });
+    expect(j.get(TX)?.state).toBe('created');
+    expect(j.abandoned(TX)).toEqual({ ok: true });
+    expect(
+      j.paid(TX, {
+        certificateType: 'inkan',
+        copies: 1,
+        quotedFeeYen: 200,
+        holderBinding: BINDING,
+        paidYen: 200,
+      }),
+    ).toMatchObject({ ok: false });
+  });
+
+  it('a refund voids at the centre: refund-due with its reason, then refunded', () => {
+    const j = open();
+    paid(j);
+    j.issued(TX, 'DOC0000000000001', 2);
+    expect(j.refundDue(TX, 'printer-jammed', 500)).toEqual({ ok: true });
+    expect(j.get(TX)).toMatchObject({
+      state: 'refund-due',
+      refundReason: 'printer-jammed',
+      refundDueYen: 500,
+      delivery: 'voided',
+      deliveryCopies: 0,
+    });
+    expect(j.refunded(TX, 500)).toEqual({ ok: true });
+    expect(j.get(TX)).toMatchObject({ state: 'refunded', refundedYen: 500 });
+    expect(j.done(TX)).toMatchObject({ ok: false });
+  });
+
+  it('keeps what it wrote across a reopen, in WAL mode with synchronous=FULL', () => {
+    const j = open();
+    paid(j);
+    const path = j.path;
+    j.close();
+    journal = openKioskJournal(path);
+    expect(journal.get(TX)?.state).toBe('paid');
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('counts cards left behind and documents not collected for the operator', () => {
+    const j = open();
+    j.count('card-left-behind');
+    j.count('card-left-behind');
+    j.count('document-uncollected');
+    expect(j.counters()).toEqual({ 'card-left-behind': 2, 'document-uncollected': 1 });
+  });
+});
