@@ -14,7 +14,10 @@ export default defineConfig({
             '{electron,renderer,native,certificate-templates,server,protocol,scripts}/**/*.test.{ts,tsx}',
           ],
           environment: 'node',
-          testTimeout: 20_000,
+          // Generous limits: some unit suites start real centres, SoftHSM tokens or PostgreSQL,
+          // which take seconds on a busy 2-core machine. A limit here is a hang guard, not a speed test.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
