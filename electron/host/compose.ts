@@ -7,6 +7,7 @@ import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
+import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts, TransactionEvent } from './session-machine.ts';
 
 export interface KioskHostParts {
@@ -39,7 +40,10 @@ export function composeKioskHost(parts: KioskHostParts): KioskHost {
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
       onTransactionEvent: (event) => {
-        parts.logger.info({ transaction: event }, `transaction ${event.kind}`);
+        // The 受付番号 on screen is derived from the id: log both once, so support can find one from the other.
+        const receipt =
+          event.kind === 'started' ? { receiptNumber: receiptNumberOf(event.transactionId) } : {};
+        parts.logger.info({ transaction: event, ...receipt }, `transaction ${event.kind}`);
         parts.onTransactionEvent?.(event);
       },
     },

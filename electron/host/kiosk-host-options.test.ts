@@ -266,7 +266,7 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: true });
     await waitFor(h, 'registration-confirm');
     // 戻る returns to the menu without filing.
-    h.send({ type: 'cancel' });
+    h.send({ type: 'back-to-menu' });
     await waitFor(h, 'menu');
     expect(centre.registrations).toEqual([]);
 
@@ -293,7 +293,10 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(menu.registrationFiled).toBe(true);
     // Filed once per session.
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: false, reason: 'bad-state' });
+    // 中止 ends the session with the neutral 「中止しました」 screen.
     h.send({ type: 'cancel' });
+    expect(await waitFor(h, 'error')).toEqual({ screen: 'error', error: 'cancelled' });
+    h.send({ type: 'finish' });
     await waitFor(h, 'welcome');
   });
 
