@@ -84,7 +84,7 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
       ),
     ]);
     centres = started;
-  }, 120_000);
+  }, 300_000); // the world's cards are made meanwhile: minutes on a busy 2-core machine
 
   afterAll(async () => {
     await Promise.all(centres.map((centre) => centre.stop()));
