@@ -53,6 +53,9 @@ async function main(): Promise<void> {
     `  mutual TLS: kiosks need a terminal certificate from ${world.dir}/tls/ca.pem (demo terminal: tls/terminals/)`,
   );
   console.log(`  JPKI revocation: OCSP ${revocation.ocspUrl}`);
+  console.log(
+    `  seal keys: SoftHSM2 token "${world.sealKeys.token.tokenLabel}" in ${world.dir}/hsm/; root public key(s) for kiosks and verifiers: ${world.sealKeys.rootKeysPemPath}`,
+  );
   console.log(`Admin API (loopback only): ${centre.adminUrl}/admin/v1/municipalities/<code>/…`);
   console.log('Dev admin tokens (this run only; send as "Authorization: Bearer <token>"):');
   for (const m of seedWorld.municipalities) console.log(`  ${m.code} ${m.name}: ${tokens[m.code]}`);

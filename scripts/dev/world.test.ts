@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCardError } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
+import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
+import { Pkcs11SealKeyStore } from '../../server/keys/pkcs11-seal-key-store.ts';
+import { ROOT_KEY_LABEL } from '../../server/keys/seal-key-store.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, registryFor, type DevWorld } from './world.ts';
 
@@ -56,6 +59,22 @@ describe('dev world', () => {
       serialNumberHex: '1000',
       holderId: 'H0001',
     });
+  });
+
+  it('keeps the seal root on its own SoftHSM2 token and publishes its public key as PEM', async () => {
+    const pem = await readFile(world.sealKeys.rootKeysPemPath, 'utf8');
+    const roots = parseSealRootKeys(pem);
+    if (!roots.ok) throw new Error(roots.error.detail);
+    expect(centreOptionsFor(world).sealKeys).toEqual({ pkcs11: world.sealKeys.token });
+    expect(world.sealKeys.token.softhsmConfPath).toBe(join(dir, 'hsm', 'softhsm2.conf'));
+    const store = Pkcs11SealKeyStore.open(world.sealKeys.token);
+    try {
+      const onToken = (await store.list()).filter((k) => k.label === ROOT_KEY_LABEL);
+      expect(onToken.map((k) => k.kid)).toEqual([...roots.rootKeys.keys()]);
+    } finally {
+      await store.close();
+    }
+    expect((await stat(join(dir, 'hsm', 'user-pin'))).mode & 0o077).toBe(0);
   });
 
   it('reopens the same world without rebuilding it', async () => {

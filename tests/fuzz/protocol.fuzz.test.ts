@@ -62,7 +62,7 @@ describe('the centre under hostile request bodies', () => {
       now: () => new Date('2026-11-25T03:00:00Z'),
       logger: { stream: { write: () => undefined } },
     });
-  });
+  }, 60_000); // the test CA's RSA keys and the seed register take long on a busy machine
 
   afterAll(async () => {
     await centre?.app.close();

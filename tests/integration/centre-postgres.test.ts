@@ -71,8 +71,9 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
     // Both centres start at once: migrations and register loads must not collide.
     const [started] = await Promise.all([
       Promise.all([
-        startCentreProcess({ worldDir: world.dir, databaseUrl }),
-        startCentreProcess({ worldDir: world.dir, databaseUrl }),
+        // A generous start-up bound: a busy 2-core machine builds cards for the holders meanwhile.
+        startCentreProcess({ worldDir: world.dir, databaseUrl, timeoutMs: 150_000 }),
+        startCentreProcess({ worldDir: world.dir, databaseUrl, timeoutMs: 150_000 }),
       ]),
       Promise.all(
         holders.map(async (r) => {
@@ -83,7 +84,7 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
       ),
     ]);
     centres = started;
-  }, 120_000);
+  }, 300_000); // the world's cards are made meanwhile: minutes on a busy 2-core machine
 
   afterAll(async () => {
     await Promise.all(centres.map((centre) => centre.stop()));
