@@ -10,8 +10,11 @@ import { createKioskService, type KioskService } from './kioskService.ts';
 import { MunicipalKeyring } from './municipal/keyring.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
-import type { CentreTlsOptions } from './tls/serverTls.ts';
+import { centreTlsContextOptions, type CentreTlsOptions } from './tls/serverTls.ts';
+import { TerminalCrlWatcher, trackTlsConnections, type TerminalCrlStatus } from './tls/terminalCrl.ts';
+import type { Server as TlsServer } from 'node:tls';
 import type { SeedWorld } from './seed/types.ts';
+import { checkPlainHttp, describeTransportRefusal, type DeploymentMode } from '../protocol/transport.ts';
 
 /** Which resident an authentication certificate belongs to: keyed by (issuing CA, serial). */
 export interface CertificateRegistration {
@@ -44,6 +47,8 @@ export interface CentreOptions {
   logger?: CentreHttpOptions['logger'];
   /** HTTPS with mutual TLS (server certificate, terminal CA, its CRL). Absent = plain HTTP (tests, loopback tools). */
   tls?: CentreTlsOptions;
+  /** `production` refuses plain HTTP everywhere (and requires a revocation policy); default `development`. */
+  mode?: DeploymentMode;
   /** JPKI revocation by OCSP (CRL fallback). Absent = only the register's own revocation list. */
   revocation?: RevocationOptions;
 }
@@ -62,6 +67,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
+  terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   close(): Promise<void>;
 }
 
@@ -98,16 +105,47 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       now,
       ...(opts.revocation ? { revocation: new RevocationChecker(opts.revocation) } : {}),
     });
+    let crlWatcher: TerminalCrlWatcher | undefined;
     const app = buildCentreHttpApp(service, {
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
       ...(opts.tls ? { tls: opts.tls } : {}),
+      healthDetails: () => {
+        const crl = crlWatcher?.status();
+        return crl ? { terminalCrl: crl } : {};
+      },
     });
+    const tls = opts.tls;
+    if (tls?.terminalCrlFile) {
+      const server = app.server as unknown as TlsServer;
+      crlWatcher = new TerminalCrlWatcher({
+        path: tls.terminalCrlFile,
+        terminalCaPem: tls.terminalCaPem,
+        apply: (crlPem) =>
+          server.setSecureContext(centreTlsContextOptions({ ...tls, terminalCrlPem: crlPem })),
+        openConnections: trackTlsConnections(server),
+        now,
+        log: app.log,
+        ...(tls.terminalCrlRefreshMs === undefined ? {} : { refreshMs: tls.terminalCrlRefreshMs }),
+        ...(tls.terminalCrlWarnBeforeMs === undefined ? {} : { warnBeforeMs: tls.terminalCrlWarnBeforeMs }),
+      });
+      const first = await crlWatcher.start();
+      if (first.state === 'unusable' || first.state === 'expired') {
+        crlWatcher.close();
+        await app.close();
+        throw new CentreConfigurationError(
+          `the terminal CRL ${tls.terminalCrlFile} is ${first.state === 'expired' ? 'expired' : `not usable (${first.problem})`}: revoked kiosks could connect`,
+        );
+      }
+    }
+    const watcher = crlWatcher;
     return {
       app,
       service,
       repository,
       registers,
+      ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       async close() {
+        watcher?.close();
         await app.close();
         await repository.close();
       },
@@ -120,19 +158,44 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
 
 const ADMIN_HOST = '127.0.0.1';
 
+/** The centre refused to start: its configuration would serve kiosks insecurely. */
+export class CentreConfigurationError extends Error {
+  override readonly name = 'CentreConfigurationError';
+}
+
+/**
+ * Refuses a kiosk API that would speak plain HTTP off loopback, or at all in production: without
+ * TLS there is no terminal authentication and `terminalId` would be only a body field.
+ */
+export function checkCentreTransport(opts: {
+  host?: string;
+  tlsConfigured: boolean;
+  mode?: DeploymentMode;
+}): void {
+  if (opts.tlsConfigured) return;
+  const check = checkPlainHttp(opts.host ?? '127.0.0.1', opts.mode ?? 'development');
+  if (!check.ok) throw new CentreConfigurationError(describeTransportRefusal(check.refusal));
+}
+
 function listeningPort(app: FastifyInstance, fallback: number | undefined): number | undefined {
   const address = app.server.address();
   return typeof address === 'object' && address ? address.port : fallback;
 }
 
 /**
- * Starts the centre on loopback: HTTPS with mutual TLS when `tls` is given, else plain HTTP. Port 0
+ * Starts the centre: HTTPS with mutual TLS when `tls` is given, else plain HTTP on loopback only
+ * and never in production (`CentreConfigurationError`). Port 0
  * = ephemeral. With `admin`, the admin API also listens (plain HTTP, on 127.0.0.1 only, whatever
  * `host` is) on the same registers and repository; `adminUrl` is its base URL.
  */
 export async function startCentre(
   opts: CentreOptions & { host?: string; port?: number; admin?: CentreAdminOptions },
 ): Promise<{ url: string; adminUrl?: string; close(): Promise<void>; centre: Centre }> {
+  checkCentreTransport({
+    tlsConfigured: opts.tls !== undefined,
+    ...(opts.host === undefined ? {} : { host: opts.host }),
+    ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+  });
   const centre = await createCentre(opts);
   const host = opts.host ?? '127.0.0.1';
   const admin = opts.admin

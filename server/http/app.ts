@@ -45,6 +45,8 @@ export interface CentreHttpOptions {
    * app speaks plain HTTP (tests and loopback tools only).
    */
   tls?: CentreTlsOptions;
+  /** Extra fields for `GET /v1/health` (the terminal CRL's state): operators' monitoring, never personal data. */
+  healthDetails?: () => Record<string, unknown>;
 }
 
 function errorBody(code: CentreErrorCode): CentreErrorBody {
@@ -179,7 +181,11 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
   app.get(`${API_PREFIX}/municipality-keys`, (request, reply) =>
     answer(request, reply, 'municipality-keys', () => service.municipalityKeys()),
   );
-  app.get(`${API_PREFIX}/health`, async () => ({ status: 'ok', protocolVersion: PROTOCOL_VERSION }));
+  app.get(`${API_PREFIX}/health`, async () => ({
+    status: 'ok',
+    protocolVersion: PROTOCOL_VERSION,
+    ...(options.healthDetails?.() ?? {}),
+  }));
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('bad-request')));
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {

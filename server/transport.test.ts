@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { CentreConfigurationError, startCentre } from './centre.ts';
+
+const plainCentre = {
+  databasePath: ':memory:',
+  trustedCaCertificates: [],
+  certificateRegistry: [],
+  logger: false,
+} as const;
+
+describe('the centre refuses to serve plain HTTP where it is not safe', () => {
+  it.each([
+    ['on every interface', { host: '0.0.0.0' }, /not loopback.*TLS/],
+    ['on a LAN address', { host: '192.0.2.10' }, /not loopback.*TLS/],
+    [
+      'in production, even on loopback',
+      { host: '127.0.0.1', mode: 'production' as const },
+      /production.*TLS/,
+    ],
+  ])('%s', async (_name, where, message) => {
+    const started = startCentre({ ...plainCentre, ...where });
+    await expect(started).rejects.toBeInstanceOf(CentreConfigurationError);
+    await expect(started).rejects.toThrow(message);
+  });
+
+  it('serves plain HTTP on loopback in development (tests, local tools)', async () => {
+    const centre = await startCentre({ ...plainCentre, host: '127.0.0.1' });
+    try {
+      expect(centre.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await centre.close();
+    }
+  });
+});
