@@ -123,7 +123,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
         apply: (crlPem) =>
           server.setSecureContext(centreTlsContextOptions({ ...tls, terminalCrlPem: crlPem })),
         openConnections: trackTlsConnections(server),
-        now,
+        // The real time, as OpenSSL judges the CRL at each handshake (never a demo clock).
         log: app.log,
         ...(tls.terminalCrlRefreshMs === undefined ? {} : { refreshMs: tls.terminalCrlRefreshMs }),
         ...(tls.terminalCrlWarnBeforeMs === undefined ? {} : { warnBeforeMs: tls.terminalCrlWarnBeforeMs }),
