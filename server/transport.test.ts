@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CentreConfigurationError, startCentre } from './centre.ts';
+import { CentreConfigurationError, startCentre, type CentreOptions } from './centre.ts';
 
-const plainCentre = {
+const plainCentre: CentreOptions = {
   databasePath: ':memory:',
   trustedCaCertificates: [],
   certificateRegistry: [],
   logger: false,
-} as const;
+};
 
 describe('the centre refuses to serve plain HTTP where it is not safe', () => {
   it.each([

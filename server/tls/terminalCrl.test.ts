@@ -12,16 +12,16 @@ import { createCentreClient, type CentreClient } from '../../electron/host/centr
 import { createCrl, crlPem } from '../../native/test-pki/crl.ts';
 import * as x509 from '../../native/test-pki/x509.ts';
 import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
-import { startCentre } from '../centre.ts';
+import { startCentre, type CentreOptions } from '../centre.ts';
 
 const HOUR_MS = 3_600_000;
 /** A centre with no JPKI trust: these tests only ask for challenges. */
-const plainCentre = {
+const plainCentre: CentreOptions = {
   databasePath: ':memory:',
   trustedCaCertificates: [],
   certificateRegistry: [],
   logger: false,
-} as const;
+};
 let dir: string;
 let pki: DevPki;
 const clients: CentreClient[] = [];
