@@ -15,7 +15,7 @@ import { deploymentModeOf } from '../protocol/transport.ts';
 import { loadSeedWorld } from '../server/seed/index.ts';
 import { businessHoursClock } from './dev/clock.ts';
 import { defaultWorldDir } from './dev/stack.ts';
-import { startWorldRevocation } from './dev/revocation.ts';
+import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     ...(plainHttp ? {} : { tls: centreTlsFor(world) }),
     host,
     mode,
-    revocation: { ocspUrl: revocation.ocspUrl, crlBaseUrl: revocation.crlBaseUrl },
+    revocation: liveResponderPolicy(revocation),
     world: seedWorld,
     port,
     admin: { port: adminPort, tokens },

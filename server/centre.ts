@@ -49,7 +49,10 @@ export interface CentreOptions {
   tls?: CentreTlsOptions;
   /** `production` refuses plain HTTP everywhere (and requires a revocation policy); default `development`. */
   mode?: DeploymentMode;
-  /** JPKI revocation by OCSP (CRL fallback). Absent = only the register's own revocation list. */
+  /**
+   * JPKI revocation: the explicit policy (responder, nonce, maximum age, CRL fallback), each decision
+   * logged per request. Required in production; absent elsewhere = only the register's own list.
+   */
   revocation?: RevocationOptions;
 }
 
@@ -74,6 +77,10 @@ export interface Centre {
 
 /** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
+  if (opts.mode === 'production' && opts.revocation === undefined)
+    throw new CentreConfigurationError(
+      'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
+    );
   const now = opts.now ?? (() => new Date());
   const { repository, registers } = await openCentreStores(opts);
   try {
@@ -96,6 +103,9 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       );
     }
     const trustStore = new TrustStore(opts.trustedCaCertificates);
+    // The app (and its logger) is built after the service: decisions are logged through it.
+    let app: FastifyInstance | undefined;
+    const log = { info: (fields: object, message: string) => app?.log.info(fields, message) };
     const keyring = await MunicipalKeyring.open(repository, opts.municipalityKeys ?? {}, now);
     const service = createKioskService({
       repository,
@@ -103,10 +113,17 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       keyring,
       registers,
       now,
-      ...(opts.revocation ? { revocation: new RevocationChecker(opts.revocation) } : {}),
+      ...(opts.revocation
+        ? {
+            revocation: new RevocationChecker({
+              ...opts.revocation,
+              onDecision: (decision) => log.info(decision, 'revocation decision'),
+            }),
+          }
+        : {}),
     });
     let crlWatcher: TerminalCrlWatcher | undefined;
-    const app = buildCentreHttpApp(service, {
+    app = buildCentreHttpApp(service, {
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
       ...(opts.tls ? { tls: opts.tls } : {}),
       healthDetails: () => {
@@ -138,15 +155,16 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       }
     }
     const watcher = crlWatcher;
+    const built = app;
     return {
-      app,
+      app: built,
       service,
       repository,
       registers,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       async close() {
         watcher?.close();
-        await app.close();
+        await built.close();
         await repository.close();
       },
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CentreConfigurationError, startCentre, type CentreOptions } from './centre.ts';
+import { CentreConfigurationError, createCentre, startCentre, type CentreOptions } from './centre.ts';
 
 const plainCentre: CentreOptions = {
   databasePath: ':memory:',
@@ -30,5 +30,27 @@ describe('the centre refuses to serve plain HTTP where it is not safe', () => {
     } finally {
       await centre.close();
     }
+  });
+});
+
+describe('the centre refuses to start in production without a revocation policy', () => {
+  it('no policy: refused, naming it', async () => {
+    const created = createCentre({ ...plainCentre, mode: 'production' });
+    await expect(created).rejects.toBeInstanceOf(CentreConfigurationError);
+    await expect(created).rejects.toThrow(/revocation policy/);
+  });
+
+  it('an explicit policy: starts', async () => {
+    const centre = await createCentre({
+      ...plainCentre,
+      mode: 'production',
+      revocation: {
+        ocspUrl: 'http://127.0.0.1:9/ocsp',
+        nonce: 'required',
+        maxThisUpdateAgeMs: 120_000,
+        crlFallback: 'none',
+      },
+    });
+    await centre.close();
   });
 });

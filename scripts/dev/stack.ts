@@ -18,7 +18,7 @@ import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
-import { startWorldRevocation } from './revocation.ts';
+import { liveResponderPolicy, startWorldRevocation } from './revocation.ts';
 import {
   DEMO_TERMINAL_ID,
   kioskTlsFor,
@@ -98,7 +98,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       const centre = await startCentre({
         ...centreOptionsFor(world),
         tls: centreTlsFor(world),
-        revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
+        revocation: liveResponderPolicy(ocsp),
         logger: false,
         now: clock.now,
       });
