@@ -104,8 +104,8 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
     }
     const trustStore = new TrustStore(opts.trustedCaCertificates);
     // The app (and its logger) is built after the service: decisions are logged through it.
-    let app: FastifyInstance | undefined;
-    const log = { info: (fields: object, message: string) => app?.log.info(fields, message) };
+    const built: { app?: FastifyInstance } = {};
+    const log = { info: (fields: object, message: string) => built.app?.log.info(fields, message) };
     const keyring = await MunicipalKeyring.open(repository, opts.municipalityKeys ?? {}, now);
     const service = createKioskService({
       repository,
@@ -123,7 +123,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
         : {}),
     });
     let crlWatcher: TerminalCrlWatcher | undefined;
-    app = buildCentreHttpApp(service, {
+    const app = buildCentreHttpApp(service, {
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
       ...(opts.tls ? { tls: opts.tls } : {}),
       healthDetails: () => {
@@ -131,6 +131,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
         return crl ? { terminalCrl: crl } : {};
       },
     });
+    built.app = app;
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
@@ -155,16 +156,15 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       }
     }
     const watcher = crlWatcher;
-    const built = app;
     return {
-      app: built,
+      app,
       service,
       repository,
       registers,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       async close() {
         watcher?.close();
-        await built.close();
+        await app.close();
         await repository.close();
       },
     };
