@@ -6,7 +6,7 @@ import { CertificateDocumentSchema, HouseholdScopeSchema } from './documents.ts'
  * Version of this contract (semver). The kiosk sends it; the centre refuses a major version it
  * does not speak. History in protocol/README.md.
  */
-export const PROTOCOL_VERSION = '0.3.0';
+export const PROTOCOL_VERSION = '0.4.0';
 export const API_PREFIX = '/v1';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);

@@ -9,6 +9,7 @@ import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
 import { createKioskService, type KioskService } from './kioskService.ts';
 import { MunicipalKeyring } from './municipal/keyring.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import { startRetentionJob, type RetentionJob, type RetentionOptions } from './municipal/retention.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
 import { centreTlsContextOptions, type CentreTlsOptions } from './tls/serverTls.ts';
 import { TerminalCrlWatcher, trackTlsConnections, type TerminalCrlStatus } from './tls/terminalCrl.ts';
@@ -47,6 +48,8 @@ export interface CentreOptions {
   logger?: CentreHttpOptions['logger'];
   /** HTTPS with mutual TLS (server certificate, terminal CA, its CRL). Absent = plain HTTP (tests, loopback tools). */
   tls?: CentreTlsOptions;
+  /** How long undelivered documents are kept and how often the purge job runs (`municipal/retention.ts`). */
+  retention?: RetentionOptions;
   /** `production` refuses plain HTTP everywhere (and requires a revocation policy); default `development`. */
   mode?: DeploymentMode;
   /**
@@ -70,6 +73,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
+  retention: RetentionJob;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
   terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   close(): Promise<void>;
@@ -156,13 +161,16 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       }
     }
     const watcher = crlWatcher;
+    const retention = startRetentionJob(repository, opts.retention ?? {}, now, app.log);
     return {
       app,
       service,
       repository,
       registers,
+      retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       async close() {
+        retention.stop();
         watcher?.close();
         await app.close();
         await repository.close();

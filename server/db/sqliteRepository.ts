@@ -111,8 +111,17 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     ),
     getIssued: db.prepare('SELECT * FROM issued_documents WHERE transaction_id = ?'),
     insertIssued: db.prepare(
-      `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
+      `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
+    ),
+    purgeIssued: db.prepare(
+      `UPDATE issued_documents SET document_json = '', seal = X'', purged_at = ?,
+         document_sha256 = COALESCE(document_sha256, ?)
+       WHERE transaction_id = ? AND purged_at IS NULL`,
+    ),
+    listKept: db.prepare(
+      `SELECT transaction_id AS transactionId, document_json AS documentJson FROM issued_documents
+       WHERE purged_at IS NULL AND issued_at < ? ORDER BY issued_at LIMIT ?`,
     ),
     insertBilling: db.prepare(
       `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at)
@@ -192,6 +201,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         issued.documentJson,
         Buffer.from(issued.seal),
         issued.issuedAt,
+        issued.requestSha256 ?? null,
+        issued.documentSha256 ?? null,
       ).changes;
       if (inserted === 1) {
         stmt.insertBilling.run(
@@ -292,6 +303,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async listBillingRecords() {
       return stmt.listBilling.all() as BillingRecord[];
+    },
+    async purgeIssuedDocument(transactionId, documentSha256, now) {
+      return stmt.purgeIssued.run(now, documentSha256, transactionId).changes === 1;
+    },
+    async listKeptIssuedDocuments(issuedBefore, limit) {
+      return stmt.listKept.all(issuedBefore, limit) as { transactionId: string; documentJson: string }[];
     },
     async getMunicipalityKey(municipalityCode) {
       const row = stmt.getKey.get(municipalityCode) as KeyRow | undefined;
