@@ -20,6 +20,7 @@ import type { KioskService } from '../kioskService.ts';
 import { centreTlsServerOptions, type CentreTlsOptions } from '../tls/serverTls.ts';
 import { terminalIdentityOf } from '../tls/terminalIdentity.ts';
 import { HTTP_STATUS_FOR } from './statusCodes.ts';
+import { redactDeep } from '../../protocol/redaction.ts';
 import { registerRegistrationRoutes } from './registration-routes.ts';
 
 /** Log fields that may carry personal data or card material: never written. */
@@ -103,6 +104,9 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
       : {
           level: options.logger?.level ?? 'info',
           redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+          formatters: {
+            log: (fields: Record<string, unknown>) => redactDeep(fields) as Record<string, unknown>,
+          },
           ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
         };
   const common = {
@@ -132,7 +136,8 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
         {
           route,
           transactionId,
-          err: error instanceof Error ? { type: error.name, message: error.message } : 'unknown',
+          // Type and code only (protocol/redaction.ts): a message may quote personal data.
+          err: error instanceof Error ? error : 'unknown',
         },
         'centre failure',
       );
