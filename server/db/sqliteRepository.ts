@@ -237,7 +237,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       );
     },
     async putRegister(register) {
-      putRegister({
+      putRegister.immediate({
         ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
         municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
         households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
@@ -269,7 +269,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
     },
     async registerCertificates(entries) {
-      registerCertificates(entries);
+      registerCertificates.immediate(entries);
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
       return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;
@@ -285,10 +285,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
     },
     async consumeChallenge(challenge, terminalId, transactionId, now) {
-      return consumeChallenge(challenge, terminalId, transactionId, now);
+      // IMMEDIATE: take the write lock before reading, so another process's commit between our read
+      // and our write cannot fail us with SQLITE_BUSY_SNAPSHOT (the busy time-out applies instead).
+      return consumeChallenge.immediate(challenge, terminalId, transactionId, now);
     },
     async saveSession(session) {
-      return saveSession(session);
+      return saveSession.immediate(session);
     },
     async getSession(transactionId) {
       const row = stmt.getSession.get(transactionId) as SessionRow | undefined;
@@ -299,7 +301,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return row === undefined ? undefined : issuedFromRow(row);
     },
     async recordIssuance(issued, billing) {
-      return recordIssuance(issued, billing);
+      return recordIssuance.immediate(issued, billing);
     },
     async listBillingRecords() {
       return stmt.listBilling.all() as BillingRecord[];
