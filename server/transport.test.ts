@@ -1,3 +1,4 @@
+import { testSealKeyStore } from './test-support/seal-keys.ts';
 import { describe, expect, it } from 'vitest';
 import { CentreConfigurationError, createCentre, startCentre, type CentreOptions } from './centre.ts';
 
@@ -6,6 +7,7 @@ const plainCentre: CentreOptions = {
   trustedCaCertificates: [],
   certificateRegistry: [],
   logger: false,
+  sealKeys: { store: await testSealKeyStore() },
 };
 
 describe('the centre refuses to serve plain HTTP where it is not safe', () => {

@@ -1,11 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { kioskConfigurationOf } from './start-from-environment.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  KioskConfigurationError,
+  kioskConfigurationOf,
+  startKioskHostFromEnvironment,
+} from './start-from-environment.ts';
 
-const base = {
+const transportBase = {
+  KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
   KIOSK_TERMINAL_ID: 'S0001-T01',
   KIOSK_SPOOL_DIR: '/tmp/spool',
 };
-const tlsFiles = { KIOSK_TLS_CERT: '/t.pem', KIOSK_TLS_KEY: '/t.key', KIOSK_CENTRE_CA: '/ca.pem' };
+const tlsFiles = {
+  KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+  KIOSK_TLS_CERT: '/t.pem',
+  KIOSK_TLS_KEY: '/t.key',
+  KIOSK_CENTRE_CA: '/ca.pem',
+};
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
   const result = kioskConfigurationOf(env);
@@ -16,14 +29,14 @@ describe('kiosk transport configuration', () => {
   it.each(['http://127.0.0.1:8780', 'http://localhost:8780', 'http://[::1]:8780'])(
     'development allows plain HTTP to the loopback centre %s',
     (url) => {
-      expect(problemsOf({ ...base, KIOSK_CENTRE_URL: url })).toEqual([]);
+      expect(problemsOf({ ...transportBase, KIOSK_CENTRE_URL: url })).toEqual([]);
     },
   );
 
   it.each(['http://10.0.0.5:8780', 'http://centre.example.jp/', 'http://0.0.0.0:8780'])(
     'refuses a plain-HTTP centre off loopback (%s), naming TLS',
     (url) => {
-      const problems = problemsOf({ ...base, KIOSK_CENTRE_URL: url });
+      const problems = problemsOf({ ...transportBase, KIOSK_CENTRE_URL: url });
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^KIOSK_CENTRE_URL: .*not loopback.*TLS/);
     },
@@ -31,7 +44,7 @@ describe('kiosk transport configuration', () => {
 
   it('refuses plain HTTP even on loopback in production mode', () => {
     const problems = problemsOf({
-      ...base,
+      ...transportBase,
       KIOSK_MODE: 'production',
       KIOSK_CENTRE_URL: 'http://127.0.0.1:8780',
       KIOSK_PRINTER_URL: 'ipps://printer.store.example/ipp/print',
@@ -80,10 +93,52 @@ describe('kiosk transport configuration', () => {
 
   it('refuses an unknown mode and a spool folder in production', () => {
     expect(
-      problemsOf({ ...base, KIOSK_MODE: 'prod', KIOSK_CENTRE_URL: 'https://c.example/', ...tlsFiles }),
+      problemsOf({
+        ...transportBase,
+        KIOSK_MODE: 'prod',
+        KIOSK_CENTRE_URL: 'https://c.example/',
+        ...tlsFiles,
+      }),
     ).toEqual([expect.stringMatching(/^KIOSK_MODE:/)]);
     expect(
-      problemsOf({ ...base, KIOSK_MODE: 'production', KIOSK_CENTRE_URL: 'https://c.example/', ...tlsFiles }),
+      problemsOf({
+        ...transportBase,
+        KIOSK_MODE: 'production',
+        KIOSK_CENTRE_URL: 'https://c.example/',
+        ...tlsFiles,
+      }),
     ).toEqual([expect.stringMatching(/^KIOSK_SPOOL_DIR:/)]);
+  });
+});
+
+describe('the kiosk’s seal root keys (KIOSK_SEAL_ROOT_KEYS)', () => {
+  let dir: string;
+  const base = { KIOSK_CENTRE_URL: 'http://127.0.0.1:9', KIOSK_TERMINAL_ID: 'S0001-T01' };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kiosk-env-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('are required: a kiosk without them does not start', async () => {
+    const start = startKioskHostFromEnvironment({ ...base, KIOSK_SPOOL_DIR: dir });
+    await expect(start).rejects.toThrow(KioskConfigurationError);
+    await expect(startKioskHostFromEnvironment({ ...base, KIOSK_SPOOL_DIR: dir })).rejects.toThrow(
+      /KIOSK_SEAL_ROOT_KEYS/,
+    );
+  });
+
+  it('must be a readable PEM file of P-256 public keys', async () => {
+    const notKeys = join(dir, 'not-keys.pem');
+    await writeFile(notKeys, 'hello');
+    await expect(
+      startKioskHostFromEnvironment({ ...base, KIOSK_SPOOL_DIR: dir, KIOSK_SEAL_ROOT_KEYS: notKeys }),
+    ).rejects.toThrow('KIOSK_SEAL_ROOT_KEYS: no PUBLIC KEY block');
+    await expect(
+      startKioskHostFromEnvironment({
+        ...base,
+        KIOSK_SPOOL_DIR: dir,
+        KIOSK_SEAL_ROOT_KEYS: join(dir, 'absent.pem'),
+      }),
+    ).rejects.toThrow(/cannot read KIOSK_SEAL_ROOT_KEYS/);
   });
 });

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CentreRepository } from '../db/repository.ts';
 import type { RegisterStore } from '../municipal/register-store.ts';
 import { buildAdminApp } from './admin-app.ts';
+import type { SealKeyring } from '../keys/seal-keyring.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 
 const CODE = '131016';
@@ -27,6 +28,7 @@ function adminWith(registers: Partial<RegisterStore>, repository: Partial<Centre
   app = buildAdminApp({
     registers: registers as RegisterStore,
     repository: repository as CentreRepository,
+    keyring: {} as SealKeyring,
     tokens: { [CODE]: TOKEN },
   });
   return app;

@@ -3,6 +3,7 @@
  * its next request without a restart (its open connection closed too), an expiring CRL is
  * reported, and an unusable file neither starts a centre nor replaces a good CRL.
  */
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { randomUUID, webcrypto } from 'node:crypto';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ const plainCentre: CentreOptions = {
   trustedCaCertificates: [],
   certificateRegistry: [],
   logger: false,
+  sealKeys: { store: await testSealKeyStore() },
 };
 let dir: string;
 let pki: DevPki;
