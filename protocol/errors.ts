@@ -22,6 +22,7 @@ export const CENTRE_ERROR_CODES = [
   'resident-deceased',
   'municipality-not-participating',
   'not-authenticated',
+  'issue-replay-refused', // a retry of an issued transaction that differs from the first request, or whose document is no longer kept
   'certificate-not-offered',
   'age-restricted', // under the minimum age the municipality set
   'registration-needed', // 利用登録 with the 本籍地 not (yet) approved

@@ -1,17 +1,21 @@
 /**
- * `npm run centre [-- --port N --admin-port M]`: the reference issuance centre on its own, on
- * loopback, with the dev world (test JPKI CA, seed municipalities and residents), and the
+ * `npm run centre [-- --port N --admin-port M --host H --plain-http --production]`: the reference
+ * issuance centre on its own, on loopback by default, with the dev world (test JPKI CA, seed municipalities and residents), and the
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
+ *
+ * HTTPS with mutual TLS unless `--plain-http`, which is refused (non-zero exit) off loopback and
+ * in production mode (`--production` or `CENTRE_MODE=production`).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startCentre } from '../server/centre.ts';
+import { checkCentreTransport, startCentre } from '../server/centre.ts';
+import { deploymentModeOf } from '../protocol/transport.ts';
 import { loadSeedWorld } from '../server/seed/index.ts';
 import { businessHoursClock } from './dev/clock.ts';
 import { defaultWorldDir } from './dev/stack.ts';
-import { startWorldRevocation } from './dev/revocation.ts';
+import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
@@ -22,9 +26,22 @@ async function main(): Promise<void> {
       'admin-port': { type: 'string', default: '8781' },
       world: { type: 'string' },
       'real-clock': { type: 'boolean' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'plain-http': { type: 'boolean' },
+      production: { type: 'boolean' },
     },
     strict: true,
   });
+  const mode = values.production ? 'production' : deploymentModeOf(process.env.CENTRE_MODE);
+  if (mode === undefined) fail('CENTRE_MODE is production or development', 2);
+  const host = values.host;
+  const plainHttp = values['plain-http'] === true;
+  // Before anything starts: an insecure transport is refused, whatever else is configured.
+  try {
+    checkCentreTransport({ host, mode, tlsConfigured: !plainHttp });
+  } catch (error) {
+    fail(`centre refused to start: ${(error as Error).message}`, 2);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
   const adminPort = Number(values['admin-port']);
@@ -40,8 +57,10 @@ async function main(): Promise<void> {
   const revocation = await startWorldRevocation(world, clock.now);
   const centre = await startCentre({
     ...centreOptionsFor(world),
-    tls: centreTlsFor(world),
-    revocation: { ocspUrl: revocation.ocspUrl, crlBaseUrl: revocation.crlBaseUrl },
+    ...(plainHttp ? {} : { tls: centreTlsFor(world) }),
+    host,
+    mode,
+    revocation: liveResponderPolicy(revocation),
     world: seedWorld,
     port,
     admin: { port: adminPort, tokens },
@@ -49,9 +68,10 @@ async function main(): Promise<void> {
     logger: { level: 'info' },
   });
   console.log(`Centre: ${centre.url}/`);
-  console.log(
-    `  mutual TLS: kiosks need a terminal certificate from ${world.dir}/tls/ca.pem (demo terminal: tls/terminals/)`,
-  );
+  if (!plainHttp)
+    console.log(
+      `  mutual TLS: kiosks need a terminal certificate from ${world.dir}/tls/ca.pem (demo terminal: tls/terminals/)`,
+    );
   console.log(`  JPKI revocation: OCSP ${revocation.ocspUrl}`);
   console.log(
     `  seal keys: SoftHSM2 token "${world.sealKeys.token.tokenLabel}" in ${world.dir}/hsm/; root public key(s) for kiosks and verifiers: ${world.sealKeys.rootKeysPemPath}`,

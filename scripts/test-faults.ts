@@ -16,7 +16,7 @@ import { openKioskJournal } from '../electron/journal/journal.ts';
 import { cardListRows } from '../server/seed/index.ts';
 import { startCentre } from '../server/centre.ts';
 import { businessHoursClock } from './dev/clock.ts';
-import { startWorldRevocation } from './dev/revocation.ts';
+import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { defaultWorldDir } from './dev/stack.ts';
 import { fail, PROJECT_ROOT } from './cli-common.ts';
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   const centre = await startCentre({
     ...centreOptionsFor(world),
     tls: centreTlsFor(world),
-    revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
+    revocation: liveResponderPolicy(ocsp),
     logger: false,
     now: clock.now,
   });

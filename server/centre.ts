@@ -11,9 +11,13 @@ import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-k
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import { startRetentionJob, type RetentionJob, type RetentionOptions } from './municipal/retention.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
-import type { CentreTlsOptions } from './tls/serverTls.ts';
+import { centreTlsContextOptions, type CentreTlsOptions } from './tls/serverTls.ts';
+import { TerminalCrlWatcher, trackTlsConnections, type TerminalCrlStatus } from './tls/terminalCrl.ts';
+import type { Server as TlsServer } from 'node:tls';
 import type { SeedWorld } from './seed/types.ts';
+import { checkPlainHttp, describeTransportRefusal, type DeploymentMode } from '../protocol/transport.ts';
 
 /** Which resident an authentication certificate belongs to: keyed by (issuing CA, serial). */
 export interface CertificateRegistration {
@@ -52,7 +56,14 @@ export interface CentreOptions {
   logger?: CentreHttpOptions['logger'];
   /** HTTPS with mutual TLS (server certificate, terminal CA, its CRL). Absent = plain HTTP (tests, loopback tools). */
   tls?: CentreTlsOptions;
-  /** JPKI revocation by OCSP (CRL fallback). Absent = only the register's own revocation list. */
+  /** How long undelivered documents are kept and how often the purge job runs (`municipal/retention.ts`). */
+  retention?: RetentionOptions;
+  /** `production` refuses plain HTTP everywhere (and requires a revocation policy); default `development`. */
+  mode?: DeploymentMode;
+  /**
+   * JPKI revocation: the explicit policy (responder, nonce, maximum age, CRL fallback), each decision
+   * logged per request. Required in production; absent elsewhere = only the register's own list.
+   */
   revocation?: RevocationOptions;
 }
 
@@ -70,6 +81,10 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
+  retention: RetentionJob;
+  /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
+  terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
   keyring: SealKeyring;
   close(): Promise<void>;
@@ -77,6 +92,10 @@ export interface Centre {
 
 /** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
+  if (opts.mode === 'production' && opts.revocation === undefined)
+    throw new CentreConfigurationError(
+      'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
+    );
   const now = opts.now ?? (() => new Date());
   const { repository, registers } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
@@ -100,6 +119,9 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       );
     }
     const trustStore = new TrustStore(opts.trustedCaCertificates);
+    // The app (and its logger) is built after the service: decisions are logged through it.
+    const built: { app?: FastifyInstance } = {};
+    const log = { info: (fields: object, message: string) => built.app?.log.info(fields, message) };
     if ('pkcs11' in opts.sealKeys) ownStore = Pkcs11SealKeyStore.open(opts.sealKeys.pkcs11);
     const store = ownStore ?? ('store' in opts.sealKeys ? opts.sealKeys.store : undefined);
     if (!store) throw new TypeError('sealKeys: a PKCS#11 token or a key store');
@@ -115,19 +137,61 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       keyring,
       registers,
       now,
-      ...(opts.revocation ? { revocation: new RevocationChecker(opts.revocation) } : {}),
+      ...(opts.revocation
+        ? {
+            revocation: new RevocationChecker({
+              ...opts.revocation,
+              onDecision: (decision) => log.info(decision, 'revocation decision'),
+            }),
+          }
+        : {}),
     });
+    let crlWatcher: TerminalCrlWatcher | undefined;
     const app = buildCentreHttpApp(service, {
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
       ...(opts.tls ? { tls: opts.tls } : {}),
+      healthDetails: () => {
+        const crl = crlWatcher?.status();
+        return crl ? { terminalCrl: crl } : {};
+      },
     });
+    built.app = app;
+    const tls = opts.tls;
+    if (tls?.terminalCrlFile) {
+      const server = app.server as unknown as TlsServer;
+      crlWatcher = new TerminalCrlWatcher({
+        path: tls.terminalCrlFile,
+        terminalCaPem: tls.terminalCaPem,
+        apply: (crlPem) =>
+          server.setSecureContext(centreTlsContextOptions({ ...tls, terminalCrlPem: crlPem })),
+        openConnections: trackTlsConnections(server),
+        // The real time, as OpenSSL judges the CRL at each handshake (never a demo clock).
+        log: app.log,
+        ...(tls.terminalCrlRefreshMs === undefined ? {} : { refreshMs: tls.terminalCrlRefreshMs }),
+        ...(tls.terminalCrlWarnBeforeMs === undefined ? {} : { warnBeforeMs: tls.terminalCrlWarnBeforeMs }),
+      });
+      const first = await crlWatcher.start();
+      if (first.state === 'unusable' || first.state === 'expired') {
+        crlWatcher.close();
+        await app.close();
+        throw new CentreConfigurationError(
+          `the terminal CRL ${tls.terminalCrlFile} is ${first.state === 'expired' ? 'expired' : `not usable (${first.problem})`}: revoked kiosks could connect`,
+        );
+      }
+    }
+    const watcher = crlWatcher;
+    const retention = startRetentionJob(repository, opts.retention ?? {}, now, app.log);
     return {
       app,
       service,
       repository,
       registers,
+      retention,
+      ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
       async close() {
+        retention.stop();
+        watcher?.close();
         await app.close();
         await repository.close();
         await ownStore?.close();
@@ -142,19 +206,44 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
 
 const ADMIN_HOST = '127.0.0.1';
 
+/** The centre refused to start: its configuration would serve kiosks insecurely. */
+export class CentreConfigurationError extends Error {
+  override readonly name = 'CentreConfigurationError';
+}
+
+/**
+ * Refuses a kiosk API that would speak plain HTTP off loopback, or at all in production: without
+ * TLS there is no terminal authentication and `terminalId` would be only a body field.
+ */
+export function checkCentreTransport(opts: {
+  host?: string;
+  tlsConfigured: boolean;
+  mode?: DeploymentMode;
+}): void {
+  if (opts.tlsConfigured) return;
+  const check = checkPlainHttp(opts.host ?? '127.0.0.1', opts.mode ?? 'development');
+  if (!check.ok) throw new CentreConfigurationError(describeTransportRefusal(check.refusal));
+}
+
 function listeningPort(app: FastifyInstance, fallback: number | undefined): number | undefined {
   const address = app.server.address();
   return typeof address === 'object' && address ? address.port : fallback;
 }
 
 /**
- * Starts the centre on loopback: HTTPS with mutual TLS when `tls` is given, else plain HTTP. Port 0
+ * Starts the centre: HTTPS with mutual TLS when `tls` is given, else plain HTTP on loopback only
+ * and never in production (`CentreConfigurationError`). Port 0
  * = ephemeral. With `admin`, the admin API also listens (plain HTTP, on 127.0.0.1 only, whatever
  * `host` is) on the same registers and repository; `adminUrl` is its base URL.
  */
 export async function startCentre(
   opts: CentreOptions & { host?: string; port?: number; admin?: CentreAdminOptions },
 ): Promise<{ url: string; adminUrl?: string; close(): Promise<void>; centre: Centre }> {
+  checkCentreTransport({
+    tlsConfigured: opts.tls !== undefined,
+    ...(opts.host === undefined ? {} : { host: opts.host }),
+    ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+  });
   const centre = await createCentre(opts);
   const host = opts.host ?? '127.0.0.1';
   const admin = opts.admin

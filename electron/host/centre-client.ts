@@ -81,6 +81,40 @@ function fetchFor(tls: CentreClientTls | undefined): { fetch: Fetch; close(): Pr
 }
 
 /**
+ * Reads a body as it streams, counting bytes, and stops reading (cancelling the stream) as soon as
+ * it passes `maxBytes`: a hostile or broken centre cannot make the kiosk buffer more than that.
+ */
+export async function readBounded(
+  response: Response,
+  maxBytes: number,
+): Promise<{ ok: true; text: string } | { ok: false; failure: CentreFailure }> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return { ok: false, failure: { kind: 'centre-bad-response', detail: 'response too large' } };
+  }
+  if (!response.body) return { ok: true, text: '' };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += value.byteLength;
+      if (received > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, failure: { kind: 'centre-bad-response', detail: 'response too large' } };
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    return { ok: false, failure: { kind: 'centre-unreachable', detail: (error as Error).name } };
+  }
+  return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
+}
+
+/**
  * The kiosk's client for the centre (protocol/). Every answer is validated against the
  * contract's schema; anything else is a typed failure, never a thrown exception.
  */
@@ -110,15 +144,9 @@ export function createCentreClient(options: {
     } catch (error) {
       return { ok: false, failure: { kind: 'centre-unreachable', detail: (error as Error).name } };
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      return { ok: false, failure: { kind: 'centre-unreachable', detail: (error as Error).name } };
-    }
-    if (text.length > MAX_RESPONSE_BYTES) {
-      return { ok: false, failure: { kind: 'centre-bad-response', detail: 'response too large' } };
-    }
+    const read = await readBounded(response, MAX_RESPONSE_BYTES);
+    if (!read.ok) return { ok: false, failure: read.failure };
+    const text = read.text;
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -22,6 +22,7 @@ const CENTRE_TO_KIOSK: Readonly<Record<CentreErrorCode, KioskErrorCode>> = {
   'resident-deceased': 'resident-deceased',
   'municipality-not-participating': 'municipality-not-participating',
   'not-authenticated': 'internal',
+  'issue-replay-refused': 'internal',
   'certificate-not-offered': 'certificate-not-offered',
   'age-restricted': 'age-restricted',
   'registration-needed': 'registration-needed',

@@ -332,3 +332,21 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(error.refundedYen).toBeUndefined();
   });
 });
+
+describe('kiosk host: transaction events after an issuing failure', () => {
+  it('reports the failure once (with its refund), not twice', async () => {
+    const { host: h, events } = start();
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'inkan' });
+    await waitFor(h, 'confirm');
+    h.send({ type: 'confirm' });
+    await waitFor(h, 'payment');
+    h.send({ type: 'insert-money', yen: 500 });
+    await waitFor(h, 'error');
+    const failures = events.filter((e) => e.kind === 'failed');
+    expect(failures).toEqual([
+      expect.objectContaining({ kind: 'failed', transactionId: TX, error: 'centre-unreachable' }),
+    ]);
+    expect(events.filter((e) => e.kind === 'refunded')).toHaveLength(1);
+  });
+});

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { redactDeep } from '../../protocol/redaction.ts';
 
 /**
  * Structured logs for the kiosk host. Logs carry transaction ids and codes, never names,
@@ -32,6 +33,8 @@ export function createHostLogger(
       name: 'kiosk-host',
       level: options.level ?? process.env.KIOSK_LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+      // At any depth, in arrays and in errors (protocol/redaction.ts); the paths above stay as a second line.
+      formatters: { log: (fields) => redactDeep(fields) as Record<string, unknown> },
     },
     options.destination ?? pino.destination(2),
   );

@@ -120,7 +120,8 @@ export interface SessionContext {
   selection: Selection | null;
   paidYen: number;
   pdf: Uint8Array | null;
-  error: { code: KioskErrorCode; triesLeft?: number; refundedYen?: number } | null;
+  /** `detail` is for the transaction event only (never shown, never personal data). */
+  error: { code: KioskErrorCode; triesLeft?: number; refundedYen?: number; detail?: string } | null;
 }
 
 export type SessionEvent =
@@ -686,24 +687,15 @@ export const sessionMachine = setup({
             }),
           },
           {
+            // The `failed` state reports it (once), with the detail.
             target: 'failed',
-            actions: [
-              ({ context, event }) => {
-                if (!event.output.ok)
-                  context.services.onTransactionEvent({
-                    kind: 'failed',
-                    transactionId: context.transactionId as string,
-                    error: event.output.error,
-                    ...(event.output.detail ? { detail: event.output.detail } : {}),
-                  });
+            actions: assign(({ context, event }) => ({
+              error: {
+                code: event.output.ok ? 'internal' : event.output.error,
+                refundedYen: context.paidYen,
+                ...(!event.output.ok && event.output.detail ? { detail: event.output.detail } : {}),
               },
-              assign(({ context, event }) => ({
-                error: {
-                  code: event.output.ok ? 'internal' : event.output.error,
-                  refundedYen: context.paidYen,
-                },
-              })),
-            ],
+            })),
           },
         ],
         onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
@@ -771,6 +763,7 @@ export const sessionMachine = setup({
             kind: 'failed',
             transactionId: context.transactionId,
             error: context.error.code,
+            ...(context.error.detail ? { detail: context.error.detail } : {}),
           });
           if (context.error.refundedYen)
             context.services.onTransactionEvent({

@@ -2,7 +2,114 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KioskConfigurationError, startKioskHostFromEnvironment } from './start-from-environment.ts';
+import {
+  KioskConfigurationError,
+  kioskConfigurationOf,
+  startKioskHostFromEnvironment,
+} from './start-from-environment.ts';
+
+const transportBase = {
+  KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+  KIOSK_TERMINAL_ID: 'S0001-T01',
+  KIOSK_SPOOL_DIR: '/tmp/spool',
+};
+const tlsFiles = {
+  KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+  KIOSK_TLS_CERT: '/t.pem',
+  KIOSK_TLS_KEY: '/t.key',
+  KIOSK_CENTRE_CA: '/ca.pem',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  const result = kioskConfigurationOf(env);
+  return result.ok ? [] : result.problems;
+}
+
+describe('kiosk transport configuration', () => {
+  it.each(['http://127.0.0.1:8780', 'http://localhost:8780', 'http://[::1]:8780'])(
+    'development allows plain HTTP to the loopback centre %s',
+    (url) => {
+      expect(problemsOf({ ...transportBase, KIOSK_CENTRE_URL: url })).toEqual([]);
+    },
+  );
+
+  it.each(['http://10.0.0.5:8780', 'http://centre.example.jp/', 'http://0.0.0.0:8780'])(
+    'refuses a plain-HTTP centre off loopback (%s), naming TLS',
+    (url) => {
+      const problems = problemsOf({ ...transportBase, KIOSK_CENTRE_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^KIOSK_CENTRE_URL: .*not loopback.*TLS/);
+    },
+  );
+
+  it('refuses plain HTTP even on loopback in production mode', () => {
+    const problems = problemsOf({
+      ...transportBase,
+      KIOSK_MODE: 'production',
+      KIOSK_CENTRE_URL: 'http://127.0.0.1:8780',
+      KIOSK_PRINTER_URL: 'ipps://printer.store.example/ipp/print',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^KIOSK_CENTRE_URL: .*production.*TLS/)]);
+  });
+
+  it('accepts an https centre with its TLS files in production', () => {
+    expect(
+      problemsOf({
+        KIOSK_TERMINAL_ID: 'S0001-T01',
+        KIOSK_MODE: 'production',
+        KIOSK_CENTRE_URL: 'https://centre.example.jp/',
+        KIOSK_PRINTER_URL: 'ipps://printer.store.example/ipp/print',
+        ...tlsFiles,
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['ipp://printer.store.example/ipp/print', false],
+    ['http://printer.store.example:631/ipp/print', false],
+    ['https://printer.store.example/ipp/print', false],
+    ['ipp://127.0.0.1:8631/ipp/print', true],
+    ['ipps://printer.store.example/ipp/print', true],
+  ] as const)('production printer %s allowed: %s', (printerUrl, allowed) => {
+    const problems = problemsOf({
+      KIOSK_TERMINAL_ID: 'S0001-T01',
+      KIOSK_MODE: 'production',
+      KIOSK_CENTRE_URL: 'https://centre.example.jp/',
+      KIOSK_PRINTER_URL: printerUrl,
+      ...tlsFiles,
+    });
+    expect(problems).toEqual(allowed ? [] : [expect.stringMatching(/^KIOSK_PRINTER_URL: .*ipps/)]);
+  });
+
+  it('allows any IPP printer in development', () => {
+    expect(
+      problemsOf({
+        KIOSK_TERMINAL_ID: 'S0001-T01',
+        KIOSK_CENTRE_URL: 'http://127.0.0.1:8780',
+        KIOSK_PRINTER_URL: 'ipp://printer.store.example/ipp/print',
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses an unknown mode and a spool folder in production', () => {
+    expect(
+      problemsOf({
+        ...transportBase,
+        KIOSK_MODE: 'prod',
+        KIOSK_CENTRE_URL: 'https://c.example/',
+        ...tlsFiles,
+      }),
+    ).toEqual([expect.stringMatching(/^KIOSK_MODE:/)]);
+    expect(
+      problemsOf({
+        ...transportBase,
+        KIOSK_MODE: 'production',
+        KIOSK_CENTRE_URL: 'https://c.example/',
+        ...tlsFiles,
+      }),
+    ).toEqual([expect.stringMatching(/^KIOSK_SPOOL_DIR:/)]);
+  });
+});
 
 describe('the kiosk’s seal root keys (KIOSK_SEAL_ROOT_KEYS)', () => {
   let dir: string;

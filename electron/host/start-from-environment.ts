@@ -5,6 +5,13 @@ import type { CentreClientTls } from './centre-client.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { IppPrinter, SpoolPrinter } from '../printer/index.ts';
 import { TerminalIdSchema, parseSealRootKeys } from '../../protocol/index.ts';
+import {
+  checkCentreUrl,
+  checkPrinterUrl,
+  DEPLOYMENT_MODES,
+  describeTransportRefusal,
+  type DeploymentMode,
+} from '../../protocol/transport.ts';
 import { composeKioskHost } from './compose.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
@@ -12,6 +19,8 @@ import { createHostLogger } from './logger.ts';
 /** The kiosk's configuration as Electron's main process receives it (environment variables). */
 const KioskEnvironmentSchema = z
   .object({
+    /** `production` refuses every plain-text transport; absent = `development` (plain HTTP on loopback only). */
+    KIOSK_MODE: z.enum(DEPLOYMENT_MODES as [DeploymentMode, ...DeploymentMode[]]).default('development'),
     KIOSK_CENTRE_URL: z.url({ protocol: /^https?$/ }),
     KIOSK_TERMINAL_ID: TerminalIdSchema,
     KIOSK_PRINTER_URL: z.url({ protocol: /^(ipp|ipps|http|https)$/ }).optional(),
@@ -29,6 +38,34 @@ const KioskEnvironmentSchema = z
   .refine((env) => env.KIOSK_PRINTER_URL !== undefined || env.KIOSK_SPOOL_DIR !== undefined, {
     message: 'set KIOSK_PRINTER_URL (an IPP printer) or KIOSK_SPOOL_DIR (a folder)',
   })
+  .superRefine((env, context) => {
+    const centre = checkCentreUrl(env.KIOSK_CENTRE_URL, env.KIOSK_MODE);
+    if (!centre.ok)
+      context.addIssue({
+        code: 'custom',
+        path: ['KIOSK_CENTRE_URL'],
+        message: describeTransportRefusal(centre.refusal),
+      });
+    const printer = env.KIOSK_PRINTER_URL
+      ? checkPrinterUrl(env.KIOSK_PRINTER_URL, env.KIOSK_MODE)
+      : undefined;
+    if (printer && !printer.ok)
+      context.addIssue({
+        code: 'custom',
+        path: ['KIOSK_PRINTER_URL'],
+        message: describeTransportRefusal(printer.refusal),
+      });
+    if (
+      env.KIOSK_MODE === 'production' &&
+      env.KIOSK_SPOOL_DIR !== undefined &&
+      env.KIOSK_PRINTER_URL === undefined
+    )
+      context.addIssue({
+        code: 'custom',
+        path: ['KIOSK_SPOOL_DIR'],
+        message: 'a spool folder is for development: production prints to KIOSK_PRINTER_URL',
+      });
+  })
   .refine(
     (env) =>
       !env.KIOSK_CENTRE_URL.startsWith('https:') ||
@@ -42,18 +79,30 @@ export class KioskConfigurationError extends Error {
   override readonly name = 'KioskConfigurationError';
 }
 
+export type KioskConfiguration = z.infer<typeof KioskEnvironmentSchema>;
+
+/** The kiosk's configuration from its environment, or every problem with it (one line each). */
+export function kioskConfigurationOf(
+  env: Record<string, string | undefined>,
+): { ok: true; config: KioskConfiguration } | { ok: false; problems: string[] } {
+  const parsed = KioskEnvironmentSchema.safeParse(env);
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`,
+    ),
+  };
+}
+
 /** Starts the kiosk host with PC/SC, the centre and the printer named in the environment. */
 export async function startKioskHostFromEnvironment(
   env: Record<string, string | undefined>,
 ): Promise<{ host: KioskHost; close(): Promise<void> }> {
-  const parsed = KioskEnvironmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'configuration'}: ${issue.message}`,
-    );
-    throw new KioskConfigurationError(`kiosk configuration is invalid: ${problems.join('; ')}`);
-  }
-  const config = parsed.data;
+  const parsed = kioskConfigurationOf(env);
+  if (!parsed.ok)
+    throw new KioskConfigurationError(`kiosk configuration is invalid: ${parsed.problems.join('; ')}`);
+  const config = parsed.config;
   // Read before any part starts: a kiosk without its seal roots never talks to a card or the centre.
   let sealRootPem: string;
   try {

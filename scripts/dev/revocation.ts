@@ -1,5 +1,20 @@
 import { startOcspResponder } from '../../native/test-pki/ocsp-responder.ts';
+import type { RevocationPolicy } from '../../server/auth/revocation.ts';
 import type { DevWorld } from './world.ts';
+
+/**
+ * The dev world's revocation policy: the test responder answers live (a fresh nonce, thisUpdate
+ * now), so every answer must echo its nonce and be at most 2 minutes old (Web eID's default); the
+ * CA's CRL decides only when the responder cannot be reached.
+ */
+export function liveResponderPolicy(service: { ocspUrl: string; crlBaseUrl: string }): RevocationPolicy {
+  return {
+    ocspUrl: service.ocspUrl,
+    nonce: 'required',
+    maxThisUpdateAgeMs: 2 * 60_000,
+    crlFallback: { crlBaseUrl: service.crlBaseUrl },
+  };
+}
 
 /**
  * The test JPKI CA's revocation service for the dev world: an OCSP responder (and the CRLs it

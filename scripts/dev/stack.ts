@@ -22,7 +22,7 @@ import { startCentre } from '../../server/centre.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
-import { startWorldRevocation } from './revocation.ts';
+import { liveResponderPolicy, startWorldRevocation } from './revocation.ts';
 import {
   DEMO_TERMINAL_ID,
   kioskTlsFor,
@@ -107,7 +107,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       const centre = await startCentre({
         ...centreOptionsFor(world),
         tls: centreTlsFor(world),
-        revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
+        revocation: liveResponderPolicy(ocsp),
         logger: false,
         now: clock.now,
       });

@@ -260,7 +260,8 @@ export function centreTlsFor(world: DevWorld): NonNullable<CentreOptions['tls']>
     certificatePem: world.tls.centre.certificatePem,
     privateKeyPem: world.tls.centre.privateKeyPem,
     terminalCaPem: world.tls.terminalCaPem,
-    terminalCrlPem: world.tls.terminalCrlPem,
+    // The file, not its text: the centre follows it, so a terminal revoked while it runs is refused.
+    terminalCrlFile: join(world.dir, 'tls', 'ca.crl.pem'),
   };
 }
 

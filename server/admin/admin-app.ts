@@ -32,11 +32,14 @@ type AdminError =
   | 'unauthorized'
   | 'not-found'
   | 'bad-request'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
   | 'already-decided'
   | 'invalid-rules'
   | 'already-revoked'
   | 'invalid-revocation'
-  | 'concurrent-change';
+  | 'concurrent-change'
+  | 'internal';
 
 const STATUS: Record<AdminError, number> = {
   unauthorized: 401,
@@ -44,6 +47,9 @@ const STATUS: Record<AdminError, number> = {
   'bad-request': 400,
   'already-decided': 409,
   'invalid-rules': 422,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  internal: 500,
   'already-revoked': 409,
   'invalid-revocation': 422,
   'concurrent-change': 409,
@@ -58,6 +64,26 @@ const KEY_FAILURE: Record<SealKeyringFailure['kind'], AdminError> = {
   'revocation-time-invalid': 'invalid-revocation',
   'concurrent-change': 'concurrent-change',
 };
+
+/**
+ * What a failure outside the handlers' own refusals is: the request's fault only when Fastify says
+ * so (unreadable JSON 400, too large 413, wrong media type 415); anything else — a database that
+ * failed, a bug — is ours (500), never blamed on the caller.
+ */
+function adminErrorFor(error: { statusCode?: number }): AdminError {
+  switch (error.statusCode) {
+    case 400:
+      return 'bad-request';
+    case 413:
+      return 'payload-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 404:
+      return 'not-found';
+    default:
+      return 'internal';
+  }
+}
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -218,6 +244,10 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((_request, reply) => refuse(reply, 'not-found'));
-  app.setErrorHandler((_error, _request, reply) => refuse(reply, 'bad-request'));
+  app.setErrorHandler((error: { statusCode?: number; name?: string }, request, reply) => {
+    const kind = adminErrorFor(error);
+    if (kind === 'internal') request.log.error({ err: { type: error.name } }, 'admin failure');
+    return refuse(reply, kind);
+  });
   return app;
 }

@@ -892,6 +892,9 @@ describe('revocation by OCSP, as the verifier maps it (in-process responder, sam
     });
     revocation = new RevocationChecker({
       ocspUrl: 'http://ocsp.invalid/ocsp',
+      nonce: 'required',
+      maxThisUpdateAgeMs: 2 * 60_000,
+      crlFallback: 'none',
       transport: async (_url, body) => ({ status: 200, body: await responder.answer(body) }),
     });
   });

@@ -67,11 +67,17 @@ export interface OcspTimePolicy {
   allowedSkewMs: number;
   /** An answer whose thisUpdate is older than this (plus skew) is stale; Web eID's default is 2 minutes. */
   maxThisUpdateAgeMs: number;
+  /**
+   * `required`: the answer must echo this request's nonce (a live responder). `optional`: an answer
+   * without a nonce is accepted (a pre-signed RFC 5019 responder); one with a wrong nonce never is.
+   */
+  nonce: 'required' | 'optional';
 }
 
 export const DEFAULT_OCSP_TIME_POLICY: OcspTimePolicy = {
   allowedSkewMs: 15 * 60_000,
   maxThisUpdateAgeMs: 2 * 60_000,
+  nonce: 'required',
 };
 
 /** Sends DER bytes to a URL and returns the DER answer; throws on network failure or abort. */
@@ -255,18 +261,21 @@ export function checkOcspResponse(
   }
 
   const nonce = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OCSP_NONCE_OID);
-  if (!nonce) return problem('nonce-missing');
-  let echoed: Uint8Array;
-  try {
-    const inner = asn1js.fromBER(nonce.extnValue.valueBlock.valueHexView);
-    echoed =
-      inner.offset !== -1 && inner.result instanceof asn1js.OctetString
-        ? inner.result.valueBlock.valueHexView
-        : nonce.extnValue.valueBlock.valueHexView;
-  } catch {
-    return problem('nonce-mismatch');
+  if (!nonce) {
+    if (time.nonce === 'required') return problem('nonce-missing');
+  } else {
+    let echoed: Uint8Array;
+    try {
+      const inner = asn1js.fromBER(nonce.extnValue.valueBlock.valueHexView);
+      echoed =
+        inner.offset !== -1 && inner.result instanceof asn1js.OctetString
+          ? inner.result.valueBlock.valueHexView
+          : nonce.extnValue.valueBlock.valueHexView;
+    } catch {
+      return problem('nonce-mismatch');
+    }
+    if (!sameBytes(echoed, expected.nonce)) return problem('nonce-mismatch');
   }
-  if (!sameBytes(echoed, expected.nonce)) return problem('nonce-mismatch');
 
   const serial = expected.certificate.serialNumber.valueBlock.valueHexView;
   const single = basic.tbsResponseData.responses.filter((r) => {

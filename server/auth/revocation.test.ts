@@ -13,11 +13,20 @@ import {
   type OcspFault,
   type RunningOcspResponder,
 } from '../../native/test-pki/ocsp-responder.ts';
-import { RevocationChecker, type RevocationProblem, type RevocationSubject } from './revocation.ts';
+import {
+  RevocationChecker,
+  type RevocationDecision,
+  type RevocationOptions,
+  type RevocationProblem,
+  type RevocationSubject,
+  type RevocationVerdict,
+} from './revocation.ts';
 import { checkCrl } from './crl.ts';
 import { sha256Hex } from './trustStore.ts';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
+/** A live responder's policy: nonce echoed, answers at most 2 minutes old, no CRL unless a test adds one. */
+const LIVE = { nonce: 'required', maxThisUpdateAgeMs: 2 * 60_000, crlFallback: 'none' } as const;
 let clock = NOW;
 let ca: TestJpkiCa;
 let server: RunningOcspResponder;
@@ -51,10 +60,11 @@ beforeEach(async () => {
 
 const checker = (withCrl = false) =>
   new RevocationChecker({
+    ...LIVE,
     ocspUrl: server.ocspUrl,
     timeoutMs: 1_500,
     allowedSkewMs: 10_000,
-    ...(withCrl ? { crlBaseUrl: server.crlBaseUrl } : {}),
+    crlFallback: withCrl ? { crlBaseUrl: server.crlBaseUrl } : 'none',
   });
 
 describe('OCSP', () => {
@@ -148,12 +158,16 @@ describe('OCSP', () => {
   });
 
   it('refuses when no responder can be reached at all', async () => {
-    const unreachable = new RevocationChecker({ ocspUrl: 'http://127.0.0.1:9/ocsp', timeoutMs: 500 });
+    const unreachable = new RevocationChecker({
+      ...LIVE,
+      ocspUrl: 'http://127.0.0.1:9/ocsp',
+      timeoutMs: 500,
+    });
     expect(await unreachable.check(subject, clock)).toEqual({
       status: 'unverified',
       problem: 'unavailable-network',
     });
-    expect(await new RevocationChecker({}).check(subject, clock)).toEqual({
+    expect(await new RevocationChecker(LIVE).check(subject, clock)).toEqual({
       status: 'unverified',
       problem: 'no-ocsp-url',
     });
@@ -242,10 +256,136 @@ describe('CRL fallback', () => {
   it('refuses when both OCSP and the CRL are unavailable', async () => {
     server.responder.fault = 'http-500';
     const noCrl = new RevocationChecker({
+      ...LIVE,
       ocspUrl: server.ocspUrl,
-      crlBaseUrl: 'http://127.0.0.1:9/crl',
+      crlFallback: { crlBaseUrl: 'http://127.0.0.1:9/crl' },
       timeoutMs: 500,
     });
     expect(await noCrl.check(subject, clock)).toEqual({ status: 'unverified', problem: 'crl-unavailable' });
   });
 });
+
+describe('the revocation policy, one combination at a time', () => {
+  const HOUR_MS = 3_600_000;
+  const policy = (overrides: Partial<RevocationOptions>) =>
+    new RevocationChecker({
+      ...LIVE,
+      ocspUrl: server.ocspUrl,
+      timeoutMs: 1_500,
+      allowedSkewMs: 10_000,
+      ...overrides,
+    });
+
+  it.each<[string, Partial<RevocationOptions>, OcspFault, RevocationVerdict]>([
+    ['nonce required, answer without one', { nonce: 'required' }, 'omit-nonce', unverified('nonce-missing')],
+    [
+      'nonce optional, answer without one',
+      { nonce: 'optional' },
+      'omit-nonce',
+      { status: 'good', source: 'ocsp' },
+    ],
+    ['nonce optional, wrong nonce', { nonce: 'optional' }, 'wrong-nonce', unverified('nonce-mismatch')],
+    ['nonce optional, echoed', { nonce: 'optional' }, 'none', { status: 'good', source: 'ocsp' }],
+    [
+      'answer an hour old, max age 2 minutes',
+      { maxThisUpdateAgeMs: 2 * 60_000 },
+      'stale',
+      unverified('stale'),
+    ],
+  ])('%s', async (_name, overrides, fault, verdict) => {
+    server.responder.fault = fault;
+    expect(await policy(overrides).check(subject, clock)).toEqual(verdict);
+  });
+
+  it('a pre-signed responder (no nonce, answers an hour old) passes only a policy made for it', async () => {
+    const presigned = await startOcspResponder({
+      issuers: [{ authority: ca.auth, responder: await createOcspResponderIdentity(ca.auth) }],
+      now: () => NOW,
+      validityMs: 4 * HOUR_MS,
+    });
+    try {
+      presigned.responder.fault = 'omit-nonce';
+      const anHourLater = new Date(NOW.getTime() + HOUR_MS);
+      const check = (overrides: Partial<RevocationOptions>) =>
+        policy({ ocspUrl: presigned.ocspUrl, ...overrides }).check(subject, anHourLater);
+      expect(await check({ nonce: 'optional', maxThisUpdateAgeMs: 2 * HOUR_MS })).toEqual({
+        status: 'good',
+        source: 'ocsp',
+      });
+      expect(await check({ nonce: 'optional', maxThisUpdateAgeMs: 2 * 60_000 })).toEqual(unverified('stale'));
+      expect(await check({ nonce: 'required', maxThisUpdateAgeMs: 2 * HOUR_MS })).toEqual(
+        unverified('nonce-missing'),
+      );
+    } finally {
+      await presigned.close();
+    }
+  });
+
+  it('CRL fallback on: decides only when OCSP is unreachable', async () => {
+    const withCrl = () => policy({ crlFallback: { crlBaseUrl: server.crlBaseUrl } });
+    const crlFetches = () => server.requests.crl;
+    // Unreachable OCSP: the CRL decides (good, then revoked).
+    server.responder.fault = 'http-500';
+    let before = crlFetches();
+    expect(await withCrl().check(subject, clock)).toEqual({ status: 'good', source: 'crl' });
+    expect(crlFetches()).toBe(before + 1);
+    server.responder.revoke(ca.auth, 'a01', CrlReason.keyCompromise);
+    expect(await withCrl().check(subject, clock)).toMatchObject({ status: 'revoked', source: 'crl' });
+    // OCSP says revoked: the CRL is never asked, whatever it would say.
+    server.responder.fault = 'none';
+    before = crlFetches();
+    expect(await withCrl().check(subject, clock)).toMatchObject({ status: 'revoked', source: 'ocsp' });
+    // An answer that fails a check: no fallback either.
+    server.responder.setStatus(ca.auth, 'a01', { status: 'good' });
+    server.responder.fault = 'bad-signature';
+    expect(await withCrl().check(subject, clock)).toEqual(unverified('signature-invalid'));
+    expect(crlFetches()).toBe(before);
+  });
+
+  it('CRL fallback off: unreachable OCSP refuses', async () => {
+    server.responder.fault = 'http-500';
+    const before = server.requests.crl;
+    expect(await policy({ crlFallback: 'none' }).check(subject, clock)).toEqual(
+      unverified('unavailable-http-status'),
+    );
+    expect(server.requests.crl).toBe(before);
+  });
+
+  it('logs each decision with the transaction id and the policy, never the serial', async () => {
+    const decisions: RevocationDecision[] = [];
+    const checker = policy({
+      crlFallback: { crlBaseUrl: server.crlBaseUrl },
+      onDecision: (decision) => decisions.push(decision),
+    });
+    const transactionId = '7d5c1b7e-2f8a-4a8e-9a51-0d6a4c2b9e11';
+    await checker.check(subject, clock, { transactionId });
+    server.responder.fault = 'http-500';
+    await checker.check(subject, clock, { transactionId });
+    server.responder.fault = 'omit-nonce';
+    await checker.check(subject, clock, { transactionId });
+    expect(decisions).toEqual([
+      { transactionId, outcome: 'good', source: 'ocsp', nonce: 'required', maxThisUpdateAgeMs: 120_000 },
+      {
+        transactionId,
+        outcome: 'good',
+        source: 'crl',
+        ocspProblem: 'unavailable-http-status',
+        nonce: 'required',
+        maxThisUpdateAgeMs: 120_000,
+      },
+      {
+        transactionId,
+        outcome: 'unverified',
+        source: 'none',
+        ocspProblem: 'nonce-missing',
+        nonce: 'required',
+        maxThisUpdateAgeMs: 120_000,
+      },
+    ]);
+    expect(JSON.stringify(decisions)).not.toMatch(/a01/i);
+  });
+});
+
+function unverified(problem: RevocationProblem): RevocationVerdict {
+  return { status: 'unverified', problem };
+}

@@ -23,16 +23,49 @@ import {
 
 export const OCSP_TIMEOUT_MS = 5_000;
 
-export interface RevocationOptions {
-  /** Ask this responder for every CA (the centre's designated responder); otherwise the certificate's AIA. */
+/**
+ * The centre's revocation policy for card certificates: explicit configuration, required in
+ * production (`startCentre` refuses to start without it). Every field is a decision an operator
+ * makes for their responder; none has a default.
+ */
+export interface RevocationPolicy {
+  /** The designated responder for every CA; absent = the certificate's AIA OCSP URL. */
   ocspUrl?: string;
-  /** CRL distribution point per CA: `${crlBaseUrl}/<SHA-256 hex of the CA certificate>.crl`. No CRL fallback without it. */
-  crlBaseUrl?: string;
+  /**
+   * `required`: the answer must echo this request's nonce (a live responder). `optional`: a
+   * pre-signed (RFC 5019) answer without a nonce is accepted within `maxThisUpdateAgeMs`; an
+   * answer carrying a wrong nonce is refused either way.
+   */
+  nonce: 'required' | 'optional';
+  /** How old (plus skew) an answer's thisUpdate may be: minutes for a live responder, the refresh period of a pre-signed one. */
+  maxThisUpdateAgeMs: number;
+  /**
+   * The CA's CRL (`${crlBaseUrl}/<SHA-256 hex of the CA certificate>.crl`) decides when OCSP cannot
+   * be reached (network, time-out, HTTP error, tryLater, internalError) — never when OCSP answered,
+   * revoked or not, and never for an answer that fails a check. `none`: unreachable OCSP refuses.
+   */
+  crlFallback: { crlBaseUrl: string } | 'none';
+}
+
+/** One revocation decision, logged per request: no serial, no name, only the transaction. */
+export interface RevocationDecision {
+  transactionId?: string;
+  outcome: 'good' | 'revoked' | 'unverified';
+  /** Who decided: the OCSP answer, the CRL after OCSP was unreachable, or nobody. */
+  source: 'ocsp' | 'crl' | 'none';
+  ocspProblem?: RevocationProblem;
+  crlProblem?: RevocationProblem;
+  nonce: RevocationPolicy['nonce'];
+  maxThisUpdateAgeMs: number;
+}
+
+export interface RevocationOptions extends RevocationPolicy {
   timeoutMs?: number;
   allowedSkewMs?: number;
-  maxThisUpdateAgeMs?: number;
   transport?: OcspTransport;
   crlFetcher?: CrlFetcher;
+  /** Called once per check with the decision (the centre logs it). */
+  onDecision?: (decision: RevocationDecision) => void;
 }
 
 export type RevocationProblem = OcspProblem | CrlProblem | 'no-ocsp-url';
@@ -59,17 +92,42 @@ export class RevocationChecker {
   private readonly crlFetcher: CrlFetcher;
   private readonly crls = new Map<string, CheckedCrl>();
 
-  constructor(private readonly options: RevocationOptions = {}) {
+  constructor(private readonly options: RevocationOptions) {
     this.time = {
       allowedSkewMs: options.allowedSkewMs ?? DEFAULT_OCSP_TIME_POLICY.allowedSkewMs,
-      maxThisUpdateAgeMs: options.maxThisUpdateAgeMs ?? DEFAULT_OCSP_TIME_POLICY.maxThisUpdateAgeMs,
+      maxThisUpdateAgeMs: options.maxThisUpdateAgeMs,
+      nonce: options.nonce,
     };
     this.timeoutMs = options.timeoutMs ?? OCSP_TIMEOUT_MS;
     this.transport = options.transport ?? httpOcspTransport;
     this.crlFetcher = options.crlFetcher ?? httpCrlFetcher;
   }
 
-  async check(subject: RevocationSubject, now: Date): Promise<RevocationVerdict> {
+  /** OCSP, then (only when OCSP is unreachable) the CRL; the decision goes to `onDecision`. */
+  async check(
+    subject: RevocationSubject,
+    now: Date,
+    context: { transactionId?: string } = {},
+  ): Promise<RevocationVerdict> {
+    const decided = await this.decide(subject, now);
+    this.options.onDecision?.({
+      ...context,
+      outcome: decided.verdict.status,
+      source: decided.verdict.status === 'unverified' ? 'none' : decided.verdict.source,
+      ...(decided.ocspProblem ? { ocspProblem: decided.ocspProblem } : {}),
+      ...(decided.verdict.status === 'unverified' && decided.verdict.problem !== decided.ocspProblem
+        ? { crlProblem: decided.verdict.problem }
+        : {}),
+      nonce: this.time.nonce,
+      maxThisUpdateAgeMs: this.time.maxThisUpdateAgeMs,
+    });
+    return decided.verdict;
+  }
+
+  private async decide(
+    subject: RevocationSubject,
+    now: Date,
+  ): Promise<{ verdict: RevocationVerdict; ocspProblem?: RevocationProblem }> {
     const url = this.options.ocspUrl ?? subject.aiaOcspUrl;
     let ocspProblem: RevocationProblem = 'no-ocsp-url';
     if (url) {
@@ -82,29 +140,35 @@ export class RevocationChecker {
         time: this.time,
         transport: this.transport,
       });
-      if (outcome.kind === 'good') return { status: 'good', source: 'ocsp' };
-      if (outcome.kind === 'revoked') return revoked('ocsp', outcome.reason);
+      if (outcome.kind === 'good') return { verdict: { status: 'good', source: 'ocsp' } };
+      if (outcome.kind === 'revoked') return { verdict: revoked('ocsp', outcome.reason) };
+      // An answer that arrived but fails a check refuses: falling back would let a forger choose.
       if (!outcome.problem.startsWith('unavailable-'))
-        return { status: 'unverified', problem: outcome.problem };
+        return { verdict: { status: 'unverified', problem: outcome.problem }, ocspProblem: outcome.problem };
       ocspProblem = outcome.problem;
     }
-    if (this.options.crlBaseUrl === undefined) return { status: 'unverified', problem: ocspProblem };
-    const crl = await this.currentCrl(subject, now);
-    if (!crl.ok) return { status: 'unverified', problem: crl.problem };
+    const fallback = this.options.crlFallback;
+    if (fallback === 'none') return { verdict: { status: 'unverified', problem: ocspProblem }, ocspProblem };
+    const crl = await this.currentCrl(subject, now, fallback.crlBaseUrl);
+    if (!crl.ok) return { verdict: { status: 'unverified', problem: crl.problem }, ocspProblem };
     const status = crlStatus(crl.crl, subject.serialNumberHex);
-    return status.kind === 'good' ? { status: 'good', source: 'crl' } : revoked('crl', status.reason);
+    return {
+      verdict: status.kind === 'good' ? { status: 'good', source: 'crl' } : revoked('crl', status.reason),
+      ocspProblem,
+    };
   }
 
   private async currentCrl(
     subject: RevocationSubject,
     now: Date,
+    crlBaseUrl: string,
   ): Promise<{ ok: true; crl: CheckedCrl } | { ok: false; problem: CrlProblem }> {
     const cached = this.crls.get(subject.issuerFingerprint);
     if (cached && cached.nextUpdate.getTime() >= now.getTime()) return { ok: true, crl: cached };
     let der: Uint8Array;
     try {
       der = await this.crlFetcher(
-        `${this.options.crlBaseUrl}/${subject.issuerFingerprint}.crl`,
+        `${crlBaseUrl}/${subject.issuerFingerprint}.crl`,
         AbortSignal.timeout(this.timeoutMs),
       );
     } catch {

@@ -207,6 +207,7 @@ export async function verifyAuthentication(
         ...(aiaOcspUrl ? { aiaOcspUrl } : {}),
       },
       now,
+      { transactionId: request.transactionId },
     );
     if (verdict.status === 'unverified')
       return fail('certificate-untrusted', `revocation: ${verdict.problem}`);

@@ -386,6 +386,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX billing_records_state ON billing_records(state);
     `,
   },
+  {
+    version: 9,
+    name: 'issued-documents-retention',
+    // Retention and replay: the document and its seal (names, birth dates, 本籍, tax amounts) are
+    // kept only until delivery is confirmed or a short configured time has passed, then emptied;
+    // ids, hashes and billing stay. request_sha256 is what an idempotent retry must repeat exactly.
+    sqlite: `
+      ALTER TABLE issued_documents ADD COLUMN request_sha256 TEXT;
+      ALTER TABLE issued_documents ADD COLUMN document_sha256 TEXT;
+      ALTER TABLE issued_documents ADD COLUMN purged_at INTEGER;
+      CREATE INDEX issued_documents_kept ON issued_documents(issued_at) WHERE purged_at IS NULL;
+    `,
+    postgres: `
+      ALTER TABLE issued_documents ADD COLUMN request_sha256 TEXT;
+      ALTER TABLE issued_documents ADD COLUMN document_sha256 TEXT;
+      ALTER TABLE issued_documents ADD COLUMN purged_at BIGINT;
+      CREATE INDEX issued_documents_kept ON issued_documents(issued_at) WHERE purged_at IS NULL;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

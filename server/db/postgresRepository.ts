@@ -341,8 +341,8 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       // to commit and then does nothing, so the billing row is written by the winner only.
       await transaction(async (client) => {
         const inserted = await client.query(
-          `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
+          `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (transaction_id) DO NOTHING`,
           [
             issued.transactionId,
             issued.holderId,
@@ -352,6 +352,8 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
             issued.documentJson,
             Buffer.from(issued.seal),
             issued.issuedAt,
+            issued.requestSha256 ?? null,
+            issued.documentSha256 ?? null,
           ],
         );
         if (inserted.rowCount === 1) {
@@ -372,6 +374,22 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       const stored = await getIssued(issued.transactionId);
       if (!stored) throw new Error('issuance vanished after commit');
       return stored;
+    },
+    async purgeIssuedDocument(transactionId, documentSha256, now) {
+      const result = await pool.query(
+        `UPDATE issued_documents SET document_json = '', seal = ''::bytea, purged_at = $1,
+           document_sha256 = COALESCE(document_sha256, $2)
+         WHERE transaction_id = $3 AND purged_at IS NULL`,
+        [now, documentSha256, transactionId],
+      );
+      return result.rowCount === 1;
+    },
+    async listKeptIssuedDocuments(issuedBefore, limit) {
+      return rows<{ transactionId: string; documentJson: string }>(
+        `SELECT transaction_id AS "transactionId", document_json AS "documentJson" FROM issued_documents
+         WHERE purged_at IS NULL AND issued_at < $1 ORDER BY issued_at LIMIT $2`,
+        [issuedBefore, limit],
+      );
     },
     async listBillingRecords() {
       return (await rows<BillingRow>(`SELECT ${BILLING_COLUMNS} FROM billing_records ORDER BY id`)).map(

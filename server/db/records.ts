@@ -134,9 +134,16 @@ export interface IssuedDocumentRecord {
   municipalityCode: string;
   certificateType: string;
   copies: number;
+  /** The document and its seal; both empty ('' and no bytes) once purged. */
   documentJson: string;
   seal: Uint8Array;
   issuedAt: number;
+  /** SHA-256 (hex) of the canonical issue request (type, copies, options): a retry must match it. Absent on rows from before migration 9. */
+  requestSha256?: string;
+  /** SHA-256 (hex) of `documentJson` as issued, kept after the purge. */
+  documentSha256?: string;
+  /** When the document and seal were emptied (delivery confirmed or retention time passed). */
+  purgedAt?: number;
 }
 
 /** What is recorded at issue: the issued copies at the quoted fee, not yet billed. */

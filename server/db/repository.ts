@@ -80,6 +80,16 @@ export interface CentreRepository {
     transactionId: string,
     report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
   ): Promise<DeliveryRecording>;
+  /**
+   * Retention: empties the document and seal of one issuance (ids, hashes and billing stay),
+   * recording `documentSha256` first if the row has none. False if absent or already purged.
+   */
+  purgeIssuedDocument(transactionId: string, documentSha256: string, now: number): Promise<boolean>;
+  /** Issuances still holding their document, issued before `issuedBefore`, oldest first (at most `limit`). */
+  listKeptIssuedDocuments(
+    issuedBefore: number,
+    limit: number,
+  ): Promise<{ transactionId: string; documentJson: string }[]>;
 
   /** Every seal key, by municipality and creation. */
   listMunicipalityKeys(): Promise<MunicipalityKeyRecord[]>;

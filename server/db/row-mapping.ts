@@ -27,6 +27,9 @@ export interface IssuedRow {
   document_json: string;
   seal: Uint8Array;
   issued_at: number;
+  request_sha256: string | null;
+  document_sha256: string | null;
+  purged_at: number | null;
 }
 
 /** A row of `municipality_keys` (`SELECT *`). */
@@ -85,6 +88,9 @@ export function issuedFromRow(row: IssuedRow): IssuedDocumentRecord {
     documentJson: row.document_json,
     seal: new Uint8Array(row.seal),
     issuedAt: row.issued_at,
+    ...(row.request_sha256 === null ? {} : { requestSha256: row.request_sha256 }),
+    ...(row.document_sha256 === null ? {} : { documentSha256: row.document_sha256 }),
+    ...(row.purged_at === null ? {} : { purgedAt: row.purged_at }),
   };
 }
 

@@ -126,7 +126,7 @@ export function sqliteRegisterStore(db: Database.Database): PersistentRegisterSt
 
   return {
     async load(registers) {
-      load(registers);
+      load.immediate(registers);
     },
     async inkanOf(holderId) {
       const row = stmt.inkan.get(holderId) as

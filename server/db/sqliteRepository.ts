@@ -121,8 +121,17 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     ),
     getIssued: db.prepare('SELECT * FROM issued_documents WHERE transaction_id = ?'),
     insertIssued: db.prepare(
-      `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
+      `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
+    ),
+    purgeIssued: db.prepare(
+      `UPDATE issued_documents SET document_json = '', seal = X'', purged_at = ?,
+         document_sha256 = COALESCE(document_sha256, ?)
+       WHERE transaction_id = ? AND purged_at IS NULL`,
+    ),
+    listKept: db.prepare(
+      `SELECT transaction_id AS transactionId, document_json AS documentJson FROM issued_documents
+       WHERE purged_at IS NULL AND issued_at < ? ORDER BY issued_at LIMIT ?`,
     ),
     insertBilling: db.prepare(
       `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at, state)
@@ -235,6 +244,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         issued.documentJson,
         Buffer.from(issued.seal),
         issued.issuedAt,
+        issued.requestSha256 ?? null,
+        issued.documentSha256 ?? null,
       ).changes;
       if (inserted === 1) {
         stmt.insertBilling.run(
@@ -292,7 +303,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       );
     },
     async putRegister(register) {
-      putRegister({
+      putRegister.immediate({
         ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
         municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
         households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
@@ -324,7 +335,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
     },
     async registerCertificates(entries) {
-      registerCertificates(entries);
+      registerCertificates.immediate(entries);
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
       return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;
@@ -340,10 +351,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
     },
     async consumeChallenge(challenge, terminalId, transactionId, now) {
-      return consumeChallenge(challenge, terminalId, transactionId, now);
+      // IMMEDIATE: take the write lock before reading, so another process's commit between our read
+      // and our write cannot fail us with SQLITE_BUSY_SNAPSHOT (the busy time-out applies instead).
+      return consumeChallenge.immediate(challenge, terminalId, transactionId, now);
     },
     async saveSession(session) {
-      return saveSession(session);
+      return saveSession.immediate(session);
     },
     async getSession(transactionId) {
       const row = stmt.getSession.get(transactionId) as SessionRow | undefined;
@@ -354,13 +367,19 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return row === undefined ? undefined : issuedFromRow(row);
     },
     async recordIssuance(issued, billing) {
-      return recordIssuance(issued, billing);
+      return recordIssuance.immediate(issued, billing);
     },
     async listBillingRecords() {
       return (stmt.listBilling.all() as BillingRow[]).map(billingFromRow);
     },
     async recordDelivery(transactionId, report) {
       return recordDelivery(transactionId, report);
+    },
+    async purgeIssuedDocument(transactionId, documentSha256, now) {
+      return stmt.purgeIssued.run(now, documentSha256, transactionId).changes === 1;
+    },
+    async listKeptIssuedDocuments(issuedBefore, limit) {
+      return stmt.listKept.all(issuedBefore, limit) as { transactionId: string; documentJson: string }[];
     },
     async listMunicipalityKeys() {
       return (stmt.listKeys.all() as KeyRow[]).map(keyFromRow);

@@ -22,6 +22,7 @@ import type { KioskService } from '../kioskService.ts';
 import { centreTlsServerOptions, type CentreTlsOptions } from '../tls/serverTls.ts';
 import { terminalIdentityOf } from '../tls/terminalIdentity.ts';
 import { HTTP_STATUS_FOR } from './statusCodes.ts';
+import { redactDeep } from '../../protocol/redaction.ts';
 import { registerRegistrationRoutes } from './registration-routes.ts';
 
 /** Log fields that may carry personal data or card material: never written. */
@@ -47,6 +48,8 @@ export interface CentreHttpOptions {
    * app speaks plain HTTP (tests and loopback tools only).
    */
   tls?: CentreTlsOptions;
+  /** Extra fields for `GET /v1/health` (the terminal CRL's state): operators' monitoring, never personal data. */
+  healthDetails?: () => Record<string, unknown>;
 }
 
 function errorBody(code: CentreErrorCode): CentreErrorBody {
@@ -105,6 +108,9 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
       : {
           level: options.logger?.level ?? 'info',
           redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+          formatters: {
+            log: (fields: Record<string, unknown>) => redactDeep(fields) as Record<string, unknown>,
+          },
           ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
         };
   const common = {
@@ -134,7 +140,8 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
         {
           route,
           transactionId,
-          err: error instanceof Error ? { type: error.name, message: error.message } : 'unknown',
+          // Type and code only (protocol/redaction.ts): a message may quote personal data.
+          err: error instanceof Error ? error : 'unknown',
         },
         'centre failure',
       );
@@ -195,7 +202,11 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
   app.get(`${API_PREFIX}/municipality-keys`, (request, reply) =>
     answer(request, reply, 'municipality-keys', () => service.municipalityKeys()),
   );
-  app.get(`${API_PREFIX}/health`, async () => ({ status: 'ok', protocolVersion: PROTOCOL_VERSION }));
+  app.get(`${API_PREFIX}/health`, async () => ({
+    status: 'ok',
+    protocolVersion: PROTOCOL_VERSION,
+    ...(options.healthDetails?.() ?? {}),
+  }));
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('bad-request')));
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {

@@ -1,6 +1,6 @@
 import type { CentreErrorCode } from '../../protocol/errors.ts';
 
-/** HTTP status for each refusal: 400 malformed, 401 authentication failed, 403 refused by rule, 500 ours. */
+/** HTTP status for each refusal: 400 malformed, 401 authentication failed, 403 refused by rule, 409 conflicting retry, 500 ours. */
 export const HTTP_STATUS_FOR: Readonly<Record<CentreErrorCode, number>> = {
   'bad-request': 400,
   'terminal-unknown': 403,
@@ -19,6 +19,7 @@ export const HTTP_STATUS_FOR: Readonly<Record<CentreErrorCode, number>> = {
   'resident-deceased': 403,
   'municipality-not-participating': 403,
   'not-authenticated': 401,
+  'issue-replay-refused': 409,
   'certificate-not-offered': 403,
   'age-restricted': 403,
   'registration-needed': 403,

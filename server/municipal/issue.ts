@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { createSealWith } from '../../protocol/seal-signer.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
 import type { UnavailableReason } from '../../protocol/api.ts';
 import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreRepository } from '../db/repository.ts';
+import type { IssuedDocumentRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { certify, checkOptions } from './certify.ts';
 import type { SealKeyring } from '../keys/seal-keyring.ts';
@@ -27,6 +30,25 @@ const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
   'no-registration': 'no-registration',
 };
 
+/** SHA-256 (hex) of what a retry must repeat exactly: certificate type, copies, options (absent = {}). */
+export function issueRequestSha256(request: IssueRequest): string {
+  const canonical = canonicalize({
+    certificateType: request.certificateType,
+    copies: request.copies,
+    options: request.options ?? {},
+  });
+  return createHash('sha256')
+    .update(canonical ?? '')
+    .digest('hex');
+}
+
+/** Whether a stored issuance answers this request: the same request, exactly (rows before migration 9: type and copies, no options). */
+function sameRequest(stored: IssuedDocumentRecord, request: IssueRequest): boolean {
+  if (stored.requestSha256 !== undefined) return stored.requestSha256 === issueRequestSha256(request);
+  const noOptions = request.options === undefined || Object.keys(request.options).length === 0;
+  return stored.certificateType === request.certificateType && stored.copies === request.copies && noOptions;
+}
+
 function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {
   return {
     document: CertificateDocumentSchema.parse(JSON.parse(documentJson)),
@@ -35,9 +57,10 @@ function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {
 }
 
 /**
- * The municipal issuing server's issue step. Idempotent on transactionId: a retry gets the same
- * document and seal, and one billing record is written per issuance — `pending` until the kiosk
- * reports delivery (server/municipal/delivery.ts). The document is built from
+ * The municipal issuing server's issue step. Idempotent on transactionId: a retry within the
+ * session's life that repeats the request exactly (type, copies, options) gets the same document
+ * and seal; any other retry is `issue-replay-refused`. One billing record per issuance,
+ * `pending` until the kiosk reports delivery (server/municipal/delivery.ts). The document is built from
  * the register as it is at this moment, for the resident bound to the authenticated transaction.
  */
 export async function issueCertificate(
@@ -50,14 +73,16 @@ export async function issueCertificate(
   if (!session || session.terminalId !== request.terminalId)
     return fail('not-authenticated', 'no session for transaction and terminal');
 
+  // Checked before anything stored is returned: a replay is the same request within the session's life.
+  if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
   const previous = await repository.getIssuedDocument(request.transactionId);
   if (previous) {
-    if (previous.certificateType !== request.certificateType || previous.copies !== request.copies) {
-      return fail('bad-request', 'retry differs from the first issue request');
-    }
+    if (!sameRequest(previous, request))
+      return fail('issue-replay-refused', 'retry differs from the first issue request');
+    if (previous.purgedAt !== undefined)
+      return fail('issue-replay-refused', 'document no longer kept (delivered or retention passed)');
     return succeed(responseOf(previous.documentJson, previous.seal));
   }
-  if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
   if (await repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex)) {
     return fail('certificate-revoked', 'revoked after authentication');
   }
@@ -95,6 +120,8 @@ export async function issueCertificate(
   } catch (error) {
     return fail('internal', `seal signing failed: ${error instanceof Error ? error.name : 'unknown'}`);
   }
+  const documentJson = JSON.stringify(document);
+  const requestSha256 = issueRequestSha256(request);
 
   const stored = await repository.recordIssuance(
     {
@@ -103,9 +130,11 @@ export async function issueCertificate(
       municipalityCode: decision.issuer.code,
       certificateType: request.certificateType,
       copies: request.copies,
-      documentJson: JSON.stringify(document),
+      documentJson,
       seal,
       issuedAt: now.getTime(),
+      requestSha256,
+      documentSha256: createHash('sha256').update(documentJson).digest('hex'),
     },
     {
       transactionId: request.transactionId,
@@ -116,8 +145,11 @@ export async function issueCertificate(
       billedAt: now.getTime(),
     },
   );
-  if (stored.certificateType !== request.certificateType || stored.copies !== request.copies) {
-    return fail('bad-request', 'a concurrent request issued another certificate for this transaction');
+  if (!sameRequest(stored, request) || stored.purgedAt !== undefined) {
+    return fail(
+      'issue-replay-refused',
+      'a concurrent request issued another certificate for this transaction',
+    );
   }
   const response = responseOf(stored.documentJson, stored.seal);
   // Last check before anything leaves: the stored document belongs to this session's card and resident.

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { verifySeal, checkSealMatchesDocument } from '../../protocol/seal.ts';
 import { openCentreRepository, type DatabaseConfig } from '../db/openRepository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
@@ -10,6 +11,7 @@ import { menuContextFor } from './residentContext.ts';
 import { SealKeyring } from '../keys/seal-keyring.ts';
 import { sealPublicKeysOf, testSealKeyStore } from '../test-support/seal-keys.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
+import { purgeDeliveredDocument, purgeExpiredDocuments } from './retention.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
 import type { SeedRegisters } from '../seed/types.ts';
@@ -206,7 +208,7 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
     ]);
   });
 
-  it('is idempotent on transactionId and bills once', async () => {
+  it('is idempotent on transactionId within the session and bills once', async () => {
     await authenticate('H0006');
     const request = {
       transactionId: TX,
@@ -215,16 +217,100 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
       copies: 1,
     };
     const [a, b] = await Promise.all([issueCertificate(deps, request), issueCertificate(deps, request)]);
-    clock = new Date(NOON_WEDNESDAY.getTime() + 60 * 60_000); // after the session expired
     const c = await issueCertificate(deps, request);
     expect(a.ok && b.ok && c.ok).toBe(true);
     expect(b).toEqual(a);
     expect(c).toEqual(a);
     expect(await repo.listBillingRecords()).toHaveLength(1);
-    expect(await issueCertificate(deps, { ...request, copies: 3 })).toMatchObject({
+  });
+
+  it('refuses a replay that differs in type, copies or options, before returning anything', async () => {
+    await authenticate('H0006');
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+      options: { scope: 'self' as const },
+    };
+    expect(await issueCertificate(deps, request)).toMatchObject({ ok: true });
+    for (const retry of [
+      { ...request, copies: 2 },
+      { ...request, certificateType: 'juminhyo-kisai' as const },
+      { ...request, options: { scope: 'household' as const } },
+      { ...request, options: { scope: 'self' as const, honseki: true } },
+      { ...request, options: undefined },
+    ]) {
+      expect(await issueCertificate(deps, retry)).toEqual({
+        ok: false,
+        error: { kind: 'issue-replay-refused', detail: 'retry differs from the first issue request' },
+      });
+    }
+    expect(await issueCertificate(deps, request)).toMatchObject({ ok: true });
+    expect(await repo.listBillingRecords()).toHaveLength(1);
+  });
+
+  it('refuses a replay after the session expired, even of the same request', async () => {
+    await authenticate('H0006');
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+    };
+    expect(await issueCertificate(deps, request)).toMatchObject({ ok: true });
+    clock = new Date(NOON_WEDNESDAY.getTime() + 60 * 60_000); // after the session expired
+    expect(await issueCertificate(deps, request)).toEqual({
       ok: false,
-      error: { kind: 'bad-request' },
+      error: { kind: 'not-authenticated', detail: 'session expired' },
     });
+  });
+
+  it('keeps the document until delivery or the retention time, then only ids, hashes and billing', async () => {
+    await authenticate('H0006');
+    const request = {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo' as const,
+      copies: 1,
+    };
+    const issued = await issueCertificate(deps, request);
+    if (!issued.ok) throw new Error(issued.error.kind);
+    const kept = await repo.getIssuedDocument(TX);
+    expect(kept?.documentJson).toContain(juminhyo(issued.value.document).members[0]!.name);
+    // Not yet: younger than the retention time.
+    expect(await purgeExpiredDocuments(repo, 60 * 60_000, clock.getTime() + 59 * 60_000)).toBe(0);
+    expect(await purgeExpiredDocuments(repo, 60 * 60_000, clock.getTime() + 61 * 60_000)).toBe(1);
+    const purged = await repo.getIssuedDocument(TX);
+    expect(purged).toMatchObject({
+      transactionId: TX,
+      holderId: 'H0006',
+      certificateType: 'juminhyo',
+      copies: 1,
+      documentJson: '',
+      seal: new Uint8Array(),
+      documentSha256: createHash('sha256').update(kept!.documentJson).digest('hex'),
+      purgedAt: clock.getTime() + 61 * 60_000,
+    });
+    expect(await repo.listBillingRecords()).toHaveLength(1);
+    // A retry can no longer get the document.
+    expect(await issueCertificate(deps, request)).toMatchObject({
+      ok: false,
+      error: { kind: 'issue-replay-refused' },
+    });
+  });
+
+  it('purges on delivery confirmation, once', async () => {
+    await authenticate('H0006');
+    await issueCertificate(deps, {
+      transactionId: TX,
+      terminalId: 'S0001-T01',
+      certificateType: 'juminhyo',
+      copies: 1,
+    });
+    expect(await purgeDeliveredDocument(repo, TX, clock.getTime())).toBe(true);
+    expect(await purgeDeliveredDocument(repo, TX, clock.getTime())).toBe(false);
+    expect(await repo.getIssuedDocument(TX)).toMatchObject({ documentJson: '', purgedAt: clock.getTime() });
   });
 
   it('refuses a card revoked between authentication and issue', async () => {

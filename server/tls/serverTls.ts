@@ -4,6 +4,7 @@
  * complete the handshake; everyone else is refused by TLS itself.
  */
 import type { ServerOptions } from 'node:https';
+import type { SecureContextOptions } from 'node:tls';
 
 export interface CentreTlsOptions {
   /** The centre's server certificate chain and key, PEM. */
@@ -13,16 +14,27 @@ export interface CentreTlsOptions {
   terminalCaPem: string | string[];
   /** CRL(s) of the terminal CA, PEM: revoked kiosks fail the handshake. */
   terminalCrlPem?: string | string[];
+  /**
+   * The terminal CA's CRL as a file, followed while the centre runs (`tls/terminalCrl.ts`): re-read
+   * on change and every `terminalCrlRefreshMs` (default 5 min); reported when it expires within
+   * `terminalCrlWarnBeforeMs` (default 24 h). Takes the place of `terminalCrlPem`.
+   */
+  terminalCrlFile?: string;
+  terminalCrlRefreshMs?: number;
+  terminalCrlWarnBeforeMs?: number;
 }
 
-export function centreTlsServerOptions(tls: CentreTlsOptions): ServerOptions {
+/** The parts of the TLS settings a running server can swap (`setSecureContext`). */
+export function centreTlsContextOptions(tls: CentreTlsOptions): SecureContextOptions {
   return {
     cert: tls.certificatePem,
     key: tls.privateKeyPem,
     ca: tls.terminalCaPem,
     ...(tls.terminalCrlPem === undefined ? {} : { crl: tls.terminalCrlPem }),
-    requestCert: true,
-    rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
   };
+}
+
+export function centreTlsServerOptions(tls: CentreTlsOptions): ServerOptions {
+  return { ...centreTlsContextOptions(tls), requestCert: true, rejectUnauthorized: true };
 }

@@ -19,6 +19,7 @@ import { sha256Hex } from '../../server/auth/trustStore.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import { businessHoursClock } from '../../scripts/dev/clock.ts';
 import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
+import { liveResponderPolicy } from '../../scripts/dev/revocation.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
 
 const DAY_MS = 86_400_000;
@@ -135,7 +136,7 @@ beforeAll(async () => {
       terminalCaPem: pki.caPem,
       terminalCrlPem: pki.crlPem,
     },
-    revocation: { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl },
+    revocation: liveResponderPolicy(ocsp),
   });
 }, 60_000);
 
