@@ -10,6 +10,7 @@ import { authenticationMessage, sha256DigestInfo } from '../protocol/auth-messag
 import { AuthenticateResponseSchema, ChallengeResponseSchema, IssueResponseSchema } from '../protocol/api.ts';
 import { createCentre, type Centre } from './centre.ts';
 import { sha256Hex } from './auth/trustStore.ts';
+import { holderBindingFor } from '../protocol/seal.ts';
 
 /** The contract between the card (native/) and the centre: what the card signs, the centre accepts. */
 describe('virtual My Number card → centre', () => {
@@ -72,7 +73,9 @@ describe('virtual My Number card → centre', () => {
         copies: 1,
       });
       const { document } = IssueResponseSchema.parse(issued.json);
-      expect(document.holderBinding).toBe(sha256Hex(result.certificate));
+      expect(document.holderBinding).toBe(
+        holderBindingFor(document.holderSalt, sha256Hex(result.certificate)),
+      );
       if (document.content.kind !== 'juminhyo')
         throw new Error(`expected a 住民票, got ${document.content.kind}`);
       expect(document.content.members[0]).toMatchObject({ name: 'グエン ヴァン アン', tsusho: '中村 安' });

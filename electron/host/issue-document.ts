@@ -1,19 +1,22 @@
 import { createHash } from 'node:crypto';
 import {
-  checkSealMatchesDocument,
-  verifySeal,
+  checkPageSeals,
+  holderBindingFor,
   type CertificateDocument,
   type CertificateType,
   type IssueOptions,
   type MunicipalityKey,
 } from '../../protocol/index.ts';
+import { publishedKeysOfCentreList } from '../../protocol/centre-keys.ts';
+import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
 import type { KioskErrorCode } from '../kiosk-api.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
 import { kioskErrorForCentre } from './kiosk-errors.ts';
 
 export type DocumentRenderer = (input: {
   document: CertificateDocument;
-  seal: Uint8Array;
+  /** One seal per page, page 1 first. */
+  seals: Uint8Array[];
 }) => Promise<{ ok: true; pdf: Uint8Array } | { ok: false; error: { kind: string } }>;
 
 export type IssueResult =
@@ -22,14 +25,14 @@ export type IssueResult =
 
 /** Caches the municipalities' seal keys; refreshes once when a seal names an unknown key. */
 export function createMunicipalityKeyRing(centre: CentreClient) {
-  let keys = new Map<string, Uint8Array>();
+  let keys: PublishedSealKeys = new Map();
   async function refresh(): Promise<CentreResult<MunicipalityKey[]>> {
     const result = await centre.municipalityKeys();
-    if (result.ok) keys = new Map(result.value.map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]));
+    if (result.ok) keys = publishedKeysOfCentreList(result.value);
     return result;
   }
   return {
-    current: () => keys,
+    current: (): PublishedSealKeys => keys,
     refresh,
   };
 }
@@ -61,10 +64,10 @@ export async function issueDocument(input: {
   });
   if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
   const { document } = issued.value;
-  const seal = Buffer.from(issued.value.seal, 'base64');
+  const seals = issued.value.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
 
-  const expectedBinding = createHash('sha256').update(input.authCertificate).digest('hex');
-  if (document.holderBinding !== expectedBinding) {
+  const fingerprint = createHash('sha256').update(input.authCertificate).digest('hex');
+  if (document.holderBinding !== holderBindingFor(document.holderSalt, fingerprint)) {
     return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
   }
   if (
@@ -75,17 +78,22 @@ export async function issueDocument(input: {
     return { ok: false, error: 'document-invalid', detail: 'document is for another request' };
   }
 
-  let verification = verifySeal(seal, input.keyRing.current());
-  if (!verification.ok && verification.error.kind === 'seal-unknown-key') {
+  // Every page's seal: signed by a key of the document's municipality, for this document, this
+  // page of n, this holder binding and the facts printed on that page.
+  let checked = checkPageSeals(seals, document, input.keyRing.current());
+  if (!checked.ok && checked.error.kind === 'seal-unknown-key') {
     const refreshed = await input.keyRing.refresh();
     if (!refreshed.ok) return { ok: false, error: kioskErrorForCentre(refreshed.failure) };
-    verification = verifySeal(seal, input.keyRing.current());
+    checked = checkPageSeals(seals, document, input.keyRing.current());
   }
-  if (!verification.ok) return { ok: false, error: 'document-invalid', detail: verification.error.kind };
-  const mismatch = checkSealMatchesDocument(verification.payload, document);
-  if (mismatch) return { ok: false, error: 'document-invalid', detail: `seal ${mismatch.field}` };
+  if (!checked.ok) {
+    const error = checked.error;
+    const detail =
+      error.kind === 'seal-document-mismatch' ? `seal page ${error.page} ${error.field}` : error.kind;
+    return { ok: false, error: 'document-invalid', detail };
+  }
 
-  const rendered = await input.render({ document, seal });
+  const rendered = await input.render({ document, seals });
   if (!rendered.ok) return { ok: false, error: 'internal', detail: rendered.error.kind };
   return { ok: true, pdf: rendered.pdf, documentId: document.documentId, pageCount: document.pageCount };
 }

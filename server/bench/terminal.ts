@@ -19,7 +19,9 @@ import {
   type IssueResponse,
 } from '../../protocol/api.ts';
 import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
-import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { checkPageSeals, holderBindingFor } from '../../protocol/seal.ts';
+import { publishedKeysOfCentreList } from '../../protocol/centre-keys.ts';
+import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
 
 export type TerminalFailure =
   | { kind: 'card'; detail: string }
@@ -118,11 +120,11 @@ export async function requestIssue(
   return { ok: true, response: IssueResponseSchema.parse(res.json) };
 }
 
-/** The published seal keys (kid → SPKI DER). */
-export async function fetchSealKeys(centreUrl: string): Promise<Map<string, Uint8Array>> {
+/** The published seal keys. */
+export async function fetchSealKeys(centreUrl: string): Promise<PublishedSealKeys> {
   const res = await fetch(`${centreUrl}/v1/municipality-keys`);
   const { keys } = MunicipalityKeysResponseSchema.parse(await res.json());
-  return new Map(keys.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKeySpki, 'base64'))]));
+  return publishedKeysOfCentreList(keys);
 }
 
 export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
@@ -135,18 +137,20 @@ export const sha256Hex = (der: Uint8Array): string => createHash('sha256').updat
 export function verifyIssued(
   issued: IssueResponse,
   authenticated: Authenticated,
-  sealKeys: ReadonlyMap<string, Uint8Array>,
+  sealKeys: PublishedSealKeys,
 ): void {
-  const seal = new Uint8Array(Buffer.from(issued.seal, 'base64'));
-  const verified = verifySeal(seal, sealKeys);
-  if (!verified.ok) throw new TerminalError({ kind: 'verification', detail: `seal: ${verified.error.kind}` });
-  const mismatch = checkSealMatchesDocument(verified.payload, issued.document);
-  if (mismatch)
-    throw new TerminalError({
-      kind: 'verification',
-      detail: `seal does not match the document (${mismatch.field})`,
-    });
-  if (issued.document.holderBinding !== sha256Hex(authenticated.certificate))
+  const seals = issued.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
+  const checked = checkPageSeals(seals, issued.document, sealKeys);
+  if (!checked.ok) {
+    const e = checked.error;
+    const detail =
+      e.kind === 'seal-document-mismatch'
+        ? `seal does not match the document (page ${e.page} ${e.field})`
+        : `seal: ${e.kind}`;
+    throw new TerminalError({ kind: 'verification', detail });
+  }
+  const binding = holderBindingFor(issued.document.holderSalt, sha256Hex(authenticated.certificate));
+  if (issued.document.holderBinding !== binding)
     throw new TerminalError({ kind: 'verification', detail: 'document bound to another certificate' });
   if (issued.document.transactionId !== authenticated.transactionId)
     throw new TerminalError({ kind: 'verification', detail: 'document of another transaction' });

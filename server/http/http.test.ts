@@ -11,7 +11,8 @@ import {
   type IssueResponse,
 } from '../../protocol/api.ts';
 import { CentreErrorBodySchema } from '../../protocol/errors.ts';
-import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { checkPageSeals, holderBindingFor, verifySeal } from '../../protocol/seal.ts';
+import { publishedKeysOfCentreList } from '../../protocol/centre-keys.ts';
 import { startCentre } from '../centre.ts';
 import { sha256Hex } from '../auth/trustStore.ts';
 import { cardSignature } from '../auth/testCertificates.ts';
@@ -126,20 +127,23 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
     const keys = MunicipalityKeysResponseSchema.parse(
       await (await fetch(`${centre.url}/v1/municipality-keys`)).json(),
     );
-    const publicKeys = new Map(keys.keys.map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]));
+    const publicKeys = publishedKeysOfCentreList(keys.keys);
     for (const { card, transactionId, response } of results) {
       const resident = world.residents.find((r) => r.holderId === card.holderId)!;
       const household = world.households.find((h) => h.householdId === resident.householdId)!;
       expect(response.document.transactionId).toBe(transactionId);
-      expect(response.document.holderBinding).toBe(sha256Hex(card.certificate));
+      expect(response.document.holderBinding).toBe(
+        holderBindingFor(response.document.holderSalt, sha256Hex(card.certificate)),
+      );
       const content = response.document.content;
       if (content.kind !== 'juminhyo') throw new Error(`expected a 住民票, got ${content.kind}`);
       expect(content.members.map((m) => m.name)).toContain(resident.name);
       expect(content.address).toBe(household.address);
       expect(response.document.municipality.code).toBe(household.municipalityCode);
-      const verified = verifySeal(Buffer.from(response.seal, 'base64'), publicKeys);
+      const seals = response.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
+      expect(checkPageSeals(seals, response.document, publicKeys)).toMatchObject({ ok: true });
+      const verified = verifySeal(seals[0]!, publicKeys);
       if (!verified.ok) throw new Error(verified.error.kind);
-      expect(checkSealMatchesDocument(verified.payload, response.document)).toBeUndefined();
       expect(keys.keys.find((k) => k.kid === verified.kid)?.municipalityCode).toBe(
         household.municipalityCode,
       );

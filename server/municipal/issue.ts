@@ -1,4 +1,5 @@
-import { createSeal } from '../../protocol/seal.ts';
+import { createPageSeals, holderBindingFor, keyObjectSealSigner } from '../../protocol/seal.ts';
+import { decodeStoredSeals, encodeStoredSeals } from './stored-seals.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
 import type { UnavailableReason } from '../../protocol/api.ts';
@@ -27,10 +28,10 @@ const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
   'no-registration': 'no-registration',
 };
 
-function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {
+function responseOf(documentJson: string, storedSeals: Uint8Array): IssueResponse {
   return {
     document: CertificateDocumentSchema.parse(JSON.parse(documentJson)),
-    seal: Buffer.from(seal).toString('base64'),
+    seals: decodeStoredSeals(storedSeals).map((seal) => Buffer.from(seal).toString('base64')),
   };
 }
 
@@ -76,7 +77,11 @@ export async function issueCertificate(
     allowed: decision.options,
     issuer: decision.issuer,
     context: context.value,
-    frame: { transactionId: request.transactionId, holderBinding: session.certificateFingerprint, now },
+    frame: {
+      transactionId: request.transactionId,
+      certificateFingerprint: session.certificateFingerprint,
+      now,
+    },
     repository,
     registers,
   });
@@ -84,7 +89,7 @@ export async function issueCertificate(
   const document = certified.value;
   const key = keyring.signingKey(decision.issuer.code);
   if (!key) return fail('internal', 'no issuing key for municipality');
-  const seal = createSeal(document, key.kid, key.privateKey);
+  const seals = await createPageSeals(document, keyObjectSealSigner(key.kid, key.privateKey));
 
   const stored = await repository.recordIssuance(
     {
@@ -94,7 +99,7 @@ export async function issueCertificate(
       certificateType: request.certificateType,
       copies: request.copies,
       documentJson: JSON.stringify(document),
-      seal,
+      seal: encodeStoredSeals(seals),
       issuedAt: now.getTime(),
     },
     {
@@ -113,7 +118,8 @@ export async function issueCertificate(
   // Last check before anything leaves: the stored document belongs to this session's card and resident.
   if (
     stored.holderId !== session.holderId ||
-    response.document.holderBinding !== session.certificateFingerprint ||
+    response.document.holderBinding !==
+      holderBindingFor(response.document.holderSalt, session.certificateFingerprint) ||
     response.document.transactionId !== request.transactionId
   ) {
     return fail('internal', 'stored issuance does not match the session');
