@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import PDFDocument from 'pdfkit';
-import { generateKeyPairSync } from 'node:crypto';
 import { createPageSeals } from '../protocol/seal.ts';
 import { testSealKey } from '../protocol/test-support/seal-keys.ts';
 import {

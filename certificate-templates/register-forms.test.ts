@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
 import { createPageSeals } from '../protocol/seal.ts';
 import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';

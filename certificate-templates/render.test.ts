@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { createPageSeals } from '../protocol/seal.ts';
 import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';
 import type { CertificateDocument } from '../protocol/documents.ts';
-import { renderCertificatePdf, type RenderResult } from './render.ts';
+import { QR_CAPTION, renderCertificatePdf, type RenderResult } from './render.ts';
 import { CERTIFYING_STATEMENT } from './juminhyo.ts';
 import { sampleHousehold } from './sample-documents.ts';
 import { verifyPrintedSeal } from './verify.ts';
@@ -60,7 +59,7 @@ describe('renderCertificatePdf: 住民票の写し', () => {
     for (const page of [page1, page2]) {
       expect(page).toContain(document.documentId);
       expect(page).toContain(squash(document.content.address));
-      expect(page).toContain('オフライン');
+      expect(page).toContain(squash(QR_CAPTION));
     }
     expect(page1).not.toContain(squash(CERTIFYING_STATEMENT));
     expect(page1).toContain('次頁に続く');

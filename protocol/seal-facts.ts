@@ -30,8 +30,26 @@ export interface SealFacts {
   registrationNumber?: string;
   /** First 16 bytes of SHA-256 over the registered 印影 image as the document holds it. */
   sealImageDigest?: Uint8Array;
-  /** 附票: the addresses printed on this page. */
+  /**
+   * 附票: the addresses printed on this page, newest first, as many as fit SEAL_ADDRESS_BUDGET
+   * bytes (the QR stays at version 18 or less); `addressCount` says how many the page prints.
+   */
   addresses?: string[];
+  addressCount?: number;
+}
+
+/** UTF-8 bytes of 附票 addresses a page seal carries. */
+export const SEAL_ADDRESS_BUDGET = 300;
+
+function newestWithinBudget(addresses: readonly string[]): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const address of [...addresses].reverse()) {
+    used += Buffer.byteLength(address, 'utf8') + 2;
+    if (used > SEAL_ADDRESS_BUDGET && kept.length > 0) break;
+    kept.push(address);
+  }
+  return kept;
 }
 
 /** Short CBOR keys of SealFacts (the QR must stay small). */
@@ -45,6 +63,7 @@ const FACT_KEYS = {
   registrationNumber: 7,
   sealImageDigest: 8,
   addresses: 9,
+  addressCount: 10,
 } as const satisfies Record<keyof SealFacts, number>;
 
 function slice<T>(items: readonly T[], page: number, perPage: number): T[] {
@@ -129,13 +148,16 @@ export function sealFactsForPage(content: CertificateContent, page: number): Sea
         names: onPage.map((i) => content.members[i]!.name),
       };
     }
-    case 'koseki-fuhyo':
+    case 'koseki-fuhyo': {
+      const onPage = slice(content.addresses, page, FUHYO_ADDRESSES_PER_PAGE).map((a) => a.address);
       return {
         honseki: content.honseki,
         hittousha: content.hittousha,
         names: [content.name],
-        addresses: slice(content.addresses, page, FUHYO_ADDRESSES_PER_PAGE).map((a) => a.address),
+        addresses: newestWithinBudget(onPage),
+        addressCount: onPage.length,
       };
+    }
   }
 }
 
@@ -196,6 +218,10 @@ export function decodeSealFacts(value: unknown): SealFacts | undefined {
       case FACT_KEYS.addresses:
         if (!isStringArray(v)) return undefined;
         facts.addresses = v;
+        break;
+      case FACT_KEYS.addressCount:
+        if (!Number.isSafeInteger(v) || (v as number) < 0 || (v as number) > 99) return undefined;
+        facts.addressCount = v as number;
         break;
       default:
         return undefined;

@@ -3,6 +3,8 @@
  * loopback, with the dev world (test JPKI CA, seed municipalities and residents), and the
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
+ * `--public-port P` adds the public check page for counter staff and banks (no client
+ * certificate; HTTPS with the centre's server certificate) with the published key list.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -14,12 +16,14 @@ import { defaultWorldDir } from './dev/stack.ts';
 import { startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
+import { startPublicCheck } from './dev/public-check.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8780' },
       'admin-port': { type: 'string', default: '8781' },
+      'public-port': { type: 'string' },
       world: { type: 'string' },
       'real-clock': { type: 'boolean' },
     },
@@ -30,6 +34,9 @@ async function main(): Promise<void> {
   const adminPort = Number(values['admin-port']);
   if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)
     fail('--admin-port is a TCP port number', 2);
+  const publicPort = values['public-port'] === undefined ? undefined : Number(values['public-port']);
+  if (publicPort !== undefined && (!Number.isInteger(publicPort) || publicPort < 0 || publicPort > 65535))
+    fail('--public-port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
   const clock = values['real-clock'] ? { now: () => new Date(), shifted: false } : businessHoursClock();
   const seedWorld = loadSeedWorld();
@@ -60,7 +67,23 @@ async function main(): Promise<void> {
     console.log(
       `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
     );
+  const tls = centreTlsFor(world);
+  const publicCheck =
+    publicPort === undefined
+      ? undefined
+      : await startPublicCheck({
+          host: '127.0.0.1',
+          port: publicPort,
+          https: { certificatePem: tls.certificatePem, privateKeyPem: tls.privateKeyPem },
+          keyList: async () => {
+            const keys = await centre.centre.service.municipalityKeys();
+            if (!keys.ok) throw new Error('key list unavailable');
+            return keys.value;
+          },
+        });
+  if (publicCheck) console.log(`Public check page (no client certificate): ${publicCheck.url}/`);
   onShutdown(async () => {
+    await publicCheck?.close();
     await centre.close();
     await revocation.close();
   });
