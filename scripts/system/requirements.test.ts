@@ -43,6 +43,7 @@ describe('the package list', () => {
         'fonts-ipaexfont-mincho',
         'fonts-ipamj-mincho',
         'g++',
+        'imagemagick',
         'libpcsclite-dev',
         'make',
         'python3',
@@ -50,6 +51,7 @@ describe('the package list', () => {
         'pcscd',
         'poppler-utils',
         'postgresql',
+        'qpdf',
         'vsmartcard-vpcd',
       ].sort(),
     );

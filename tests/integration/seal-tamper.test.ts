@@ -140,7 +140,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('npm run verify: genuine papers pass', () => {
+describe('npm run verify: genuine papers pass', { timeout: 300_000 }, () => {
   it('passes the genuine two-page PDF, printing the signed facts', async () => {
     const result = await verify(join(dir, 'a.pdf'));
     expect(kinds(result)).toEqual([]);
@@ -174,7 +174,7 @@ describe('npm run verify: genuine papers pass', () => {
   });
 });
 
-describe('npm run verify: forgeries fail with their reason', () => {
+describe('npm run verify: forgeries fail with their reason', { timeout: 300_000 }, () => {
   it('a page swapped in from another document', async () => {
     const out = join(dir, 'swapped.pdf');
     await qpdf('--empty', '--pages', join(dir, 'a.pdf'), '1', join(dir, 'b.pdf'), '2', '--', out);
