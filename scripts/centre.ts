@@ -4,7 +4,8 @@
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
  * `--public-port P` adds the public check page for counter staff and banks (no client
- * certificate; HTTPS with the centre's server certificate) with the published key list.
+ * certificate) with the published key list, on http://127.0.0.1:P (loopback; in production it
+ * sits behind the site's TLS front end, or takes `https` options).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -67,14 +68,12 @@ async function main(): Promise<void> {
     console.log(
       `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
     );
-  const tls = centreTlsFor(world);
   const publicCheck =
     publicPort === undefined
       ? undefined
       : await startPublicCheck({
           host: '127.0.0.1',
           port: publicPort,
-          https: { certificatePem: tls.certificatePem, privateKeyPem: tls.privateKeyPem },
           keyList: async () => {
             const keys = await centre.centre.service.municipalityKeys();
             if (!keys.ok) throw new Error('key list unavailable');
