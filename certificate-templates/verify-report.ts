@@ -24,12 +24,16 @@ export function describeFailure(f: VerifyFailure): string {
       return `${at}公開されていない鍵の署名です / unknown key ${f.kid}`;
     case 'seal-signature-invalid':
       return `${at}電子署名が正しくありません / signature invalid (key ${f.kid})`;
-    case 'seal-wrong-municipality':
+    case 'seal-key-wrong-municipality':
       return `${at}他の市区町村の鍵による署名です / key of another municipality: key ${f.kid} belongs to ${f.keyMunicipality}, the seal names ${f.sealMunicipality}`;
     case 'seal-key-revoked':
       return `${at}失効した鍵の署名です / revoked key ${f.kid} (revoked ${f.revokedAt})`;
-    case 'seal-key-not-valid':
-      return `${at}発行日時に有効でない鍵の署名です / key ${f.kid} not valid at the issue time (${f.validFrom} – ${f.validTo})`;
+    case 'seal-key-expired':
+      return `${at}有効期限切れの鍵の署名です / key ${f.kid} expired (${f.validTo})`;
+    case 'seal-key-not-yet-valid':
+      return `${at}有効期間前の鍵の署名です / key ${f.kid} not yet valid when the seal was made (${f.validFrom})`;
+    case 'seal-issued-at-invalid':
+      return `${at}署名の発行日時が不正です / the seal's issue time is invalid (key ${f.kid})`;
     case 'seal-document-mismatch':
       return `${at}署名が文書と一致しません / seal does not match the document (page ${f.page}, ${f.field})`;
     case 'page-from-another-document':

@@ -9,10 +9,10 @@ import {
   encodeSealPayload,
   holderBindingFor,
   sealPayloadFor,
-  signSeal,
   verifySeal,
 } from './seal.ts';
 import { sealFactsForPage, shotokuAmounts } from './seal-facts.ts';
+import { signCoseSign1 } from './seal-signer.ts';
 import type { CertificateDocument } from './documents.ts';
 import { publishedKeys, testSealKey } from './test-support/seal-keys.ts';
 
@@ -127,7 +127,7 @@ describe('page seals (COSE_Sign1, ES256)', () => {
     expect(verifySeal(seal!, publishedKeys(chiyoda, yokohama))).toEqual({
       ok: false,
       error: {
-        kind: 'seal-wrong-municipality',
+        kind: 'seal-key-wrong-municipality',
         kid: yokohama.kid,
         keyMunicipality: '141003',
         sealMunicipality: '131016',
@@ -152,7 +152,7 @@ describe('page seals (COSE_Sign1, ES256)', () => {
     const [old] = await createPageSeals(document, expired.signer);
     expect(verifySeal(old!, publishedKeys(expired))).toMatchObject({
       ok: false,
-      error: { kind: 'seal-key-not-valid', kid: expired.kid },
+      error: { kind: 'seal-key-expired', kid: expired.kid },
     });
   });
 
@@ -164,7 +164,7 @@ describe('page seals (COSE_Sign1, ES256)', () => {
       [99, 'x'],
     ]);
     expect(decodeSealPayload(encode(extra))).toEqual({ error: 'unknown payload key' });
-    const signed = await signSeal(encode(new Map<number, unknown>([[0, 2]])), chiyoda.signer);
+    const signed = await signCoseSign1(encode(new Map<number, unknown>([[0, 2]])), chiyoda.signer);
     expect(verifySeal(signed, keys)).toMatchObject({ ok: false, error: { kind: 'seal-malformed' } });
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, createHmac, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
@@ -6,6 +6,8 @@ import { HouseholdScopeSchema } from './documents.ts';
 import { CertificateTypeSchema, type CertificateType } from './certificate-types.ts';
 import { decodeSealFacts, encodeSealFacts, sealFactsForPage, type SealFacts } from './seal-facts.ts';
 import type { PublishedSealKey, PublishedSealKeys } from './seal-keys.ts';
+import { checkSealKey, type SealKeyRefusal } from './seal-key-validity.ts';
+import { signCoseSign1, type SealSigner } from './seal-signer.ts';
 
 /**
  * The QR seal of one printed page: a COSE_Sign1 (RFC 9052, ES256) by the municipality's issuing
@@ -51,30 +53,11 @@ const SEAL_KEYS = {
   facts: 11,
 } as const;
 
-/** Signs seals. The municipal issuing server plugs its key (PKCS#11 token or key object) in here. */
-export interface SealSigner {
-  /** kid of the public key (sealKeyIdFor its SPKI). */
-  kid: string;
-  /** ES256 over `data`: SHA-256 then ECDSA P-256; the signature as IEEE P1363 r‖s (64 bytes). */
-  sign(data: Uint8Array): Promise<Uint8Array>;
-}
-
-/** A SealSigner over a private key held in memory (tests, tools). */
-export function keyObjectSealSigner(kid: string, privateKey: KeyObject): SealSigner {
-  return {
-    kid,
-    sign: async (data) =>
-      new Uint8Array(sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
-  };
-}
-
 export type SealError =
   | { kind: 'seal-malformed'; detail: string }
   | { kind: 'seal-unknown-key'; kid: string }
   | { kind: 'seal-signature-invalid'; kid: string }
-  | { kind: 'seal-wrong-municipality'; kid: string; keyMunicipality: string; sealMunicipality: string }
-  | { kind: 'seal-key-revoked'; kid: string; revokedAt: string }
-  | { kind: 'seal-key-not-valid'; kid: string; validFrom: string; validTo: string }
+  | SealKeyRefusal
   | { kind: 'seal-document-mismatch'; page: number; field: string };
 
 /** A seal that verifies but whose key was revoked after the seal's issue time. */
@@ -206,21 +189,6 @@ function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Ar
   return encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
 }
 
-/** Signs one seal over an encoded payload. */
-export async function signSeal(payloadBytes: Uint8Array, signer: SealSigner): Promise<Uint8Array> {
-  // cbor2 encodes a Node Buffer as an object (its toJSON): pass plain Uint8Arrays only.
-  const protectedHeader = encode(
-    new Map<number, unknown>([
-      [HEADER_ALG, COSE_ALG_ES256],
-      [HEADER_KID, new Uint8Array(Buffer.from(signer.kid, 'hex'))],
-    ]),
-  );
-  const payload = new Uint8Array(payloadBytes);
-  const signature = await signer.sign(sigStructure(protectedHeader, payload));
-  if (signature.length !== 64) throw new TypeError('an ES256 signature is 64 bytes (r‖s)');
-  return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), payload, new Uint8Array(signature)]));
-}
-
 /** One seal per page, in page order. Only the municipal issuing server holds the signer. */
 export async function createPageSeals(
   document: CertificateDocument,
@@ -228,7 +196,7 @@ export async function createPageSeals(
 ): Promise<Uint8Array[]> {
   const seals: Uint8Array[] = [];
   for (let page = 1; page <= document.pageCount; page++) {
-    seals.push(await signSeal(encodeSealPayload(sealPayloadFor(document, page)), signer));
+    seals.push(await signCoseSign1(encodeSealPayload(sealPayloadFor(document, page)), signer));
   }
   return seals;
 }
@@ -249,9 +217,14 @@ const malformed = (detail: string): SealVerification => ({
 /**
  * Verifies one seal offline against the published, root-signed keys (seal-keys.ts): the key
  * must be known, the signature valid, the key owned by the municipality the seal names, valid at
- * the seal's issue time and not revoked before it. Never throws on hostile input.
+ * the seal's issue time and now, and not revoked before the seal was made. Never throws on
+ * hostile input.
  */
-export function verifySeal(seal: Uint8Array, keys: PublishedSealKeys): SealVerification {
+export function verifySeal(
+  seal: Uint8Array,
+  keys: PublishedSealKeys,
+  now: Date = new Date(),
+): SealVerification {
   let decoded: unknown;
   try {
     decoded = decode(new Uint8Array(seal));
@@ -297,32 +270,28 @@ export function verifySeal(seal: Uint8Array, keys: PublishedSealKeys): SealVerif
   if (!valid) return { ok: false, error: { kind: 'seal-signature-invalid', kid } };
   const payload = decodeSealPayload(payloadBytes);
   if ('error' in payload) return malformed(payload.error);
-  if (payload.municipalityCode !== key.municipalityCode) {
+  // The key must be the seal's municipality's, valid when the seal was made and still now, and
+  // not revoked before the seal was made (protocol/seal-key-validity.ts).
+  const checked = checkSealKey(
+    key,
+    { municipalityCode: payload.municipalityCode, issuedAt: isoOf(payload.issuedAt) },
+    now,
+  );
+  if (!checked.ok) return { ok: false, error: checked.error };
+  if (checked.note === 'sealed-before-revocation') {
     return {
-      ok: false,
-      error: {
-        kind: 'seal-wrong-municipality',
-        kid,
-        keyMunicipality: key.municipalityCode,
-        sealMunicipality: payload.municipalityCode,
-      },
+      ok: true,
+      kid,
+      key,
+      payload,
+      notice: { kind: 'key-revoked-after-issue', revokedAt: key.revokedAt ?? '' },
     };
-  }
-  const issuedAtMs = payload.issuedAt * 1000;
-  if (issuedAtMs < Date.parse(key.validFrom) - 999 || issuedAtMs > Date.parse(key.validTo)) {
-    return {
-      ok: false,
-      error: { kind: 'seal-key-not-valid', kid, validFrom: key.validFrom, validTo: key.validTo },
-    };
-  }
-  if (key.status === 'revoked') {
-    const revokedAt = key.revokedAt ?? key.validFrom;
-    if (issuedAtMs >= Date.parse(revokedAt) - 999) {
-      return { ok: false, error: { kind: 'seal-key-revoked', kid, revokedAt } };
-    }
-    return { ok: true, kid, key, payload, notice: { kind: 'key-revoked-after-issue', revokedAt } };
   }
   return { ok: true, kid, key, payload };
+}
+
+function isoOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
 }
 
 /** Compares the signed payload of page `page` with what the document says it must be. */
@@ -348,13 +317,14 @@ export function checkPageSeals(
   seals: readonly Uint8Array[],
   document: CertificateDocument,
   keys: PublishedSealKeys,
+  now: Date = new Date(),
 ): { ok: true; notices: SealNotice[] } | { ok: false; error: SealError } {
   if (seals.length !== document.pageCount) {
     return { ok: false, error: { kind: 'seal-document-mismatch', page: seals.length, field: 'pageCount' } };
   }
   const notices: SealNotice[] = [];
   for (const [index, seal] of seals.entries()) {
-    const verified = verifySeal(seal, keys);
+    const verified = verifySeal(seal, keys, now);
     if (!verified.ok) return verified;
     const mismatch = checkSealMatchesDocument(verified.payload, document, index + 1);
     if (mismatch) return { ok: false, error: mismatch };

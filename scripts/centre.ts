@@ -18,6 +18,14 @@ import { startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 import { startPublicCheck } from './dev/public-check.ts';
+import { readFile } from 'node:fs/promises';
+import { rootKeysFromPem } from '../certificate-templates/verify-keys.ts';
+
+async function worldRootKeys(path: string): Promise<Map<string, Uint8Array>> {
+  const roots = rootKeysFromPem(await readFile(path, 'utf8'));
+  if (!(roots instanceof Map)) fail(`seal root keys ${path}: ${roots.kind}`);
+  return roots;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
       : await startPublicCheck({
           host: '127.0.0.1',
           port: publicPort,
+          roots: await worldRootKeys(world.sealKeys.rootKeysPemPath),
           keyList: async () => {
             const keys = await centre.centre.service.municipalityKeys();
             if (!keys.ok) throw new Error('key list unavailable');

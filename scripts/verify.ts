@@ -13,7 +13,7 @@ import { verifyPrintedFiles } from '../certificate-templates/verify-files.ts';
 import { keysFromList, rootKeysFromPem, type LoadedKeys } from '../certificate-templates/verify-keys.ts';
 
 const USAGE =
-  'usage: npm run verify -- FILE... [--keys KEYLIST.json --root ROOTS.pem | --centre URL [--root ROOTS.pem]] [--json]';
+  'usage: npm run verify -- FILE... --root ROOTS.pem (--keys KEYLIST.json | --centre URL) [--json]';
 
 function fail(message: string): never {
   console.error(message);
@@ -21,15 +21,14 @@ function fail(message: string): never {
 }
 
 async function loadKeys(values: { keys?: string; root?: string; centre?: string }): Promise<LoadedKeys> {
-  let roots: Map<string, Uint8Array> | undefined;
-  if (values.root) {
-    const parsed = rootKeysFromPem(
-      await readFile(values.root, 'utf8').catch(() => fail(`cannot read ${values.root}`)),
-    );
-    if (!(parsed instanceof Map))
-      fail(`root keys: ${parsed.kind}${'detail' in parsed ? ` (${parsed.detail})` : ''}`);
-    roots = parsed;
-  }
+  if (!values.root)
+    fail(`--root is required: the root public keys (PEM) the key list is signed with\n${USAGE}`);
+  const parsed = rootKeysFromPem(
+    await readFile(values.root, 'utf8').catch(() => fail(`cannot read ${values.root}`)),
+  );
+  if (!(parsed instanceof Map))
+    fail(`root keys: ${parsed.kind}${'detail' in parsed ? ` (${parsed.detail})` : ''}`);
+  const roots = parsed;
   let list: unknown;
   if (values.keys) {
     try {
@@ -85,15 +84,12 @@ async function main(): Promise<number> {
     return 1;
   }
   const { report } = result;
-  const keyNote = loaded.rootSigned
-    ? undefined
-    : '注意：鍵一覧にルート署名がありません（センターの旧形式）/ warning: the key list is not root-signed (centre contract ≤ 0.4)';
   if (values.json) {
     console.log(
-      JSON.stringify({ ...(reportJson(report) as object), rootSigned: loaded.rootSigned }, null, 2),
+      JSON.stringify({ ...(reportJson(report) as object), keyListIssuedAt: loaded.issuedAt }, null, 2),
     );
   } else {
-    console.log(describeReport(report, keyNote));
+    console.log(describeReport(report, `鍵一覧 / key list: ${loaded.issuedAt}`));
   }
   if (!report.ok && !values.json) {
     console.error(

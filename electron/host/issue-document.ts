@@ -2,15 +2,16 @@ import { createHash } from 'node:crypto';
 import {
   checkPageSeals,
   holderBindingFor,
+  verifyKeyList,
   type CertificateDocument,
   type CertificateType,
   type IssueOptions,
-  type MunicipalityKey,
+  type KeyListError,
+  type PublishedSealKey,
+  type PublishedSealKeys,
 } from '../../protocol/index.ts';
-import { publishedKeysOfCentreList } from '../../protocol/centre-keys.ts';
-import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
 import type { KioskErrorCode } from '../kiosk-api.ts';
-import type { CentreClient, CentreResult } from './centre-client.ts';
+import type { CentreClient, CentreFailure } from './centre-client.ts';
 import { kioskErrorForCentre } from './kiosk-errors.ts';
 
 export type DocumentRenderer = (input: {
@@ -23,20 +24,47 @@ export type IssueResult =
   | { ok: true; pdf: Uint8Array; documentId: string; pageCount: number }
   | { ok: false; error: KioskErrorCode; detail?: string };
 
-/** Caches the municipalities' seal keys; refreshes once when a seal names an unknown key. */
-export function createMunicipalityKeyRing(centre: CentreClient) {
+export type KeyRingRefresh =
+  | { ok: true; keys: PublishedSealKeys }
+  | { ok: false; failure: { kind: 'centre'; failure: CentreFailure } | KeyListError };
+
+export interface MunicipalityKeyRing {
+  /** kid → SPKI DER of every key on the last list that verified (for `verifySeal`). */
+  current(): ReadonlyMap<string, Uint8Array>;
+  /** The key as its list published it: municipality, validity, status. */
+  key(kid: string): PublishedSealKey | undefined;
+  /** Every key on the last list that verified, as published (for `checkPageSeals`). */
+  published(): PublishedSealKeys;
+  /** Fetches the list again; keeps the keys it had when the new list does not verify. */
+  refresh(): Promise<KeyRingRefresh>;
+}
+
+/**
+ * The municipalities' seal keys as the kiosk trusts them: only keys on a list that verifies
+ * against the root keys the kiosk was provisioned with (KIOSK_SEAL_ROOT_KEYS), never whatever
+ * the centre serves. Refreshed when a seal names an unknown key.
+ */
+export function createMunicipalityKeyRing(
+  centre: CentreClient,
+  rootKeys: ReadonlyMap<string, Uint8Array>,
+): MunicipalityKeyRing {
   let keys: PublishedSealKeys = new Map();
-  async function refresh(): Promise<CentreResult<MunicipalityKey[]>> {
-    const result = await centre.municipalityKeys();
-    if (result.ok) keys = publishedKeysOfCentreList(result.value);
-    return result;
-  }
+  let spkis: ReadonlyMap<string, Uint8Array> = new Map();
   return {
-    current: (): PublishedSealKeys => keys,
-    refresh,
+    current: () => spkis,
+    key: (kid) => keys.get(kid),
+    published: () => keys,
+    async refresh() {
+      const served = await centre.municipalityKeys();
+      if (!served.ok) return { ok: false, failure: { kind: 'centre', failure: served.failure } };
+      const verified = verifyKeyList(served.value, rootKeys);
+      if (!verified.ok) return { ok: false, failure: verified.error };
+      keys = verified.keys;
+      spkis = new Map([...keys.values()].map((k) => [k.kid, k.publicKeySpkiDer]));
+      return { ok: true, keys };
+    },
   };
 }
-export type MunicipalityKeyRing = ReturnType<typeof createMunicipalityKeyRing>;
 
 /**
  * Asks the centre for the certificate and refuses to go on unless the document is bound to the
@@ -54,6 +82,8 @@ export async function issueDocument(input: {
   /** The resident's choices (scope, 本籍, 続柄, tax year …); absent = the type's defaults. */
   options?: IssueOptions;
   authCertificate: Uint8Array;
+  /** The kiosk's clock, for the seal key's validity (default: the system clock). */
+  now?: () => Date;
 }): Promise<IssueResult> {
   const issued = await input.centre.issue({
     transactionId: input.transactionId,
@@ -78,13 +108,18 @@ export async function issueDocument(input: {
     return { ok: false, error: 'document-invalid', detail: 'document is for another request' };
   }
 
-  // Every page's seal: signed by a key of the document's municipality, for this document, this
-  // page of n, this holder binding and the facts printed on that page.
-  let checked = checkPageSeals(seals, document, input.keyRing.current());
+  // Every page's seal: a key of the document's municipality, valid now and when the seal was
+  // made, for this document, this page of n, this holder binding and the facts on that page.
+  const now = (input.now ?? (() => new Date()))();
+  let checked = checkPageSeals(seals, document, input.keyRing.published(), now);
   if (!checked.ok && checked.error.kind === 'seal-unknown-key') {
     const refreshed = await input.keyRing.refresh();
-    if (!refreshed.ok) return { ok: false, error: kioskErrorForCentre(refreshed.failure) };
-    checked = checkPageSeals(seals, document, input.keyRing.current());
+    if (!refreshed.ok) {
+      const failure = refreshed.failure;
+      if (failure.kind === 'centre') return { ok: false, error: kioskErrorForCentre(failure.failure) };
+      return { ok: false, error: 'document-invalid', detail: failure.kind };
+    }
+    checked = checkPageSeals(seals, document, input.keyRing.published(), now);
   }
   if (!checked.ok) {
     const error = checked.error;
@@ -92,6 +127,8 @@ export async function issueDocument(input: {
       error.kind === 'seal-document-mismatch' ? `seal page ${error.page} ${error.field}` : error.kind;
     return { ok: false, error: 'document-invalid', detail };
   }
+  // A kiosk prints only what a verifier accepts without a caveat: no key revoked since.
+  if (checked.notices.length > 0) return { ok: false, error: 'document-invalid', detail: 'seal-key-revoked' };
 
   const rendered = await input.render({ document, seals });
   if (!rendered.ok) return { ok: false, error: 'internal', detail: rendered.error.kind };

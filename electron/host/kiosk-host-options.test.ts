@@ -9,7 +9,7 @@ import type {
   IssueRequest,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
-  MunicipalityKey,
+  SignedKeyList,
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import type { Printer } from '../printer/printer.ts';
@@ -105,7 +105,10 @@ class FakeCentre implements CentreClient {
     this.registrations.push(request);
     return this.registrationAnswer;
   };
-  municipalityKeys = async (): Promise<CentreResult<MunicipalityKey[]>> => ({ ok: true, value: [] });
+  municipalityKeys = async (): Promise<CentreResult<SignedKeyList>> => ({
+    ok: false,
+    failure: { kind: 'centre-unreachable', detail: 'fake' },
+  });
   close = async () => undefined;
 }
 
@@ -122,7 +125,7 @@ function start(menu: AuthenticateResponse = MENU) {
     {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       terminalId: 'S0001-T01',
@@ -263,7 +266,7 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: true });
     await waitFor(h, 'registration-confirm');
     // 戻る returns to the menu without filing.
-    h.send({ type: 'cancel' });
+    h.send({ type: 'back-to-menu' });
     await waitFor(h, 'menu');
     expect(centre.registrations).toEqual([]);
 
@@ -290,7 +293,10 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(menu.registrationFiled).toBe(true);
     // Filed once per session.
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: false, reason: 'bad-state' });
+    // 中止 ends the session with the neutral 「中止しました」 screen.
     h.send({ type: 'cancel' });
+    expect(await waitFor(h, 'error')).toEqual({ screen: 'error', error: 'cancelled' });
+    h.send({ type: 'finish' });
     await waitFor(h, 'welcome');
   });
 

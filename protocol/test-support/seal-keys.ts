@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { keyObjectSealSigner, type SealSigner } from '../seal.ts';
+import { inMemorySealSigner, type SealSigner } from '../seal-signer.ts';
 import {
   keyListPayloadBytes,
   sealKeyIdFor,
@@ -28,7 +28,7 @@ export function testSealKey(
   return {
     kid,
     privateKey,
-    signer: keyObjectSealSigner(kid, privateKey),
+    signer: inMemorySealSigner(kid, privateKey),
     published: {
       kid,
       municipalityCode,

@@ -5,14 +5,14 @@ import { keysFromList } from '../../certificate-templates/verify-keys.ts';
 
 /**
  * The centre's public check page wired to the verifier `npm run verify` runs: the keys are the
- * centre's published list (root-signed when `roots` are given), read again for every check so a
+ * centre's published list, checked against the root keys, read again for every check so a
  * rotation or revocation applies at once.
  */
 export async function startPublicCheck(options: {
   host: string;
   port: number;
   keyList: () => Promise<unknown>;
-  roots?: ReadonlyMap<string, Uint8Array>;
+  roots: ReadonlyMap<string, Uint8Array>;
   https?: { certificatePem: string; privateKeyPem: string };
 }): Promise<{ url: string; close(): Promise<void> }> {
   async function verify(files: { name: string; bytes: Uint8Array }[]): Promise<PublicCheckAnswer> {
@@ -27,9 +27,7 @@ export async function startPublicCheck(options: {
         report: { error: result.error },
       };
     }
-    const note = loaded.rootSigned
-      ? undefined
-      : '注意：鍵一覧にルート署名がありません / warning: key list not root-signed';
+    const note = `鍵一覧 / key list: ${loaded.issuedAt}`;
     return {
       ok: result.report.ok,
       text: describeReport(result.report, note),

@@ -52,6 +52,7 @@ describe('the package list', () => {
         'poppler-utils',
         'postgresql',
         'qpdf',
+        'softhsm2',
         'vsmartcard-vpcd',
       ].sort(),
     );

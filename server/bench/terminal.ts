@@ -6,6 +6,7 @@
  * Test and benchmark tooling (it drives `native/` virtual cards); never part of the centre.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { isCardError } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
@@ -20,8 +21,9 @@ import {
 } from '../../protocol/api.ts';
 import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
 import { checkPageSeals, holderBindingFor } from '../../protocol/seal.ts';
-import { publishedKeysOfCentreList } from '../../protocol/centre-keys.ts';
 import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
+import { verifyKeyList } from '../../protocol/seal-keys.ts';
+import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 
 export type TerminalFailure =
   | { kind: 'card'; detail: string }
@@ -120,11 +122,16 @@ export async function requestIssue(
   return { ok: true, response: IssueResponseSchema.parse(res.json) };
 }
 
-/** The published seal keys. */
-export async function fetchSealKeys(centreUrl: string): Promise<PublishedSealKeys> {
+/** The published seal keys (kid → SPKI DER), from a list that verifies against the root keys in the PEM file. */
+export async function fetchSealKeys(centreUrl: string, rootKeysPemPath: string): Promise<PublishedSealKeys> {
+  const roots = parseSealRootKeys(await readFile(rootKeysPemPath, 'utf8'));
+  if (!roots.ok)
+    throw new TerminalError({ kind: 'verification', detail: `seal root keys: ${roots.error.detail}` });
   const res = await fetch(`${centreUrl}/v1/municipality-keys`);
-  const { keys } = MunicipalityKeysResponseSchema.parse(await res.json());
-  return publishedKeysOfCentreList(keys);
+  const list = verifyKeyList(MunicipalityKeysResponseSchema.parse(await res.json()), roots.rootKeys);
+  if (!list.ok)
+    throw new TerminalError({ kind: 'verification', detail: `published key list: ${list.error.kind}` });
+  return list.keys;
 }
 
 export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');

@@ -1,4 +1,4 @@
-import { createPageSeals, holderBindingFor, keyObjectSealSigner } from '../../protocol/seal.ts';
+import { createPageSeals, holderBindingFor } from '../../protocol/seal.ts';
 import { decodeStoredSeals, encodeStoredSeals } from './stored-seals.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
@@ -7,14 +7,14 @@ import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { certify, checkOptions } from './certify.ts';
-import type { MunicipalKeyring } from './keyring.ts';
+import type { SealKeyring } from '../keys/seal-keyring.ts';
 import { decideCertificate } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
 export interface IssuerDeps {
   repository: CentreRepository;
-  keyring: MunicipalKeyring;
+  keyring: SealKeyring;
   registers: RegisterStore;
   now: () => Date;
 }
@@ -87,9 +87,15 @@ export async function issueCertificate(
   });
   if (!certified.ok) return certified;
   const document = certified.value;
-  const key = keyring.signingKey(decision.issuer.code);
-  if (!key) return fail('internal', 'no issuing key for municipality');
-  const seals = await createPageSeals(document, keyObjectSealSigner(key.kid, key.privateKey));
+  const signer = await keyring.signerFor(decision.issuer.code);
+  if (!signer) return fail('internal', 'no issuing key for municipality');
+  let seals: Uint8Array[];
+  try {
+    // One seal per page, signed on the HSM; nothing is recorded or billed when the token fails.
+    seals = await createPageSeals(document, signer);
+  } catch (error) {
+    return fail('internal', `seal signing failed: ${error instanceof Error ? error.name : 'unknown'}`);
+  }
 
   const stored = await repository.recordIssuance(
     {

@@ -236,7 +236,7 @@ describe('npm run verify: forgeries fail with their reason', { timeout: 300_000 
   it("a seal made with another municipality's key", async () => {
     const result = await verify(await sealedPdf('other-municipality.pdf', onePage, yokohama));
     expect(result.code).toBe(1);
-    expect(kinds(result)).toEqual(['seal-wrong-municipality']);
+    expect(kinds(result)).toEqual(['seal-key-wrong-municipality']);
   });
 
   it('a seal made with a revoked key', async () => {

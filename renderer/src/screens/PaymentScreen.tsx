@@ -20,6 +20,8 @@ export function PaymentScreen({ view }: { view: ScreenView<'payment'> }) {
       name="payment"
       step="pay"
       cancellable={!enough}
+      confirmCancel
+      refundOnCancel={view.paidYen > 0}
       cancelNote={view.paidYen > 0 ? t('payment.cancelRefund') : undefined}
     >
       <div className="payment">
@@ -67,7 +69,7 @@ export function PaymentScreen({ view }: { view: ScreenView<'payment'> }) {
                 disabled={enough}
                 onClick={() => void insertMoney(amount)}
               >
-                {`${amount.toLocaleString('ja-JP')}円`}
+                {yen(amount)}
               </button>
             ))}
           </div>
