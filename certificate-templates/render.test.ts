@@ -199,24 +199,28 @@ describe('the QR seal on the printed page', () => {
     });
   });
 
-  it("decodes each page's own seal from a 300 dpi render and verifies offline", async () => {
-    const document = sampleHousehold(6);
-    const pdf = await render(document);
-    for (const page of [1, 2]) {
-      // The QR sits bottom-left: crop that corner of the 2480 × 3508 px page.
-      const png = renderPng(pdf, page, 300, { x: 0, y: 2500, w: 1300, h: 1008 });
-      const text = readQr(png);
-      expect(text).toBeDefined();
-      const verified = verifyPrintedSeal(text ?? '', keys);
-      expect(verified.ok).toBe(true);
-      if (!verified.ok) return;
-      expect(verified.payload.documentId).toBe(document.documentId);
-      expect(verified.payload.page).toBe(page);
-      expect(verified.payload.pageCount).toBe(2);
-      const onPage = document.content.members.slice((page - 1) * 4, page * 4);
-      expect(verified.payload.facts.names).toEqual(onPage.map((m) => m.name));
-    }
-  });
+  it(
+    "decodes each page's own seal from a 300 dpi render and verifies offline",
+    { timeout: 120_000 },
+    async () => {
+      const document = sampleHousehold(6);
+      const pdf = await render(document);
+      for (const page of [1, 2]) {
+        // The QR sits bottom-left: crop that corner of the 2480 × 3508 px page.
+        const png = renderPng(pdf, page, 300, { x: 0, y: 2500, w: 1300, h: 1008 });
+        const text = readQr(png);
+        expect(text).toBeDefined();
+        const verified = verifyPrintedSeal(text ?? '', keys);
+        expect(verified.ok).toBe(true);
+        if (!verified.ok) return;
+        expect(verified.payload.documentId).toBe(document.documentId);
+        expect(verified.payload.page).toBe(page);
+        expect(verified.payload.pageCount).toBe(2);
+        const onPage = document.content.members.slice((page - 1) * 4, page * 4);
+        expect(verified.payload.facts.names).toEqual(onPage.map((m) => m.name));
+      }
+    },
+  );
 
   it('is refused by the verifier under another municipality key', async () => {
     const document = sampleHousehold(1);

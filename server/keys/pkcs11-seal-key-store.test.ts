@@ -160,7 +160,8 @@ describe('Pkcs11SealKeyStore on SoftHSM2', () => {
       });
       const current = (await second.keyring.signerFor('131016'))!;
       expect(current.kid).not.toBe(signer.kid);
-      const [newSeal] = await createPageSeals(document, current);
+      // A document issued now, under the key that rotation made current.
+      const [newSeal] = await createPageSeals({ ...document, issuedAt: clock.toISOString() }, current);
       expect(verifySeal(newSeal!, published.keys, clock).ok).toBe(true);
     } finally {
       await second.close();
