@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import PDFDocument from 'pdfkit';
-import { generateKeyPairSync } from 'node:crypto';
-import { createSeal } from '../protocol/seal.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import { testSealKey } from '../protocol/test-support/seal-keys.ts';
 import {
   checkCopyDeterrent,
   createCopyDeterrentPatterns,
@@ -45,10 +45,10 @@ describe('copy-deterrent background (地紋, 網点方式)', () => {
       field: 'fineDotPx',
     });
     const document = sampleHousehold(1);
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
     const result = await renderCertificatePdf({
       document,
-      seal: createSeal(document, '00', privateKey),
+      seals: await createPageSeals(document, testSealKey(document.municipality.code).signer),
       options: { copyDeterrent: { coarseDotPx: 6 } },
     });
     expect(result).toMatchObject({ ok: false, error: { kind: 'copy-deterrent-unbalanced' } });

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
-import { createSeal } from '../protocol/seal.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import { testSealKey } from '../protocol/test-support/seal-keys.ts';
 import type { DocumentOf, HouseholdScope } from '../protocol/documents.ts';
 import { STANDARD_FORM_TEXTS } from './form-texts.ts';
 import { renderCertificatePdf } from './render.ts';
 import { sampleForeignHousehold, sampleHousehold } from './sample-documents.ts';
 import { pdfText } from './test-support/poppler.ts';
 
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const sealKey = testSealKey('131016');
 const squash = (s: string): string => s.replace(/\s+/gu, '');
 
 async function text(document: DocumentOf<'juminhyo'>): Promise<string> {
   const result = await renderCertificatePdf({
     document,
-    seal: createSeal(document, '0123456789abcdef', privateKey),
+    seals: await createPageSeals(document, sealKey.signer),
   });
   if (!result.ok) throw new Error(`render failed: ${JSON.stringify(result.error)}`);
   return squash(pdfText(result.pdf));

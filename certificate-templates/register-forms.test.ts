@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
-import { createSeal } from '../protocol/seal.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';
 import type { CertificateDocument } from '../protocol/documents.ts';
 import { renderCertificatePdf } from './render.ts';
 import { STANDARD_FORM_TEXTS } from './form-texts.ts';
@@ -9,13 +9,15 @@ import { sampleCertificate } from './sample-documents.ts';
 import { verifyPrintedSeal } from './verify.ts';
 import { pdfInfo, pdfText, readQr, renderPng } from './test-support/poppler.ts';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const kid = '0123456789abcdef';
-const keys = new Map([[kid, new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }))]]);
+const sealKey = testSealKey('452025');
+const keys = publishedKeys(sealKey);
 const squash = (s: string): string => s.replace(/\s+/gu, '');
 
 async function render(document: CertificateDocument): Promise<Uint8Array> {
-  const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+  const result = await renderCertificatePdf({
+    document,
+    seals: await createPageSeals(document, sealKey.signer),
+  });
   if (!result.ok) throw new Error(`render failed: ${JSON.stringify(result.error)}`);
   return result.pdf;
 }
@@ -96,7 +98,10 @@ describe('renderCertificatePdf: every other certificate type', () => {
 
   it('refuses a document whose page count disagrees with the contract', async () => {
     const document = { ...sampleCertificate('nozei'), pageCount: 2 };
-    const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+    const result = await renderCertificatePdf({
+      document,
+      seals: await createPageSeals(document, sealKey.signer),
+    });
     expect(result).toMatchObject({
       ok: false,
       error: { kind: 'page-count-mismatch', expected: 1, actual: 2 },

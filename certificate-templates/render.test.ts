@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
-import { createSeal } from '../protocol/seal.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';
 import type { CertificateDocument } from '../protocol/documents.ts';
-import { renderCertificatePdf, type RenderResult } from './render.ts';
+import { QR_CAPTION, renderCertificatePdf, type RenderResult } from './render.ts';
 import { STANDARD_FORM_TEXTS } from './form-texts.ts';
 import { sampleHousehold } from './sample-documents.ts';
 import { verifyPrintedSeal } from './verify.ts';
 import { pdfFonts, pdfInfo, pdfText, readQr, renderPng } from './test-support/poppler.ts';
 
-const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const kid = '0123456789abcdef';
-const keys = new Map([[kid, new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }))]]);
+const sealKey = testSealKey('131016');
+const keys = publishedKeys(sealKey);
 
 async function render(document: CertificateDocument): Promise<Uint8Array> {
-  const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+  const result = await renderCertificatePdf({
+    document,
+    seals: await createPageSeals(document, sealKey.signer),
+  });
   if (!result.ok) throw new Error(`render failed: ${JSON.stringify(result.error)}`);
   return result.pdf;
 }
@@ -58,7 +60,7 @@ describe('renderCertificatePdf: 住民票の写し', () => {
     for (const page of [page1, page2]) {
       expect(page).toContain(document.documentId);
       expect(page).toContain(squash(document.content.address));
-      expect(page).toContain('オフライン');
+      expect(page).toContain(squash(QR_CAPTION));
     }
     expect(page1).not.toContain(squash(CERTIFYING_STATEMENT));
     expect(page1).toContain('次頁に続く');
@@ -128,7 +130,10 @@ describe('renderCertificatePdf: 住民票の写し', () => {
         members: [base.content.members[0]!, { ...base.content.members[1]!, name: '山田\u{F0000}' }],
       },
     };
-    const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+    const result = await renderCertificatePdf({
+      document,
+      seals: await createPageSeals(document, sealKey.signer),
+    });
     expect(result).toEqual({
       ok: false,
       error: { kind: 'glyph-missing', field: 'members[1].name', codePoint: 'U+F0000' },
@@ -141,25 +146,31 @@ describe('renderCertificatePdf: 住民票の写し', () => {
       ...base,
       content: { ...base.content, address: '東京都千代田区'.repeat(20) },
     };
-    const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+    const result = await renderCertificatePdf({
+      document,
+      seals: await createPageSeals(document, sealKey.signer),
+    });
     expect(result).toEqual({ ok: false, error: { kind: 'content-too-long', field: 'address' } });
   });
 
   it('refuses a page count that does not match the members', async () => {
     const document = { ...sampleHousehold(6), pageCount: 1 };
-    const result = await renderCertificatePdf({ document, seal: createSeal(document, kid, privateKey) });
+    const result = await renderCertificatePdf({
+      document,
+      seals: await createPageSeals(document, sealKey.signer),
+    });
     expect(result).toEqual({ ok: false, error: { kind: 'page-count-mismatch', expected: 2, actual: 1 } });
   });
 
   it('refuses an invalid document and one whose content is not of its certificate type', async () => {
     const bad = { ...sampleHousehold(1), documentId: 'lowercase' };
-    const seal = createSeal(sampleHousehold(1), kid, privateKey);
-    expect(await renderCertificatePdf({ document: bad, seal })).toEqual({
+    const seals = await createPageSeals(sampleHousehold(1), sealKey.signer);
+    expect(await renderCertificatePdf({ document: bad, seals })).toEqual({
       ok: false,
       error: { kind: 'invalid-document', path: 'documentId' },
     });
     const inkan = { ...sampleHousehold(1), certificateType: 'inkan' as const };
-    expect(await renderCertificatePdf({ document: inkan, seal })).toEqual({
+    expect(await renderCertificatePdf({ document: inkan, seals })).toEqual({
       ok: false,
       error: { kind: 'invalid-document', path: 'content.kind' },
     });
@@ -169,7 +180,7 @@ describe('renderCertificatePdf: 住民票の写し', () => {
     const document = sampleHousehold(1);
     const result: RenderResult = await renderCertificatePdf({
       document,
-      seal: createSeal(document, kid, privateKey),
+      seals: await createPageSeals(document, sealKey.signer),
       options: { fonts: { nameFontPath: '/nonexistent/ipamjm.ttf' } },
     });
     expect(result).toEqual({
@@ -180,31 +191,46 @@ describe('renderCertificatePdf: 住民票の写し', () => {
 });
 
 describe('the QR seal on the printed page', () => {
-  it('decodes from every page of a 300 dpi render and verifies offline', async () => {
+  it('refuses to print without exactly one seal per page', async () => {
     const document = sampleHousehold(6);
-    const pdf = await render(document);
-    for (const page of [1, 2]) {
-      // The QR sits bottom-left: crop that corner of the 2480 × 3508 px page.
-      const png = renderPng(pdf, page, 300, { x: 0, y: 2500, w: 1300, h: 1008 });
-      const text = readQr(png);
-      expect(text).toBeDefined();
-      const verified = verifyPrintedSeal(text ?? '', keys);
-      expect(verified.ok).toBe(true);
-      if (!verified.ok) return;
-      expect(verified.payload.documentId).toBe(document.documentId);
-      expect(verified.payload.pageCount).toBe(2);
-      expect(verified.payload.names).toEqual(document.content.members.map((m) => m.name));
-    }
+    const seals = await createPageSeals(document, sealKey.signer);
+    expect(await renderCertificatePdf({ document, seals: seals.slice(0, 1) })).toEqual({
+      ok: false,
+      error: { kind: 'seal-count', expected: 2, actual: 1 },
+    });
   });
+
+  it(
+    "decodes each page's own seal from a 300 dpi render and verifies offline",
+    { timeout: 120_000 },
+    async () => {
+      const document = sampleHousehold(6);
+      const pdf = await render(document);
+      for (const page of [1, 2]) {
+        // The QR sits bottom-left: crop that corner of the 2480 × 3508 px page.
+        const png = renderPng(pdf, page, 300, { x: 0, y: 2500, w: 1300, h: 1008 });
+        const text = readQr(png);
+        expect(text).toBeDefined();
+        const verified = verifyPrintedSeal(text ?? '', keys);
+        expect(verified.ok).toBe(true);
+        if (!verified.ok) return;
+        expect(verified.payload.documentId).toBe(document.documentId);
+        expect(verified.payload.page).toBe(page);
+        expect(verified.payload.pageCount).toBe(2);
+        const onPage = document.content.members.slice((page - 1) * 4, page * 4);
+        expect(verified.payload.facts.names).toEqual(onPage.map((m) => m.name));
+      }
+    },
+  );
 
   it('is refused by the verifier under another municipality key', async () => {
     const document = sampleHousehold(1);
     const png = renderPng(await render(document), 1, 300, { x: 0, y: 2500, w: 1300, h: 1008 });
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
-    const otherKeys = new Map([[kid, new Uint8Array(other.export({ format: 'der', type: 'spki' }))]]);
-    expect(verifyPrintedSeal(readQr(png) ?? '', otherKeys)).toEqual({
+    // Another key published under the same kid (a substituted key list entry).
+    const other = { ...testSealKey('131016').published, kid: sealKey.kid };
+    expect(verifyPrintedSeal(readQr(png) ?? '', new Map([[sealKey.kid, other]]))).toEqual({
       ok: false,
-      error: { kind: 'seal-signature-invalid' },
+      error: { kind: 'seal-signature-invalid', kid: sealKey.kid },
     });
   });
 });

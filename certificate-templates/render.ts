@@ -26,6 +26,7 @@ export type RenderError =
   | { kind: 'invalid-document'; path: string }
   | { kind: 'unsupported-certificate-type'; certificateType: CertificateType }
   | { kind: 'seal-too-large'; bytes: number }
+  | { kind: 'seal-count'; expected: number; actual: number }
   | { kind: 'render-failed'; detail: string };
 
 export interface RenderOptions {
@@ -36,8 +37,8 @@ export interface RenderOptions {
 
 export interface RenderInput {
   document: CertificateDocument;
-  /** The COSE_Sign1 seal from the municipal issuing server (protocol/seal.ts). */
-  seal: Uint8Array;
+  /** The page seals from the municipal issuing server (protocol/seal.ts), page 1 first. */
+  seals: readonly Uint8Array[];
   /** When the paper is printed (PDF creation date); defaults to now. */
   printedAt?: Date;
   options?: RenderOptions;
@@ -45,9 +46,13 @@ export interface RenderInput {
 
 export type RenderResult = { ok: true; pdf: Uint8Array } | { ok: false; error: RenderError };
 
+/**
+ * What the QR is, and no more: it proves who signed the page's number and main entries; whether
+ * the paper says the same is checked by comparing the two (by eye, or `npm run verify`).
+ */
 export const QR_CAPTION =
-  '左の二次元コードは、発行した市区町村の電子署名（証明書番号・氏名・住所・文書全体のハッシュ値）です。' +
-  '市区町村の公開鍵を用いて、インターネットに接続せずに（オフラインで）改ざんの有無を検証できます。';
+  '左の二次元コードは、発行した市区町村の電子署名付きの記録です（証明書番号、ページ番号、このページの氏名・住所等の主な記載事項）。' +
+  '市区町村の公開鍵で署名を確かめ、記録された事項がこのページの記載と一致するかを照合できます。';
 
 const F = JUMINHYO_FRAME;
 
@@ -73,14 +78,26 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
   if (!loaded.ok) return { ok: false, error: loaded.error };
   const fonts: Record<FontName, Font> = { body: loaded.fonts.body, name: loaded.fonts.name };
 
-  let symbol: QrSymbol;
-  try {
-    symbol = qrSymbol(sealToQrText(input.seal), qrOptions);
-  } catch {
-    return { ok: false, error: { kind: 'seal-too-large', bytes: input.seal.length } };
+  if (input.seals.length !== document.pageCount) {
+    return {
+      ok: false,
+      error: { kind: 'seal-count', expected: document.pageCount, actual: input.seals.length },
+    };
   }
-  const qrTop = F.footerY - 10 - symbol.sidePt;
-  if (qrTop < F.certifyTop) return { ok: false, error: { kind: 'seal-too-large', bytes: input.seal.length } };
+  // Each page carries its own seal (page i of n and that page's facts).
+  const symbols: QrSymbol[] = [];
+  for (const seal of input.seals) {
+    let symbol: QrSymbol;
+    try {
+      symbol = qrSymbol(sealToQrText(seal), qrOptions);
+    } catch {
+      return { ok: false, error: { kind: 'seal-too-large', bytes: seal.length } };
+    }
+    if (F.footerY - 10 - symbol.sidePt < F.certifyTop) {
+      return { ok: false, error: { kind: 'seal-too-large', bytes: seal.length } };
+    }
+    symbols.push(symbol);
+  }
 
   const printedAt = input.printedAt ?? new Date();
   try {
@@ -118,7 +135,9 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       pdf.addPage({ size: 'A4', margin: 0 });
       drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
       layout.drawPage(i);
-      drawPageFurniture(pdf, document, symbol, qrOptions, qrTop, i, pageCount);
+      const symbol = symbols[i];
+      if (!symbol) throw new Error(`no seal for page ${i + 1}`);
+      drawPageFurniture(pdf, document, symbol, qrOptions, F.footerY - 10 - symbol.sidePt, i, pageCount);
     }
     pdf.end();
     await finished;

@@ -60,6 +60,7 @@ export function sampleHousehold(
     certificateType: 'juminhyo',
     issuedAt: '2026-11-25T10:00:00+09:00',
     municipality: { code: '131016', name: '千代田区', mayorTitle: '千代田区長', mayorName: '試験\u3000太郎' },
+    holderSalt: '4'.repeat(32),
     holderBinding: '5'.repeat(64),
     pageCount: juminhyoPageCount(memberCount),
     content: {
@@ -124,6 +125,7 @@ const SAMPLE_FRAME = {
   transactionId: '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10',
   issuedAt: '2026-11-25T10:00:00+09:00',
   municipality: { code: '452025', name: '都城市', mayorTitle: '都城市長', mayorName: '試験\u3000次郎' },
+  holderSalt: '7'.repeat(32),
   holderBinding: '6'.repeat(64),
 } as const;
 

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
-import { createSeal } from '../protocol/seal.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';
 import { sampleHousehold } from './sample-documents.ts';
 import { qrTextToSeal, SEAL_QR_PREFIX, sealToQrText, verifyPrintedSeal } from './verify.ts';
 
 describe('QR seal text (Base45)', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const kid = 'aabbccddeeff0011';
-  const keys = new Map([[kid, new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }))]]);
   const document = sampleHousehold(3);
+  const sealKey = testSealKey(document.municipality.code);
+  const keys = publishedKeys(sealKey);
 
-  it('round-trips seal bytes, also from a shared Buffer slice, in the QR alphanumeric set', () => {
-    const seal = createSeal(document, kid, privateKey);
+  it('round-trips seal bytes, also from a shared Buffer slice, in the QR alphanumeric set', async () => {
+    const seal = (await createPageSeals(document, sealKey.signer))[0]!;
     const pooled = Buffer.concat([Buffer.from([1, 2, 3]), seal]).subarray(3);
     for (const bytes of [seal, pooled, new Uint8Array([0]), new Uint8Array([255, 255, 255])]) {
       const text = sealToQrText(bytes);
@@ -21,8 +20,11 @@ describe('QR seal text (Base45)', () => {
     }
   });
 
-  it('verifies offline from the QR text', () => {
-    const result = verifyPrintedSeal(sealToQrText(createSeal(document, kid, privateKey)), keys);
+  it('verifies offline from the QR text', async () => {
+    const result = verifyPrintedSeal(
+      sealToQrText((await createPageSeals(document, sealKey.signer))[0]!),
+      keys,
+    );
     expect(result.ok && result.payload.documentId).toBe(document.documentId);
   });
 

@@ -1,21 +1,19 @@
-import { verifySeal, type SealError, type SealPayload } from '../protocol/seal.ts';
+import { verifySeal, type SealError, type SealVerification } from '../protocol/seal.ts';
+import type { PublishedSealKeys } from '../protocol/seal-keys.ts';
 import { qrTextToSeal, type SealTextError } from './seal-text.ts';
 
 export { qrTextToSeal, sealToQrText, SEAL_QR_PREFIX } from './seal-text.ts';
 export type { SealTextError } from './seal-text.ts';
 
 export type PrintedSealVerification =
-  { ok: true; kid: string; payload: SealPayload } | { ok: false; error: SealTextError | SealError };
+  Extract<SealVerification, { ok: true }> | { ok: false; error: SealTextError | SealError };
 
 /**
- * Offline check of the QR seal read from a printed page: decode the QR text to the seal bytes,
- * then verify the COSE_Sign1 signature against the municipalities' public keys (kid → SPKI DER).
- * Compare `payload.names`, `address`, `documentId` and `pageCount` with the paper by eye.
+ * Offline check of the QR seal read from one printed page: decode the QR text to the seal bytes,
+ * then verify it against the published keys (signature, key owner, validity, revocation).
+ * Whether the pages belong together and match their text is verify-document.ts's job.
  */
-export function verifyPrintedSeal(
-  qrText: string,
-  publicKeys: ReadonlyMap<string, Uint8Array>,
-): PrintedSealVerification {
+export function verifyPrintedSeal(qrText: string, publicKeys: PublishedSealKeys): PrintedSealVerification {
   const decoded = qrTextToSeal(qrText);
   if (!decoded.ok) return decoded;
   return verifySeal(decoded.seal, publicKeys);

@@ -138,8 +138,12 @@ export type IssueRequest = z.infer<typeof IssueRequestSchema>;
 
 export const IssueResponseSchema = z.object({
   document: CertificateDocumentSchema,
-  /** COSE_Sign1 (ES256, kid = municipality key id) over the canonical CBOR of `document`. */
-  seal: base64.max(4096),
+  /**
+   * One QR seal per printed page, page 1 first (protocol/seal.ts): COSE_Sign1 (ES256, kid =
+   * municipality key id) over that page's payload (document id, page i of n, holder binding,
+   * the page's facts).
+   */
+  seals: z.array(base64.max(4096)).min(1).max(99),
 });
 export type IssueResponse = z.infer<typeof IssueResponseSchema>;
 

@@ -281,7 +281,13 @@ export const CertificateDocumentSchema = z
     certificateType: CertificateTypeSchema,
     issuedAt: z.iso.datetime({ offset: true }),
     municipality: MunicipalitySchema,
-    /** SHA-256 (hex) of the DER 利用者証明用 certificate the resident authenticated with. */
+    /** 16 random bytes (hex), new for every document: the key of its holder binding. */
+    holderSalt: z.string().regex(/^[0-9a-f]{32}$/),
+    /**
+     * HMAC-SHA256 (hex) keyed with holderSalt over the SHA-256 of the DER 利用者証明用 certificate the
+     * resident authenticated with (protocol/seal.ts holderBindingFor): the kiosk checks it against
+     * the card on the reader; two documents of one resident cannot be linked by it.
+     */
     holderBinding: z.string().regex(/^[0-9a-f]{64}$/),
     pageCount: z.number().int().min(1).max(99),
     content: CertificateContentSchema,

@@ -1,6 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { verifySeal } from './seal.ts';
+import { encodeSealPayload, sealPayloadFor, verifySeal } from './seal.ts';
+import { testSealKey } from './test-support/seal-keys.ts';
+import { sampleHousehold } from '../certificate-templates/sample-documents.ts';
 import { sealKeyIdFor } from './seal-keys.ts';
 import { SealSignerError, inMemorySealSigner, signCoseSign1 } from './seal-signer.ts';
 import { encode } from 'cbor2';
@@ -12,9 +14,12 @@ describe('signCoseSign1 with an asynchronous signer', () => {
   const payload = encode({ v: 1, documentId: 'D1', documentHash: 'ab' });
 
   it('makes a COSE_Sign1 that verifySeal accepts under the signer’s kid', async () => {
-    const seal = await signCoseSign1(payload, inMemorySealSigner(kid, privateKey));
-    const verified = verifySeal(seal, new Map([[kid, spki]]));
-    expect(verified).toMatchObject({ ok: true, kid, payload: { documentId: 'D1' } });
+    const document = sampleHousehold(1);
+    const page = encodeSealPayload(sealPayloadFor(document, 1));
+    const seal = await signCoseSign1(page, inMemorySealSigner(kid, privateKey));
+    const key = { ...testSealKey(document.municipality.code).published, kid, publicKeySpkiDer: spki };
+    const verified = verifySeal(seal, new Map([[kid, key]]));
+    expect(verified).toMatchObject({ ok: true, kid, payload: { documentId: document.documentId, page: 1 } });
   });
 
   it('refuses a signer that does not answer a 64-byte ES256 signature', async () => {

@@ -1,7 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { Tag, encode } from 'cbor2';
-import type { CertificateDocument } from './documents.ts';
-import { sealPayloadFor } from './seal.ts';
 
 /**
  * Who signs a seal: a key named by its kid that signs asynchronously, so the private key can live
@@ -25,7 +23,8 @@ export class SealSignerError extends Error {
 
 /**
  * A COSE_Sign1 (RFC 9052, ES256, kid in the protected header) over `payload`, signed by `signer`.
- * The same envelope `verifySeal` (protocol/seal.ts) checks.
+ * The same envelope `verifySeal` (protocol/seal.ts) checks; `createPageSeals` there signs a
+ * document's page seals through it.
  */
 export async function signCoseSign1(payload: Uint8Array, signer: SealSigner): Promise<Uint8Array> {
   // cbor2 encodes a Node Buffer as an object (its toJSON): pass plain Uint8Arrays only.
@@ -44,11 +43,6 @@ export async function signCoseSign1(payload: Uint8Array, signer: SealSigner): Pr
     );
   }
   return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), body, signature]));
-}
-
-/** A document's seal (the payload of protocol/seal.ts), signed through `signer`. */
-export async function createSealWith(document: CertificateDocument, signer: SealSigner): Promise<Uint8Array> {
-  return signCoseSign1(encode(sealPayloadFor(document)), signer);
 }
 
 /** A signer over a key held in memory: for tests and offline tools, never for the centre's keys. */

@@ -1,84 +1,187 @@
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
-import type { CertificateContent, CertificateDocument } from './documents.ts';
+import type { CertificateDocument, HouseholdScope } from './documents.ts';
+import { HouseholdScopeSchema } from './documents.ts';
+import { CertificateTypeSchema, type CertificateType } from './certificate-types.ts';
+import { decodeSealFacts, encodeSealFacts, sealFactsForPage, type SealFacts } from './seal-facts.ts';
+import type { PublishedSealKey, PublishedSealKeys } from './seal-keys.ts';
+import { checkSealKey, type SealKeyRefusal } from './seal-key-validity.ts';
+import { signCoseSign1, type SealSigner } from './seal-signer.ts';
 
 /**
- * The QR seal: a COSE_Sign1 (RFC 9052) signed with ES256 by the municipality's issuing key.
- * Its payload is compact (a few hundred bytes) so a small, robust QR code carries it:
- * the document's identity, its holder binding and a SHA-256 over the whole canonical
- * (RFC 8785) document, plus the names and address for a check by eye.
+ * The QR seal of one printed page: a COSE_Sign1 (RFC 9052, ES256) by the municipality's issuing
+ * key over a compact CBOR payload with short integer keys (see SEAL_KEYS): the document id,
+ * page i of n, municipality, certificate type, scope, issue time, a per-document salted holder
+ * binding, a digest of the whole document, and the facts printed on that page (seal-facts.ts).
+ * A seal copied onto another page or document, or a page moved between documents, no longer
+ * matches what it sits on.
  */
 export interface SealPayload {
-  v: 1;
   documentId: string;
-  certificateType: string;
-  issuedAt: string;
-  municipalityCode: string;
+  /** 1-based page number. */
+  page: number;
   pageCount: number;
-  holderBinding: string;
-  documentHash: string; // hex SHA-256 of the canonical JSON of the document
-  /** For a check by eye: at most SEAL_MAX_NAMES persons (see sealSummary). */
-  names: string[];
-  /** 住所, or the 本籍 for 戸籍 types. */
-  address: string;
+  municipalityCode: string;
+  certificateType: CertificateType;
+  /** Issue time, whole seconds since the epoch. */
+  issuedAt: number;
+  scope?: HouseholdScope;
+  /** The document's random holder salt (16 bytes) and HMAC binding (32 bytes): see holderBindingFor. */
+  holderSalt: Uint8Array;
+  holderBinding: Uint8Array;
+  /** First 16 bytes of SHA-256 over the canonical (RFC 8785) JSON of the whole document. */
+  documentDigest: Uint8Array;
+  facts: SealFacts;
 }
 
-/** Names in a seal are capped so a 16-person 戸籍 still fits a small QR code. */
-export const SEAL_MAX_NAMES = 8;
+/** Payload format version, in the payload under key 0. */
+export const SEAL_PAYLOAD_VERSION = 2;
 
-/**
- * The human-checkable part of the seal, per type: never amounts, never a 個人番号 or a seal
- * image (the document hash covers those).
- */
-export function sealSummary(content: CertificateContent): { names: string[]; address: string } {
-  const cap = (names: string[]) => names.slice(0, SEAL_MAX_NAMES);
-  switch (content.kind) {
-    case 'juminhyo':
-    case 'juminhyo-kisai':
-      return { names: cap(content.members.map((m) => m.name)), address: content.address };
-    case 'inkan':
-    case 'shotoku-kazei':
-    case 'nozei':
-      return { names: [content.name], address: content.address };
-    case 'koseki-zenbu':
-    case 'koseki-kojin': {
-      const names = content.members.filter((m) => !m.removed).map((m) => m.name);
-      return { names: cap(names.length > 0 ? names : [content.hittousha]), address: content.honseki };
-    }
-    case 'koseki-fuhyo':
-      return { names: [content.name], address: content.honseki };
-  }
-}
+const SEAL_KEYS = {
+  version: 0,
+  documentId: 1,
+  page: 2,
+  pageCount: 3,
+  municipalityCode: 4,
+  certificateType: 5,
+  issuedAt: 6,
+  scope: 7,
+  holderSalt: 8,
+  holderBinding: 9,
+  documentDigest: 10,
+  facts: 11,
+} as const;
 
 export type SealError =
   | { kind: 'seal-malformed'; detail: string }
   | { kind: 'seal-unknown-key'; kid: string }
-  | { kind: 'seal-signature-invalid' }
-  | { kind: 'seal-document-mismatch'; field: string };
+  | { kind: 'seal-signature-invalid'; kid: string }
+  | SealKeyRefusal
+  | { kind: 'seal-document-mismatch'; page: number; field: string };
+
+/** A seal that verifies but whose key was revoked after the seal's issue time. */
+export interface SealNotice {
+  kind: 'key-revoked-after-issue';
+  revokedAt: string;
+}
 
 const COSE_SIGN1_TAG = 18;
 const COSE_ALG_ES256 = -7;
 const HEADER_ALG = 1;
 const HEADER_KID = 4;
 
-export function canonicalDocumentHash(document: CertificateDocument): string {
-  const json = canonicalize(document);
-  if (json === undefined) throw new TypeError('document cannot be canonicalized');
-  return createHash('sha256').update(json, 'utf8').digest('hex');
+const HOLDER_BINDING_CONTEXT = 'kofu-holder-binding-v1';
+
+/**
+ * The holder binding of one document: HMAC-SHA256 keyed with the document's random salt over
+ * the SHA-256 fingerprint of the resident's DER 利用者証明用 certificate. Whoever holds the card's
+ * certificate (the kiosk) can check it; two documents of one resident cannot be linked by it.
+ */
+export function holderBindingFor(holderSaltHex: string, certificateFingerprintHex: string): string {
+  return createHmac('sha256', Buffer.from(holderSaltHex, 'hex'))
+    .update(HOLDER_BINDING_CONTEXT)
+    .update(Buffer.from(certificateFingerprintHex, 'hex'))
+    .digest('hex');
 }
 
-export function sealPayloadFor(document: CertificateDocument): SealPayload {
+export function documentDigest(document: CertificateDocument): Uint8Array {
+  const json = canonicalize(document);
+  if (json === undefined) throw new TypeError('document cannot be canonicalized');
+  return new Uint8Array(createHash('sha256').update(json, 'utf8').digest().subarray(0, 16));
+}
+
+function issuedAtSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
+}
+
+/** The payload of page `page` (1-based) of a document. */
+export function sealPayloadFor(document: CertificateDocument, page: number): SealPayload {
+  const scope = 'scope' in document.content ? document.content.scope : undefined;
   return {
-    v: 1,
     documentId: document.documentId,
-    certificateType: document.certificateType,
-    issuedAt: document.issuedAt,
-    municipalityCode: document.municipality.code,
+    page,
     pageCount: document.pageCount,
-    holderBinding: document.holderBinding,
-    documentHash: canonicalDocumentHash(document),
-    ...sealSummary(document.content),
+    municipalityCode: document.municipality.code,
+    certificateType: document.certificateType,
+    issuedAt: issuedAtSeconds(document.issuedAt),
+    ...(scope === undefined ? {} : { scope }),
+    holderSalt: new Uint8Array(Buffer.from(document.holderSalt, 'hex')),
+    holderBinding: new Uint8Array(Buffer.from(document.holderBinding, 'hex')),
+    documentDigest: documentDigest(document),
+    facts: sealFactsForPage(document.content, page - 1),
+  };
+}
+
+export function encodeSealPayload(payload: SealPayload): Uint8Array {
+  const map = new Map<number, unknown>([
+    [SEAL_KEYS.version, SEAL_PAYLOAD_VERSION],
+    [SEAL_KEYS.documentId, payload.documentId],
+    [SEAL_KEYS.page, payload.page],
+    [SEAL_KEYS.pageCount, payload.pageCount],
+    [SEAL_KEYS.municipalityCode, payload.municipalityCode],
+    [SEAL_KEYS.certificateType, payload.certificateType],
+    [SEAL_KEYS.issuedAt, payload.issuedAt],
+  ]);
+  if (payload.scope !== undefined) map.set(SEAL_KEYS.scope, payload.scope);
+  map.set(SEAL_KEYS.holderSalt, payload.holderSalt);
+  map.set(SEAL_KEYS.holderBinding, payload.holderBinding);
+  map.set(SEAL_KEYS.documentDigest, payload.documentDigest);
+  map.set(SEAL_KEYS.facts, encodeSealFacts(payload.facts));
+  return encode(map);
+}
+
+const bytesOf = (value: unknown, length: number): Uint8Array | undefined =>
+  value instanceof Uint8Array && value.length === length ? new Uint8Array(value) : undefined;
+
+/** The inverse of encodeSealPayload; a typed error for anything else. Never throws. */
+export function decodeSealPayload(bytes: Uint8Array): SealPayload | { error: string } {
+  let map: unknown;
+  try {
+    map = decode(new Uint8Array(bytes), { preferMap: true, rejectDuplicateKeys: true });
+  } catch {
+    return { error: 'payload is not CBOR' };
+  }
+  if (!(map instanceof Map)) return { error: 'payload is not a map' };
+  if (map.get(SEAL_KEYS.version) !== SEAL_PAYLOAD_VERSION) return { error: 'payload version' };
+  const known = new Set<unknown>(Object.values(SEAL_KEYS));
+  for (const key of map.keys()) if (!known.has(key)) return { error: 'unknown payload key' };
+  const documentId = map.get(SEAL_KEYS.documentId);
+  const page = map.get(SEAL_KEYS.page);
+  const pageCount = map.get(SEAL_KEYS.pageCount);
+  const municipalityCode = map.get(SEAL_KEYS.municipalityCode);
+  const certificateType = CertificateTypeSchema.safeParse(map.get(SEAL_KEYS.certificateType));
+  const issuedAt = map.get(SEAL_KEYS.issuedAt);
+  const rawScope = map.get(SEAL_KEYS.scope);
+  const scope = rawScope === undefined ? undefined : HouseholdScopeSchema.safeParse(rawScope);
+  const holderSalt = bytesOf(map.get(SEAL_KEYS.holderSalt), 16);
+  const holderBinding = bytesOf(map.get(SEAL_KEYS.holderBinding), 32);
+  const digest = bytesOf(map.get(SEAL_KEYS.documentDigest), 16);
+  const facts = decodeSealFacts(map.get(SEAL_KEYS.facts));
+  if (typeof documentId !== 'string' || !/^[0-9A-Z]{16}$/.test(documentId)) return { error: 'documentId' };
+  if (!Number.isInteger(pageCount) || (pageCount as number) < 1 || (pageCount as number) > 99)
+    return { error: 'pageCount' };
+  if (!Number.isInteger(page) || (page as number) < 1 || (page as number) > (pageCount as number))
+    return { error: 'page' };
+  if (typeof municipalityCode !== 'string' || !/^\d{6}$/.test(municipalityCode))
+    return { error: 'municipalityCode' };
+  if (!certificateType.success) return { error: 'certificateType' };
+  if (!Number.isSafeInteger(issuedAt) || (issuedAt as number) < 0) return { error: 'issuedAt' };
+  if (scope !== undefined && !scope.success) return { error: 'scope' };
+  if (!holderSalt || !holderBinding || !digest) return { error: 'holder binding or digest' };
+  if (!facts) return { error: 'facts' };
+  return {
+    documentId,
+    page: page as number,
+    pageCount: pageCount as number,
+    municipalityCode,
+    certificateType: certificateType.data,
+    issuedAt: issuedAt as number,
+    ...(scope?.success ? { scope: scope.data } : {}),
+    holderSalt,
+    holderBinding,
+    documentDigest: digest,
+    facts,
   };
 }
 
@@ -86,105 +189,146 @@ function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Ar
   return encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
 }
 
-/** Signs a document's seal. Only the municipal issuing server holds `privateKey`. */
-export function createSeal(document: CertificateDocument, kid: string, privateKey: KeyObject): Uint8Array {
-  const protectedHeader = encode(
-    new Map<number, unknown>([
-      [HEADER_ALG, COSE_ALG_ES256],
-      [HEADER_KID, new Uint8Array(Buffer.from(kid, 'hex'))],
-    ]),
-  );
-  const payload = encode(sealPayloadFor(document));
-  // cbor2 encodes a Node Buffer as an object (its toJSON): pass plain Uint8Arrays only.
-  const signature = sign('sha256', sigStructure(protectedHeader, payload), {
-    key: privateKey,
-    dsaEncoding: 'ieee-p1363',
-  });
-  return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), payload, new Uint8Array(signature)]));
+/** One seal per page, in page order. Only the municipal issuing server holds the signer. */
+export async function createPageSeals(
+  document: CertificateDocument,
+  signer: SealSigner,
+): Promise<Uint8Array[]> {
+  const seals: Uint8Array[] = [];
+  for (let page = 1; page <= document.pageCount; page++) {
+    seals.push(await signCoseSign1(encodeSealPayload(sealPayloadFor(document, page)), signer));
+  }
+  return seals;
 }
 
 export type SealVerification =
-  { ok: true; kid: string; payload: SealPayload } | { ok: false; error: SealError };
+  | { ok: true; kid: string; key: PublishedSealKey; payload: SealPayload; notice?: SealNotice }
+  | { ok: false; error: SealError };
 
-/** A plain Uint8Array copy (cbor2 would encode a Node Buffer as an object, not as bytes). */
 function asBytes(value: unknown): Uint8Array | undefined {
   return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
 }
 
+const malformed = (detail: string): SealVerification => ({
+  ok: false,
+  error: { kind: 'seal-malformed', detail },
+});
+
 /**
- * Verifies a seal offline against the municipalities' public keys (kid → SPKI DER).
- * Never throws on hostile input: every failure is a typed SealError.
+ * Verifies one seal offline against the published, root-signed keys (seal-keys.ts): the key
+ * must be known, the signature valid, the key owned by the municipality the seal names, valid at
+ * the seal's issue time and now, and not revoked before the seal was made. Never throws on
+ * hostile input.
  */
-export function verifySeal(seal: Uint8Array, publicKeys: ReadonlyMap<string, Uint8Array>): SealVerification {
+export function verifySeal(
+  seal: Uint8Array,
+  keys: PublishedSealKeys,
+  now: Date = new Date(),
+): SealVerification {
   let decoded: unknown;
   try {
     decoded = decode(new Uint8Array(seal));
   } catch {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'not CBOR' } };
+    return malformed('not CBOR');
   }
   const body = decoded instanceof Tag && decoded.tag === COSE_SIGN1_TAG ? decoded.contents : decoded;
-  if (!Array.isArray(body) || body.length !== 4) {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'not a COSE_Sign1' } };
-  }
+  if (!Array.isArray(body) || body.length !== 4) return malformed('not a COSE_Sign1');
   const protectedHeader = asBytes(body[0]);
   const payloadBytes = asBytes(body[2]);
   const signature = asBytes(body[3]);
   if (!protectedHeader || !payloadBytes || !signature || signature.length !== 64) {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'bad COSE_Sign1 fields' } };
+    return malformed('bad COSE_Sign1 fields');
   }
   let header: unknown;
   try {
-    header = decode(protectedHeader);
+    header = decode(protectedHeader, { preferMap: true });
   } catch {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'protected header' } };
+    return malformed('protected header');
   }
-  const alg =
-    header instanceof Map ? header.get(HEADER_ALG) : (header as Record<number, unknown> | null)?.[HEADER_ALG];
-  const kidBytes = asBytes(
-    header instanceof Map ? header.get(HEADER_KID) : (header as Record<number, unknown> | null)?.[HEADER_KID],
-  );
-  if (alg !== COSE_ALG_ES256 || !kidBytes) {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'algorithm or kid' } };
-  }
+  if (!(header instanceof Map)) return malformed('protected header');
+  const kidBytes = asBytes(header.get(HEADER_KID));
+  if (header.get(HEADER_ALG) !== COSE_ALG_ES256 || !kidBytes) return malformed('algorithm or kid');
   const kid = Buffer.from(kidBytes).toString('hex');
-  const spki = publicKeys.get(kid);
-  if (!spki) return { ok: false, error: { kind: 'seal-unknown-key', kid } };
-  const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-  const valid = verify(
-    'sha256',
-    sigStructure(protectedHeader, payloadBytes),
-    { key, dsaEncoding: 'ieee-p1363' },
-    signature,
-  );
-  if (!valid) return { ok: false, error: { kind: 'seal-signature-invalid' } };
-  let payload: unknown;
+  const key = keys.get(kid);
+  if (!key) return { ok: false, error: { kind: 'seal-unknown-key', kid } };
+  let valid: boolean;
   try {
-    payload = decode(payloadBytes);
+    const publicKey = createPublicKey({
+      key: Buffer.from(key.publicKeySpkiDer),
+      format: 'der',
+      type: 'spki',
+    });
+    valid = verify(
+      'sha256',
+      sigStructure(protectedHeader, payloadBytes),
+      { key: publicKey, dsaEncoding: 'ieee-p1363' },
+      signature,
+    );
   } catch {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'payload' } };
+    valid = false;
   }
-  if (payload instanceof Map) payload = Object.fromEntries(payload);
-  const p = payload as Partial<SealPayload> | null;
-  if (!p || p.v !== 1 || typeof p.documentId !== 'string' || typeof p.documentHash !== 'string') {
-    return { ok: false, error: { kind: 'seal-malformed', detail: 'payload fields' } };
+  if (!valid) return { ok: false, error: { kind: 'seal-signature-invalid', kid } };
+  const payload = decodeSealPayload(payloadBytes);
+  if ('error' in payload) return malformed(payload.error);
+  // The key must be the seal's municipality's, valid when the seal was made and still now, and
+  // not revoked before the seal was made (protocol/seal-key-validity.ts).
+  const checked = checkSealKey(
+    key,
+    { municipalityCode: payload.municipalityCode, issuedAt: isoOf(payload.issuedAt) },
+    now,
+  );
+  if (!checked.ok) return { ok: false, error: checked.error };
+  if (checked.note === 'sealed-before-revocation') {
+    return {
+      ok: true,
+      kid,
+      key,
+      payload,
+      notice: { kind: 'key-revoked-after-issue', revokedAt: key.revokedAt ?? '' },
+    };
   }
-  return { ok: true, kid, payload: p as SealPayload };
+  return { ok: true, kid, key, payload };
 }
 
-/** The kiosk's check before printing: the seal is valid and describes exactly this document. */
+function isoOf(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** Compares the signed payload of page `page` with what the document says it must be. */
 export function checkSealMatchesDocument(
   payload: SealPayload,
   document: CertificateDocument,
+  page: number,
 ): Extract<SealError, { kind: 'seal-document-mismatch' }> | undefined {
-  const expected = sealPayloadFor(document);
-  for (const field of [
-    'documentId',
-    'holderBinding',
-    'documentHash',
-    'pageCount',
-    'certificateType',
-  ] as const) {
-    if (payload[field] !== expected[field]) return { kind: 'seal-document-mismatch', field };
+  const expected = sealPayloadFor(document, page);
+  for (const field of Object.keys(SEAL_KEYS) as (keyof typeof SEAL_KEYS)[]) {
+    if (field === 'version') continue;
+    const a = field === 'facts' ? encodeSealFacts(payload.facts) : payload[field];
+    const b = field === 'facts' ? encodeSealFacts(expected.facts) : expected[field];
+    if (Buffer.compare(Buffer.from(encode(a ?? null)), Buffer.from(encode(b ?? null))) !== 0) {
+      return { kind: 'seal-document-mismatch', page, field };
+    }
   }
   return undefined;
+}
+
+/** Checks that `seals` are exactly the document's page seals, page 1..n in order. */
+export function checkPageSeals(
+  seals: readonly Uint8Array[],
+  document: CertificateDocument,
+  keys: PublishedSealKeys,
+  now: Date = new Date(),
+): { ok: true; notices: SealNotice[] } | { ok: false; error: SealError } {
+  if (seals.length !== document.pageCount) {
+    return { ok: false, error: { kind: 'seal-document-mismatch', page: seals.length, field: 'pageCount' } };
+  }
+  const notices: SealNotice[] = [];
+  for (const [index, seal] of seals.entries()) {
+    const verified = verifySeal(seal, keys, now);
+    if (!verified.ok) return verified;
+    const mismatch = checkSealMatchesDocument(verified.payload, document, index + 1);
+    if (mismatch) return { ok: false, error: mismatch };
+    if (verified.notice) notices.push(verified.notice);
+  }
+  return { ok: true, notices };
 }

@@ -6,6 +6,10 @@
  *
  * HTTPS with mutual TLS unless `--plain-http`, which is refused (non-zero exit) off loopback and
  * in production mode (`--production` or `CENTRE_MODE=production`).
+ *
+ * `--public-port P` adds the public check page for counter staff and banks (no client
+ * certificate) with the published key list, on http://127.0.0.1:P (loopback; in production it
+ * sits behind the site's TLS front end, or takes `https` options).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -18,12 +22,22 @@ import { defaultWorldDir } from './dev/stack.ts';
 import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
+import { startPublicCheck } from './dev/public-check.ts';
+import { readFile } from 'node:fs/promises';
+import { rootKeysFromPem } from '../certificate-templates/verify-keys.ts';
+
+async function worldRootKeys(path: string): Promise<Map<string, Uint8Array>> {
+  const roots = rootKeysFromPem(await readFile(path, 'utf8'));
+  if (!(roots instanceof Map)) fail(`seal root keys ${path}: ${roots.kind}`);
+  return roots;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8780' },
       'admin-port': { type: 'string', default: '8781' },
+      'public-port': { type: 'string' },
       world: { type: 'string' },
       'real-clock': { type: 'boolean' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -47,6 +61,9 @@ async function main(): Promise<void> {
   const adminPort = Number(values['admin-port']);
   if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)
     fail('--admin-port is a TCP port number', 2);
+  const publicPort = values['public-port'] === undefined ? undefined : Number(values['public-port']);
+  if (publicPort !== undefined && (!Number.isInteger(publicPort) || publicPort < 0 || publicPort > 65535))
+    fail('--public-port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
   const clock = values['real-clock'] ? { now: () => new Date(), shifted: false } : businessHoursClock();
   const seedWorld = loadSeedWorld();
@@ -83,7 +100,22 @@ async function main(): Promise<void> {
     console.log(
       `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
     );
+  const publicCheck =
+    publicPort === undefined
+      ? undefined
+      : await startPublicCheck({
+          host: '127.0.0.1',
+          port: publicPort,
+          roots: await worldRootKeys(world.sealKeys.rootKeysPemPath),
+          keyList: async () => {
+            const keys = await centre.centre.service.municipalityKeys();
+            if (!keys.ok) throw new Error('key list unavailable');
+            return keys.value;
+          },
+        });
+  if (publicCheck) console.log(`Public check page (no client certificate): ${publicCheck.url}/`);
   onShutdown(async () => {
+    await publicCheck?.close();
     await centre.close();
     await revocation.close();
   });

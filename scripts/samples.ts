@@ -29,7 +29,8 @@ async function main(): Promise<void> {
     for (const sample of sampleSet()) {
       const result = await renderCertificatePdf({
         document: sample.document,
-        seal: SAMPLE_SEAL,
+        // A fixed stand-in per page, so the sample pictures do not change from run to run.
+        seals: Array.from({ length: sample.document.pageCount }, () => SAMPLE_SEAL),
         printedAt: SAMPLE_PRINTED_AT,
       });
       if (!result.ok) throw new Error(`${sample.id}: ${JSON.stringify(result.error)}`);

@@ -11,6 +11,7 @@ import { AuthenticateResponseSchema, ChallengeResponseSchema, IssueResponseSchem
 import { createCentre, type Centre } from './centre.ts';
 import { testSealKeyStore } from './test-support/seal-keys.ts';
 import { sha256Hex } from './auth/trustStore.ts';
+import { holderBindingFor } from '../protocol/seal.ts';
 
 /** The contract between the card (native/) and the centre: what the card signs, the centre accepts. */
 describe('virtual My Number card → centre', () => {
@@ -74,7 +75,9 @@ describe('virtual My Number card → centre', () => {
         copies: 1,
       });
       const { document } = IssueResponseSchema.parse(issued.json);
-      expect(document.holderBinding).toBe(sha256Hex(result.certificate));
+      expect(document.holderBinding).toBe(
+        holderBindingFor(document.holderSalt, sha256Hex(result.certificate)),
+      );
       if (document.content.kind !== 'juminhyo')
         throw new Error(`expected a 住民票, got ${document.content.kind}`);
       expect(document.content.members[0]).toMatchObject({ name: 'グエン ヴァン アン', tsusho: '中村 安' });

@@ -2,7 +2,8 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { describe, expect, it } from 'vitest';
 import { sampleHousehold } from '../../certificate-templates/sample-documents.ts';
 import {
-  createSealWith,
+  createPageSeals,
+  holderBindingFor,
   inMemorySealSigner,
   keyListPayloadBytes,
   sealKeyIdFor,
@@ -41,7 +42,10 @@ const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
 const NOW = new Date('2026-11-25T01:00:05Z'); // just after the sample's issuedAt (10:00 JST)
 const DOCUMENT: CertificateDocument = {
   ...sampleHousehold(2),
-  holderBinding: createHash('sha256').update(CERT).digest('hex'),
+  holderBinding: holderBindingFor(
+    sampleHousehold(2).holderSalt,
+    createHash('sha256').update(CERT).digest('hex'),
+  ),
 };
 
 function entry(
@@ -70,7 +74,7 @@ function signedList(keys: PublishedSealKeyEntry[], by: TestKey = root): SignedKe
   };
 }
 
-function fakeCentre(answer: { seal: Uint8Array; list: SignedKeyList }): CentreClient {
+function fakeCentre(answer: { seals: Uint8Array[]; list: SignedKeyList }): CentreClient {
   const unused = async (): Promise<CentreResult<never>> => ({
     ok: false,
     failure: { kind: 'centre-unreachable', detail: 'unused' },
@@ -82,7 +86,7 @@ function fakeCentre(answer: { seal: Uint8Array; list: SignedKeyList }): CentreCl
     delivery: unused,
     issue: async () => ({
       ok: true,
-      value: { document: DOCUMENT, seal: Buffer.from(answer.seal).toString('base64') },
+      value: { document: DOCUMENT, seals: answer.seals.map((seal) => Buffer.from(seal).toString('base64')) },
     }),
     municipalityKeys: async () => ({ ok: true, value: answer.list }),
     close: async () => undefined,
@@ -90,8 +94,8 @@ function fakeCentre(answer: { seal: Uint8Array; list: SignedKeyList }): CentreCl
 }
 
 async function issueWith(sealKey: TestKey, list: SignedKeyList, now = NOW) {
-  const seal = await createSealWith(DOCUMENT, inMemorySealSigner(sealKey.kid, sealKey.privateKey));
-  const centre = fakeCentre({ seal, list });
+  const seals = await createPageSeals(DOCUMENT, inMemorySealSigner(sealKey.kid, sealKey.privateKey));
+  const centre = fakeCentre({ seals, list });
   return issueDocument({
     centre,
     keyRing: createMunicipalityKeyRing(centre, ROOTS),

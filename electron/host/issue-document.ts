@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
-  checkSealKey,
-  checkSealMatchesDocument,
+  checkPageSeals,
+  holderBindingFor,
   verifyKeyList,
-  verifySeal,
   type CertificateDocument,
   type CertificateType,
   type IssueOptions,
@@ -17,7 +16,8 @@ import { kioskErrorForCentre } from './kiosk-errors.ts';
 
 export type DocumentRenderer = (input: {
   document: CertificateDocument;
-  seal: Uint8Array;
+  /** One seal per page, page 1 first. */
+  seals: Uint8Array[];
 }) => Promise<{ ok: true; pdf: Uint8Array } | { ok: false; error: { kind: string } }>;
 
 export type IssueResult =
@@ -38,6 +38,8 @@ export interface MunicipalityKeyRing {
   current(): ReadonlyMap<string, Uint8Array>;
   /** The key as its list published it: municipality, validity, status. */
   key(kid: string): PublishedSealKey | undefined;
+  /** Every key on the last list that verified, as published (for `checkPageSeals`). */
+  published(): PublishedSealKeys;
   /** Fetches the list again; keeps the keys it had when the new list does not verify. */
   refresh(): Promise<KeyRingRefresh>;
 }
@@ -56,6 +58,7 @@ export function createMunicipalityKeyRing(
   return {
     current: () => spkis,
     key: (kid) => keys.get(kid),
+    published: () => keys,
     async refresh() {
       const served = await centre.municipalityKeys();
       if (!served.ok) return { ok: false, failure: { kind: 'centre', failure: served.failure } };
@@ -100,9 +103,11 @@ export async function issueDocument(input: {
   });
   if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
   const { document } = issued.value;
-  const seal = Buffer.from(issued.value.seal, 'base64');
+  const seals = issued.value.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
 
-  if (document.holderBinding !== input.holderBinding) {
+  // input.holderBinding is the card certificate's SHA-256 (holderBindingOf); the document carries
+  // it only salted, per document.
+  if (document.holderBinding !== holderBindingFor(document.holderSalt, input.holderBinding)) {
     return { ok: false, error: 'document-invalid', detail: 'holder binding does not match the card' };
   }
   if (
@@ -113,29 +118,29 @@ export async function issueDocument(input: {
     return { ok: false, error: 'document-invalid', detail: 'document is for another request' };
   }
 
-  let verification = verifySeal(seal, input.keyRing.current());
-  if (!verification.ok && verification.error.kind === 'seal-unknown-key') {
+  // Every page's seal: a key of the document's municipality, valid now and when the seal was
+  // made, for this document, this page of n, this holder binding and the facts on that page.
+  const now = (input.now ?? (() => new Date()))();
+  let checked = checkPageSeals(seals, document, input.keyRing.published(), now);
+  if (!checked.ok && checked.error.kind === 'seal-unknown-key') {
     const refreshed = await input.keyRing.refresh();
     if (!refreshed.ok) {
       const failure = refreshed.failure;
       if (failure.kind === 'centre') return { ok: false, error: kioskErrorForCentre(failure.failure) };
       return { ok: false, error: 'document-invalid', detail: failure.kind };
     }
-    verification = verifySeal(seal, input.keyRing.current());
+    checked = checkPageSeals(seals, document, input.keyRing.published(), now);
   }
-  if (!verification.ok) return { ok: false, error: 'document-invalid', detail: verification.error.kind };
-  // The key must be the seal's municipality's, valid now and when the seal was made, and not
-  // revoked at all: a kiosk prints only what a verifier would accept without a caveat.
-  const key = input.keyRing.key(verification.kid);
-  if (!key) return { ok: false, error: 'document-invalid', detail: 'seal-unknown-key' };
-  const keyCheck = checkSealKey(key, verification.payload, (input.now ?? (() => new Date()))());
-  if (!keyCheck.ok) return { ok: false, error: 'document-invalid', detail: keyCheck.error.kind };
-  if (keyCheck.note === 'sealed-before-revocation')
-    return { ok: false, error: 'document-invalid', detail: 'seal-key-revoked' };
-  const mismatch = checkSealMatchesDocument(verification.payload, document);
-  if (mismatch) return { ok: false, error: 'document-invalid', detail: `seal ${mismatch.field}` };
+  if (!checked.ok) {
+    const error = checked.error;
+    const detail =
+      error.kind === 'seal-document-mismatch' ? `seal page ${error.page} ${error.field}` : error.kind;
+    return { ok: false, error: 'document-invalid', detail };
+  }
+  // A kiosk prints only what a verifier accepts without a caveat: no key revoked since.
+  if (checked.notices.length > 0) return { ok: false, error: 'document-invalid', detail: 'seal-key-revoked' };
 
-  const rendered = await input.render({ document, seal });
+  const rendered = await input.render({ document, seals });
   if (!rendered.ok) return { ok: false, error: 'internal', detail: rendered.error.kind };
   return { ok: true, pdf: rendered.pdf, documentId: document.documentId, pageCount: document.pageCount };
 }

@@ -20,7 +20,8 @@ import {
   type IssueResponse,
 } from '../../protocol/api.ts';
 import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
-import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { checkPageSeals, holderBindingFor } from '../../protocol/seal.ts';
+import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
 import { verifyKeyList } from '../../protocol/seal-keys.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 
@@ -122,10 +123,7 @@ export async function requestIssue(
 }
 
 /** The published seal keys (kid → SPKI DER), from a list that verifies against the root keys in the PEM file. */
-export async function fetchSealKeys(
-  centreUrl: string,
-  rootKeysPemPath: string,
-): Promise<Map<string, Uint8Array>> {
+export async function fetchSealKeys(centreUrl: string, rootKeysPemPath: string): Promise<PublishedSealKeys> {
   const roots = parseSealRootKeys(await readFile(rootKeysPemPath, 'utf8'));
   if (!roots.ok)
     throw new TerminalError({ kind: 'verification', detail: `seal root keys: ${roots.error.detail}` });
@@ -133,7 +131,7 @@ export async function fetchSealKeys(
   const list = verifyKeyList(MunicipalityKeysResponseSchema.parse(await res.json()), roots.rootKeys);
   if (!list.ok)
     throw new TerminalError({ kind: 'verification', detail: `published key list: ${list.error.kind}` });
-  return new Map([...list.keys.values()].map((k) => [k.kid, k.publicKeySpkiDer]));
+  return list.keys;
 }
 
 export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');
@@ -146,18 +144,20 @@ export const sha256Hex = (der: Uint8Array): string => createHash('sha256').updat
 export function verifyIssued(
   issued: IssueResponse,
   authenticated: Authenticated,
-  sealKeys: ReadonlyMap<string, Uint8Array>,
+  sealKeys: PublishedSealKeys,
 ): void {
-  const seal = new Uint8Array(Buffer.from(issued.seal, 'base64'));
-  const verified = verifySeal(seal, sealKeys);
-  if (!verified.ok) throw new TerminalError({ kind: 'verification', detail: `seal: ${verified.error.kind}` });
-  const mismatch = checkSealMatchesDocument(verified.payload, issued.document);
-  if (mismatch)
-    throw new TerminalError({
-      kind: 'verification',
-      detail: `seal does not match the document (${mismatch.field})`,
-    });
-  if (issued.document.holderBinding !== sha256Hex(authenticated.certificate))
+  const seals = issued.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
+  const checked = checkPageSeals(seals, issued.document, sealKeys);
+  if (!checked.ok) {
+    const e = checked.error;
+    const detail =
+      e.kind === 'seal-document-mismatch'
+        ? `seal does not match the document (page ${e.page} ${e.field})`
+        : `seal: ${e.kind}`;
+    throw new TerminalError({ kind: 'verification', detail });
+  }
+  const binding = holderBindingFor(issued.document.holderSalt, sha256Hex(authenticated.certificate));
+  if (issued.document.holderBinding !== binding)
     throw new TerminalError({ kind: 'verification', detail: 'document bound to another certificate' });
   if (issued.document.transactionId !== authenticated.transactionId)
     throw new TerminalError({ kind: 'verification', detail: 'document of another transaction' });

@@ -12,7 +12,7 @@ import {
   type IssueResponse,
 } from '../../protocol/api.ts';
 import { CentreErrorBodySchema } from '../../protocol/errors.ts';
-import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { checkPageSeals, holderBindingFor, verifySeal } from '../../protocol/seal.ts';
 import { verifyKeyList } from '../../protocol/seal-keys.ts';
 import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { startCentre } from '../centre.ts';
@@ -132,20 +132,23 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
     );
     const keys = verifyKeyList(list, centre.centre.keyring.rootPublicKeys());
     if (!keys.ok) throw new Error(keys.error.kind);
-    const publicKeys = new Map([...keys.keys.values()].map((k) => [k.kid, k.publicKeySpkiDer]));
+    const publicKeys = keys.keys;
     for (const { card, transactionId, response } of results) {
       const resident = world.residents.find((r) => r.holderId === card.holderId)!;
       const household = world.households.find((h) => h.householdId === resident.householdId)!;
       expect(response.document.transactionId).toBe(transactionId);
-      expect(response.document.holderBinding).toBe(sha256Hex(card.certificate));
+      expect(response.document.holderBinding).toBe(
+        holderBindingFor(response.document.holderSalt, sha256Hex(card.certificate)),
+      );
       const content = response.document.content;
       if (content.kind !== 'juminhyo') throw new Error(`expected a 住民票, got ${content.kind}`);
       expect(content.members.map((m) => m.name)).toContain(resident.name);
       expect(content.address).toBe(household.address);
       expect(response.document.municipality.code).toBe(household.municipalityCode);
-      const verified = verifySeal(Buffer.from(response.seal, 'base64'), publicKeys);
+      const seals = response.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
+      expect(checkPageSeals(seals, response.document, publicKeys)).toMatchObject({ ok: true });
+      const verified = verifySeal(seals[0]!, publicKeys);
       if (!verified.ok) throw new Error(verified.error.kind);
-      expect(checkSealMatchesDocument(verified.payload, response.document)).toBeUndefined();
       expect(keys.keys.get(verified.kid)?.municipalityCode).toBe(household.municipalityCode);
     }
     expect(new Set(results.map((r) => r.response.document.documentId)).size).toBe(50);

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleHousehold } from '../../certificate-templates/sample-documents.ts';
-import { checkSealKey } from '../../protocol/seal-key-validity.ts';
 import { verifyKeyList } from '../../protocol/seal-keys.ts';
-import { createSealWith } from '../../protocol/seal-signer.ts';
-import { verifySeal } from '../../protocol/seal.ts';
+import { testSealKey } from '../../protocol/test-support/seal-keys.ts';
+import { createPageSeals, verifySeal } from '../../protocol/seal.ts';
 import { createCentre } from '../centre.ts';
 import { loadRegister } from '../db/seedLoader.ts';
 import { openSqliteDatabase, sqliteRepositoryOn } from '../db/sqliteRepository.ts';
@@ -56,11 +55,17 @@ describe('Pkcs11SealKeyStore on SoftHSM2', () => {
     try {
       const key = await store.generate('seal:131016');
       expect((await store.list()).map((k) => k.kid)).toContain(key.kid);
-      const seal = await createSealWith(sampleHousehold(1), {
+      const document = sampleHousehold(1);
+      const [seal] = await createPageSeals(document, {
         kid: key.kid,
-        sign: (b) => store.sign(key.kid, b),
+        sign: (b: Uint8Array) => store.sign(key.kid, b),
       });
-      expect(verifySeal(seal, new Map([[key.kid, key.publicKeySpkiDer]]))).toMatchObject({
+      const published = {
+        ...testSealKey(document.municipality.code).published,
+        kid: key.kid,
+        publicKeySpkiDer: key.publicKeySpkiDer,
+      };
+      expect(verifySeal(seal!, new Map([[key.kid, published]]))).toMatchObject({
         ok: true,
         kid: key.kid,
       });
@@ -120,7 +125,7 @@ describe('Pkcs11SealKeyStore on SoftHSM2', () => {
     const first = await openAll();
     const signer = (await first.keyring.signerFor('131016'))!;
     const document = sampleHousehold(2);
-    const oldSeal = await createSealWith(document, signer);
+    const [oldSeal] = await createPageSeals(document, signer);
     clock = new Date(T0.getTime() + 3_600_000);
     expect((await first.keyring.rotate('131016', 'admin:131016')).ok).toBe(true);
     const revokedAt = new Date(T0.getTime() + 1_800_000);
@@ -148,22 +153,16 @@ describe('Pkcs11SealKeyStore on SoftHSM2', () => {
       );
       const published = verifyKeyList(list, second.keyring.rootPublicKeys());
       if (!published.ok) throw new Error(published.error.kind);
-      const verified = verifySeal(
-        oldSeal,
-        new Map([...published.keys].map(([kid, k]) => [kid, k.publicKeySpkiDer])),
-      );
-      if (!verified.ok) throw new Error(verified.error.kind);
       // document.issuedAt (10:00 JST = 01:00Z) is after the revocation instant (00:30Z + 30 min).
-      expect(checkSealKey(published.keys.get(signer.kid)!, verified.payload, clock)).toMatchObject({
+      expect(verifySeal(oldSeal!, published.keys, clock)).toMatchObject({
         ok: false,
         error: { kind: 'seal-key-revoked' },
       });
       const current = (await second.keyring.signerFor('131016'))!;
       expect(current.kid).not.toBe(signer.kid);
-      const newSeal = await createSealWith(document, current);
-      expect(
-        verifySeal(newSeal, new Map([[current.kid, published.keys.get(current.kid)!.publicKeySpkiDer]])).ok,
-      ).toBe(true);
+      // A document issued now, under the key that rotation made current.
+      const [newSeal] = await createPageSeals({ ...document, issuedAt: clock.toISOString() }, current);
+      expect(verifySeal(newSeal!, published.keys, clock).ok).toBe(true);
     } finally {
       await second.close();
     }

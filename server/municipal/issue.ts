@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { createSealWith } from '../../protocol/seal-signer.ts';
+import { createPageSeals, holderBindingFor } from '../../protocol/seal.ts';
+import { decodeStoredSeals, encodeStoredSeals } from './stored-seals.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
 import type { UnavailableReason } from '../../protocol/api.ts';
@@ -49,10 +50,10 @@ function sameRequest(stored: IssuedDocumentRecord, request: IssueRequest): boole
   return stored.certificateType === request.certificateType && stored.copies === request.copies && noOptions;
 }
 
-function responseOf(documentJson: string, seal: Uint8Array): IssueResponse {
+function responseOf(documentJson: string, storedSeals: Uint8Array): IssueResponse {
   return {
     document: CertificateDocumentSchema.parse(JSON.parse(documentJson)),
-    seal: Buffer.from(seal).toString('base64'),
+    seals: decodeStoredSeals(storedSeals).map((seal) => Buffer.from(seal).toString('base64')),
   };
 }
 
@@ -105,7 +106,11 @@ export async function issueCertificate(
     allowed: decision.options,
     issuer: decision.issuer,
     context: context.value,
-    frame: { transactionId: request.transactionId, holderBinding: session.certificateFingerprint, now },
+    frame: {
+      transactionId: request.transactionId,
+      certificateFingerprint: session.certificateFingerprint,
+      now,
+    },
     repository,
     registers,
   });
@@ -113,10 +118,10 @@ export async function issueCertificate(
   const document = certified.value;
   const signer = await keyring.signerFor(decision.issuer.code);
   if (!signer) return fail('internal', 'no issuing key for municipality');
-  let seal: Uint8Array;
+  let seals: Uint8Array[];
   try {
-    // Signed on the HSM; nothing is recorded or billed when the token fails.
-    seal = await createSealWith(document, signer);
+    // One seal per page, signed on the HSM; nothing is recorded or billed when the token fails.
+    seals = await createPageSeals(document, signer);
   } catch (error) {
     return fail('internal', `seal signing failed: ${error instanceof Error ? error.name : 'unknown'}`);
   }
@@ -131,7 +136,7 @@ export async function issueCertificate(
       certificateType: request.certificateType,
       copies: request.copies,
       documentJson,
-      seal,
+      seal: encodeStoredSeals(seals),
       issuedAt: now.getTime(),
       requestSha256,
       documentSha256: createHash('sha256').update(documentJson).digest('hex'),
@@ -155,7 +160,8 @@ export async function issueCertificate(
   // Last check before anything leaves: the stored document belongs to this session's card and resident.
   if (
     stored.holderId !== session.holderId ||
-    response.document.holderBinding !== session.certificateFingerprint ||
+    response.document.holderBinding !==
+      holderBindingFor(response.document.holderSalt, session.certificateFingerprint) ||
     response.document.transactionId !== request.transactionId
   ) {
     return fail('internal', 'stored issuance does not match the session');

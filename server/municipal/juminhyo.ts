@@ -1,4 +1,5 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { holderBindingFor } from '../../protocol/seal.ts';
 import {
   CertificateDocumentSchema,
   pageCountFor,
@@ -23,13 +24,15 @@ export function newDocumentId(): string {
 export interface DocumentFrame {
   transactionId: string;
   municipality: MunicipalityRecord;
-  holderBinding: string;
+  /** SHA-256 hex of the resident's authenticated certificate; bound per document with a fresh salt. */
+  certificateFingerprint: string;
   now: Date;
   documentId?: string;
 }
 
 /** Wraps certified content into a document: id, issue time, municipality, binding, page count. */
 export function certifiedDocument(frame: DocumentFrame, content: CertificateContent): CertificateDocument {
+  const holderSalt = randomBytes(16).toString('hex');
   return CertificateDocumentSchema.parse({
     documentId: frame.documentId ?? newDocumentId(),
     transactionId: frame.transactionId,
@@ -41,7 +44,8 @@ export function certifiedDocument(frame: DocumentFrame, content: CertificateCont
       mayorTitle: frame.municipality.mayorTitle,
       mayorName: frame.municipality.mayorName,
     },
-    holderBinding: frame.holderBinding,
+    holderSalt,
+    holderBinding: holderBindingFor(holderSalt, frame.certificateFingerprint),
     pageCount: pageCountFor(content),
     content,
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { X509Certificate, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS } from '../../server/db/migrations.ts';
+import { holderBindingFor } from '../../protocol/seal.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
 import { loadSeedWorld, SEED_REFERENCE_DATE } from '../../server/seed/index.ts';
@@ -155,7 +156,9 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
       verifyIssued(first.response, session, sealKeys);
       const { document } = first.response;
       // Bound to the certificate this very card returned, which is the one registered for this resident.
-      expect(document.holderBinding).toBe(sha256Hex(session.certificate));
+      expect(document.holderBinding).toBe(
+        holderBindingFor(document.holderSalt, sha256Hex(session.certificate)),
+      );
       const serial = new X509Certificate(Buffer.from(session.certificate)).serialNumber
         .toLowerCase()
         .replace(/^0+/, '');
@@ -232,6 +235,9 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
       copies: 1,
     });
     if (!own.ok) throw new Error(JSON.stringify(own));
-    expect(own.response.document.holderBinding).toBe(sha256Hex(winner.certificate));
+    const ownDocument = own.response.document;
+    expect(ownDocument.holderBinding).toBe(
+      holderBindingFor(ownDocument.holderSalt, sha256Hex(winner.certificate)),
+    );
   }, 60_000);
 });
