@@ -15,8 +15,9 @@ import { CashMachine } from './dev/payment-sim/cash-machine.ts';
 import { serveCctalk } from './dev/payment-sim/cctalk-responder.ts';
 import { startControlServer } from './dev/payment-sim/control-server.ts';
 import { fail, onShutdown } from './cli-common.ts';
+import { SYSTEM_PATHS } from './system/services.ts';
 
-const SOCAT = '/usr/bin/socat';
+const SOCAT = SYSTEM_PATHS.socat.path;
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import type { CardReader } from '../../native/card-transport.ts';
+import type { PaymentDevice } from '../payment/payment-port.ts';
 import type { Printer } from '../printer/printer.ts';
 import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
@@ -15,6 +16,7 @@ export interface KioskHostParts {
   /** Mutual TLS to the centre: this terminal's certificate and key, and the CA that vouches for the centre. */
   centreTls?: CentreClientTls;
   printer: Printer;
+  payment: PaymentDevice;
   terminalId: string;
   logger: Logger;
   timeouts?: Partial<Timeouts>;
@@ -34,6 +36,7 @@ export function composeKioskHost(parts: KioskHostParts): KioskHost {
       keyRing: createMunicipalityKeyRing(centre),
       render: (input) => renderCertificatePdf(input),
       printer: parts.printer,
+      payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
       onTransactionEvent: (event) => {

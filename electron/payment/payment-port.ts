@@ -30,6 +30,8 @@ export type PaymentEvent =
   /** Returned to the resident at once (e.g. a note the machine could not change). */
   | { kind: 'rejected'; reason: 'cannot-change' | 'not-accepting' | 'unrecognised' }
   | { kind: 'fault'; fault: PaymentFault }
+  /** The denominations the acceptor takes from now on (none while inhibited). */
+  | { kind: 'accepting'; denominations: Denomination[] }
   /** The device's event buffer overflowed or it was reset: `count` events (null: unknown) are lost. */
   | { kind: 'events-lost'; medium: 'coin' | 'note'; count: number | null }
   | { kind: 'fault-cleared'; fault: PaymentFault };

@@ -50,6 +50,7 @@ describe('the package list', () => {
         'pcscd',
         'poppler-utils',
         'postgresql',
+        'socat',
         'vsmartcard-vpcd',
       ].sort(),
     );

@@ -49,10 +49,10 @@ export class CctalkPaymentDevice implements PaymentDevice {
   private billCounter = 0;
   private levels: CoinLevels = { 10: 0, 50: 0, 100: 0, 500: 0 };
   private accepting: { dueYen: number; creditYen: number } | null = null;
-  private enabled = new Set<Denomination>();
   private appliedInhibits: string | undefined;
   private closed = false;
   private polling: Promise<void> | undefined;
+  private inhibitQueue: Promise<unknown> = Promise.resolve();
   private readonly pollIntervalMs: number;
   private readonly payoutTimeoutMs: number;
 
@@ -152,7 +152,8 @@ export class CctalkPaymentDevice implements PaymentDevice {
   }
 
   private emit(event: PaymentEvent): void {
-    for (const listener of this.listeners) listener(event);
+    // A copy: a listener may subscribe another (the session moving on) that must not get this event.
+    for (const listener of [...this.listeners]) listener(event);
   }
 
   private setFault(fault: PaymentFault, on: boolean): void {
@@ -197,9 +198,15 @@ export class CctalkPaymentDevice implements PaymentDevice {
     return enabled;
   }
 
-  private async applyInhibits(): Promise<PaymentResult<void>> {
+  /** One inhibit update at a time, in call order: the last caller's view is what the devices hold. */
+  private applyInhibits(): Promise<PaymentResult<void>> {
+    const run = this.inhibitQueue.then(() => this.applyInhibitsNow());
+    this.inhibitQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyInhibitsNow(): Promise<PaymentResult<void>> {
     const enabled = this.enabledDenominations();
-    this.enabled = enabled;
     const coinBits = COIN_TYPES.reduce((bits, d, i) => (enabled.has(d) ? bits | (1 << i) : bits), 0);
     const billBits = BILL_TYPES.reduce((bits, d, i) => (enabled.has(d) ? bits | (1 << i) : bits), 0);
     const key = `${coinBits}/${billBits}`;
@@ -218,6 +225,7 @@ export class CctalkPaymentDevice implements PaymentDevice {
       }
     }
     this.appliedInhibits = key;
+    this.emit({ kind: 'accepting', denominations: [...enabled].sort((a, b) => a - b) });
     return { ok: true, value: undefined };
   }
 

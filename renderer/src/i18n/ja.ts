@@ -130,8 +130,8 @@ export const ja = {
     remaining: '不足金額',
     enough: 'お支払いが完了しました。証明書を発行します。',
     slot: '硬貨・紙幣投入口',
-    slotDemo: 'デモ用：押すと投入したことになります',
-    money: '{{amount}}円を入れる',
+    slotAccepts: 'ご利用いただけるお金：10円・50円・100円・500円硬貨、千円札',
+    noNotes: 'おつりが不足しているため、ただいま千円札はご利用いただけません。硬貨をお使いください。',
     cancelRefund: '中止すると、投入したお金は返却されます。',
   },
   issuing: {
@@ -149,6 +149,7 @@ export const ja = {
     takeCard: 'マイナンバーカード',
     takeCertificate: '証明書',
     takeChange: 'おつり {{amount}}',
+    owed: 'おつりのうち {{amount}} をお返しできませんでした。お渡しした控えを店舗のレジにお持ちください。',
     forgetWarning: '取り忘れにご注意ください。',
     finish: '終了',
   },
@@ -187,6 +188,8 @@ export const ja = {
     code: 'エラーコード',
     triesLeft: '暗証番号は、あと{{count}}回まで入力できます。',
     refunded: '投入された {{amount}} を返却しました。お受け取りください。',
+    refunding: '投入されたお金を返却しています。しばらくお待ちください。',
+    owed: '{{amount}} を機械からお返しできませんでした。お渡しした控えを店舗のレジにお持ちください。',
     takeCard: 'カードをお取りください。',
     finish: '終了',
   },
@@ -304,6 +307,14 @@ export const ja = {
     cancelled: {
       title: 'お手続きを中止しました',
       body: '証明書は発行していません。手数料はかかりません。',
+    },
+    'payment-jammed': {
+      title: '投入口でお金が詰まりました',
+      body: '証明書は発行していません。投入されたお金は返却します。店員にお知らせください。',
+    },
+    'payment-unavailable': {
+      title: 'ただいまお支払いができません',
+      body: '硬貨・紙幣投入口が使えません。証明書は発行していません。店員にお知らせください。',
     },
     internal: {
       title: 'エラーが発生しました',

@@ -1,11 +1,13 @@
 /**
  * The simulator's control port (HTTP on loopback): what a resident or a technician does to the
  * machine. POST /insert/<yen>, /jam, /box-full, /clear, /empty-change, /fill-change, /offline,
- * /online; GET /status. Every answer is JSON with the machine's status.
+ * /online; GET /status. Every answer is JSON with the machine's status. GET / is the developer
+ * panel (panel-page.ts) with a button for each.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CashMachine, InsertOutcome } from './cash-machine.ts';
+import { panelPage } from './panel-page.ts';
 
 export interface ControlServer {
   url: string;
@@ -34,6 +36,11 @@ export async function startControlServer(machine: CashMachine, port: number): Pr
       response.end(JSON.stringify(body));
     };
     if (request.method === 'GET' && path === '/status') return reply(200, { status: machine.status() });
+    if (request.method === 'GET' && path === '/') {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(panelPage());
+      return;
+    }
     if (request.method !== 'POST') return reply(405, { error: 'use POST for commands, GET /status' });
     const insert = /^\/insert\/([0-9]{1,5})$/.exec(path);
     if (insert) {
