@@ -181,12 +181,12 @@ describe('payment through the ccTalk simulator', () => {
 
   it('records what it holds as owed when the device goes offline mid-payment', async () => {
     await toPayment();
-    expect(await sim.insert(500)).toBe('accepted');
-    await credited(500);
+    expect(await sim.insert(100)).toBe('accepted');
+    await credited(100);
     await sim.command('offline');
     const error = await afterRefund();
-    expect(error).toMatchObject({ error: 'payment-unavailable', owedYen: 500 });
+    expect(error).toMatchObject({ error: 'payment-unavailable', owedYen: 100 });
     expect(error.refundedYen).toBeUndefined();
-    expect(events).toContainEqual(expect.objectContaining({ kind: 'owed', yen: 500, reason: 'refund' }));
+    expect(events).toContainEqual(expect.objectContaining({ kind: 'owed', yen: 100, reason: 'refund' }));
   });
 });

@@ -87,6 +87,8 @@ export class CctalkPaymentDevice implements PaymentDevice {
   async startAccepting(dueYen: number): Promise<PaymentResult<void>> {
     if (!Number.isInteger(dueYen) || dueYen <= 0)
       return failure({ kind: 'device-error', detail: 'bad amount' });
+    // The validators' latest events first: a fault cleared a moment ago no longer blocks.
+    await this.pollOnce();
     const blocking = FAULTS_THAT_STOP_ACCEPTING.find((f) => this.faults.has(f));
     if (blocking) return failure(faultFailure(blocking));
     const levels = await this.readLevels();
@@ -317,6 +319,10 @@ export class CctalkPaymentDevice implements PaymentDevice {
     else if (medium === 'coin' ? b === CoinError.CREDIT_SENSOR_BLOCKED : b === BillEvent.JAMMED_IN_TRANSPORT)
       this.setFault('jam', true);
     else if (medium === 'note' && b === BillEvent.STACKER_FULL) this.setFault('coin-box-full', true);
+    else if (medium === 'note' && b === BillEvent.STACKER_INSERTED) {
+      this.setFault('jam', false);
+      this.setFault('coin-box-full', false);
+    }
     return false;
   }
 }

@@ -56,6 +56,8 @@ export const BillEvent = {
   INVALID_BILL: 2,
   INHIBITED_BILL: 4,
   JAMMED_IN_TRANSPORT: 6,
+  /** The technician put the (emptied, cleared) stacker back: a jam or a full box is over. */
+  STACKER_INSERTED: 12,
   STACKER_FULL: 14,
 } as const;
 

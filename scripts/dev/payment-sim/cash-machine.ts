@@ -127,9 +127,11 @@ export class CashMachine {
     this.billEvents.push(0, BillEvent.STACKER_FULL);
   }
 
+  /** The technician clears the jam / empties the box and puts the stacker back. */
   clearFaults(): void {
     this.jammed = false;
     this.boxFull = false;
+    this.billEvents.push(0, BillEvent.STACKER_INSERTED);
   }
 
   emptyChange(): void {

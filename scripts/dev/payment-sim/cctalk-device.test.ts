@@ -120,6 +120,11 @@ describe('ccTalk payment device', () => {
     machine.fillBox();
     await until(() => events.some((e) => e.kind === 'fault' && e.fault === 'coin-box-full'), 'box full');
     expect(await device.startAccepting(300)).toEqual({ ok: false, failure: { kind: 'jam' } });
+    // The technician clears the jam, empties the box and puts the stacker back.
+    machine.clearFaults();
+    await until(() => events.some((e) => e.kind === 'fault-cleared' && e.fault === 'jam'), 'jam cleared');
+    await until(() => events.some((e) => e.kind === 'fault-cleared' && e.fault === 'coin-box-full'), 'box');
+    expect(await device.startAccepting(300)).toEqual({ ok: true, value: undefined });
   });
 
   it('goes offline when the devices stop answering, and back online when they answer again', async () => {
