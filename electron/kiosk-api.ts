@@ -12,7 +12,11 @@ import type {
   UnavailableReason,
 } from '../protocol/index.ts';
 
-export type Language = 'ja' | 'en';
+/**
+ * The resident's language: Japanese (every session starts in it), English, Simplified Chinese,
+ * Korean, Vietnamese, Portuguese, Spanish and Tagalog.
+ */
+export type Language = 'ja' | 'en' | 'zh-Hans' | 'ko' | 'vi' | 'pt' | 'es' | 'tl';
 
 export type ReaderState = 'ready' | 'no-reader' | 'service-down';
 
@@ -76,7 +80,8 @@ export type KioskErrorCode =
   | 'printer-jammed'
   | 'printer-unavailable'
   | 'timeout'
-  | 'cancelled' // the resident cancelled after paying: the money is returned
+  | 'card-not-placed' // no card was placed on the reader in time
+  | 'cancelled' // the resident pressed 中止: a neutral end, any money inserted is returned
   | 'payment-jammed' // a note or coin stuck in the acceptor: what was credited is returned
   | 'payment-unavailable' // the acceptor stopped answering or its cash box is full
   | 'internal';
@@ -150,8 +155,13 @@ export type KioskScreen =
     };
 
 export interface KioskSnapshot {
-  /** Present while a resident's session runs; shown small on screen for support calls. */
+  /** Present while a resident's session runs; kept in the logs. */
   transactionId: string | null;
+  /**
+   * The 受付番号 shown on screen for support calls: 8 digits derived from the transaction id
+   * (electron/host/receipt-number.ts), logged beside it when the session starts. Absent without a session.
+   */
+  receiptNumber?: string;
   language: Language;
   view: KioskScreen;
 }
@@ -171,8 +181,8 @@ export type KioskIntent =
   | { type: 'set-tax-year'; year: number } // confirm screen: 年度 of a tax certificate
   | { type: 'confirm' } // confirm screen: to payment; registration-confirm: file the 利用登録
   | { type: 'request-koseki-registration' } // menu: a 戸籍 item needs the 利用登録
-  | { type: 'back-to-menu' } // registration-done: choose a certificate after all
-  | { type: 'cancel' }
+  | { type: 'back-to-menu' } // 戻る: confirm and registration-confirm → menu; registration-done: choose a certificate after all
+  | { type: 'cancel' } // 中止: ends the session on every screen (a neutral 「中止しました」 screen)
   | { type: 'finish' }; // acknowledge the done/error screen
 
 export type IntentResult = { accepted: true } | { accepted: false; reason: 'bad-state' | 'invalid' };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { CertificateTypeSchema } from './certificate-types.ts';
 import { CertificateDocumentSchema, HouseholdScopeSchema } from './documents.ts';
+import { SignedKeyListSchema } from './seal-keys.ts';
 
 /**
  * Version of this contract (semver). The kiosk sends it; the centre refuses a major version it
  * does not speak. History in protocol/README.md.
  */
-export const PROTOCOL_VERSION = '0.3.0';
+export const PROTOCOL_VERSION = '0.4.0';
 export const API_PREFIX = '/v1';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -136,14 +137,13 @@ export const IssueResponseSchema = z.object({
 });
 export type IssueResponse = z.infer<typeof IssueResponseSchema>;
 
-// GET /v1/municipality-keys — public keys that verify seals (offline verifiers use the same list).
-export const MunicipalityKeySchema = z.object({
-  kid: z.string().regex(/^[0-9a-f]{16}$/),
-  municipalityCode: z.string(),
-  publicKeySpki: base64, // DER SubjectPublicKeyInfo, P-256
-});
-export const MunicipalityKeysResponseSchema = z.object({ keys: z.array(MunicipalityKeySchema) });
-export type MunicipalityKey = z.infer<typeof MunicipalityKeySchema>;
+/**
+ * GET /v1/municipality-keys — the municipalities' seal keys (kid, municipality, validity, status,
+ * revocation) in a list signed by a root key (protocol/seal-keys.ts). A kiosk trusts a key only
+ * through a list that verifies against its provisioned root keys; offline verifiers use the same list.
+ */
+export const MunicipalityKeysResponseSchema = SignedKeyListSchema;
+export type MunicipalityKeysResponse = z.infer<typeof MunicipalityKeysResponseSchema>;
 
 /**
  * POST /v1/koseki-registration — 利用登録 for 戸籍 certificates when the 本籍地 is not the

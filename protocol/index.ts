@@ -4,3 +4,7 @@ export * from './documents.ts';
 export * from './errors.ts';
 export * from './auth-message.ts';
 export * from './seal.ts';
+export * from './seal-keys.ts';
+export * from './seal-key-validity.ts';
+export * from './seal-root-keys.ts';
+export * from './seal-signer.ts';

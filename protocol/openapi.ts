@@ -117,7 +117,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ),
       [`${API_PREFIX}/municipality-keys`]: {
         get: {
-          summary: 'Public keys that verify QR seals',
+          summary: 'The seal keys of every municipality, in a list signed by a root key',
           responses: { '200': { description: 'OK', content: json('MunicipalityKeysResponse') } },
         },
       },

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       KIOSK_TLS_CERT: join(stack.world.dir, 'tls', 'terminals', `${DEMO_TERMINAL_ID}.pem`),
       KIOSK_TLS_KEY: join(stack.world.dir, 'tls', 'terminals', `${DEMO_TERMINAL_ID}.key.pem`),
       KIOSK_CENTRE_CA: join(stack.world.dir, 'tls', 'ca.pem'),
+      KIOSK_SEAL_ROOT_KEYS: stack.world.sealKeys.rootKeysPemPath,
       KIOSK_FULLSCREEN: '0',
       ...(stack.printerUrl ? { KIOSK_PRINTER_URL: stack.printerUrl } : { KIOSK_SPOOL_DIR: outputDir }),
     };

@@ -1,7 +1,8 @@
 /**
  * `npm run kiosk:web [-- --holder ID]`: the kiosk host in Node with the renderer served on a
  * loopback URL (printed as the first line: `Kiosk: http://127.0.0.1:PORT/`), an embedded
- * reference centre and printer, and — given --holder — that holder's card on the virtual reader.
+ * reference centre and printer, and — given --holder — that holder's card on the virtual reader,
+ * with a developer panel on the page (top-left "DEV") that takes the card off and puts it back.
  * What the Playwright tests and any browser use. Runs until stopped.
  */
 import { mkdir } from 'node:fs/promises';
@@ -43,7 +44,13 @@ async function main(): Promise<void> {
     ...(values.holder ? { holderId: values.holder } : {}),
     ...(values.centre ? { centreUrl: values.centre } : {}),
   });
-  const web = await startKioskWebServer({ host: stack.host, rendererDir, port });
+  // The developer panel: put the virtual card on the reader and take it off from the browser.
+  const web = await startKioskWebServer({
+    host: stack.host,
+    rendererDir,
+    port,
+    developer: stack.card ? { card: stack.card } : {},
+  });
   console.log(`Kiosk: ${web.url}`);
   for (const part of stack.parts) console.log(`  ${part}`);
   onShutdown(async () => {

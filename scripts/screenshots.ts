@@ -43,6 +43,9 @@ async function main(): Promise<void> {
     await page.getByTestId('screen-menu').waitFor();
     await page.screenshot({ path: join(outDir, 'kiosk-menu.png') });
     await page.getByTestId('cancel-button').click();
+    await page.getByTestId('cancel-dialog-confirm').click();
+    await page.getByTestId('screen-error').waitFor();
+    await page.getByTestId('finish-button').click();
     await page.getByTestId('screen-welcome').waitFor();
     console.log(`screenshots in ${outDir}`);
   } finally {

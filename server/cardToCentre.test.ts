@@ -9,6 +9,7 @@ import type { CardPersonalisation } from '../native/virtual-card/personalisation
 import { authenticationMessage, sha256DigestInfo } from '../protocol/auth-message.ts';
 import { AuthenticateResponseSchema, ChallengeResponseSchema, IssueResponseSchema } from '../protocol/api.ts';
 import { createCentre, type Centre } from './centre.ts';
+import { testSealKeyStore } from './test-support/seal-keys.ts';
 import { sha256Hex } from './auth/trustStore.ts';
 
 /** The contract between the card (native/) and the centre: what the card signs, the centre accepts. */
@@ -25,6 +26,7 @@ describe('virtual My Number card → centre', () => {
       databasePath: ':memory:',
       trustedCaCertificates: [caDer],
       certificateRegistry: [{ caCertificateDer: caDer, serialNumberHex, holderId: 'H0007' }],
+      sealKeys: { store: await testSealKeyStore() },
       now: () => new Date('2026-11-25T03:00:00Z'),
       logger: false,
     });

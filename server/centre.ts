@@ -7,7 +7,9 @@ import { openCentreStores } from './db/openRepository.ts';
 import { loadRegister } from './db/seedLoader.ts';
 import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
 import { createKioskService, type KioskService } from './kioskService.ts';
-import { MunicipalKeyring } from './municipal/keyring.ts';
+import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-key-store.ts';
+import type { SealKeyStore } from './keys/seal-key-store.ts';
+import { SealKeyring } from './keys/seal-keyring.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
 import type { CentreTlsOptions } from './tls/serverTls.ts';
@@ -36,8 +38,14 @@ export interface CentreOptions {
   trustedCaCertificates: Uint8Array[];
   certificateRegistry: CertificateRegistration[];
   revokedSerialNumbers?: RevokedCertificate[];
-  /** P-256 PKCS#8 keys by municipality code; a municipality without one gets a generated key, persisted. */
-  municipalityKeys?: Record<string, { privateKeyPkcs8Der: Uint8Array }>;
+  /**
+   * Where the municipal seal keys and the root that signs the key list live: a PKCS#11 token
+   * (opened and closed with the centre), or a store the caller opened and closes. Every
+   * municipality without a usable key gets one generated on it at start.
+   */
+  sealKeys: { pkcs11: Pkcs11TokenConfig } | { store: SealKeyStore };
+  /** Validity of a new seal key (default two years; it rotates after half). */
+  sealKeyLifetimeMs?: number;
   /** The register to load (upserted on every start; rules changed through the admin API are kept); defaults to the seed world. */
   world?: SeedWorld;
   now?: () => Date;
@@ -62,6 +70,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
+  keyring: SealKeyring;
   close(): Promise<void>;
 }
 
@@ -69,6 +79,7 @@ export interface Centre {
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
   const now = opts.now ?? (() => new Date());
   const { repository, registers } = await openCentreStores(opts);
+  let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
     await loadRegister(repository, world, now().getTime());
@@ -89,7 +100,15 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       );
     }
     const trustStore = new TrustStore(opts.trustedCaCertificates);
-    const keyring = await MunicipalKeyring.open(repository, opts.municipalityKeys ?? {}, now);
+    if ('pkcs11' in opts.sealKeys) ownStore = Pkcs11SealKeyStore.open(opts.sealKeys.pkcs11);
+    const store = ownStore ?? ('store' in opts.sealKeys ? opts.sealKeys.store : undefined);
+    if (!store) throw new TypeError('sealKeys: a PKCS#11 token or a key store');
+    const keyring = await SealKeyring.open({
+      repository,
+      store,
+      now,
+      ...(opts.sealKeyLifetimeMs === undefined ? {} : { keyLifetimeMs: opts.sealKeyLifetimeMs }),
+    });
     const service = createKioskService({
       repository,
       trustStore,
@@ -107,13 +126,16 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       service,
       repository,
       registers,
+      keyring,
       async close() {
         await app.close();
         await repository.close();
+        await ownStore?.close();
       },
     };
   } catch (error) {
     await repository.close();
+    await ownStore?.close();
     throw error;
   }
 }
@@ -139,6 +161,7 @@ export async function startCentre(
     ? buildAdminApp({
         repository: centre.repository,
         registers: centre.registers,
+        keyring: centre.keyring,
         tokens: opts.admin.tokens,
         ...(opts.now ? { now: opts.now } : {}),
       })

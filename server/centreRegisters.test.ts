@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { CertificateType } from '../protocol/certificate-types.ts';
+import { testSealKeyStore } from './test-support/seal-keys.ts';
+import type { SoftwareSealKeyStoreForTests } from './test-support/software-seal-key-store.ts';
 import { startCentre, type Centre, type CentreOptions } from './centre.ts';
 import type { DatabaseConfig } from './db/openRepository.ts';
 import { openCentreStores } from './db/openRepository.ts';
@@ -26,12 +28,14 @@ type Started = Awaited<ReturnType<typeof startCentre>>;
 
 describe.each(databaseBackends())('municipal registers on $name', (backend) => {
   let database: DatabaseConfig;
+  let sealKeyStore: SoftwareSealKeyStoreForTests;
   const running: Started[] = [];
 
   beforeAll(() => backend.setup(), BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
   beforeEach(async () => {
     database = await backend.fresh();
+    sealKeyStore = await testSealKeyStore(); // the centres on one database share one key store
   });
   afterEach(async () => {
     for (const centre of running.splice(0)) await centre.close();
@@ -42,6 +46,7 @@ describe.each(databaseBackends())('municipal registers on $name', (backend) => {
       ...database,
       trustedCaCertificates: [],
       certificateRegistry: [],
+      sealKeys: { store: sealKeyStore },
       now: () => NOON_WEDNESDAY,
       logger: false,
     };

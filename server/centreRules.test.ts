@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { CertificateType } from '../protocol/certificate-types.ts';
+import { testSealKeyStore } from './test-support/seal-keys.ts';
+import type { SoftwareSealKeyStoreForTests } from './test-support/software-seal-key-store.ts';
 import { startCentre, type Centre, type CentreOptions } from './centre.ts';
 import type { DatabaseConfig } from './db/openRepository.ts';
 import { openCentreStores } from './db/openRepository.ts';
@@ -28,12 +30,14 @@ type Started = Awaited<ReturnType<typeof startCentre>>;
 
 describe.each(databaseBackends())('municipal rules on $name', (backend) => {
   let database: DatabaseConfig;
+  let sealKeyStore: SoftwareSealKeyStoreForTests;
   const running: Started[] = [];
 
   beforeAll(() => backend.setup(), BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
   beforeEach(async () => {
     database = await backend.fresh();
+    sealKeyStore = await testSealKeyStore(); // the centres on one database share one key store
   });
   afterEach(async () => {
     for (const centre of running.splice(0)) await centre.close();
@@ -45,6 +49,7 @@ describe.each(databaseBackends())('municipal rules on $name', (backend) => {
       ...database,
       trustedCaCertificates: [],
       certificateRegistry: [],
+      sealKeys: { store: sealKeyStore },
       now: () => at,
       logger: false,
       ...(opts.world ? { world: opts.world } : {}),

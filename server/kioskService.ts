@@ -7,7 +7,7 @@ import type {
   IssueResponse,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
-  MunicipalityKey,
+  MunicipalityKeysResponse,
 } from '../protocol/api.ts';
 import { issueChallenge } from './auth/challenges.ts';
 import type { RevocationChecker } from './auth/revocation.ts';
@@ -16,7 +16,7 @@ import { verifyAuthentication } from './auth/verifyAuthentication.ts';
 import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
 import { issueCertificate } from './municipal/issue.ts';
-import type { MunicipalKeyring } from './municipal/keyring.ts';
+import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import { fileKosekiRegistration } from './municipal/registration.ts';
@@ -28,7 +28,7 @@ export const SESSION_LIFETIME_MS = 15 * 60 * 1000;
 export interface KioskServiceDeps {
   repository: CentreRepository;
   trustStore: TrustStore;
-  keyring: MunicipalKeyring;
+  keyring: SealKeyring;
   /** 印鑑登録, 税, 戸籍, 附票 and 利用登録 (server/municipal/register-store.ts). */
   registers: RegisterStore;
   now: () => Date;
@@ -41,7 +41,8 @@ export interface KioskService {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
-  municipalityKeys(): Promise<CentreResult<{ keys: MunicipalityKey[] }>>;
+  /** Every municipality's seal keys, signed by the root (cached until the keys change). */
+  municipalityKeys(): Promise<CentreResult<MunicipalityKeysResponse>>;
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
 }
 
@@ -90,7 +91,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
     },
 
     async municipalityKeys() {
-      return succeed({ keys: await deps.keyring.publicKeys() });
+      return succeed(await deps.keyring.publishedKeyList());
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type IssueResponse,
   type KosekiRegistrationRequest,
   type KosekiRegistrationResponse,
-  type MunicipalityKey,
+  type SignedKeyList,
 } from '../../protocol/index.ts';
 
 export type CentreFailure =
@@ -33,7 +33,8 @@ export interface CentreClient {
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   /** 利用登録 for 戸籍 certificates with the 本籍地, in the authenticated transaction. */
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
-  municipalityKeys(): Promise<CentreResult<MunicipalityKey[]>>;
+  /** The root-signed list of seal keys, as served: the caller verifies it (issue-document.ts). */
+  municipalityKeys(): Promise<CentreResult<SignedKeyList>>;
   /** Closes pooled connections (mutual TLS keeps them open). */
   close(): Promise<void>;
 }
@@ -147,10 +148,7 @@ export function createCentreClient(options: {
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
     issue: (request) => call('/issue', IssueResponseSchema, request),
     kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
-    async municipalityKeys() {
-      const result = await call('/municipality-keys', MunicipalityKeysResponseSchema);
-      return result.ok ? { ok: true, value: result.value.keys } : result;
-    },
+    municipalityKeys: () => call('/municipality-keys', MunicipalityKeysResponseSchema),
     close: () => transport.close(),
   };
 }

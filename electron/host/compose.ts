@@ -8,6 +8,7 @@ import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
+import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts, TransactionEvent } from './session-machine.ts';
 
 export interface KioskHostParts {
@@ -17,6 +18,8 @@ export interface KioskHostParts {
   centreTls?: CentreClientTls;
   printer: Printer;
   payment: PaymentDevice;
+  /** The root keys (kid → SPKI DER) a seal key list must verify against (KIOSK_SEAL_ROOT_KEYS). */
+  sealRootKeys: ReadonlyMap<string, Uint8Array>;
   terminalId: string;
   logger: Logger;
   timeouts?: Partial<Timeouts>;
@@ -33,14 +36,17 @@ export function composeKioskHost(parts: KioskHostParts): KioskHost {
     {
       cardPort: createJpkiCardPort(parts.reader),
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, parts.sealRootKeys),
       render: (input) => renderCertificatePdf(input),
       printer: parts.printer,
       payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
       onTransactionEvent: (event) => {
-        parts.logger.info({ transaction: event }, `transaction ${event.kind}`);
+        // The 受付番号 on screen is derived from the id: log both once, so support can find one from the other.
+        const receipt =
+          event.kind === 'started' ? { receiptNumber: receiptNumberOf(event.transactionId) } : {};
+        parts.logger.info({ transaction: event, ...receipt }, `transaction ${event.kind}`);
         parts.onTransactionEvent?.(event);
       },
     },

@@ -10,7 +10,7 @@ import type {
   IssueRequest,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
-  MunicipalityKey,
+  SignedKeyList,
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
@@ -107,7 +107,10 @@ class FakeCentre implements CentreClient {
     this.registrations.push(request);
     return this.registrationAnswer;
   };
-  municipalityKeys = async (): Promise<CentreResult<MunicipalityKey[]>> => ({ ok: true, value: [] });
+  municipalityKeys = async (): Promise<CentreResult<SignedKeyList>> => ({
+    ok: false,
+    failure: { kind: 'centre-unreachable', detail: 'fake' },
+  });
   close = async () => undefined;
 }
 
@@ -125,7 +128,7 @@ function start(menu: AuthenticateResponse = MENU) {
     {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre),
+      keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       payment,
@@ -267,7 +270,7 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: true });
     await waitFor(h, 'registration-confirm');
     // 戻る returns to the menu without filing.
-    h.send({ type: 'cancel' });
+    h.send({ type: 'back-to-menu' });
     await waitFor(h, 'menu');
     expect(centre.registrations).toEqual([]);
 
@@ -294,7 +297,10 @@ describe('kiosk host: 利用登録 from the menu', () => {
     expect(menu.registrationFiled).toBe(true);
     // Filed once per session.
     expect(h.send({ type: 'request-koseki-registration' })).toEqual({ accepted: false, reason: 'bad-state' });
+    // 中止 ends the session with the neutral 「中止しました」 screen.
     h.send({ type: 'cancel' });
+    expect(await waitFor(h, 'error')).toEqual({ screen: 'error', error: 'cancelled' });
+    h.send({ type: 'finish' });
     await waitFor(h, 'welcome');
   });
 

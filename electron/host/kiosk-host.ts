@@ -1,8 +1,16 @@
 import { createActor, type SnapshotFrom } from 'xstate';
 import type { MenuItem } from '../../protocol/index.ts';
-import type { IntentResult, KioskIntent, KioskScreen, KioskSnapshot, MenuItemView } from '../kiosk-api.ts';
+import type {
+  IntentResult,
+  KioskIntent,
+  KioskScreen,
+  KioskSnapshot,
+  Language,
+  MenuItemView,
+} from '../kiosk-api.ts';
 import { choiceComplete, confirmOptionsView } from './certificate-options.ts';
 import type { Logger } from './logger.ts';
+import { receiptNumberOf } from './receipt-number.ts';
 import {
   AUTH_PIN_LENGTH,
   DEFAULT_TIMEOUTS,
@@ -128,6 +136,13 @@ function menuItemView(item: MenuItem): MenuItemView {
     : { certificateType: item.certificateType, available: false, reason: item.reason };
 }
 
+/** Every language the screens speak; the page may ask for these only. */
+export const KIOSK_LANGUAGES: readonly Language[] = ['ja', 'en', 'zh-Hans', 'ko', 'vi', 'pt', 'es', 'tl'];
+
+function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (KIOSK_LANGUAGES as readonly string[]).includes(value);
+}
+
 const CERTIFICATE_TYPE_PATTERN = /^[a-z-]{2,32}$/;
 const SCOPES: readonly string[] = ['household', 'self', 'members'];
 
@@ -143,9 +158,7 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
     case 'start':
       return { type: 'START' };
     case 'set-language':
-      return i.language === 'ja' || i.language === 'en'
-        ? { type: 'SET_LANGUAGE', language: i.language }
-        : undefined;
+      return isLanguage(i.language) ? { type: 'SET_LANGUAGE', language: i.language } : undefined;
     case 'pin-digit':
       return typeof i.digit === 'number' && Number.isInteger(i.digit) && i.digit >= 0 && i.digit <= 9
         ? { type: 'PIN_DIGIT', digit: i.digit }
@@ -204,10 +217,13 @@ export function createKioskHost(
 
   const publish = () => {
     const state = actor.getSnapshot();
+    // While the session ends, the page already shows the welcome screen: without the old id.
+    const transactionId = state.value === 'ending' ? null : state.context.transactionId;
     const snapshot: KioskSnapshot = {
-      // While the session ends, the page already shows the welcome screen: without the old id.
-      transactionId: state.value === 'ending' ? null : state.context.transactionId,
-      language: state.context.language,
+      transactionId,
+      ...(transactionId === null ? {} : { receiptNumber: receiptNumberOf(transactionId) }),
+      // The next resident's welcome screen is in Japanese from its first frame.
+      language: state.value === 'ending' ? 'ja' : state.context.language,
       view: viewOf(state, services.cardPort.readerState()),
     };
     if (last && JSON.stringify(last) === JSON.stringify(snapshot)) return;

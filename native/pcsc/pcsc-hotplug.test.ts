@@ -104,9 +104,8 @@ describe('PcscCardReader: time-outs and protocols', () => {
     const r = open(sim, { connectTimeoutMs: 100 });
     await settle();
     sim.plug('Stalled', { stall: 'connect' }).insert(new VirtualMyNumberCard({ personalisation: perso }));
-    const started = performance.now();
-    expect(await r.connect({ timeoutMs: 5000 })).toEqual({ kind: 'timeout', operation: 'connect' });
-    expect(performance.now() - started).toBeLessThan(1000);
+    // The call's own limit is longer than the test's: only the reader's 100 ms time-out can end it.
+    expect(await r.connect({ timeoutMs: 600_000 })).toEqual({ kind: 'timeout', operation: 'connect' });
   });
 
   it('times out a transmit the reader never answers, then refuses further APDUs on that session', async () => {

@@ -45,13 +45,14 @@ class FakeKiosk implements KioskApi {
 }
 
 const TX = 'TX-TEST-0001';
+const RECEIPT = '20481632';
 
 function pinView(digitsEntered: number, triesLeft: number | null = 3, lastAttemptWrong = false): KioskScreen {
   return { screen: 'pin-entry', digitsEntered, pinLength: 4, triesLeft, lastAttemptWrong };
 }
 
 async function mount(view: KioskScreen, language: 'ja' | 'en' = 'ja') {
-  const kiosk = new FakeKiosk({ transactionId: TX, language, view });
+  const kiosk = new FakeKiosk({ transactionId: TX, receiptNumber: RECEIPT, language, view });
   const { store, dispose } = createKioskStore(kiosk);
   const result = render(<App store={store} i18n={createKioskI18n('ja')} />);
   await screen.findByTestId(`screen-${view.screen}`);
@@ -214,6 +215,9 @@ describe('confirm and payment', () => {
     expect(within(slot).queryAllByRole('button')).toEqual([]);
     expect(screen.queryByTestId('no-notes')).toBeNull();
     fireEvent.click(screen.getByTestId('cancel-button'));
+    // Money is in: 中止 asks first, and says the money comes back.
+    expect(screen.getByTestId('cancel-dialog').textContent).toContain(ja.cancelDialog.refund);
+    fireEvent.click(screen.getByTestId('cancel-dialog-confirm'));
     expect(kiosk.intents).toEqual([{ type: 'cancel' }]);
   });
 
@@ -231,11 +235,13 @@ describe('confirm and payment', () => {
 });
 
 describe('error and done', () => {
-  it('shows the Japanese message for pin-locked, the code, and 終了 sends finish', async () => {
+  it('shows the Japanese message for pin-locked in words, where to reset the PIN, and 終了 sends finish', async () => {
     const { kiosk } = await mount({ screen: 'error', error: 'pin-locked', triesLeft: 0 });
     expect(screen.getByTestId('error-title').textContent).toBe('暗証番号がロックされています');
     expect(screen.getByTestId('error-message').textContent).toBe(ja.kioskError['pin-locked'].body);
-    expect(screen.getByTestId('error-code').textContent).toBe('pin-locked');
+    // Words, not codes: the resident never sees `pin-locked`.
+    expect(document.body.textContent).not.toContain('pin-locked');
+    expect(screen.getByTestId('pin-reset').textContent).toBe(ja.error.pinReset);
     expect(screen.queryByTestId('cancel-button')).toBeNull();
     expect(screen.queryByTestId('refunded')).toBeNull();
     expect(screen.queryByTestId('tries-left')).toBeNull();
@@ -269,16 +275,22 @@ describe('error and done', () => {
 });
 
 describe('frame', () => {
-  it('offers 中止 where cancelling is allowed, and shows the transaction id', async () => {
+  it('offers 中止 where cancelling is allowed, and shows the short 受付番号, not the transaction id', async () => {
     const { kiosk } = await mount({ screen: 'place-card', reader: 'ready' });
-    expect(screen.getByTestId('transaction-id').textContent).toContain(TX);
+    expect(screen.getByTestId('transaction-id').textContent).toBe('2048 1632');
+    expect(document.body.textContent).not.toContain(TX);
+    // Nothing entered yet: 中止 needs no confirmation here.
     fireEvent.click(screen.getByTestId('cancel-button'));
     expect(kiosk.intents).toEqual([{ type: 'cancel' }]);
 
-    act(() => kiosk.show({ screen: 'printing', copiesPrinted: 1, copies: 2 }));
+    act(() => kiosk.show({ screen: 'printing', copiesPrinted: 0, copies: 2 }));
     await screen.findByTestId('screen-printing');
     expect(screen.queryByTestId('cancel-button')).toBeNull();
-    expect(screen.getByTestId('print-progress').getAttribute('aria-valuenow')).toBe('1');
+    // The printer reports only at the end: no made-up count, no half-full bar.
+    const progress = screen.getByTestId('print-progress');
+    expect(progress.getAttribute('aria-valuenow')).toBeNull();
+    expect(screen.getByTestId('print-progress-label').textContent).toBe('2通を印刷しています');
+    expect(document.body.textContent).not.toContain('0通');
   });
 
   it('disables 証明書の交付 while the reader is missing', async () => {
@@ -294,7 +306,7 @@ describe('frame', () => {
 describe('language', () => {
   it('starts in Japanese and switches to English through the host', async () => {
     const { kiosk } = await mount({ screen: 'welcome', reader: 'ready' });
-    expect(screen.getByTestId('start-button').textContent).toBe('証明書の交付');
+    expect(screen.getByRole('button', { name: '証明書の交付' })).toBe(screen.getByTestId('start-button'));
     expect(document.documentElement.lang).toBe('ja');
 
     fireEvent.click(screen.getByTestId('language-en'));

@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { KioskScreen } from '../../electron/kiosk-api.ts';
+import type { KioskScreen, Language } from '../../electron/kiosk-api.ts';
 import { groupDigits } from './i18n/index.ts';
 import type { KioskActions, KioskState, KioskStore } from './store.ts';
 
@@ -28,10 +28,16 @@ export function useKioskActions(): KioskActions {
   return useKioskStore().getState();
 }
 
-/** Formats a yen amount in the current language (300円 / ¥300). */
+/** The resident's language, as the host says (Japanese until the first snapshot). */
+export function useLanguage(): Language {
+  return useKiosk((s) => s.snapshot?.language ?? 'ja');
+}
+
+/** Formats a yen amount in the current language (1,000円 / ¥1,000 / 1.000 ienes). */
 export function useYen(): (amount: number) => string {
   const { t } = useTranslation();
-  return (amount) => t('common.yen', { amount: groupDigits(amount) });
+  const language = useLanguage();
+  return (amount) => t('common.yen', { amount: groupDigits(amount, language) });
 }
 
 /** The view of one screen, narrowed by its name. */

@@ -103,6 +103,14 @@ function send(host: KioskHost, intent: KioskIntent): void {
   if (!result.accepted) throw new DriveError(`intent ${intent.type} refused (${result.reason})`);
 }
 
+/** 中止 as a resident presses it: the neutral 「中止しました」 screen, then 終了 back to the welcome screen. */
+export async function cancelSession(host: KioskHost): Promise<void> {
+  send(host, { type: 'cancel' });
+  await waitForScreen(host, ['error']);
+  send(host, { type: 'finish' });
+  await waitForScreen(host, ['welcome']);
+}
+
 export type TransactionOutcome =
   | { kind: 'printed'; transactionId: string; changeYen: number }
   | { kind: 'wrong-pin'; triesLeft: number }
@@ -168,8 +176,7 @@ async function signIn(
   snapshot = await waitForScreen(host, ['menu', 'error', 'pin-entry']);
   if (snapshot.view.screen === 'pin-entry') {
     const triesLeft = snapshot.view.triesLeft ?? 0;
-    send(host, { type: 'cancel' });
-    await waitForScreen(host, ['welcome']);
+    await cancelSession(host);
     return { kind: 'wrong-pin', triesLeft };
   }
   if (snapshot.view.screen !== 'menu') return { kind: 'error', snapshot };
@@ -192,8 +199,7 @@ export async function fileKosekiRegistration(host: KioskHost, pin: string): Prom
     view.items.some((i) => !i.available && i.reason === 'registration-needed') &&
     view.registrationFiled !== true;
   if (!needed) {
-    send(host, { type: 'cancel' });
-    await waitForScreen(host, ['welcome']);
+    await cancelSession(host);
     return { kind: 'not-needed' };
   }
   send(host, { type: 'request-koseki-registration' });
@@ -221,8 +227,7 @@ export async function runTransaction(
 
   const item = snapshot.view.items.find((i) => i.certificateType === request.certificateType);
   if (!item || !item.available) {
-    send(host, { type: 'cancel' });
-    await waitForScreen(host, ['welcome']);
+    await cancelSession(host);
     return { kind: 'not-available', reason: item && !item.available ? item.reason : 'not-offered' };
   }
   send(host, { type: 'choose-certificate', certificateType: request.certificateType });

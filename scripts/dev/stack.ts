@@ -6,6 +6,7 @@
  * host wired to all four — the same host Electron's main process runs.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeKioskHost } from '../../electron/host/compose.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
@@ -19,6 +20,7 @@ import { PcscCardReader } from '../../native/pcsc/index.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
+import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
 import { launchPaymentSim, type RunningPaymentSim } from './payment-sim/launch.ts';
@@ -206,6 +208,8 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       );
     }
 
+    const sealRoots = parseSealRootKeys(await readFile(world.sealKeys.rootKeysPemPath, 'utf8'));
+    if (!sealRoots.ok) throw new StackError(`${world.sealKeys.rootKeysPemPath}: ${sealRoots.error.detail}`);
     let payment = options.payment;
     let paymentSim: RunningPaymentSim | undefined;
     if (payment) parts.push('payment: the given device');
@@ -226,6 +230,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       reader,
       payment,
       centreUrl,
+      sealRootKeys: sealRoots.rootKeys,
       ...(centreUrl.startsWith('https:') ? { centreTls: kioskTlsFor(world) } : {}),
       printer,
       terminalId: DEMO_TERMINAL_ID,

@@ -7,7 +7,11 @@
  *   <dir>/ca/<generation>/      test CA (saveTestJpkiCa)
  *   <dir>/cards/<holderId>.json card personalisation (keys and PINs: test data only), made lazily
  *   <dir>/card-state/           PIN counters per holder, persisted across card restarts
- *   <dir>/centre.sqlite         the centre's database (municipal seal keys persist here)
+ *   <dir>/centre.sqlite         the centre's database (the seal keys' public halves and lifecycle)
+ *   <dir>/hsm/                  the SoftHSM2 token holding the seal keys (softhsm2.conf, tokens/,
+ *                               user-pin: test data only, mode 0600)
+ *   <dir>/seal-root-keys.pem    the root public key(s) that sign the published key list, for
+ *                               kiosks (KIOSK_SEAL_ROOT_KEYS) and verifiers
  *
  * Fast with 1,000+ residents: building makes only the CAs' keys. The registry is a pure function
  * of the resident's index — the generation that issues the card and the certificate's serial —
@@ -15,7 +19,7 @@
  * (two RSA key pairs and certificates with that serial) is made on the first `openVirtualCard`
  * and kept on disk; several processes asking at once agree on one card file.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -38,11 +42,16 @@ import {
 } from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
+import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from '../../server/keys/pkcs11-seal-key-store.ts';
+import { ROOT_KEY_LABEL, publicKeysPem } from '../../server/keys/seal-key-store.ts';
+import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/softhsm-token.ts';
 import { createDevPki } from '../dev-pki.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
 
-const FORMAT = 'kiosk-dev-world/3';
+const FORMAT = 'kiosk-dev-world/4';
+/** The dev world's SoftHSM2 token for the seal keys. */
+export const SEAL_TOKEN_LABEL = 'kiosk-seals';
 /** The demo's kiosk terminal: store S0001, terminal T01. Its mutual-TLS certificate is in <dir>/tls/. */
 export const DEMO_TERMINAL_ID = 'S0001-T01';
 const DAY_MS = 86_400_000;
@@ -74,6 +83,42 @@ export interface DevWorld {
   manifest: Manifest;
   cas: Map<number, TestJpkiCa>;
   tls: DevWorldTls;
+  /** The seal keys' token (SoftHSM2 in <dir>/hsm) and the root public keys' PEM file. */
+  sealKeys: { token: Pkcs11TokenConfig; rootKeysPemPath: string };
+}
+
+const HSM_DIR = 'hsm';
+const ROOT_KEYS_PEM = 'seal-root-keys.pem';
+
+async function readWorldSealKeys(dir: string): Promise<DevWorld['sealKeys']> {
+  const userPin = (await readFile(join(dir, HSM_DIR, 'user-pin'), 'utf8')).trim();
+  return {
+    token: softHsmTokenConfig({ dir: join(dir, HSM_DIR), tokenLabel: SEAL_TOKEN_LABEL, userPin }),
+    rootKeysPemPath: join(dir, ROOT_KEYS_PEM),
+  };
+}
+
+/**
+ * A SoftHSM2 token for the world with the root key that signs the published key list (the
+ * municipal keys are made by the centre on first start); random PINs, the user PIN kept for the
+ * centre in a 0600 file, the SO PIN nowhere. Writes the root public key as PEM.
+ */
+async function buildSealToken(dir: string): Promise<void> {
+  const userPin = randomBytes(12).toString('base64url');
+  const token = await createSoftHsmToken({
+    dir: join(dir, HSM_DIR),
+    tokenLabel: SEAL_TOKEN_LABEL,
+    userPin,
+    soPin: randomBytes(12).toString('base64url'),
+  });
+  await writeFile(join(dir, HSM_DIR, 'user-pin'), `${userPin}\n`, { mode: 0o600 });
+  const store = Pkcs11SealKeyStore.open(token);
+  try {
+    const root = await store.generate(ROOT_KEY_LABEL);
+    await writeFile(join(dir, ROOT_KEYS_PEM), publicKeysPem([root.publicKeySpkiDer]));
+  } finally {
+    await store.close();
+  }
 }
 
 async function readWorldTls(dir: string): Promise<DevWorldTls> {
@@ -162,6 +207,7 @@ async function buildWorld(dir: string): Promise<DevWorld> {
     }),
   );
   await createDevPki({ outDir: join(dir, 'tls'), terminals: [{ terminalId: DEMO_TERMINAL_ID }] });
+  await buildSealToken(dir);
   const manifest: Manifest = {
     format: FORMAT,
     seedDigest: seedDigest(),
@@ -170,7 +216,7 @@ async function buildWorld(dir: string): Promise<DevWorld> {
     ...registryFor(loadSeedWorld().residents),
   };
   await writeFile(join(dir, 'world.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return { dir, manifest, cas, tls: await readWorldTls(dir) };
+  return { dir, manifest, cas, tls: await readWorldTls(dir), sealKeys: await readWorldSealKeys(dir) };
 }
 
 /** Opens the world in `dir`, building it first when it is missing or was made from other seed data. */
@@ -180,7 +226,7 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   const cas = new Map<number, TestJpkiCa>();
   for (const generation of manifest.generations)
     cas.set(generation, await loadTestJpkiCa(join(dir, 'ca', String(generation))));
-  return { dir, manifest, cas, tls: await readWorldTls(dir) };
+  return { dir, manifest, cas, tls: await readWorldTls(dir), sealKeys: await readWorldSealKeys(dir) };
 }
 
 /** What the reference centre needs from the world: trust anchors, the whole certificate map, revocations. */
@@ -194,6 +240,7 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
   const caDer = (generation: number) => caDers.get(generation) as Uint8Array;
   return {
     databasePath: join(world.dir, 'centre.sqlite'),
+    sealKeys: { pkcs11: world.sealKeys.token },
     trustedCaCertificates: [...caDers.values()],
     certificateRegistry: world.manifest.registry.map((entry) => ({
       caCertificateDer: caDer(entry.generation),

@@ -51,6 +51,7 @@ describe('the package list', () => {
         'poppler-utils',
         'postgresql',
         'socat',
+        'softhsm2',
         'vsmartcard-vpcd',
       ].sort(),
     );

@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { MunicipalityKeyRecord, SealKeyEvent } from '../db/records.ts';
 import type { CentreRepository } from '../db/repository.ts';
+import type { SealKeyring, SealKeyringFailure } from '../keys/seal-keyring.ts';
 import { japanIsoDateTime, japanTime } from '../municipal/japanTime.ts';
 import type { RegisterStore } from '../municipal/register-store.ts';
 import { parseMunicipalRules } from '../municipal/rules.ts';
@@ -10,12 +12,14 @@ import type { KosekiUseRegistration } from '../seed/types.ts';
 /**
  * The municipalities' admin API (not the kiosk's): each municipality's staff, with that
  * municipality's bearer token, decide 利用登録 requests filed with them as 本籍地, abolish 印鑑登録,
- * and replace their kiosk rules (validated; a refusal lists every problem). Answers carry ids and
- * statuses, never names or addresses.
+ * replace their kiosk rules (validated; a refusal lists every problem), and look after their seal
+ * keys (list, rotate, revoke; every change audited with the municipality as actor). Answers carry
+ * ids and statuses, never names or addresses.
  */
 export interface AdminAppOptions {
   repository: CentreRepository;
   registers: RegisterStore;
+  keyring: SealKeyring;
   /** Bearer token per municipality code. */
   tokens: Readonly<Record<string, string>>;
   now?: () => Date;
@@ -24,7 +28,15 @@ export interface AdminAppOptions {
 
 export const ADMIN_PREFIX = '/admin/v1';
 
-type AdminError = 'unauthorized' | 'not-found' | 'bad-request' | 'already-decided' | 'invalid-rules';
+type AdminError =
+  | 'unauthorized'
+  | 'not-found'
+  | 'bad-request'
+  | 'already-decided'
+  | 'invalid-rules'
+  | 'already-revoked'
+  | 'invalid-revocation'
+  | 'concurrent-change';
 
 const STATUS: Record<AdminError, number> = {
   unauthorized: 401,
@@ -32,12 +44,53 @@ const STATUS: Record<AdminError, number> = {
   'bad-request': 400,
   'already-decided': 409,
   'invalid-rules': 422,
+  'already-revoked': 409,
+  'invalid-revocation': 422,
+  'concurrent-change': 409,
+};
+
+const KEY_FAILURE: Record<SealKeyringFailure['kind'], AdminError> = {
+  'no-root-key': 'concurrent-change',
+  'root-key-ambiguous': 'concurrent-change',
+  'unknown-municipality': 'not-found',
+  'unknown-key': 'not-found',
+  'already-revoked': 'already-revoked',
+  'revocation-time-invalid': 'invalid-revocation',
+  'concurrent-change': 'concurrent-change',
 };
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 const DecisionSchema = z.strictObject({ decision: z.enum(['approved', 'rejected']) });
 const AbolishSchema = z.strictObject({ onDate: z.iso.date().optional() });
+const RotateSchema = z.strictObject({ reason: z.enum(['scheduled', 'superseded']).optional() });
+/** RFC 5280 reason names; the instant defaults to now and may lie in the past (a late-found compromise). */
+const RevokeSchema = z.strictObject({
+  reason: z.enum(['key-compromise', 'superseded', 'cessation-of-operation']),
+  revokedAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+function sealKeyView(k: MunicipalityKeyRecord) {
+  return {
+    kid: k.kid,
+    status: k.status,
+    createdAt: japanIsoDateTime(new Date(k.createdAt)),
+    validFrom: japanIsoDateTime(new Date(k.validFrom)),
+    validTo: japanIsoDateTime(new Date(k.validTo)),
+    ...(k.revokedAt === undefined ? {} : { revokedAt: japanIsoDateTime(new Date(k.revokedAt)) }),
+    publicKeySpki: Buffer.from(k.publicKeySpkiDer).toString('base64'),
+  };
+}
+
+function sealKeyEventView(e: SealKeyEvent) {
+  return {
+    at: japanIsoDateTime(new Date(e.at)),
+    actor: e.actor,
+    action: e.action,
+    kid: e.kid,
+    detail: e.detail,
+  };
+}
 
 function registrationView(r: KosekiUseRegistration) {
   return {
@@ -118,6 +171,50 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     const setAt = now().getTime();
     await options.repository.putMunicipality(parsed.rules, { setBy: 'admin', setAt });
     return { code, status: 'saved', setAt: japanIsoDateTime(new Date(setAt)) };
+  });
+
+  app.get(`${ADMIN_PREFIX}/municipalities/:code/seal-keys`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    return { keys: (await options.keyring.keysOf(code)).map(sealKeyView) };
+  });
+
+  app.get(`${ADMIN_PREFIX}/municipalities/:code/seal-keys/events`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    return { events: (await options.keyring.events(code)).map(sealKeyEventView) };
+  });
+
+  app.post(`${ADMIN_PREFIX}/municipalities/:code/seal-keys/rotate`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    const body = RotateSchema.safeParse(request.body ?? {});
+    if (!body.success) return refuse(reply, 'bad-request');
+    const result = await options.keyring.rotate(code, `admin:${code}`, body.data.reason ?? 'rotation');
+    if (!result.ok) return refuse(reply, KEY_FAILURE[result.failure.kind]);
+    return { keys: result.keys.map(sealKeyView) };
+  });
+
+  app.post(`${ADMIN_PREFIX}/municipalities/:code/seal-keys/:kid/revoke`, async (request, reply) => {
+    const code = authorised(request);
+    if (!code) return refuse(reply, 'unauthorized');
+    const body = RevokeSchema.safeParse(request.body);
+    if (!body.success) return refuse(reply, 'bad-request');
+    const { kid } = request.params as { kid: string };
+    const result = await options.keyring.revoke(code, kid, {
+      actor: `admin:${code}`,
+      reason: body.data.reason,
+      ...(body.data.revokedAt === undefined ? {} : { revokedAt: new Date(body.data.revokedAt) }),
+    });
+    if (!result.ok) {
+      const failure = result.failure;
+      return refuse(
+        reply,
+        KEY_FAILURE[failure.kind],
+        failure.kind === 'revocation-time-invalid' ? [`revokedAt: ${failure.detail}`] : undefined,
+      );
+    }
+    return { keys: result.keys.map(sealKeyView) };
   });
 
   app.setNotFoundHandler((_request, reply) => refuse(reply, 'not-found'));

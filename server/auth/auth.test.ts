@@ -12,7 +12,8 @@ import { openSqliteRepository } from '../db/sqliteRepository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
-import { MunicipalKeyring } from '../municipal/keyring.ts';
+import { SealKeyring } from '../keys/seal-keyring.ts';
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { createMemoryRegisterStore } from '../municipal/register-store.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
 import { createKioskService, type KioskService } from '../kioskService.ts';
@@ -84,7 +85,7 @@ describe('authentication', () => {
     service = createKioskService({
       ...d,
       registers: createMemoryRegisterStore(buildSeedRegisters(loadSeedWorld())),
-      keyring: await MunicipalKeyring.open(repo, {}, d.now),
+      keyring: await SealKeyring.open({ repository: repo, store: await testSealKeyStore(), now: d.now }),
     });
   });
   afterEach(async () => repo.close());

@@ -13,7 +13,8 @@ import { loadRegister } from '../db/seedLoader.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
-import { MunicipalKeyring } from '../municipal/keyring.ts';
+import { SealKeyring } from '../keys/seal-keyring.ts';
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { createMemoryRegisterStore } from '../municipal/register-store.ts';
 import { createKioskService, type KioskService } from '../kioskService.ts';
 import { TrustStore, sha256Hex } from './trustStore.ts';
@@ -40,7 +41,7 @@ beforeAll(async () => {
     repository: repo,
     trustStore: new TrustStore([new Uint8Array(ca.auth.certificate.rawData)]),
     registers: createMemoryRegisterStore(buildSeedRegisters(world)),
-    keyring: await MunicipalKeyring.open(repo, {}, now),
+    keyring: await SealKeyring.open({ repository: repo, store: await testSealKeyStore(), now }),
     now,
   });
 }, 60_000);

@@ -77,8 +77,9 @@ async function drive(
   centreUrls: readonly string[],
   terminals: readonly Terminal[],
   transactions: number,
+  sealRootKeysPemPath: string,
 ): Promise<Measured> {
-  const sealKeys = await fetchSealKeys(centreUrls[0] as string);
+  const sealKeys = await fetchSealKeys(centreUrls[0] as string, sealRootKeysPemPath);
   const total: number[] = [];
   const issue: number[] = [];
   let next = 0;
@@ -144,8 +145,9 @@ async function benchInProcess(
     logger: false,
   });
   try {
-    await drive([centre.url], terminals, WARM_UP);
-    return summarise(name, terminals.length, await drive([centre.url], terminals, TRANSACTIONS));
+    const roots = world.sealKeys.rootKeysPemPath;
+    await drive([centre.url], terminals, WARM_UP, roots);
+    return summarise(name, terminals.length, await drive([centre.url], terminals, TRANSACTIONS, roots));
   } finally {
     await centre.close();
   }
@@ -163,11 +165,11 @@ async function benchTwoProcesses(
   ]);
   try {
     const urls = centres.map((c) => c.url);
-    await drive(urls, terminals, WARM_UP);
+    await drive(urls, terminals, WARM_UP, world.sealKeys.rootKeysPemPath);
     return summarise(
       'PostgreSQL, 2 centre processes',
       terminals.length,
-      await drive(urls, terminals, TRANSACTIONS),
+      await drive(urls, terminals, TRANSACTIONS, world.sealKeys.rootKeysPemPath),
     );
   } finally {
     await Promise.all(centres.map((c) => c.stop()));

@@ -6,6 +6,7 @@
  * Test and benchmark tooling (it drives `native/` virtual cards); never part of the centre.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { isCardError } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
@@ -20,6 +21,8 @@ import {
 } from '../../protocol/api.ts';
 import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
 import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { verifyKeyList } from '../../protocol/seal-keys.ts';
+import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 
 export type TerminalFailure =
   | { kind: 'card'; detail: string }
@@ -118,11 +121,19 @@ export async function requestIssue(
   return { ok: true, response: IssueResponseSchema.parse(res.json) };
 }
 
-/** The published seal keys (kid → SPKI DER). */
-export async function fetchSealKeys(centreUrl: string): Promise<Map<string, Uint8Array>> {
+/** The published seal keys (kid → SPKI DER), from a list that verifies against the root keys in the PEM file. */
+export async function fetchSealKeys(
+  centreUrl: string,
+  rootKeysPemPath: string,
+): Promise<Map<string, Uint8Array>> {
+  const roots = parseSealRootKeys(await readFile(rootKeysPemPath, 'utf8'));
+  if (!roots.ok)
+    throw new TerminalError({ kind: 'verification', detail: `seal root keys: ${roots.error.detail}` });
   const res = await fetch(`${centreUrl}/v1/municipality-keys`);
-  const { keys } = MunicipalityKeysResponseSchema.parse(await res.json());
-  return new Map(keys.map((k) => [k.kid, new Uint8Array(Buffer.from(k.publicKeySpki, 'base64'))]));
+  const list = verifyKeyList(MunicipalityKeysResponseSchema.parse(await res.json()), roots.rootKeys);
+  if (!list.ok)
+    throw new TerminalError({ kind: 'verification', detail: `published key list: ${list.error.kind}` });
+  return new Map([...list.keys.values()].map((k) => [k.kid, k.publicKeySpkiDer]));
 }
 
 export const sha256Hex = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex');

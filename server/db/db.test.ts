@@ -202,20 +202,70 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(await repo.isCertificateRevoked('ca2', '0a')).toBe(false);
   });
 
-  it('keeps municipality keys, newest first, and lists them all', async () => {
-    const key = (kid: string, createdAt: number) => ({
+  it('changes seal keys atomically with their audit events: one active key per municipality', async () => {
+    const key = (kid: string, createdAt: number, municipalityCode = '131016') => ({
+      kid,
+      municipalityCode,
+      publicKeySpkiDer: new Uint8Array([3, 4, kid.length]),
+      createdAt,
+      validFrom: createdAt,
+      validTo: createdAt + 1000,
+      status: 'active' as const,
+    });
+    const event = (action: 'created' | 'retired' | 'revoked', kid: string) => ({
+      at: 1,
+      actor: 'centre',
+      action,
       kid,
       municipalityCode: '131016',
-      privateKeyPkcs8Der: new Uint8Array([1, 2, kid.length]),
-      publicKeySpkiDer: new Uint8Array([3, 4]),
-      createdAt,
+      detail: 'test',
     });
-    await repo.putMunicipalityKey(key('k1', 1_790_000_000_000));
-    await repo.putMunicipalityKey(key('k22', 1_790_000_000_500));
-    await repo.putMunicipalityKey(key('k22', 1)); // same kid: kept as first written
-    expect(await repo.getMunicipalityKey('131016')).toEqual(key('k22', 1_790_000_000_500));
-    expect((await repo.listMunicipalityKeys()).map((k) => k.kid)).toEqual(['k1', 'k22']);
-    expect(await repo.getMunicipalityKey('172065')).toBeUndefined();
+    const v0 = await repo.sealKeysVersion();
+    expect(
+      await repo.changeSealKeys({ insert: key('k1', 1_790_000_000_000), events: [event('created', 'k1')] }),
+    ).toBe('done');
+    // A second active key for the municipality is a conflict, and writes nothing (not even its event).
+    expect(
+      await repo.changeSealKeys({ insert: key('k2', 1_790_000_000_100), events: [event('created', 'k2')] }),
+    ).toBe('conflict');
+    expect((await repo.listMunicipalityKeys()).map((k) => k.kid)).toEqual(['k1']);
+    const v1 = await repo.sealKeysVersion();
+    expect(v1).toBeGreaterThan(v0);
+    // Rotation: retire k1 and insert k2 in one change.
+    expect(
+      await repo.changeSealKeys({
+        retire: { kid: 'k1' },
+        insert: key('k2', 1_790_000_000_500),
+        events: [event('retired', 'k1'), event('created', 'k2')],
+      }),
+    ).toBe('done');
+    // Retiring k1 again (another centre rotated first) is a conflict.
+    expect(
+      await repo.changeSealKeys({ retire: { kid: 'k1' }, insert: key('k3', 1_790_000_000_600), events: [] }),
+    ).toBe('conflict');
+    expect(
+      await repo.changeSealKeys({
+        revoke: { kid: 'k1', revokedAt: 1_790_000_000_200 },
+        events: [event('revoked', 'k1')],
+      }),
+    ).toBe('done');
+    expect(
+      await repo.changeSealKeys({ revoke: { kid: 'k1', revokedAt: 1_790_000_000_300 }, events: [] }),
+    ).toBe('conflict');
+    const keys = await repo.listMunicipalityKeys();
+    expect(keys.map((k) => [k.kid, k.status, k.revokedAt])).toEqual([
+      ['k1', 'revoked', 1_790_000_000_200],
+      ['k2', 'active', undefined],
+    ]);
+    expect(keys[1]).toEqual(key('k2', 1_790_000_000_500));
+    expect((await repo.listSealKeyEvents('131016')).map((e) => `${e.action} ${e.kid}`)).toEqual([
+      'created k1',
+      'retired k1',
+      'created k2',
+      'revoked k1',
+    ]);
+    expect(await repo.listSealKeyEvents('172065')).toEqual([]);
+    expect(await repo.sealKeysVersion()).toBeGreaterThan(v1);
   });
 });
 

@@ -312,6 +312,56 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE municipalities ADD COLUMN rules_set_at BIGINT;
     `,
   },
+  {
+    version: 7,
+    name: 'seal-keys-in-hsm',
+    // The municipal seal keys' private halves move to an HSM (PKCS#11): the column that held them
+    // is dropped. Keys recorded before this step keep verifying the seals they made (status
+    // 'retired', valid for two years from their creation) but never sign again. One active key per
+    // municipality (a partial unique index), and every change is audited in seal_key_events.
+    sqlite: `
+      ALTER TABLE municipality_keys DROP COLUMN private_key_pkcs8;
+      ALTER TABLE municipality_keys ADD COLUMN valid_from INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE municipality_keys ADD COLUMN valid_to INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE municipality_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'retired'
+        CHECK (status IN ('active', 'retired', 'revoked'));
+      ALTER TABLE municipality_keys ADD COLUMN revoked_at INTEGER;
+      UPDATE municipality_keys SET valid_from = created_at, valid_to = created_at + 63072000000;
+      CREATE UNIQUE INDEX municipality_keys_one_active ON municipality_keys(municipality_code)
+        WHERE status = 'active';
+      CREATE TABLE seal_key_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('created', 'retired', 'revoked')),
+        kid TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        detail TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX seal_key_events_code ON seal_key_events(municipality_code, id);
+    `,
+    postgres: `
+      ALTER TABLE municipality_keys DROP COLUMN private_key_pkcs8;
+      ALTER TABLE municipality_keys ADD COLUMN valid_from BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE municipality_keys ADD COLUMN valid_to BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE municipality_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'retired'
+        CHECK (status IN ('active', 'retired', 'revoked'));
+      ALTER TABLE municipality_keys ADD COLUMN revoked_at BIGINT;
+      UPDATE municipality_keys SET valid_from = created_at, valid_to = created_at + 63072000000;
+      CREATE UNIQUE INDEX municipality_keys_one_active ON municipality_keys(municipality_code)
+        WHERE status = 'active';
+      CREATE TABLE seal_key_events (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('created', 'retired', 'revoked')),
+        kid TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );
+      CREATE INDEX seal_key_events_code ON seal_key_events(municipality_code, id);
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -17,9 +17,11 @@ import type { CentreRepository } from './repository.ts';
 import {
   issuedFromRow,
   keyFromRow,
+  sealKeyEventFromRow,
   sessionFromRow,
   type IssuedRow,
   type KeyRow,
+  type SealKeyEventRow,
   type SessionRow,
 } from './row-mapping.ts';
 
@@ -372,30 +374,78 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
          FROM billing_records ORDER BY id`,
       );
     },
-    async getMunicipalityKey(municipalityCode) {
-      const [row] = await rows<KeyRow>(
-        'SELECT * FROM municipality_keys WHERE municipality_code = $1 ORDER BY created_at DESC, kid LIMIT 1',
-        [municipalityCode],
-      );
-      return row === undefined ? undefined : keyFromRow(row);
-    },
-    async putMunicipalityKey(key) {
-      await pool.query(
-        `INSERT INTO municipality_keys (kid, municipality_code, private_key_pkcs8, public_key_spki, created_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kid) DO NOTHING`,
-        [
-          key.kid,
-          key.municipalityCode,
-          Buffer.from(key.privateKeyPkcs8Der),
-          Buffer.from(key.publicKeySpkiDer),
-          key.createdAt,
-        ],
-      );
-    },
     async listMunicipalityKeys() {
       return (
-        await rows<KeyRow>('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at')
+        await rows<KeyRow>('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at, kid')
       ).map(keyFromRow);
+    },
+    async changeSealKeys(change) {
+      class Conflict extends Error {}
+      try {
+        await transaction(async (client) => {
+          const changed = async (sql: string, params: unknown[]) =>
+            (await client.query(sql, params)).rowCount === 1;
+          if (
+            change.retire &&
+            !(await changed(
+              "UPDATE municipality_keys SET status = 'retired' WHERE kid = $1 AND status = 'active'",
+              [change.retire.kid],
+            ))
+          )
+            throw new Conflict();
+          if (
+            change.revoke &&
+            !(await changed(
+              "UPDATE municipality_keys SET status = 'revoked', revoked_at = $1 WHERE kid = $2 AND status <> 'revoked'",
+              [change.revoke.revokedAt, change.revoke.kid],
+            ))
+          )
+            throw new Conflict();
+          const key = change.insert;
+          if (
+            key &&
+            !(await changed(
+              `INSERT INTO municipality_keys (kid, municipality_code, public_key_spki, created_at, valid_from, valid_to, status, revoked_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+              [
+                key.kid,
+                key.municipalityCode,
+                Buffer.from(key.publicKeySpkiDer),
+                key.createdAt,
+                key.validFrom,
+                key.validTo,
+                key.status,
+                key.revokedAt ?? null,
+              ],
+            ))
+          )
+            throw new Conflict();
+          for (const e of change.events) {
+            await client.query(
+              'INSERT INTO seal_key_events (at, actor, action, kid, municipality_code, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+              [e.at, e.actor, e.action, e.kid, e.municipalityCode, e.detail],
+            );
+          }
+        });
+        return 'done';
+      } catch (error) {
+        if (error instanceof Conflict) return 'conflict';
+        throw error;
+      }
+    },
+    async listSealKeyEvents(municipalityCode) {
+      return (
+        await rows<SealKeyEventRow>(
+          'SELECT * FROM seal_key_events WHERE municipality_code = $1 ORDER BY id',
+          [municipalityCode],
+        )
+      ).map(sealKeyEventFromRow);
+    },
+    async sealKeysVersion() {
+      const [row] = await rows<{ version: number }>(
+        'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
+      );
+      return row?.version ?? 0;
     },
     async close() {
       await pool.end();

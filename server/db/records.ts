@@ -136,10 +136,42 @@ export interface BillingRecord {
   billedAt: number;
 }
 
+/**
+ * A municipal seal key as the centre records it: the public half and its lifecycle. The private
+ * half lives only in the HSM (server/keys/), named there by the kid.
+ */
 export interface MunicipalityKeyRecord {
   kid: string;
   municipalityCode: string;
-  privateKeyPkcs8Der: Uint8Array;
   publicKeySpkiDer: Uint8Array;
   createdAt: number;
+  /** Seals made in [validFrom, validTo) verify; after validTo the key has expired. */
+  validFrom: number;
+  validTo: number;
+  /** 'active' signs (one per municipality); 'retired' only verifies; 'revoked' from revokedAt on. */
+  status: 'active' | 'retired' | 'revoked';
+  revokedAt?: number;
+}
+
+/** One audited change to the seal keys: who did what to which key, when. */
+export interface SealKeyEvent {
+  at: number;
+  /** e.g. `centre` (start-up), `admin:131016` (that municipality's admin token). */
+  actor: string;
+  action: 'created' | 'retired' | 'revoked';
+  kid: string;
+  municipalityCode: string;
+  /** Why (first key, rotation, expiry, the revocation's reason and date); never personal data. */
+  detail: string;
+}
+
+/**
+ * One atomic change to the seal keys, with its audit events: retire the active key, revoke a key,
+ * insert a new (active) key — any of them, all or nothing.
+ */
+export interface SealKeyChange {
+  retire?: { kid: string };
+  revoke?: { kid: string; revokedAt: number };
+  insert?: MunicipalityKeyRecord;
+  events: SealKeyEvent[];
 }

@@ -11,6 +11,8 @@ import type {
   ResidentRecord,
   RulesProvenance,
   SaveSessionResult,
+  SealKeyChange,
+  SealKeyEvent,
   SessionRecord,
 } from './records.ts';
 
@@ -68,9 +70,18 @@ export interface CentreRepository {
   recordIssuance(issued: IssuedDocumentRecord, billing: BillingRecord): Promise<IssuedDocumentRecord>;
   listBillingRecords(): Promise<BillingRecord[]>;
 
-  getMunicipalityKey(municipalityCode: string): Promise<MunicipalityKeyRecord | undefined>;
-  putMunicipalityKey(key: MunicipalityKeyRecord): Promise<void>;
+  /** Every seal key, by municipality and creation. */
   listMunicipalityKeys(): Promise<MunicipalityKeyRecord[]>;
+  /**
+   * Applies a change atomically. 'conflict' (nothing written) when the key to retire is not active
+   * any more, the key to revoke is already revoked or absent, or the new key would be a second
+   * active key of its municipality: another centre changed the keys first.
+   */
+  changeSealKeys(change: SealKeyChange): Promise<'done' | 'conflict'>;
+  /** The audit trail of one municipality's seal keys, oldest first. */
+  listSealKeyEvents(municipalityCode: string): Promise<SealKeyEvent[]>;
+  /** Grows with every change to the seal keys (by any centre): a cache key. */
+  sealKeysVersion(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@
  * Uint8Array; integer columns arrive as numbers (SQLite INTEGER; PostgreSQL INTEGER, and BIGINT
  * epoch milliseconds through the pool's type parser).
  */
-import type { IssuedDocumentRecord, MunicipalityKeyRecord, SessionRecord } from './records.ts';
+import type { IssuedDocumentRecord, MunicipalityKeyRecord, SealKeyEvent, SessionRecord } from './records.ts';
 
 /** A row of `issued_documents` (`SELECT *`). */
 export interface IssuedRow {
@@ -23,9 +23,34 @@ export interface IssuedRow {
 export interface KeyRow {
   kid: string;
   municipality_code: string;
-  private_key_pkcs8: Uint8Array;
   public_key_spki: Uint8Array;
   created_at: number;
+  valid_from: number;
+  valid_to: number;
+  status: MunicipalityKeyRecord['status'];
+  revoked_at: number | null;
+}
+
+/** A row of `seal_key_events` (`SELECT *`). */
+export interface SealKeyEventRow {
+  id: number;
+  at: number;
+  actor: string;
+  action: SealKeyEvent['action'];
+  kid: string;
+  municipality_code: string;
+  detail: string;
+}
+
+export function sealKeyEventFromRow(row: SealKeyEventRow): SealKeyEvent {
+  return {
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    kid: row.kid,
+    municipalityCode: row.municipality_code,
+    detail: row.detail,
+  };
 }
 
 /** A row of `sessions` (`SELECT *`). */
@@ -57,9 +82,12 @@ export function keyFromRow(row: KeyRow): MunicipalityKeyRecord {
   return {
     kid: row.kid,
     municipalityCode: row.municipality_code,
-    privateKeyPkcs8Der: new Uint8Array(row.private_key_pkcs8),
     publicKeySpkiDer: new Uint8Array(row.public_key_spki),
     createdAt: row.created_at,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    status: row.status,
+    ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at }),
   };
 }
 

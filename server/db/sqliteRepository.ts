@@ -13,6 +13,7 @@ import {
   type RegisterBatch,
   type ResidentRecord,
   type SaveSessionResult,
+  type SealKeyChange,
   type SessionRecord,
   provenanceFromRow,
   type ProvenanceRow,
@@ -22,9 +23,11 @@ import type { CentreRepository } from './repository.ts';
 import {
   issuedFromRow,
   keyFromRow,
+  sealKeyEventFromRow,
   sessionFromRow,
   type IssuedRow,
   type KeyRow,
+  type SealKeyEventRow,
   type SessionRow,
 } from './row-mapping.ts';
 
@@ -122,15 +125,46 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       `SELECT transaction_id AS transactionId, municipality_code AS municipalityCode, certificate_type AS certificateType,
               copies, fee_yen_total AS feeYenTotal, billed_at AS billedAt FROM billing_records ORDER BY id`,
     ),
-    getKey: db.prepare(
-      'SELECT * FROM municipality_keys WHERE municipality_code = ? ORDER BY created_at DESC, kid LIMIT 1',
+    listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at, kid'),
+    retireKey: db.prepare(
+      "UPDATE municipality_keys SET status = 'retired' WHERE kid = ? AND status = 'active'",
     ),
-    putKey: db.prepare(
-      `INSERT INTO municipality_keys (kid, municipality_code, private_key_pkcs8, public_key_spki, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(kid) DO NOTHING`,
+    revokeKey: db.prepare(
+      "UPDATE municipality_keys SET status = 'revoked', revoked_at = ? WHERE kid = ? AND status <> 'revoked'",
     ),
-    listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at'),
+    insertKey: db.prepare(
+      `INSERT INTO municipality_keys (kid, municipality_code, public_key_spki, created_at, valid_from, valid_to, status, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    insertKeyEvent: db.prepare(
+      'INSERT INTO seal_key_events (at, actor, action, kid, municipality_code, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    listKeyEvents: db.prepare('SELECT * FROM seal_key_events WHERE municipality_code = ? ORDER BY id'),
+    keysVersion: db.prepare('SELECT COALESCE(MAX(id), 0) FROM seal_key_events').pluck(),
   };
+
+  class SealKeyConflict extends Error {}
+  const changeSealKeys = db.transaction((change: SealKeyChange) => {
+    if (change.retire && stmt.retireKey.run(change.retire.kid).changes !== 1) throw new SealKeyConflict();
+    if (change.revoke && stmt.revokeKey.run(change.revoke.revokedAt, change.revoke.kid).changes !== 1)
+      throw new SealKeyConflict();
+    const key = change.insert;
+    if (key) {
+      const inserted = stmt.insertKey.run(
+        key.kid,
+        key.municipalityCode,
+        Buffer.from(key.publicKeySpkiDer),
+        key.createdAt,
+        key.validFrom,
+        key.validTo,
+        key.status,
+        key.revokedAt ?? null,
+      );
+      if (inserted.changes !== 1) throw new SealKeyConflict();
+    }
+    for (const e of change.events)
+      stmt.insertKeyEvent.run(e.at, e.actor, e.action, e.kid, e.municipalityCode, e.detail);
+  });
 
   const consumeChallenge = db.transaction(
     (challenge: string, terminalId: string, transactionId: string, now: number): ChallengeConsumption => {
@@ -293,21 +327,23 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     async listBillingRecords() {
       return stmt.listBilling.all() as BillingRecord[];
     },
-    async getMunicipalityKey(municipalityCode) {
-      const row = stmt.getKey.get(municipalityCode) as KeyRow | undefined;
-      return row === undefined ? undefined : keyFromRow(row);
-    },
-    async putMunicipalityKey(key) {
-      stmt.putKey.run(
-        key.kid,
-        key.municipalityCode,
-        Buffer.from(key.privateKeyPkcs8Der),
-        Buffer.from(key.publicKeySpkiDer),
-        key.createdAt,
-      );
-    },
     async listMunicipalityKeys() {
       return (stmt.listKeys.all() as KeyRow[]).map(keyFromRow);
+    },
+    async changeSealKeys(change) {
+      try {
+        changeSealKeys(change);
+        return 'done';
+      } catch (error) {
+        if (error instanceof SealKeyConflict) return 'conflict';
+        throw error;
+      }
+    },
+    async listSealKeyEvents(municipalityCode) {
+      return (stmt.listKeyEvents.all(municipalityCode) as SealKeyEventRow[]).map(sealKeyEventFromRow);
+    },
+    async sealKeysVersion() {
+      return stmt.keysVersion.get() as number;
     },
     async close() {
       db.close();

@@ -12,6 +12,8 @@ import {
 } from '../../protocol/api.ts';
 import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import { checkSealMatchesDocument, verifySeal } from '../../protocol/seal.ts';
+import { verifyKeyList } from '../../protocol/seal-keys.ts';
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { startCentre } from '../centre.ts';
 import { sha256Hex } from '../auth/trustStore.ts';
 import { cardSignature } from '../auth/testCertificates.ts';
@@ -101,6 +103,7 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
         serialNumberHex: (0x5000 + i).toString(16),
         holderId: c.holderId,
       })),
+      sealKeys: { store: await testSealKeyStore() },
       now: () => NOON,
       logger: { stream: { write: (line: string) => void logLines.push(line) } },
     });
@@ -123,10 +126,12 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
       return issueFor(card, `S${String(i).padStart(4, '0')}-T01`).then((r) => ({ card, ...r }));
     });
     const results = await Promise.all(jobs);
-    const keys = MunicipalityKeysResponseSchema.parse(
+    const list = MunicipalityKeysResponseSchema.parse(
       await (await fetch(`${centre.url}/v1/municipality-keys`)).json(),
     );
-    const publicKeys = new Map(keys.keys.map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]));
+    const keys = verifyKeyList(list, centre.centre.keyring.rootPublicKeys());
+    if (!keys.ok) throw new Error(keys.error.kind);
+    const publicKeys = new Map([...keys.keys.values()].map((k) => [k.kid, k.publicKeySpkiDer]));
     for (const { card, transactionId, response } of results) {
       const resident = world.residents.find((r) => r.holderId === card.holderId)!;
       const household = world.households.find((h) => h.householdId === resident.householdId)!;
@@ -140,9 +145,7 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
       const verified = verifySeal(Buffer.from(response.seal, 'base64'), publicKeys);
       if (!verified.ok) throw new Error(verified.error.kind);
       expect(checkSealMatchesDocument(verified.payload, response.document)).toBeUndefined();
-      expect(keys.keys.find((k) => k.kid === verified.kid)?.municipalityCode).toBe(
-        household.municipalityCode,
-      );
+      expect(keys.keys.get(verified.kid)?.municipalityCode).toBe(household.municipalityCode);
     }
     expect(new Set(results.map((r) => r.response.document.documentId)).size).toBe(50);
     const billing = await centre.centre.repository.listBillingRecords();

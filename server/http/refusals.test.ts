@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueRequest } from '../../protocol/api.ts';
 import { CentreErrorBodySchema, type CentreErrorCode } from '../../protocol/errors.ts';
 import { createCentre, type Centre } from '../centre.ts';
+import { testSealKeyStore } from '../test-support/seal-keys.ts';
 
 /**
  * Each precise refusal of the issue step, as the service returns it and as the kiosk API answers
@@ -19,6 +20,7 @@ beforeAll(async () => {
     databasePath: ':memory:',
     trustedCaCertificates: [],
     certificateRegistry: [],
+    sealKeys: { store: await testSealKeyStore() },
     now: () => NOON_WEDNESDAY,
     logger: false,
   });

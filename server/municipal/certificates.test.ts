@@ -9,7 +9,8 @@ import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
-import { MunicipalKeyring } from './keyring.ts';
+import { SealKeyring } from '../keys/seal-keyring.ts';
+import { sealPublicKeysOf, testSealKeyStore } from '../test-support/seal-keys.ts';
 import { buildMenu } from './menu.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { fileKosekiRegistration } from './registration.ts';
@@ -125,7 +126,11 @@ describe('issuing every certificate type', () => {
     deps = {
       repository: repo,
       registers,
-      keyring: await MunicipalKeyring.open(repo, {}, () => clock),
+      keyring: await SealKeyring.open({
+        repository: repo,
+        store: await testSealKeyStore(),
+        now: () => clock,
+      }),
       now: () => clock,
     };
   });
@@ -151,9 +156,7 @@ describe('issuing every certificate type', () => {
   });
 
   it('issues each type for a 千代田区 resident with 本籍 in 都城市, sealed compactly by the right municipality', async () => {
-    const keys = new Map(
-      (await deps.keyring.publicKeys()).map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]),
-    );
+    const keys = await sealPublicKeysOf(deps.keyring);
     for (const [i, type] of CERTIFICATE_TYPES.entries()) {
       const tx = `7a1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b${String(i).padStart(2, '0')}`;
       await authenticate('H0001', tx);
@@ -203,6 +206,7 @@ describe('issuing every certificate type', () => {
     const admin = buildAdminApp({
       repository: repo,
       registers,
+      keyring: deps.keyring,
       tokens: { '131016': TOKEN },
       now: () => clock,
     });
@@ -259,6 +263,7 @@ describe('issuing every certificate type', () => {
     const admin = buildAdminApp({
       repository: repo,
       registers,
+      keyring: deps.keyring,
       tokens: { '452025': TOKEN, '131016': 'other' },
       now: () => clock,
     });
@@ -320,6 +325,7 @@ describe('issuing every certificate type', () => {
     const admin = buildAdminApp({
       repository: repo,
       registers,
+      keyring: deps.keyring,
       tokens: { '452025': TOKEN },
       now: () => clock,
     });

@@ -1,4 +1,4 @@
-import { createSeal } from '../../protocol/seal.ts';
+import { createSealWith } from '../../protocol/seal-signer.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
 import type { UnavailableReason } from '../../protocol/api.ts';
@@ -6,14 +6,14 @@ import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { certify, checkOptions } from './certify.ts';
-import type { MunicipalKeyring } from './keyring.ts';
+import type { SealKeyring } from '../keys/seal-keyring.ts';
 import { decideCertificate } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
 export interface IssuerDeps {
   repository: CentreRepository;
-  keyring: MunicipalKeyring;
+  keyring: SealKeyring;
   registers: RegisterStore;
   now: () => Date;
 }
@@ -82,9 +82,15 @@ export async function issueCertificate(
   });
   if (!certified.ok) return certified;
   const document = certified.value;
-  const key = keyring.signingKey(decision.issuer.code);
-  if (!key) return fail('internal', 'no issuing key for municipality');
-  const seal = createSeal(document, key.kid, key.privateKey);
+  const signer = await keyring.signerFor(decision.issuer.code);
+  if (!signer) return fail('internal', 'no issuing key for municipality');
+  let seal: Uint8Array;
+  try {
+    // Signed on the HSM; nothing is recorded or billed when the token fails.
+    seal = await createSealWith(document, signer);
+  } catch (error) {
+    return fail('internal', `seal signing failed: ${error instanceof Error ? error.name : 'unknown'}`);
+  }
 
   const stored = await repository.recordIssuance(
     {

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { verifySeal, checkSealMatchesDocument } from '../../protocol/seal.ts';
 import { openCentreRepository, type DatabaseConfig } from '../db/openRepository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
@@ -8,7 +7,8 @@ import { loadSeedWorld } from '../seed/index.ts';
 import { ageOn, japanIsoDateTime, japanTime } from './japanTime.ts';
 import { buildMenu } from './menu.ts';
 import { menuContextFor } from './residentContext.ts';
-import { MunicipalKeyring, keyIdFor } from './keyring.ts';
+import { SealKeyring } from '../keys/seal-keyring.ts';
+import { sealPublicKeysOf, testSealKeyStore } from '../test-support/seal-keys.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
@@ -74,7 +74,11 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
     deps = {
       repository: repo,
       registers,
-      keyring: await MunicipalKeyring.open(repo, {}, () => clock),
+      keyring: await SealKeyring.open({
+        repository: repo,
+        store: await testSealKeyStore(),
+        now: () => clock,
+      }),
       now: () => clock,
     };
   });
@@ -185,9 +189,7 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
       mayorTitle: '千代田区長',
       mayorName: '杉浦 俊介',
     });
-    const keys = new Map(
-      (await deps.keyring.publicKeys()).map((k) => [k.kid, Buffer.from(k.publicKeySpki, 'base64')]),
-    );
+    const keys = await sealPublicKeysOf(deps.keyring);
     const verified = verifySeal(Buffer.from(seal, 'base64'), keys);
     if (!verified.ok) throw new Error(verified.error.kind);
     expect(checkSealMatchesDocument(verified.payload, document)).toBeUndefined();
@@ -296,30 +298,5 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
       error: { kind: 'not-authenticated' },
     });
     expect(await repo.listBillingRecords()).toEqual([]);
-  });
-
-  it('uses a given P-256 key, keeps generated keys across restarts, and publishes kid = SHA-256(SPKI)[0..8]', async () => {
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
-    const given = await MunicipalKeyring.open(
-      repo,
-      {
-        '172065': { privateKeyPkcs8Der: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })) },
-      },
-      () => clock,
-    );
-    expect(given.signingKey('172065')?.kid).toBe(keyIdFor(spki));
-    expect(keyIdFor(spki)).toMatch(/^[0-9a-f]{16}$/);
-    expect(given.signingKey('131016')?.kid).toBe(deps.keyring.signingKey('131016')?.kid);
-    const published = await given.publicKeys();
-    expect(published.map((k) => k.municipalityCode).sort()).toEqual(['131016', '172065', '172065', '452025']);
-    const { privateKey: rsa } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    await expect(
-      MunicipalKeyring.open(
-        repo,
-        { '131016': { privateKeyPkcs8Der: new Uint8Array(rsa.export({ format: 'der', type: 'pkcs8' })) } },
-        () => clock,
-      ),
-    ).rejects.toThrow(/P-256/);
   });
 });

@@ -126,6 +126,9 @@ describe('kiosk: 利用登録 with the 本籍地', () => {
     expect(await page.getByTestId('menu-reason-koseki-zenbu').innerText()).toContain('審査中');
     expect(await page.getByTestId('menu-item-koseki-zenbu').isDisabled()).toBe(true);
     await page.getByTestId('cancel-button').click();
+    await page.getByTestId('cancel-dialog-confirm').click();
+    await page.getByTestId('ended-cancelled').waitFor();
+    await page.getByTestId('finish-button').click();
     await page.getByTestId('screen-welcome').waitFor();
   });
 });

@@ -95,7 +95,11 @@ describe('kiosk in the browser, card to paper', () => {
     await page.getByTestId('pin-submit').click();
     await page.getByTestId('pin-wrong').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('tries-left').innerText()).toContain('2');
+    // 中止 asks first, then ends calmly with 「お手続きを中止しました」.
     await page.getByTestId('cancel-button').click();
+    await page.getByTestId('cancel-dialog-confirm').click();
+    await page.getByTestId('ended-cancelled').waitFor();
+    await page.getByTestId('finish-button').click();
     await page.getByTestId('screen-welcome').waitFor();
   });
 });

@@ -8,6 +8,7 @@ import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
 import { CERTIFICATE_TYPES } from '../../protocol/certificate-types.ts';
 import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import { createCentre, type Centre } from '../../server/centre.ts';
+import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { fuzzParameters } from './settings.ts';
 
 /**
@@ -57,6 +58,7 @@ describe('the centre under hostile request bodies', () => {
       databasePath: ':memory:',
       trustedCaCertificates: [new Uint8Array(ca.auth.certificate.rawData)],
       certificateRegistry: [],
+      sealKeys: { store: await testSealKeyStore() },
       now: () => new Date('2026-11-25T03:00:00Z'),
       logger: { stream: { write: () => undefined } },
     });

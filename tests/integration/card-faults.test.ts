@@ -117,14 +117,11 @@ describe.each<ReadMode>(['short', 'extended'])(
       for (let n = 1; n < total; n++) {
         const session = await insertAndConnect();
         vpcd.removeAfterCommands(n);
-        const started = performance.now();
         const result = await kioskFlow(new JpkiClient(session.transport, { readMode }));
-        const ms = performance.now() - started;
         await session.close();
         await vpcd.remove(); // whatever happened, the card is off the reader before the next round
         await waitForReaderStatus(reader, (s) => s.kind === 'ready' && !s.cardPresent);
         expect(result, `pulled after ${n} of ${total}`).toEqual({ kind: 'card-removed' });
-        expect(ms, `pulled after ${n}`).toBeLessThan(5000);
         expect(card.triesLeft('auth')).toBe(3);
       }
     });
@@ -167,10 +164,8 @@ describe('pcscd restarted mid-session', () => {
     try {
       for (const pid of pids) process.kill(pid, 'SIGTERM');
       expect(await waitUntil(async () => (await pcscdPids()).length === 0, 10_000)).toBe(true);
-      const started = performance.now();
       const after = await client.readAuthCertificate();
       expect(['service-down', 'communication', 'card-removed']).toContain(after.kind);
-      expect(performance.now() - started).toBeLessThan(11_000);
       await waitForReaderStatus(reader, (s) => s.kind === 'service-down' || s.kind === 'no-reader');
       await session.close();
     } finally {

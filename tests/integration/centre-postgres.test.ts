@@ -142,7 +142,7 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
     // Collisions within the same millisecond did happen.
     expect(new Set(sentAt).size).toBeLessThan(sentAt.length);
 
-    const sealKeys = await fetchSealKeys(centres[0]!.url);
+    const sealKeys = await fetchSealKeys(centres[0]!.url, world.sealKeys.rootKeysPemPath);
     const documentIds = new Set<string>();
     answers.forEach(([first, second], i) => {
       const resident = holders[i]!;

@@ -6,7 +6,8 @@
  */
 import { createRequire } from 'node:module';
 import Module from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -87,8 +88,12 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
     expect(existsSync(bundle), 'run `npm run build` first').toBe(true);
     spool = await mkdtemp(join(tmpdir(), 'kiosk-electron-spool-'));
     paymentSim = await launchPaymentSim();
+    const sealRoots = join(spool, 'seal-root-keys.pem');
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await writeFile(sealRoots, publicKey.export({ format: 'pem', type: 'spki' }));
     Object.assign(process.env, {
       KIOSK_PAYMENT_SERIAL: paymentSim.devicePath,
+      KIOSK_SEAL_ROOT_KEYS: sealRoots,
       KIOSK_CENTRE_URL: 'http://127.0.0.1:9',
       KIOSK_TERMINAL_ID: 'S0001-T01',
       KIOSK_SPOOL_DIR: spool,

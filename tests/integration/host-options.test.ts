@@ -79,9 +79,12 @@ describe('kiosk host: the resident’s choices reach the paper', () => {
       const confirm = await waitForScreen(stack.host, ['confirm']);
       const years = confirm.view.screen === 'confirm' ? (confirm.view.options?.taxYear?.allowed ?? []) : [];
       expect(years.length).toBeGreaterThan(1);
-      stack.host.send({ type: 'cancel' });
+      // 戻る to the menu, then 中止: the neutral 「中止しました」 screen, then 終了.
+      stack.host.send({ type: 'back-to-menu' });
       await waitForScreen(stack.host, ['menu']);
       stack.host.send({ type: 'cancel' });
+      await waitForScreen(stack.host, ['error']);
+      stack.host.send({ type: 'finish' });
       await waitForScreen(stack.host, ['welcome']);
 
       const older = years[1] as number;

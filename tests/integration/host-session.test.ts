@@ -197,7 +197,9 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
         reason: 'invalid',
       });
       stack.host.send({ type: 'cancel' });
-      await waitForScreen(stack.host, ['welcome']);
+      const cancelled = await waitForScreen(stack.host, ['error']);
+      expect(errorOf(cancelled)).toMatchObject({ error: 'cancelled' });
+      await finish(stack);
     });
   });
 });

@@ -1,12 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-controls.ts';
 import { PROJECT_ROOT } from './run-command.ts';
 
 export interface RunningKioskWeb {
   url: string;
   output: string[];
   stop(): Promise<void>;
+  /** The developer panel's card controls: the holder's virtual card on the reader, or off it. */
+  placeCard(): Promise<void>;
+  removeCard(): Promise<void>;
+}
+
+/** Moves the virtual card through kiosk:web's developer routes, as the panel's buttons do. */
+async function moveCard(url: string, action: 'place' | 'remove'): Promise<void> {
+  const response = await fetch(new URL(`${DEVELOPER_PATH}/card/${action}`, url), {
+    method: 'POST',
+    headers: { [DEVELOPER_HEADER]: '1' },
+  });
+  if (!response.ok) throw new Error(`kiosk:web refused to ${action} the card: ${response.status}`);
 }
 
 /** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/`. */
@@ -47,7 +60,14 @@ export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<Runni
         reject(new Error(`kiosk:web's first line is not the URL: ${line}`));
         return;
       }
-      resolve({ url: match[1] as string, output, stop });
+      const url = match[1] as string;
+      resolve({
+        url,
+        output,
+        stop,
+        placeCard: () => moveCard(url, 'place'),
+        removeCard: () => moveCard(url, 'remove'),
+      });
     });
   });
 }

@@ -1,8 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskScreen } from '../../../electron/kiosk-api.ts';
 import { useKiosk, useKioskActions } from '../kioskContext.tsx';
+import { CancelDialog } from './CancelDialog.tsx';
+import { LanguagePicker } from './LanguagePicker.tsx';
 import { StepIndicator } from './StepIndicator.tsx';
 import type { Step } from './StepIndicator.tsx';
 
@@ -10,31 +12,50 @@ interface ScreenFrameProps {
   name: KioskScreen['screen'];
   /** Where this screen sits in the flow; omitted on welcome, done and error. */
   step?: Step;
-  /** Shows the 中止 button. */
+  /** Shows the 中止 button; it ends the session the same way on every screen. */
   cancellable?: boolean;
+  /** Asks 「お手続きを中止しますか？」 before 中止 throws away what the resident entered. */
+  confirmCancel?: boolean;
+  /** The dialog adds that inserted money is returned. */
+  refundOnCancel?: boolean;
   /** A note shown beside the cancel button (e.g. that inserted money is returned). */
   cancelNote?: string;
-  /** Extra controls at the left of the footer (the language switch on welcome). */
+  /** Shows 戻る where going back makes sense (one step, nothing lost). */
+  onBack?: () => void;
+  /** The compact language picker in the header; the welcome screen shows the full list instead. */
+  languagePicker?: boolean;
+  /** Extra controls at the left of the footer. */
   footerStart?: ReactNode;
-  /** Support details shown small beside the transaction id (the error code). */
-  supportInfo?: ReactNode;
   children: ReactNode;
 }
 
-/** The frame every screen shares: header with the step bar, the screen body, footer with 中止 and the transaction id. */
+/** 1234 5678: the 受付番号 in two groups, easier to read out on the phone. */
+export function groupReceiptNumber(receiptNumber: string): string {
+  return receiptNumber.replace(/^(\d{4})(\d{4})$/, '$1 $2');
+}
+
+/**
+ * The frame every screen shares: header with the step bar and the language picker, the screen
+ * body, footer with 戻る / 中止 and the 受付番号.
+ */
 export function ScreenFrame({
   name,
   step,
   cancellable = false,
+  confirmCancel = false,
+  refundOnCancel = false,
   cancelNote,
+  onBack,
+  languagePicker = true,
   footerStart,
-  supportInfo,
   children,
 }: ScreenFrameProps) {
   const { t } = useTranslation();
-  const transactionId = useKiosk((s) => s.snapshot?.transactionId ?? null);
+  const receiptNumber = useKiosk((s) => s.snapshot?.receiptNumber ?? null);
   const { cancel } = useKioskActions();
   const bodyRef = useRef<HTMLElement>(null);
+  const [asking, setAsking] = useState(false);
+  const keep = useCallback(() => setAsking(false), []);
 
   // Move focus to the new screen's heading so keyboards and screen readers follow the flow.
   useEffect(() => {
@@ -50,6 +71,7 @@ export function ScreenFrame({
           <span className="brand-service">{t('app.service')}</span>
         </div>
         {step !== undefined && <StepIndicator current={step} />}
+        {languagePicker && <LanguagePicker />}
       </header>
       <main className="kiosk-body" data-testid={`screen-${name}`} ref={bodyRef}>
         {children}
@@ -57,12 +79,17 @@ export function ScreenFrame({
       <footer className="kiosk-footer">
         <div className="footer-actions">
           {footerStart}
+          {onBack && (
+            <button type="button" className="button" data-testid="back-button" onClick={onBack}>
+              {t('common.back')}
+            </button>
+          )}
           {cancellable && (
             <button
               type="button"
               className="button button--cancel"
               data-testid="cancel-button"
-              onClick={() => void cancel()}
+              onClick={() => (confirmCancel ? setAsking(true) : void cancel())}
             >
               {t('common.cancel')}
             </button>
@@ -70,14 +97,26 @@ export function ScreenFrame({
           {cancellable && cancelNote !== undefined && <span className="cancel-note">{cancelNote}</span>}
         </div>
         <div className="support-info">
-          {supportInfo}
-          {transactionId !== null && (
-            <span className="transaction-id" data-testid="transaction-id">
-              {t('app.transactionId')} {transactionId}
+          {receiptNumber !== null && (
+            <span className="transaction-id" title={t('app.support')}>
+              {t('app.transactionId')}{' '}
+              <span className="receipt-number" data-testid="transaction-id">
+                {groupReceiptNumber(receiptNumber)}
+              </span>
             </span>
           )}
         </div>
       </footer>
+      {asking && (
+        <CancelDialog
+          refund={refundOnCancel}
+          onKeep={keep}
+          onConfirm={() => {
+            setAsking(false);
+            void cancel();
+          }}
+        />
+      )}
     </div>
   );
 }

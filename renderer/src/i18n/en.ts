@@ -2,10 +2,16 @@ import type { Messages } from './ja.ts';
 
 /** English for residents who do not read Japanese. Certificate titles keep the Japanese beside them on screen. */
 export const en: Messages = {
+  language: {
+    name: 'English',
+    picker: '言語 / Language',
+    close: 'Close',
+  },
   app: {
     brand: 'Konbini Kofu',
     service: 'Certificate Issuing Service',
     transactionId: 'Ref. no.',
+    support: 'If you call us, please give this reference number.',
     starting: 'Starting up',
     startingDetail: 'Please wait a moment.',
     disconnected: 'Temporarily unavailable',
@@ -13,10 +19,18 @@ export const en: Messages = {
   },
   common: {
     cancel: 'Cancel',
+    back: 'Back',
     finish: 'Finish',
     yen: '¥{{amount}}',
     pleaseWait: 'Please wait.',
     takeCard: 'Please do not forget your card.',
+  },
+  cancelDialog: {
+    title: 'Cancel your request?',
+    body: 'What you have entered so far will be discarded. No certificate will be issued and nothing will be charged.',
+    refund: 'Any money you inserted will be returned.',
+    confirm: 'Yes, cancel',
+    keep: 'No, continue',
   },
   steps: {
     label: 'Steps',
@@ -33,9 +47,6 @@ export const en: Messages = {
     lead: 'Certificates of Residence, Seal Registration Certificates and more, printed here.',
     start: 'Get a certificate',
     startHint: 'Touch the button to begin',
-    language: '言語 / Language',
-    japanese: '日本語',
-    english: 'English',
     needs: 'You will need',
     needCard: 'Your My Number Card',
     needPin: 'Your 4-digit PIN',
@@ -57,8 +68,9 @@ export const en: Messages = {
     body: 'Please do not move the card.',
   },
   pinEntry: {
-    heading: 'Enter your PIN',
-    body: 'Enter the 4-digit PIN of your user authentication certificate, then touch "OK".',
+    heading: 'Enter your 4-digit PIN',
+    body: 'Enter the 4-digit PIN of your card’s user authentication certificate (利用者証明用電子証明書), then touch "OK".',
+    notSigning: 'This is not the signing certificate password (6 to 16 letters and digits).',
     privacy: 'Cover the keypad with your hand so nobody can see.',
     progress: '{{count}} of 4 digits entered',
     key: 'Digit {{digit}}',
@@ -67,7 +79,7 @@ export const en: Messages = {
     submit: 'OK',
     triesLeft: 'Tries left: {{count}}',
     lastTry:
-      'One more wrong PIN will lock your PIN. If you are not sure of it, touch "Cancel" and ask at your city office.',
+      'One more wrong PIN will lock your PIN. If you are not sure of it, touch "Cancel" and have your PIN reset (for example at your city office).',
     wrong: 'The PIN is incorrect. Please enter it again.',
     keypad: 'PIN keypad',
   },
@@ -83,6 +95,16 @@ export const en: Messages = {
     notices: 'Notices from your municipality',
     registrationAction: 'Apply here',
     registrationFiled: 'Registration applied for (awaiting your honseki town)',
+    noneHeading: 'No certificate can be issued for you at this kiosk',
+    noneBody: 'Here is why, and where to go:',
+  },
+  unavailableHelp: {
+    'not-offered': 'Please get it at your city office.',
+    'outside-hours': 'Please come back during service hours.',
+    'registration-needed': 'You can apply for registration with your honseki town on this screen.',
+    'dv-block': 'Please ask at your city office.',
+    age: 'Please get it at your city office.',
+    'no-registration': 'Please ask at your city office.',
   },
   confirm: {
     heading: 'Please check your request',
@@ -134,7 +156,7 @@ export const en: Messages = {
   },
   printing: {
     heading: 'Printing',
-    progress: '{{done}} of {{total}} printed',
+    progress: 'Printing your certificate (copies: {{total}})',
     body: 'Please leave your card on the reader until printing is finished.',
   },
   done: {
@@ -179,7 +201,8 @@ export const en: Messages = {
   },
   error: {
     heading: 'Your request could not be completed',
-    code: 'Error code',
+    pinReset:
+      'You can have your PIN reset at your city office. If you know your signing certificate password (6 to 16 letters and digits), you can also reset it at convenience store kiosks that offer PIN reset.',
     triesLeft: 'You can enter your PIN {{count}} more time(s).',
     refunded: 'Your {{amount}} has been returned. Please take it.',
     refunding: 'Returning your money. Please wait.',
@@ -220,7 +243,7 @@ export const en: Messages = {
     },
     'pin-locked': {
       title: 'Your PIN is locked',
-      body: 'The PIN was entered wrongly too many times. Please ask at your city office to unlock it.',
+      body: 'The 4-digit PIN was entered wrongly too many times, so it has been locked. Once your PIN is reset, you can use the card again.',
     },
     'certificate-expired': {
       title: 'Your electronic certificate has expired',
@@ -297,6 +320,10 @@ export const en: Messages = {
     timeout: {
       title: 'Stopped because there was no activity',
       body: 'To use the kiosk again, please start from the beginning.',
+    },
+    'card-not-placed': {
+      title: 'Stopped because no card was placed',
+      body: 'No card was placed on the card reader in time. To use the kiosk again, please start from the beginning.',
     },
     cancelled: {
       title: 'Your request was cancelled',

@@ -6,12 +6,22 @@ import type {
   UnavailableReason,
 } from '../../../protocol/index.ts';
 
-/** Japanese, the kiosk's default language: polite and short, like the store machine speaks. */
+/**
+ * Japanese, the kiosk's default language: polite and short, like the store machine speaks.
+ * `{漢字|かんじ}` marks a reading shown as furigana (<ruby>) on the start screens; see RubyText.
+ */
 export const ja = {
+  language: {
+    /** This language's name in itself, for its button. */
+    name: '日本語',
+    picker: '言語 / Language',
+    close: '閉じる',
+  },
   app: {
     brand: 'コンビニ交付',
     service: '証明書交付サービス',
     transactionId: '受付番号',
+    support: 'お問い合わせの際は、受付番号をお伝えください。',
     starting: '起動しています',
     startingDetail: 'しばらくお待ちください。',
     disconnected: 'ただいまご利用いただけません',
@@ -19,10 +29,18 @@ export const ja = {
   },
   common: {
     cancel: '中止',
+    back: '戻る',
     finish: '終了',
     yen: '{{amount}}円',
     pleaseWait: 'そのままお待ちください。',
     takeCard: 'カードのお取り忘れにご注意ください。',
+  },
+  cancelDialog: {
+    title: 'お手続きを中止しますか？',
+    body: 'ここまでの内容は取り消されます。証明書は発行されず、手数料はかかりません。',
+    refund: '投入されたお金は返却します。',
+    confirm: '中止する',
+    keep: '手続きを続ける',
   },
   steps: {
     label: '手続きの流れ',
@@ -35,17 +53,14 @@ export const ja = {
     current: '現在の手順',
   },
   welcome: {
-    heading: 'マイナンバーカードで\n証明書を取得できます',
+    heading: 'マイナンバーカードで\n{証明書|しょうめいしょ}を{取得|しゅとく}できます',
     lead: '住民票の写し・印鑑登録証明書などを、この場で印刷します。',
-    start: '証明書の交付',
+    start: '{証明書|しょうめいしょ}の{交付|こうふ}',
     startHint: 'ボタンを押して始めてください',
-    language: '言語 / Language',
-    japanese: '日本語',
-    english: 'English',
-    needs: 'ご用意いただくもの',
+    needs: 'ご{用意|ようい}いただくもの',
     needCard: 'マイナンバーカード',
-    needPin: '暗証番号（数字4桁）',
-    needFee: '交付手数料',
+    needPin: '{暗証番号|あんしょうばんごう}（数字4桁）',
+    needFee: '{交付手数料|こうふてすうりょう}',
     reader: {
       ready: '',
       'no-reader': 'カードリーダーが使用できないため、ただいまご利用いただけません。',
@@ -53,7 +68,7 @@ export const ja = {
     } satisfies Record<ReaderState, string>,
   },
   placeCard: {
-    heading: 'マイナンバーカードを置いてください',
+    heading: 'マイナンバーカードを{置|お}いてください',
     body: '顔写真のある面を上にして、カードリーダーに置いてください。',
     hint: '証明書が印刷されるまで、カードは置いたままにしてください。',
     readerLabel: 'カードリーダー',
@@ -63,8 +78,9 @@ export const ja = {
     body: 'カードを動かさずに、そのままお待ちください。',
   },
   pinEntry: {
-    heading: '暗証番号を入力してください',
-    body: '利用者証明用電子証明書の暗証番号（数字4桁）を入力し、「確定」を押してください。',
+    heading: '{暗証番号|あんしょうばんごう}（数字4桁）を{入力|にゅうりょく}してください',
+    body: 'マイナンバーカードの「利用者証明用電子証明書」の暗証番号（数字4桁）を入力し、「確定」を押してください。',
+    notSigning: '署名用電子証明書のパスワード（英数字6〜16文字）ではありません。',
     privacy: '周りの方に見られないよう、手元を隠して入力してください。',
     progress: '4桁中 {{count}}桁 入力済み',
     key: '数字 {{digit}}',
@@ -73,7 +89,7 @@ export const ja = {
     submit: '確定',
     triesLeft: 'あと{{count}}回まで入力できます',
     lastTry:
-      'あと1回間違えると暗証番号がロックされ、ご利用いただけなくなります。お忘れの場合は「中止」を押し、お住まいの市区町村の窓口にお問い合わせください。',
+      'あと1回間違えると暗証番号がロックされ、ご利用いただけなくなります。お忘れの場合は「中止」を押し、暗証番号を再設定してください（市区町村の窓口などで行えます）。',
     wrong: '暗証番号が違います。もう一度入力してください。',
     keypad: '暗証番号の入力キー',
   },
@@ -89,7 +105,18 @@ export const ja = {
     notices: '市区町村からのお知らせ',
     registrationAction: 'ここで申請できます',
     registrationFiled: '利用登録を申請済みです（本籍地で審査中）',
+    noneHeading: 'この端末でお取りいただける証明書はありません',
+    noneBody: '理由とお問い合わせ先は次のとおりです。',
   },
+  /** Where to go when a certificate is unavailable for this reason (the menu's summary). */
+  unavailableHelp: {
+    'not-offered': 'お住まいの市区町村の窓口でお取りください。',
+    'outside-hours': 'ご利用時間内に、あらためてお越しください。',
+    'registration-needed': '本籍地の市区町村への利用登録を、この画面から申請できます。',
+    'dv-block': 'お住まいの市区町村の窓口にお問い合わせください。',
+    age: 'お住まいの市区町村の窓口でお取りください。',
+    'no-registration': 'お住まいの市区町村の窓口でおたずねください。',
+  } satisfies Record<UnavailableReason, string>,
   confirm: {
     heading: '内容をご確認ください',
     certificate: '証明書',
@@ -140,7 +167,7 @@ export const ja = {
   },
   printing: {
     heading: '印刷しています',
-    progress: '{{total}}通中 {{done}}通 印刷済み',
+    progress: '{{total}}通を印刷しています',
     body: '印刷が終わるまで、カードを取らずにお待ちください。',
   },
   done: {
@@ -185,7 +212,8 @@ export const ja = {
   },
   error: {
     heading: 'お手続きを完了できませんでした',
-    code: 'エラーコード',
+    pinReset:
+      '暗証番号の再設定は、お住まいの市区町村の窓口で行えます。署名用電子証明書のパスワード（英数字6〜16文字）がお分かりの場合は、暗証番号の再設定に対応したコンビニの端末でも行えます。',
     triesLeft: '暗証番号は、あと{{count}}回まで入力できます。',
     refunded: '投入された {{amount}} を返却しました。お受け取りください。',
     refunding: '投入されたお金を返却しています。しばらくお待ちください。',
@@ -226,7 +254,7 @@ export const ja = {
     },
     'pin-locked': {
       title: '暗証番号がロックされています',
-      body: '暗証番号を続けて間違えたため、ロックされました。お住まいの市区町村の窓口で、ロックの解除をお手続きください。',
+      body: '暗証番号（数字4桁）を続けて間違えたため、ロックされました。暗証番号を再設定すると、またご利用いただけます。',
     },
     'certificate-expired': {
       title: '電子証明書の有効期限が切れています',
@@ -303,6 +331,10 @@ export const ja = {
     timeout: {
       title: '一定時間操作がなかったため、中止しました',
       body: 'もう一度ご利用の場合は、最初からお手続きください。',
+    },
+    'card-not-placed': {
+      title: 'カードが置かれなかったため、中止しました',
+      body: 'カードリーダーにカードが置かれないまま、一定時間が過ぎました。もう一度ご利用の場合は、最初からお手続きください。',
     },
     cancelled: {
       title: 'お手続きを中止しました',

@@ -2,7 +2,10 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../electron/kiosk-api.ts';
 import type { CertificateType } from '../../../protocol/index.ts';
 
-/** A certificate's title; in English the official Japanese name follows, as it is printed on the paper. */
+/**
+ * A certificate's title: the official Japanese name, as it is printed on the paper, and in any
+ * other language the translation beside it.
+ */
 export function CertificateTitle({
   certificateType,
   language,
@@ -13,10 +16,12 @@ export function CertificateTitle({
   const { t, i18n } = useTranslation();
   return (
     <span className="certificate-title">
-      <span className="certificate-title-main">{t(`certificate.${certificateType}`)}</span>
+      <span className="certificate-title-main" lang="ja">
+        {i18n.getFixedT('ja')(`certificate.${certificateType}`)}
+      </span>
       {language !== 'ja' && (
-        <span className="certificate-title-ja" lang="ja">
-          {i18n.getFixedT('ja')(`certificate.${certificateType}`)}
+        <span className="certificate-title-translation" data-testid="certificate-translation">
+          {t(`certificate.${certificateType}`)}
         </span>
       )}
     </span>

@@ -8,7 +8,7 @@ import { CertificateTitle } from './CertificateTitle.tsx';
 export function ConfirmScreen({ view }: { view: ScreenView<'confirm'> }) {
   const { t } = useTranslation();
   const yen = useYen();
-  const { setCopies, confirm } = useKioskActions();
+  const { setCopies, confirm, backToMenu } = useKioskActions();
   const language = useKiosk((s) => s.snapshot?.language ?? 'ja');
   const options = view.options;
   const summary = (
@@ -70,7 +70,7 @@ export function ConfirmScreen({ view }: { view: ScreenView<'confirm'> }) {
     </>
   );
   return (
-    <ScreenFrame name="confirm" step="confirm" cancellable>
+    <ScreenFrame name="confirm" step="confirm" cancellable confirmCancel onBack={() => void backToMenu()}>
       {options ? (
         <div className="confirm confirm--with-options">
           <h1 tabIndex={-1}>{t('confirm.heading')}</h1>

@@ -3,30 +3,41 @@ import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { useKioskActions, useYen } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
 
+/**
+ * How a session ended when it did not end with a certificate: in words, never a code. 中止 is not a
+ * failure: it gets the calm 「お手続きを中止しました」 without the red mark. The 受付番号 in the footer
+ * is what a resident reads out on the phone.
+ */
 export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
   const { t } = useTranslation();
   const yen = useYen();
   const { finish } = useKioskActions();
+  const cancelled = view.error === 'cancelled';
   return (
-    <ScreenFrame
-      name="error"
-      supportInfo={
-        <span className="error-code">
-          {t('error.code')} <span data-testid="error-code">{view.error}</span>
-        </span>
-      }
-    >
-      <div className="error">
-        <div className="error-mark" aria-hidden="true">
-          !
-        </div>
-        <p className="error-heading">{t('error.heading')}</p>
+    <ScreenFrame name="error">
+      <div
+        className={cancelled ? 'error error--neutral' : 'error'}
+        data-testid={cancelled ? 'ended-cancelled' : 'ended-failed'}
+      >
+        {!cancelled && (
+          <>
+            <div className="error-mark" aria-hidden="true">
+              !
+            </div>
+            <p className="error-heading">{t('error.heading')}</p>
+          </>
+        )}
         <h1 tabIndex={-1} data-testid="error-title">
           {t(`kioskError.${view.error}.title`)}
         </h1>
         <p className="lead" data-testid="error-message">
           {t(`kioskError.${view.error}.body`)}
         </p>
+        {view.error === 'pin-locked' && (
+          <p className="notice notice--info" data-testid="pin-reset">
+            {t('error.pinReset')}
+          </p>
+        )}
         {view.triesLeft !== undefined && view.triesLeft > 0 && (
           <p className="notice notice--warning" data-testid="tries-left">
             {t('error.triesLeft', { count: view.triesLeft })}
@@ -47,7 +58,8 @@ export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
             {t('error.owed', { amount: yen(view.owedYen) })}
           </p>
         )}
-        <p className="notice notice--info">{t('error.takeCard')}</p>
+        {view.error !== 'card-not-placed' && <p className="notice notice--info">{t('error.takeCard')}</p>}
+        {!cancelled && <p className="hint">{t('app.support')}</p>}
         <button
           type="button"
           className="button button--primary button--wide"

@@ -21,6 +21,8 @@ export function PaymentScreen({ view }: { view: ScreenView<'payment'> }) {
       name="payment"
       step="pay"
       cancellable={!enough}
+      confirmCancel
+      refundOnCancel={view.paidYen > 0}
       cancelNote={view.paidYen > 0 ? t('payment.cancelRefund') : undefined}
     >
       <div className="payment">

@@ -1,4 +1,6 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RubyText, withoutReadings } from '../components/RubyText.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { useKioskActions } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
@@ -9,15 +11,52 @@ const DIGIT_ROWS: readonly (readonly number[])[] = [
   [7, 8, 9],
 ];
 
+/** A key press meant for the PIN pad: a digit (top row or numpad), Backspace/Delete, or Enter. */
+export function pinKeyOf(event: Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'metaKey'>) {
+  if (event.altKey || event.ctrlKey || event.metaKey) return undefined;
+  if (/^[0-9]$/.test(event.key)) return { kind: 'digit', digit: Number(event.key) } as const;
+  if (event.key === 'Backspace' || event.key === 'Delete') return { kind: 'backspace' } as const;
+  if (event.key === 'Enter') return { kind: 'submit' } as const;
+  return undefined;
+}
+
 /**
- * The PIN pad. Each key press goes straight to the host as one `pin-digit` intent; the page keeps
- * no digits and shows only as many dots as the host says were entered.
+ * The PIN pad. Each key press — on screen, keyboard or numpad — goes straight to the host as one
+ * `pin-digit` intent; the page keeps no digits and shows only as many dots as the host says were entered.
  */
 export function PinEntryScreen({ view }: { view: ScreenView<'pin-entry'> }) {
   const { t } = useTranslation();
   const { pressDigit, backspace, submitPin } = useKioskActions();
   const full = view.digitsEntered >= view.pinLength;
   const lastTry = view.triesLeft === 1;
+  const submitRef = useRef<HTMLButtonElement>(null);
+
+  // Keyboard and numpad: digits, Backspace, Enter. Not while a dialog (中止?, languages) is open.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const key = pinKeyOf(event);
+      if (!key) return;
+      const target = event.target instanceof Element ? event.target : null;
+      if (target?.closest('[role="dialog"], [role="alertdialog"]')) return;
+      // Enter on a focused button presses that button; the page does not press it twice.
+      if (key.kind === 'submit' && target instanceof HTMLButtonElement) return;
+      event.preventDefault();
+      if (key.kind === 'digit' && !full) void pressDigit(key.digit);
+      else if (key.kind === 'backspace' && view.digitsEntered > 0) void backspace();
+      else if (key.kind === 'submit' && full) void submitPin();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [full, view.digitsEntered, pressDigit, backspace, submitPin]);
+
+  // After the 4th digit the digit keys are disabled: move focus to 確定 rather than leave it on a dead key.
+  // And when the PIN empties again (a wrong PIN, a correction), back to the heading, not a dead 確定.
+  useEffect(() => {
+    const submit = submitRef.current;
+    if (full) submit?.focus({ preventScroll: true });
+    else if (submit !== null && document.activeElement === submit)
+      submit.closest('.pin')?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+  }, [full]);
 
   const digitKey = (digit: number) => (
     <button
@@ -34,11 +73,18 @@ export function PinEntryScreen({ view }: { view: ScreenView<'pin-entry'> }) {
   );
 
   return (
-    <ScreenFrame name="pin-entry" step="pin" cancellable>
+    <ScreenFrame name="pin-entry" step="pin" cancellable confirmCancel>
       <div className="pin">
         <div className="pin-info">
-          <h1 tabIndex={-1}>{t('pinEntry.heading')}</h1>
-          <p className="body-text">{t('pinEntry.body')}</p>
+          <h1 tabIndex={-1} aria-label={withoutReadings(t('pinEntry.heading'))}>
+            <RubyText text={t('pinEntry.heading')} />
+          </h1>
+          <p className="body-text" data-testid="pin-explanation">
+            {t('pinEntry.body')}
+          </p>
+          <p className="hint hint--strong" data-testid="pin-not-signing">
+            {t('pinEntry.notSigning')}
+          </p>
           {view.lastAttemptWrong && (
             <p className="notice notice--error" role="alert" data-testid="pin-wrong">
               {t('pinEntry.wrong')}
@@ -86,6 +132,7 @@ export function PinEntryScreen({ view }: { view: ScreenView<'pin-entry'> }) {
             type="button"
             className="key key--submit"
             data-testid="pin-submit"
+            ref={submitRef}
             disabled={!full}
             onClick={() => void submitPin()}
           >

@@ -8,9 +8,9 @@ const POINTS = ['identity', 'free', 'wait'] as const;
 /** 利用登録 for 戸籍 certificates: what it is, then 申請する or 戻る (to the menu). */
 export function RegistrationConfirmScreen() {
   const { t } = useTranslation();
-  const { confirm, cancel } = useKioskActions();
+  const { confirm, backToMenu } = useKioskActions();
   return (
-    <ScreenFrame name="registration-confirm" step="choose">
+    <ScreenFrame name="registration-confirm" step="choose" cancellable confirmCancel>
       <div className="registration">
         <h1 tabIndex={-1}>{t('registration.heading')}</h1>
         <p className="lead">{t('registration.body')}</p>
@@ -24,7 +24,7 @@ export function RegistrationConfirmScreen() {
             type="button"
             className="button button--cancel"
             data-testid="registration-back"
-            onClick={() => void cancel()}
+            onClick={() => void backToMenu()}
           >
             {t('registration.back')}
           </button>

@@ -1,15 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import type { Language } from '../../../electron/kiosk-api.ts';
+import { LanguageButtons } from '../components/LanguagePicker.tsx';
+import { RubyText, withoutReadings } from '../components/RubyText.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { CardIllustration, CertificateIllustration } from '../components/Illustrations.tsx';
-import { useKiosk, useKioskActions } from '../kioskContext.tsx';
+import { useKioskActions } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
-
-const LANGUAGE_BUTTONS: readonly { language: Language; labelKey: 'welcome.japanese' | 'welcome.english' }[] =
-  [
-    { language: 'ja', labelKey: 'welcome.japanese' },
-    { language: 'en', labelKey: 'welcome.english' },
-  ];
 
 export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
   const { t } = useTranslation();
@@ -17,11 +12,11 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
   const ready = view.reader === 'ready';
 
   return (
-    <ScreenFrame name="welcome" footerStart={<LanguageSwitch />}>
+    <ScreenFrame name="welcome" languagePicker={false} footerStart={<WelcomeLanguages />}>
       <div className="welcome">
         <div className="welcome-main">
           <h1 className="welcome-heading" tabIndex={-1}>
-            {t('welcome.heading')}
+            <RubyText text={t('welcome.heading')} />
           </h1>
           <p className="lead">{t('welcome.lead')}</p>
           {!ready && (
@@ -33,15 +28,18 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
             type="button"
             className="button button--primary button--hero"
             data-testid="start-button"
+            aria-label={withoutReadings(t('welcome.start'))}
             disabled={!ready}
             onClick={() => void start()}
           >
-            {t('welcome.start')}
+            <RubyText text={t('welcome.start')} />
           </button>
           {ready && <p className="hint">{t('welcome.startHint')}</p>}
         </div>
         <aside className="needs">
-          <h2>{t('welcome.needs')}</h2>
+          <h2>
+            <RubyText text={t('welcome.needs')} />
+          </h2>
           <ul>
             <li>
               <CardIllustration className="needs-icon" />
@@ -53,11 +51,15 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
                   <span key={index} className="needs-pin-dot" />
                 ))}
               </span>
-              <span>{t('welcome.needPin')}</span>
+              <span>
+                <RubyText text={t('welcome.needPin')} />
+              </span>
             </li>
             <li>
               <CertificateIllustration className="needs-icon needs-icon--narrow" />
-              <span>{t('welcome.needFee')}</span>
+              <span>
+                <RubyText text={t('welcome.needFee')} />
+              </span>
             </li>
           </ul>
         </aside>
@@ -66,27 +68,15 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
   );
 }
 
-/** 日本語 / English. The host switches the language; the page follows the next snapshot. */
-function LanguageSwitch() {
+/** The first screen shows every language at once, each in its own words. */
+function WelcomeLanguages() {
   const { t } = useTranslation();
-  const { setLanguage } = useKioskActions();
-  const language = useKiosk((s) => s.snapshot?.language ?? 'ja');
   return (
-    <div className="language-switch" role="group" aria-label={t('welcome.language')}>
-      <span className="language-switch-label">{t('welcome.language')}</span>
-      {LANGUAGE_BUTTONS.map(({ language: option, labelKey }) => (
-        <button
-          key={option}
-          type="button"
-          lang={option}
-          className="button button--toggle"
-          aria-pressed={language === option}
-          data-testid={`language-${option}`}
-          onClick={() => void setLanguage(option)}
-        >
-          {t(labelKey)}
-        </button>
-      ))}
+    <div className="language-switch" role="group" aria-label={t('language.picker')}>
+      <span className="language-switch-label" aria-hidden="true">
+        {t('language.picker')}
+      </span>
+      <LanguageButtons />
     </div>
   );
 }

@@ -241,7 +241,8 @@ describe('menu notices and the 利用登録', () => {
     expect(screen.getByTestId('screen-registration-confirm').textContent).toContain(ja.registration.body);
     fireEvent.click(screen.getByTestId('registration-submit'));
     fireEvent.click(screen.getByTestId('registration-back'));
-    expect(kiosk.intents).toEqual([{ type: 'confirm' }, { type: 'cancel' }]);
+    // 戻る goes back to the menu; it does not end the session.
+    expect(kiosk.intents).toEqual([{ type: 'confirm' }, { type: 'back-to-menu' }]);
     act(() => kiosk.show({ screen: 'registration-filing' }));
     expect(await screen.findByTestId('screen-registration-filing')).toBeTruthy();
     expect(screen.queryByTestId('cancel-button')).toBeNull();
