@@ -83,6 +83,8 @@ export type KioskErrorCode =
   | 'timeout'
   | 'card-not-placed' // no card was placed on the reader in time
   | 'cancelled' // the resident pressed 中止: a neutral end, any money inserted is returned
+  | 'payment-jammed' // a note or coin stuck in the acceptor: what was credited is returned
+  | 'payment-unavailable' // the acceptor stopped answering or its cash box is full
   | 'internal';
 
 export type KioskScreen =
@@ -118,10 +120,20 @@ export type KioskScreen =
       /** False while a choice is missing (scope `members` with nobody chosen). Absent = true. */
       complete?: boolean;
     }
-  | { screen: 'payment'; certificateType: CertificateType; copies: number; totalYen: number; paidYen: number }
+  | {
+      screen: 'payment';
+      certificateType: CertificateType;
+      copies: number;
+      totalYen: number;
+      /** Credit the payment device reported: the page cannot add any. */
+      paidYen: number;
+      /** Coins and notes (yen) the slot takes now; a note the machine could not change is left out. */
+      accepts: number[];
+    }
   | { screen: 'issuing' }
   | { screen: 'printing'; copiesPrinted: number; copies: number }
-  | { screen: 'done'; changeYen: number }
+  /** `changeYen` paid out; `owedYen` change the machine could not pay (a refund slip at the counter). */
+  | { screen: 'done'; changeYen: number; owedYen?: number }
   /** 利用登録 for 戸籍 certificates: what it is, before the resident files it. */
   | { screen: 'registration-confirm' }
   | { screen: 'registration-filing' }
@@ -132,7 +144,16 @@ export type KioskScreen =
       status: KosekiRegistrationStatus;
       requestId: string;
     }
-  | { screen: 'error'; error: KioskErrorCode; triesLeft?: number; refundedYen?: number };
+  /** `refundedYen` returned by the machine; `owedYen` it could not return (a refund slip at the counter). */
+  | {
+      screen: 'error';
+      error: KioskErrorCode;
+      triesLeft?: number;
+      /** True while the machine is still paying the money back (the resident waits for it). */
+      refunding?: boolean;
+      refundedYen?: number;
+      owedYen?: number;
+    };
 
 export interface KioskSnapshot {
   /** Present while a resident's session runs; kept in the logs. */
@@ -162,7 +183,6 @@ export type KioskIntent =
   | { type: 'confirm' } // confirm screen: to payment; registration-confirm: file the 利用登録
   | { type: 'request-koseki-registration' } // menu: a 戸籍 item needs the 利用登録
   | { type: 'back-to-menu' } // 戻る: confirm and registration-confirm → menu; registration-done: choose a certificate after all
-  | { type: 'insert-money'; yen: number } // demo coin/bill acceptor; a real device reports through the host
   | { type: 'cancel' } // 中止: ends the session on every screen (a neutral 「中止しました」 screen)
   | { type: 'finish' }; // acknowledge the done/error screen
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
+import { launchPaymentSim } from './dev/payment-sim/launch.ts';
 import { ensureRendererBuilt } from './dev/renderer-build.ts';
 import { DEMO_TERMINAL_ID, defaultWorldDir, startDevStack } from './dev/stack.ts';
 import { defaultJournalPath } from '../electron/journal/journal-path.ts';
@@ -75,7 +76,11 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
     await new Promise((done) => build.once('exit', done));
+    // Electron's host opens its own line: a second simulator, so the two hosts never share a port.
+    const electronSim = await launchPaymentSim();
+    closers.push(electronSim.stop);
     const env = {
+      KIOSK_PAYMENT_SERIAL: electronSim.devicePath,
       ...process.env,
       KIOSK_CENTRE_URL: stack.centreUrl,
       KIOSK_TERMINAL_ID: DEMO_TERMINAL_ID,
@@ -91,6 +96,7 @@ async function main(): Promise<void> {
       spawn(electron, [join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs')], { env, stdio: 'inherit' }),
     );
     console.log('Kiosk: Electron window (dist/electron/main.cjs)');
+    console.log(`  payment: insert coins and notes from the developer panel ${electronSim.control.url}`);
   } else {
     const web = await startKioskWebServer({ host: stack.host, rendererDir, port: Number(values.port) });
     closers.push(web.close);

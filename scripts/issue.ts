@@ -101,12 +101,16 @@ async function main(): Promise<number> {
   for (const part of stack.parts) console.error(`  ${part}`);
 
   try {
-    const outcome = await runTransaction(stack.host, {
-      pin: values.pin,
-      certificateType: certificateType.data,
-      copies,
-      ...(Object.keys(options).length > 0 ? { options } : {}),
-    });
+    const outcome = await runTransaction(
+      stack.host,
+      {
+        pin: values.pin,
+        certificateType: certificateType.data,
+        copies,
+        ...(Object.keys(options).length > 0 ? { options } : {}),
+      },
+      stack.insertMoney,
+    );
     switch (outcome.kind) {
       case 'wrong-pin':
         console.error(

@@ -5,6 +5,7 @@ import { flushDeliveries } from '../journal/delivery-outbox.ts';
 import { journalTransactionEvent } from '../journal/journal-events.ts';
 import { openKioskJournal, type KioskJournal } from '../journal/journal.ts';
 import { recoverJournal, type RecoveryReport } from '../journal/recovery.ts';
+import type { PaymentDevice } from '../payment/payment-port.ts';
 import type { Printer } from '../printer/printer.ts';
 import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-document.ts';
@@ -23,6 +24,7 @@ export interface KioskHostParts {
   /** Mutual TLS to the centre: this terminal's certificate and key, and the CA that vouches for the centre. */
   centreTls?: CentreClientTls;
   printer: Printer;
+  payment: PaymentDevice;
   /** The root keys (kid → SPKI DER) a seal key list must verify against (KIOSK_SEAL_ROOT_KEYS). */
   sealRootKeys: ReadonlyMap<string, Uint8Array>;
   terminalId: string;
@@ -95,6 +97,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       keyRing,
       render,
       printer: parts.printer,
+      payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
       onTransactionEvent: (event) => {

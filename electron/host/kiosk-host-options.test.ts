@@ -1,7 +1,8 @@
 /**
  * The session's new steps with fake parts (card, centre, printer): the confirm screen's choices
  * reach the issue request, the menu carries the municipality's notices, and the 利用登録 is filed
- * from the menu. The real parts run in tests/e2e/kiosk-options.test.ts.
+ * from the menu; payment takes credit only from the payment device, pays change and refunds. The
+ * real parts run in tests/e2e/kiosk-options.test.ts and tests/integration/payment-session.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
@@ -13,6 +14,7 @@ import type {
   SignedKeyList,
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
+import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { Printer } from '../printer/printer.ts';
 import type { CardHandle, CardPort } from './card-port.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
@@ -126,6 +128,7 @@ afterEach(async () => {
 
 function start(menu: AuthenticateResponse = MENU) {
   const centre = new FakeCentre(menu);
+  const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   host = createKioskHost(
     {
@@ -134,13 +137,14 @@ function start(menu: AuthenticateResponse = MENU) {
       keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
+      payment,
       terminalId: 'S0001-T01',
       newTransactionId: () => TX,
       onTransactionEvent: (event) => events.push(event),
     },
     { logger: createHostLogger({ level: 'silent' }) },
   );
-  return { host, centre, events };
+  return { host, centre, events, payment };
 }
 
 function waitFor<S extends KioskScreen['screen']>(
@@ -191,7 +195,7 @@ describe('kiosk host: certificate options', () => {
   });
 
   it('offers the allowed choices on confirm and sends the chosen ones with the issue request', async () => {
-    const { host: h, centre } = start();
+    const { host: h, centre, payment } = start();
     await toMenu(h);
     h.send({ type: 'choose-certificate', certificateType: 'juminhyo' });
     let confirm = await waitFor(h, 'confirm');
@@ -224,7 +228,7 @@ describe('kiosk host: certificate options', () => {
 
     h.send({ type: 'confirm' });
     await waitFor(h, 'payment');
-    h.send({ type: 'insert-money', yen: 500 });
+    payment.insert(500);
     await waitFor(h, 'error');
     expect(centre.issued).toHaveLength(1);
     expect(centre.issued[0]?.options).toEqual({
@@ -236,7 +240,7 @@ describe('kiosk host: certificate options', () => {
   });
 
   it('chooses the fiscal year of a tax certificate', async () => {
-    const { host: h, centre } = start();
+    const { host: h, centre, payment } = start();
     await toMenu(h);
     h.send({ type: 'choose-certificate', certificateType: 'shotoku-kazei' });
     const confirm = await waitFor(h, 'confirm');
@@ -246,7 +250,7 @@ describe('kiosk host: certificate options', () => {
     expect(h.send({ type: 'set-tax-year', year: 2024 })).toEqual({ accepted: true });
     h.send({ type: 'confirm' });
     await waitFor(h, 'payment');
-    h.send({ type: 'insert-money', yen: 500 });
+    payment.insert(500);
     await waitFor(h, 'error');
     expect(centre.issued[0]?.options).toEqual({ taxYear: 2024 });
     // The fee the menu showed travels with the request: the centre refuses if it changed since.
@@ -254,14 +258,14 @@ describe('kiosk host: certificate options', () => {
   });
 
   it('sends no options for a certificate without choices (0.1 behaviour)', async () => {
-    const { host: h, centre } = start();
+    const { host: h, centre, payment } = start();
     await toMenu(h);
     h.send({ type: 'choose-certificate', certificateType: 'inkan' });
     const confirm = await waitFor(h, 'confirm');
     expect(confirm.options).toBeUndefined();
     h.send({ type: 'confirm' });
     await waitFor(h, 'payment');
-    h.send({ type: 'insert-money', yen: 500 });
+    payment.insert(500);
     await waitFor(h, 'error');
     expect(centre.issued[0]).not.toHaveProperty('options');
   });
@@ -333,20 +337,133 @@ describe('kiosk host: 利用登録 from the menu', () => {
   });
 });
 
+describe('kiosk host: payment', () => {
+  async function toPayment(h: KioskHost) {
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'inkan' });
+    await waitFor(h, 'confirm');
+    h.send({ type: 'confirm' });
+    return waitFor(h, 'payment');
+  }
+
+  it('refuses the old insert-money intent: the page cannot create money', async () => {
+    const { host: h, events, payment } = start();
+    const view = await toPayment(h);
+    expect(view.accepts).toEqual([10, 50, 100, 500, 1000]);
+    expect(h.send({ type: 'insert-money', yen: 1000 })).toEqual({ accepted: false, reason: 'invalid' });
+    expect(h.send({ type: 'insert-money', yen: 10_000 })).toEqual({ accepted: false, reason: 'invalid' });
+    expect((h.getSnapshot().view as Extract<KioskScreen, { screen: 'payment' }>).paidYen).toBe(0);
+    expect(events.some((e) => e.kind === 'paid')).toBe(false);
+    // Only the device's credit counts.
+    payment.insert(100);
+    expect(await waitFor(h, 'payment')).toMatchObject({ paidYen: 100, totalYen: 200 });
+  });
+
+  it('pays the change out of the device and records it with the payment', async () => {
+    const { host: h, events, payment } = start();
+    await toPayment(h);
+    payment.insert(500);
+    await waitForRefund(h); // the fake centre refuses to issue: the fee is refunded too
+    expect(events.find((e) => e.kind === 'paid')).toMatchObject({
+      kind: 'paid',
+      transactionId: TX,
+      yen: 500,
+      changeYen: 300,
+      owedYen: 0,
+      certificateType: 'inkan',
+      copies: 1,
+      quotedFeeYen: 200,
+    });
+    expect(payment.payouts.map((p) => p.paidYen)).toEqual([300, 200]);
+    expect(events.find((e) => e.kind === 'refunded')).toEqual({
+      kind: 'refunded',
+      transactionId: TX,
+      yen: 200,
+    });
+  });
+
+  it('returns every inserted coin when the resident cancels', async () => {
+    const { host: h, events, payment } = start();
+    await toPayment(h);
+    payment.insert(100);
+    payment.insert(50);
+    await waitFor(h, 'payment');
+    expect(h.send({ type: 'cancel' })).toEqual({ accepted: true });
+    const error = await waitForRefund(h);
+    expect(error).toMatchObject({ error: 'cancelled', refundedYen: 150 });
+    expect(error.owedYen).toBeUndefined();
+    expect(payment.payouts.map((p) => p.paidYen)).toEqual([150]);
+    expect(payment.accepting).toBeNull();
+    expect(events.filter((e) => e.kind === 'refunded')).toEqual([
+      { kind: 'refunded', transactionId: TX, yen: 150 },
+    ]);
+  });
+
+  it('records the change it could not pay as owed when the tubes are empty', async () => {
+    const { host: h, events, payment } = start();
+    await toPayment(h);
+    payment.tubes = { 10: 0, 50: 0, 100: 1, 500: 0 };
+    payment.insert(500);
+    await waitFor(h, 'error');
+    expect(events.find((e) => e.kind === 'paid')).toMatchObject({ yen: 500, changeYen: 100, owedYen: 200 });
+    expect(events).toContainEqual({ kind: 'owed', transactionId: TX, yen: 200, reason: 'change' });
+  });
+
+  it('stops on a jam and returns what was credited', async () => {
+    const { host: h, payment } = start();
+    await toPayment(h);
+    payment.insert(100);
+    await waitFor(h, 'payment');
+    payment.fault('jam');
+    expect(await waitForRefund(h)).toMatchObject({ error: 'payment-jammed', refundedYen: 100 });
+  });
+
+  it('records the money as owed when the device goes offline mid-payment', async () => {
+    const { host: h, events, payment } = start();
+    await toPayment(h);
+    payment.insert(100);
+    await waitFor(h, 'payment');
+    payment.fault('offline');
+    const error = await waitForRefund(h);
+    expect(error).toMatchObject({ error: 'payment-unavailable', owedYen: 100 });
+    expect(error.refundedYen).toBeUndefined();
+    expect(events).toContainEqual({ kind: 'owed', transactionId: TX, yen: 100, reason: 'refund' });
+  });
+
+  it('refuses to open payment when the device is offline', async () => {
+    const { host: h, payment } = start();
+    payment.offline = true;
+    await toPayment(h).catch(() => undefined);
+    expect(await waitFor(h, 'error')).toMatchObject({ error: 'payment-unavailable' });
+  });
+});
+
 describe('kiosk host: transaction events after an issuing failure', () => {
-  it('reports the failure once (with its refund), not twice', async () => {
-    const { host: h, events } = start();
+  it('reports the failure once, then the refund once the device has paid it back', async () => {
+    const { host: h, events, payment } = start();
     await toMenu(h);
     h.send({ type: 'choose-certificate', certificateType: 'inkan' });
     await waitFor(h, 'confirm');
     h.send({ type: 'confirm' });
     await waitFor(h, 'payment');
-    h.send({ type: 'insert-money', yen: 500 });
-    await waitFor(h, 'error');
-    const failures = events.filter((e) => e.kind === 'failed');
-    expect(failures).toEqual([
+    payment.insert(100);
+    payment.insert(100);
+    await waitForRefund(h);
+    expect(events.filter((e) => e.kind === 'failed')).toEqual([
       expect.objectContaining({ kind: 'failed', transactionId: TX, error: 'centre-unreachable' }),
     ]);
-    expect(events.filter((e) => e.kind === 'refunded')).toHaveLength(1);
+    expect(events.filter((e) => e.kind === 'refunded')).toEqual([
+      { kind: 'refunded', transactionId: TX, yen: 200 },
+    ]);
   });
 });
+
+/** The error screen once the refund step has finished (refunded or owed, or nothing to return). */
+async function waitForRefund(h: KioskHost): Promise<Extract<KioskScreen, { screen: 'error' }>> {
+  for (let i = 0; i < 200; i++) {
+    const view = h.getSnapshot().view;
+    if (view.screen === 'error' && view.refunding !== true) return view;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no refund; at ${JSON.stringify(h.getSnapshot().view)}`);
+}

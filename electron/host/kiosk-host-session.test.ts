@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthenticateResponse } from '../../protocol/index.ts';
 import type { KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
+import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { Printer } from '../printer/printer.ts';
 import type { CardHandle, CardPort, CardResult } from './card-port.ts';
 import type { CentreClient } from './centre-client.ts';
@@ -79,6 +80,7 @@ function start(cardPort: CardPort = readerWithCard, timeouts: Partial<Timeouts> 
       keyRing: createMunicipalityKeyRing(centre, new Map()),
       render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
+      payment: new FakePaymentDevice(),
       terminalId: 'S0001-T01',
       newTransactionId: () => TX,
       onTransactionEvent: () => undefined,

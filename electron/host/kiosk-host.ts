@@ -37,7 +37,9 @@ export function viewOf(
 ): KioskScreen {
   const c = state.context;
   const selection = c.selection;
-  switch (state.value) {
+  // `failed` has steps inside (refunding, shown): the page sees one error screen.
+  const value = typeof state.value === 'string' ? state.value : Object.keys(state.value)[0];
+  switch (value) {
     case 'welcome':
       return { screen: 'welcome', reader: readerState };
     case 'checkingPrinter':
@@ -91,6 +93,7 @@ export function viewOf(
         requestId: c.registration.requestId,
       };
     case 'payment':
+    case 'settling':
       if (!selection) break;
       return {
         screen: 'payment',
@@ -98,19 +101,22 @@ export function viewOf(
         copies: selection.copies,
         totalYen: totalYen(selection),
         paidYen: c.paidYen,
+        accepts: value === 'payment' ? c.accepts : [],
       };
     case 'issuing':
       return { screen: 'issuing' };
     case 'printing':
       return { screen: 'printing', copiesPrinted: 0, copies: selection?.copies ?? 1 };
     case 'done':
-      return { screen: 'done', changeYen: Math.max(0, c.paidYen - totalYen(selection)) };
+      return { screen: 'done', changeYen: c.changeYen, ...(c.owedYen > 0 ? { owedYen: c.owedYen } : {}) };
     case 'failed':
       return {
         screen: 'error',
         error: c.error?.code ?? 'internal',
         ...(c.error?.triesLeft === undefined ? {} : { triesLeft: c.error.triesLeft }),
         ...(c.error?.refundedYen === undefined ? {} : { refundedYen: c.error.refundedYen }),
+        ...(c.error?.owedYen === undefined ? {} : { owedYen: c.error.owedYen }),
+        ...(state.matches({ failed: 'refunding' }) ? { refunding: true } : {}),
       };
     case 'ending':
       return { screen: 'welcome', reader: readerState };
@@ -185,8 +191,6 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
       return { type: 'REQUEST_REGISTRATION' };
     case 'back-to-menu':
       return { type: 'BACK_TO_MENU' };
-    case 'insert-money':
-      return typeof i.yen === 'number' ? { type: 'INSERT_MONEY', yen: i.yen } : undefined;
     case 'cancel':
       return { type: 'CANCEL' };
     case 'finish':

@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import type {
   CertificateType,
   HouseholdScope,
@@ -8,6 +8,7 @@ import type {
   Notice,
 } from '../../protocol/index.ts';
 import type { KioskErrorCode, Language } from '../kiosk-api.ts';
+import type { PaymentDevice } from '../payment/payment-port.ts';
 import type { Printer, PrinterStatus, PrintFailure, PrintResult } from '../printer/printer.ts';
 import { authenticateResident, type AuthenticationResult } from './authenticate-resident.ts';
 import type { AuthPinOutcome, CardHandle, CardPort, CardResult } from './card-port.ts';
@@ -30,6 +31,7 @@ import {
   type MunicipalityKeyRing,
 } from './issue-document.ts';
 import { kioskErrorForCard, kioskErrorForCentre } from './kiosk-errors.ts';
+import { acceptMoney, refundMoney, settlePayment, type PaymentFaultEvent } from './session-payment.ts';
 
 export const AUTH_PIN_LENGTH = 4;
 
@@ -39,6 +41,8 @@ export interface SessionServices {
   keyRing: MunicipalityKeyRing;
   render: DocumentRenderer;
   printer: Printer;
+  /** The coin and note acceptor: the only source of credit. */
+  payment: PaymentDevice;
   terminalId: string;
   newTransactionId: () => string;
   onTransactionEvent: (event: TransactionEvent) => void;
@@ -51,7 +55,10 @@ export type TransactionEvent =
   | {
       kind: 'paid';
       transactionId: string;
+      /** Inserted; `changeYen` paid back out; `owedYen` change the machine could not pay. */
       yen: number;
+      changeYen: number;
+      owedYen: number;
       certificateType: CertificateType;
       copies: number;
       /** Fee per copy as the menu quoted it. */
@@ -66,6 +73,8 @@ export type TransactionEvent =
   | { kind: 'printed'; transactionId: string; jobId: string; copies: number; impressions?: number }
   | { kind: 'registration-filed'; transactionId: string; requestId: string; status: string }
   | { kind: 'refunded'; transactionId: string; yen: number }
+  /** Money the machine could not pay out (change or refund): a refund slip, settled at the counter. */
+  | { kind: 'owed'; transactionId: string; yen: number; reason: 'change' | 'refund' }
   | { kind: 'failed'; transactionId: string; error: KioskErrorCode; detail?: string }
   | { kind: 'ended'; transactionId: string };
 
@@ -118,10 +127,24 @@ export interface SessionContext {
   /** The 利用登録 filed (or found on file) in this session. */
   registration: KosekiRegistrationResponse | null;
   selection: Selection | null;
+  /** Credit the payment device reported in this session. */
   paidYen: number;
+  /** Change paid out, and money owed (change or refund the machine could not pay). */
+  changeYen: number;
+  owedYen: number;
+  /** The acceptor was opened in this session: a failure must stop it and return the money. */
+  paymentOpened: boolean;
+  /** What the acceptor takes now (yen), as the device said. */
+  accepts: number[];
   pdf: Uint8Array | null;
   /** `detail` is for the transaction event only (never shown, never personal data). */
-  error: { code: KioskErrorCode; triesLeft?: number; refundedYen?: number; detail?: string } | null;
+  error: {
+    code: KioskErrorCode;
+    triesLeft?: number;
+    refundedYen?: number;
+    owedYen?: number;
+    detail?: string;
+  } | null;
 }
 
 export type SessionEvent =
@@ -140,7 +163,9 @@ export type SessionEvent =
   | { type: 'CONFIRM' }
   | { type: 'REQUEST_REGISTRATION' }
   | { type: 'BACK_TO_MENU' }
-  | { type: 'INSERT_MONEY'; yen: number }
+  | { type: 'CREDIT'; yen: number }
+  | { type: 'ACCEPTING'; denominations: number[] }
+  | PaymentFaultEvent
   | { type: 'CANCEL' }
   | { type: 'FINISH' }
   | { type: 'CARD_REMOVED' };
@@ -188,6 +213,10 @@ function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | 'languag
     registration: null,
     selection: null,
     paidYen: 0,
+    changeYen: 0,
+    owedYen: 0,
+    paymentOpened: false,
+    accepts: [],
     pdf: null,
     error: null,
   };
@@ -232,16 +261,17 @@ export const sessionMachine = setup({
     release: fromPromise<void, { card: CardHandle | null }>(async ({ input }) => {
       await input.card?.release();
     }),
+    acceptMoney: fromCallback(acceptMoney),
+    settle: fromPromise(({ input }: { input: Parameters<typeof settlePayment>[0] }) => settlePayment(input)),
+    refund: fromPromise(({ input }: { input: Parameters<typeof refundMoney>[0] }) => refundMoney(input)),
   },
   actions: {
     fail: assign(({ context }, params: { code: KioskErrorCode; triesLeft?: number }) => {
       wipePin(context);
-      const refundedYen = context.paidYen > 0 ? context.paidYen : undefined;
       return {
         error: {
           code: params.code,
           ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
-          ...(refundedYen === undefined ? {} : { refundedYen }),
         },
         pinLength: 0,
       };
@@ -628,32 +658,63 @@ export const sessionMachine = setup({
       },
     },
     payment: {
-      always: {
-        guard: 'paidEnough',
-        target: 'issuing',
-        actions: ({ context }) => {
-          const selection = context.selection as Selection;
-          const options = optionsInput(selection).options;
-          context.services.onTransactionEvent({
-            kind: 'paid',
-            transactionId: context.transactionId as string,
-            yen: context.paidYen,
-            certificateType: selection.certificateType,
-            copies: selection.copies,
-            quotedFeeYen: selection.feeYen,
-            ...(options ? { options } : {}),
-            holderBinding: holderBindingOf(context.authCertificate as Uint8Array),
-          });
-        },
+      // Credit comes only from the payment device; the page has no way to add any.
+      entry: assign({ paymentOpened: true }),
+      invoke: {
+        src: 'acceptMoney',
+        input: ({ context }) => ({ device: context.services.payment, dueYen: totalYen(context.selection) }),
       },
+      always: { guard: 'paidEnough', target: 'settling' },
       after: { paymentTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
       on: {
-        INSERT_MONEY: {
-          guard: ({ event }) => [10, 50, 100, 500, 1000, 2000, 5000, 10000].includes(event.yen),
-          actions: assign({ paidYen: ({ context, event }) => context.paidYen + event.yen }),
+        CREDIT: { actions: assign({ paidYen: ({ context, event }) => context.paidYen + event.yen }) },
+        ACCEPTING: { actions: assign({ accepts: ({ event }) => event.denominations }) },
+        PAYMENT_FAULT: {
+          target: 'failed',
+          actions: { type: 'fail', params: ({ event }) => ({ code: event.code }) },
         },
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
         CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
+      },
+    },
+    settling: {
+      // Stop the acceptor (a coin arriving meanwhile still counts), then pay the change.
+      invoke: {
+        src: 'settle',
+        input: ({ context }) => ({
+          device: context.services.payment,
+          paidYen: context.paidYen,
+          dueYen: totalYen(context.selection),
+        }),
+        onDone: {
+          target: 'issuing',
+          actions: assign(({ context, event }) => {
+            const paidYen = context.paidYen + event.output.lateYen;
+            const selection = context.selection as Selection;
+            const options = optionsInput(selection).options;
+            context.services.onTransactionEvent({
+              kind: 'paid',
+              transactionId: context.transactionId as string,
+              yen: paidYen,
+              changeYen: event.output.changeYen,
+              owedYen: event.output.owedYen,
+              certificateType: selection.certificateType,
+              copies: selection.copies,
+              quotedFeeYen: selection.feeYen,
+              ...(options ? { options } : {}),
+              holderBinding: holderBindingOf(context.authCertificate as Uint8Array),
+            });
+            if (event.output.owedYen > 0)
+              context.services.onTransactionEvent({
+                kind: 'owed',
+                transactionId: context.transactionId as string,
+                yen: event.output.owedYen,
+                reason: 'change',
+              });
+            return { paidYen, changeYen: event.output.changeYen, owedYen: event.output.owedYen };
+          }),
+        },
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
       },
     },
     issuing: {
@@ -692,7 +753,6 @@ export const sessionMachine = setup({
             actions: assign(({ context, event }) => ({
               error: {
                 code: event.output.ok ? 'internal' : event.output.error,
-                refundedYen: context.paidYen,
                 ...(!event.output.ok && event.output.detail ? { detail: event.output.detail } : {}),
               },
             })),
@@ -735,11 +795,8 @@ export const sessionMachine = setup({
           },
           {
             target: 'failed',
-            actions: assign(({ context, event }) => ({
-              error: {
-                code: event.output.ok ? 'internal' : printerError(event.output.failure),
-                refundedYen: context.paidYen,
-              },
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : printerError(event.output.failure) },
             })),
           },
         ],
@@ -758,23 +815,66 @@ export const sessionMachine = setup({
         wipePin(context);
         void context.card?.release();
         if (context.transactionId && context.error) {
-          // The reason first (the journal's refund-due), then the money going back.
+          // The reason first (the journal's refund-due); `refunded` follows from the refunding step,
+          // once the device has paid the money back.
           context.services.onTransactionEvent({
             kind: 'failed',
             transactionId: context.transactionId,
             error: context.error.code,
             ...(context.error.detail ? { detail: context.error.detail } : {}),
           });
-          if (context.error.refundedYen)
-            context.services.onTransactionEvent({
-              kind: 'refunded',
-              transactionId: context.transactionId,
-              yen: context.error.refundedYen,
-            });
         }
       },
-      after: { errorTimeout: 'ending' },
-      on: { FINISH: 'ending', CANCEL: 'ending', CARD_REMOVED: {} },
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [
+            { guard: ({ context }) => context.paymentOpened, target: 'refunding' },
+            { target: 'shown' },
+          ],
+        },
+        // The money the machine kept goes back before the resident can leave the error screen.
+        refunding: {
+          invoke: {
+            src: 'refund',
+            input: ({ context }) => ({
+              device: context.services.payment,
+              keptYen: context.paidYen - context.changeYen - context.owedYen,
+            }),
+            onDone: {
+              target: 'shown',
+              actions: assign(({ context, event }) => {
+                const transactionId = context.transactionId as string;
+                const { refundedYen, owedYen } = event.output;
+                if (refundedYen > 0)
+                  context.services.onTransactionEvent({ kind: 'refunded', transactionId, yen: refundedYen });
+                if (owedYen > 0)
+                  context.services.onTransactionEvent({
+                    kind: 'owed',
+                    transactionId,
+                    yen: owedYen,
+                    reason: 'refund',
+                  });
+                const totalOwed = context.owedYen + owedYen;
+                return {
+                  owedYen: totalOwed,
+                  error: {
+                    ...(context.error ?? { code: 'internal' as const }),
+                    ...(refundedYen > 0 ? { refundedYen } : {}),
+                    ...(totalOwed > 0 ? { owedYen: totalOwed } : {}),
+                  },
+                };
+              }),
+            },
+            onError: 'shown',
+          },
+        },
+        shown: {
+          after: { errorTimeout: '#session.ending' },
+          on: { FINISH: '#session.ending', CANCEL: '#session.ending' },
+        },
+      },
+      on: { CARD_REMOVED: {} },
     },
     ending: {
       invoke: {

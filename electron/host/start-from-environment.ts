@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { CentreClientTls } from './centre-client.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
+import { openCctalkPaymentDevice } from '../payment/cctalk/index.ts';
 import { IppPrinter, SpoolPrinter } from '../printer/index.ts';
 import { TerminalIdSchema, parseSealRootKeys } from '../../protocol/index.ts';
 import {
@@ -26,6 +27,10 @@ const KioskEnvironmentSchema = z
     KIOSK_PRINTER_URL: z.url({ protocol: /^(ipp|ipps|http|https)$/ }).optional(),
     KIOSK_SPOOL_DIR: z.string().min(1).optional(),
     KIOSK_READER_NAME: z.string().min(1).optional(),
+    /** The coin and note acceptor's ccTalk serial line (e.g. /dev/ttyUSB0): the only source of credit. */
+    KIOSK_PAYMENT_SERIAL: z
+      .string()
+      .min(1, 'set KIOSK_PAYMENT_SERIAL to the payment device (ccTalk serial line)'),
     /** Mutual TLS to the centre (https URLs): this terminal's certificate and key, and the centre's CA, PEM files. */
     KIOSK_TLS_CERT: z.string().min(1).optional(),
     KIOSK_TLS_KEY: z.string().min(1).optional(),
@@ -129,8 +134,14 @@ export async function startKioskHostFromEnvironment(
       throw new KioskConfigurationError(`cannot read the kiosk's TLS files: ${(error as Error).message}`);
     }
   }
+  const payment = await openCctalkPaymentDevice(config.KIOSK_PAYMENT_SERIAL);
+  if (!payment.ok) {
+    await reader.close();
+    throw new KioskConfigurationError(`the payment device is not available: ${payment.detail}`);
+  }
   const host = await composeKioskHost({
     reader,
+    payment: payment.device,
     centreUrl: config.KIOSK_CENTRE_URL,
     ...(centreTls ? { centreTls } : {}),
     printer,
@@ -144,6 +155,7 @@ export async function startKioskHostFromEnvironment(
     host,
     async close() {
       await host.close();
+      await payment.device.close();
       await reader.close();
     },
   };

@@ -14,7 +14,8 @@ export type Denomination = CoinDenomination | NoteDenomination;
 export type PaymentFault = 'jam' | 'coin-box-full' | 'change-empty' | 'offline';
 
 export type PaymentFailure =
-  | { kind: 'offline' }
+  /** `paidYen`: what a payout had paid before the device stopped answering. */
+  | { kind: 'offline'; paidYen?: number }
   | { kind: 'jam' }
   | { kind: 'coin-box-full' }
   /** Could not pay out all of it: `paidYen` left the machine, the rest is owed (refund slip). */
@@ -29,6 +30,10 @@ export type PaymentEvent =
   /** Returned to the resident at once (e.g. a note the machine could not change). */
   | { kind: 'rejected'; reason: 'cannot-change' | 'not-accepting' | 'unrecognised' }
   | { kind: 'fault'; fault: PaymentFault }
+  /** The denominations the acceptor takes from now on (none while inhibited). */
+  | { kind: 'accepting'; denominations: Denomination[] }
+  /** The device's event buffer overflowed or it was reset: `count` events (null: unknown) are lost. */
+  | { kind: 'events-lost'; medium: 'coin' | 'note'; count: number | null }
   | { kind: 'fault-cleared'; fault: PaymentFault };
 
 export interface PaymentStatus {

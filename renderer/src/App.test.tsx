@@ -199,32 +199,38 @@ describe('confirm and payment', () => {
     ]);
   });
 
-  it('shows what is still due and sends coins and bills from the slot', async () => {
+  it('shows what the device reported and has no way to create money, only to cancel', async () => {
     const { kiosk } = await mount({
       screen: 'payment',
       certificateType: 'juminhyo',
       copies: 2,
       totalYen: 400,
       paidYen: 100,
+      accepts: [10, 50, 100, 500, 1000],
     });
     expect(screen.getByTestId('amount-due').textContent).toBe('400円');
     expect(screen.getByTestId('amount-paid').textContent).toBe('100円');
     expect(screen.getByTestId('amount-remaining').textContent).toBe('300円');
     const slot = screen.getByRole('group', { name: ja.payment.slot });
-    expect(within(slot).getByTestId('money-1000').textContent).toBe('1,000円');
-    fireEvent.click(screen.getByTestId('money-100'));
-    fireEvent.click(screen.getByTestId('money-500'));
-    fireEvent.click(screen.getByTestId('money-1000'));
+    expect(within(slot).queryAllByRole('button')).toEqual([]);
+    expect(screen.queryByTestId('no-notes')).toBeNull();
     fireEvent.click(screen.getByTestId('cancel-button'));
     // Money is in: 中止 asks first, and says the money comes back.
     expect(screen.getByTestId('cancel-dialog').textContent).toContain(ja.cancelDialog.refund);
     fireEvent.click(screen.getByTestId('cancel-dialog-confirm'));
-    expect(kiosk.intents).toEqual([
-      { type: 'insert-money', yen: 100 },
-      { type: 'insert-money', yen: 500 },
-      { type: 'insert-money', yen: 1000 },
-      { type: 'cancel' },
-    ]);
+    expect(kiosk.intents).toEqual([{ type: 'cancel' }]);
+  });
+
+  it('says 1000円 notes cannot be used when the machine could not change them', async () => {
+    await mount({
+      screen: 'payment',
+      certificateType: 'juminhyo',
+      copies: 1,
+      totalYen: 300,
+      paidYen: 0,
+      accepts: [10, 50, 100],
+    });
+    expect(screen.getByTestId('no-notes').textContent).toBe(ja.payment.noNotes);
   });
 });
 
@@ -255,6 +261,16 @@ describe('error and done', () => {
     expect(done.textContent).toContain(ja.done.takeBoth);
     expect(screen.getByTestId('change').textContent).toContain('600円');
     expect(screen.queryByTestId('cancel-button')).toBeNull();
+    expect(screen.queryByTestId('owed')).toBeNull();
+  });
+
+  it('tells the resident where to get what the machine could not pay back', async () => {
+    await mount({ screen: 'done', changeYen: 200, owedYen: 500 });
+    expect(screen.getByTestId('owed').textContent).toBe(ja.done.owed.replace('{{amount}}', '500円'));
+    cleanup();
+    await mount({ screen: 'error', error: 'payment-unavailable', refundedYen: 100, owedYen: 500 });
+    expect(screen.getByTestId('refunded').textContent).toContain('100円');
+    expect(screen.getByTestId('owed').textContent).toContain('500円');
   });
 });
 

@@ -91,7 +91,6 @@ describe('kiosk store', () => {
     await s.submitPin();
     await s.chooseCertificate('inkan');
     await s.setCopies(3);
-    await s.insertMoney(500);
     await s.cancel();
     await s.finish();
     expect(host.sent).toEqual([
@@ -102,7 +101,6 @@ describe('kiosk store', () => {
       { type: 'pin-submit' },
       { type: 'choose-certificate', certificateType: 'inkan' },
       { type: 'set-copies', copies: 3 },
-      { type: 'insert-money', yen: 500 },
       { type: 'cancel' },
       { type: 'finish' },
     ]);

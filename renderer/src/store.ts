@@ -37,7 +37,6 @@ export interface KioskActions {
   confirm(): Promise<SendOutcome>;
   requestKosekiRegistration(): Promise<SendOutcome>;
   backToMenu(): Promise<SendOutcome>;
-  insertMoney(yen: number): Promise<SendOutcome>;
   cancel(): Promise<SendOutcome>;
   finish(): Promise<SendOutcome>;
 }
@@ -88,7 +87,6 @@ export function createKioskStore(api: KioskApi): KioskStoreHandle {
       confirm: () => send({ type: 'confirm' }),
       requestKosekiRegistration: () => send({ type: 'request-koseki-registration' }),
       backToMenu: () => send({ type: 'back-to-menu' }),
-      insertMoney: (yen) => send({ type: 'insert-money', yen }),
       cancel: () => send({ type: 'cancel' }),
       finish: () => send({ type: 'finish' }),
     };

@@ -27,11 +27,15 @@ export async function run(options: { transactions?: number } = {}): Promise<Benc
   try {
     for (let i = 0; i < transactions; i++) {
       const started = performance.now();
-      const outcome = await runTransaction(stack.host, {
-        pin: '1234',
-        certificateType: 'juminhyo',
-        copies: 1,
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin: '1234',
+          certificateType: 'juminhyo',
+          copies: 1,
+        },
+        stack.insertMoney,
+      );
       if (outcome.kind !== 'printed') throw new Error(`transaction ${i} did not print: ${outcome.kind}`);
       times.push(performance.now() - started);
     }

@@ -41,6 +41,63 @@ export function waitForScreen(
   });
 }
 
+/** Resolves with the first snapshot (current or later) that `matches`. */
+export function waitForSnapshot(
+  host: KioskHost,
+  matches: (snapshot: KioskSnapshot) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<KioskSnapshot> {
+  return new Promise((resolve, reject) => {
+    if (matches(host.getSnapshot())) {
+      resolve(host.getSnapshot());
+      return;
+    }
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new DriveError(`timed out waiting for ${what}; screen is ${host.getSnapshot().view.screen}`));
+    }, timeoutMs);
+    const unsubscribe = host.onSnapshot((snapshot) => {
+      if (!matches(snapshot)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(snapshot);
+    });
+  });
+}
+
+/** Puts a coin or note into the payment device's slot (the simulator's control port): not an intent. */
+export type InsertMoney = (yen: number) => Promise<unknown>;
+
+/**
+ * Pays the fee on the payment screen as a resident does: 1000円 notes while the slot takes them,
+ * else the largest coin it takes; each time waits until the device's credit shows on screen.
+ */
+export async function payAtSlot(
+  host: KioskHost,
+  insertMoney: InsertMoney,
+  timeoutMs = 30_000,
+): Promise<void> {
+  for (;;) {
+    const snapshot = await waitForSnapshot(
+      host,
+      (s) => s.view.screen !== 'payment' || s.view.accepts.length > 0 || s.view.paidYen >= s.view.totalYen,
+      'the slot to open',
+      timeoutMs,
+    );
+    const view = snapshot.view;
+    if (view.screen !== 'payment' || view.paidYen >= view.totalYen) return;
+    const yen = view.accepts.includes(1000) ? 1000 : Math.max(...view.accepts);
+    await insertMoney(yen);
+    await waitForSnapshot(
+      host,
+      (s) => s.view.screen !== 'payment' || s.view.paidYen > view.paidYen,
+      `credit for ${yen}円`,
+      timeoutMs,
+    );
+  }
+}
+
 function send(host: KioskHost, intent: KioskIntent): void {
   const result = host.send(intent);
   if (!result.accepted) throw new DriveError(`intent ${intent.type} refused (${result.reason})`);
@@ -176,10 +233,11 @@ export async function fileKosekiRegistration(host: KioskHost, pin: string): Prom
   return { kind: 'filed', transactionId: signedIn.transactionId, requestId, status, municipalityName };
 }
 
-/** One whole transaction: start, PIN, certificate, choices, copies, pay with 1000-yen notes, print. */
+/** One whole transaction: start, PIN, certificate, choices, copies, pay at the device's slot, print. */
 export async function runTransaction(
   host: KioskHost,
   request: { pin: string; certificateType: CertificateType; copies: number; options?: OptionRequest },
+  insertMoney: InsertMoney,
 ): Promise<TransactionOutcome> {
   const signedIn = await signIn(host, request.pin);
   if (signedIn.kind !== 'menu') return signedIn;
@@ -203,11 +261,8 @@ export async function runTransaction(
   if (request.options) chooseOptions(host, request.options);
   if (request.copies !== 1) send(host, { type: 'set-copies', copies: request.copies });
   send(host, { type: 'confirm' });
-  snapshot = await waitForScreen(host, ['payment']);
-  while (snapshot.view.screen === 'payment' && snapshot.view.paidYen < snapshot.view.totalYen) {
-    send(host, { type: 'insert-money', yen: 1000 });
-    snapshot = host.getSnapshot();
-  }
+  await waitForScreen(host, ['payment']);
+  await payAtSlot(host, insertMoney);
   snapshot = await waitForScreen(host, ['done', 'error'], 180_000);
   if (snapshot.view.screen === 'error') return { kind: 'error', snapshot };
   const changeYen = snapshot.view.screen === 'done' ? snapshot.view.changeYen : 0;

@@ -2,7 +2,8 @@
  * The whole kiosk stack for the demo, the headless commands and the tests: the reference centre
  * (embedded, or one given by URL), the card reader (pcscd + vpcd, or in-process where pcscd is
  * absent) with an optional holder's virtual card on it, the printer (ippeveprinter, or a spool
- * folder), and the kiosk host wired to all three — the same host Electron's main process runs.
+ * folder), the payment simulator (its own process, ccTalk over a pseudo-terminal), and the kiosk
+ * host wired to all four — the same host Electron's main process runs.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import type { RecoveryReport } from '../../electron/journal/recovery.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
 import type { Logger } from '../../electron/host/logger.ts';
 import type { Timeouts, TransactionEvent } from '../../electron/host/session-machine.ts';
+import { openCctalkPaymentDevice } from '../../electron/payment/cctalk/index.ts';
+import type { PaymentDevice } from '../../electron/payment/payment-port.ts';
 import { IppPrinter, SpoolPrinter, type Printer } from '../../electron/printer/index.ts';
 import type { CardReader } from '../../native/card-transport.ts';
 import { PcscCardReader } from '../../native/pcsc/index.ts';
@@ -22,6 +25,7 @@ import { startCentre } from '../../server/centre.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
 import { businessHoursClock } from './clock.ts';
+import { launchPaymentSim, type RunningPaymentSim } from './payment-sim/launch.ts';
 import { liveResponderPolicy, startWorldRevocation } from './revocation.ts';
 import {
   DEMO_TERMINAL_ID,
@@ -54,6 +58,8 @@ export interface StackOptions {
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** The kiosk journal's file (`npm run journal` reads var/kiosk-journal.sqlite); default in memory. */
   journalPath?: string;
+  /** A payment device to use as it is; default: start the payment simulator and open its line. */
+  payment?: PaymentDevice;
 }
 
 export interface VirtualCardSlot {
@@ -74,6 +80,10 @@ export interface RunningStack {
   printerUrl: string | undefined;
   outputDir: string;
   card: VirtualCardSlot | undefined;
+  /** The payment simulator (absent when a device was given): its control port is the resident's hand. */
+  paymentSim: RunningPaymentSim | undefined;
+  /** Puts a coin or note into the simulator's slot, as a resident does. */
+  insertMoney(yen: number): Promise<unknown>;
   /** One line per part: what was started and where. */
   parts: string[];
   close(): Promise<void>;
@@ -207,8 +217,25 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
 
     const sealRoots = parseSealRootKeys(await readFile(world.sealKeys.rootKeysPemPath, 'utf8'));
     if (!sealRoots.ok) throw new StackError(`${world.sealKeys.rootKeysPemPath}: ${sealRoots.error.detail}`);
+    let payment = options.payment;
+    let paymentSim: RunningPaymentSim | undefined;
+    if (payment) parts.push('payment: the given device');
+    else {
+      paymentSim = await launchPaymentSim();
+      closers.push(paymentSim.stop);
+      const opened = await openCctalkPaymentDevice(paymentSim.devicePath);
+      if (!opened.ok) throw new StackError(`the payment simulator's line: ${opened.detail}`);
+      payment = opened.device;
+      closers.push(() => opened.device.close());
+      parts.push(
+        `payment: simulated coin and note acceptor (ccTalk on ${paymentSim.devicePath}), developer panel ${paymentSim.control.url}`,
+      );
+    }
+    const sim = paymentSim;
+
     const host = await composeKioskHost({
       reader,
+      payment,
       centreUrl,
       sealRootKeys: sealRoots.rootKeys,
       ...(centreUrl.startsWith('https:') ? { centreTls: kioskTlsFor(world) } : {}),
@@ -231,6 +258,11 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       printerUrl,
       outputDir: options.outputDir,
       card: slot,
+      paymentSim,
+      insertMoney: async (yen) => {
+        if (!sim) throw new StackError('no payment simulator in this stack');
+        return sim.control.insert(yen);
+      },
       parts,
       close,
     };

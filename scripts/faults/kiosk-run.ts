@@ -50,11 +50,15 @@ async function main(): Promise<number> {
     await stack.close();
     return 0;
   }
-  const outcome = await runTransaction(stack.host, {
-    pin: values.pin ?? '',
-    certificateType: 'juminhyo',
-    copies: 1,
-  });
+  const outcome = await runTransaction(
+    stack.host,
+    {
+      pin: values.pin ?? '',
+      certificateType: 'juminhyo',
+      copies: 1,
+    },
+    stack.insertMoney,
+  );
   if (outcome.kind === 'printed') {
     stack.host.send({ type: 'finish' });
     await waitForScreen(stack.host, ['welcome']);

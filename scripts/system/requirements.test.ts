@@ -54,6 +54,7 @@ describe('the package list', () => {
         'poppler-utils',
         'postgresql',
         'qpdf',
+        'socat',
         'softhsm2',
         'vsmartcard-vpcd',
       ].sort(),

@@ -38,6 +38,7 @@ export const SYSTEM_PATHS = {
   ippeveprinter: { path: '/usr/sbin/ippeveprinter', debianPackage: 'cups-ipp-utils' },
   pcscd: { path: '/usr/sbin/pcscd', debianPackage: 'pcscd' },
   vpcdDriver: { path: '/usr/lib/pcsc/drivers/serial/libifdvpcd.so', debianPackage: 'vsmartcard-vpcd' },
+  socat: { path: '/usr/bin/socat', debianPackage: 'socat' },
 } as const;
 
 type SystemPart = (typeof SYSTEM_PATHS)[keyof typeof SYSTEM_PATHS];

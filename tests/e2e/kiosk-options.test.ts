@@ -13,7 +13,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cardListRows } from '../../server/seed/index.ts';
-import { launchChromium, startKioskWeb, type RunningKioskWeb } from '../support/kiosk-web.ts';
+import {
+  launchChromium,
+  payWithNoteFromPanel,
+  startKioskWeb,
+  type RunningKioskWeb,
+} from '../support/kiosk-web.ts';
 import { pdfText } from '../support/run-command.ts';
 
 function pinOf(holderId: string): string {
@@ -83,7 +88,7 @@ describe('kiosk: the resident chooses whose 住民票', () => {
 
     await page.getByTestId('confirm-button').click();
     await page.getByTestId('screen-payment').waitFor();
-    await page.getByTestId('money-1000').click();
+    await payWithNoteFromPanel(page, kiosk);
     await page.getByTestId('screen-done').waitFor({ timeout: 60_000 });
 
     const printed = (await readdir(printedDir)).filter((name) => name.endsWith('.pdf'));

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, startKioskWeb, type RunningKioskWeb } from '../support/kiosk-web.ts';
+import {
+  launchChromium,
+  payWithNoteFromPanel,
+  startKioskWeb,
+  type RunningKioskWeb,
+} from '../support/kiosk-web.ts';
 import { pdfText } from '../support/run-command.ts';
 
 describe('kiosk in the browser, card to paper', () => {
@@ -47,6 +52,7 @@ describe('kiosk in the browser, card to paper', () => {
     expect(parts).toContain('pcscd with the vpcd virtual reader');
     expect(parts).toContain('ippeveprinter');
     expect(parts).toContain('virtual My Number Card of H0002');
+    expect(parts).toContain('simulated coin and note acceptor (ccTalk');
   });
 
   it('issues and prints the resident’s 住民票', async () => {
@@ -66,7 +72,9 @@ describe('kiosk in the browser, card to paper', () => {
     await page.getByTestId('screen-confirm').waitFor();
     await page.getByTestId('confirm-button').click();
     await page.getByTestId('screen-payment').waitFor();
-    await page.getByTestId('money-1000').click();
+    // The page has no money buttons: the note goes into the (simulated) acceptor.
+    expect(await page.getByRole('button', { name: /円/ }).count()).toBe(0);
+    await payWithNoteFromPanel(page, kiosk);
 
     await page.getByTestId('screen-done').waitFor({ timeout: 60_000 });
     const printed = (await readdir(printedDir)).filter((name) => name.endsWith('.pdf'));

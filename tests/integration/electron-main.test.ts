@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchPaymentSim, type RunningPaymentSim } from '../../scripts/dev/payment-sim/launch.ts';
 import { PROJECT_ROOT } from '../support/run-command.ts';
 
 interface Recorded {
@@ -76,6 +77,7 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
   const recorded: Recorded = { sandboxEnabled: false, handlers: new Map(), sent: [] };
   const bundle = join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs');
   let spool: string;
+  let paymentSim: RunningPaymentSim | undefined;
   const saved = { ...process.env };
   const moduleInternals = Module as unknown as {
     _resolveFilename: (request: string, ...rest: unknown[]) => string;
@@ -85,10 +87,12 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
   beforeAll(async () => {
     expect(existsSync(bundle), 'run `npm run build` first').toBe(true);
     spool = await mkdtemp(join(tmpdir(), 'kiosk-electron-spool-'));
+    paymentSim = await launchPaymentSim();
     const sealRoots = join(spool, 'seal-root-keys.pem');
     const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await writeFile(sealRoots, publicKey.export({ format: 'pem', type: 'spki' }));
     Object.assign(process.env, {
+      KIOSK_PAYMENT_SERIAL: paymentSim.devicePath,
       KIOSK_SEAL_ROOT_KEYS: sealRoots,
       KIOSK_CENTRE_URL: 'http://127.0.0.1:9',
       KIOSK_TERMINAL_ID: 'S0001-T01',
@@ -114,6 +118,7 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
   afterAll(async () => {
     moduleInternals._resolveFilename = resolveFilename;
     process.env = saved;
+    await paymentSim?.stop();
     await rm(spool, { recursive: true, force: true });
   });
 

@@ -49,12 +49,16 @@ async function printedText(stack: RunningStack): Promise<string> {
 describe('kiosk host: the resident’s choices reach the paper', () => {
   it('prints the chosen household members only, without 続柄', async () => {
     await withStack('H0001', async (stack) => {
-      const outcome = await runTransaction(stack.host, {
-        pin: pinOf('H0001'),
-        certificateType: 'juminhyo',
-        copies: 1,
-        options: { scope: 'members', members: [2, 5], includeRelationship: false },
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin: pinOf('H0001'),
+          certificateType: 'juminhyo',
+          copies: 1,
+          options: { scope: 'members', members: [2, 5], includeRelationship: false },
+        },
+        stack.insertMoney,
+      );
       expect(outcome.kind).toBe('printed');
       const text = await printedText(stack);
       expect(text).toContain('山田 花子');
@@ -84,12 +88,16 @@ describe('kiosk host: the resident’s choices reach the paper', () => {
       await waitForScreen(stack.host, ['welcome']);
 
       const older = years[1] as number;
-      const outcome = await runTransaction(stack.host, {
-        pin: pinOf('H0001'),
-        certificateType: 'shotoku-kazei',
-        copies: 1,
-        options: { taxYear: older },
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin: pinOf('H0001'),
+          certificateType: 'shotoku-kazei',
+          copies: 1,
+          options: { taxYear: older },
+        },
+        stack.insertMoney,
+      );
       expect(outcome.kind).toBe('printed');
       const text = (await printedText(stack)).replace(/\s+/g, '');
       expect(text).toContain(`${older - 2018}年度`);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createHostLogger } from '../../electron/host/logger.ts';
 import type { KioskSnapshot } from '../../electron/kiosk-api.ts';
 import { IppPrinter } from '../../electron/printer/index.ts';
-import { runTransaction, waitForScreen } from '../../scripts/dev/drive.ts';
+import { runTransaction, waitForScreen, waitForSnapshot } from '../../scripts/dev/drive.ts';
 import { startDevStack, type RunningStack, type StackOptions } from '../../scripts/dev/stack.ts';
 import { cardListRows } from '../../server/seed/index.ts';
 import { startTestPrinter, type TestPrinter } from '../support/services.ts';
@@ -74,11 +74,15 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
   ] as const)('holder %s is refused with %s', async (holderId, expected) => {
     const pin = cardListRows().find((row) => row.holderId === holderId)?.authPin as string;
     await withStack({ holderId }, async (stack) => {
-      const outcome = await runTransaction(stack.host, {
-        pin,
-        certificateType: 'juminhyo',
-        copies: 1,
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin,
+          certificateType: 'juminhyo',
+          copies: 1,
+        },
+        stack.insertMoney,
+      );
       expect(outcome.kind).toBe('error');
       if (outcome.kind === 'error') expect(errorOf(outcome.snapshot)?.error).toBe(expected);
       await finish(stack);
@@ -87,11 +91,15 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
 
   it('centre unreachable after the PIN: a clear error, nothing charged', async () => {
     await withStack({ holderId: 'H0002', centreUrl: 'http://127.0.0.1:9' }, async (stack) => {
-      const outcome = await runTransaction(stack.host, {
-        pin: '2345',
-        certificateType: 'juminhyo',
-        copies: 1,
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin: '2345',
+          certificateType: 'juminhyo',
+          copies: 1,
+        },
+        stack.insertMoney,
+      );
       expect(outcome.kind).toBe('error');
       if (outcome.kind !== 'error') return;
       expect(errorOf(outcome.snapshot)).toMatchObject({ error: 'centre-unreachable' });
@@ -111,10 +119,25 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
       stack.host.send({ type: 'set-copies', copies: 3 });
       stack.host.send({ type: 'confirm' });
       await waitForScreen(stack.host, ['payment']);
-      stack.host.send({ type: 'insert-money', yen: 100 });
+      await waitForSnapshot(
+        stack.host,
+        (s) => s.view.screen === 'payment' && s.view.accepts.length > 0,
+        'the slot to open',
+      );
+      expect(await stack.insertMoney(100)).toBe('accepted');
+      await waitForSnapshot(
+        stack.host,
+        (s) => s.view.screen === 'payment' && s.view.paidYen === 100,
+        '100円 credited',
+      );
       stack.host.send({ type: 'cancel' });
-      const snapshot = await waitForScreen(stack.host, ['error']);
+      const snapshot = await waitForSnapshot(
+        stack.host,
+        (s) => s.view.screen === 'error' && s.view.refunding !== true,
+        'the refund',
+      );
       expect(errorOf(snapshot)).toMatchObject({ error: 'cancelled', refundedYen: 100 });
+      expect((await stack.paymentSim?.control.status())?.tray.yen).toBe(100);
       await finish(stack);
     });
   });
@@ -126,14 +149,25 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
     const printer: TestPrinter = await startTestPrinter({ command: script });
     try {
       await withStack({ holderId: 'H0002', printer: new IppPrinter({ url: printer.url }) }, async (stack) => {
-        const outcome = await runTransaction(stack.host, {
-          pin: '2345',
-          certificateType: 'juminhyo',
-          copies: 1,
-        });
+        const outcome = await runTransaction(
+          stack.host,
+          {
+            pin: '2345',
+            certificateType: 'juminhyo',
+            copies: 1,
+          },
+          stack.insertMoney,
+        );
         expect(outcome.kind).toBe('error');
         if (outcome.kind !== 'error') return;
-        expect(errorOf(outcome.snapshot)).toMatchObject({ error: 'printer-out-of-paper', refundedYen: 1000 });
+        expect(errorOf(outcome.snapshot)).toMatchObject({ error: 'printer-out-of-paper' });
+        await waitForSnapshot(
+          stack.host,
+          (s) => s.view.screen === 'error' && s.view.refunding !== true,
+          'the refund',
+        );
+        // The change was paid at once and the fee refunded after the failure: all 1000円 came back.
+        expect((await stack.paymentSim?.control.status())?.tray.yen).toBe(1000);
         await finish(stack);
 
         // The printer now reports media-empty: the next session stops before the card is read.
@@ -160,7 +194,7 @@ describe('kiosk host: failure paths end on a screen, safely', () => {
       expect(stack.host.send({ type: 'pin-submit' })).toEqual({ accepted: false, reason: 'bad-state' });
       expect(stack.host.send({ type: 'insert-money', yen: 1000 })).toEqual({
         accepted: false,
-        reason: 'bad-state',
+        reason: 'invalid',
       });
       stack.host.send({ type: 'cancel' });
       const cancelled = await waitForScreen(stack.host, ['error']);

@@ -97,11 +97,15 @@ describe('kiosk journal and recovery', () => {
     const journalPath = join(scratch, 'delivered.sqlite');
     const stack = await stackWith(journalPath);
     try {
-      const outcome = await runTransaction(stack.host, {
-        pin: pin(),
-        certificateType: 'juminhyo',
-        copies: 1,
-      });
+      const outcome = await runTransaction(
+        stack.host,
+        {
+          pin: pin(),
+          certificateType: 'juminhyo',
+          copies: 1,
+        },
+        stack.insertMoney,
+      );
       if (outcome.kind !== 'printed') throw new Error(`expected printed, got ${outcome.kind}`);
       stack.host.send({ type: 'finish' });
       await waitForScreen(stack.host, ['welcome']);

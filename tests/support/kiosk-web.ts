@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-controls.ts';
 import { PROJECT_ROOT } from './run-command.ts';
 
@@ -70,6 +70,36 @@ export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<Runni
       });
     });
   });
+}
+
+/** The payment simulator's developer panel that kiosk:web started (from its list of parts). */
+export async function paymentPanelUrl(kiosk: RunningKioskWeb, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of kiosk.output) {
+      const match = /developer panel (http:\/\/127\.0\.0\.1:\d+\/)/.exec(line);
+      if (match) return match[1] as string;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`kiosk:web named no payment panel:\n${kiosk.output.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Pays on the payment screen as a developer does in kiosk:web: once the page shows the slot open,
+ * a 1000円 note from the payment simulator's developer panel (never through the kiosk page).
+ */
+export async function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): Promise<void> {
+  await page.locator('[data-testid="slot"][data-open="true"]').waitFor({ timeout: 30_000 });
+  const panel = await page.context().newPage();
+  try {
+    await panel.goto(await paymentPanelUrl(kiosk));
+    await panel.getByTestId('sim-insert-1000').click();
+    await panel.getByText('last insert: accepted').waitFor();
+  } finally {
+    await panel.close();
+  }
 }
 
 /** Debian's chromium, headless, driven by playwright-core (Playwright's own browser download fails here). */

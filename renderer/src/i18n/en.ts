@@ -146,8 +146,8 @@ export const en: Messages = {
     remaining: 'Still to pay',
     enough: 'Payment complete. Issuing your certificate.',
     slot: 'Coin and bill slot',
-    slotDemo: 'Demo: touch to insert',
-    money: 'Insert ¥{{amount}}',
+    slotAccepts: 'Accepted: 10, 50, 100 and 500 yen coins, 1000 yen bills',
+    noNotes: '1000 yen bills cannot be used now (not enough change). Please use coins.',
     cancelRefund: 'If you cancel, your money will be returned.',
   },
   issuing: {
@@ -165,6 +165,7 @@ export const en: Messages = {
     takeCard: 'My Number Card',
     takeCertificate: 'Certificate',
     takeChange: 'Change: {{amount}}',
+    owed: 'The machine could not pay {{amount}} of your change. Please take the slip to the store counter to receive it.',
     forgetWarning: 'Please make sure you have not left anything behind.',
     finish: 'Finish',
   },
@@ -204,6 +205,8 @@ export const en: Messages = {
       'You can have your PIN reset at your city office. If you know your signing certificate password (6 to 16 letters and digits), you can also reset it at convenience store kiosks that offer PIN reset.',
     triesLeft: 'You can enter your PIN {{count}} more time(s).',
     refunded: 'Your {{amount}} has been returned. Please take it.',
+    refunding: 'Returning your money. Please wait.',
+    owed: 'The machine could not return {{amount}}. Please take the slip to the store counter to receive it.',
     takeCard: 'Please take your card.',
     finish: 'Finish',
   },
@@ -329,6 +332,14 @@ export const en: Messages = {
     cancelled: {
       title: 'Your request was cancelled',
       body: 'No certificate was issued and nothing was charged.',
+    },
+    'payment-jammed': {
+      title: 'The money slot is jammed',
+      body: 'No certificate was issued. The money you inserted is returned. Please tell a member of staff.',
+    },
+    'payment-unavailable': {
+      title: 'Payment is not available',
+      body: 'The coin and bill slot is not working. No certificate was issued. Please tell a member of staff.',
     },
     internal: {
       title: 'Something went wrong',

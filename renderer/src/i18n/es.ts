@@ -147,8 +147,8 @@ export const es: Messages = {
     remaining: 'Falta por pagar',
     enough: 'Pago completado. Expidiendo su certificado.',
     slot: 'Ranura de monedas y billetes',
-    slotDemo: 'Demostración: toque para introducir',
-    money: 'Introducir {{amount}} yenes',
+    slotAccepts: 'Se aceptan: monedas de 10, 50, 100 y 500 yenes, billetes de 1000 yenes',
+    noNotes: 'Ahora no se pueden usar billetes de 1000 yenes (no hay cambio suficiente). Use monedas.',
     cancelRefund: 'Si cancela, se le devolverá el dinero introducido.',
   },
   issuing: {
@@ -166,6 +166,7 @@ export const es: Messages = {
     takeCard: 'Tarjeta My Number',
     takeCertificate: 'Certificado',
     takeChange: 'Cambio: {{amount}}',
+    owed: 'La máquina no pudo darle {{amount}} de su cambio. Lleve el comprobante a la caja de la tienda para recibirlo.',
     forgetWarning: 'Compruebe que no olvida nada.',
     finish: 'Terminar',
   },
@@ -205,6 +206,8 @@ export const es: Messages = {
       'Puede restablecer su PIN en la ventanilla de su ayuntamiento. Si conoce la contraseña del certificado de firma (de 6 a 16 letras y números), también puede hacerlo en los terminales de tiendas de conveniencia que ofrecen el restablecimiento del PIN.',
     triesLeft: 'Puede introducir el PIN {{count}} vez/veces más.',
     refunded: 'Se le han devuelto los {{amount}} introducidos. Recójalos, por favor.',
+    refunding: 'Devolviendo su dinero. Espere, por favor.',
+    owed: 'La máquina no pudo devolver {{amount}}. Lleve el comprobante a la caja de la tienda para recibirlo.',
     takeCard: 'Retire su tarjeta, por favor.',
     finish: 'Terminar',
   },
@@ -330,6 +333,14 @@ export const es: Messages = {
     cancelled: {
       title: 'El trámite se ha cancelado',
       body: 'No se ha expedido ningún certificado ni se ha cobrado nada.',
+    },
+    'payment-jammed': {
+      title: 'La ranura de dinero se atascó',
+      body: 'No se emitió ningún certificado. Se le devuelve el dinero introducido. Avise al personal.',
+    },
+    'payment-unavailable': {
+      title: 'El pago no está disponible',
+      body: 'La ranura de monedas y billetes no funciona. No se emitió ningún certificado. Avise al personal.',
     },
     internal: {
       title: 'Se ha producido un error',

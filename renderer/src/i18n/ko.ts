@@ -146,8 +146,8 @@ export const ko: Messages = {
     remaining: '부족 금액',
     enough: '결제가 완료되었습니다. 증명서를 발급합니다.',
     slot: '동전·지폐 투입구',
-    slotDemo: '데모용: 누르면 투입한 것으로 처리됩니다',
-    money: '{{amount}}엔 넣기',
+    slotAccepts: '사용 가능: 10·50·100·500엔 동전, 1000엔 지폐',
+    noNotes: '거스름돈이 부족하여 지금은 1000엔 지폐를 사용할 수 없습니다. 동전을 사용해 주십시오.',
     cancelRefund: '중지하시면 넣으신 돈은 반환됩니다.',
   },
   issuing: {
@@ -165,6 +165,7 @@ export const ko: Messages = {
     takeCard: '마이넘버 카드',
     takeCertificate: '증명서',
     takeChange: '거스름돈 {{amount}}',
+    owed: '거스름돈 중 {{amount}}을(를) 기계에서 돌려드리지 못했습니다. 영수증을 매장 계산대에 가져가 받아 주십시오.',
     forgetWarning: '잊으신 물건이 없는지 확인해 주십시오.',
     finish: '종료',
   },
@@ -204,6 +205,8 @@ export const ko: Messages = {
       '비밀번호 재설정은 거주하시는 시구정촌 창구에서 할 수 있습니다. 서명용 전자증명서의 비밀번호(영문·숫자 6~16자리)를 아시는 경우에는 비밀번호 재설정을 지원하는 편의점 단말기에서도 할 수 있습니다.',
     triesLeft: '비밀번호는 앞으로 {{count}}번 입력할 수 있습니다.',
     refunded: '넣으신 {{amount}}을(를) 반환했습니다. 받아 주십시오.',
+    refunding: '넣으신 돈을 반환하고 있습니다. 잠시 기다려 주십시오.',
+    owed: '{{amount}}을(를) 기계에서 돌려드리지 못했습니다. 영수증을 매장 계산대에 가져가 받아 주십시오.',
     takeCard: '카드를 챙겨 주십시오.',
     finish: '종료',
   },
@@ -329,6 +332,14 @@ export const ko: Messages = {
     cancelled: {
       title: '절차를 중지했습니다',
       body: '증명서는 발급하지 않았습니다. 수수료는 들지 않습니다.',
+    },
+    'payment-jammed': {
+      title: '투입구에 돈이 걸렸습니다',
+      body: '증명서는 발급되지 않았습니다. 넣으신 돈은 반환됩니다. 점원에게 알려 주십시오.',
+    },
+    'payment-unavailable': {
+      title: '지금은 결제할 수 없습니다',
+      body: '동전·지폐 투입구를 사용할 수 없습니다. 증명서는 발급되지 않았습니다. 점원에게 알려 주십시오.',
     },
     internal: {
       title: '오류가 발생했습니다',

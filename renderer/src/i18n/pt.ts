@@ -146,8 +146,8 @@ export const pt: Messages = {
     remaining: 'Falta pagar',
     enough: 'Pagamento concluído. Emitindo a sua certidão.',
     slot: 'Entrada de moedas e cédulas',
-    slotDemo: 'Demonstração: toque para inserir',
-    money: 'Inserir {{amount}} ienes',
+    slotAccepts: 'Aceita: moedas de 10, 50, 100 e 500 ienes, notas de 1000 ienes',
+    noNotes: 'Notas de 1000 ienes não podem ser usadas agora (troco insuficiente). Use moedas.',
     cancelRefund: 'Se cancelar, o dinheiro inserido será devolvido.',
   },
   issuing: {
@@ -165,6 +165,7 @@ export const pt: Messages = {
     takeCard: 'Cartão My Number',
     takeCertificate: 'Certidão',
     takeChange: 'Troco: {{amount}}',
+    owed: 'A máquina não conseguiu pagar {{amount}} do seu troco. Leve o comprovante ao caixa da loja para receber.',
     forgetWarning: 'Verifique se não esqueceu nada.',
     finish: 'Encerrar',
   },
@@ -204,6 +205,8 @@ export const pt: Messages = {
       'Você pode redefinir o PIN no balcão da prefeitura do seu município. Se souber a senha do certificado de assinatura (6 a 16 letras e números), também pode redefini-lo nos terminais de lojas de conveniência que oferecem esse serviço.',
     triesLeft: 'Você ainda pode digitar o PIN {{count}} vez(es).',
     refunded: 'Os {{amount}} inseridos foram devolvidos. Retire-os, por favor.',
+    refunding: 'Devolvendo o seu dinheiro. Aguarde.',
+    owed: 'A máquina não conseguiu devolver {{amount}}. Leve o comprovante ao caixa da loja para receber.',
     takeCard: 'Retire o seu cartão, por favor.',
     finish: 'Encerrar',
   },
@@ -329,6 +332,14 @@ export const pt: Messages = {
     cancelled: {
       title: 'O procedimento foi cancelado',
       body: 'Nenhuma certidão foi emitida e nada foi cobrado.',
+    },
+    'payment-jammed': {
+      title: 'A entrada de dinheiro travou',
+      body: 'Nenhum certificado foi emitido. O dinheiro inserido será devolvido. Avise um funcionário.',
+    },
+    'payment-unavailable': {
+      title: 'O pagamento não está disponível',
+      body: 'A entrada de moedas e notas não está funcionando. Nenhum certificado foi emitido. Avise um funcionário.',
     },
     internal: {
       title: 'Ocorreu um erro',

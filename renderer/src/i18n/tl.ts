@@ -148,8 +148,8 @@ export const tl: Messages = {
     remaining: 'Kulang pa',
     enough: 'Tapos na ang bayad. Inihahanda na ang inyong sertipiko.',
     slot: 'Hulugan ng barya at papel na pera',
-    slotDemo: 'Demo: pindutin para maghulog',
-    money: 'Maghulog ng ¥{{amount}}',
+    slotAccepts: 'Tinatanggap: barya na 10, 50, 100 at 500 yen, papel na 1000 yen',
+    noNotes: 'Hindi magagamit ngayon ang 1000 yen na papel (kulang ang panukli). Gumamit ng barya.',
     cancelRefund: 'Kung kakanselahin, ibabalik ang perang inihulog ninyo.',
   },
   issuing: {
@@ -167,6 +167,7 @@ export const tl: Messages = {
     takeCard: 'My Number Card',
     takeCertificate: 'Sertipiko',
     takeChange: 'Sukli: {{amount}}',
+    owed: 'Hindi naibigay ng makina ang {{amount}} ng iyong sukli. Dalhin ang resibo sa kahera ng tindahan para makuha ito.',
     forgetWarning: 'Tiyakin po na wala kayong naiwan.',
     finish: 'Tapusin',
   },
@@ -206,6 +207,8 @@ export const tl: Messages = {
       'Maaari pong ipa-reset ang PIN sa counter ng inyong munisipyo o city hall. Kung alam ninyo ang password ng signing certificate (6 hanggang 16 na titik at numero), maaari rin itong i-reset sa mga makina ng convenience store na may serbisyong PIN reset.',
     triesLeft: 'Maaari pa ninyong ilagay ang PIN nang {{count}} beses.',
     refunded: 'Naibalik na ang inihulog ninyong {{amount}}. Pakikuha po.',
+    refunding: 'Ibinabalik ang iyong pera. Pakihintay.',
+    owed: 'Hindi naibalik ng makina ang {{amount}}. Dalhin ang resibo sa kahera ng tindahan para makuha ito.',
     takeCard: 'Pakikuha po ang inyong card.',
     finish: 'Tapusin',
   },
@@ -331,6 +334,14 @@ export const tl: Messages = {
     cancelled: {
       title: 'Kinansela ang proseso',
       body: 'Walang sertipikong ibinigay at walang siningil na bayad.',
+    },
+    'payment-jammed': {
+      title: 'Naipit ang pera sa hulugan',
+      body: 'Walang sertipikong inilabas. Ibabalik ang perang inihulog mo. Pakisabihan ang kawani.',
+    },
+    'payment-unavailable': {
+      title: 'Hindi maaaring magbayad ngayon',
+      body: 'Hindi gumagana ang hulugan ng barya at papel. Walang sertipikong inilabas. Pakisabihan ang kawani.',
     },
     internal: {
       title: 'Nagkaroon ng error',

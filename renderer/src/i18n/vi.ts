@@ -148,8 +148,8 @@ export const vi: Messages = {
     remaining: 'Số tiền còn thiếu',
     enough: 'Đã thanh toán xong. Đang cấp giấy chứng nhận.',
     slot: 'Khe bỏ tiền xu và tiền giấy',
-    slotDemo: 'Bản thử: nhấn để coi như đã bỏ tiền',
-    money: 'Bỏ vào {{amount}} yên',
+    slotAccepts: 'Chấp nhận: tiền xu 10, 50, 100, 500 yên, tiền giấy 1000 yên',
+    noNotes: 'Hiện không thể dùng tờ 1000 yên (không đủ tiền thối). Vui lòng dùng tiền xu.',
     cancelRefund: 'Nếu hủy, số tiền đã bỏ vào sẽ được trả lại.',
   },
   issuing: {
@@ -167,6 +167,7 @@ export const vi: Messages = {
     takeCard: 'Thẻ My Number',
     takeCertificate: 'Giấy chứng nhận',
     takeChange: 'Tiền thừa {{amount}}',
+    owed: 'Máy không thể trả {{amount}} tiền thối. Vui lòng mang phiếu đến quầy thu ngân của cửa hàng để nhận.',
     forgetWarning: 'Xin đừng để quên đồ.',
     finish: 'Kết thúc',
   },
@@ -206,6 +207,8 @@ export const vi: Messages = {
       'Quý khách có thể đặt lại mã PIN tại quầy của văn phòng hành chính nơi sinh sống. Nếu biết mật khẩu của chứng thư điện tử dùng để ký (6–16 chữ cái và chữ số), Quý khách cũng có thể đặt lại tại máy của cửa hàng tiện lợi có hỗ trợ đặt lại mã PIN.',
     triesLeft: 'Quý khách còn có thể nhập mã PIN {{count}} lần.',
     refunded: 'Đã trả lại {{amount}} Quý khách đã bỏ vào. Vui lòng nhận lại.',
+    refunding: 'Đang trả lại tiền của bạn. Vui lòng chờ.',
+    owed: 'Máy không thể trả lại {{amount}}. Vui lòng mang phiếu đến quầy thu ngân của cửa hàng để nhận.',
     takeCard: 'Vui lòng lấy thẻ ra.',
     finish: 'Kết thúc',
   },
@@ -331,6 +334,14 @@ export const vi: Messages = {
     cancelled: {
       title: 'Thủ tục đã được hủy',
       body: 'Giấy chứng nhận chưa được cấp. Quý khách không phải trả phí.',
+    },
+    'payment-jammed': {
+      title: 'Khe nhận tiền bị kẹt',
+      body: 'Chưa cấp giấy chứng nhận. Số tiền bạn đã bỏ vào sẽ được trả lại. Vui lòng báo cho nhân viên.',
+    },
+    'payment-unavailable': {
+      title: 'Hiện không thể thanh toán',
+      body: 'Khe nhận tiền xu và tiền giấy không hoạt động. Chưa cấp giấy chứng nhận. Vui lòng báo cho nhân viên.',
     },
     internal: {
       title: 'Đã xảy ra lỗi',

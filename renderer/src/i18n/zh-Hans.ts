@@ -146,8 +146,8 @@ export const zhHans: Messages = {
     remaining: '还需支付',
     enough: '付款已完成。正在发行证明书。',
     slot: '硬币・纸币投入口',
-    slotDemo: '演示用：按下即视为已投入',
-    money: '投入{{amount}}日元',
+    slotAccepts: '可使用：10、50、100、500日元硬币，1000日元纸币',
+    noNotes: '找零不足，目前无法使用1000日元纸币。请使用硬币。',
     cancelRefund: '如果取消，已投入的钱款将退还给您。',
   },
   issuing: {
@@ -165,6 +165,7 @@ export const zhHans: Messages = {
     takeCard: '个人编号卡',
     takeCertificate: '证明书',
     takeChange: '找零 {{amount}}',
+    owed: '机器未能找还 {{amount}} 的零钱。请持凭条到店铺收银台领取。',
     forgetWarning: '请注意不要遗忘物品。',
     finish: '结束',
   },
@@ -204,6 +205,8 @@ export const zhHans: Messages = {
       '可在您居住的市区町村政府窗口重新设定密码。如果您知道签名用电子证书的密码（6～16位英文字母和数字），也可在支持重新设定密码的便利店终端办理。',
     triesLeft: '密码还可以输入{{count}}次。',
     refunded: '已退还您投入的{{amount}}。请取走。',
+    refunding: '正在退还您投入的钱款，请稍候。',
+    owed: '机器未能退还 {{amount}}。请持凭条到店铺收银台领取。',
     takeCard: '请取走您的卡。',
     finish: '结束',
   },
@@ -329,6 +332,14 @@ export const zhHans: Messages = {
     cancelled: {
       title: '已取消办理',
       body: '没有发行证明书，不收取手续费。',
+    },
+    'payment-jammed': {
+      title: '投币口卡住了',
+      body: '未发行证明书。您投入的钱款将被退还。请告知店员。',
+    },
+    'payment-unavailable': {
+      title: '目前无法付款',
+      body: '硬币和纸币投入口无法使用。未发行证明书。请告知店员。',
     },
     internal: {
       title: '发生了错误',

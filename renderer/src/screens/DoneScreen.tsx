@@ -31,6 +31,11 @@ export function DoneScreen({ view }: { view: ScreenView<'done'> }) {
             </li>
           )}
         </ul>
+        {view.owedYen !== undefined && view.owedYen > 0 && (
+          <p className="notice notice--warning" role="alert" data-testid="owed">
+            {t('done.owed', { amount: yen(view.owedYen) })}
+          </p>
+        )}
         <p className="notice notice--warning">{t('done.forgetWarning')}</p>
         <button
           type="button"

@@ -43,9 +43,19 @@ export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
             {t('error.triesLeft', { count: view.triesLeft })}
           </p>
         )}
+        {view.refunding === true && (
+          <p className="notice notice--info" role="status" data-testid="refunding">
+            {t('error.refunding')}
+          </p>
+        )}
         {view.refundedYen !== undefined && view.refundedYen > 0 && (
           <p className="notice notice--success" role="alert" data-testid="refunded">
             {t('error.refunded', { amount: yen(view.refundedYen) })}
+          </p>
+        )}
+        {view.owedYen !== undefined && view.owedYen > 0 && (
+          <p className="notice notice--warning" role="alert" data-testid="owed">
+            {t('error.owed', { amount: yen(view.owedYen) })}
           </p>
         )}
         {view.error !== 'card-not-placed' && <p className="notice notice--info">{t('error.takeCard')}</p>}
@@ -54,6 +64,7 @@ export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
           type="button"
           className="button button--primary button--wide"
           data-testid="finish-button"
+          disabled={view.refunding === true}
           onClick={() => void finish()}
         >
           {t('error.finish')}

@@ -1,17 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { CoinIllustration } from '../components/Illustrations.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
-import { useKiosk, useKioskActions, useYen } from '../kioskContext.tsx';
+import { useKiosk, useYen } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
 import { CertificateTitle } from './CertificateTitle.tsx';
 
-/** The demo coin/bill slot: a real acceptor reports through the host instead. */
-const DEMO_MONEY = [100, 500, 1000] as const;
-
+/**
+ * What the fee is and what the coin and note acceptor has reported so far. The page only shows
+ * it: money goes into the machine's slot, never through this screen.
+ */
 export function PaymentScreen({ view }: { view: ScreenView<'payment'> }) {
   const { t } = useTranslation();
   const yen = useYen();
-  const { insertMoney } = useKioskActions();
+  const noNotes = view.accepts.length > 0 && !view.accepts.includes(1000);
   const language = useKiosk((s) => s.snapshot?.language ?? 'ja');
   const remaining = Math.max(0, view.totalYen - view.paidYen);
   const enough = remaining === 0;
@@ -49,30 +50,26 @@ export function PaymentScreen({ view }: { view: ScreenView<'payment'> }) {
             {enough ? t('payment.enough') : t('payment.body')}
           </p>
         </div>
-        <div className="slot" role="group" aria-label={t('payment.slot')}>
+        <div
+          className="slot"
+          role="group"
+          aria-label={t('payment.slot')}
+          data-testid="slot"
+          data-open={view.accepts.length > 0 ? 'true' : 'false'}
+        >
           <div className="slot-head">
             <CoinIllustration className="slot-icon" />
             <div>
               <p className="slot-title">{t('payment.slot')}</p>
-              <p className="slot-demo">{t('payment.slotDemo')}</p>
+              <p className="slot-demo">{t('payment.slotAccepts')}</p>
             </div>
           </div>
           <div className="slot-opening" aria-hidden="true" />
-          <div className="slot-buttons">
-            {DEMO_MONEY.map((amount) => (
-              <button
-                key={amount}
-                type="button"
-                className="button button--money"
-                data-testid={`money-${amount}`}
-                aria-label={t('payment.money', { amount: amount.toLocaleString('ja-JP') })}
-                disabled={enough}
-                onClick={() => void insertMoney(amount)}
-              >
-                {yen(amount)}
-              </button>
-            ))}
-          </div>
+          {noNotes && !enough && (
+            <p className="notice notice--warning" data-testid="no-notes">
+              {t('payment.noNotes')}
+            </p>
+          )}
         </div>
       </div>
     </ScreenFrame>
