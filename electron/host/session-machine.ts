@@ -750,7 +750,7 @@ export const sessionMachine = setup({
           {
             // The `failed` state reports it (once), with the detail.
             target: 'failed',
-            actions: assign(({ context, event }) => ({
+            actions: assign(({ event }) => ({
               error: {
                 code: event.output.ok ? 'internal' : event.output.error,
                 ...(!event.output.ok && event.output.detail ? { detail: event.output.detail } : {}),
