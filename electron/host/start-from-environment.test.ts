@@ -11,11 +11,13 @@ import {
 
 const transportBase = {
   KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+  KIOSK_PAYMENT_SERIAL: '/dev/ttyCCTALK',
   KIOSK_TERMINAL_ID: 'S0001-T01',
   KIOSK_SPOOL_DIR: '/tmp/spool',
 };
 const tlsFiles = {
   KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+  KIOSK_PAYMENT_SERIAL: '/dev/ttyCCTALK',
   KIOSK_TLS_CERT: '/t.pem',
   KIOSK_TLS_KEY: '/t.key',
   KIOSK_CENTRE_CA: '/ca.pem',
@@ -85,6 +87,8 @@ describe('kiosk transport configuration', () => {
   it('allows any IPP printer in development', () => {
     expect(
       problemsOf({
+        KIOSK_SEAL_ROOT_KEYS: '/roots.pem',
+        KIOSK_PAYMENT_SERIAL: '/dev/ttyCCTALK',
         KIOSK_TERMINAL_ID: 'S0001-T01',
         KIOSK_CENTRE_URL: 'http://127.0.0.1:8780',
         KIOSK_PRINTER_URL: 'ipp://printer.store.example/ipp/print',
