@@ -92,6 +92,42 @@ describe('two centre instances on one database (multi-server)', () => {
     expect(billing.every((r) => r.feeYenTotal === 600 && r.municipalityCode === '452025')).toBe(true);
   });
 
+  it('keeps a document only until its delivery is reported: then ids, hash and billing stay', async () => {
+    const transactionId = randomUUID();
+    const terminalId = 'S99-T1';
+    const { challenge } = ChallengeResponseSchema.parse(
+      (await call(a, '/v1/challenge', { transactionId, terminalId })).json,
+    );
+    await call(a, '/v1/authenticate', {
+      transactionId,
+      terminalId,
+      challenge,
+      certificate: Buffer.from(certificate).toString('base64'),
+      signature: cardSignature(privateKey, terminalId, challenge),
+      signatureAlgorithm: 'RS256',
+    });
+    const issued = await call(a, '/v1/issue', {
+      transactionId,
+      terminalId,
+      certificateType: 'juminhyo',
+      copies: 1,
+    });
+    expect(issued.status).toBe(200);
+    expect((await a.repository.getIssuedDocument(transactionId))?.purgedAt).toBeUndefined();
+    const delivered = await call(b, `/v1/transactions/${transactionId}/delivery`, {
+      terminalId,
+      outcome: 'delivered',
+      copies: 1,
+    });
+    expect(delivered.status).toBe(200);
+    const kept = await a.repository.getIssuedDocument(transactionId);
+    expect(kept?.purgedAt).toBe(NOON.getTime());
+    expect(kept?.documentJson).not.toContain('"content"');
+    expect(kept?.documentSha256).toMatch(/^[0-9a-f]{64}$/);
+    const billing = (await a.repository.listBillingRecords()).find((r) => r.transactionId === transactionId);
+    expect(billing).toMatchObject({ state: 'billed', settlement: { outcome: 'delivered', copies: 1 } });
+  });
+
   it('a restarted instance keeps its generated municipality keys', async () => {
     const before = (await a.app.inject({ method: 'GET', url: '/v1/municipality-keys' })).json().payload;
     const c = await createCentre(options);

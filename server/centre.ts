@@ -11,7 +11,12 @@ import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-k
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
-import { startRetentionJob, type RetentionJob, type RetentionOptions } from './municipal/retention.ts';
+import {
+  purgeDeliveredDocument,
+  startRetentionJob,
+  type RetentionJob,
+  type RetentionOptions,
+} from './municipal/retention.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
 import { centreTlsContextOptions, type CentreTlsOptions } from './tls/serverTls.ts';
 import { TerminalCrlWatcher, trackTlsConnections, type TerminalCrlStatus } from './tls/terminalCrl.ts';
@@ -137,6 +142,10 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       keyring,
       registers,
       now,
+      // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
+      onDeliveryRecorded: async (transactionId) => {
+        await purgeDeliveredDocument(repository, transactionId, now().getTime());
+      },
       ...(opts.revocation
         ? {
             revocation: new RevocationChecker({
