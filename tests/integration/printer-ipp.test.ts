@@ -74,7 +74,7 @@ describe('IppPrinter on ippeveprinter', () => {
     const elapsedMs = performance.now() - started;
     console.info(`one-page job end to end: ${elapsedMs.toFixed(0)} ms`);
 
-    expect(result).toEqual({ ok: true, jobId: expect.stringMatching(/^\d+$/) });
+    expect(result).toMatchObject({ ok: true, jobId: expect.stringMatching(/^\d+$/) });
     if (!result.ok) return;
     // ippeveprinter keeps each document as "<job-id>-<job-name in lower case>.pdf".
     const expectedName = `${result.jobId}-${jobName.toLowerCase()}.pdf`;

@@ -92,13 +92,18 @@ export async function paymentPanelUrl(kiosk: RunningKioskWeb, timeoutMs = 10_000
  */
 export async function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): Promise<void> {
   await page.locator('[data-testid="slot"][data-open="true"]').waitFor({ timeout: 30_000 });
-  const panel = await page.context().newPage();
+  // The panel is another window (its own context: a page opened with browser.newPage() cannot
+  // open a second page in its context).
+  const browser = page.context().browser();
+  if (!browser) throw new Error('the kiosk page has no browser to open the payment panel in');
+  const panelContext = await browser.newContext();
   try {
+    const panel = await panelContext.newPage();
     await panel.goto(await paymentPanelUrl(kiosk));
     await panel.getByTestId('sim-insert-1000').click();
     await panel.getByText('last insert: accepted').waitFor();
   } finally {
-    await panel.close();
+    await panelContext.close();
   }
 }
 
