@@ -59,7 +59,7 @@ describe('kiosk host: the resident’s choices reach the paper', () => {
         },
         stack.insertMoney,
       );
-      expect(outcome.kind).toBe('printed');
+      expect(outcome).toMatchObject({ kind: 'printed' });
       const text = await printedText(stack);
       expect(text).toContain('山田 花子');
       expect(text).toContain('山田 キヨ');
