@@ -14,7 +14,7 @@ import { createHostLogger } from '../../electron/host/logger.ts';
 import { openKioskJournal } from '../../electron/journal/journal.ts';
 import { reconcile } from '../../electron/journal/reconcile.ts';
 import type { Printer } from '../../electron/printer/printer.ts';
-import { runTransaction, waitForScreen } from '../../scripts/dev/drive.ts';
+import { payAtSlot, runTransaction, waitForScreen } from '../../scripts/dev/drive.ts';
 import { startDevStack, type RunningStack, type StackOptions } from '../../scripts/dev/stack.ts';
 import { openCentreRepository } from '../../server/db/openRepository.ts';
 import { cardListRows } from '../../server/seed/index.ts';
@@ -87,7 +87,7 @@ async function untilPrinting(stack: RunningStack): Promise<string> {
   await waitForScreen(host, ['confirm']);
   host.send({ type: 'confirm' });
   await waitForScreen(host, ['payment']);
-  host.send({ type: 'insert-money', yen: 1000 });
+  await payAtSlot(host, stack.insertMoney);
   const printing = await waitForScreen(host, ['printing']);
   return printing.transactionId as string;
 }
