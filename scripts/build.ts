@@ -26,7 +26,17 @@ async function main(): Promise<void> {
       entryPoints: [`${root}electron/main.ts`],
       outfile: `${root}dist/electron/main.cjs`,
       format: 'cjs',
-      external: ['electron', 'pcsclite', 'serialport', 'better-sqlite3', 'pdfkit', 'fontkit', 'pino', 'thread-stream', 'ipp'],
+      external: [
+        'electron',
+        'pcsclite',
+        'serialport',
+        'better-sqlite3',
+        'pdfkit',
+        'fontkit',
+        'pino',
+        'thread-stream',
+        'ipp',
+      ],
     }),
     // The sandboxed preload can only require('electron'): everything else is bundled in.
     esbuild({
