@@ -34,5 +34,12 @@ describe('refusedOption: a choice the confirm screen does not offer is refused w
     expect(
       refusedOption(view, { includeHonseki: true, scope: 'self', includeRelationship: false }),
     ).toBeUndefined();
+    // The household list itself appears only after the scope `members` is set.
+    expect(refusedOption(view, { scope: 'members', members: [2, 5] })).toBeUndefined();
+    expect(
+      refusedOption(confirm({ scope: { allowed: ['household', 'self'], chosen: 'household' } }), {
+        members: [2],
+      }),
+    ).toMatch(/choosing members is not offered/);
   });
 });

@@ -136,7 +136,8 @@ export function refusedOption(view: KioskScreen, options: OptionRequest): string
   const offered = view.options ?? {};
   if (options.scope !== undefined && !(offered.scope?.allowed ?? []).includes(options.scope))
     return `the scope ${options.scope} is not offered for ${view.certificateType} by this municipality`;
-  if (options.members !== undefined && offered.members === undefined)
+  // The household to choose from appears once the scope `members` is set; before that, the scope offer says it.
+  if (options.members !== undefined && !(offered.scope?.allowed ?? []).includes('members'))
     return `choosing members is not offered for ${view.certificateType} by this municipality`;
   if (options.includeHonseki !== undefined && offered.honseki === undefined)
     return `本籍・筆頭者 on the ${view.certificateType} is not offered by this municipality (its rules do not allow it)`;
@@ -254,8 +255,7 @@ export async function runTransaction(
   const confirm = await waitForScreen(host, ['confirm']);
   const refused = request.options && refusedOption(confirm.view, request.options);
   if (refused) {
-    send(host, { type: 'cancel' });
-    await waitForScreen(host, ['welcome']);
+    await cancelSession(host);
     return { kind: 'not-available', reason: refused };
   }
   if (request.options) chooseOptions(host, request.options);
