@@ -20,6 +20,7 @@ import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { defaultWorldDir } from './dev/stack.ts';
 import { fail, PROJECT_ROOT } from './cli-common.ts';
+import { checkPrintedPaper, publishedKeysOf } from './faults/printed-paper.ts';
 
 /** Where the host is killed: right after the journal holds this step. */
 export const BOUNDARIES = [
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
     logger: false,
     now: clock.now,
   });
+  const keys = await publishedKeysOf(centre, world.sealKeys.rootKeysPemPath);
   const scratch = await mkdtemp(join(tmpdir(), 'kiosk-faults-'));
   const pin = cardListRows().find((r) => r.holderId === HOLDER)?.authPin as string;
   const rows: Row[] = [];
@@ -118,7 +120,6 @@ async function main(): Promise<number> {
         const billing = tx
           ? (await centre.centre.repository.listBillingRecords()).find((b) => b.transactionId === tx)
           : undefined;
-        const issued = tx ? await centre.centre.repository.getIssuedDocument(tx) : undefined;
         const violations: string[] = [];
         const state = entry?.state ?? 'none';
         if (entry && entry.paidYen > 0 && !['done', 'refund-due', 'refunded'].includes(state))
@@ -134,9 +135,10 @@ async function main(): Promise<number> {
             `delivered ${entry?.deliveryCopies ?? 0}, billed ${billing?.settlement?.copies ?? 0}`,
           );
         if (billing?.state === 'pending') violations.push('left pending at the centre');
-        if (printed === 1 && issued) {
-          const document = JSON.parse(issued.documentJson) as { holderBinding?: string };
-          if (document.holderBinding !== entry?.holderBinding) violations.push('printed for another card');
+        if (printed === 1 && tx) {
+          // The paper itself, as a bank would check it: every seal verifies, and binds the card that paid.
+          const paper = await checkPrintedPaper(join(spool, `${tx}.pdf`), keys, entry?.holderBinding ?? null);
+          if (paper !== 'ok') violations.push(paper);
         }
         if (second.code !== 0) violations.push(`restart failed (${second.code})`);
         rows.push({

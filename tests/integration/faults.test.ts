@@ -37,7 +37,13 @@ function runFaults(): Promise<{ code: number | null; rows: FaultRow[] }> {
     let stdout = '';
     proc.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     proc.once('error', reject);
-    proc.once('exit', (code) => resolve({ code, rows: (JSON.parse(stdout) as { rows: FaultRow[] }).rows }));
+    proc.once('exit', (code) => {
+      try {
+        resolve({ code, rows: (JSON.parse(stdout) as { rows: FaultRow[] }).rows });
+      } catch {
+        reject(new Error(`npm run test:faults printed no report (exit ${code}); its errors are above`));
+      }
+    });
   });
 }
 
