@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { CertificateDocument } from '../protocol/documents.ts';
+import { createPageSeals } from '../protocol/seal.ts';
+import type { SealSigner } from '../protocol/seal-signer.ts';
 import { sampleCertificate, sampleForeignHousehold, sampleHousehold } from './sample-documents.ts';
 
 /**
@@ -59,4 +62,23 @@ export function sampleSet(): SampleEntry[] {
     { id: 'koseki-kojin', what: '戸籍個人事項証明書', document: sampleCertificate('koseki-kojin') },
     { id: 'koseki-fuhyo', what: '戸籍の附票の写し', document: sampleCertificate('koseki-fuhyo') },
   ];
+}
+
+/** When the samples are printed (the PDF's creation date): fixed, so every run prints the same paper. */
+export const SAMPLE_PRINTED_AT = new Date('2026-11-25T01:00:00Z');
+
+/**
+ * A stand-in for the municipal signer: the "signature" is SHA-512 of the bytes to be signed (64
+ * bytes, the size of an ES256 signature), so each page's seal has the real payload (document id,
+ * page i of n, that page's facts) and the real size, is the same on every run, and verifies under
+ * no key. The samples show the QR's content, place and size; they are not genuine papers.
+ */
+export const SAMPLE_SIGNER: SealSigner = {
+  kid: '5a4d504c45000001',
+  sign: (bytes) => Promise.resolve(new Uint8Array(createHash('sha512').update(bytes).digest())),
+};
+
+/** The page seals of a sample document: one per page, deterministic (SAMPLE_SIGNER). */
+export function sampleSeals(document: CertificateDocument): Promise<Uint8Array[]> {
+  return createPageSeals(document, SAMPLE_SIGNER);
 }
