@@ -1,23 +1,52 @@
 /**
- * `npm run bench`: the project's benchmarks, one after another, printed as tables.
- * Speed and memory targets live here, not in timed tests.
+ * `npm run bench [-- NAME...] [-- --check] [-- --runs N]`: the project's benchmarks, one after
+ * another, printed as tables. Speed and size targets live here, not in timed tests: each report
+ * says PASS or FAIL per target, and only `--check` makes a failed target fail the process.
  */
+import { parseArgs } from 'node:util';
 import { formatReport, type BenchReport } from './bench/report.ts';
 
-const BENCHMARKS: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchReport> }> }> = [
-  { name: 'card', load: () => import('../native/bench/card-bench.ts') },
-  { name: 'issuance', load: () => import('../server/bench/issuance-bench.ts') },
-  { name: 'transaction', load: () => import('./bench/transaction-bench.ts') },
+export interface BenchArgs {
+  /** Measured runs per case, where a bench repeats (documents). */
+  runs?: number;
+}
+
+const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchReport> }> = [
+  { name: 'card', run: async () => (await import('../native/bench/card-bench.ts')).run() },
+  { name: 'issuance', run: async () => (await import('../server/bench/issuance-bench.ts')).run() },
+  { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
+  {
+    name: 'documents',
+    run: async (args) =>
+      (await import('./bench/documents-bench.ts')).run(args.runs === undefined ? {} : { runs: args.runs }),
+  },
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { check: { type: 'boolean', default: false }, runs: { type: 'string' } },
+  });
+  const unknown = positionals.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length > 0) {
+    console.error(
+      `unknown benchmark ${unknown.join(', ')}: one of ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  const runs = values.runs === undefined ? undefined : Number(values.runs);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
+    console.error(`--runs must be a positive whole number, not ${values.runs}`);
+    process.exit(2);
+  }
   let failed = false;
+  let missed = false;
   for (const bench of BENCHMARKS) {
-    if (only.length > 0 && !only.includes(bench.name)) continue;
+    if (positionals.length > 0 && !positionals.includes(bench.name)) continue;
     try {
-      const module = await bench.load();
-      console.log(formatReport(await module.run()) + '\n');
+      const report = await bench.run(runs === undefined ? {} : { runs });
+      console.log(formatReport(report) + '\n');
+      if (report.checks?.some((check) => !check.pass)) missed = true;
     } catch (error) {
       failed = true;
       console.error(
@@ -25,7 +54,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  process.exit(failed ? 1 : 0);
+  process.exit(failed || (values.check && missed) ? 1 : 0);
 }
 
 void main();

@@ -3,6 +3,14 @@ export interface BenchReport {
   title: string;
   rows: Array<Record<string, string | number>>;
   notes?: string[];
+  /** Targets the bench measures against; `npm run bench -- --check` exits 1 when one fails. */
+  checks?: BenchCheck[];
+}
+
+export interface BenchCheck {
+  target: string;
+  measured: string;
+  pass: boolean;
 }
 
 export function percentile(sortedMs: readonly number[], p: number): number {
@@ -29,5 +37,9 @@ export function formatReport(report: BenchReport): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...report.rows.map((row) => line(columns.map((c) => cell(row[c])))),
     ...(report.notes ?? []).map((note) => `  ${note}`),
+    ...(report.checks && report.checks.length > 0 ? ['targets:'] : []),
+    ...(report.checks ?? []).map(
+      (check) => `  ${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`,
+    ),
   ].join('\n');
 }
