@@ -19,8 +19,28 @@ import { formatSeireki, formatWareki, japanDateOf } from '../../../certificate-t
  * a 地紋 of the same geometry (fine dots everywhere, the word 「複写」 in coarse dots on a white
  * knock-out). Faithful enough to weigh the work, not a second form to maintain.
  */
-export function juminhyoHtml(document: DocumentOf<'juminhyo'>, seal: Uint8Array): string {
+/** A page for Chromium in three parts: the fonts (loaded once), the form's style, its body. */
+export interface HtmlPage {
+  fontFaces: string;
+  style: string;
+  body: string;
+}
+
+/** The two 明朝 fonts as @font-face rules naming the same Debian files the renderer embeds. */
+export function fontFacesCss(): string {
   const fonts = resolveFontPaths();
+  return [
+    `@font-face { font-family: KioskBody; src: url('${pathToFileURL(fonts.body).href}'); }`,
+    `@font-face { font-family: KioskName; src: url('${pathToFileURL(fonts.name).href}'); }`,
+  ].join('\n');
+}
+
+/** The whole page as one HTML file (to look at it in a browser). */
+export function htmlFile(page: HtmlPage): string {
+  return `<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"><style>${page.fontFaces}</style><style>${page.style}</style></head><body>${page.body}</body></html>`;
+}
+
+export function juminhyoHtml(document: DocumentOf<'juminhyo'>, seal: Uint8Array): HtmlPage {
   const content = document.content;
   const scope = scopeOf(content.scope);
   const withRelationship = content.householdHead !== undefined;
@@ -34,10 +54,7 @@ export function juminhyoHtml(document: DocumentOf<'juminhyo'>, seal: Uint8Array)
   const legend = Array.from(sealLegend(document.municipality.mayorTitle));
   // The name cell: as wide as pdfkit's form makes it, with or without the 続柄 column.
   const withRelationshipWidth = withRelationship ? 238 : F.right - F.left - F.labelWidth - 44 - 36;
-  return `<!doctype html>
-<html lang="ja"><head><meta charset="utf-8"><style>
-@font-face { font-family: KioskBody; src: url('${pathToFileURL(fonts.body).href}'); }
-@font-face { font-family: KioskName; src: url('${pathToFileURL(fonts.name).href}'); }
+  const style = `
 @page { size: A4; margin: 0; }
 * { box-sizing: border-box; margin: 0; padding: 0; }
 html, body { width: 595.28pt; height: 841.89pt; }
@@ -78,7 +95,8 @@ h1 { position: absolute; left: 0; width: 100%; top: ${F.titleY - 14}pt; text-ali
 .qr { left: ${F.left - 7}pt; top: ${F.footerY - 92}pt; width: 82pt; height: 82pt; background: #fff; }
 .caption { left: ${F.left + 82}pt; top: ${F.footerY - 44}pt; width: 250pt; font-size: 6.5pt; line-height: 1.3; }
 .footer { left: ${F.left}pt; width: ${F.right - F.left}pt; top: ${F.footerY + 3}pt; display: flex; justify-content: space-between; }
-</style></head><body>
+`;
+  const body = `
 ${copyDeterrentWordsSvg()}
 <h1>${escape(CERTIFICATE_TITLES_JA.juminhyo)}</h1>
 <div class="abs subtitle">${escape(formText(document, `subtitle.${scope}`))}</div>
@@ -99,7 +117,8 @@ ${content.members.map((m, i) => memberHtml(m, i + 1, withRelationship)).join('\n
 <div class="abs qr">${qrSvg}</div>
 <div class="abs caption">${escape(QR_CAPTION)}</div>
 <div class="abs footer"><span>証明書番号\u3000${escape(document.documentId)}</span><span>1 / ${document.pageCount} ページ</span></div>
-</body></html>`;
+`;
+  return { fontFaces: fontFacesCss(), style, body };
 }
 
 function memberHtml(m: JuminhyoMember, number: number, withRelationship: boolean): string {
