@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { renderCertificatePdf } from './render.ts';
@@ -87,16 +88,26 @@ describe('the comparison catches a small change and shows where', () => {
     });
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     const [page] = await snapshotPages(result.pdf);
-    const check = await checkSnapshot({ name: snapshotName(entry.id, 1), actualPng: page!, failureDir });
-    expect(check.kind).toBe('mismatch');
-    if (check.kind !== 'mismatch') return;
-    expect(check.reason).toMatch(/^\d+ pixels differ$/u);
-    expect(existsSync(check.actualPath)).toBe(true);
-    expect(existsSync(check.diffPath ?? '')).toBe(true);
-    const message = describeSnapshotCheck(check);
-    expect(message).toContain(check.actualPath);
-    expect(message).toContain(check.diffPath);
-    expect(message).toContain(UPDATE_SNAPSHOTS_COMMAND);
+    // Its own folder, removed afterwards: this failure is the expected one.
+    const ownDir = lazyFailureDir('kiosk-visual-selftest-');
+    try {
+      const check = await checkSnapshot({
+        name: snapshotName(entry.id, 1),
+        actualPng: page!,
+        failureDir: ownDir,
+      });
+      expect(check.kind).toBe('mismatch');
+      if (check.kind !== 'mismatch') return;
+      expect(check.reason).toMatch(/^\d+ pixels differ$/u);
+      expect(existsSync(check.actualPath)).toBe(true);
+      expect(existsSync(check.diffPath ?? '')).toBe(true);
+      const message = describeSnapshotCheck(check);
+      expect(message).toContain(check.actualPath);
+      expect(message).toContain(check.diffPath);
+      expect(message).toContain(UPDATE_SNAPSHOTS_COMMAND);
+    } finally {
+      await rm(await ownDir(), { recursive: true, force: true });
+    }
   });
 
   it('names a page with no snapshot and the command that makes one', async () => {
