@@ -39,6 +39,9 @@ export function sampleSet(): SampleEntry[] {
       d.content.honseki = '宮崎県都城市姫城町3街区1号';
       d.content.hittousha = '山田\u3000太郎';
     }),
+    juminhyoVariant('juminhyo-members', '住民票の写し（世帯の一部、世帯主・続柄あり）', 2, (d) => {
+      d.content.scope = 'members';
+    }),
     juminhyoVariant(
       'juminhyo-members-no-relationship',
       '住民票の写し（世帯の一部、世帯主・続柄なし）',
