@@ -15,7 +15,7 @@ import {
 } from '../../protocol/transport.ts';
 import { composeKioskHost } from './compose.ts';
 import type { KioskHost } from './kiosk-host.ts';
-import { createHostLogger } from './logger.ts';
+import { createHostLogger, type Logger } from './logger.ts';
 
 /** The kiosk's configuration as Electron's main process receives it (environment variables). */
 const KioskEnvironmentSchema = z
@@ -103,7 +103,7 @@ export function kioskConfigurationOf(
 /** Starts the kiosk host with PC/SC, the centre and the printer named in the environment. */
 export async function startKioskHostFromEnvironment(
   env: Record<string, string | undefined>,
-): Promise<{ host: KioskHost; close(): Promise<void> }> {
+): Promise<{ host: KioskHost; logger: Logger; close(): Promise<void> }> {
   const parsed = kioskConfigurationOf(env);
   if (!parsed.ok)
     throw new KioskConfigurationError(`kiosk configuration is invalid: ${parsed.problems.join('; ')}`);
@@ -153,6 +153,7 @@ export async function startKioskHostFromEnvironment(
   logger.info({ printer: printer.describe() }, 'kiosk host started');
   return {
     host,
+    logger,
     async close() {
       await host.close();
       await payment.device.close();
