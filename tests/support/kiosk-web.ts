@@ -5,6 +5,7 @@ import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-c
 import { PROJECT_ROOT } from './run-command.ts';
 
 export interface RunningKioskWeb {
+  /** The page's URL, with this start's secret (the bridge refuses a page without it). */
   url: string;
   output: string[];
   stop(): Promise<void>;
@@ -22,7 +23,7 @@ async function moveCard(url: string, action: 'place' | 'remove'): Promise<void> 
   if (!response.ok) throw new Error(`kiosk:web refused to ${action} the card: ${response.status}`);
 }
 
-/** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/`. */
+/** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/?key=SECRET`. */
 export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<RunningKioskWeb> {
   const child: ChildProcess = spawn('npm', ['run', 'kiosk:web', '--', ...args], {
     cwd: PROJECT_ROOT,
@@ -54,7 +55,7 @@ export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<Runni
       output.push(line);
       if (output.length !== 1) return;
       clearTimeout(timer);
-      const match = /^Kiosk: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
+      const match = /^Kiosk: (http:\/\/127\.0\.0\.1:\d+\/\?key=[A-Za-z0-9_-]{32,})$/.exec(line);
       if (!match) {
         void stop();
         reject(new Error(`kiosk:web's first line is not the URL: ${line}`));
