@@ -1,4 +1,3 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readFile } from 'node:fs/promises';
@@ -19,6 +18,7 @@ import {
   DEVELOPER_PANEL_SCRIPT_PATH,
   type DeveloperControls,
 } from './developer-controls.ts';
+import { isStartSecret, newStartSecret } from './start-secret.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -62,13 +62,6 @@ async function bundlePageScript(file: string): Promise<string> {
 /** Largest frame a page may send: intents are small JSON objects. */
 export const BRIDGE_MAX_PAYLOAD = 4096;
 
-function sameSecret(given: string | null, key: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(key);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** Answers an upgrade it refuses with a plain HTTP status, then hangs up. */
 function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404): void {
   const text = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' }[status];
@@ -94,11 +87,11 @@ export async function startKioskWebServer(options: {
   /** Told of each connection closed for a malformed frame (the type of error only). */
   onBadFrame?: (problem: string) => void;
 }): Promise<{ url: string; key: string; close(): Promise<void> }> {
-  const key = options.key ?? randomBytes(32).toString('base64url');
+  const key = options.key ?? newStartSecret();
   const rendererRoot = resolve(options.rendererDir);
   const bridge = await bundleKioskBridge();
   const developerPanel = options.developer ? await bundlePageScript('./dev-panel.ts') : undefined;
-  const developerRoutes = options.developer ? createDeveloperRoutes(options.developer) : undefined;
+  const developerRoutes = options.developer ? createDeveloperRoutes(options.developer, key) : undefined;
   const panelTag = developerPanel ? `<script src="${DEVELOPER_PANEL_SCRIPT_PATH}" defer></script>` : '';
   const indexHtml = (await readFile(join(rendererRoot, 'index.html'), 'utf8')).replace(
     /<head>/i,
@@ -156,7 +149,11 @@ export async function startKioskWebServer(options: {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== BRIDGE_PATH) return refuseUpgrade(socket, 404);
     const origin = request.headers.origin;
-    if (!sameSecret(url.searchParams.get(BRIDGE_KEY_PARAM), key) || !origin || !ownOrigins().includes(origin))
+    if (
+      !isStartSecret(url.searchParams.get(BRIDGE_KEY_PARAM), key) ||
+      !origin ||
+      !ownOrigins().includes(origin)
+    )
       return refuseUpgrade(socket, 403);
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
   });

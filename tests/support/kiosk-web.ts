@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { BRIDGE_KEY_PARAM } from '../../electron/web/bridge-messages.ts';
 import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-controls.ts';
 import { PROJECT_ROOT } from './run-command.ts';
 
@@ -18,7 +19,8 @@ export interface RunningKioskWeb {
 async function moveCard(url: string, action: 'place' | 'remove'): Promise<void> {
   const response = await fetch(new URL(`${DEVELOPER_PATH}/card/${action}`, url), {
     method: 'POST',
-    headers: { [DEVELOPER_HEADER]: '1' },
+    // The developer routes take this start's secret, from the page's URL.
+    headers: { [DEVELOPER_HEADER]: new URL(url).searchParams.get(BRIDGE_KEY_PARAM) ?? '' },
   });
   if (!response.ok) throw new Error(`kiosk:web refused to ${action} the card: ${response.status}`);
 }
