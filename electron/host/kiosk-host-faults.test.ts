@@ -276,6 +276,27 @@ describe('kiosk host: its own faults', () => {
     expect(count(events, 'ended')).toBe(3);
   });
 
+  it('a clean-up that faults every time goes out of service once and stops there, the card released', async () => {
+    const supervisor = createCrashSupervisor({ limit: 3, windowMs: 60_000, now: () => 0 });
+    const {
+      host: h,
+      outOfService,
+      releases,
+    } = start({
+      throwOn: (event) => event.kind === 'authenticated' || event.kind === 'failed',
+      options: { supervisor },
+    });
+    h.send({ type: 'start' });
+    await waitFor(h, 'pin-entry');
+    for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
+    h.send({ type: 'pin-submit' });
+    await waitFor(h, 'out-of-service');
+    expect(outOfService).toEqual(['out-of-service']);
+    expect(supervisor.outOfService).toBe(true);
+    expect(releases.length).toBeGreaterThan(0);
+    expect(h.send({ type: 'cancel' })).toEqual({ accepted: false, reason: 'bad-state' });
+  });
+
   it('a session stuck on a step ends through the clean-up after the idle limit', async () => {
     const clock = manualClock();
     const {

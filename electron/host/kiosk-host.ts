@@ -275,7 +275,8 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
 
   const publish = () => {
     const state = actor.getSnapshot();
-    if (state.status === 'error') return;
+    // A stopped machine has nothing to show, unless the kiosk is out of service (shown whatever the machine).
+    if (state.status === 'error' && !outOfService) return;
     // While the session ends, the page already shows the welcome screen: without the old id.
     const transactionId = state.value === 'ending' || outOfService ? null : state.context.transactionId;
     const snapshot: KioskSnapshot = {
@@ -295,7 +296,7 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
   function armIdle(state: SessionSnapshot): void {
     if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     idleTimer = undefined;
-    if (state.value === 'welcome' && state.context.language === 'ja') return;
+    if (outOfService || (state.value === 'welcome' && state.context.language === 'ja')) return;
     idleTimer = clock.setTimeout(() => {
       idleTimer = undefined;
       const now = actor.getSnapshot();
@@ -348,9 +349,13 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       card?.release().catch(() => undefined);
       return outcome;
     }
-    outOfService = outcome === 'out-of-service';
+    if (outcome === 'out-of-service') outOfService = true;
     restart('internal');
-    if (outOfService) for (const listener of outOfServiceListeners) listener();
+    // Told once, by the fault that crossed the limit (a restart may fault again inside this call).
+    if (outcome === 'out-of-service') {
+      publish();
+      for (const listener of [...outOfServiceListeners]) listener();
+    }
     return outcome;
   }
 
