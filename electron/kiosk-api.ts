@@ -144,6 +144,8 @@ export type KioskScreen =
       status: KosekiRegistrationStatus;
       requestId: string;
     }
+  /** The host failed too often in a short time: it exits and the service manager restarts it. */
+  | { screen: 'out-of-service' }
   /** `refundedYen` returned by the machine; `owedYen` it could not return (a refund slip at the counter). */
   | {
       screen: 'error';

@@ -4,11 +4,15 @@
  * Electron's security checklist: context isolation, sandbox, no Node in the page, CSP (in the
  * page and as a header), navigation and new windows blocked, permission requests denied, IPC
  * sender frames validated.
+ * Faults (electron/README.md, "The host's own faults"): one instance only; a renderer gone is a
+ * host fault (the session ends through the clean-up, the page reloads), past the supervisor's
+ * limit the process exits non-zero; a quit waits for the clean-up.
  */
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_GET_SNAPSHOT, IPC_SEND_INTENT, IPC_SNAPSHOT } from './ipc-channels.ts';
+import { createQuitGate, isRendererFault, superviseProcess } from './host/process-supervision.ts';
 import { startKioskHostFromEnvironment } from './host/start-from-environment.ts';
 
 const rendererIndex = join(__dirname, '..', 'renderer', 'index.html');
@@ -19,6 +23,11 @@ function fromOurPage(event: IpcMainInvokeEvent): boolean {
 }
 
 async function main(): Promise<void> {
+  // A second kiosk would fight the first for the reader, the printer and the journal.
+  if (!app.requestSingleInstanceLock()) {
+    app.exit(0);
+    return;
+  }
   app.enableSandbox();
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -42,7 +51,12 @@ async function main(): Promise<void> {
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('render-process-gone', () => window.reload());
+  window.webContents.on('render-process-gone', (_event, details: { reason: string }) => {
+    if (!isRendererFault(details.reason)) return;
+    // The session ends through the clean-up; the reloaded page shows its error (or out-of-service) screen.
+    running.host.reportFault('renderer-gone');
+    void window.loadURL(rendererUrl);
+  });
 
   ipcMain.handle(IPC_GET_SNAPSHOT, (event) => (fromOurPage(event) ? running.host.getSnapshot() : undefined));
   ipcMain.handle(IPC_SEND_INTENT, (event, intent: unknown) =>
@@ -50,9 +64,15 @@ async function main(): Promise<void> {
   );
   running.host.onSnapshot((snapshot) => window.webContents.send(IPC_SNAPSHOT, snapshot));
 
-  app.on('before-quit', () => {
-    void running.close();
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= running.close());
+  superviseProcess({
+    host: running.host,
+    close,
+    exit: (code) => app.exit(code),
+    logger: running.logger,
   });
+  app.on('before-quit', createQuitGate({ close, quit: () => app.quit(), logger: running.logger }));
   await window.loadURL(rendererUrl);
 }
 

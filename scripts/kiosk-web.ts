@@ -1,9 +1,11 @@
 /**
  * `npm run kiosk:web [-- --holder ID]`: the kiosk host in Node with the renderer served on a
- * loopback URL (printed as the first line: `Kiosk: http://127.0.0.1:PORT/`), an embedded
+ * loopback URL (printed as the first line: `Kiosk: http://127.0.0.1:PORT/?key=SECRET`; the secret
+ * is new at every start and the page's bridge cannot connect without it), an embedded
  * reference centre and printer, and — given --holder — that holder's card on the virtual reader,
  * with a developer panel on the page (top-left "DEV") that takes the card off and puts it back.
- * What the Playwright tests and any browser use. Runs until stopped.
+ * What the Playwright tests and any browser use. Runs until stopped; a fault of the host's own
+ * ends the session through the clean-up, and past the supervisor's limit the process exits 70.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,7 @@ import { startKioskWebServer } from '../electron/web/kiosk-web-server.ts';
 import { ensureRendererBuilt } from './dev/renderer-build.ts';
 import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
 import { defaultJournalPath } from '../electron/journal/journal-path.ts';
+import { superviseProcess } from '../electron/host/process-supervision.ts';
 import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
 async function main(): Promise<void> {
@@ -36,10 +39,11 @@ async function main(): Promise<void> {
   await mkdir(outputDir, { recursive: true });
 
   const rendererDir = await ensureRendererBuilt(PROJECT_ROOT, { rebuild: values.rebuild ?? false });
+  const logger = cliLogger();
   const stack = await startDevStack({
     worldDir: values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT),
     outputDir,
-    logger: cliLogger(),
+    logger,
     journalPath: defaultJournalPath(PROJECT_ROOT),
     card: values.card as CardMode,
     printer: values.printer as PrinterMode,
@@ -55,10 +59,14 @@ async function main(): Promise<void> {
   });
   console.log(`Kiosk: ${web.url}`);
   for (const part of stack.parts) console.log(`  ${part}`);
-  onShutdown(async () => {
-    await web.close();
-    await stack.close();
-  });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await web.close();
+      await stack.close();
+    })());
+  superviseProcess({ host: stack.host, close, exit: (code) => process.exit(code), logger });
+  onShutdown(close);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

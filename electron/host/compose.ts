@@ -32,6 +32,8 @@ export interface KioskHostParts {
   /** The kiosk journal's SQLite file (electron/journal/); default in memory (tests). */
   journalPath?: string;
   timeouts?: Partial<Timeouts>;
+  /** The idle reset's limit (kiosk-host.ts, DEFAULT_SESSION_IDLE_MS). */
+  sessionIdleMs?: number;
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** What recovery at start did with the transactions a stopped host left unfinished. */
   onRecovery?: (report: RecoveryReport) => void;
@@ -113,7 +115,11 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
         if (event.kind === 'ended') flush();
       },
     },
-    { logger: parts.logger, ...(parts.timeouts ? { timeouts: parts.timeouts } : {}) },
+    {
+      logger: parts.logger,
+      ...(parts.timeouts ? { timeouts: parts.timeouts } : {}),
+      ...(parts.sessionIdleMs === undefined ? {} : { sessionIdleMs: parts.sessionIdleMs }),
+    },
   );
   return {
     ...host,

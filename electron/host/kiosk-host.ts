@@ -2,6 +2,7 @@ import { createActor, type SnapshotFrom } from 'xstate';
 import type { MenuItem } from '../../protocol/index.ts';
 import type {
   IntentResult,
+  KioskErrorCode,
   KioskIntent,
   KioskScreen,
   KioskSnapshot,
@@ -9,13 +10,21 @@ import type {
   MenuItemView,
 } from '../kiosk-api.ts';
 import { choiceComplete, confirmOptionsView } from './certificate-options.ts';
+import {
+  createCrashSupervisor,
+  type CrashSupervisor,
+  type FaultOutcome,
+  type HostFault,
+} from './crash-supervisor.ts';
 import type { Logger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
+import { resumeAfterFault, stageOf } from './session-recovery.ts';
 import {
   AUTH_PIN_LENGTH,
   DEFAULT_TIMEOUTS,
   sessionMachine,
   totalYen,
+  type ResumedSession,
   type SessionEvent,
   type SessionServices,
   type Timeouts,
@@ -27,6 +36,11 @@ export interface KioskHost {
   getSnapshot(): KioskSnapshot;
   onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void;
   send(intent: unknown): IntentResult;
+  /** A fault outside the session machine (renderer gone, unhandled rejection): ends the session through the clean-up. */
+  reportFault(fault: HostFault): FaultOutcome;
+  /** Called once when the faults pass the supervisor's limit: the kiosk must exit non-zero. */
+  onOutOfService(listener: () => void): () => void;
+  /** Ends a session in progress through the clean-up (bounded), then stops. */
   close(): Promise<void>;
 }
 
@@ -200,45 +214,187 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
   }
 }
 
+/** Timers for the host's own limits (idle reset, the wait at close); tests pass their own. */
+export interface HostClock {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const REAL_CLOCK: HostClock = {
+  setTimeout: (callback, ms) => {
+    const timer = setTimeout(callback, ms);
+    timer.unref?.();
+    return timer;
+  },
+  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * A session whose screen has not changed for this long ends through the clean-up. Every screen
+ * that waits for the resident has its own, shorter limit in the machine (DEFAULT_TIMEOUTS); this
+ * one catches a step stuck on a device or the centre, and an abandoned language choice.
+ */
+export const DEFAULT_SESSION_IDLE_MS = 10 * 60_000;
+/** How long close() lets a session in progress finish its clean-up (refund, card released). */
+export const DEFAULT_CLOSE_LIMIT_MS = 10_000;
+
+export interface KioskHostOptions {
+  logger: Logger;
+  timeouts?: Partial<Timeouts>;
+  /** Counts the host's faults; default: 3 within 10 minutes put the kiosk out of service. */
+  supervisor?: CrashSupervisor;
+  sessionIdleMs?: number;
+  closeLimitMs?: number;
+  clock?: HostClock;
+}
+
 /**
  * The kiosk host: runs the session state machine and publishes snapshots. Electron's main
  * process and the Node host of kiosk:web both use it; the renderer reaches it through
  * window.kiosk only.
+ *
+ * Its own faults end the session through the machine's one clean-up: an exception in the machine
+ * stops it, and a new machine is given the same session (session-recovery.ts); a fault reported
+ * from outside (`reportFault`) ends the session the same way. The supervisor counts them; when it
+ * says out of service, the page shows that screen, intents are refused and the
+ * `onOutOfService` listeners run (the entry points exit non-zero).
  */
-export function createKioskHost(
-  services: SessionServices,
-  options: { logger: Logger; timeouts?: Partial<Timeouts> },
-): KioskHost {
+export function createKioskHost(services: SessionServices, options: KioskHostOptions): KioskHost {
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
-  const actor = createActor(sessionMachine, {
-    input: { services, timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts } },
-  });
+  const outOfServiceListeners = new Set<() => void>();
+  /** Told of every step of the machine (publish() only tells of changed screens). */
+  const stepListeners = new Set<() => void>();
+  const supervisor = options.supervisor ?? createCrashSupervisor();
+  const clock = options.clock ?? REAL_CLOCK;
+  const idleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const logger = options.logger;
   let last: KioskSnapshot | undefined;
+  let outOfService = false;
+  let idleTimer: unknown;
 
   const publish = () => {
     const state = actor.getSnapshot();
+    // A stopped machine has nothing to show, unless the kiosk is out of service (shown whatever the machine).
+    if (state.status === 'error' && !outOfService) return;
     // While the session ends, the page already shows the welcome screen: without the old id.
-    const transactionId = state.value === 'ending' ? null : state.context.transactionId;
+    const transactionId = state.value === 'ending' || outOfService ? null : state.context.transactionId;
     const snapshot: KioskSnapshot = {
       transactionId,
       ...(transactionId === null ? {} : { receiptNumber: receiptNumberOf(transactionId) }),
       // The next resident's welcome screen is in Japanese from its first frame.
       language: state.value === 'ending' ? 'ja' : state.context.language,
-      view: viewOf(state, services.cardPort.readerState()),
+      view: outOfService ? { screen: 'out-of-service' } : viewOf(state, services.cardPort.readerState()),
     };
     if (last && JSON.stringify(last) === JSON.stringify(snapshot)) return;
     last = snapshot;
+    armIdle(state);
     for (const listener of listeners) listener(snapshot);
   };
 
-  actor.subscribe({
-    next: publish,
-    error: (error) => options.logger.error({ err: error }, 'session machine failed'),
-  });
+  /** The idle reset: re-armed on every change of screen, while a session (or a language choice) is open. */
+  function armIdle(state: SessionSnapshot): void {
+    if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
+    idleTimer = undefined;
+    if (outOfService || (state.value === 'welcome' && state.context.language === 'ja')) return;
+    idleTimer = clock.setTimeout(() => {
+      idleTimer = undefined;
+      const now = actor.getSnapshot();
+      if (now.value === 'welcome') {
+        if (now.context.language !== 'ja') actor.send({ type: 'SET_LANGUAGE', language: 'ja' });
+        return;
+      }
+      logger.warn({ transactionId: now.context.transactionId }, 'session idle: ending it');
+      restart('timeout');
+    }, idleMs);
+  }
+
+  let actor = startActor(undefined);
+
+  function startActor(resume: ResumedSession | undefined) {
+    const next = createActor(sessionMachine, {
+      input: { services, timeouts, ...(resume ? { resume } : {}) },
+    });
+    next.subscribe({
+      next: () => {
+        publish();
+        for (const listener of [...stepListeners]) listener();
+      },
+      error: (error) => {
+        logger.error({ err: errorKind(error) }, 'session machine failed');
+        fault('session-machine');
+      },
+    });
+    return next;
+  }
+
+  /** Ends the session in progress through the clean-up, on a new machine. */
+  function restart(code: KioskErrorCode): void {
+    const state = actor.getSnapshot();
+    actor.stop();
+    const resume = resumeAfterFault(stageOf(state.value), state.context, code);
+    actor = startActor(resume ?? undefined);
+    actor.start();
+    publish();
+  }
+
+  function fault(kind: HostFault): FaultOutcome {
+    const wasOutOfService = outOfService;
+    const outcome = supervisor.record(kind);
+    logger.error({ fault: kind, outcome }, 'kiosk host fault');
+    if (wasOutOfService) {
+      // Past the limit: no more machines; hand the card back and stop.
+      const card = actor.getSnapshot().context.card;
+      actor.stop();
+      card?.release().catch(() => undefined);
+      return outcome;
+    }
+    if (outcome === 'out-of-service') outOfService = true;
+    restart('internal');
+    // Told once, by the fault that crossed the limit (a restart may fault again inside this call).
+    if (outcome === 'out-of-service') {
+      publish();
+      for (const listener of [...outOfServiceListeners]) listener();
+    }
+    return outcome;
+  }
+
   const unsubscribeRemoved = services.cardPort.onCardRemoved(() => actor.send({ type: 'CARD_REMOVED' }));
   const unsubscribeReader = services.cardPort.onReaderState(publish);
   actor.start();
   publish();
+
+  /** Waits until the machine is back at the welcome screen, leaving the error and done screens. */
+  function settled(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const state = actor.getSnapshot();
+        if (state.status !== 'active' || state.value === 'welcome') return true;
+        if (
+          state.matches({ failed: 'shown' }) ||
+          state.value === 'done' ||
+          state.value === 'registrationDone'
+        )
+          actor.send({ type: 'FINISH' });
+        return false;
+      };
+      if (check()) return resolve();
+      const listener = () => {
+        if (!check()) return;
+        stepListeners.delete(listener);
+        resolve();
+      };
+      stepListeners.add(listener);
+    });
+  }
+
+  async function withinLimit(work: Promise<void>, ms: number): Promise<boolean> {
+    let timer: unknown;
+    const limit = new Promise<false>((resolve) => (timer = clock.setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([work.then(() => true as const), limit]);
+    clock.clearTimeout(timer);
+    return done;
+  }
 
   return {
     getSnapshot: () => last as KioskSnapshot,
@@ -249,17 +405,40 @@ export function createKioskHost(
     send(intent) {
       const event = eventForIntent(intent);
       if (!event) return { accepted: false, reason: 'invalid' };
-      if (!actor.getSnapshot().can(event)) return { accepted: false, reason: 'bad-state' };
+      if (outOfService || !actor.getSnapshot().can(event)) return { accepted: false, reason: 'bad-state' };
       actor.send(event);
       return { accepted: true };
     },
+    reportFault: fault,
+    onOutOfService(listener) {
+      outOfServiceListeners.add(listener);
+      return () => outOfServiceListeners.delete(listener);
+    },
     async close() {
+      if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
       unsubscribeRemoved();
       unsubscribeReader();
+      // A session in progress ends through the clean-up (refund, card released), within a limit.
+      const state = actor.getSnapshot();
+      if (state.status === 'active' && state.context.transactionId !== null) {
+        if (!['failed', 'done', 'registrationDone', 'ending'].includes(stageOf(state.value)))
+          restart('internal');
+        if (!(await withinLimit(settled(), options.closeLimitMs ?? DEFAULT_CLOSE_LIMIT_MS)))
+          logger.warn({ transactionId: state.context.transactionId }, 'clean-up unfinished at close');
+      }
       const card = actor.getSnapshot().context.card;
       actor.stop();
       await card?.release();
       listeners.clear();
+      stepListeners.clear();
+      outOfServiceListeners.clear();
     },
   };
+}
+
+/** An error as logged: its type and code, never its message (it may quote data). */
+function errorKind(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, ...(typeof code === 'string' ? { code } : {}) };
 }

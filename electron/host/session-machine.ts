@@ -147,6 +147,9 @@ export interface SessionContext {
   } | null;
 }
 
+/** A session handed to a new machine after the old one stopped on a fault (see session-recovery.ts). */
+export type ResumedSession = Omit<SessionContext, 'services' | 'timeouts'>;
+
 export type SessionEvent =
   | { type: 'START' }
   | { type: 'SET_LANGUAGE'; language: Language }
@@ -226,7 +229,7 @@ export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
     events: {} as SessionEvent,
-    input: {} as { services: SessionServices; timeouts: Timeouts },
+    input: {} as { services: SessionServices; timeouts: Timeouts; resume?: ResumedSession },
   },
   actors: {
     waitForCard: fromPromise<CardResult<CardHandle>, { cardPort: CardPort }>(({ input, signal }) =>
@@ -297,6 +300,7 @@ export const sessionMachine = setup({
     timeouts: input.timeouts,
     language: 'ja',
     ...blankSession(),
+    ...input.resume,
   }),
   initial: 'welcome',
   on: {
@@ -304,6 +308,14 @@ export const sessionMachine = setup({
   },
   states: {
     welcome: {
+      // A host resumed after a fault (session-recovery.ts) finishes the session it was given first.
+      always: [
+        {
+          guard: ({ context }) => context.transactionId !== null && context.error !== null,
+          target: 'failed',
+        },
+        { guard: ({ context }) => context.transactionId !== null, target: 'ending' },
+      ],
       on: {
         START: {
           target: 'checkingPrinter',

@@ -45,6 +45,16 @@ describe('kiosk transport configuration', () => {
     },
   );
 
+  it('takes an idle-reset limit of at least a minute', () => {
+    const env = { ...transportBase, KIOSK_CENTRE_URL: 'http://127.0.0.1:8780' };
+    const parsed = kioskConfigurationOf({ ...env, KIOSK_SESSION_IDLE_MS: '300000' });
+    expect(parsed.ok && parsed.config.KIOSK_SESSION_IDLE_MS).toBe(300_000);
+    expect(problemsOf({ ...env, KIOSK_SESSION_IDLE_MS: '5000' })).toEqual([
+      expect.stringMatching(/^KIOSK_SESSION_IDLE_MS: .*at least 60000/),
+    ]);
+    expect(problemsOf({ ...env, KIOSK_SESSION_IDLE_MS: 'soon' })).toHaveLength(1);
+  });
+
   it('refuses plain HTTP even on loopback in production mode', () => {
     const problems = problemsOf({
       ...transportBase,

@@ -15,7 +15,7 @@ import {
 } from '../../protocol/transport.ts';
 import { composeKioskHost } from './compose.ts';
 import type { KioskHost } from './kiosk-host.ts';
-import { createHostLogger } from './logger.ts';
+import { createHostLogger, type Logger } from './logger.ts';
 
 /** The kiosk's configuration as Electron's main process receives it (environment variables). */
 const KioskEnvironmentSchema = z
@@ -39,6 +39,12 @@ const KioskEnvironmentSchema = z
     KIOSK_JOURNAL: z.string().min(1).optional(),
     /** The seal root public keys (PEM file): the kiosk trusts only seal keys on a list they sign. */
     KIOSK_SEAL_ROOT_KEYS: z.string().min(1, 'the seal root keys (a PEM file) are required'),
+    /** The idle reset: a session whose screen has not changed for this long (ms) ends through the clean-up. */
+    KIOSK_SESSION_IDLE_MS: z.coerce
+      .number()
+      .int()
+      .min(60_000, 'KIOSK_SESSION_IDLE_MS is at least 60000 (every screen has its own shorter limit)')
+      .optional(),
   })
   .refine((env) => env.KIOSK_PRINTER_URL !== undefined || env.KIOSK_SPOOL_DIR !== undefined, {
     message: 'set KIOSK_PRINTER_URL (an IPP printer) or KIOSK_SPOOL_DIR (a folder)',
@@ -103,7 +109,7 @@ export function kioskConfigurationOf(
 /** Starts the kiosk host with PC/SC, the centre and the printer named in the environment. */
 export async function startKioskHostFromEnvironment(
   env: Record<string, string | undefined>,
-): Promise<{ host: KioskHost; close(): Promise<void> }> {
+): Promise<{ host: KioskHost; logger: Logger; close(): Promise<void> }> {
   const parsed = kioskConfigurationOf(env);
   if (!parsed.ok)
     throw new KioskConfigurationError(`kiosk configuration is invalid: ${parsed.problems.join('; ')}`);
@@ -149,10 +155,12 @@ export async function startKioskHostFromEnvironment(
     terminalId: config.KIOSK_TERMINAL_ID,
     logger,
     journalPath: config.KIOSK_JOURNAL ?? join(process.cwd(), 'var', 'kiosk-journal.sqlite'),
+    ...(config.KIOSK_SESSION_IDLE_MS === undefined ? {} : { sessionIdleMs: config.KIOSK_SESSION_IDLE_MS }),
   });
   logger.info({ printer: printer.describe() }, 'kiosk host started');
   return {
     host,
+    logger,
     async close() {
       await host.close();
       await payment.device.close();

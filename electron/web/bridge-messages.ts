@@ -10,3 +10,8 @@ export type BridgeMessage =
 
 export const BRIDGE_PATH = '/kiosk';
 export const BRIDGE_SCRIPT_PATH = '/kiosk-bridge.js';
+/**
+ * The query parameter that carries kiosk:web's per-start secret: in the page's URL (printed by
+ * `npm run kiosk:web`) and, from there, in the bridge's WebSocket URL. Without it, no connection.
+ */
+export const BRIDGE_KEY_PARAM = 'key';

@@ -3,10 +3,16 @@
  * tab in the top-left corner that opens controls to put the virtual card on the reader and take
  * it off. It talks to the developer routes of the Node host, not to the session.
  */
-import { DEVELOPER_HEADER, DEVELOPER_PATH, type DeveloperCardState } from './developer-controls.ts';
+import { BRIDGE_KEY_PARAM } from './bridge-messages.ts';
+import { DEVELOPER_HEADER, DEVELOPER_PATH, type DeveloperCardState } from './developer-paths.ts';
 
 async function call(method: 'GET' | 'POST', path: string): Promise<DeveloperCardState | null> {
-  const response = await fetch(`${DEVELOPER_PATH}${path}`, { method, headers: { [DEVELOPER_HEADER]: '1' } });
+  // This start's secret, from the page's URL.
+  const secret = new URLSearchParams(location.search).get(BRIDGE_KEY_PARAM) ?? '';
+  const response = await fetch(`${DEVELOPER_PATH}${path}`, {
+    method,
+    headers: { [DEVELOPER_HEADER]: secret },
+  });
   if (!response.ok) return null;
   return (await response.json()) as DeveloperCardState;
 }

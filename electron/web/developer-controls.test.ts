@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDeveloperRoutes, DEVELOPER_HEADER, type DeveloperControls } from './developer-controls.ts';
 
+const SECRET = 'Zm9yLXRoZS10ZXN0cy1vbmx5LW5vdC1hLXJlYWwta2V5';
 let server: Server | undefined;
 afterEach(async () => {
   await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
@@ -9,7 +10,7 @@ afterEach(async () => {
 });
 
 async function start(controls: DeveloperControls): Promise<string> {
-  const routes = createDeveloperRoutes(controls);
+  const routes = createDeveloperRoutes(controls, SECRET);
   server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     void routes(request, response, path).then((handled) => {
@@ -33,7 +34,7 @@ function fakeCard() {
   };
 }
 
-const developer = { [DEVELOPER_HEADER]: '1' };
+const developer = { [DEVELOPER_HEADER]: SECRET };
 
 describe('kiosk:web developer routes', () => {
   it('takes the card off the reader and puts it back', async () => {
@@ -50,10 +51,15 @@ describe('kiosk:web developer routes', () => {
     expect(moves).toEqual(['remove', 'insert']);
   });
 
-  it('refuses requests without the developer header or from another origin', async () => {
+  it('refuses requests without the start secret or from another origin', async () => {
     const { card, moves } = fakeCard();
     const url = await start({ card });
     expect((await fetch(`${url}/dev/card/remove`, { method: 'POST' })).status).toBe(403);
+    for (const wrong of ['1', `${SECRET.slice(0, -1)}x`, ''])
+      expect(
+        (await fetch(`${url}/dev/card/remove`, { method: 'POST', headers: { [DEVELOPER_HEADER]: wrong } }))
+          .status,
+      ).toBe(403);
     const foreign = await fetch(`${url}/dev/card/remove`, {
       method: 'POST',
       headers: { ...developer, origin: 'http://evil.example' },

@@ -1,4 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEVELOPER_HEADER, DEVELOPER_PATH, type DeveloperCardState } from './developer-paths.ts';
+import { isStartSecret } from './start-secret.ts';
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? undefined : value;
+}
 
 /**
  * What kiosk:web's developer panel may do besides the resident's screens: put the virtual card on
@@ -15,25 +21,21 @@ export interface DeveloperControls {
   card?: DeveloperCard;
 }
 
-/** The card's state as the panel and the tests' driver see it. */
-export interface DeveloperCardState {
-  holderId: string;
-  onReader: boolean;
-}
-
-export const DEVELOPER_PATH = '/dev';
-export const DEVELOPER_PANEL_SCRIPT_PATH = '/dev-panel.js';
-/** A header a page on another origin cannot send without a CORS preflight, which is never granted. */
-export const DEVELOPER_HEADER = 'x-kiosk-developer';
+export {
+  DEVELOPER_HEADER,
+  DEVELOPER_PANEL_SCRIPT_PATH,
+  DEVELOPER_PATH,
+  type DeveloperCardState,
+} from './developer-paths.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 /**
  * The developer routes: `GET /dev/card` (state), `POST /dev/card/place`, `POST /dev/card/remove`.
- * Each request must carry DEVELOPER_HEADER and, when the browser sends one, a loopback Origin.
+ * Each request must carry DEVELOPER_HEADER with `secret` and, when the browser sends one, a loopback Origin.
  * Returns false when the request is not a developer route.
  */
-export function createDeveloperRoutes(controls: DeveloperControls) {
+export function createDeveloperRoutes(controls: DeveloperControls, secret: string) {
   let onReader = controls.card !== undefined; // the stack puts the card on at start
   let busy: Promise<void> = Promise.resolve();
 
@@ -48,7 +50,7 @@ export function createDeveloperRoutes(controls: DeveloperControls) {
     if (path !== `${DEVELOPER_PATH}/card` && !path.startsWith(`${DEVELOPER_PATH}/card/`)) return false;
     const origin = request.headers.origin;
     if (
-      request.headers[DEVELOPER_HEADER] !== '1' ||
+      !isStartSecret(headerValue(request.headers[DEVELOPER_HEADER]), secret) ||
       (origin !== undefined && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin))
     ) {
       response.writeHead(403, JSON_HEADERS).end(JSON.stringify({ error: 'forbidden' }));

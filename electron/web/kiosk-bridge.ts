@@ -3,7 +3,7 @@
  * renderer's module script; Electron's preload defines the same API over IPC instead.
  */
 import type { IntentResult, KioskApi, KioskIntent, KioskSnapshot } from '../kiosk-api.ts';
-import { BRIDGE_PATH, type BridgeMessage } from './bridge-messages.ts';
+import { BRIDGE_KEY_PARAM, BRIDGE_PATH, type BridgeMessage } from './bridge-messages.ts';
 
 function createWebSocketKioskApi(): KioskApi {
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
@@ -14,7 +14,9 @@ function createWebSocketKioskApi(): KioskApi {
   let open: Promise<void>;
 
   function connect(): void {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}`;
+    // The per-start secret came in the page's URL; the host refuses a connection without it.
+    const key = new URLSearchParams(location.search).get(BRIDGE_KEY_PARAM) ?? '';
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_PATH}?${BRIDGE_KEY_PARAM}=${encodeURIComponent(key)}`;
     socket = new WebSocket(url);
     open = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('message', (event) => {

@@ -361,4 +361,13 @@ describe('connection', () => {
     expect(await screen.findByTestId('screen-disconnected')).toBeTruthy();
     expect(store.getState().connection).toBe('disconnected');
   });
+
+  it('shows the out-of-service screen the host sends after its third fault, with nothing to press', async () => {
+    const kiosk = new FakeKiosk({ transactionId: null, language: 'ja', view: { screen: 'out-of-service' } });
+    const { store } = createKioskStore(kiosk);
+    render(<App store={store} i18n={createKioskI18n('ja')} />);
+    const shown = await screen.findByTestId('screen-out-of-service');
+    expect(shown.textContent).toContain(ja.app.outOfService);
+    expect(within(shown).queryAllByRole('button')).toEqual([]);
+  });
 });

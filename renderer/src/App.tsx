@@ -82,6 +82,8 @@ function Screen({ view }: { view: KioskScreen }) {
       return <BusyScreen name="registration-filing" />;
     case 'registration-done':
       return <RegistrationDoneScreen view={view} />;
+    case 'out-of-service':
+      return <StatusScreen kind="out-of-service" />;
     default:
       return assertNever(view);
   }

@@ -24,7 +24,12 @@ interface Recorded {
   permissionCheck?: boolean;
   handlers: Map<string, (event: unknown, ...args: unknown[]) => unknown>;
   loadedUrl?: string;
+  loads: number;
   sent: Array<{ channel: string; payload: unknown }>;
+  singleInstanceLock: boolean;
+  appHandlers: Map<string, (event: { preventDefault(): void }) => void>;
+  contentsHandlers: Map<string, (event: unknown, details: { reason: string }) => void>;
+  quits: number;
 }
 
 function standInElectron(recorded: Recorded, ready: Promise<void>) {
@@ -33,9 +38,10 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
       setWindowOpenHandler: (handler: () => unknown) => {
         recorded.windowOpen = handler();
       },
-      on: (event: string, listener: (e: { preventDefault(): void }) => void) => {
+      on: (event: string, listener: (e: { preventDefault(): void }, details?: unknown) => void) => {
         if (event === 'will-navigate')
           listener({ preventDefault: () => (recorded.navigationPrevented = true) });
+        else recorded.contentsHandlers.set(event, listener as never);
       },
       send: (channel: string, payload: unknown) => recorded.sent.push({ channel, payload }),
     };
@@ -44,6 +50,7 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
     }
     loadURL(url: string) {
       recorded.loadedUrl = url;
+      recorded.loads += 1;
       return Promise.resolve();
     }
     reload() {}
@@ -62,7 +69,10 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
       exit: (code: number) => {
         throw new Error(`main.ts exited with ${code}`);
       },
-      on: () => undefined,
+      requestSingleInstanceLock: () => (recorded.singleInstanceLock = true),
+      on: (event: string, listener: (e: { preventDefault(): void }) => void) =>
+        recorded.appHandlers.set(event, listener),
+      quit: () => (recorded.quits += 1),
     },
     BrowserWindow,
     ipcMain: {
@@ -74,7 +84,16 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
 }
 
 describe('Electron main process (built bundle, stand-in electron module)', () => {
-  const recorded: Recorded = { sandboxEnabled: false, handlers: new Map(), sent: [] };
+  const recorded: Recorded = {
+    sandboxEnabled: false,
+    handlers: new Map(),
+    sent: [],
+    loads: 0,
+    singleInstanceLock: false,
+    appHandlers: new Map(),
+    contentsHandlers: new Map(),
+    quits: 0,
+  };
   const bundle = join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs');
   let spool: string;
   let paymentSim: RunningPaymentSim | undefined;
@@ -151,5 +170,31 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
       accepted: false,
       reason: 'bad-state',
     });
+  });
+
+  it('runs as one instance; a crashed renderer is reloaded, a page closing with the app is not', () => {
+    expect(recorded.singleInstanceLock).toBe(true);
+    const gone = recorded.contentsHandlers.get('render-process-gone');
+    expect(gone).toBeTruthy();
+    const loads = recorded.loads;
+    gone?.({}, { reason: 'clean-exit' });
+    expect(recorded.loads).toBe(loads);
+    gone?.({}, { reason: 'crashed' });
+    expect(recorded.loads).toBe(loads + 1);
+  });
+
+  it('holds the quit until the host has closed, then quits', async () => {
+    const beforeQuit = recorded.appHandlers.get('before-quit');
+    expect(beforeQuit).toBeTruthy();
+    let prevented = false;
+    beforeQuit?.({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    expect(recorded.quits).toBe(0);
+    const deadline = Date.now() + 20_000;
+    while (recorded.quits === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(recorded.quits).toBe(1);
+    let preventedAgain = false;
+    beforeQuit?.({ preventDefault: () => (preventedAgain = true) });
+    expect(preventedAgain).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { BRIDGE_KEY_PARAM } from '../../electron/web/bridge-messages.ts';
 import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-controls.ts';
 import { PROJECT_ROOT } from './run-command.ts';
 
 export interface RunningKioskWeb {
+  /** The page's URL, with this start's secret (the bridge refuses a page without it). */
   url: string;
   output: string[];
   stop(): Promise<void>;
@@ -17,12 +19,13 @@ export interface RunningKioskWeb {
 async function moveCard(url: string, action: 'place' | 'remove'): Promise<void> {
   const response = await fetch(new URL(`${DEVELOPER_PATH}/card/${action}`, url), {
     method: 'POST',
-    headers: { [DEVELOPER_HEADER]: '1' },
+    // The developer routes take this start's secret, from the page's URL.
+    headers: { [DEVELOPER_HEADER]: new URL(url).searchParams.get(BRIDGE_KEY_PARAM) ?? '' },
   });
   if (!response.ok) throw new Error(`kiosk:web refused to ${action} the card: ${response.status}`);
 }
 
-/** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/`. */
+/** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/?key=SECRET`. */
 export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<RunningKioskWeb> {
   const child: ChildProcess = spawn('npm', ['run', 'kiosk:web', '--', ...args], {
     cwd: PROJECT_ROOT,
@@ -54,7 +57,7 @@ export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<Runni
       output.push(line);
       if (output.length !== 1) return;
       clearTimeout(timer);
-      const match = /^Kiosk: (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
+      const match = /^Kiosk: (http:\/\/127\.0\.0\.1:\d+\/\?key=[A-Za-z0-9_-]{32,})$/.exec(line);
       if (!match) {
         void stop();
         reject(new Error(`kiosk:web's first line is not the URL: ${line}`));

@@ -16,6 +16,9 @@ export const en: Messages = {
     startingDetail: 'Please wait a moment.',
     disconnected: 'Temporarily unavailable',
     disconnectedDetail: 'The kiosk is getting ready. Please wait a moment.',
+    outOfService: 'Temporarily out of service',
+    outOfServiceDetail:
+      'This kiosk is restarting. Please take your card. If you need help, please tell a member of staff.',
   },
   common: {
     cancel: 'Cancel',

@@ -16,6 +16,9 @@ export const es: Messages = {
     startingDetail: 'Espere un momento, por favor.',
     disconnected: 'No disponible en este momento',
     disconnectedDetail: 'El terminal se está preparando. Espere un momento, por favor.',
+    outOfService: 'Fuera de servicio temporalmente',
+    outOfServiceDetail:
+      'Este terminal se está reiniciando. Retire su tarjeta. Si necesita ayuda, avise al personal de la tienda.',
   },
   common: {
     cancel: 'Cancelar',

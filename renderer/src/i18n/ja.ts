@@ -26,6 +26,9 @@ export const ja = {
     startingDetail: 'しばらくお待ちください。',
     disconnected: 'ただいまご利用いただけません',
     disconnectedDetail: '端末を準備しています。しばらくお待ちください。',
+    outOfService: 'ただいま休止中です',
+    outOfServiceDetail:
+      'この端末は再起動しています。カードをお取りください。お困りのときは店員にお知らせください。',
   },
   common: {
     cancel: '中止',

@@ -16,6 +16,9 @@ export const ko: Messages = {
     startingDetail: '잠시 기다려 주십시오.',
     disconnected: '지금은 이용하실 수 없습니다',
     disconnectedDetail: '단말기를 준비하고 있습니다. 잠시 기다려 주십시오.',
+    outOfService: '일시적으로 이용할 수 없습니다',
+    outOfServiceDetail:
+      '이 단말기는 다시 시작하고 있습니다. 카드를 챙겨 주십시오. 도움이 필요하시면 점원에게 알려 주십시오.',
   },
   common: {
     cancel: '중지',

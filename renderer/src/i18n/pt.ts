@@ -16,6 +16,9 @@ export const pt: Messages = {
     startingDetail: 'Aguarde um momento, por favor.',
     disconnected: 'Indisponível no momento',
     disconnectedDetail: 'O terminal está sendo preparado. Aguarde um momento, por favor.',
+    outOfService: 'Temporariamente fora de serviço',
+    outOfServiceDetail:
+      'Este terminal está reiniciando. Retire o seu cartão. Se precisar de ajuda, avise um funcionário.',
   },
   common: {
     cancel: 'Cancelar',

@@ -16,6 +16,9 @@ export const tl: Messages = {
     startingDetail: 'Pakihintay po sandali.',
     disconnected: 'Hindi magagamit sa ngayon',
     disconnectedDetail: 'Inihahanda pa po ang makina. Pakihintay sandali.',
+    outOfService: 'Pansamantalang hindi magagamit',
+    outOfServiceDetail:
+      'Nagre-restart po ang makinang ito. Pakikuha po ang inyong card. Kung kailangan ninyo ng tulong, pakisabi sa kawani ng tindahan.',
   },
   common: {
     cancel: 'Kanselahin',

@@ -16,6 +16,9 @@ export const vi: Messages = {
     startingDetail: 'Vui lòng đợi trong giây lát.',
     disconnected: 'Tạm thời không sử dụng được',
     disconnectedDetail: 'Máy đang được chuẩn bị. Vui lòng đợi trong giây lát.',
+    outOfService: 'Tạm ngừng phục vụ',
+    outOfServiceDetail:
+      'Máy đang khởi động lại. Vui lòng lấy lại thẻ của quý khách. Nếu cần giúp đỡ, vui lòng báo cho nhân viên cửa hàng.',
   },
   common: {
     cancel: 'Hủy',

@@ -16,6 +16,8 @@ export const zhHans: Messages = {
     startingDetail: '请稍候。',
     disconnected: '暂时无法使用',
     disconnectedDetail: '终端正在准备中，请稍候。',
+    outOfService: '暂停服务',
+    outOfServiceDetail: '本终端正在重新启动。请取回您的卡。如需帮助，请告知店员。',
   },
   common: {
     cancel: '取消',
