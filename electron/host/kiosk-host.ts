@@ -1,4 +1,4 @@
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor, type ActorOptions, type SnapshotFrom } from 'xstate';
 import type { MenuItem } from '../../protocol/index.ts';
 import type {
   IntentResult,
@@ -22,6 +22,8 @@ import {
 } from './session-machine.ts';
 
 type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
+/** The timers' clock: xstate's (a SimulatedClock in tests). */
+export type SessionClock = NonNullable<ActorOptions<typeof sessionMachine>['clock']>;
 
 export interface KioskHost {
   getSnapshot(): KioskSnapshot;
@@ -108,7 +110,13 @@ export function viewOf(
     case 'printing':
       return { screen: 'printing', copiesPrinted: 0, copies: selection?.copies ?? 1 };
     case 'done':
-      return { screen: 'done', changeYen: c.changeYen, ...(c.owedYen > 0 ? { owedYen: c.owedYen } : {}) };
+    case 'cardLeftBehind':
+      return {
+        screen: 'done',
+        changeYen: c.changeYen,
+        ...(c.owedYen > 0 ? { owedYen: c.owedYen } : {}),
+        ...(c.cardReminders > 0 ? { cardReminder: c.cardReminders } : {}),
+      };
     case 'failed':
       return {
         screen: 'error',
@@ -207,11 +215,17 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
  */
 export function createKioskHost(
   services: SessionServices,
-  options: { logger: Logger; timeouts?: Partial<Timeouts> },
+  options: {
+    logger: Logger;
+    timeouts?: Partial<Timeouts>;
+    /** The session's timers (xstate's clock): tests pass a SimulatedClock. Default: real time. */
+    clock?: SessionClock;
+  },
 ): KioskHost {
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   const actor = createActor(sessionMachine, {
     input: { services, timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts } },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   let last: KioskSnapshot | undefined;
 
