@@ -61,7 +61,12 @@ function personalStrings(): string[] {
   if (!holder) throw new Error(`no seed resident ${HOLDER}`);
   const household = world.households.find((h) => h.householdId === holder.householdId);
   const members = world.residents.filter((r) => r.householdId === holder.householdId);
-  const era = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', dateStyle: 'long' });
+  const era = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+    era: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  });
   const strings = [household?.address ?? ''];
   for (const r of members) {
     const [y, m, d] = r.birthDate.split('-').map(Number) as [number, number, number];
