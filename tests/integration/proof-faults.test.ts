@@ -268,7 +268,16 @@ describe('the same transaction id fetched again with different options', () => {
     expect(entry?.refundDueYen).toBeGreaterThan(0);
     // The certificate was not printed (the first document was not handed back): only the refund slip was.
     expect(slips).toEqual([]);
-    expect((await readdir(healthy.dir)).filter((f) => !before.includes(f))).toHaveLength(1);
+    // ippeveprinter keeps each document as "<job-id>-<job name>.pdf".
+    const received = (await readdir(healthy.dir)).filter((f) => !before.includes(f) && f.endsWith('.pdf'));
+    expect(
+      received.filter((f) => f === `${f.split('-')[0]}-${transactionId}.pdf`),
+      received.join(', '),
+    ).toEqual([]);
+    expect(
+      received.filter((f) => f === `${f.split('-')[0]}-refund-${transactionId}.pdf`),
+      received.join(', '),
+    ).toHaveLength(1);
     await deliveriesSent();
     expect((await billingOf(transactionId)).map((b) => b.state)).toEqual(['voided']);
   });
