@@ -133,7 +133,17 @@ export type KioskScreen =
   | { screen: 'issuing' }
   | { screen: 'printing'; copiesPrinted: number; copies: number }
   /** `changeYen` paid out; `owedYen` change the machine could not pay (a refund slip at the counter). */
-  | { screen: 'done'; changeYen: number; owedYen?: number }
+  | {
+      screen: 'done';
+      changeYen: number;
+      owedYen?: number;
+      /**
+       * The card is still on the reader: the page shows and sounds a reminder to take it. The
+       * number counts the reminders (1, 2, …): each new number is one more reminder to play.
+       * Absent once the card is taken.
+       */
+      cardReminder?: number;
+    }
   /** 利用登録 for 戸籍 certificates: what it is, before the resident files it. */
   | { screen: 'registration-confirm' }
   | { screen: 'registration-filing' }

@@ -47,6 +47,8 @@ async function main(): Promise<void> {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // The card reminder chimes and speaks after printing, without waiting for another touch.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));

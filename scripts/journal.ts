@@ -1,7 +1,8 @@
 /**
- * `npm run journal -- [--json] [--day YYYY-MM-DD] [--journal PATH]`
+ * `npm run journal -- [--json] [--counts] [--day YYYY-MM-DD] [--journal PATH]`
  * The kiosk journal: each transaction's id, state, amount, refunds and whether the centre has
- * its delivery report; and the operator's counts. Default journal: var/kiosk-journal.sqlite
+ * its delivery report; and the operator's counts (cards left on the reader, documents nobody
+ * confirmed taking). `--counts` prints the counts alone. Default journal: var/kiosk-journal.sqlite
  * (or $KIOSK_JOURNAL), where `npm start`, `npm run kiosk:web` and `npm run issue` write.
  */
 import { existsSync } from 'node:fs';
@@ -10,12 +11,13 @@ import { openKioskJournal } from '../electron/journal/journal.ts';
 import { defaultJournalPath, dayRange } from '../electron/journal/journal-path.ts';
 import { fail, PROJECT_ROOT } from './cli-common.ts';
 
-const USAGE = 'usage: npm run journal -- [--json] [--day YYYY-MM-DD] [--journal PATH]';
+const USAGE = 'usage: npm run journal -- [--json] [--counts] [--day YYYY-MM-DD] [--journal PATH]';
 
 function main(): number {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean' },
+      counts: { type: 'boolean' },
       day: { type: 'string' },
       journal: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -32,6 +34,18 @@ function main(): number {
   if (values.day !== undefined && !range) fail('--day is a date, e.g. 2026-12-01 (Japan time)', 2);
   const journal = openKioskJournal(path);
   try {
+    const counts = journal.counts(range ?? {});
+    if (values.counts) {
+      if (values.json)
+        console.log(
+          JSON.stringify({ journal: path, ...(values.day ? { day: values.day } : {}), counts }, null, 2),
+        );
+      else
+        console.log(
+          `${values.day ?? 'all days'}: cards left behind ${counts['card-left-behind']}, documents not collected ${counts['document-uncollected']}`,
+        );
+      return 0;
+    }
     const entries = journal.list(range ?? {});
     const transactions = entries.map((e) => ({
       transactionId: e.transactionId,
@@ -56,7 +70,6 @@ function main(): number {
               note: e.deliveryNote,
             },
     }));
-    const counts = journal.counters();
     if (values.json) {
       console.log(JSON.stringify({ journal: path, transactions, counts }, null, 2));
       return 0;

@@ -31,6 +31,8 @@ export interface CardPort {
   waitForCard(signal: AbortSignal): Promise<CardResult<CardHandle>>;
   /** Called when the card leaves the reader while a session holds it. */
   onCardRemoved(listener: () => void): () => void;
+  /** Whether a card lies on the reader now (held by a session or not). */
+  cardPresent(): boolean;
   readerState(): 'ready' | 'no-reader' | 'service-down';
   onReaderState(listener: (state: 'ready' | 'no-reader' | 'service-down') => void): () => void;
 }

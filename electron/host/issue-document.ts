@@ -101,7 +101,13 @@ export async function issueDocument(input: {
     quotedFeeYen: input.quotedFeeYen,
     ...(input.options ? { options: input.options } : {}),
   });
-  if (!issued.ok) return { ok: false, error: kioskErrorForCentre(issued.failure) };
+  if (!issued.ok)
+    return {
+      ok: false,
+      error: kioskErrorForCentre(issued.failure),
+      // The centre's own code (e.g. issue-replay-refused) for the journal and the log: never shown.
+      detail: issued.failure.kind === 'centre-error' ? issued.failure.code : issued.failure.kind,
+    };
   const { document } = issued.value;
   const seals = issued.value.seals.map((seal) => new Uint8Array(Buffer.from(seal, 'base64')));
 

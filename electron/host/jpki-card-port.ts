@@ -131,6 +131,10 @@ export function createJpkiCardPort(
         present = nowPresent;
       });
     },
+    cardPresent() {
+      const status = reader.status();
+      return status.kind === 'ready' && status.cardPresent;
+    },
     readerState: () => readerState(reader.status()),
     onReaderState(listener) {
       return reader.onStatus((status) => listener(readerState(status)));

@@ -76,6 +76,7 @@ function start(parts: Parts = {}) {
     onCardRemoved: () => () => undefined,
     readerState: () => 'ready',
     onReaderState: () => () => undefined,
+    cardPresent: () => false,
   };
   const printer: Printer = {
     describe: () => 'fake',

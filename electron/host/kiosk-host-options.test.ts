@@ -36,6 +36,7 @@ const card: CardHandle = {
 const cardPort: CardPort = {
   waitForCard: async () => ({ ok: true, value: card }),
   onCardRemoved: () => () => undefined,
+  cardPresent: () => true,
   readerState: () => 'ready',
   onReaderState: () => () => undefined,
 };

@@ -29,6 +29,7 @@ const card: CardHandle = {
 const readerWithCard: CardPort = {
   waitForCard: async () => ({ ok: true, value: card }),
   onCardRemoved: () => () => undefined,
+  cardPresent: () => true,
   readerState: () => 'ready',
   onReaderState: () => () => undefined,
 };

@@ -122,7 +122,13 @@ export function viewOf(
     case 'printing':
       return { screen: 'printing', copiesPrinted: 0, copies: selection?.copies ?? 1 };
     case 'done':
-      return { screen: 'done', changeYen: c.changeYen, ...(c.owedYen > 0 ? { owedYen: c.owedYen } : {}) };
+    case 'cardLeftBehind':
+      return {
+        screen: 'done',
+        changeYen: c.changeYen,
+        ...(c.owedYen > 0 ? { owedYen: c.owedYen } : {}),
+        ...(c.cardReminders > 0 ? { cardReminder: c.cardReminders } : {}),
+      };
     case 'failed':
       return {
         screen: 'error',
@@ -214,7 +220,10 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
   }
 }
 
-/** Timers for the host's own limits (idle reset, the wait at close); tests pass their own. */
+/**
+ * Timers for the session machine and the host's own limits (idle reset, the wait at close): the
+ * shape of xstate's clock, so tests pass a SimulatedClock or their own.
+ */
 export interface HostClock {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(timer: unknown): void;
@@ -314,6 +323,8 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
   function startActor(resume: ResumedSession | undefined) {
     const next = createActor(sessionMachine, {
       input: { services, timeouts, ...(resume ? { resume } : {}) },
+      // The machine's own timers run on the same clock as the host's (tests pass xstate's SimulatedClock).
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     next.subscribe({
       next: () => {
@@ -369,12 +380,10 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
     return new Promise((resolve) => {
       const check = () => {
         const state = actor.getSnapshot();
-        if (state.status !== 'active' || state.value === 'welcome') return true;
-        if (
-          state.matches({ failed: 'shown' }) ||
-          state.value === 'done' ||
-          state.value === 'registrationDone'
-        )
+        // A card left behind after delivery keeps its reminder going; nothing is left to clean up.
+        if (state.status !== 'active' || state.value === 'welcome' || state.matches('cardLeftBehind'))
+          return true;
+        if (state.matches({ failed: 'shown' }) || state.matches('done') || state.value === 'registrationDone')
           actor.send({ type: 'FINISH' });
         return false;
       };
@@ -421,7 +430,9 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       // A session in progress ends through the clean-up (refund, card released), within a limit.
       const state = actor.getSnapshot();
       if (state.status === 'active' && state.context.transactionId !== null) {
-        if (!['failed', 'done', 'registrationDone', 'ending'].includes(stageOf(state.value)))
+        if (
+          !['failed', 'done', 'cardLeftBehind', 'registrationDone', 'ending'].includes(stageOf(state.value))
+        )
           restart('internal');
         if (!(await withinLimit(settled(), options.closeLimitMs ?? DEFAULT_CLOSE_LIMIT_MS)))
           logger.warn({ transactionId: state.context.transactionId }, 'clean-up unfinished at close');

@@ -76,7 +76,15 @@ export type TransactionEvent =
   /** Money the machine could not pay out (change or refund): a refund slip, settled at the counter. */
   | { kind: 'owed'; transactionId: string; yen: number; reason: 'change' | 'refund' }
   | { kind: 'failed'; transactionId: string; error: KioskErrorCode; detail?: string }
+  /**
+   * After printing, the done screen timed out: with the card still on the reader (`card`), and
+   * without the resident confirming they took the document (`document`). The operator's counts.
+   */
+  | { kind: 'left-behind'; transactionId: string; item: LeftBehindItem }
   | { kind: 'ended'; transactionId: string };
+
+/** What a resident can leave at the kiosk after printing. */
+export type LeftBehindItem = 'card' | 'document';
 
 export interface Timeouts {
   placeCardMs: number;
@@ -85,6 +93,8 @@ export interface Timeouts {
   paymentIdleMs: number;
   doneMs: number;
   errorMs: number;
+  /** After printing, while the card is still on the reader: the reminder repeats this often. */
+  cardReminderMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: Timeouts = {
@@ -94,6 +104,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   paymentIdleMs: 120_000,
   doneMs: 30_000,
   errorMs: 60_000,
+  cardReminderMs: 8_000,
 };
 
 export interface Selection {
@@ -137,6 +148,8 @@ export interface SessionContext {
   /** What the acceptor takes now (yen), as the device said. */
   accepts: number[];
   pdf: Uint8Array | null;
+  /** After printing: how many times the resident has been reminded to take the card (0 = none). */
+  cardReminders: number;
   /** `detail` is for the transaction event only (never shown, never personal data). */
   error: {
     code: KioskErrorCode;
@@ -221,6 +234,7 @@ function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | 'languag
     paymentOpened: false,
     accepts: [],
     pdf: null,
+    cardReminders: 0,
     error: null,
   };
 }
@@ -269,6 +283,14 @@ export const sessionMachine = setup({
     refund: fromPromise(({ input }: { input: Parameters<typeof refundMoney>[0] }) => refundMoney(input)),
   },
   actions: {
+    leftBehind: ({ context }, params: { item: LeftBehindItem }) => {
+      if (context.transactionId)
+        context.services.onTransactionEvent({
+          kind: 'left-behind',
+          transactionId: context.transactionId,
+          item: params.item,
+        });
+    },
     fail: assign(({ context }, params: { code: KioskErrorCode; triesLeft?: number }) => {
       wipePin(context);
       return {
@@ -287,11 +309,13 @@ export const sessionMachine = setup({
     paymentTimeout: ({ context }) => context.timeouts.paymentIdleMs,
     doneTimeout: ({ context }) => context.timeouts.doneMs,
     errorTimeout: ({ context }) => context.timeouts.errorMs,
+    cardReminder: ({ context }) => context.timeouts.cardReminderMs,
   },
   guards: {
     pinComplete: ({ context }) => context.pinLength === AUTH_PIN_LENGTH,
     paidEnough: ({ context }) => context.selection !== null && context.paidYen >= totalYen(context.selection),
     choiceComplete: ({ context }) => context.selection !== null && choiceComplete(context.selection.choice),
+    cardOnReader: ({ context }) => context.services.cardPort.cardPresent(),
   },
 }).createMachine({
   id: 'session',
@@ -816,11 +840,48 @@ export const sessionMachine = setup({
       },
     },
     done: {
+      // The card is returned (powered off); until the resident takes it, a reminder repeats.
       entry: ({ context }) => {
         void context.card?.release();
       },
-      after: { doneTimeout: 'ending' },
-      on: { FINISH: 'ending', CARD_REMOVED: {} },
+      initial: 'deciding',
+      states: {
+        deciding: {
+          always: [{ guard: 'cardOnReader', target: 'reminding' }, { target: 'cardTaken' }],
+        },
+        reminding: {
+          entry: assign({ cardReminders: ({ context }) => context.cardReminders + 1 }),
+          after: { cardReminder: { target: 'reminding', reenter: true } },
+          on: { CARD_REMOVED: 'cardTaken' },
+        },
+        cardTaken: { entry: assign({ cardReminders: 0 }) },
+      },
+      after: {
+        // Nobody confirmed taking the document (終了 is 「受け取りました」): it may lie in the tray.
+        doneTimeout: [
+          {
+            guard: 'cardOnReader',
+            target: 'cardLeftBehind',
+            actions: [
+              { type: 'leftBehind', params: { item: 'document' } },
+              { type: 'leftBehind', params: { item: 'card' } },
+            ],
+          },
+          { target: 'ending', actions: { type: 'leftBehind', params: { item: 'document' } } },
+        ],
+      },
+      on: { FINISH: 'ending' },
+    },
+    // The resident walked away from the card: keep reminding until someone takes it off the reader.
+    cardLeftBehind: {
+      initial: 'reminding',
+      states: {
+        reminding: {
+          entry: assign({ cardReminders: ({ context }) => context.cardReminders + 1 }),
+          after: { cardReminder: { target: 'reminding', reenter: true } },
+        },
+      },
+      on: { CARD_REMOVED: 'ending' },
     },
     failed: {
       entry: ({ context }) => {

@@ -16,7 +16,7 @@ import { AUTH_PIN_LENGTH, type ResumedSession, type SessionContext } from './ses
 
 export type SessionStage = string;
 
-const DELIVERED: readonly SessionStage[] = ['done', 'registrationDone', 'ending'];
+const DELIVERED: readonly SessionStage[] = ['done', 'cardLeftBehind', 'registrationDone', 'ending'];
 
 /** The top-level state of a machine snapshot's value (`failed` for `{ failed: 'shown' }`). */
 export function stageOf(value: unknown): SessionStage {

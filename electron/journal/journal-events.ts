@@ -57,6 +57,9 @@ export function journalTransactionEvent(
         if (entry?.state === 'created' || entry?.state === 'authenticated') return journal.abandoned(tx);
         return undefined;
       }
+      case 'left-behind':
+        journal.leftBehind(tx, event.item);
+        return undefined;
       case 'registration-filed':
         return undefined;
     }

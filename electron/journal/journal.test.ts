@@ -130,11 +130,25 @@ describe('kiosk journal', () => {
     }
   });
 
-  it('counts cards left behind and documents not collected for the operator', () => {
-    const j = open();
-    j.count('card-left-behind');
-    j.count('card-left-behind');
-    j.count('document-uncollected');
-    expect(j.counters()).toEqual({ 'card-left-behind': 2, 'document-uncollected': 1 });
+  it('counts cards left behind and documents not collected for the operator, once per transaction', () => {
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
+    let clock = Date.UTC(2026, 11, 1, 3);
+    const j = openKioskJournal(join(dir, 'counts.sqlite'), () => clock);
+    j.leftBehind('tx-1', 'card');
+    j.leftBehind('tx-1', 'card');
+    j.leftBehind('tx-1', 'document');
+    clock += 24 * 60 * 60 * 1000;
+    j.leftBehind('tx-2', 'card');
+    expect(j.counts()).toEqual({ 'card-left-behind': 2, 'document-uncollected': 1 });
+    expect(j.counts({ since: clock })).toEqual({ 'card-left-behind': 1, 'document-uncollected': 0 });
+    const path = j.path;
+    j.close();
+    // Persisted: a restarted host reads the same counts.
+    const reopened = openKioskJournal(path);
+    try {
+      expect(reopened.counts({ until: clock })).toEqual({ 'card-left-behind': 1, 'document-uncollected': 1 });
+    } finally {
+      reopened.close();
+    }
   });
 });

@@ -95,6 +95,20 @@ const ALLOWED_FROM: Readonly<Record<JournalState, readonly JournalState[]>> = {
   abandoned: ['created', 'authenticated'],
 };
 
+/**
+ * What a resident left at the kiosk after printing (the operator's counts): the card still on the
+ * reader when the done screen timed out, and a document nobody confirmed taking (終了 on the done
+ * screen is 「受け取りました」; the printer cannot see its output tray).
+ */
+export const LEFT_BEHIND_ITEMS = ['card', 'document'] as const;
+export type LeftBehindItem = (typeof LEFT_BEHIND_ITEMS)[number];
+
+/** The operator's counts over a period. */
+export interface LeftBehindCounts {
+  'card-left-behind': number;
+  'document-uncollected': number;
+}
+
 export type JournalWrite =
   { ok: true } | { ok: false; problem: 'unknown-transaction' | 'out-of-order'; state?: string };
 
@@ -136,10 +150,13 @@ const SCHEMA = `
     at INTEGER NOT NULL,
     detail_json TEXT
   ) STRICT;
-  CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
+  CREATE TABLE IF NOT EXISTS left_behind (
+    transaction_id TEXT NOT NULL,
+    item TEXT NOT NULL CHECK (item IN (${LEFT_BEHIND_ITEMS.map((i) => `'${i}'`).join(', ')})),
+    at INTEGER NOT NULL,
+    PRIMARY KEY (transaction_id, item)
   ) STRICT;
+  CREATE INDEX IF NOT EXISTS left_behind_at ON left_behind(at);
 `;
 
 interface Row {
@@ -234,14 +251,12 @@ export interface KioskJournal {
   /** Started and not (yet) paid: at start, these were left by a stopped host. */
   unpaid(): JournalEntry[];
   deliveriesDue(): JournalEntry[];
-  /** Operator counts: cards left behind, documents not collected (see reminders). */
-  count(name: JournalCounter, by?: number): void;
-  counters(): Record<JournalCounter, number>;
+  /** Records that the resident left the card or the document (once per transaction and item). */
+  leftBehind(transactionId: string, item: LeftBehindItem): void;
+  /** The operator's counts, recorded from `since` to `until` (epoch ms; default all). */
+  counts(options?: { since?: number; until?: number }): LeftBehindCounts;
   close(): void;
 }
-
-export const JOURNAL_COUNTERS = ['card-left-behind', 'document-uncollected'] as const;
-export type JournalCounter = (typeof JOURNAL_COUNTERS)[number];
 
 export class JournalError extends Error {
   override readonly name = 'JournalError';
@@ -440,21 +455,20 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
           .all() as Row[]
       ).map(entryOf);
     },
-    count(name, by = 1) {
+    leftBehind(transactionId, item) {
       db.prepare(
-        'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value',
-      ).run(name, by);
+        'INSERT INTO left_behind (transaction_id, item, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(transactionId, item, now());
     },
-    counters() {
-      const rows = db.prepare('SELECT name, value FROM counters').all() as { name: string; value: number }[];
-      const result = Object.fromEntries(JOURNAL_COUNTERS.map((c) => [c, 0])) as Record<
-        JournalCounter,
-        number
-      >;
-      for (const r of rows)
-        if ((JOURNAL_COUNTERS as readonly string[]).includes(r.name))
-          result[r.name as JournalCounter] = r.value;
-      return result;
+    counts(options = {}) {
+      const rows = db
+        .prepare('SELECT item, COUNT(*) AS n FROM left_behind WHERE at >= ? AND at < ? GROUP BY item')
+        .all(options.since ?? 0, options.until ?? Number.MAX_SAFE_INTEGER) as {
+        item: LeftBehindItem;
+        n: number;
+      }[];
+      const n = (item: LeftBehindItem) => rows.find((r) => r.item === item)?.n ?? 0;
+      return { 'card-left-behind': n('card'), 'document-uncollected': n('document') };
     },
     close() {
       db.close();

@@ -88,7 +88,8 @@ async function recoverOne(parts: RecoveryParts, entry: JournalEntry): Promise<Re
     ...(entry.options ? { options: entry.options as IssueOptions } : {}),
     holderBinding: entry.holderBinding,
   });
-  if (!issued.ok) return refund(parts, entry, `refetch-${issued.error}`);
+  // The centre's code when it refused (refetch-issue-replay-refused, refetch-fee-changed …).
+  if (!issued.ok) return refund(parts, entry, `refetch-${issued.detail ?? issued.error}`);
   if (from === 'paid') journal.issued(tx, issued.documentId, issued.pageCount);
   else if (entry.documentId !== null && entry.documentId !== issued.documentId) {
     issued.pdf.fill(0);

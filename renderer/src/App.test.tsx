@@ -7,11 +7,14 @@ import type {
   KioskIntent,
   KioskScreen,
   KioskSnapshot,
+  Language,
 } from '../../electron/kiosk-api.ts';
 import { CERTIFICATE_TITLES_JA } from '../../protocol/certificate-types.ts';
 import { App } from './App.tsx';
 import { createKioskI18n } from './i18n/index.ts';
 import { ja } from './i18n/ja.ts';
+import { ko } from './i18n/ko.ts';
+import type { ReminderSound } from './reminderSound.ts';
 import { createKioskStore } from './store.ts';
 
 /**
@@ -51,10 +54,18 @@ function pinView(digitsEntered: number, triesLeft: number | null = 3, lastAttemp
   return { screen: 'pin-entry', digitsEntered, pinLength: 4, triesLeft, lastAttemptWrong };
 }
 
-async function mount(view: KioskScreen, language: 'ja' | 'en' = 'ja') {
+/** The speaker: what the page asked it to play, in order. */
+class FakeSound implements ReminderSound {
+  readonly played: { line: string; language: Language }[] = [];
+  play(line: string, language: Language): void {
+    this.played.push({ line, language });
+  }
+}
+
+async function mount(view: KioskScreen, language: Language = 'ja', sound: ReminderSound = new FakeSound()) {
   const kiosk = new FakeKiosk({ transactionId: TX, receiptNumber: RECEIPT, language, view });
   const { store, dispose } = createKioskStore(kiosk);
-  const result = render(<App store={store} i18n={createKioskI18n('ja')} />);
+  const result = render(<App store={store} i18n={createKioskI18n('ja')} sound={sound} />);
   await screen.findByTestId(`screen-${view.screen}`);
   return { kiosk, store, dispose, ...result };
 }
@@ -262,6 +273,33 @@ describe('error and done', () => {
     expect(screen.getByTestId('change').textContent).toContain('600円');
     expect(screen.queryByTestId('cancel-button')).toBeNull();
     expect(screen.queryByTestId('owed')).toBeNull();
+  });
+
+  it('asks the resident to confirm taking the certificate with 受け取りました', async () => {
+    const { kiosk } = await mount({ screen: 'done', changeYen: 0 });
+    expect(screen.getByTestId('confirm-taken').textContent).toBe(ja.done.confirmTaken);
+    expect(screen.getByTestId('finish-button').textContent).toBe('受け取りました');
+    fireEvent.click(screen.getByTestId('finish-button'));
+    expect(kiosk.intents).toEqual([{ type: 'finish' }]);
+  });
+
+  it('shows and plays the card reminder once per reminder the host raises, in the resident’s language', async () => {
+    const sound = new FakeSound();
+    const { kiosk } = await mount({ screen: 'done', changeYen: 0 }, 'ko', sound);
+    expect(screen.queryByTestId('card-reminder')).toBeNull();
+    expect(sound.played).toEqual([]);
+
+    act(() => kiosk.show({ screen: 'done', changeYen: 0, cardReminder: 1 }));
+    expect((await screen.findByTestId('card-reminder')).textContent).toBe(ko.done.cardReminder);
+    expect(sound.played).toEqual([{ line: ko.done.cardReminder, language: 'ko' }]);
+
+    act(() => kiosk.show({ screen: 'done', changeYen: 0, cardReminder: 2 }));
+    expect(sound.played).toHaveLength(2);
+
+    // The card is taken: the reminder goes, and nothing more is played.
+    act(() => kiosk.show({ screen: 'done', changeYen: 0 }));
+    expect(screen.queryByTestId('card-reminder')).toBeNull();
+    expect(sound.played).toHaveLength(2);
   });
 
   it('tells the resident where to get what the machine could not pay back', async () => {

@@ -16,13 +16,16 @@ import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
 import { PrintingScreen } from './screens/PrintingScreen.tsx';
 import { RegistrationConfirmScreen, RegistrationDoneScreen } from './screens/RegistrationScreens.tsx';
 import { WelcomeScreen } from './screens/WelcomeScreen.tsx';
+import { ReminderSoundProvider, type ReminderSound } from './reminderSound.ts';
 import type { KioskStore } from './store.ts';
 
-export function App({ store, i18n }: { store: KioskStore; i18n: I18n }) {
+export function App({ store, i18n, sound }: { store: KioskStore; i18n: I18n; sound?: ReminderSound }) {
   return (
     <I18nextProvider i18n={i18n}>
       <KioskStoreProvider store={store}>
-        <KioskView />
+        <ReminderSoundProvider value={sound ?? null}>
+          <KioskView />
+        </ReminderSoundProvider>
       </KioskStoreProvider>
     </I18nextProvider>
   );

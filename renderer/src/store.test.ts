@@ -46,6 +46,36 @@ function controllableHost() {
 }
 
 describe('kiosk store', () => {
+  it('keeps nothing of a session once the welcome screen comes back', () => {
+    const host = controllableHost();
+    const { store } = createKioskStore(host.api);
+    host.push({
+      transactionId: 'TX-2',
+      receiptNumber: '12345678',
+      language: 'en',
+      view: {
+        screen: 'confirm',
+        certificateType: 'juminhyo',
+        copies: 1,
+        maxCopies: 10,
+        feeYen: 200,
+        totalYen: 200,
+        options: {
+          scope: { allowed: ['household', 'members'], chosen: 'members' },
+          members: [{ order: 2, name: '山田 花子', chosen: true }],
+        },
+      },
+    });
+    expect(JSON.stringify(store.getState())).toContain('山田 花子');
+    host.push(welcome);
+    // The state is the welcome snapshot and the connection, nothing merged from before.
+    const { snapshot, connection } = store.getState();
+    expect(snapshot).toEqual(welcome);
+    expect(connection).toBe('connected');
+    const kept = JSON.stringify(store.getState());
+    for (const trace of ['山田', 'TX-2', '12345678', 'juminhyo', '"en"']) expect(kept).not.toContain(trace);
+  });
+
   it('starts connecting and connects with the first snapshot', async () => {
     const host = controllableHost();
     const { store } = createKioskStore(host.api);

@@ -170,7 +170,9 @@ export const en: Messages = {
     takeChange: 'Change: {{amount}}',
     owed: 'The machine could not pay {{amount}} of your change. Please take the slip to the store counter to receive it.',
     forgetWarning: 'Please make sure you have not left anything behind.',
-    finish: 'Finish',
+    cardReminder: 'Your card is still on the reader. Please take your My Number Card.',
+    confirmTaken: 'Once you have your certificate, press “Received”.',
+    finish: 'Received',
   },
   registration: {
     heading: 'Apply for registration with your honseki town',

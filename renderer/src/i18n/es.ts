@@ -171,7 +171,9 @@ export const es: Messages = {
     takeChange: 'Cambio: {{amount}}',
     owed: 'La máquina no pudo darle {{amount}} de su cambio. Lleve el comprobante a la caja de la tienda para recibirlo.',
     forgetWarning: 'Compruebe que no olvida nada.',
-    finish: 'Terminar',
+    cardReminder: 'Su tarjeta sigue en el lector. Retire su Tarjeta My Number.',
+    confirmTaken: 'Cuando tenga su certificado, pulse «Recibido».',
+    finish: 'Recibido',
   },
   registration: {
     heading: 'Solicitar el registro ante el municipio de su honseki',

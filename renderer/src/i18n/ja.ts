@@ -181,7 +181,9 @@ export const ja = {
     takeChange: 'おつり {{amount}}',
     owed: 'おつりのうち {{amount}} をお返しできませんでした。お渡しした控えを店舗のレジにお持ちください。',
     forgetWarning: '取り忘れにご注意ください。',
-    finish: '終了',
+    cardReminder: 'カードが読み取り機に残っています。マイナンバーカードをお取りください。',
+    confirmTaken: '証明書を受け取ったら「受け取りました」を押してください。',
+    finish: '受け取りました',
   },
   registration: {
     heading: '本籍地への利用登録を申請します',

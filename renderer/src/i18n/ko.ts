@@ -170,7 +170,9 @@ export const ko: Messages = {
     takeChange: '거스름돈 {{amount}}',
     owed: '거스름돈 중 {{amount}}을(를) 기계에서 돌려드리지 못했습니다. 영수증을 매장 계산대에 가져가 받아 주십시오.',
     forgetWarning: '잊으신 물건이 없는지 확인해 주십시오.',
-    finish: '종료',
+    cardReminder: '카드가 리더기에 남아 있습니다. 마이넘버 카드를 가져가 주십시오.',
+    confirmTaken: '증명서를 받으신 후 “수령했습니다”를 눌러 주십시오.',
+    finish: '수령했습니다',
   },
   registration: {
     heading: '본적지에 이용 등록을 신청합니다',

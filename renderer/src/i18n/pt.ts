@@ -170,7 +170,9 @@ export const pt: Messages = {
     takeChange: 'Troco: {{amount}}',
     owed: 'A máquina não conseguiu pagar {{amount}} do seu troco. Leve o comprovante ao caixa da loja para receber.',
     forgetWarning: 'Verifique se não esqueceu nada.',
-    finish: 'Encerrar',
+    cardReminder: 'Seu cartão ainda está no leitor. Retire o seu Cartão My Number.',
+    confirmTaken: 'Depois de pegar a certidão, toque em “Recebido”.',
+    finish: 'Recebido',
   },
   registration: {
     heading: 'Solicitar o registro junto ao município do seu honseki',

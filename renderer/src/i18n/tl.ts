@@ -172,7 +172,9 @@ export const tl: Messages = {
     takeChange: 'Sukli: {{amount}}',
     owed: 'Hindi naibigay ng makina ang {{amount}} ng iyong sukli. Dalhin ang resibo sa kahera ng tindahan para makuha ito.',
     forgetWarning: 'Tiyakin po na wala kayong naiwan.',
-    finish: 'Tapusin',
+    cardReminder: 'Nasa reader pa ang inyong card. Pakikuha po ang inyong My Number Card.',
+    confirmTaken: 'Pagkakuha ng sertipiko, pindutin po ang “Natanggap na”.',
+    finish: 'Natanggap na',
   },
   registration: {
     heading: 'Mag-apply ng rehistro sa munisipyo ng inyong honseki',

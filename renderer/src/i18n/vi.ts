@@ -172,7 +172,9 @@ export const vi: Messages = {
     takeChange: 'Tiền thừa {{amount}}',
     owed: 'Máy không thể trả {{amount}} tiền thối. Vui lòng mang phiếu đến quầy thu ngân của cửa hàng để nhận.',
     forgetWarning: 'Xin đừng để quên đồ.',
-    finish: 'Kết thúc',
+    cardReminder: 'Thẻ của bạn vẫn còn trên đầu đọc. Xin hãy lấy Thẻ My Number.',
+    confirmTaken: 'Sau khi lấy giấy chứng nhận, xin hãy bấm “Đã nhận”.',
+    finish: 'Đã nhận',
   },
   registration: {
     heading: 'Nộp đơn đăng ký sử dụng với nơi có honseki',

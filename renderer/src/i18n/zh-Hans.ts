@@ -169,7 +169,9 @@ export const zhHans: Messages = {
     takeChange: '找零 {{amount}}',
     owed: '机器未能找还 {{amount}} 的零钱。请持凭条到店铺收银台领取。',
     forgetWarning: '请注意不要遗忘物品。',
-    finish: '结束',
+    cardReminder: '您的卡仍在读卡器上。请取走您的个人编号卡。',
+    confirmTaken: '取走证明书后，请按“已领取”。',
+    finish: '已领取',
   },
   registration: {
     heading: '申请向本籍地进行使用登记',

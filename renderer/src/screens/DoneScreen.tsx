@@ -1,17 +1,37 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CardIllustration, CertificateIllustration, CoinIllustration } from '../components/Illustrations.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
-import { useKioskActions, useYen } from '../kioskContext.tsx';
+import { useKioskActions, useLanguage, useYen } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
+import { useReminderSound } from '../reminderSound.ts';
 
 export function DoneScreen({ view }: { view: ScreenView<'done'> }) {
   const { t } = useTranslation();
   const yen = useYen();
   const { finish } = useKioskActions();
+  const language = useLanguage();
+  const sound = useReminderSound();
+  const reminder = view.cardReminder;
+  const reminderLine = t('done.cardReminder');
+  // Each new reminder number from the host is one more chime and spoken line.
+  useEffect(() => {
+    if (reminder !== undefined) sound.play(reminderLine, language);
+  }, [reminder, reminderLine, language, sound]);
   return (
     <ScreenFrame name="done">
       <div className="done">
         <h1 tabIndex={-1}>{t('done.heading')}</h1>
+        {reminder !== undefined && (
+          <p
+            key={reminder}
+            className="notice notice--warning card-reminder"
+            role="alert"
+            data-testid="card-reminder"
+          >
+            {reminderLine}
+          </p>
+        )}
         <p className="done-take" role="alert">
           {t('done.takeBoth')}
         </p>
@@ -37,6 +57,7 @@ export function DoneScreen({ view }: { view: ScreenView<'done'> }) {
           </p>
         )}
         <p className="notice notice--warning">{t('done.forgetWarning')}</p>
+        <p data-testid="confirm-taken">{t('done.confirmTaken')}</p>
         <button
           type="button"
           className="button button--primary button--wide"
