@@ -45,8 +45,16 @@ export interface HouseholdMemberView {
 export interface ConfirmOptionsView {
   /** 住民票 / 記載事項証明書: whose entries are printed. */
   scope?: { allowed: HouseholdScope[]; chosen: HouseholdScope };
-  /** With scope `members`: the household to choose from. */
+  /**
+   * With scope `members`: the household to choose from. The centre sends the names only when the
+   * resident chooses this scope, so they arrive after a moment (`membersStatus`).
+   */
   members?: HouseholdMemberView[];
+  /**
+   * With scope `members` and no list yet: `loading` while the kiosk asks the centre, `failed` when
+   * it could not (choosing 「世帯の一部」 again retries; another scope still works).
+   */
+  membersStatus?: 'loading' | 'failed';
   /** 本籍・筆頭者 printed (true) or left out. */
   honseki?: boolean;
   /** 続柄 printed (true) or left out. */

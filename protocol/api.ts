@@ -7,7 +7,7 @@ import { SignedKeyListSchema } from './seal-keys.ts';
  * Version of this contract (semver). The kiosk sends it; the centre refuses a major version it
  * does not speak. History in protocol/README.md.
  */
-export const PROTOCOL_VERSION = '0.4.0';
+export const PROTOCOL_VERSION = '0.5.0';
 export const API_PREFIX = '/v1';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -90,17 +90,41 @@ export const NoticeSchema = z.object({
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 
+/**
+ * What the menu needs, and nothing more: no names. The household's names are asked for only when
+ * the resident chooses scope `members` (POST /v1/household-members).
+ */
 export const AuthenticateResponseSchema = z.object({
   municipality: z.object({ code: z.string(), name: z.string() }),
   menu: z.array(MenuItemSchema),
-  /** The household as the resident may choose from it (position on the 住民票 and name). */
-  householdMembers: z
-    .array(z.object({ order: z.number().int().min(1).max(99), name: z.string() }))
-    .max(16)
-    .optional(),
   notices: z.array(NoticeSchema).max(8).optional(),
 });
 export type AuthenticateResponse = z.infer<typeof AuthenticateResponseSchema>;
+
+/** One person of the resident's household: position on the 住民票 (1-based) and name. */
+export const HouseholdMemberSchema = z.object({
+  order: z.number().int().min(1).max(99),
+  name: z.string().min(1).max(100),
+});
+export type HouseholdMember = z.infer<typeof HouseholdMemberSchema>;
+
+/**
+ * POST /v1/household-members — the household to choose from, asked for when the resident chooses
+ * scope `members` on the options screen of `certificateType` (a 住民票 type). The centre answers
+ * only for a live (authenticated, unexpired) session of this transaction on this terminal, whose
+ * card is not revoked, when the municipality allows scope `members` for that certificate now.
+ */
+export const HouseholdMembersRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+  certificateType: CertificateTypeSchema,
+});
+export type HouseholdMembersRequest = z.infer<typeof HouseholdMembersRequestSchema>;
+export const HouseholdMembersResponseSchema = z.object({
+  /** In 住民票 order; `order` is what IssueOptions.members names. */
+  members: z.array(HouseholdMemberSchema).min(1).max(16),
+});
+export type HouseholdMembersResponse = z.infer<typeof HouseholdMembersResponseSchema>;
 
 /**
  * What the resident chose on the kiosk. Absent options keep the 0.1 behaviour: the whole
@@ -109,7 +133,7 @@ export type AuthenticateResponse = z.infer<typeof AuthenticateResponseSchema>;
 export const IssueOptionsSchema = z.object({
   /** 住民票 / 記載事項証明書: whole household, the resident alone, or chosen members. */
   scope: HouseholdScopeSchema.optional(),
-  /** With scope `members`: positions on the 住民票 (AuthenticateResponse.householdMembers). */
+  /** With scope `members`: positions on the 住民票 (HouseholdMembersResponse.members[].order). */
   members: z.array(z.number().int().min(1).max(99)).min(1).max(16).optional(),
   includeHonseki: z.boolean().optional(), // 本籍・筆頭者
   includeRelationship: z.boolean().optional(), // 続柄

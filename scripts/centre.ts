@@ -1,11 +1,14 @@
 /**
- * `npm run centre [-- --port N --admin-port M --host H --plain-http --production]`: the reference
+ * `npm run centre [-- --port N --admin-port M --host H --plain-http --production --demo-opening-hours]`: the reference
  * issuance centre on its own, on loopback by default, with the dev world (test JPKI CA, seed municipalities and residents), and the
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
  *
  * HTTPS with mutual TLS unless `--plain-http`, which is refused (non-zero exit) off loopback and
  * in production mode (`--production` or `CENTRE_MODE=production`).
+ *
+ * The real time drives everything signed or checked. `--demo-opening-hours` (a demo outside
+ * office hours) judges opening hours alone on the shifted clock of scripts/dev/clock.ts.
  *
  * `--public-port P` adds the public check page for counter staff and banks (no client
  * certificate) with the published key list, on http://127.0.0.1:P (loopback; in production it
@@ -17,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { checkCentreTransport, startCentre } from '../server/centre.ts';
 import { deploymentModeOf } from '../protocol/transport.ts';
 import { loadSeedWorld } from '../server/seed/index.ts';
-import { businessHoursClock } from './dev/clock.ts';
+import { demoOpeningHoursClock } from './dev/clock.ts';
 import { defaultWorldDir } from './dev/stack.ts';
 import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
@@ -32,6 +35,25 @@ async function worldRootKeys(path: string): Promise<Map<string, Uint8Array>> {
   return roots;
 }
 
+const USAGE = `npm run centre -- [options]
+
+The reference issuance centre on its own, with the dev world (test JPKI CA, seed municipalities and
+residents) and the municipalities' admin API (127.0.0.1 only; dev tokens printed at start).
+
+  --port N               kiosk API port (default 8780): HTTPS with mutual TLS
+  --admin-port M         admin API port on 127.0.0.1 (default 8781)
+  --public-port P        also the public check page on http://127.0.0.1:P/
+  --host H               address to listen on (default 127.0.0.1)
+  --plain-http           plain HTTP instead of TLS: loopback only, never with --production
+  --production           production mode (or CENTRE_MODE=production): TLS required everywhere
+  --world DIR            the dev world's folder (default var/world)
+  --demo-opening-hours   demo only: judge opening hours (service hours, closed days, maintenance)
+                         on a clock shifted to the last weekday 10:00 JST when it is outside
+                         office hours now. Certificate validity, OCSP/CRL freshness, sessions and
+                         the documents' issue date always use the real time.
+  --help                 this text
+`;
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -39,13 +61,18 @@ async function main(): Promise<void> {
       'admin-port': { type: 'string', default: '8781' },
       'public-port': { type: 'string' },
       world: { type: 'string' },
-      'real-clock': { type: 'boolean' },
+      'demo-opening-hours': { type: 'boolean' },
+      help: { type: 'boolean' },
       host: { type: 'string', default: '127.0.0.1' },
       'plain-http': { type: 'boolean' },
       production: { type: 'boolean' },
     },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const mode = values.production ? 'production' : deploymentModeOf(process.env.CENTRE_MODE);
   if (mode === undefined) fail('CENTRE_MODE is production or development', 2);
   const host = values.host;
@@ -65,13 +92,16 @@ async function main(): Promise<void> {
   if (publicPort !== undefined && (!Number.isInteger(publicPort) || publicPort < 0 || publicPort > 65535))
     fail('--public-port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
-  const clock = values['real-clock'] ? { now: () => new Date(), shifted: false } : businessHoursClock();
+  const openingHours = values['demo-opening-hours'] ? demoOpeningHoursClock() : undefined;
+  if (openingHours && mode === 'production')
+    fail('--demo-opening-hours is for demos, never in production', 2);
   const seedWorld = loadSeedWorld();
   // Dev only: new tokens at every start, shown once here and kept nowhere else.
   const tokens = Object.fromEntries(
     seedWorld.municipalities.map((m) => [m.code, randomBytes(24).toString('base64url')]),
   );
-  const revocation = await startWorldRevocation(world, clock.now);
+  // The test JPKI CA's OCSP responder answers on the real time, as the centre checks it.
+  const revocation = await startWorldRevocation(world, () => new Date());
   const centre = await startCentre({
     ...centreOptionsFor(world),
     ...(plainHttp ? {} : { tls: centreTlsFor(world) }),
@@ -81,7 +111,7 @@ async function main(): Promise<void> {
     world: seedWorld,
     port,
     admin: { port: adminPort, tokens },
-    now: clock.now,
+    ...(openingHours ? { openingHoursNow: openingHours.openingHoursNow } : {}),
     logger: { level: 'info' },
   });
   console.log(`Centre: ${centre.url}/`);
@@ -96,9 +126,9 @@ async function main(): Promise<void> {
   console.log(`Admin API (loopback only): ${centre.adminUrl}/admin/v1/municipalities/<code>/…`);
   console.log('Dev admin tokens (this run only; send as "Authorization: Bearer <token>"):');
   for (const m of seedWorld.municipalities) console.log(`  ${m.code} ${m.name}: ${tokens[m.code]}`);
-  if (clock.shifted)
+  if (openingHours?.shifted)
     console.log(
-      `centre clock: ${clock.now().toISOString()} (outside service hours now; --real-clock to use the real time)`,
+      `demo opening hours: judged as at ${openingHours.openingHoursNow().toISOString()} (outside service hours now); everything signed or checked uses the real time`,
     );
   const publicCheck =
     publicPort === undefined

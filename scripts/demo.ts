@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       holder: { type: 'string', default: 'H0001' },
       ui: { type: 'string', default: 'auto' }, // auto | electron | chromium | url
       port: { type: 'string', default: '0' },
+      'demo-opening-hours': { type: 'boolean' },
     },
     strict: true,
   });
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     logger: cliLogger(),
     journalPath: defaultJournalPath(PROJECT_ROOT),
     holderId: values.holder,
+    demoOpeningHours: values['demo-opening-hours'] === true,
   });
   const children: ChildProcess[] = [];
   const closers: Array<() => Promise<void>> = [];

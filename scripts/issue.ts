@@ -17,7 +17,7 @@ import { defaultJournalPath } from '../electron/journal/journal-path.ts';
 import { cliLogger, describeKioskError, fail, PROJECT_ROOT } from './cli-common.ts';
 
 const USAGE =
-  'usage: npm run issue -- --holder ID --pin PIN --certificate TYPE --out DIR [--copies N] [--scope household|self|members] [--members 1,3] [--honseki] [--no-relationship] [--tax-year YYYY] [--centre URL] [--card pcsc|in-process|auto] [--printer ipp|spool|auto]';
+  'usage: npm run issue -- --holder ID --pin PIN --certificate TYPE --out DIR [--copies N] [--scope household|self|members] [--members 1,3] [--honseki] [--no-relationship] [--tax-year YYYY] [--centre URL] [--card pcsc|in-process|auto] [--printer ipp|spool|auto] [--demo-opening-hours]';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +36,7 @@ async function main(): Promise<number> {
       card: { type: 'string', default: 'auto' },
       printer: { type: 'string', default: 'auto' },
       world: { type: 'string' },
+      'demo-opening-hours': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
     card: values.card as CardMode,
     printer: values.printer as PrinterMode,
     ...(values.centre ? { centreUrl: values.centre } : {}),
+    demoOpeningHours: values['demo-opening-hours'] === true,
     onTransactionEvent: (event) => {
       if (event.kind === 'printed') jobId = event.jobId;
     },

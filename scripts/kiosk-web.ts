@@ -1,11 +1,13 @@
 /**
- * `npm run kiosk:web [-- --holder ID]`: the kiosk host in Node with the renderer served on a
- * loopback URL (printed as the first line: `Kiosk: http://127.0.0.1:PORT/?key=SECRET`; the secret
- * is new at every start and the page's bridge cannot connect without it), an embedded
- * reference centre and printer, and — given --holder — that holder's card on the virtual reader,
- * with a developer panel on the page (top-left "DEV") that takes the card off and puts it back.
- * What the Playwright tests and any browser use. Runs until stopped; a fault of the host's own
- * ends the session through the clean-up, and past the supervisor's limit the process exits 70.
+ * `npm run kiosk:web [-- --holder ID --demo-opening-hours]`: the kiosk host in Node with the
+ * renderer served on a loopback URL (printed as the first line:
+ * `Kiosk: http://127.0.0.1:PORT/?key=SECRET`; the secret is new at every start and the page's
+ * bridge cannot connect without it), an embedded reference centre and printer, and — given
+ * --holder — that holder's card on the virtual reader, with a developer panel on the page
+ * (top-left "DEV") that takes the card off and puts it back. `--demo-opening-hours`: the embedded
+ * centre judges opening hours alone on the demo clock (scripts/dev/clock.ts). What the Playwright
+ * tests and any browser use. Runs until stopped; a fault of the host's own ends the session
+ * through the clean-up, and past the supervisor's limit the process exits 70.
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
       printer: { type: 'string', default: 'auto' },
       world: { type: 'string' },
       rebuild: { type: 'boolean' },
+      'demo-opening-hours': { type: 'boolean' },
     },
     strict: true,
   });
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     printer: values.printer as PrinterMode,
     ...(values.holder ? { holderId: values.holder } : {}),
     ...(values.centre ? { centreUrl: values.centre } : {}),
+    demoOpeningHours: values['demo-opening-hours'] === true,
   });
   // The developer panel: put the virtual card on the reader and take it off from the browser.
   const web = await startKioskWebServer({

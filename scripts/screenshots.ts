@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const spool = await mkdtemp(join(tmpdir(), 'kiosk-shots-'));
   const rendererDir = await ensureRendererBuilt(PROJECT_ROOT, { rebuild: true });
   const stack = await startDevStack({
+    demoOpeningHours: true,
     worldDir: defaultWorldDir(PROJECT_ROOT),
     outputDir: spool,
     logger: cliLogger(),

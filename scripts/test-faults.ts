@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { openKioskJournal } from '../electron/journal/journal.ts';
 import { cardListRows } from '../server/seed/index.ts';
 import { startCentre } from '../server/centre.ts';
-import { businessHoursClock } from './dev/clock.ts';
+import { demoOpeningHoursClock } from './dev/clock.ts';
 import { liveResponderPolicy, startWorldRevocation } from './dev/revocation.ts';
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from './dev/world.ts';
 import { defaultWorldDir } from './dev/stack.ts';
@@ -73,14 +73,15 @@ async function main(): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) fail('--runs is a whole number from 1 to 100', 2);
   const worldDir = values.world ?? defaultWorldDir(PROJECT_ROOT);
   const world = await ensureDevWorld(worldDir);
-  const clock = businessHoursClock();
-  const ocsp = await startWorldRevocation(world, clock.now);
+  // Fault runs work at any hour: opening hours alone are judged on the demo clock.
+  const openingHours = demoOpeningHoursClock();
+  const ocsp = await startWorldRevocation(world, () => new Date());
   const centre = await startCentre({
     ...centreOptionsFor(world),
     tls: centreTlsFor(world),
     revocation: liveResponderPolicy(ocsp),
     logger: false,
-    now: clock.now,
+    openingHoursNow: openingHours.openingHoursNow,
   });
   const keys = await publishedKeysOf(centre, world.sealKeys.rootKeysPemPath);
   const scratch = await mkdtemp(join(tmpdir(), 'kiosk-faults-'));

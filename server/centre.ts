@@ -57,7 +57,19 @@ export interface CentreOptions {
   sealKeyLifetimeMs?: number;
   /** The register to load (upserted on every start; rules changed through the admin API are kept); defaults to the seed world. */
   world?: SeedWorld;
+  /**
+   * The real time, for everything signed or checked: card and CA certificate validity, OCSP/CRL
+   * freshness, challenges, sessions, seal-key validity, the documents' issuedAt, billing and
+   * retention. Default: the system clock. Tests fix it (the test world's certificates have
+   * validity windows); a demo never shifts it.
+   */
   now?: () => Date;
+  /**
+   * The time service hours, closed days and maintenance windows are judged at, and nothing else.
+   * Default: `now`. A demo outside office hours may shift it (scripts/dev/clock.ts,
+   * `npm run centre -- --demo-opening-hours`).
+   */
+  openingHoursNow?: () => Date;
   logger?: CentreHttpOptions['logger'];
   /** HTTPS with mutual TLS (server certificate, terminal CA, its CRL). Absent = plain HTTP (tests, loopback tools). */
   tls?: CentreTlsOptions;
@@ -142,6 +154,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       keyring,
       registers,
       now,
+      ...(opts.openingHoursNow ? { openingHoursNow: opts.openingHoursNow } : {}),
       // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
       onDeliveryRecorded: async (transactionId) => {
         await purgeDeliveredDocument(repository, transactionId, now().getTime());

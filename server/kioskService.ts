@@ -5,6 +5,8 @@ import type {
   ChallengeResponse,
   DeliveryRequest,
   DeliveryResponse,
+  HouseholdMembersRequest,
+  HouseholdMembersResponse,
   IssueRequest,
   IssueResponse,
   KosekiRegistrationRequest,
@@ -18,6 +20,7 @@ import { verifyAuthentication } from './auth/verifyAuthentication.ts';
 import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
 import { recordDelivery } from './municipal/delivery.ts';
+import { householdMembersFor } from './municipal/household-members.ts';
 import { issueCertificate } from './municipal/issue.ts';
 import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
@@ -34,7 +37,16 @@ export interface KioskServiceDeps {
   keyring: SealKeyring;
   /** 印鑑登録, 税, 戸籍, 附票 and 利用登録 (server/municipal/register-store.ts). */
   registers: RegisterStore;
+  /**
+   * The real time: certificate validity, OCSP/CRL freshness, challenges, sessions, the documents'
+   * issuedAt, billing. Never shifted for a demo.
+   */
   now: () => Date;
+  /**
+   * The time service hours, closed days and maintenance windows are judged at, and nothing else.
+   * Default: `now`. A demo may shift it (`npm run centre -- --demo-opening-hours`).
+   */
+  openingHoursNow?: () => Date;
   /** OCSP with CRL fallback for card certificates (optional: the register's list always applies). */
   revocation?: RevocationChecker;
   /** Called when a delivery report is recorded (retention drops the document then). */
@@ -45,6 +57,8 @@ export interface KioskServiceDeps {
 export interface KioskService {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
+  /** The household's names, only once the resident chose scope `members` (live session only). */
+  householdMembers(request: HouseholdMembersRequest): Promise<CentreResult<HouseholdMembersResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   /** Billing follows delivery: the kiosk reports delivered copies or a void. */
   delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
@@ -63,10 +77,17 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       const verified = await verifyAuthentication(deps, request);
       if (!verified.ok) return verified;
       const now = deps.now();
-      const context = await menuContextFor(deps.repository, deps.registers, verified.value.holderId, now);
+      const openingHoursAt = deps.openingHoursNow?.() ?? now;
+      const context = await menuContextFor(
+        deps.repository,
+        deps.registers,
+        verified.value.holderId,
+        now,
+        openingHoursAt,
+      );
       if (!context.ok) return context;
       const { residence } = context.value.menu;
-      if (!municipalityOpen(residence, now)) return fail('outside-hours');
+      if (!municipalityOpen(residence, openingHoursAt)) return fail('outside-hours');
       const saved = await deps.repository.saveSession({
         transactionId: request.transactionId,
         terminalId: request.terminalId,
@@ -79,14 +100,17 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       });
       if (saved.kind === 'bound-to-other-card')
         return fail('bad-request', 'transaction already bound to another card');
-      const members = await deps.repository.listHouseholdMembers(context.value.household.householdId);
+      // What the menu needs and no names: the household comes with `householdMembers`, if asked.
       const notices = noticesFor(residence, now);
       return succeed({
         municipality: { code: residence.code, name: residence.name },
         menu: buildMenu(context.value.menu),
-        householdMembers: members.map((m, i) => ({ order: i + 1, name: m.name })),
         ...(notices.length > 0 ? { notices } : {}),
       });
+    },
+
+    async householdMembers(request) {
+      return householdMembersFor(deps, request);
     },
 
     async issue(request) {

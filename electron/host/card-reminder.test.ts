@@ -68,6 +68,7 @@ const centre: CentreClient = {
     value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
   }),
   authenticate: async () => ({ ok: true, value: MENU }),
+  householdMembers: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   issue: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
   kosekiRegistration: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
   delivery: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),

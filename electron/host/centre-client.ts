@@ -6,6 +6,7 @@ import {
   CentreErrorBodySchema,
   ChallengeResponseSchema,
   DeliveryResponseSchema,
+  HouseholdMembersResponseSchema,
   IssueResponseSchema,
   KosekiRegistrationResponseSchema,
   MunicipalityKeysResponseSchema,
@@ -16,6 +17,8 @@ import {
   type ChallengeResponse,
   type DeliveryRequest,
   type DeliveryResponse,
+  type HouseholdMembersRequest,
+  type HouseholdMembersResponse,
   type IssueRequest,
   type IssueResponse,
   type KosekiRegistrationRequest,
@@ -33,6 +36,8 @@ export type CentreResult<T> = { ok: true; value: T } | { ok: false; failure: Cen
 export interface CentreClient {
   challenge(request: ChallengeRequest): Promise<CentreResult<ChallengeResponse>>;
   authenticate(request: AuthenticateRequest): Promise<CentreResult<AuthenticateResponse>>;
+  /** The household's names, asked for only when the resident chooses scope `members`. */
+  householdMembers(request: HouseholdMembersRequest): Promise<CentreResult<HouseholdMembersResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
   /** Billing follows delivery: what the resident got (retried from the journal until answered). */
   delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
@@ -179,6 +184,7 @@ export function createCentreClient(options: {
   return {
     challenge: (request) => call('/challenge', ChallengeResponseSchema, request),
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
+    householdMembers: (request) => call('/household-members', HouseholdMembersResponseSchema, request),
     issue: (request) => call('/issue', IssueResponseSchema, request),
     delivery: (transactionId, request) =>
       call(`/transactions/${encodeURIComponent(transactionId)}/delivery`, DeliveryResponseSchema, request),

@@ -29,14 +29,20 @@ export interface OptionChoice {
   taxYear: number | null;
 }
 
-/** The options the kiosk offers for an item: `members` only when the household list came with the menu. */
-export function offeredOptions(
-  allowed: AllowedOptions | undefined,
-  household: readonly HouseholdMember[],
-): OfferedOptions {
-  const scopes = (allowed?.scopes ?? []).filter((s) => s !== 'members' || household.length > 0);
+/**
+ * Where the household list stands in this transaction: not asked for (the centre sends no names
+ * until the resident chooses scope `members`), being fetched, fetched, or the fetch failed.
+ */
+export type HouseholdLookup =
+  | { state: 'not-asked' }
+  | { state: 'loading' }
+  | { state: 'failed' }
+  | { state: 'loaded'; members: readonly HouseholdMember[] };
+
+/** The options the kiosk offers for an item (`members` too: its names are fetched when chosen). */
+export function offeredOptions(allowed: AllowedOptions | undefined): OfferedOptions {
   return {
-    scopes: [...new Set(scopes)],
+    scopes: [...new Set(allowed?.scopes ?? [])],
     honseki: allowed?.honseki === true,
     relationship: allowed?.relationship === true,
     taxYears: [...(allowed?.taxYears ?? [])],
@@ -80,17 +86,19 @@ export function issueOptionsFor(offered: OfferedOptions, choice: OptionChoice): 
 export function confirmOptionsView(
   offered: OfferedOptions,
   choice: OptionChoice,
-  household: readonly HouseholdMember[],
+  household: HouseholdLookup,
 ): ConfirmOptionsView | undefined {
   const view: ConfirmOptionsView = {};
   if (choice.scope !== null && offered.scopes.length > 0) {
     view.scope = { allowed: [...offered.scopes], chosen: choice.scope };
     if (choice.scope === 'members') {
-      view.members = household.map((m) => ({
-        order: m.order,
-        name: m.name,
-        chosen: choice.members.includes(m.order),
-      }));
+      if (household.state === 'loaded')
+        view.members = household.members.map((m) => ({
+          order: m.order,
+          name: m.name,
+          chosen: choice.members.includes(m.order),
+        }));
+      else view.membersStatus = household.state === 'failed' ? 'failed' : 'loading';
     }
   }
   if (offered.honseki) view.honseki = choice.includeHonseki;

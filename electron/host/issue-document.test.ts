@@ -83,6 +83,7 @@ function fakeCentre(answer: { seals: Uint8Array[]; list: SignedKeyList }): Centr
     challenge: unused,
     authenticate: unused,
     kosekiRegistration: unused,
+    householdMembers: unused,
     delivery: unused,
     issue: async () => ({
       ok: true,

@@ -92,6 +92,7 @@ function start(parts: Parts = {}) {
     authenticate: parts.authenticate ?? (async () => ({ ok: true, value: MENU })),
     issue: async () => unreachable,
     kosekiRegistration: async () => unreachable,
+    householdMembers: async () => unreachable,
     delivery: async () => unreachable,
     municipalityKeys: async () => unreachable,
     close: async () => undefined,

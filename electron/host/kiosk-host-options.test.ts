@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type {
   AuthenticateResponse,
   DeliveryRequest,
+  HouseholdMembersRequest,
+  HouseholdMembersResponse,
   IssueRequest,
   KosekiRegistrationRequest,
   KosekiRegistrationResponse,
@@ -72,17 +74,24 @@ const MENU: AuthenticateResponse = {
     },
     { certificateType: 'koseki-zenbu', available: false, reason: 'registration-needed' },
   ],
-  householdMembers: [
-    { order: 1, name: '山田 太郎' },
-    { order: 2, name: '山田 花子' },
-  ],
   notices: [
     { id: 'maint-1', ja: '3月1日は保守のため休止します。', en: 'Closed for maintenance on 1 March.' },
   ],
 };
 
+const HOUSEHOLD: HouseholdMembersResponse = {
+  members: [
+    { order: 1, name: '山田 太郎' },
+    { order: 2, name: '山田 花子' },
+  ],
+};
+
 class FakeCentre implements CentreClient {
   readonly issued: IssueRequest[] = [];
+  readonly householdAsked: HouseholdMembersRequest[] = [];
+  householdAnswer: CentreResult<HouseholdMembersResponse> = { ok: true, value: HOUSEHOLD };
+  /** While set, the household answer waits for it (the loading state can be seen). */
+  householdGate: Promise<void> | undefined;
   readonly registrations: KosekiRegistrationRequest[] = [];
   registrationAnswer: CentreResult<KosekiRegistrationResponse> = {
     ok: true,
@@ -104,6 +113,11 @@ class FakeCentre implements CentreClient {
     this.issued.push(request);
     // Stop here: the document path (binding, seal, PDF) has its own tests.
     return { ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } } as const;
+  };
+  householdMembers = async (request: HouseholdMembersRequest) => {
+    this.householdAsked.push(request);
+    await this.householdGate;
+    return this.householdAnswer;
   };
   kosekiRegistration = async (request: KosekiRegistrationRequest) => {
     this.registrations.push(request);
@@ -148,13 +162,21 @@ function start(menu: AuthenticateResponse = MENU) {
   return { host, centre, events, payment };
 }
 
+type ConfirmView = Extract<KioskScreen, { screen: 'confirm' }>;
+
+/** The confirm screen once `ready` holds for it (e.g. the household list has come). */
+function waitForConfirm(h: KioskHost, ready: (view: ConfirmView) => boolean): Promise<ConfirmView> {
+  return waitFor(h, 'confirm', ready);
+}
+
 function waitFor<S extends KioskScreen['screen']>(
   h: KioskHost,
   screen: S,
+  ready: (view: Extract<KioskScreen, { screen: S }>) => boolean = () => true,
 ): Promise<Extract<KioskScreen, { screen: S }>> {
   return new Promise((resolve, reject) => {
     const check = (view: KioskScreen) => {
-      if (view.screen !== screen) return false;
+      if (view.screen !== screen || !ready(view as Extract<KioskScreen, { screen: S }>)) return false;
       resolve(view as Extract<KioskScreen, { screen: S }>);
       return true;
     };
@@ -208,7 +230,7 @@ describe('kiosk host: certificate options', () => {
     expect(confirm.complete).toBe(true);
 
     expect(h.send({ type: 'set-scope', scope: 'members' })).toEqual({ accepted: true });
-    confirm = await waitFor(h, 'confirm');
+    confirm = await waitForConfirm(h, (c) => c.options?.members !== undefined);
     expect(confirm.options?.members).toEqual([
       { order: 1, name: '山田 太郎', chosen: false },
       { order: 2, name: '山田 花子', chosen: false },
@@ -238,6 +260,76 @@ describe('kiosk host: certificate options', () => {
       includeHonseki: true,
       includeRelationship: false,
     });
+  });
+
+  it('asks the centre for the household only when the resident chooses members, and shows it loading', async () => {
+    const { host: h, centre } = start();
+    const seen: string[] = [];
+    h.onSnapshot((snapshot) => seen.push(JSON.stringify(snapshot)));
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'juminhyo' });
+    await waitFor(h, 'confirm');
+    h.send({ type: 'set-scope', scope: 'self' });
+    h.send({ type: 'set-scope', scope: 'household' });
+    // Menu, confirm and the other scopes: no name has left the centre, none is on screen.
+    expect(centre.householdAsked).toEqual([]);
+    expect(seen.join('\n')).not.toContain('山田');
+
+    let answer = () => undefined as void;
+    centre.householdGate = new Promise<void>((resolve) => (answer = resolve));
+    h.send({ type: 'set-scope', scope: 'members' });
+    const loading = await waitForConfirm(h, (c) => c.options?.membersStatus === 'loading');
+    expect(loading.options?.members).toBeUndefined();
+    expect(loading.complete).toBe(false);
+    expect(h.send({ type: 'confirm' })).toEqual({ accepted: false, reason: 'bad-state' });
+    expect(h.send({ type: 'toggle-member', order: 1 })).toEqual({ accepted: false, reason: 'bad-state' });
+    expect(centre.householdAsked).toEqual([
+      { transactionId: TX, terminalId: 'S0001-T01', certificateType: 'juminhyo' },
+    ]);
+    answer();
+    const loaded = await waitForConfirm(h, (c) => c.options?.members !== undefined);
+    expect(loaded.options?.membersStatus).toBeUndefined();
+    expect(loaded.options?.members?.map((m) => m.name)).toEqual(['山田 太郎', '山田 花子']);
+
+    // Kept for this transaction: back to the whole household and to members again asks nothing more.
+    h.send({ type: 'set-scope', scope: 'household' });
+    h.send({ type: 'set-scope', scope: 'members' });
+    await waitForConfirm(h, (c) => c.options?.members !== undefined);
+    expect(centre.householdAsked).toHaveLength(1);
+  });
+
+  it('says kindly when the household cannot be fetched, and fetches again when members is chosen again', async () => {
+    const { host: h, centre } = start();
+    centre.householdAnswer = { ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } };
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'juminhyo' });
+    await waitFor(h, 'confirm');
+    h.send({ type: 'set-scope', scope: 'members' });
+    const failed = await waitForConfirm(h, (c) => c.options?.membersStatus === 'failed');
+    expect(failed.complete).toBe(false);
+    // Another scope still works.
+    expect(h.send({ type: 'set-scope', scope: 'self' })).toEqual({ accepted: true });
+    expect((await waitForConfirm(h, (c) => c.options?.scope?.chosen === 'self')).complete).toBe(true);
+
+    centre.householdAnswer = { ok: true, value: HOUSEHOLD };
+    h.send({ type: 'set-scope', scope: 'members' });
+    await waitForConfirm(h, (c) => c.options?.members?.length === 2);
+    expect(centre.householdAsked).toHaveLength(2);
+  });
+
+  it('ends on the error screen when the centre refuses the household (session over)', async () => {
+    const { host: h, centre } = start();
+    centre.householdAnswer = {
+      ok: false,
+      failure: { kind: 'centre-error', code: 'not-authenticated', status: 401 },
+    };
+    await toMenu(h);
+    h.send({ type: 'choose-certificate', certificateType: 'juminhyo' });
+    await waitFor(h, 'confirm');
+    h.send({ type: 'set-scope', scope: 'members' });
+    const error = await waitFor(h, 'error');
+    expect(JSON.stringify(error)).not.toContain('山田');
+    expect(centre.issued).toEqual([]);
   });
 
   it('chooses the fiscal year of a tax certificate', async () => {

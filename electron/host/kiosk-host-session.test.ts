@@ -62,6 +62,7 @@ const centre: CentreClient = {
   authenticate: async () => ({ ok: true, value: MENU }),
   issue: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   kosekiRegistration: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
+  householdMembers: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   delivery: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   municipalityKeys: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
   close: async () => undefined,

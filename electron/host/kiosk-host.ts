@@ -82,7 +82,10 @@ export function viewOf(
       };
     case 'confirm': {
       if (!selection) break;
-      const options = confirmOptionsView(selection.offered, selection.choice, c.householdMembers);
+      const household = state.matches({ confirm: 'fetchingMembers' })
+        ? ({ state: 'loading' } as const)
+        : c.household;
+      const options = confirmOptionsView(selection.offered, selection.choice, household);
       return {
         screen: 'confirm',
         certificateType: selection.certificateType,

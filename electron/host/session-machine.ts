@@ -1,6 +1,7 @@
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import type {
   CertificateType,
+  HouseholdMembersResponse,
   HouseholdScope,
   IssueOptions,
   KosekiRegistrationResponse,
@@ -19,7 +20,7 @@ import {
   issueOptionsFor,
   offeredOptions,
   toggleMember,
-  type HouseholdMember,
+  type HouseholdLookup,
   type OfferedOptions,
   type OptionChoice,
 } from './certificate-options.ts';
@@ -132,8 +133,11 @@ export interface SessionContext {
   lastAttemptWrong: boolean;
   municipalityName: string;
   menu: MenuItem[];
-  /** The household as the 住民票 lists it: the resident chooses members from it. */
-  householdMembers: HouseholdMember[];
+  /**
+   * The household as the 住民票 lists it, fetched from the centre only when the resident chooses
+   * scope `members` (authentication carries no names), then kept for this transaction.
+   */
+  household: HouseholdLookup;
   notices: Notice[];
   /** The 利用登録 filed (or found on file) in this session. */
   registration: KosekiRegistrationResponse | null;
@@ -224,7 +228,7 @@ function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | 'languag
     lastAttemptWrong: false,
     municipalityName: '',
     menu: [],
-    householdMembers: [],
+    household: { state: 'not-asked' },
     notices: [],
     registration: null,
     selection: null,
@@ -265,6 +269,16 @@ export const sessionMachine = setup({
       authenticateResident(input),
     ),
     issue: fromPromise<IssueResult, Parameters<typeof issueDocument>[0]>(({ input }) => issueDocument(input)),
+    fetchHouseholdMembers: fromPromise<
+      CentreResult<HouseholdMembersResponse>,
+      { centre: CentreClient; transactionId: string; terminalId: string; certificateType: CertificateType }
+    >(({ input }) =>
+      input.centre.householdMembers({
+        transactionId: input.transactionId,
+        terminalId: input.terminalId,
+        certificateType: input.certificateType,
+      }),
+    ),
     fileRegistration: fromPromise<
       CentreResult<KosekiRegistrationResponse>,
       { centre: CentreClient; transactionId: string; terminalId: string }
@@ -537,10 +551,6 @@ export const sessionMachine = setup({
               return {
                 municipalityName: response.municipality.name,
                 menu: response.menu,
-                householdMembers: (response.householdMembers ?? []).map((m) => ({
-                  order: m.order,
-                  name: m.name,
-                })),
                 notices: response.notices ?? [],
                 authCertificate: event.output.authCertificate,
               };
@@ -567,7 +577,7 @@ export const sessionMachine = setup({
           actions: assign(({ context, event }) => {
             const item = context.menu.find((i) => i.certificateType === event.certificateType);
             if (!item?.available) return {};
-            const offered = offeredOptions(item.options, context.householdMembers);
+            const offered = offeredOptions(item.options);
             return {
               selection: {
                 certificateType: item.certificateType,
@@ -653,16 +663,31 @@ export const sessionMachine = setup({
             selection: context.selection ? { ...context.selection, copies: event.copies } : null,
           })),
         },
-        SET_SCOPE: {
-          guard: ({ context, event }) => context.selection?.offered.scopes.includes(event.scope) === true,
-          actions: assign(({ context, event }) => ({
-            selection: withChoice(context.selection, () => ({ scope: event.scope })),
-          })),
-        },
+        SET_SCOPE: [
+          {
+            // The household's names come from the centre now, for this transaction only.
+            guard: ({ context, event }) =>
+              event.scope === 'members' &&
+              context.selection?.offered.scopes.includes('members') === true &&
+              context.household.state !== 'loaded',
+            target: '.fetchingMembers',
+            actions: assign(({ context }) => ({
+              selection: withChoice(context.selection, () => ({ scope: 'members' as const })),
+            })),
+          },
+          {
+            guard: ({ context, event }) => context.selection?.offered.scopes.includes(event.scope) === true,
+            target: '.choosing',
+            actions: assign(({ context, event }) => ({
+              selection: withChoice(context.selection, () => ({ scope: event.scope })),
+            })),
+          },
+        ],
         TOGGLE_MEMBER: {
           guard: ({ context, event }) =>
             context.selection?.choice.scope === 'members' &&
-            context.householdMembers.some((m) => m.order === event.order),
+            context.household.state === 'loaded' &&
+            context.household.members.some((m) => m.order === event.order),
           actions: assign(({ context, event }) => ({
             selection: withChoice(context.selection, (choice) => ({
               members: toggleMember(choice.members, event.order),
@@ -691,6 +716,50 @@ export const sessionMachine = setup({
         BACK_TO_MENU: 'menu',
         CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
         CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
+      },
+      initial: 'choosing',
+      states: {
+        choosing: {},
+        fetchingMembers: {
+          invoke: {
+            src: 'fetchHouseholdMembers',
+            input: ({ context }) => ({
+              centre: context.services.centre,
+              transactionId: context.transactionId as string,
+              terminalId: context.services.terminalId,
+              certificateType: (context.selection as Selection).certificateType,
+            }),
+            onDone: [
+              {
+                guard: ({ event }) => event.output.ok,
+                target: 'choosing',
+                actions: assign(({ event }) => ({
+                  household: event.output.ok
+                    ? {
+                        state: 'loaded' as const,
+                        members: event.output.value.members.map((m) => ({ order: m.order, name: m.name })),
+                      }
+                    : { state: 'failed' as const },
+                })),
+              },
+              {
+                // A refusal (session expired, card revoked, option withdrawn): its own error screen.
+                guard: ({ event }) => !event.output.ok && event.output.failure.kind === 'centre-error',
+                target: '#session.failed',
+                actions: assign(({ event }) => ({
+                  error: { code: event.output.ok ? 'internal' : kioskErrorForCentre(event.output.failure) },
+                })),
+              },
+              // Unreachable or an answer off the contract: the screen says so; choosing again retries.
+              { target: 'choosing', actions: assign({ household: { state: 'failed' } }) },
+            ],
+            onError: { target: 'choosing', actions: assign({ household: { state: 'failed' } }) },
+          },
+          on: {
+            // Already asking: the same choice again changes nothing.
+            SET_SCOPE: { guard: ({ event }) => event.scope === 'members' },
+          },
+        },
       },
     },
     payment: {

@@ -210,6 +210,34 @@ describe('confirm and payment', () => {
     ]);
   });
 
+  it('shows the household list loading, then a kind message with a retry when it could not come', async () => {
+    const confirm = (options: Extract<KioskScreen, { screen: 'confirm' }>['options']): KioskScreen => ({
+      screen: 'confirm',
+      certificateType: 'juminhyo',
+      copies: 1,
+      maxCopies: 10,
+      feeYen: 300,
+      totalYen: 300,
+      options,
+      complete: false,
+    });
+    const scope = { allowed: ['household' as const, 'members' as const], chosen: 'members' as const };
+    const { kiosk } = await mount(confirm({ scope, membersStatus: 'loading' }));
+    expect(screen.getByTestId('members-loading').textContent).toContain(ja.confirm.membersLoading);
+    expect(screen.queryByTestId('member-1')).toBeNull();
+    expect(screen.getByTestId('confirm-button')).toHaveProperty('disabled', true);
+
+    act(() => kiosk.show(confirm({ scope, membersStatus: 'failed' })));
+    expect(screen.queryByTestId('members-loading')).toBeNull();
+    expect(screen.getByTestId('members-failed').textContent).toContain(ja.confirm.membersFailed);
+    fireEvent.click(screen.getByTestId('members-retry'));
+    expect(kiosk.intents).toEqual([{ type: 'set-scope', scope: 'members' }]);
+
+    act(() => kiosk.show(confirm({ scope, members: [{ order: 1, name: '山田 太郎', chosen: false }] })));
+    expect(screen.queryByTestId('members-failed')).toBeNull();
+    expect(screen.getByTestId('member-1').textContent).toContain('山田 太郎');
+  });
+
   it('shows what the device reported and has no way to create money, only to cancel', async () => {
     const { kiosk } = await mount({
       screen: 'payment',

@@ -16,6 +16,7 @@ export async function run(options: { transactions?: number } = {}): Promise<Benc
   const worldDir = await mkdtemp(join(tmpdir(), 'kiosk-bench-world-'));
   const spool = await mkdtemp(join(tmpdir(), 'kiosk-bench-spool-'));
   const stack = await startDevStack({
+    demoOpeningHours: true,
     worldDir,
     outputDir: spool,
     logger: createHostLogger({ level: 'silent' }),

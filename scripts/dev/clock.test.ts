@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { businessHoursClock, businessTimeFor, isBusinessTime } from './clock.ts';
+import { demoOpeningHoursClock, businessTimeFor, isBusinessTime } from './clock.ts';
 
-describe('business-hours clock for the demo centre', () => {
+describe('the demo opening-hours clock', () => {
   it('keeps a weekday 10:00 JST as it is', () => {
     const wednesday = new Date('2026-11-25T01:00:00Z'); // 10:00 JST
     expect(isBusinessTime(wednesday)).toBe(true);
@@ -18,10 +18,10 @@ describe('business-hours clock for the demo centre', () => {
 
   it('advances in real time from the mapped instant', () => {
     let real = new Date('2026-11-25T19:40:00Z').getTime();
-    const clock = businessHoursClock(() => new Date(real));
+    const clock = demoOpeningHoursClock(() => new Date(real));
     expect(clock.shifted).toBe(true);
-    const first = clock.now().getTime();
+    const first = clock.openingHoursNow().getTime();
     real += 5_000;
-    expect(clock.now().getTime() - first).toBe(5_000);
+    expect(clock.openingHoursNow().getTime() - first).toBe(5_000);
   });
 });

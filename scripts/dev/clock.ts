@@ -1,9 +1,12 @@
 /**
  * The reference centre enforces real service hours (6:30–23:00 JST, 戸籍 on weekdays 9:00–17:00,
  * closed 12/29–1/3). A demo or a test run at 3 a.m. or on New Year's Day would only ever see
- * "outside hours", so the embedded centre can run on a business-hours clock: the real time when
- * it falls on a weekday between 9:00 and 17:00 JST outside the year-end closure, otherwise the
- * most recent such weekday at 10:00 JST, advancing in real time from there.
+ * "outside hours", so a demo may judge opening hours — and nothing else — on a shifted clock: the
+ * real time when it falls on a weekday between 9:00 and 17:00 JST outside the year-end closure,
+ * otherwise the most recent such weekday at 10:00 JST, advancing in real time from there.
+ * Everything signed or checked (certificate validity, OCSP/CRL freshness, sessions, issuedAt)
+ * stays on the real time: the centre's `openingHoursNow` option takes this clock, `now` never does.
+ * Only behind an explicit flag: `--demo-opening-hours`, `StackOptions.demoOpeningHours`.
  */
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -35,12 +38,13 @@ export function businessTimeFor(now: Date): Date {
   throw new Error('no business day in the last two weeks');
 }
 
-export function businessHoursClock(realNow: () => Date = () => new Date()): {
-  now: () => Date;
+/** The opening-hours clock of a demo: `openingHoursNow` for the centre; `shifted` when it differs from the real time. */
+export function demoOpeningHoursClock(realNow: () => Date = () => new Date()): {
+  openingHoursNow: () => Date;
   shifted: boolean;
 } {
   const start = realNow();
   const mapped = businessTimeFor(start);
   const offset = start.getTime() - mapped.getTime();
-  return { now: () => new Date(realNow().getTime() - offset), shifted: offset !== 0 };
+  return { openingHoursNow: () => new Date(realNow().getTime() - offset), shifted: offset !== 0 };
 }

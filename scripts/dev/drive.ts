@@ -148,15 +148,38 @@ export function refusedOption(view: KioskScreen, options: OptionRequest): string
   return undefined;
 }
 
-/** Taps the confirm screen's choices, as the renderer does. */
-function chooseOptions(host: KioskHost, options: OptionRequest): void {
+/**
+ * Taps the confirm screen's choices, as the renderer does. Choosing scope `members` makes the host
+ * ask the centre for the household (authentication carries no names): the members are tapped once
+ * the list is on screen. Answers why a choice could not be made, or undefined.
+ */
+async function chooseOptions(host: KioskHost, options: OptionRequest): Promise<string | undefined> {
   if (options.scope !== undefined) send(host, { type: 'set-scope', scope: options.scope });
-  for (const order of options.members ?? []) send(host, { type: 'toggle-member', order });
+  if (options.members !== undefined) {
+    if (options.scope !== 'members') send(host, { type: 'set-scope', scope: 'members' });
+    const listed = await waitForSnapshot(
+      host,
+      (s) =>
+        s.view.screen !== 'confirm' ||
+        s.view.options?.members !== undefined ||
+        s.view.options?.membersStatus === 'failed',
+      'the household list',
+    );
+    if (listed.view.screen !== 'confirm') return `the session ended while the household list was fetched`;
+    if (listed.view.options?.membersStatus === 'failed')
+      return 'the centre could not send the household list';
+    const orders = (listed.view.options?.members ?? []).map((m) => m.order);
+    const missing = options.members.filter((order) => !orders.includes(order));
+    if (missing.length > 0)
+      return `no household member at position ${missing.join(', ')} (the household has ${orders.length})`;
+    for (const order of options.members) send(host, { type: 'toggle-member', order });
+  }
   if (options.includeHonseki !== undefined)
     send(host, { type: 'set-honseki', include: options.includeHonseki });
   if (options.includeRelationship !== undefined)
     send(host, { type: 'set-relationship', include: options.includeRelationship });
   if (options.taxYear !== undefined) send(host, { type: 'set-tax-year', year: options.taxYear });
+  return undefined;
 }
 
 /**
@@ -258,7 +281,14 @@ export async function runTransaction(
     await cancelSession(host);
     return { kind: 'not-available', reason: refused };
   }
-  if (request.options) chooseOptions(host, request.options);
+  const unchosen = request.options && (await chooseOptions(host, request.options));
+  if (unchosen) {
+    if (host.getSnapshot().view.screen === 'confirm') {
+      await cancelSession(host);
+      return { kind: 'not-available', reason: unchosen };
+    }
+    return { kind: 'error', snapshot: await waitForScreen(host, ['error']) };
+  }
   if (request.copies !== 1) send(host, { type: 'set-copies', copies: request.copies });
   send(host, { type: 'confirm' });
   await waitForScreen(host, ['payment']);

@@ -24,7 +24,7 @@ import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
 import { startCentre } from '../../server/centre.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { describeServiceError, startIppEvePrinter, startPcscd, SYSTEM_PATHS } from '../system/services.ts';
-import { businessHoursClock } from './clock.ts';
+import { demoOpeningHoursClock } from './clock.ts';
 import { launchPaymentSim, type RunningPaymentSim } from './payment-sim/launch.ts';
 import { liveResponderPolicy, startWorldRevocation } from './revocation.ts';
 import {
@@ -52,8 +52,12 @@ export interface StackOptions {
   /** A printer mode, or a Printer to use as it is (fault tests). */
   printer?: PrinterMode | Printer;
   centreUrl?: string;
-  /** The embedded centre's clock: real time, or mapped into business hours (default) — see clock.ts. */
-  centreClock?: 'real' | 'business-hours';
+  /**
+   * Demo only: the embedded centre judges opening hours (and nothing else) on the shifted clock of
+   * clock.ts, so a demo or test at night still finds the service open. Default: the real time.
+   * Certificate validity, OCSP/CRL freshness, sessions and issuedAt always use the real time.
+   */
+  demoOpeningHours?: boolean;
   timeouts?: Partial<Timeouts>;
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** The kiosk journal's file (`npm run journal` reads var/kiosk-journal.sqlite); default in memory. */
@@ -109,25 +113,24 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     let centreUrl = options.centreUrl;
     if (centreUrl) parts.push(`centre: ${centreUrl} (given)`);
     else {
-      const clock =
-        options.centreClock === 'real' ? { now: () => new Date(), shifted: false } : businessHoursClock();
-      // The test JPKI CA's revocation service (OCSP, CRL), on the centre's clock.
-      const ocsp = await startWorldRevocation(world, clock.now);
+      const openingHours = options.demoOpeningHours ? demoOpeningHoursClock() : undefined;
+      // The test JPKI CA's revocation service (OCSP, CRL), on the real time as the centre checks it.
+      const ocsp = await startWorldRevocation(world, () => new Date());
       closers.push(ocsp.close);
       const centre = await startCentre({
         ...centreOptionsFor(world),
         tls: centreTlsFor(world),
         revocation: liveResponderPolicy(ocsp),
         logger: false,
-        now: clock.now,
+        ...(openingHours ? { openingHoursNow: openingHours.openingHoursNow } : {}),
       });
       closers.push(centre.close);
       centreUrl = centre.url;
       parts.push(`centre: ${centre.url} (reference centre, mutual TLS, world ${world.dir})`);
       parts.push(`JPKI revocation: OCSP ${ocsp.ocspUrl}, CRL ${ocsp.crlBaseUrl}`);
-      if (clock.shifted) {
+      if (openingHours?.shifted) {
         parts.push(
-          `centre clock: ${clock.now().toISOString()} (now is outside service hours; the demo centre runs on business hours)`,
+          `demo opening hours: judged as at ${openingHours.openingHoursNow().toISOString()} (now is outside service hours); everything signed or checked uses the real time`,
         );
       }
     }

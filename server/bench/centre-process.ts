@@ -2,11 +2,11 @@
  * One reference centre as a child process, for tests and benchmarks that need several centres
  * sharing one database: `tsx server/bench/centre-process.ts --world DIR [--database-url URL]`.
  * Prints `CENTRE_URL <url>` on stdout once listening; stops on SIGTERM or when stdin closes.
- * Runs on the business-hours clock (scripts/dev/clock.ts) so a run at night still issues.
+ * Judges opening hours on the demo clock (scripts/dev/clock.ts) so a run at night still issues; everything else on the real time.
  */
 import { parseArgs } from 'node:util';
 import { startCentre } from '../centre.ts';
-import { businessHoursClock } from '../../scripts/dev/clock.ts';
+import { demoOpeningHoursClock } from '../../scripts/dev/clock.ts';
 import { centreOptionsFor, ensureDevWorld } from '../../scripts/dev/world.ts';
 
 const { values } = parseArgs({
@@ -18,11 +18,11 @@ if (!values.world) {
   process.exit(2);
 }
 const world = await ensureDevWorld(values.world);
-const clock = businessHoursClock();
+const clock = demoOpeningHoursClock();
 const centre = await startCentre({
   ...centreOptionsFor(world),
   ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
-  now: clock.now,
+  openingHoursNow: clock.openingHoursNow,
   logger: false,
 });
 let stopping = false;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startCentre } from '../centre.ts';
 import { loadSeedWorld, SEED_REFERENCE_DATE } from '../seed/index.ts';
 import type { SeedResident } from '../seed/types.ts';
-import { businessHoursClock } from '../../scripts/dev/clock.ts';
+import { demoOpeningHoursClock } from '../../scripts/dev/clock.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
 import { startTestPostgres } from '../../tests/support/postgres.ts';
 import type { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
@@ -137,11 +137,11 @@ async function benchInProcess(
   terminals: readonly Terminal[],
   database: { databasePath: string } | { databaseUrl: string },
 ): Promise<Record<string, string | number>> {
-  const clock = businessHoursClock();
+  const clock = demoOpeningHoursClock();
   const centre = await startCentre({
     ...centreOptionsFor(world),
     ...database,
-    now: clock.now,
+    openingHoursNow: clock.openingHoursNow,
     logger: false,
   });
   try {

@@ -4,14 +4,12 @@ import { createPageSeals, holderBindingFor } from '../../protocol/seal.ts';
 import { decodeStoredSeals, encodeStoredSeals } from './stored-seals.ts';
 import { CertificateDocumentSchema } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
-import type { UnavailableReason } from '../../protocol/api.ts';
-import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { IssuedDocumentRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { certify, checkOptions } from './certify.ts';
 import type { SealKeyring } from '../keys/seal-keyring.ts';
-import { decideCertificate } from './menu.ts';
+import { decideCertificate, refusalForUnavailable } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
@@ -19,17 +17,11 @@ export interface IssuerDeps {
   repository: CentreRepository;
   keyring: SealKeyring;
   registers: RegisterStore;
+  /** The real time: session life, revocation, the document's issuedAt, billing. */
   now: () => Date;
+  /** The time service hours are judged at (default: `now`); a demo may shift it. */
+  openingHoursNow?: () => Date;
 }
-
-const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
-  'not-offered': 'certificate-not-offered',
-  'outside-hours': 'outside-hours',
-  'registration-needed': 'registration-needed',
-  'dv-block': 'dv-block',
-  age: 'age-restricted',
-  'no-registration': 'no-registration',
-};
 
 /** SHA-256 (hex) of what a retry must repeat exactly: certificate type, copies, options (absent = {}). */
 export function issueRequestSha256(request: IssueRequest): string {
@@ -90,10 +82,16 @@ export async function issueCertificate(
 
   // The registers are read now, at the moment of issue: a 印鑑登録 abolished or a 利用登録 not yet
   // approved after authentication is refused here.
-  const context = await menuContextFor(repository, registers, session.holderId, now);
+  const context = await menuContextFor(
+    repository,
+    registers,
+    session.holderId,
+    now,
+    deps.openingHoursNow?.() ?? now,
+  );
   if (!context.ok) return context;
   const decision = decideCertificate(request.certificateType, context.value.menu);
-  if (!decision.available) return fail(REFUSAL_FOR[decision.reason], decision.reason);
+  if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
   if (request.copies > decision.maxCopies) return fail('bad-request', 'too many copies');
   // The resident paid the fee the menu showed: a fee changed since is refused before anything is recorded.
   if (request.quotedFeeYen !== undefined && request.quotedFeeYen !== decision.feeYen)

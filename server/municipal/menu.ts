@@ -1,5 +1,6 @@
 import { CERTIFICATE_TYPES, type CertificateType } from '../../protocol/certificate-types.ts';
 import type { AllowedOptions, MenuItem, Notice, UnavailableReason } from '../../protocol/api.ts';
+import type { CentreErrorCode } from '../../protocol/errors.ts';
 import type { MunicipalityRecord, ResidentRecord } from '../db/records.ts';
 import type { InkanRegistration, KosekiUseRegistration } from '../seed/types.ts';
 import { ageOn, japanTime, type JapanTime } from './japanTime.ts';
@@ -44,7 +45,27 @@ export interface MenuContext {
   useRegistration?: KosekiUseRegistration;
   /** Fiscal years on the tax register for this resident, newest first. */
   taxYears: number[];
+  /** The real time: age, fiscal year. */
   now: Date;
+  /**
+   * The time service hours, closed days and maintenance windows are judged at, and nothing else
+   * (default: `now`). Only a demo shifts it (scripts/dev/clock.ts).
+   */
+  openingHoursAt?: Date;
+}
+
+const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
+  'not-offered': 'certificate-not-offered',
+  'outside-hours': 'outside-hours',
+  'registration-needed': 'registration-needed',
+  'dv-block': 'dv-block',
+  age: 'age-restricted',
+  'no-registration': 'no-registration',
+};
+
+/** The refusal for a request on a certificate the menu shows unavailable. */
+export function refusalForUnavailable(reason: UnavailableReason): CentreErrorCode {
+  return REFUSAL_FOR[reason];
 }
 
 export type MenuDecision =
@@ -116,7 +137,11 @@ export function decideCertificate(type: CertificateType, ctx: MenuContext): Menu
     taxYears = ctx.taxYears.filter((y) => y <= newest && y > newest - back);
     if (taxYears.length === 0) return { available: false, reason: 'no-registration' };
   }
-  if (!municipalityOpen(issuer, now) || (offering.hours && !withinHours(offering.hours, today))) {
+  const openingHoursAt = ctx.openingHoursAt ?? now;
+  if (
+    !municipalityOpen(issuer, openingHoursAt) ||
+    (offering.hours && !withinHours(offering.hours, japanTime(openingHoursAt)))
+  ) {
     return { available: false, reason: 'outside-hours' };
   }
   const maxCopies = Math.min(offering.maxCopies, issuer.copyLimit ?? offering.maxCopies);

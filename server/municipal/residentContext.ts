@@ -19,6 +19,8 @@ export async function menuContextFor(
   registers: RegisterStore,
   holderId: string,
   now: Date,
+  /** Service hours are judged at this time (default `now`); everything else at `now`. */
+  openingHoursAt: Date = now,
 ): Promise<CentreResult<ResidentContext>> {
   const resident = await repository.getResident(holderId);
   if (!resident) return fail('resident-unknown', 'holder not on the register');
@@ -36,7 +38,7 @@ export async function menuContextFor(
     honsekiCode ? registers.useRegistrationOf(holderId, honsekiCode) : undefined,
     registers.taxYearsOf(holderId),
   ]);
-  const menu: MenuContext = { resident, residence, taxYears, now };
+  const menu: MenuContext = { resident, residence, taxYears, now, openingHoursAt };
   if (honsekiMunicipality) menu.honsekiMunicipality = honsekiMunicipality;
   if (inkan) menu.inkan = inkan;
   if (useRegistration) menu.useRegistration = useRegistration;

@@ -13,4 +13,12 @@ describe('npm run centre', () => {
     expect(result.stderr).toMatch(/centre refused to start: plain HTTP .*TLS/);
     expect(result.stdout).not.toMatch(/^Centre: /m);
   });
+
+  it('documents the demo opening-hours flag in --help, and that signed or checked times stay real', async () => {
+    const result = await runNpmScript('centre', ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/--demo-opening-hours/);
+    expect(result.stdout).toMatch(/always use the real time/);
+    expect(result.stdout).not.toMatch(/^Centre: /m);
+  });
 });

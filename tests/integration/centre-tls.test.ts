@@ -17,7 +17,7 @@ import { authenticationMessage } from '../../protocol/auth-message.ts';
 import { startCentre } from '../../server/centre.ts';
 import { sha256Hex } from '../../server/auth/trustStore.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
-import { businessHoursClock } from '../../scripts/dev/clock.ts';
+import { demoOpeningHoursClock } from '../../scripts/dev/clock.ts';
 import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
 import { liveResponderPolicy } from '../../scripts/dev/revocation.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
@@ -118,17 +118,16 @@ beforeAll(async () => {
       caName: 'Dev Terminal CA',
     }),
   ]);
-  const clock = businessHoursClock();
+  const clock = demoOpeningHoursClock();
   ocsp = await startOcspResponder({
     issuers: [...world.cas.values()].map((ca) => ({ authority: ca.auth })),
-    now: clock.now,
   });
   for (const revoked of world.manifest.revoked)
     ocsp.responder.revoke(world.cas.get(revoked.generation)!.auth, revoked.serialNumberHex);
   centre = await startCentre({
     ...centreOptionsFor(world),
     databasePath: ':memory:',
-    now: clock.now,
+    openingHoursNow: clock.openingHoursNow,
     logger: false,
     tls: {
       certificatePem: pki.server.certificatePem,

@@ -26,6 +26,7 @@ const pinOf = (holderId: string) =>
 
 async function withStack(holderId: string, body: (stack: RunningStack) => Promise<void>): Promise<void> {
   const stack = await startDevStack({
+    demoOpeningHours: true,
     worldDir: inject('worldDir'),
     outputDir: await mkdtemp(join(scratch, 'out-')),
     logger: createHostLogger({ level: 'silent' }),

@@ -29,6 +29,7 @@ async function withStack(
   body: (stack: RunningStack) => Promise<void>,
 ): Promise<void> {
   const stack = await startDevStack({
+    demoOpeningHours: true,
     worldDir: inject('worldDir'),
     outputDir: await mkdtemp(join(scratch, 'out-')),
     logger: createHostLogger({ level: 'silent' }),

@@ -29,6 +29,7 @@ describe('npm run issue', () => {
 
   const issue = (holder: string, pin: string, dir: string) =>
     runNpmScript('issue', [
+      '--demo-opening-hours',
       '--holder',
       holder,
       '--pin',
@@ -86,6 +87,7 @@ describe('npm run issue', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kiosk-issue-self-'));
     try {
       const result = await runNpmScript('issue', [
+        '--demo-opening-hours',
         ...['--holder', 'H0001', '--pin', '1234', '--certificate', 'juminhyo', '--scope', 'self'],
         ...['--out', dir, '--world', worldDir, '--card', 'pcsc', '--printer', 'ipp'],
       ]);
@@ -99,7 +101,15 @@ describe('npm run issue', () => {
   });
 
   it('refuses bad arguments with a clear message and no transaction', async () => {
-    const result = await runNpmScript('issue', ['--holder', 'H0001', '--pin', '12a4', '--out', outDir]);
+    const result = await runNpmScript('issue', [
+      '--demo-opening-hours',
+      '--holder',
+      'H0001',
+      '--pin',
+      '12a4',
+      '--out',
+      outDir,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('4 digits');
   });

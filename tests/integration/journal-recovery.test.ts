@@ -32,6 +32,7 @@ afterAll(async () => {
 
 async function stackWith(journalPath: string, options: Partial<StackOptions> = {}): Promise<RunningStack> {
   return startDevStack({
+    demoOpeningHours: true,
     worldDir: inject('worldDir'),
     outputDir: await mkdtemp(join(scratch, 'out-')),
     logger: createHostLogger({ level: 'silent' }),

@@ -23,6 +23,7 @@ const events: TransactionEvent[] = [];
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'kiosk-payment-'));
   stack = await startDevStack({
+    demoOpeningHours: true,
     worldDir: inject('worldDir'),
     outputDir: scratch,
     logger: createHostLogger({ level: 'silent' }),

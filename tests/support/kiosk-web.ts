@@ -25,9 +25,13 @@ async function moveCard(url: string, action: 'place' | 'remove'): Promise<void> 
   if (!response.ok) throw new Error(`kiosk:web refused to ${action} the card: ${response.status}`);
 }
 
-/** Starts `npm run kiosk:web -- args` and waits for its first line, `Kiosk: http://127.0.0.1:PORT/?key=SECRET`. */
+/**
+ * Starts `npm run kiosk:web -- --demo-opening-hours args` (the tests run at any hour: opening hours
+ * alone are judged on the demo clock) and waits for its first line,
+ * `Kiosk: http://127.0.0.1:PORT/?key=SECRET`.
+ */
 export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<RunningKioskWeb> {
-  const child: ChildProcess = spawn('npm', ['run', 'kiosk:web', '--', ...args], {
+  const child: ChildProcess = spawn('npm', ['run', 'kiosk:web', '--', '--demo-opening-hours', ...args], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -129,6 +129,10 @@ export const en: Messages = {
     },
     members: 'Choose who is listed (one or more)',
     membersNeeded: 'Please choose at least one person.',
+    membersLoading: 'Getting the names in your household…',
+    membersFailed:
+      'We could not get the names in your household. Please try again, or choose another option.',
+    membersRetry: 'Try again',
     honseki: 'Honseki (domicile)',
     relationship: 'Relationship',
     include: 'Include',

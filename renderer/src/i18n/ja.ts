@@ -140,6 +140,10 @@ export const ja = {
     } satisfies Record<HouseholdScope, string>,
     members: '記載する人を選んでください（複数選べます）',
     membersNeeded: '記載する人を1人以上選んでください。',
+    membersLoading: '世帯の方のお名前を確認しています…',
+    membersFailed:
+      '世帯の方のお名前を取得できませんでした。もう一度お試しいただくか、ほかの記載範囲を選んでください。',
+    membersRetry: 'もう一度',
     honseki: '本籍・筆頭者',
     relationship: '続柄',
     include: '記載する',

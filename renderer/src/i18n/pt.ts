@@ -129,6 +129,10 @@ export const pt: Messages = {
     },
     members: 'Escolha quem será incluído (uma ou mais pessoas)',
     membersNeeded: 'Escolha pelo menos uma pessoa.',
+    membersLoading: 'Obtendo os nomes do seu domicílio…',
+    membersFailed:
+      'Não foi possível obter os nomes do seu domicílio. Tente novamente ou escolha outra opção.',
+    membersRetry: 'Tentar novamente',
     honseki: 'Honseki (domicílio legal) e chefe do registro',
     relationship: 'Parentesco',
     include: 'Incluir',

@@ -130,6 +130,10 @@ export const tl: Messages = {
     },
     members: 'Piliin kung sino ang ililista (isa o higit pa)',
     membersNeeded: 'Pumili po ng kahit isang tao.',
+    membersLoading: 'Kinukuha po ang mga pangalan sa inyong sambahayan…',
+    membersFailed:
+      'Hindi po makuha ang mga pangalan sa inyong sambahayan. Subukan po ulit, o pumili ng ibang opsyon.',
+    membersRetry: 'Subukan ulit',
     honseki: 'Honseki (legal na tirahan) at pinuno ng rehistro',
     relationship: 'Relasyon',
     include: 'Isama',

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ConfirmOptionsView } from '../../../electron/kiosk-api.ts';
+import { Spinner } from '../components/Spinner.tsx';
 import { useKioskActions } from '../kioskContext.tsx';
 
 /** 年度 as the municipality writes it: 令和7年度（2025年度） / FY 2025 (Reiwa 7). */
@@ -80,6 +81,7 @@ export function CertificateOptions({ options }: { options: ConfirmOptionsView })
   const { t } = useTranslation();
   const { setScope, toggleMember, setHonseki, setRelationship, setTaxYear } = useKioskActions();
   const members = options.members;
+  const membersStatus = options.membersStatus;
   return (
     <section className="options" aria-labelledby="options-heading">
       <h2 id="options-heading" className="visually-hidden">
@@ -98,6 +100,27 @@ export function CertificateOptions({ options }: { options: ConfirmOptionsView })
             </Toggle>
           ))}
         </ChoiceRow>
+      )}
+      {membersStatus === 'loading' && (
+        <div className="option-members" role="status" data-testid="members-loading">
+          <Spinner />
+          <p className="option-hint">{t('confirm.membersLoading')}</p>
+        </div>
+      )}
+      {membersStatus === 'failed' && (
+        <div className="option-members" data-testid="members-failed">
+          <p className="option-problem" role="alert">
+            {t('confirm.membersFailed')}
+          </p>
+          <button
+            type="button"
+            className="button button--option"
+            data-testid="members-retry"
+            onClick={() => void setScope('members')}
+          >
+            {t('confirm.membersRetry')}
+          </button>
+        </div>
       )}
       {members && (
         <div className="option-members" role="group" aria-label={t('confirm.members')}>

@@ -1,0 +1,50 @@
+/**
+ * The household's names for the options screen, asked for only when the resident chooses scope
+ * `members` (data minimisation: authentication answers no names). Bound to the session: the
+ * transaction must be authenticated on this terminal and unexpired, its card not revoked since,
+ * and the municipality must allow scope `members` for this certificate now.
+ */
+import type { HouseholdMembersRequest, HouseholdMembersResponse } from '../../protocol/api.ts';
+import type { CentreRepository } from '../db/repository.ts';
+import { fail, succeed, type CentreResult } from '../errors.ts';
+import { decideCertificate, refusalForUnavailable } from './menu.ts';
+import type { RegisterStore } from './register-store.ts';
+import { menuContextFor } from './residentContext.ts';
+
+export interface HouseholdMembersDeps {
+  repository: CentreRepository;
+  registers: RegisterStore;
+  /** The real time: the session's life. */
+  now: () => Date;
+  /** The time service hours are judged at (default: `now`). */
+  openingHoursNow?: () => Date;
+}
+
+/** The members in 住民票 order, numbered as IssueOptions.members names them. */
+export async function householdMembersFor(
+  deps: HouseholdMembersDeps,
+  request: HouseholdMembersRequest,
+): Promise<CentreResult<HouseholdMembersResponse>> {
+  const now = deps.now();
+  const session = await deps.repository.getSession(request.transactionId);
+  if (!session || session.terminalId !== request.terminalId)
+    return fail('not-authenticated', 'no session for transaction and terminal');
+  if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
+  if (await deps.repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex))
+    return fail('certificate-revoked', 'revoked after authentication');
+  const context = await menuContextFor(
+    deps.repository,
+    deps.registers,
+    session.holderId,
+    now,
+    deps.openingHoursNow?.() ?? now,
+  );
+  if (!context.ok) return context;
+  const decision = decideCertificate(request.certificateType, context.value.menu);
+  if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
+  if (!(decision.options.scopes ?? []).includes('members'))
+    return fail('option-not-allowed', 'scope members not allowed for this certificate');
+  const members = await deps.repository.listHouseholdMembers(context.value.household.householdId);
+  if (members.length === 0) return fail('internal', 'register inconsistent: empty household');
+  return succeed({ members: members.map((m, i) => ({ order: i + 1, name: m.name })) });
+}
