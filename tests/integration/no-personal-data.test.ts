@@ -42,6 +42,8 @@ beforeAll(async () => {
     printer: 'ipp',
     holderId: HOLDER,
     journalPath: join(kioskDir, 'journal', 'kiosk-journal.sqlite'),
+    // Tests run at any hour: opening hours alone are judged on the demo clock.
+    demoOpeningHours: true,
   });
   // The host runs in this process: whatever temporary file it makes lands in the kiosk's folder.
   process.env.TMPDIR = join(kioskDir, 'tmp');
