@@ -13,10 +13,9 @@ import {
 import { line, type FontName } from './draw.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
 import type { LayoutError } from './fit.ts';
-import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
-import { drawKosekiPage, fitKoseki } from './koseki.ts';
+import { layoutFor } from './layout.ts';
+import { JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
 import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
-import { drawRegisterFormPage, fitRegisterForm } from './register-forms.ts';
 import { sealToQrText } from './seal-text.ts';
 
 export type RenderError =
@@ -155,42 +154,6 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       error: { kind: 'render-failed', detail: e instanceof Error ? e.message : 'unknown' },
     };
   }
-}
-
-type Layout =
-  { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: LayoutError };
-
-/** The form of the document's type: the 住民票, the 戸籍, or the register forms for every other type. */
-function layoutFor(
-  pdf: PDFKit.PDFDocument,
-  fonts: Record<FontName, Font>,
-  document: CertificateDocument,
-): Layout {
-  if (document.content.kind === 'juminhyo') {
-    const fitted = fitJuminhyo({ pdf, fonts, document });
-    if (!fitted.ok) return fitted;
-    return {
-      ok: true,
-      pageCount: fitted.fit.pages.length,
-      drawPage: (i) => drawJuminhyoPage(pdf, fitted.fit, i),
-    };
-  }
-  if (document.content.kind === 'koseki-zenbu' || document.content.kind === 'koseki-kojin') {
-    const fitted = fitKoseki({ pdf, fonts, document });
-    if (!fitted.ok) return fitted;
-    return {
-      ok: true,
-      pageCount: fitted.fit.pages.length,
-      drawPage: (i) => drawKosekiPage(pdf, fitted.fit, i),
-    };
-  }
-  const fitted = fitRegisterForm({ pdf, fonts, document });
-  if (!fitted.ok) return fitted;
-  return {
-    ok: true,
-    pageCount: fitted.fit.pages.length,
-    drawPage: (i) => drawRegisterFormPage(pdf, fitted.fit, i),
-  };
 }
 
 /** Document id, page i / n and the QR seal with its caption: on every page. */
