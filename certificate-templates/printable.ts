@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+import type { z } from 'zod';
 import { CertificateDocumentSchema } from '../protocol/documents.ts';
 import type { FontName } from './draw.ts';
 import type { LayoutError } from './fit.ts';
@@ -63,6 +64,24 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** What a schema check found, as problems: a field absent or empty is `required-missing`. */
+export function schemaProblems(issues: readonly z.core.$ZodIssue[], input?: unknown): PrintProblem[] {
+  const problems: PrintProblem[] = [];
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    const field = fieldPath(issue.path);
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const missing =
+      input === undefined
+        ? (issue.code === 'invalid_type' && /received undefined/u.test(issue.message)) ||
+          (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1)
+        : ((value) => value === undefined || value === null || value === '')(valueAt(input, issue.path));
+    problems.push({ reason: missing ? 'required-missing' : 'invalid', field });
+  }
+  return problems;
+}
+
 /**
  * The problems that keep `document` (as the centre built it, not yet validated) from printing;
  * none means it prints. Fails only when the fonts cannot be loaded (a set-up fault, not the
@@ -70,19 +89,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
  */
 export function checkPrintable(document: unknown, options: PrintableOptions = {}): PrintableCheck {
   const parsed = CertificateDocumentSchema.safeParse(document);
-  if (!parsed.success) {
-    const problems: PrintProblem[] = [];
-    const seen = new Set<string>();
-    for (const issue of parsed.error.issues) {
-      const field = fieldPath(issue.path);
-      if (seen.has(field)) continue;
-      seen.add(field);
-      const value = valueAt(document, issue.path);
-      const missing = value === undefined || value === null || value === '';
-      problems.push({ reason: missing ? 'required-missing' : 'invalid', field });
-    }
-    return { ok: true, problems };
-  }
+  if (!parsed.success) return { ok: true, problems: schemaProblems(parsed.error.issues, document) };
   const loaded = loadKioskFonts(options.fonts);
   if (!loaded.ok) return { ok: false, error: loaded.error };
   const fonts: Record<FontName, typeof loaded.fonts.body> = {

@@ -5,7 +5,7 @@ import type { CentreRepository } from '../db/repository.ts';
 import { SealKeyring } from '../keys/seal-keyring.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
-import type { SeedWorld } from '../seed/types.ts';
+import type { SeedRegisters, SeedWorld } from '../seed/types.ts';
 import { testSealKeyStore } from '../test-support/seal-keys.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
 import { buildMenu } from './menu.ts';
@@ -24,13 +24,18 @@ let repo: CentreRepository | undefined;
 afterEach(async () => repo?.close());
 
 /** The seed world with one change, loaded into a fresh centre; H0002 (山田花子, HH001) authenticated. */
-async function centreWith(change: (world: SeedWorld) => void) {
+async function centreWith(
+  change: (world: SeedWorld) => void,
+  changeRegisters: (registers: SeedRegisters) => void = () => {},
+) {
   const world = loadSeedWorld();
   change(world);
   const repository = openSqliteRepository(':memory:');
   repo = repository;
   await loadRegister(repository, world);
-  const registers = createMemoryRegisterStore(buildSeedRegisters(world));
+  const seedRegisters = buildSeedRegisters(world);
+  changeRegisters(seedRegisters);
+  const registers = createMemoryRegisterStore(seedRegisters);
   const now = () => NOON_WEDNESDAY;
   const deps: IssuerDeps = {
     repository,
@@ -162,6 +167,33 @@ describe('printability at the centre: refused before the resident pays', () => {
     expect(refused).toEqual({
       ok: false,
       error: { kind: 'document-unprintable', detail: 'glyph-missing members[0].name U+1F338' },
+    });
+    expect(await repository.listBillingRecords()).toEqual([]);
+  });
+
+  it('refuses register data that leaves a required field empty, naming the field', async () => {
+    const { deps, repository, menu } = await centreWith(
+      () => {},
+      (registers) => {
+        const registration = registers.inkan.find((i) => i.holderId === 'H0002')!;
+        delete (registration as { registrationNumber?: string }).registrationNumber;
+      },
+    );
+    const items = await menu();
+    expect(items.find((i) => i.certificateType === 'inkan')).toEqual({
+      certificateType: 'inkan',
+      available: false,
+      reason: 'unprintable',
+    });
+    const refused = await issueCertificate(deps, {
+      transactionId: TX,
+      terminalId: TERMINAL,
+      certificateType: 'inkan',
+      copies: 1,
+    });
+    expect(refused).toEqual({
+      ok: false,
+      error: { kind: 'document-unprintable', detail: 'required-missing content.registrationNumber' },
     });
     expect(await repository.listBillingRecords()).toEqual([]);
   });

@@ -76,8 +76,11 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
         repository: input.repository,
         registers: input.registers,
       });
-      // A document issue could not build either is issue's refusal to make, not this check's.
-      if (!certified.ok) return undefined;
+      if (!certified.ok) {
+        // Register data that makes no valid document does not print either; any other refusal
+        // is issue's to make.
+        return certified.error.kind === 'document-unprintable' ? false : undefined;
+      }
       return input.check(certified.value).length === 0;
     };
     const scopes = item.options?.scopes;
