@@ -10,7 +10,16 @@ import {
   type CopyDeterrentError,
   type CopyDeterrentOptions,
 } from './anti-forgery.ts';
-import { line, type FontName } from './draw.ts';
+import { BACK_SIDE_HEADING, BACK_SIDE_NOTICE, backSideFooter } from './back-side.ts';
+import { INK, line, type FontName } from './draw.ts';
+import { formText } from './form-texts.ts';
+import {
+  createMarkPatterns,
+  DEFAULT_MARKS,
+  drawLatentMark,
+  drawMicrotext,
+  type MarkOptions,
+} from './marks.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
 import type { LayoutError } from './fit.ts';
 import { layoutFor } from './layout.ts';
@@ -32,6 +41,13 @@ export interface RenderOptions {
   fonts?: FontOptions;
   copyDeterrent?: Partial<CopyDeterrentOptions>;
   qr?: Partial<QrOptions>;
+  marks?: Partial<MarkOptions>;
+  /**
+   * The printer duplexes: each front page is followed by its back side (地紋, microtext, the
+   * security statement, the document id and which page it backs; no seal, no personal data).
+   * Seals and "i / n" count front pages only.
+   */
+  duplex?: boolean;
 }
 
 export interface RenderInput {
@@ -72,6 +88,7 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
   const deterrentError = checkCopyDeterrent(copyDeterrent);
   if (deterrentError) return { ok: false, error: deterrentError };
   const qrOptions: QrOptions = { ...DEFAULT_QR, ...input.options?.qr };
+  const marks: MarkOptions = { ...DEFAULT_MARKS, ...input.options?.marks };
 
   const loaded = loadKioskFonts(input.options?.fonts);
   if (!loaded.ok) return { ok: false, error: loaded.error };
@@ -129,14 +146,23 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       return { ok: false, error: layout.error };
     }
     const patterns = createCopyDeterrentPatterns(pdf, copyDeterrent);
+    const markPatterns = createMarkPatterns(pdf, marks);
     const pageCount = layout.pageCount;
     for (let i = 0; i < pageCount; i++) {
       pdf.addPage({ size: 'A4', margin: 0 });
       drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
+      drawLatentMark(pdf, fonts.body, markPatterns, marks);
+      drawMicrotext(pdf, document.documentId, marks);
       layout.drawPage(i);
       const symbol = symbols[i];
       if (!symbol) throw new Error(`no seal for page ${i + 1}`);
       drawPageFurniture(pdf, document, symbol, qrOptions, F.footerY - 10 - symbol.sidePt, i, pageCount);
+      if (input.options?.duplex) {
+        pdf.addPage({ size: 'A4', margin: 0 });
+        drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
+        drawMicrotext(pdf, document.documentId, marks);
+        drawBackSide(pdf, document.documentId, i, pageCount);
+      }
     }
     pdf.end();
     await finished;
@@ -154,6 +180,28 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       error: { kind: 'render-failed', detail: e instanceof Error ? e.message : 'unknown' },
     };
   }
+}
+
+/** Width of the printed 偽造防止 notice, right of the QR caption, and its left edge. */
+const NOTICE_WIDTH = 158;
+export const NOTICE_LEFT = F.right - NOTICE_WIDTH;
+
+/** The back of front page `index`: the fixed security statement and which page it backs. */
+function drawBackSide(pdf: PDFKit.PDFDocument, documentId: string, index: number, pageCount: number): void {
+  const width = F.right - F.left;
+  line(pdf, 'body', 14, BACK_SIDE_HEADING, F.left, 90, width, 'center');
+  pdf.font('body').fontSize(10).fillColor(INK);
+  pdf.text(BACK_SIDE_NOTICE.join('\n'), F.left + 20, 130, { width: width - 40, lineGap: 6 });
+  line(
+    pdf,
+    'body',
+    9,
+    backSideFooter(documentId, index + 1, pageCount),
+    F.left,
+    F.footerY + 8,
+    width,
+    'center',
+  );
 }
 
 /** Document id, page i / n and the QR seal with its caption: on every page. */
@@ -176,6 +224,13 @@ function drawPageFurniture(
     .fontSize(6.5)
     .fillColor([0, 0, 0, 100])
     .text(QR_CAPTION, captionLeft, F.footerY - 44, { width: captionWidth, lineGap: 1.5 });
+  pdf
+    .font('body')
+    .fontSize(5.5)
+    .text(formText(document, 'notice.front'), NOTICE_LEFT, F.footerY - 44, {
+      width: NOTICE_WIDTH,
+      lineGap: 1.2,
+    });
   const width = F.right - F.left;
   line(pdf, 'body', 8, `証明書番号\u3000${document.documentId}`, F.left, F.footerY + 8, width, 'left');
   line(pdf, 'body', 9, `${index + 1} / ${pageCount} ページ`, F.left, F.footerY + 8, width, 'right');
