@@ -10,7 +10,7 @@ import type { CertificateDocument } from '../protocol/documents.ts';
 import { backSideText } from './back-side.ts';
 import { STANDARD_FORM_TEXTS } from './form-texts.ts';
 import { DEFAULT_MARKS, LATENT_BOX, MICROTEXT_LINES_Y } from './marks.ts';
-import { NOTICE_LEFT, renderCertificatePdf, type RenderOptions } from './render.ts';
+import { renderCertificatePdf, type RenderOptions } from './render.ts';
 import { sampleCertificate, sampleHousehold } from './sample-documents.ts';
 import { normaliseText, type PageWord } from './verify-document.ts';
 import { verifyPrintedFiles } from './verify-files.ts';
@@ -56,11 +56,9 @@ describe('anti-forgery marks on every page', () => {
     const document = sampleCertificate('shotoku-kazei');
     const pdf = await render(document);
     const text = normaliseText(pdfText(pdf, 1));
-    // The notice stands in its own column right of the QR caption: its words in reading order.
+    // The notice stands in the top margin above the title: its words in reading order.
     const words = (await pdfWords(pdf))[0] ?? [];
-    const notice = words.filter(
-      (w) => w.xMin >= NOTICE_LEFT - 1 && w.yMin > PAGE_FRAME.footerY - 50 && w.yMax < PAGE_FRAME.footerY,
-    );
+    const notice = words.filter((w) => w.yMax < PAGE_FRAME.titleY - 14);
     expect(normaliseText(notice.map((w) => w.text).join(''))).toBe(
       normaliseText(STANDARD_FORM_TEXTS['notice.front']),
     );

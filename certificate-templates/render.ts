@@ -18,6 +18,7 @@ import {
   DEFAULT_MARKS,
   drawLatentMark,
   drawMicrotext,
+  LATENT_BOX,
   type MarkOptions,
 } from './marks.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
@@ -182,9 +183,11 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
   }
 }
 
-/** Width of the printed 偽造防止 notice, right of the QR caption, and its left edge. */
-const NOTICE_WIDTH = 158;
-export const NOTICE_LEFT = F.right - NOTICE_WIDTH;
+/**
+ * The printed 偽造防止 notice: two lines in the top margin, between the microtext and the title,
+ * left of the latent mark it describes (a line of its own: text extraction keeps it whole).
+ */
+export const NOTICE_BOX = { x: F.left, y: 20, width: LATENT_BOX.x - F.left - 10 } as const;
 
 /** The back of front page `index`: the fixed security statement and which page it backs. */
 function drawBackSide(pdf: PDFKit.PDFDocument, documentId: string, index: number, pageCount: number): void {
@@ -224,13 +227,10 @@ function drawPageFurniture(
     .fontSize(6.5)
     .fillColor([0, 0, 0, 100])
     .text(QR_CAPTION, captionLeft, F.footerY - 44, { width: captionWidth, lineGap: 1.5 });
-  pdf
-    .font('body')
-    .fontSize(5.5)
-    .text(formText(document, 'notice.front'), NOTICE_LEFT, F.footerY - 44, {
-      width: NOTICE_WIDTH,
-      lineGap: 1.2,
-    });
+  pdf.font('body').fontSize(5.5).text(formText(document, 'notice.front'), NOTICE_BOX.x, NOTICE_BOX.y, {
+    width: NOTICE_BOX.width,
+    lineGap: 1,
+  });
   const width = F.right - F.left;
   line(pdf, 'body', 8, `証明書番号\u3000${document.documentId}`, F.left, F.footerY + 8, width, 'left');
   line(pdf, 'body', 9, `${index + 1} / ${pageCount} ページ`, F.left, F.footerY + 8, width, 'right');
