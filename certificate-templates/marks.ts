@@ -85,7 +85,8 @@ export function microtextLine(
   size: number,
   width: number,
 ): string {
-  const unit = `${documentId}\u2022`;
+  // Separated by spaces: pdfkit lays out and caches each word once, not one 700-glyph string.
+  const unit = `${documentId} `;
   pdf.font('body').fontSize(size);
   const count = Math.max(1, Math.floor(width / pdf.widthOfString(unit)));
   return unit.repeat(count);
