@@ -144,7 +144,7 @@ function apply(m: WordPlacement['matrix'], x: number, y: number): [number, numbe
   return [round(m[0] * x + m[2] * y + m[4]), round(m[1] * x + m[3] * y + m[5])];
 }
 
-function addWordPath(doc: Doc, font: Font, word: string, m: WordPlacement['matrix']): void {
+export function addWordPath(doc: Doc, font: Font, word: string, m: WordPlacement['matrix']): void {
   const run = font.layout(word);
   let penX = 0;
   run.glyphs.forEach((glyph, i) => {

@@ -39,9 +39,9 @@ export function fitCertification(
 
 export function drawCertification(pdf: PDFKit.PDFDocument, fit: CertificationFit): void {
   const x = F.certifyLeft;
-  line(pdf, 'body', fit.statement.size, fit.statement.text, x, F.certifyTop + 10, WIDTH);
+  line(pdf, fit.statement.font, fit.statement.size, fit.statement.text, x, F.certifyTop + 10, WIDTH);
   line(pdf, 'body', 10.5, fit.issueDate, x + 12, F.certifyTop + 34, WIDTH);
   const mayorMid = F.certifyTop + 78;
-  line(pdf, 'name', fit.mayor.size, fit.mayor.text, x, mayorMid, WIDTH - SEAL_SIDE + 14, 'right');
+  line(pdf, fit.mayor.font, fit.mayor.size, fit.mayor.text, x, mayorMid, WIDTH - SEAL_SIDE + 14, 'right');
   drawOfficialSeal(pdf, fit.sealLegend, F.right - SEAL_SIDE, mayorMid - SEAL_SIDE / 2, SEAL_SIDE);
 }

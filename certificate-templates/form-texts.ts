@@ -2,7 +2,7 @@ import type { CertificateDocument, HouseholdScope } from '../protocol/documents.
 
 /**
  * The fixed wording of the forms: 認証文 per type (and per 住民票 scope), the scope subtitles and
- * the printed 偽造防止 notice. A municipality whose wording differs sends its own text under the
+ * the printed 偽造防止 notice of the front (the back side's wording is fixed: back-side.ts). A municipality whose wording differs sends its own text under the
  * same key in `municipality.formTexts` (data in the signed document, not code); the standard
  * wording below applies otherwise.
  */
@@ -21,9 +21,7 @@ export const STANDARD_FORM_TEXTS = {
   'koseki-kojin': 'これは、戸籍中の一部の者について記録されている事項の全部を証明した書面である。',
   'koseki-fuhyo': 'この写しは、戸籍の附票の原本と相違ないことを証明する。',
   'notice.front':
-    '偽造防止：この証明書は複写すると「複写」の文字が浮き出ます。余白の微小文字は証明書番号です。',
-  'notice.back':
-    'この用紙の表面には偽造防止のための地紋・微小文字・潜像が印刷されています。複写したもの、二次元コードの署名が検証できないものは証明書として使用できません。',
+    '偽造防止：この用紙を複写すると地紋に「複写」、右上の潜像に「無効」の文字が現れます。上下の細い線は証明書番号の微小文字です。二次元コードで発行元の署名と記載事項を確かめられます。',
 } as const;
 
 export type FormTextKey = keyof typeof STANDARD_FORM_TEXTS;

@@ -8,7 +8,7 @@ import {
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
 import { drawCertification, fitCertification, type CertificationFit } from './certification.ts';
 import { box, INK, line, rule, spread, type FontName } from './draw.ts';
-import { Fitter, type FitInput, type LayoutError, type Sized } from './fit.ts';
+import { Fitter, fitFailure, type FitFailure, type FitInput, type Sized } from './fit.ts';
 import { formText, scopeOf } from './form-texts.ts';
 import { BODY_WIDTH as WIDTH, PAGE, PAGE_FRAME } from './page.ts';
 import { formatSeireki, formatWareki } from './wareki.ts';
@@ -134,18 +134,14 @@ function membersTop(content: JuminhyoContent): number {
 /** The lowest y a person block may reach: 「以下余白」 goes below it, the 認証文 further down. */
 const MEMBERS_BOTTOM = F.certifyTop - 16;
 
-export function fitJuminhyo({
-  pdf,
-  fonts,
-  document,
-}: FitInput): { ok: true; fit: JuminhyoFit } | { ok: false; error: LayoutError } {
+export function fitJuminhyo({ pdf, fonts, document }: FitInput): { ok: true; fit: JuminhyoFit } | FitFailure {
   const content = document.content;
   if (content.kind !== 'juminhyo') {
-    return { ok: false, error: { kind: 'page-count-mismatch', expected: 0, actual: document.pageCount } };
+    return fitFailure({ kind: 'page-count-mismatch', expected: 0, actual: document.pageCount });
   }
   const expected = juminhyoPageCount(content.members.length);
   if (document.pageCount !== expected) {
-    return { ok: false, error: { kind: 'page-count-mismatch', expected, actual: document.pageCount } };
+    return fitFailure({ kind: 'page-count-mismatch', expected, actual: document.pageCount });
   }
   const fitter = new Fitter(pdf, fonts);
   const withRelationship = content.householdHead !== undefined;
@@ -219,7 +215,8 @@ export function fitJuminhyo({
   const hittousha = fitter.optional('hittousha', 'name', content.hittousha, WIDE_VALUE_W, 11, 8);
   if (hittousha) fit.hittousha = hittousha;
   fitter.glyphs('municipality.formTexts', 'body', fit.subtitle);
-  if (fitter.failure) return { ok: false, error: fitter.failure };
+  const failed = fitter.result();
+  if (failed) return failed;
   return { ok: true, fit };
 }
 
@@ -228,7 +225,7 @@ function headerRow(pdf: PDFKit.PDFDocument, y: number, label: string, value: Siz
   box(pdf, F.left, y, F.labelWidth, h);
   box(pdf, F.left + F.labelWidth, y, WIDTH - F.labelWidth, h);
   spread(pdf, 'body', 10, label, F.left + 12, y + h / 2, F.labelWidth - 24);
-  line(pdf, 'name', value.size, value.text, F.left + F.labelWidth + 6, y + h / 2, WIDE_VALUE_W);
+  line(pdf, value.font, value.size, value.text, F.left + F.labelWidth + 6, y + h / 2, WIDE_VALUE_W);
   return y + h;
 }
 
@@ -250,13 +247,13 @@ function drawMember(pdf: PDFKit.PDFDocument, m: MemberFit, top: number, rowH: nu
   line(pdf, 'body', 6, String(m.number), x0 + 3, top + 6, 10);
   box(pdf, x0 + lw, top, nameW, NAME_ROW_H, 0.4);
   rule(pdf, x0 + lw + 4, top + 11, x0 + lw + nameW - 4, top + 11, 0.2);
-  line(pdf, 'body', m.kana.size, m.kana.text, x0 + lw + 4, top + 6, nameW - 8);
-  line(pdf, 'name', m.name.size, m.name.text, x0 + lw + 4, top + 20.5, nameW - 8);
+  line(pdf, m.kana.font, m.kana.size, m.kana.text, x0 + lw + 4, top + 6, nameW - 8);
+  line(pdf, m.name.font, m.name.size, m.name.text, x0 + lw + 4, top + 20.5, nameW - 8);
   let x = x0 + lw + nameW;
   labelCell(pdf, '性別', x, top, SMALL_LABEL_W, NAME_ROW_H);
   x += SMALL_LABEL_W;
   box(pdf, x, top, SEX_W, NAME_ROW_H, 0.4);
-  line(pdf, 'body', m.sex.size, m.sex.text, x, top + NAME_ROW_H / 2, SEX_W, 'center');
+  line(pdf, m.sex.font, m.sex.size, m.sex.text, x, top + NAME_ROW_H / 2, SEX_W, 'center');
   x += SEX_W;
   if (m.relationship) {
     labelCell(pdf, '続柄', x, top, SMALL_LABEL_W, NAME_ROW_H);
@@ -264,7 +261,7 @@ function drawMember(pdf: PDFKit.PDFDocument, m: MemberFit, top: number, rowH: nu
     box(pdf, x, top, F.right - x, NAME_ROW_H, 0.4);
     line(
       pdf,
-      'body',
+      m.relationship.font,
       m.relationship.size,
       m.relationship.text,
       x,
@@ -280,7 +277,7 @@ function drawMember(pdf: PDFKit.PDFDocument, m: MemberFit, top: number, rowH: nu
       const valueW = row.length === 1 ? WIDE_VALUE_W : HALF_VALUE_W;
       labelCell(pdf, cell.label, cx, y, lw, rowH);
       box(pdf, cx + lw, y, (row.length === 1 ? WIDTH : HALF) - lw, rowH, 0.4);
-      line(pdf, cell.font, cell.value.size, cell.value.text, cx + lw + 4, y + rowH / 2, valueW);
+      line(pdf, cell.value.font, cell.value.size, cell.value.text, cx + lw + 4, y + rowH / 2, valueW);
     });
     y += rowH;
   }

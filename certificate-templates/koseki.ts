@@ -11,7 +11,7 @@ import {
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
 import { drawCertification, fitCertification, type CertificationFit } from './certification.ts';
 import { box, INK, line, rule, spread, type FontName } from './draw.ts';
-import { Fitter, type FitInput, type LayoutError, type Sized } from './fit.ts';
+import { Fitter, fitFailure, type FitFailure, type FitInput, type Sized } from './fit.ts';
 import { formText } from './form-texts.ts';
 import { BODY_WIDTH as WIDTH, PAGE, PAGE_FRAME as F } from './page.ts';
 import { formatWareki } from './wareki.ts';
@@ -94,21 +94,18 @@ function personSections(fitter: Fitter, m: KosekiMember, at: string): Section[] 
   return sections;
 }
 
-export function fitKoseki({
-  pdf,
-  fonts,
-  document,
-}: FitInput): { ok: true; fit: KosekiFit } | { ok: false; error: LayoutError } {
+export function fitKoseki({ pdf, fonts, document }: FitInput): { ok: true; fit: KosekiFit } | FitFailure {
   const content = document.content;
   if (content.kind !== 'koseki-zenbu' && content.kind !== 'koseki-kojin') {
-    return { ok: false, error: { kind: 'content-too-long', field: 'content.kind' } };
+    return fitFailure({ kind: 'content-too-long', field: 'content.kind' });
   }
   const pageIndices = kosekiPages(content as KosekiZenbuContent | KosekiKojinContent);
   if (document.pageCount !== pageIndices.length) {
-    return {
-      ok: false,
-      error: { kind: 'page-count-mismatch', expected: pageIndices.length, actual: document.pageCount },
-    };
+    return fitFailure({
+      kind: 'page-count-mismatch',
+      expected: pageIndices.length,
+      actual: document.pageCount,
+    });
   }
   const fitter = new Fitter(pdf, fonts);
   const header: Section[] = [
@@ -132,7 +129,8 @@ export function fitKoseki({
     ...indices.flatMap((i) => personSections(fitter, content.members[i]!, `members[${i}]`)),
   ]);
   const certification = fitCertification(fitter, document, formText(document, content.kind));
-  if (fitter.failure) return { ok: false, error: fitter.failure };
+  const failed = fitter.result();
+  if (failed) return failed;
   return { ok: true, fit: { title: CERTIFICATE_TITLES_JA[content.kind], pages, certification } };
 }
 
@@ -164,7 +162,15 @@ export function drawKosekiPage(pdf: PDFKit.PDFDocument, fit: KosekiFit, index: n
       const mid = y + i * h + h / 2;
       if (l.heading) spread(pdf, 'name', 9.5, l.heading, VALUE_X, mid, EVENT_W - 16);
       const x = section.labels[0] === '身分事項' || section.labels[0] === '戸籍事項' ? TAG_X : VALUE_X;
-      line(pdf, l.font, l.text.size, l.text.text, x, mid, section.labels[0] === '身分事項' ? TAG_W : VALUE_W);
+      line(
+        pdf,
+        l.text.font,
+        l.text.size,
+        l.text.text,
+        x,
+        mid,
+        section.labels[0] === '身分事項' ? TAG_W : VALUE_W,
+      );
     });
     y += height;
   }

@@ -10,7 +10,7 @@ import {
 import { CERTIFICATE_TITLES_JA } from '../protocol/certificate-types.ts';
 import { drawCertification, fitCertification, type CertificationFit } from './certification.ts';
 import { box, INK, line, spread, type Align, type FontName } from './draw.ts';
-import { Fitter, type FitInput, type LayoutError } from './fit.ts';
+import { Fitter, fitFailure, type FitFailure, type FitInput } from './fit.ts';
 import { formText, type FormTextKey } from './form-texts.ts';
 import { blackImpression, type Impression } from './impression.ts';
 import { BODY_WIDTH as WIDTH, PAGE, PAGE_FRAME as F } from './page.ts';
@@ -377,24 +377,20 @@ function columnWidths(columns: Column[]): number[] {
 /** The smallest resolution a registered impression is printed from (印鑑照合 needs detail). */
 export const MIN_IMPRESSION_PPI = 400;
 
-export function fitRegisterForm({
-  pdf,
-  fonts,
-  document,
-}: FitInput): { ok: true; fit: FormFit } | { ok: false; error: LayoutError } {
+export function fitRegisterForm({ pdf, fonts, document }: FitInput): { ok: true; fit: FormFit } | FitFailure {
   const content = document.content;
   if (content.kind === 'juminhyo' || content.kind === 'koseki-zenbu' || content.kind === 'koseki-kojin')
-    return { ok: false, error: { kind: 'content-too-long', field: 'content.kind' } };
+    return fitFailure({ kind: 'content-too-long', field: 'content.kind' });
   const expected = pageCountFor(content);
   if (document.pageCount !== expected) {
-    return { ok: false, error: { kind: 'page-count-mismatch', expected, actual: document.pageCount } };
+    return fitFailure({ kind: 'page-count-mismatch', expected, actual: document.pageCount });
   }
   const { pages, subtitle } = pagesOf(content);
   const fitter = new Fitter(pdf, fonts);
-  const sizeCell = (c: Cell, width: number, preferred = 11): Sized<Cell> => ({
-    ...c,
-    size: fitter.fit(c.field, c.font, c.text, width, preferred, 6).size,
-  });
+  const sizeCell = (c: Cell, width: number, preferred = 11): Sized<Cell> => {
+    const fitted = fitter.fit(c.field, c.font, c.text, width, preferred, 6);
+    return { ...c, font: fitted.font, size: fitted.size };
+  };
   const sized = pages.map((rows) =>
     rows.map((row): SizedRow => {
       switch (row.kind) {
@@ -438,7 +434,8 @@ export function fitRegisterForm({
       else fit.impression = { image, sizePt: (content.sealImage.sizeMm * 72) / 25.4 };
     }
   }
-  if (fitter.failure) return { ok: false, error: fitter.failure };
+  const failed = fitter.result();
+  if (failed) return failed;
   return { ok: true, fit };
 }
 

@@ -10,13 +10,22 @@ import {
   type CopyDeterrentError,
   type CopyDeterrentOptions,
 } from './anti-forgery.ts';
-import { line, type FontName } from './draw.ts';
+import { BACK_SIDE_HEADING, BACK_SIDE_NOTICE, backSideFooter } from './back-side.ts';
+import { INK, line, type FontName } from './draw.ts';
+import { formText } from './form-texts.ts';
+import {
+  createMarkPatterns,
+  DEFAULT_MARKS,
+  drawLatentMark,
+  drawMicrotext,
+  LATENT_BOX,
+  type MarkOptions,
+} from './marks.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
 import type { LayoutError } from './fit.ts';
-import { drawJuminhyoPage, fitJuminhyo, JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
-import { drawKosekiPage, fitKoseki } from './koseki.ts';
+import { layoutFor } from './layout.ts';
+import { JUMINHYO_FRAME, PAGE } from './juminhyo.ts';
 import { DEFAULT_QR, drawQr, QR_QUIET_ZONE_MODULES, qrSymbol, type QrOptions, type QrSymbol } from './qr.ts';
-import { drawRegisterFormPage, fitRegisterForm } from './register-forms.ts';
 import { sealToQrText } from './seal-text.ts';
 
 export type RenderError =
@@ -33,6 +42,13 @@ export interface RenderOptions {
   fonts?: FontOptions;
   copyDeterrent?: Partial<CopyDeterrentOptions>;
   qr?: Partial<QrOptions>;
+  marks?: Partial<MarkOptions>;
+  /**
+   * The printer duplexes: each front page is followed by its back side (地紋, microtext, the
+   * security statement, the document id and which page it backs; no seal, no personal data).
+   * Seals and "i / n" count front pages only.
+   */
+  duplex?: boolean;
 }
 
 export interface RenderInput {
@@ -73,6 +89,7 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
   const deterrentError = checkCopyDeterrent(copyDeterrent);
   if (deterrentError) return { ok: false, error: deterrentError };
   const qrOptions: QrOptions = { ...DEFAULT_QR, ...input.options?.qr };
+  const marks: MarkOptions = { ...DEFAULT_MARKS, ...input.options?.marks };
 
   const loaded = loadKioskFonts(input.options?.fonts);
   if (!loaded.ok) return { ok: false, error: loaded.error };
@@ -130,14 +147,23 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
       return { ok: false, error: layout.error };
     }
     const patterns = createCopyDeterrentPatterns(pdf, copyDeterrent);
+    const markPatterns = createMarkPatterns(pdf, marks);
     const pageCount = layout.pageCount;
     for (let i = 0; i < pageCount; i++) {
       pdf.addPage({ size: 'A4', margin: 0 });
       drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
+      drawLatentMark(pdf, fonts.body, markPatterns, marks);
+      drawMicrotext(pdf, document.documentId, marks);
       layout.drawPage(i);
       const symbol = symbols[i];
       if (!symbol) throw new Error(`no seal for page ${i + 1}`);
       drawPageFurniture(pdf, document, symbol, qrOptions, F.footerY - 10 - symbol.sidePt, i, pageCount);
+      if (input.options?.duplex) {
+        pdf.addPage({ size: 'A4', margin: 0 });
+        drawCopyDeterrent(pdf, fonts.body, patterns, copyDeterrent);
+        drawMicrotext(pdf, document.documentId, marks);
+        drawBackSide(pdf, document.documentId, i, pageCount);
+      }
     }
     pdf.end();
     await finished;
@@ -157,40 +183,28 @@ export async function renderCertificatePdf(input: RenderInput): Promise<RenderRe
   }
 }
 
-type Layout =
-  { ok: true; pageCount: number; drawPage(index: number): void } | { ok: false; error: LayoutError };
+/**
+ * The printed 偽造防止 notice: two lines in the top margin, between the microtext and the title,
+ * left of the latent mark it describes (a line of its own: text extraction keeps it whole).
+ */
+export const NOTICE_BOX = { x: F.left, y: 20, width: LATENT_BOX.x - F.left - 10 } as const;
 
-/** The form of the document's type: the 住民票, the 戸籍, or the register forms for every other type. */
-function layoutFor(
-  pdf: PDFKit.PDFDocument,
-  fonts: Record<FontName, Font>,
-  document: CertificateDocument,
-): Layout {
-  if (document.content.kind === 'juminhyo') {
-    const fitted = fitJuminhyo({ pdf, fonts, document });
-    if (!fitted.ok) return fitted;
-    return {
-      ok: true,
-      pageCount: fitted.fit.pages.length,
-      drawPage: (i) => drawJuminhyoPage(pdf, fitted.fit, i),
-    };
-  }
-  if (document.content.kind === 'koseki-zenbu' || document.content.kind === 'koseki-kojin') {
-    const fitted = fitKoseki({ pdf, fonts, document });
-    if (!fitted.ok) return fitted;
-    return {
-      ok: true,
-      pageCount: fitted.fit.pages.length,
-      drawPage: (i) => drawKosekiPage(pdf, fitted.fit, i),
-    };
-  }
-  const fitted = fitRegisterForm({ pdf, fonts, document });
-  if (!fitted.ok) return fitted;
-  return {
-    ok: true,
-    pageCount: fitted.fit.pages.length,
-    drawPage: (i) => drawRegisterFormPage(pdf, fitted.fit, i),
-  };
+/** The back of front page `index`: the fixed security statement and which page it backs. */
+function drawBackSide(pdf: PDFKit.PDFDocument, documentId: string, index: number, pageCount: number): void {
+  const width = F.right - F.left;
+  line(pdf, 'body', 14, BACK_SIDE_HEADING, F.left, 90, width, 'center');
+  pdf.font('body').fontSize(10).fillColor(INK);
+  pdf.text(BACK_SIDE_NOTICE.join('\n'), F.left + 20, 130, { width: width - 40, lineGap: 6 });
+  line(
+    pdf,
+    'body',
+    9,
+    backSideFooter(documentId, index + 1, pageCount),
+    F.left,
+    F.footerY + 8,
+    width,
+    'center',
+  );
 }
 
 /** Document id, page i / n and the QR seal with its caption: on every page. */
@@ -213,6 +227,10 @@ function drawPageFurniture(
     .fontSize(6.5)
     .fillColor([0, 0, 0, 100])
     .text(QR_CAPTION, captionLeft, F.footerY - 44, { width: captionWidth, lineGap: 1.5 });
+  pdf.font('body').fontSize(5.5).text(formText(document, 'notice.front'), NOTICE_BOX.x, NOTICE_BOX.y, {
+    width: NOTICE_BOX.width,
+    lineGap: 1,
+  });
   const width = F.right - F.left;
   line(pdf, 'body', 8, `証明書番号\u3000${document.documentId}`, F.left, F.footerY + 8, width, 'left');
   line(pdf, 'body', 9, `${index + 1} / ${pageCount} ページ`, F.left, F.footerY + 8, width, 'right');

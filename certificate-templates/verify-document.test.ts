@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createPageSeals } from '../protocol/seal.ts';
 import { publishedKeys, testSealKey } from '../protocol/test-support/seal-keys.ts';
 import { sampleCertificate, sampleHousehold } from './sample-documents.ts';
+import { backSideText } from './back-side.ts';
 import { sealToQrText } from './seal-text.ts';
 import { normaliseText, verifyPrintedDocument, type PrintedPage } from './verify-document.ts';
 
@@ -108,5 +109,44 @@ describe('verifyPrintedDocument', () => {
   it('compares text without spaces, width forms or variation selectors', () => {
     expect(normaliseText('山田\u3000太郎 １２３')).toBe('山田太郎123');
     expect(normaliseText('葛\u{E0100}飾')).toBe('葛飾');
+  });
+});
+
+describe('verifyPrintedDocument: back sides of a duplex print', () => {
+  const back = (page: number, extra = ''): PrintedPage => ({
+    source: `doc.pdf back ${page}`,
+    qrTexts: [],
+    text: backSideText(document.documentId, page, 2) + extra,
+    words: [],
+  });
+
+  it('takes the fixed back-side text after its front page as that page’s back, not as a page', async () => {
+    const [one, two] = await pages();
+    const report = verifyPrintedDocument([one!, back(1), two!, back(2)], keys);
+    expect(kinds(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.pages.map((p) => [p.position, p.payload.page])).toEqual([
+      [1, 1],
+      [3, 2],
+    ]);
+    expect(report.backSides.map((b) => [b.position, b.page])).toEqual([
+      [2, 1],
+      [4, 2],
+    ]);
+  });
+
+  it('refuses a back side carrying anything else, a back of another page, or a second back', async () => {
+    const [one, two] = await pages();
+    expect(kinds(verifyPrintedDocument([one!, back(1, '\n所得金額 9,999,999円'), two!], keys))).toEqual([
+      'seal-missing',
+    ]);
+    expect(kinds(verifyPrintedDocument([one!, back(2), two!], keys))).toEqual(['seal-missing']);
+    expect(kinds(verifyPrintedDocument([one!, back(1), back(1), two!], keys))).toEqual(['seal-missing']);
+  });
+
+  it('never takes a page without a text layer (a scan) for a back side', async () => {
+    const [one, two] = await pages();
+    const scannedBack: PrintedPage = { source: 'back.png', qrTexts: [] };
+    expect(kinds(verifyPrintedDocument([one!, scannedBack, two!], keys))).toEqual(['seal-missing']);
   });
 });

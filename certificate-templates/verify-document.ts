@@ -1,6 +1,7 @@
 import type { SealError, SealNotice, SealPayload } from '../protocol/seal.ts';
 import type { PublishedSealKeys } from '../protocol/seal-keys.ts';
 import type { SealFacts } from '../protocol/seal-facts.ts';
+import { backSideText } from './back-side.ts';
 import type { SealTextError } from './seal-text.ts';
 import { verifyPrintedSeal } from './verify.ts';
 
@@ -53,9 +54,19 @@ export interface VerifiedPage {
   textChecked: boolean;
 }
 
+/** A back side (duplex printing): no seal, recognised by its fixed text (back-side.ts). */
+export interface BackSidePage {
+  position: number;
+  source: string;
+  /** The front page it backs. */
+  page: number;
+}
+
 export interface VerifyReport {
   ok: boolean;
   pages: VerifiedPage[];
+  /** Back sides found after their front pages; they are not pages of the document's 1..n. */
+  backSides: BackSidePage[];
   failures: VerifyFailure[];
   notices: (SealNotice & { page: number })[];
 }
@@ -141,6 +152,17 @@ function overlaidWords(words: readonly PageWord[]): [string, string] | undefined
   return undefined;
 }
 
+/**
+ * A page is the back of `front` when it has a text layer (a PDF) that is exactly the back side's
+ * fixed text for that document and page, and nothing else: a back side carries no facts, so a
+ * page with any other text (or a scan, which has no text layer) is not taken for one.
+ */
+function isBackSideOf(page: PrintedPage, front: SealPayload): boolean {
+  if (page.text === undefined) return false;
+  const expected = normaliseText(backSideText(front.documentId, front.page, front.pageCount));
+  return normaliseText(page.text) === expected;
+}
+
 /** Verifies the pages of one printed certificate against the published keys. */
 export function verifyPrintedDocument(pages: readonly PrintedPage[], keys: PublishedSealKeys): VerifyReport {
   const failures: VerifyFailure[] = [];
@@ -149,8 +171,21 @@ export function verifyPrintedDocument(pages: readonly PrintedPage[], keys: Publi
   const fail = (position: number, source: string, failure: PageFailure) =>
     failures.push({ ...failure, position, source });
 
+  const backSides: BackSidePage[] = [];
+  /** Front positions (1-based, back sides not counted) of the verified pages, by file position. */
+  const frontOrdinal = new Map<number, number>();
+  let fronts = 0;
+  // The front page a back side may follow: the page just before, verified, not yet backed.
+  let backable: VerifiedPage | undefined;
   pages.forEach((page, index) => {
     const position = index + 1;
+    const front = backable;
+    backable = undefined;
+    if (page.qrTexts.length === 0 && front && isBackSideOf(page, front.payload)) {
+      backSides.push({ position, source: page.source, page: front.payload.page });
+      return;
+    }
+    fronts++;
     if (page.qrTexts.length === 0) return fail(position, page.source, { kind: 'seal-missing' });
     if (page.qrTexts.length > 1) {
       return fail(position, page.source, { kind: 'several-seals', count: page.qrTexts.length });
@@ -169,7 +204,10 @@ export function verifyPrintedDocument(pages: readonly PrintedPage[], keys: Publi
       if (overlaid)
         fail(position, page.source, { kind: 'text-overlaid', page: payload.page, words: overlaid });
     }
-    verified.push({ position, source: page.source, kid: result.kid, payload, textChecked });
+    const entry: VerifiedPage = { position, source: page.source, kid: result.kid, payload, textChecked };
+    verified.push(entry);
+    frontOrdinal.set(position, fronts);
+    backable = entry;
   });
 
   // The pages belong together: one document, each page once, 1..n in order.
@@ -198,7 +236,7 @@ export function verifyPrintedDocument(pages: readonly PrintedPage[], keys: Publi
         continue;
       }
       seen.add(payload.page);
-      if (payload.page !== page.position && pages.length === first.payload.pageCount) {
+      if (payload.page !== frontOrdinal.get(page.position) && fronts === first.payload.pageCount) {
         failures.push({
           kind: 'page-out-of-order',
           page: payload.page,
@@ -211,5 +249,5 @@ export function verifyPrintedDocument(pages: readonly PrintedPage[], keys: Publi
       if (!seen.has(page)) failures.push({ kind: 'page-missing', page, pageCount: first.payload.pageCount });
     }
   }
-  return { ok: failures.length === 0 && verified.length > 0, pages: verified, failures, notices };
+  return { ok: failures.length === 0 && verified.length > 0, pages: verified, backSides, failures, notices };
 }

@@ -109,6 +109,12 @@ export function describeReport(report: VerifyReport, keyNote?: string): string {
     );
     for (const line of describePayload(page.payload)) lines.push(`  ${line}`);
   }
+  for (const back of report.backSides) {
+    lines.push(
+      '',
+      `[${back.source}] ${back.page}ページ目の裏面（署名なし、照合対象外）/ back of page ${back.page} (no seal, not a page of the document)`,
+    );
+  }
   return lines.join('\n');
 }
 

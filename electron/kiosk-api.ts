@@ -83,6 +83,7 @@ export type KioskErrorCode =
   | 'outside-hours'
   | 'dv-block'
   | 'fee-changed' // the fee changed after the menu was shown: nothing issued, the money is returned
+  | 'document-unprintable' // the register's data does not fit the form: nothing issued, the money is returned
   | 'centre-unreachable'
   | 'document-invalid' // the issued document failed the kiosk's binding or seal check
   | 'printer-out-of-paper'

@@ -52,6 +52,7 @@ export const UnavailableReasonSchema = z.enum([
   'dv-block',
   'age',
   'no-registration', // e.g. no 印鑑登録
+  'unprintable', // the register's data does not fit the form (too long, a character no font has, a field missing): 窓口で
 ]);
 export type UnavailableReason = z.infer<typeof UnavailableReasonSchema>;
 

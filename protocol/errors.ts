@@ -31,6 +31,7 @@ export const CENTRE_ERROR_CODES = [
   'outside-hours',
   'dv-block',
   'fee-changed', // the fee quoted on the menu is no longer the municipality's fee: nothing issued
+  'document-unprintable', // the document would not print (certificate-templates checkPrintable): nothing issued or billed
   'not-issued', // a delivery report for a transaction the centre issued nothing for
   'delivery-conflict', // a delivery report different from the one already recorded
   'internal',

@@ -118,6 +118,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         {
           ...refused,
           '409': 'fee-changed: the quoted fee is no longer the municipality fee; nothing issued',
+          '422': 'document-unprintable: the document would not print on the form; nothing issued or billed',
         },
       ),
       [`${API_PREFIX}/transactions/{transactionId}/delivery`]: {

@@ -10,6 +10,7 @@ import { createKioskService, type KioskService } from './kioskService.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-key-store.ts';
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
+import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import {
   purgeDeliveredDocument,
@@ -57,6 +58,11 @@ export interface CentreOptions {
   sealKeyLifetimeMs?: number;
   /** The register to load (upserted on every start; rules changed through the admin API are kept); defaults to the seed world. */
   world?: SeedWorld;
+  /**
+   * Whether each menu item and issued document would print on the kiosk's form (default: the
+   * certificate templates' own check, certificate-templates/printable.ts, on this machine's fonts).
+   */
+  printability?: PrintabilityCheck;
   /**
    * The real time, for everything signed or checked: card and CA certificate validity, OCSP/CRL
    * freshness, challenges, sessions, seal-key validity, the documents' issuedAt, billing and
@@ -155,6 +161,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       registers,
       now,
       ...(opts.openingHoursNow ? { openingHoursNow: opts.openingHoursNow } : {}),
+      printability: opts.printability ?? templatePrintability,
       // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
       onDeliveryRecorded: async (transactionId) => {
         await purgeDeliveredDocument(repository, transactionId, now().getTime());

@@ -25,6 +25,7 @@ import { issueCertificate } from './municipal/issue.ts';
 import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import { withPrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import { fileKosekiRegistration } from './municipal/registration.ts';
 import { menuContextFor } from './municipal/residentContext.ts';
 
@@ -49,6 +50,8 @@ export interface KioskServiceDeps {
   openingHoursNow?: () => Date;
   /** OCSP with CRL fallback for card certificates (optional: the register's list always applies). */
   revocation?: RevocationChecker;
+  /** Menu items and issued documents are checked for printability (absent: not checked). */
+  printability?: PrintabilityCheck;
   /** Called when a delivery report is recorded (retention drops the document then). */
   onDeliveryRecorded?: (transactionId: string, outcome: DeliveryRequest['outcome']) => Promise<void>;
 }
@@ -102,9 +105,24 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
         return fail('bad-request', 'transaction already bound to another card');
       // What the menu needs and no names: the household comes with `householdMembers`, if asked.
       const notices = noticesFor(residence, now);
+      let menu = buildMenu(context.value.menu);
+      if (deps.printability) {
+        menu = await withPrintability({
+          menu,
+          context: context.value,
+          frame: {
+            transactionId: request.transactionId,
+            certificateFingerprint: verified.value.certificateFingerprint,
+            now,
+          },
+          repository: deps.repository,
+          registers: deps.registers,
+          check: deps.printability,
+        });
+      }
       return succeed({
         municipality: { code: residence.code, name: residence.name },
-        menu: buildMenu(context.value.menu),
+        menu,
         ...(notices.length > 0 ? { notices } : {}),
       });
     },

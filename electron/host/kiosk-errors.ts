@@ -31,6 +31,7 @@ const CENTRE_TO_KIOSK: Readonly<Record<CentreErrorCode, KioskErrorCode>> = {
   'outside-hours': 'outside-hours',
   'dv-block': 'dv-block',
   'fee-changed': 'fee-changed',
+  'document-unprintable': 'document-unprintable',
   'not-issued': 'internal',
   'delivery-conflict': 'internal',
   internal: 'internal',

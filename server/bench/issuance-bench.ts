@@ -96,6 +96,8 @@ async function drive(
           authPin: t.resident.card.authPin,
           terminalId: t.terminalId,
         });
+        // A resident whose 住民票 would not print is never offered it (nor charged): not a bench case.
+        if (!session.juminhyoOffered) continue;
         const issueBegin = performance.now();
         const answer = await requestIssue(centreUrl, {
           transactionId: session.transactionId,

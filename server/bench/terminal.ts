@@ -53,6 +53,8 @@ export interface Authenticated {
   /** DER of the card's 利用者証明用 certificate, as the card returned it. */
   certificate: Uint8Array;
   municipalityCode: string;
+  /** Whether the menu offers the 住民票 (it may not: e.g. an address too long for the form). */
+  juminhyoOffered: boolean;
 }
 
 /** Puts the card on its own reader and authenticates a new transaction at `centreUrl`. */
@@ -108,8 +110,14 @@ export async function authenticateWithCard(opts: {
   });
   if (auth.status !== 200)
     throw new TerminalError({ kind: 'http', step: 'authenticate', status: auth.status, body: auth.json });
-  const { municipality } = AuthenticateResponseSchema.parse(auth.json);
-  return { transactionId, terminalId: opts.terminalId, certificate, municipalityCode: municipality.code };
+  const { municipality, menu } = AuthenticateResponseSchema.parse(auth.json);
+  return {
+    transactionId,
+    terminalId: opts.terminalId,
+    certificate,
+    municipalityCode: municipality.code,
+    juminhyoOffered: menu.some((item) => item.certificateType === 'juminhyo' && item.available),
+  };
 }
 
 /** POST /v1/issue; answers the parsed response or the refusal. */

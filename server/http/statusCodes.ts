@@ -28,6 +28,7 @@ export const HTTP_STATUS_FOR: Readonly<Record<CentreErrorCode, number>> = {
   'outside-hours': 403,
   'dv-block': 403,
   'fee-changed': 409,
+  'document-unprintable': 422,
   'not-issued': 404,
   'delivery-conflict': 409,
   internal: 500,

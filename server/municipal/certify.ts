@@ -1,4 +1,6 @@
+import { ZodError } from 'zod';
 import type { AllowedOptions, IssueOptions } from '../../protocol/api.ts';
+import { schemaProblems } from '../../certificate-templates/printable.ts';
 import type { CertificateType } from '../../protocol/certificate-types.ts';
 import type { CertificateDocument, HouseholdScope } from '../../protocol/documents.ts';
 import type { CentreRepository } from '../db/repository.ts';
@@ -79,8 +81,27 @@ export interface CertifyInput {
   registers: RegisterStore;
 }
 
-/** Builds the certified document from the registers as they are now. */
+/**
+ * Builds the certified document from the registers as they are now. Register data the contract
+ * does not accept (a required field missing or empty) is `document-unprintable`, naming the fields.
+ */
 export async function certify(input: CertifyInput): Promise<CentreResult<CertificateDocument>> {
+  try {
+    return await certifyFromRegisters(input);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    const problems = schemaProblems(error.issues);
+    return fail(
+      'document-unprintable',
+      problems
+        .slice(0, 4)
+        .map((p) => `${p.reason} ${p.field}`)
+        .join(', '),
+    );
+  }
+}
+
+async function certifyFromRegisters(input: CertifyInput): Promise<CentreResult<CertificateDocument>> {
   const { type, options, allowed, context, registers, repository } = input;
   const { resident } = context.menu;
   const { household } = context;

@@ -11,6 +11,7 @@ import { certify, checkOptions } from './certify.ts';
 import type { SealKeyring } from '../keys/seal-keyring.ts';
 import { decideCertificate, refusalForUnavailable } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
+import { describeProblems, type PrintabilityCheck } from './printability.ts';
 import { menuContextFor } from './residentContext.ts';
 
 export interface IssuerDeps {
@@ -21,6 +22,8 @@ export interface IssuerDeps {
   now: () => Date;
   /** The time service hours are judged at (default: `now`); a demo may shift it. */
   openingHoursNow?: () => Date;
+  /** The kiosk's printability check (printability.ts); absent: documents are not checked here. */
+  printability?: PrintabilityCheck;
 }
 
 /** SHA-256 (hex) of what a retry must repeat exactly: certificate type, copies, options (absent = {}). */
@@ -114,6 +117,10 @@ export async function issueCertificate(
   });
   if (!certified.ok) return certified;
   const document = certified.value;
+  // Second line behind the menu: a document that would not print is refused before it is signed,
+  // recorded or billed (the fields and reasons in the detail, never the values).
+  const problems = deps.printability?.(document) ?? [];
+  if (problems.length > 0) return fail('document-unprintable', describeProblems(problems));
   const signer = await keyring.signerFor(decision.issuer.code);
   if (!signer) return fail('internal', 'no issuing key for municipality');
   let seals: Uint8Array[];

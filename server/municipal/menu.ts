@@ -61,6 +61,7 @@ const REFUSAL_FOR: Record<UnavailableReason, CentreErrorCode> = {
   'dv-block': 'dv-block',
   age: 'age-restricted',
   'no-registration': 'no-registration',
+  unprintable: 'document-unprintable',
 };
 
 /** The refusal for a request on a certificate the menu shows unavailable. */

@@ -108,6 +108,7 @@ export const en: Messages = {
     'dv-block': 'Please ask at your city office.',
     age: 'Please get it at your city office.',
     'no-registration': 'Please ask at your city office.',
+    unprintable: 'We are sorry. Please get it at the counter of your city office.',
   },
   confirm: {
     heading: 'Please check your request',
@@ -236,6 +237,7 @@ export const en: Messages = {
     'dv-block': 'Please ask at your city office',
     age: 'Not available for your age',
     'no-registration': 'No registration on record',
+    unprintable: 'Cannot be printed at this kiosk',
   },
   kioskError: {
     'card-removed': {
@@ -293,6 +295,10 @@ export const en: Messages = {
     'no-registration': {
       title: 'No registration was found',
       body: 'The registration this certificate is based on (for example your seal registration, 印鑑登録) was not found or has been cancelled. Please ask at your city office.',
+    },
+    'document-unprintable': {
+      title: 'This certificate cannot be printed here',
+      body: "What is on record (a character, or its length) does not fit this kiosk's form, so nothing was issued. Your money is returned. Please get the certificate at the counter of your city office.",
     },
     'option-not-allowed': {
       title: 'This choice is not available',

@@ -108,6 +108,7 @@ export const es: Messages = {
     'dv-block': 'Consulte en la ventanilla de su ayuntamiento.',
     age: 'Solicítelo en la ventanilla de su ayuntamiento.',
     'no-registration': 'Consulte en la ventanilla de su ayuntamiento.',
+    unprintable: 'Disculpe las molestias. Solicítelo en la ventanilla de su ayuntamiento.',
   },
   confirm: {
     heading: 'Compruebe su solicitud',
@@ -236,6 +237,7 @@ export const es: Messages = {
     'dv-block': 'Solo se tramita en ventanilla',
     age: 'No disponible para su edad',
     'no-registration': 'No se puede expedir por falta de registro',
+    unprintable: 'No se puede imprimir en este quiosco',
   },
   kioskError: {
     'card-removed': {
@@ -293,6 +295,10 @@ export const es: Messages = {
     'no-registration': {
       title: 'No se ha encontrado el registro',
       body: 'No se ha encontrado el registro en el que se basa este certificado (por ejemplo, el registro de sello), o se ha dado de baja. Consulte en la ventanilla del ayuntamiento.',
+    },
+    'document-unprintable': {
+      title: 'Este certificado no se puede imprimir aquí',
+      body: 'Los datos registrados (un carácter o su longitud) no caben en el formulario de este quiosco, por lo que no se expidió nada. Se le devuelve el dinero. Solicite el certificado en la ventanilla de su ayuntamiento.',
     },
     'option-not-allowed': {
       title: 'Esta opción no está disponible',

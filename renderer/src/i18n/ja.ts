@@ -119,6 +119,7 @@ export const ja = {
     'dv-block': 'お住まいの市区町村の窓口にお問い合わせください。',
     age: 'お住まいの市区町村の窓口でお取りください。',
     'no-registration': 'お住まいの市区町村の窓口でおたずねください。',
+    unprintable: 'お手数ですが、お住まいの市区町村の窓口でお取りください。',
   } satisfies Record<UnavailableReason, string>,
   confirm: {
     heading: '内容をご確認ください',
@@ -247,6 +248,7 @@ export const ja = {
     'dv-block': '窓口でのお取り扱いとなります',
     age: 'ご利用の条件（年齢）を満たしていません',
     'no-registration': '登録がないため交付できません',
+    unprintable: '記載内容をこの端末で印刷できません',
   } satisfies Record<UnavailableReason, string>,
   kioskError: {
     'card-removed': {
@@ -304,6 +306,10 @@ export const ja = {
     'no-registration': {
       title: '登録が確認できません',
       body: 'この証明書のもとになる登録（印鑑登録など）が確認できませんでした。廃止された場合も含みます。市区町村の窓口でおたずねください。',
+    },
+    'document-unprintable': {
+      title: '証明書を印刷できません',
+      body: 'ご登録の内容（文字や長さ）がこの端末の様式に収まらないため、交付を取りやめました。お支払いのお金はお返しします。お手数ですが、お住まいの市区町村の窓口でお取りください。',
     },
     'option-not-allowed': {
       title: 'ご指定の内容ではお取りできません',

@@ -108,6 +108,7 @@ export const ko: Messages = {
     'dv-block': '거주하시는 시구정촌 창구에 문의해 주십시오.',
     age: '거주하시는 시구정촌 창구에서 발급받아 주십시오.',
     'no-registration': '거주하시는 시구정촌 창구에 문의해 주십시오.',
+    unprintable: '번거로우시겠지만 거주하시는 시구정촌 창구에서 발급받아 주십시오.',
   },
   confirm: {
     heading: '내용을 확인해 주십시오',
@@ -235,6 +236,7 @@ export const ko: Messages = {
     'dv-block': '창구에서 취급합니다',
     age: '이용 조건(연령)을 충족하지 않습니다',
     'no-registration': '등록이 없어 발급할 수 없습니다',
+    unprintable: '이 단말기에서 기재 내용을 인쇄할 수 없습니다',
   },
   kioskError: {
     'card-removed': {
@@ -292,6 +294,10 @@ export const ko: Messages = {
     'no-registration': {
       title: '등록을 확인할 수 없습니다',
       body: '이 증명서의 근거가 되는 등록(인감 등록 등)을 확인할 수 없었습니다. 폐지된 경우도 포함됩니다. 시구정촌 창구에 문의해 주십시오.',
+    },
+    'document-unprintable': {
+      title: '증명서를 인쇄할 수 없습니다',
+      body: '등록된 내용(문자 또는 길이)이 이 단말기의 양식에 들어가지 않아 발급을 취소했습니다. 지불하신 금액은 반환됩니다. 거주하시는 시구정촌 창구에서 발급받아 주십시오.',
     },
     'option-not-allowed': {
       title: '선택하신 내용으로는 발급받을 수 없습니다',

@@ -108,6 +108,7 @@ export const pt: Messages = {
     'dv-block': 'Informe-se no balcão da prefeitura do seu município.',
     age: 'Solicite no balcão da prefeitura do seu município.',
     'no-registration': 'Informe-se no balcão da prefeitura do seu município.',
+    unprintable: 'Pedimos desculpas. Solicite-a no balcão da prefeitura do seu município.',
   },
   confirm: {
     heading: 'Confira o seu pedido',
@@ -236,6 +237,7 @@ export const pt: Messages = {
     'dv-block': 'Atendimento somente no balcão',
     age: 'Não disponível para a sua idade',
     'no-registration': 'Sem registro, não pode ser emitida',
+    unprintable: 'Não pode ser impressa neste terminal',
   },
   kioskError: {
     'card-removed': {
@@ -293,6 +295,10 @@ export const pt: Messages = {
     'no-registration': {
       title: 'Nenhum registro foi encontrado',
       body: 'O registro em que esta certidão se baseia (por exemplo, o registro de carimbo) não foi encontrado ou foi cancelado. Informe-se no balcão da prefeitura.',
+    },
+    'document-unprintable': {
+      title: 'Este certificado não pode ser impresso aqui',
+      body: 'Os dados registrados (um caractere ou o seu comprimento) não cabem no formulário deste terminal, por isso nada foi emitido. O seu dinheiro será devolvido. Solicite o certificado no balcão da prefeitura do seu município.',
     },
     'option-not-allowed': {
       title: 'Esta escolha não está disponível',

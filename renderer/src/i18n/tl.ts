@@ -109,6 +109,7 @@ export const tl: Messages = {
     'dv-block': 'Pakitanong po sa counter ng inyong munisipyo o city hall.',
     age: 'Pakikuha po ito sa counter ng inyong munisipyo o city hall.',
     'no-registration': 'Pakitanong po sa counter ng inyong munisipyo o city hall.',
+    unprintable: 'Paumanhin po. Pakikuha po ito sa counter ng inyong munisipyo o city hall.',
   },
   confirm: {
     heading: 'Pakisuri po ang inyong hiling',
@@ -238,6 +239,7 @@ export const tl: Messages = {
     'dv-block': 'Sa counter lamang makukuha',
     age: 'Hindi makukuha para sa inyong edad',
     'no-registration': 'Hindi maibibigay dahil walang rehistro',
+    unprintable: 'Hindi ito maipi-print sa kiosk na ito',
   },
   kioskError: {
     'card-removed': {
@@ -295,6 +297,10 @@ export const tl: Messages = {
     'no-registration': {
       title: 'Walang nahanap na rehistro',
       body: 'Hindi nahanap ang rehistrong pinagbabatayan ng sertipikong ito (halimbawa ang seal registration), o ito ay kinansela na. Pakitanong po sa counter ng munisipyo o city hall.',
+    },
+    'document-unprintable': {
+      title: 'Hindi maipi-print dito ang sertipikong ito',
+      body: 'Hindi kasya sa form ng kiosk na ito ang nakarehistrong datos (isang character o ang haba nito), kaya walang inisyu. Ibabalik ang inyong pera. Pakikuha po ang sertipiko sa counter ng inyong munisipyo o city hall.',
     },
     'option-not-allowed': {
       title: 'Hindi makukuha ang napili ninyo',

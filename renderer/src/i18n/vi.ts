@@ -109,6 +109,8 @@ export const vi: Messages = {
     'dv-block': 'Vui lòng hỏi tại quầy của văn phòng hành chính nơi Quý khách sinh sống.',
     age: 'Vui lòng nhận tại quầy của văn phòng hành chính nơi Quý khách sinh sống.',
     'no-registration': 'Vui lòng hỏi tại quầy của văn phòng hành chính nơi Quý khách sinh sống.',
+    unprintable:
+      'Xin lỗi vì sự bất tiện. Vui lòng nhận tại quầy của văn phòng hành chính nơi Quý khách sinh sống.',
   },
   confirm: {
     heading: 'Vui lòng kiểm tra nội dung',
@@ -237,6 +239,7 @@ export const vi: Messages = {
     'dv-block': 'Chỉ cấp tại quầy',
     age: 'Không đáp ứng điều kiện sử dụng (độ tuổi)',
     'no-registration': 'Không có đăng ký nên không thể cấp',
+    unprintable: 'Không thể in tại máy này',
   },
   kioskError: {
     'card-removed': {
@@ -294,6 +297,10 @@ export const vi: Messages = {
     'no-registration': {
       title: 'Không xác nhận được đăng ký',
       body: 'Không xác nhận được đăng ký làm cơ sở cho giấy này (chẳng hạn đăng ký con dấu), kể cả trường hợp đã bị hủy. Vui lòng hỏi tại quầy của văn phòng hành chính.',
+    },
+    'document-unprintable': {
+      title: 'Không thể in giấy chứng nhận này tại đây',
+      body: 'Nội dung đã đăng ký (ký tự hoặc độ dài) không vừa với mẫu của máy này nên chưa cấp. Số tiền Quý khách đã trả sẽ được hoàn lại. Vui lòng nhận tại quầy của văn phòng hành chính nơi Quý khách sinh sống.',
     },
     'option-not-allowed': {
       title: 'Không thể cấp theo nội dung đã chọn',

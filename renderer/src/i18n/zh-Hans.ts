@@ -107,6 +107,7 @@ export const zhHans: Messages = {
     'dv-block': '请向您居住的市区町村政府窗口咨询。',
     age: '请到您居住的市区町村政府窗口办理。',
     'no-registration': '请向您居住的市区町村政府窗口咨询。',
+    unprintable: '给您添麻烦了，请到您居住的市区町村政府窗口办理。',
   },
   confirm: {
     heading: '请确认内容',
@@ -234,6 +235,7 @@ export const zhHans: Messages = {
     'dv-block': '请到窗口办理',
     age: '不符合使用条件（年龄）',
     'no-registration': '因无登记，无法发行',
+    unprintable: '无法在本机打印记载内容',
   },
   kioskError: {
     'card-removed': {
@@ -291,6 +293,10 @@ export const zhHans: Messages = {
     'no-registration': {
       title: '无法确认登记',
       body: '未能确认此证明书所依据的登记（如印章登记），包括已注销的情况。请向市区町村政府窗口咨询。',
+    },
+    'document-unprintable': {
+      title: '无法打印此证明书',
+      body: '登记内容（文字或长度）无法容纳于本机的格式，因此未予发行。您支付的款项将退还。请到您居住的市区町村政府窗口办理。',
     },
     'option-not-allowed': {
       title: '无法按您选择的内容领取',

@@ -1,0 +1,108 @@
+import type { AllowedOptions, MenuItem } from '../../protocol/api.ts';
+import type { CertificateDocument, HouseholdScope } from '../../protocol/documents.ts';
+import { checkPrintable, type PrintProblem } from '../../certificate-templates/printable.ts';
+import type { CentreRepository } from '../db/repository.ts';
+import { certify } from './certify.ts';
+import type { DocumentFrame } from './juminhyo.ts';
+import { decideCertificate } from './menu.ts';
+import type { RegisterStore } from './register-store.ts';
+import type { ResidentContext } from './residentContext.ts';
+
+/**
+ * Whether a document the centre built would print on the kiosk's form. The centre runs the
+ * kiosk's own check (certificate-templates/printable.ts: same forms, same embedded fonts), so an
+ * overlong name or address, a character neither font has or a missing field is known before the
+ * resident pays: the menu offers the item as unavailable (`unprintable`, the kiosk sends the
+ * resident to the counter), and issue refuses it (`document-unprintable`) before anything is
+ * signed, recorded or billed.
+ */
+export type PrintabilityCheck = (document: CertificateDocument) => readonly PrintProblem[];
+
+/**
+ * The templates' check on this machine's fonts. Fonts that cannot be loaded make every document
+ * unprintable (a set-up fault of the centre: nothing is offered that might not print).
+ */
+export const templatePrintability: PrintabilityCheck = (document) => {
+  const check = checkPrintable(document);
+  if (!check.ok) return [{ reason: 'invalid', field: `fonts (${check.error.kind})` }];
+  return check.problems;
+};
+
+/** A short, value-free description of the problems for logs and refusals: `too-long address, …`. */
+export function describeProblems(problems: readonly PrintProblem[]): string {
+  return problems
+    .slice(0, 4)
+    .map((p) => `${p.reason} ${p.field}${p.reason === 'glyph-missing' ? ` ${p.codePoint}` : ''}`)
+    .join(', ');
+}
+
+export interface MenuPrintabilityInput {
+  menu: readonly MenuItem[];
+  context: ResidentContext;
+  frame: Omit<DocumentFrame, 'municipality'>;
+  repository: CentreRepository;
+  registers: RegisterStore;
+  check: PrintabilityCheck;
+}
+
+/** The 住民票 scopes the menu checks one by one; `members` stands or falls with `self`. */
+const CHECKED_SCOPES: readonly HouseholdScope[] = ['household', 'self'];
+
+/**
+ * The menu with every available item checked the way issue would build it (default options; each
+ * 住民票 scope on its own): a scope that would not print is taken off the item's options, an item
+ * with nothing printable left becomes unavailable with reason `unprintable`. Nothing is stored.
+ */
+export async function withPrintability(input: MenuPrintabilityInput): Promise<MenuItem[]> {
+  const out: MenuItem[] = [];
+  for (const item of input.menu) {
+    if (!item.available) {
+      out.push(item);
+      continue;
+    }
+    const decision = decideCertificate(item.certificateType, input.context.menu);
+    if (!decision.available) {
+      out.push(item);
+      continue;
+    }
+    const prints = async (options: { scope?: HouseholdScope }): Promise<boolean | undefined> => {
+      const certified = await certify({
+        type: item.certificateType,
+        options,
+        allowed: decision.options,
+        issuer: decision.issuer,
+        context: input.context,
+        frame: input.frame,
+        repository: input.repository,
+        registers: input.registers,
+      });
+      if (!certified.ok) {
+        // Register data that makes no valid document does not print either; any other refusal
+        // is issue's to make.
+        return certified.error.kind === 'document-unprintable' ? false : undefined;
+      }
+      return input.check(certified.value).length === 0;
+    };
+    const scopes = item.options?.scopes;
+    if (scopes) {
+      const kept: HouseholdScope[] = [];
+      for (const scope of scopes) {
+        const checked: HouseholdScope = CHECKED_SCOPES.includes(scope) ? scope : 'self';
+        if ((await prints({ scope: checked })) !== false) kept.push(scope);
+      }
+      if (kept.length === 0) {
+        out.push({ certificateType: item.certificateType, available: false, reason: 'unprintable' });
+      } else {
+        const options: AllowedOptions = { ...item.options, scopes: kept };
+        out.push({ ...item, options });
+      }
+      continue;
+    }
+    if ((await prints({})) === false) {
+      out.push({ certificateType: item.certificateType, available: false, reason: 'unprintable' });
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
+}
