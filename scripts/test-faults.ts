@@ -1,6 +1,6 @@
 /**
  * `npm run test:faults [-- --runs N] [--victim host|centre|payment|printer|all] [--random N]
- *   [--seed S] [--span-ms MS] [--ci] [--json]`
+ *   [--seed S] [--span-ms MS] [--at BOUNDARY] [--ci] [--json]`
  * The fault test. A victim — the kiosk host, the centre (its own process and SQLite database),
  * the payment simulator, or the printer (a real ippeveprinter keeping what it printed) — is
  * killed with SIGKILL at each step boundary of a transaction (the moment the kiosk's journal
@@ -13,7 +13,8 @@
  * record, no document printed twice, no charge without delivery or refund, billed copies ==
  * delivered copies, and the printed paper bound to the card that paid. Prints the table
  * victim × kill point × outcome (with the seed); exit 1 on any violation. `--ci` runs the
- * CI-sized selection (every host boundary, one boundary for each other victim).
+ * CI-sized selection (every host boundary, one boundary for each other victim); `--at` keeps
+ * only that boundary (to replay one row; `--random 0` for none of the random kills).
  */
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       'span-ms': { type: 'string', default: '4000' },
       ci: { type: 'boolean' },
+      at: { type: 'string' },
       json: { type: 'boolean' },
       world: { type: 'string' },
     },
@@ -164,7 +166,12 @@ async function main(): Promise<number> {
 
   const scenarios: Scenario[] = values.ci
     ? ciScenarios()
-    : [...victims.flatMap(boundaryScenarios), ...randomScenarios(randomCount, seed, victims, spanMs)];
+    : [
+        ...victims
+          .flatMap(boundaryScenarios)
+          .filter((s) => values.at === undefined || (s.kind === 'boundary' && s.at === values.at)),
+        ...randomScenarios(randomCount, seed, victims, spanMs),
+      ];
   const pin = cardListRows().find((r) => r.holderId === HOLDER)?.authPin as string;
   const rows: Row[] = [];
   const started = Date.now();

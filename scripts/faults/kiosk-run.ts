@@ -11,6 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createHostLogger } from '../../electron/host/logger.ts';
+import { FakePaymentDevice } from '../../electron/payment/fake-payment-device.ts';
 import { IppPrinter } from '../../electron/printer/index.ts';
 import { runTransaction, waitForScreen, waitForSnapshot } from '../dev/drive.ts';
 import { startDevStack, type RunningStack } from '../dev/stack.ts';
@@ -60,10 +61,10 @@ async function main(): Promise<number> {
   let stack: RunningStack | undefined = undefined;
   let simChildren: number[] = [];
 
-  const kill = (): void => {
+  const kill = (transactionId?: string): void => {
     if (killed || !stack) return;
     killed = true;
-    const tx = stack.host.getSnapshot().transactionId;
+    const tx = transactionId ?? stack.host.getSnapshot().transactionId;
     const state = tx ? (stack.journal.get(tx)?.state ?? 'none') : 'none';
     record({ killed: victim, state });
     if (victim === 'host') process.kill(process.pid, 'SIGKILL');
@@ -81,9 +82,11 @@ async function main(): Promise<number> {
     card: 'in-process',
     printer: printerUrl ? new IppPrinter({ url: printerUrl, submitTimeoutMs: 5_000 }) : 'spool',
     holderId: holder,
+    // Recovery takes no money: the restarted host needs no acceptor (one process fewer per row).
+    ...(values.recover ? { payment: new FakePaymentDevice() } : {}),
     onTransactionEvent: (event) => {
       if (killAt && killAt !== MID_PAYMENT && stack?.journal.get(event.transactionId)?.state === killAt)
-        kill();
+        kill(event.transactionId);
     },
   });
   const running = stack;
@@ -95,7 +98,7 @@ async function main(): Promise<number> {
       record({ outcomes: running.recovery.outcomes, deliveriesDue: running.journal.deliveriesDue().length });
       return 0;
     }
-    const timer = killAfterMs === undefined ? undefined : setTimeout(kill, killAfterMs);
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => kill(), killAfterMs);
     const insertMoney = async (yen: number): Promise<unknown> => {
       if (killAt === MID_PAYMENT && !killed) {
         // A first coin goes in and is credited; then the acceptor dies before the fee is covered.
@@ -124,8 +127,14 @@ async function main(): Promise<number> {
     // The resident ends the session as the screen asks: 終了 on done or on the error screen.
     const screen = running.host.getSnapshot().view.screen;
     if (screen === 'done' || screen === 'error') {
-      running.host.send({ type: 'finish' });
-      await waitForScreen(running.host, ['welcome'], 60_000);
+      // 終了 is taken once the refund is done: press it until the welcome screen is back.
+      for (let i = 0; i < 600 && running.host.getSnapshot().view.screen !== 'welcome'; i++) {
+        running.host.send({ type: 'finish' });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (process.env.KIOSK_FAULTS_DEBUG)
+        process.stderr.write(`after finish: ${JSON.stringify(running.host.getSnapshot().view)}\n`);
+      await waitForScreen(running.host, ['welcome'], 1_000);
     }
     for (let i = 0; i < 50 && running.journal.deliveriesDue().length > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
