@@ -114,7 +114,7 @@ async function main(): Promise<number> {
       victim: { type: 'string', default: 'all' },
       random: { type: 'string', default: '0' },
       seed: { type: 'string' },
-      'span-ms': { type: 'string', default: '4000' },
+      'span-ms': { type: 'string', default: '2000' },
       ci: { type: 'boolean' },
       at: { type: 'string' },
       json: { type: 'boolean' },
