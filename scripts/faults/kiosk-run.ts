@@ -132,8 +132,6 @@ async function main(): Promise<number> {
         running.host.send({ type: 'finish' });
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      if (process.env.KIOSK_FAULTS_DEBUG)
-        process.stderr.write(`after finish: ${JSON.stringify(running.host.getSnapshot().view)}\n`);
       await waitForScreen(running.host, ['welcome'], 1_000);
     }
     for (let i = 0; i < 50 && running.journal.deliveriesDue().length > 0; i++)
