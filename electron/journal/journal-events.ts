@@ -60,6 +60,10 @@ export function journalTransactionEvent(
       case 'left-behind':
         journal.leftBehind(tx, event.item);
         return undefined;
+      case 'owed':
+        // Change the machine could not pay is in `paid`; a refund it could not pay is recorded
+        // here, also when the device failed before the fee was covered (nothing "paid" yet).
+        return event.reason === 'refund' ? journal.owed(tx, event.yen) : undefined;
       case 'registration-filed':
         return undefined;
     }

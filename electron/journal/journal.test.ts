@@ -151,4 +151,30 @@ describe('kiosk journal', () => {
       reopened.close();
     }
   });
+
+  it('records money it could not pay back before the fee was covered as refund-due, never abandoned', () => {
+    const j = open();
+    j.created(TX, 'S0001-T01');
+    j.authenticated(TX, '131016');
+    expect(j.owed(TX, 100)).toEqual({ ok: true });
+    expect(j.get(TX)).toMatchObject({ state: 'refund-due', refundReason: 'refund-owed', refundDueYen: 100 });
+    expect(j.abandoned(TX)).toMatchObject({ ok: false, problem: 'out-of-order' });
+  });
+
+  it('keeps what is still owed after a partial refund: refund-due yen covers refunded plus owed', () => {
+    const j = open();
+    j.created(TX, 'S0001-T01');
+    j.authenticated(TX, '131016');
+    j.refundDue(TX, 'refund', 500);
+    j.refunded(TX, 500);
+    expect(j.owed(TX, 100)).toEqual({ ok: true });
+    expect(j.get(TX)).toMatchObject({ state: 'refunded', refundDueYen: 600, refundedYen: 500 });
+    const k = paid(j, 'other-tx');
+    expect(k).toEqual({ ok: true });
+    j.refundDue('other-tx', 'centre-timeout', 500);
+    j.refunded('other-tx', 400);
+    j.owed('other-tx', 100);
+    expect(j.get('other-tx')).toMatchObject({ refundDueYen: 500, refundedYen: 400 });
+    expect(j.owed('unknown', 10)).toEqual({ ok: false, problem: 'unknown-transaction' });
+  });
 });

@@ -239,6 +239,12 @@ export interface KioskJournal {
   /** The money is owed back; the centre is to void what it issued. */
   refundDue(transactionId: string, reason: string, yen: number): JournalWrite;
   refunded(transactionId: string, yen: number): JournalWrite;
+  /**
+   * Money the machine kept and could not pay back (the device failed while refunding): before
+   * payment it makes the transaction refund-due for that amount; after, the amount still owed
+   * (refund-due yen − refunded yen) covers it. Never lost as "abandoned".
+   */
+  owed(transactionId: string, yen: number): JournalWrite;
   abandoned(transactionId: string): JournalWrite;
   /** The centre answered the delivery report (or said there is nothing to settle). */
   deliveryAcknowledged(transactionId: string, note?: string): void;
@@ -386,6 +392,20 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
     },
     refunded(transactionId, yen) {
       return step(transactionId, 'refunded', { refunded_yen: yen }, { yen });
+    },
+    owed(transactionId, yen) {
+      const row = getRow.get(transactionId) as Row | undefined;
+      if (!row) return { ok: false, problem: 'unknown-transaction' };
+      if (row.state === 'authenticated') return journal.refundDue(transactionId, 'refund-owed', yen);
+      if (row.state !== 'refund-due' && row.state !== 'refunded')
+        return { ok: false, problem: 'out-of-order', state: row.state };
+      const due = Math.max(row.refund_due_yen ?? 0, (row.refunded_yen ?? 0) + yen);
+      db.prepare('UPDATE transactions SET refund_due_yen = ?, updated_at = ? WHERE transaction_id = ?').run(
+        due,
+        now(),
+        transactionId,
+      );
+      return { ok: true };
     },
     abandoned(transactionId) {
       return step(transactionId, 'abandoned', {}, null);

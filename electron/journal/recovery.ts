@@ -18,7 +18,10 @@ export interface RecoveryParts {
 export type RecoveryOutcome =
   /** Paid and not printed: fetched again from the centre (same transaction id) and printed. */
   | { transactionId: string; from: JournalState; outcome: 'reprinted'; jobId: string }
-  /** Printed before the host stopped: the resident's session is closed as delivered. */
+  /**
+   * Printed before the host stopped (journaled, or the printer reports the job it was printing
+   * as completed): the resident's session is closed as delivered.
+   */
   | { transactionId: string; from: JournalState; outcome: 'completed' }
   /** Could not be delivered safely: the money is owed back; a slip says so when the printer can. */
   | {
@@ -42,8 +45,9 @@ export interface RecoveryReport {
  * - printed → done (delivered);
  * - paid or issued, printer ready → the same document fetched again (issue is idempotent on the
  *   transaction id; bound to the card that paid, seal checked) and printed → done;
- * - printing → refund-due: the job may or may not have left the printer, and a document is
- *   never printed twice;
+ * - printing → the printer is asked for the job named after the transaction: completed → printed
+ *   → done (with the impressions it reports); still queued → cancelled, then refund-due; not
+ *   there, ended, or no answer → refund-due: a document is never printed twice;
  * - anything that cannot be delivered → refund-due, with a refund slip when the printer can print.
  * Then every delivery report owed to the centre is sent.
  */
@@ -65,7 +69,7 @@ async function recoverOne(parts: RecoveryParts, entry: JournalEntry): Promise<Re
     journal.done(tx);
     return { transactionId: tx, from, outcome: 'completed' };
   }
-  if (from === 'printing') return refund(parts, entry, 'print-interrupted');
+  if (from === 'printing') return recoverPrinting(parts, entry);
   const status = await parts.printer.status();
   if (status.kind !== 'idle' && status.kind !== 'processing')
     return refund(parts, entry, 'printer-not-ready');
@@ -106,6 +110,26 @@ async function recoverOne(parts: RecoveryParts, entry: JournalEntry): Promise<Re
   });
   journal.done(tx);
   return { transactionId: tx, from, outcome: 'reprinted', jobId: printed.jobId };
+}
+
+/** The host stopped with a job on its way: what the printer did with it decides. */
+async function recoverPrinting(parts: RecoveryParts, entry: JournalEntry): Promise<RecoveryOutcome> {
+  const { printer } = parts;
+  const tx = entry.transactionId;
+  let found = printer.findJob ? await printer.findJob(tx) : undefined;
+  if (found?.kind === 'active' && printer.cancelJob && printer.findJob) {
+    await printer.cancelJob(found.jobId);
+    // It may have completed while it was being cancelled.
+    found = await printer.findJob(tx);
+  }
+  if (found?.kind !== 'completed') return refund(parts, entry, 'print-interrupted');
+  parts.journal.printed(tx, {
+    jobId: found.jobId,
+    copies: entry.copies ?? 1,
+    ...(found.impressions === undefined ? {} : { impressions: found.impressions }),
+  });
+  parts.journal.done(tx);
+  return { transactionId: tx, from: entry.state, outcome: 'completed' };
 }
 
 async function refund(parts: RecoveryParts, entry: JournalEntry, reason: string): Promise<RecoveryOutcome> {

@@ -1,4 +1,4 @@
-export type { PrintFailure, PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
+export type { JobLookup, PrintFailure, PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
 export { checkPrintJob, MAX_COPIES } from './printer.ts';
 export { IppPrinter } from './ipp-printer.ts';
 export type { IppPrinterOptions } from './ipp-printer.ts';

@@ -20,11 +20,14 @@ export type IppResponse = {
   statusCode: string;
   printer: IppAttributes;
   job: IppAttributes;
+  /** Every job group of the answer, in order (Get-Jobs answers one group per job). */
+  jobs: IppAttributes[];
 };
 
 export type IppCallResult = { ok: true; response: IppResponse } | { ok: false; error: IppCallError };
 
-export type IppOperation = 'Get-Printer-Attributes' | 'Print-Job' | 'Get-Job-Attributes' | 'Cancel-Job';
+export type IppOperation =
+  'Get-Printer-Attributes' | 'Print-Job' | 'Get-Job-Attributes' | 'Get-Jobs' | 'Cancel-Job';
 
 export type IppCall = {
   operation: IppOperation;
@@ -46,6 +49,11 @@ const responseShape = z.object({
   'printer-attributes-tag': z.union([attributeGroup, z.array(attributeGroup)]).optional(),
   'job-attributes-tag': z.union([attributeGroup, z.array(attributeGroup)]).optional(),
 });
+
+function allGroups(group: Record<string, unknown> | Record<string, unknown>[] | undefined): IppAttributes[] {
+  if (group === undefined) return [];
+  return Array.isArray(group) ? group : [group];
+}
 
 function firstGroup(group: Record<string, unknown> | Record<string, unknown>[] | undefined): IppAttributes {
   if (group === undefined) return {};
@@ -169,6 +177,7 @@ export async function callIpp(printerUri: string, call: IppCall): Promise<IppCal
       statusCode,
       printer: firstGroup(shape.data['printer-attributes-tag']),
       job: firstGroup(shape.data['job-attributes-tag']),
+      jobs: allGroups(shape.data['job-attributes-tag']),
     },
   };
 }

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ipp from 'ipp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IppPrinter } from './ipp-printer.ts';
+import { IppPrinter, jobLookupOf } from './ipp-printer.ts';
 
 const pdf = Buffer.from('%PDF-1.7\n%%EOF\n');
 const job = { jobName: 'TX-0001', copies: 1 };
@@ -50,6 +50,23 @@ function answer(res: ServerResponse, message: Record<string, unknown>): void {
   });
   res.writeHead(200, { 'content-type': 'application/ipp' });
   res.end(body);
+}
+
+/** A Get-Jobs answer: one job-attributes group per job (the encoder writes one group per tag). */
+function answerJobs(res: ServerResponse, jobs: Record<string, unknown>[]): void {
+  const head = ipp.serialize({
+    version: '2.0',
+    id: 1,
+    statusCode: 'successful-ok',
+    'operation-attributes-tag': { 'attributes-charset': 'utf-8', 'attributes-natural-language': 'en' },
+  });
+  const groups = jobs.map((attributes) =>
+    ipp
+      .serialize({ version: '2.0', id: 1, statusCode: 'successful-ok', 'job-attributes-tag': attributes })
+      .subarray(8, -1),
+  );
+  res.writeHead(200, { 'content-type': 'application/ipp' });
+  res.end(Buffer.concat([head.subarray(0, -1), ...groups, Buffer.from([0x03])]));
 }
 
 function printerIs(state: string, reasons: string[] | string): Handler {
@@ -188,5 +205,96 @@ describe('IppPrinter when the printer misbehaves', () => {
     });
     expect(await new IppPrinter({ url, ...fast }).print(pdf, job)).toEqual({ ok: true, jobId: '3' });
     expect(queries).toBe(5);
+  });
+});
+
+describe('IppPrinter when the answer to Print-Job is lost', () => {
+  /** A printer that takes the document and never answers Print-Job, but lists its jobs. */
+  function stallsOnSubmit(jobs: Record<string, unknown>[], then?: Handler): Handler {
+    return (operation, res) => {
+      if (operation === 'Print-Job') return undefined; // the document went out; no answer comes
+      if (operation === 'Get-Jobs') return answerJobs(res, jobs);
+      if (then) return then(operation, res);
+      return printerIs('idle', 'none')(operation, res);
+    };
+  }
+
+  it('looks the job up by its name and reports it printed when the printer completed it', async () => {
+    const { url, operations } = await serve(
+      stallsOnSubmit([
+        { 'job-id': 4, 'job-name': 'TX-0000', 'job-state': 'completed', 'job-impressions-completed': 1 },
+        { 'job-id': 5, 'job-name': 'TX-0001', 'job-state': 'completed', 'job-impressions-completed': 2 },
+      ]),
+    );
+    expect(await new IppPrinter({ url, ...fast }).print(pdf, job)).toEqual({
+      ok: true,
+      jobId: '5',
+      impressions: 2,
+    });
+    expect(operations).toEqual(['Get-Printer-Attributes', 'Print-Job', 'Get-Jobs']);
+  });
+
+  it('follows a job it finds still printing until the printer completes it', async () => {
+    let queries = 0;
+    const { url } = await serve(
+      stallsOnSubmit(
+        [{ 'job-id': 9, 'job-name': 'TX-0001', 'job-state': 'processing' }],
+        (operation, res) => {
+          if (operation !== 'Get-Job-Attributes') return printerIs('idle', 'none')(operation, res);
+          queries += 1;
+          return answer(res, {
+            statusCode: 'successful-ok',
+            'job-attributes-tag': { 'job-state': queries < 2 ? 'processing' : 'completed' },
+          });
+        },
+      ),
+    );
+    expect(await new IppPrinter({ url, ...fast }).print(pdf, job)).toEqual({ ok: true, jobId: '9' });
+    expect(queries).toBe(2);
+  });
+
+  it('declares the print failed only after the printer says it holds no such job', async () => {
+    const { url, operations } = await serve(
+      stallsOnSubmit([{ 'job-id': 4, 'job-name': 'TX-0000', 'job-state': 'completed' }]),
+    );
+    expect(await new IppPrinter({ url, ...fast }).print(pdf, job)).toEqual({
+      ok: false,
+      failure: { kind: 'timeout' },
+    });
+    expect(operations.filter((o) => o === 'Get-Jobs')).toHaveLength(1);
+  });
+
+  it('reports a job that ended on the printer with the printer’s reason', async () => {
+    const { url } = await serve(
+      stallsOnSubmit([{ 'job-id': 6, 'job-name': 'TX-0001', 'job-state': 'aborted' }], (operation, res) => {
+        if (operation === 'Get-Job-Attributes')
+          return answer(res, {
+            statusCode: 'successful-ok',
+            'job-attributes-tag': { 'job-state': 'aborted', 'job-state-reasons': 'aborted-by-system' },
+          });
+        return printerIs('idle', 'media-jam-error')(operation, res);
+      }),
+    );
+    expect(await new IppPrinter({ url, ...fast }).print(pdf, job)).toEqual({
+      ok: false,
+      failure: { kind: 'jammed' },
+    });
+  });
+});
+
+describe('jobLookupOf', () => {
+  it('takes the newest job of that name and says what state it is in', () => {
+    const jobs = [
+      { 'job-id': 2, 'job-name': 'TX-1', 'job-state': 'completed' },
+      { 'job-id': 7, 'job-name': 'TX-1', 'job-state': 'pending' },
+      { 'job-id': 9, 'job-name': 'TX-2', 'job-state': 'completed' },
+    ];
+    expect(jobLookupOf(jobs, 'TX-1')).toEqual({ kind: 'active', jobId: '7' });
+    expect(jobLookupOf(jobs, 'TX-2')).toEqual({ kind: 'completed', jobId: '9' });
+    expect(jobLookupOf(jobs, 'TX-3')).toEqual({ kind: 'none' });
+    expect(jobLookupOf([{ 'job-id': 3, 'job-name': 'TX-1', 'job-state': 'canceled' }], 'TX-1')).toEqual({
+      kind: 'ended',
+      jobId: '3',
+    });
   });
 });

@@ -2,7 +2,10 @@
  * IppPrinter: prints a PDF on an IPP Everywhere printer and follows the job to its end.
  * Print-Job (application/pdf, copies, job-name) → poll Get-Job-Attributes (quickly at first, then
  * every 500 ms) until completed/aborted/canceled, at most 2 minutes, giving up after 3 failed
- * queries in a row; a job that runs out of time is cancelled.
+ * queries in a row; a job that runs out of time is cancelled. A Print-Job whose answer never came
+ * (time-out, connection lost after the document went out) may still have been accepted: the job
+ * is looked up by its name (Get-Jobs) and followed if the printer has it, before the print is
+ * declared failed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callIpp, describeIppError } from './ipp-client.ts';
@@ -15,7 +18,7 @@ import {
   printerStatusFromAttributes,
 } from './ipp-attributes.ts';
 import { checkPrintJob } from './printer.ts';
-import type { PrintFailure, PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
+import type { JobLookup, PrintFailure, PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
 
 export type IppPrinterOptions = {
   /** e.g. ipp://127.0.0.1:8631/ipp/print */
@@ -36,6 +39,9 @@ export type IppPrinterOptions = {
 
 const PRINTER_ATTRIBUTES = ['printer-state', 'printer-state-reasons'];
 const JOB_ATTRIBUTES = ['job-state', 'job-state-reasons', 'job-impressions-completed'];
+const LISTED_JOB_ATTRIBUTES = ['job-id', 'job-name', 'job-state', 'job-impressions-completed'];
+/** Get-Jobs tries after a Print-Job went unanswered (the printer may be restarting). */
+const LOOKUPS_AFTER_LOST_SUBMIT = 3;
 
 export class IppPrinter implements Printer {
   private readonly url: string;
@@ -103,12 +109,54 @@ export class IppPrinter implements Printer {
       document: pdf,
       timeoutMs: Math.min(this.submitTimeoutMs, this.jobTimeoutMs),
     });
-    if (!submitted.ok) return fail(submitFailure(submitted.error));
+    if (!submitted.ok) {
+      if (!mayHaveBeenAccepted(submitted.error)) return fail(submitFailure(submitted.error));
+      // No answer to a request that carried the document: the job may exist and still print.
+      const found = await this.lookUpAfterLostSubmit(job.jobName, deadline);
+      if (found.kind === 'completed') return completedResult(found);
+      if (found.kind === 'active') return this.follow(Number(found.jobId), deadline);
+      if (found.kind === 'ended') return this.follow(Number(found.jobId), deadline);
+      return fail(submitFailure(submitted.error));
+    }
     const jobId = submitted.response.job['job-id'];
     if (typeof jobId !== 'number' || !Number.isInteger(jobId)) {
       return fail({ kind: 'unavailable', detail: 'printer accepted the job without a job-id' });
     }
     return this.follow(jobId, deadline);
+  }
+
+  async findJob(jobName: string): Promise<JobLookup> {
+    const answer = await callIpp(this.url, {
+      operation: 'Get-Jobs',
+      operationAttributes: {
+        'requesting-user-name': this.requestingUserName,
+        'which-jobs': 'all',
+        'requested-attributes': LISTED_JOB_ATTRIBUTES,
+      },
+      timeoutMs: this.queryTimeoutMs,
+    });
+    if (!answer.ok) return { kind: 'unknown', detail: describeIppError(answer.error) };
+    return jobLookupOf(answer.response.jobs, jobName);
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    await callIpp(this.url, {
+      operation: 'Cancel-Job',
+      operationAttributes: { 'job-id': Number(jobId), 'requesting-user-name': this.requestingUserName },
+      timeoutMs: this.queryTimeoutMs,
+    });
+  }
+
+  /** Looks the job up a few times: a printer that lost the answer may be busy or restarting. */
+  private async lookUpAfterLostSubmit(jobName: string, deadline: number): Promise<JobLookup> {
+    let last: JobLookup = { kind: 'unknown', detail: 'not looked up' };
+    for (let attempt = 0; attempt < LOOKUPS_AFTER_LOST_SUBMIT; attempt++) {
+      last = await this.findJob(jobName);
+      if (last.kind !== 'unknown') return last;
+      if (Date.now() + this.pollIntervalMs >= deadline) break;
+      await sleep(this.pollIntervalMs);
+    }
+    return last;
   }
 
   private async follow(jobId: number, deadline: number): Promise<PrintResult> {
@@ -130,10 +178,11 @@ export class IppPrinter implements Printer {
         const progress = jobProgressFromAttributes(answer.response.job);
         if (progress.kind === 'completed') {
           // "Printed" is what the printer says it printed, when it says it.
-          const impressions = (answer.response.job as Record<string, unknown>)['job-impressions-completed'];
-          return typeof impressions === 'number' && Number.isInteger(impressions) && impressions >= 0
-            ? { ok: true, jobId: String(jobId), impressions }
-            : { ok: true, jobId: String(jobId) };
+          const impressions = impressionsOf(answer.response.job);
+          return completedResult({
+            jobId: String(jobId),
+            ...(impressions === undefined ? {} : { impressions }),
+          });
         }
         if (progress.kind === 'ended') {
           const printer = await this.printerAttributes();
@@ -191,6 +240,55 @@ export class IppPrinter implements Printer {
 
 function fail(failure: PrintFailure): PrintResult {
   return { ok: false, failure };
+}
+
+function completedResult(job: { jobId: string; impressions?: number }): PrintResult {
+  return job.impressions === undefined
+    ? { ok: true, jobId: job.jobId }
+    : { ok: true, jobId: job.jobId, impressions: job.impressions };
+}
+
+function impressionsOf(job: Readonly<Record<string, unknown>>): number | undefined {
+  const impressions = job['job-impressions-completed'];
+  return typeof impressions === 'number' && Number.isInteger(impressions) && impressions >= 0
+    ? impressions
+    : undefined;
+}
+
+/**
+ * A Print-Job that got no answer may still have been accepted: the document went out (a
+ * time-out, or the connection dropped after sending). A refused connection sent nothing.
+ */
+function mayHaveBeenAccepted(error: IppCallError): boolean {
+  if (error.kind === 'timeout') return true;
+  return error.kind === 'unreachable' && !/ECONNREFUSED|not an IPP URL/.test(error.detail);
+}
+
+/** The newest job of that name in a Get-Jobs answer. */
+export function jobLookupOf(jobs: readonly Readonly<Record<string, unknown>>[], jobName: string): JobLookup {
+  let newest: { id: number; attributes: Readonly<Record<string, unknown>> } | undefined;
+  for (const attributes of jobs) {
+    const id = attributes['job-id'];
+    if (attributes['job-name'] !== jobName || typeof id !== 'number' || !Number.isInteger(id)) continue;
+    if (!newest || id > newest.id) newest = { id, attributes };
+  }
+  if (!newest) return { kind: 'none' };
+  const jobId = String(newest.id);
+  const progress = jobProgressFromAttributes(newest.attributes);
+  switch (progress.kind) {
+    case 'completed': {
+      const impressions = impressionsOf(newest.attributes);
+      return impressions === undefined
+        ? { kind: 'completed', jobId }
+        : { kind: 'completed', jobId, impressions };
+    }
+    case 'ended':
+      return { kind: 'ended', jobId };
+    case 'waiting':
+    case 'unknown':
+      // A job the printer lists but whose state it does not say is treated as one that may print.
+      return { kind: 'active', jobId };
+  }
 }
 
 function submitFailure(error: IppCallError): PrintFailure {

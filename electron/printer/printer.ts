@@ -33,16 +33,36 @@ export type PrintResult =
     }
   | { ok: false; failure: PrintFailure };
 
+/** What the printer knows of the job named after a transaction (its newest, if several). */
+export type JobLookup =
+  | { kind: 'completed'; jobId: string; impressions?: number }
+  /** Still queued or printing: it may yet come out. */
+  | { kind: 'active'; jobId: string }
+  /** Aborted or canceled: nothing more will come out of it. */
+  | { kind: 'ended'; jobId: string }
+  /** The printer answered and holds no job of that name. */
+  | { kind: 'none' }
+  /** The printer did not answer: the job may or may not exist. */
+  | { kind: 'unknown'; detail: string };
+
 export interface Printer {
   describe(): string; // e.g. "IPP ipp://127.0.0.1:8631/ipp/print" or "spool /path"
   status(): Promise<PrinterStatus>;
   /** Submits one PDF and waits until the printer reports the job completed. */
   print(pdf: Uint8Array, job: PrintJob): Promise<PrintResult>;
+  /** Looks up a job by its name (the transaction id), e.g. after a host stopped mid-job. */
+  findJob?(jobName: string): Promise<JobLookup>;
+  /** Cancels a job that has not completed, so it cannot come out later. */
+  cancelJob?(jobId: string): Promise<void>;
 }
 
 /** Job names are transaction ids: letters, digits, '.', '_' and '-' only (no names, no paths). */
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const MAX_COPIES = 10;
+
+export function isJobName(name: string): boolean {
+  return JOB_NAME.test(name);
+}
 
 /** Checks a job before it goes anywhere; returns the reason it is refused, if it is. */
 export function checkPrintJob(pdf: Uint8Array, job: PrintJob): PrintFailure | undefined {

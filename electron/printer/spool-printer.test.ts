@@ -23,6 +23,15 @@ describe('SpoolPrinter', () => {
     expect(Buffer.compare(await readFile(join(dir, 'TX-0001.pdf')), pdf)).toBe(0);
   });
 
+  it('finds a printed job by its name, and no job for a name never printed or not a job name', async () => {
+    const printer = new SpoolPrinter({ dir });
+    expect(await printer.findJob('TX-0003')).toEqual({ kind: 'none' });
+    await printer.print(pdf, { jobName: 'TX-0003', copies: 1 });
+    expect(await printer.findJob('TX-0003')).toEqual({ kind: 'completed', jobId: 'TX-0003' });
+    await writeFile(join(dir, '.partial.pdf'), pdf);
+    expect(await printer.findJob('.partial')).toEqual({ kind: 'none' });
+  });
+
   it('creates the folder when it does not exist yet and reports idle', async () => {
     const printer = new SpoolPrinter({ dir: join(dir, 'a', 'b') });
     expect(await printer.status()).toEqual({ kind: 'idle' });

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { access, constants, link, mkdir, open, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { checkPrintJob } from './printer.ts';
-import type { PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
+import { checkPrintJob, isJobName } from './printer.ts';
+import type { JobLookup, PrintJob, PrintResult, Printer, PrinterStatus } from './printer.ts';
 
 export class SpoolPrinter implements Printer {
   private readonly dir: string;
@@ -28,6 +28,19 @@ export class SpoolPrinter implements Printer {
       return { kind: 'idle' };
     } catch (err) {
       return { kind: 'unreachable', detail: `spool folder not writable: ${errorCode(err)}` };
+    }
+  }
+
+  /** A job is printed once its file is in place (files appear whole or not at all). */
+  async findJob(jobName: string): Promise<JobLookup> {
+    if (!isJobName(jobName)) return { kind: 'none' };
+    try {
+      await access(join(this.dir, `${jobName}.pdf`), constants.F_OK);
+      return { kind: 'completed', jobId: jobName };
+    } catch (err) {
+      return errorCode(err) === 'ENOENT'
+        ? { kind: 'none' }
+        : { kind: 'unknown', detail: `spool folder not readable: ${errorCode(err)}` };
     }
   }
 

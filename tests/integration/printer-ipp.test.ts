@@ -102,6 +102,15 @@ describe('IppPrinter on ippeveprinter', () => {
     expect(answer.ok && answer.response.job).toMatchObject({ copies: 2, 'job-name': 'TX-20260101-000002' });
   });
 
+  it('finds a job by its name (Get-Jobs), as after a Print-Job whose answer was lost', async () => {
+    const ipp = new IppPrinter({ url: printer.url });
+    const result = await ipp.print(await makePdf('look me up'), { jobName: 'TX-20260101-000003', copies: 1 });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(await ipp.findJob('TX-20260101-000003')).toMatchObject({ kind: 'completed', jobId: result.jobId });
+    expect(await ipp.findJob('TX-20260101-999999')).toEqual({ kind: 'none' });
+  });
+
   it('refuses a job name that is not a transaction id, without sending anything', async () => {
     const before = (await readdir(printer.dir)).length;
     const result = await new IppPrinter({ url: printer.url }).print(await makePdf('x'), {

@@ -8,11 +8,14 @@ export async function openSerialChannel(path: string, baudRate = 9600): Promise<
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   const opened = await new Promise<Error | null>((resolve) => port.open((error) => resolve(error)));
   if (opened) return { ok: false, detail: opened.message };
+  // A line that fails (the device's end gone: EIO) must not take the kiosk host down: the link
+  // hears no answer and reports the device offline, as it does for a silent device.
+  port.on('error', () => undefined);
   return {
     ok: true,
     channel: {
       write: (bytes) => {
-        port.write(Buffer.from(bytes));
+        port.write(Buffer.from(bytes), () => undefined);
       },
       onData(listener) {
         const handler = (chunk: Buffer) => listener(new Uint8Array(chunk));
