@@ -1,8 +1,10 @@
 /**
- * `npm run payment-sim -- [--port N]`: a simulated coin and note acceptor with change hoppers,
- * speaking ccTalk on one end of a pseudo-terminal pair (socat); the kiosk opens the other end as
- * its serial device. Prints `Payment device: PATH` and `Control: URL` (the control port, see
- * scripts/dev/payment-sim/control-server.ts). Runs until stopped.
+ * `npm run payment-sim -- [--port N] [--device-path PATH]`: a simulated coin and note acceptor
+ * with change hoppers, speaking ccTalk on one end of a pseudo-terminal pair (socat); the kiosk
+ * opens the other end as its serial device. Prints `Payment device: PATH` and `Control: URL` (the
+ * control port, see scripts/dev/payment-sim/control-server.ts). `--device-path` fixes the path the
+ * kiosk opens (a link to the pseudo-terminal), so a simulator started again is found where the
+ * kiosk's line looks for it, as a power-cycled device is. Runs until stopped.
  */
 import { spawn } from 'node:child_process';
 import { access, mkdtemp, rm } from 'node:fs/promises';
@@ -28,7 +30,11 @@ async function exists(path: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, 'with-parent': { type: 'boolean' } },
+    options: {
+      port: { type: 'string', default: '0' },
+      'device-path': { type: 'string' },
+      'with-parent': { type: 'boolean' },
+    },
     strict: true,
   });
   const port = Number(values.port);
@@ -38,7 +44,9 @@ async function main(): Promise<void> {
 
   const dir = await mkdtemp(join(tmpdir(), 'kiosk-payment-'));
   const devicePath = join(dir, 'device');
-  const kioskPath = join(dir, 'kiosk');
+  const kioskPath = values['device-path'] ?? join(dir, 'kiosk');
+  // A link left by a simulator that was killed points at a pseudo-terminal that is gone.
+  if (values['device-path']) await rm(kioskPath, { force: true });
   const socat = spawn(SOCAT, [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${kioskPath}`], {
     stdio: 'ignore',
   });

@@ -162,6 +162,8 @@ export class CctalkPaymentDevice implements PaymentDevice {
     if (on === this.faults.has(fault)) return;
     if (on) this.faults.add(fault);
     else this.faults.delete(fault);
+    // A device back on the line may have restarted: its inhibits are its power-up ones again.
+    if (fault === 'offline' && !on) this.appliedInhibits = undefined;
     this.emit(on ? { kind: 'fault', fault } : { kind: 'fault-cleared', fault });
   }
 
@@ -275,8 +277,7 @@ export class CctalkPaymentDevice implements PaymentDevice {
     if (coin.ok) await this.readBuffer('coin', coin.data);
     const bill = await this.request(Address.BILL_VALIDATOR, Header.READ_BUFFERED_BILL_EVENTS);
     if (bill.ok) await this.readBuffer('note', bill.data);
-    if (coin.ok && bill.ok && this.accepting && this.appliedInhibits === undefined)
-      await this.applyInhibits();
+    if (coin.ok && bill.ok && this.appliedInhibits === undefined) await this.applyInhibits();
   }
 
   private async readBuffer(medium: 'coin' | 'note', data: Uint8Array): Promise<void> {
@@ -286,6 +287,10 @@ export class CctalkPaymentDevice implements PaymentDevice {
       if (medium === 'coin') this.coinCounter = 0;
       else this.billCounter = 0;
       this.emit({ kind: 'events-lost', medium, count: null });
+      // A reset device holds its power-up inhibits and may hold other tubes: read and set them again.
+      this.appliedInhibits = undefined;
+      await this.readLevels();
+      await this.applyInhibits();
       return;
     }
     if (medium === 'coin') this.coinCounter = reading.counter;

@@ -68,6 +68,30 @@ describe('ccTalk payment device', () => {
     expect(credits.map((e) => (e.kind === 'credit' ? e.yen : 0)).sort()).toEqual([100, 100, 1000]);
   });
 
+  it('a device that restarts mid-payment is offline, then back with its inhibits set again and its credit counted', async () => {
+    const machine = new CashMachine();
+    const [kiosk, sim] = linePair();
+    const unplug = serveCctalk(machine, sim);
+    const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
+      pollIntervalMs: 5,
+    });
+    open.push(device);
+    const events: PaymentEvent[] = [];
+    device.onEvent((e) => events.push(e));
+    await device.startAccepting(300);
+    expect(machine.insert(100)).toBe('accepted');
+    await until(() => events.some((e) => e.kind === 'credit'), 'the first coin');
+    // Power cycled: silent for a while, then a fresh machine (power-up inhibits, counters at 0).
+    unplug();
+    await until(() => events.some((e) => e.kind === 'fault' && e.fault === 'offline'), 'offline');
+    const restarted = new CashMachine();
+    serveCctalk(restarted, sim);
+    await until(() => events.some((e) => e.kind === 'fault-cleared' && e.fault === 'offline'), 'back online');
+    await until(() => restarted.status().accepting.includes(100), 'inhibits set again on the new device');
+    expect(restarted.insert(100)).toBe('accepted');
+    await until(() => events.filter((e) => e.kind === 'credit').length === 2, 'the second coin');
+  });
+
   it('accepts nothing before startAccepting and after stopAccepting', async () => {
     const { machine, device, events } = await machineAndDevice();
     expect(machine.insert(500)).toBe('refused');
