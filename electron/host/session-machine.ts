@@ -53,6 +53,8 @@ export interface SessionServices {
 export type TransactionEvent =
   | { kind: 'started'; transactionId: string }
   | { kind: 'authenticated'; transactionId: string; municipalityCode: string }
+  /** The device reported money in the slot (before the fee is covered): `totalYen` inserted so far. */
+  | { kind: 'credit'; transactionId: string; yen: number; totalYen: number }
   | {
       kind: 'paid';
       transactionId: string;
@@ -772,7 +774,21 @@ export const sessionMachine = setup({
       always: { guard: 'paidEnough', target: 'settling' },
       after: { paymentTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
       on: {
-        CREDIT: { actions: assign({ paidYen: ({ context, event }) => context.paidYen + event.yen }) },
+        CREDIT: {
+          actions: [
+            assign({ paidYen: ({ context, event }) => context.paidYen + event.yen }),
+            // On record before anything else happens: a host that stops now still owes it back.
+            ({ context, event }) => {
+              if (context.transactionId)
+                context.services.onTransactionEvent({
+                  kind: 'credit',
+                  transactionId: context.transactionId,
+                  yen: event.yen,
+                  totalYen: context.paidYen,
+                });
+            },
+          ],
+        },
         ACCEPTING: { actions: assign({ accepts: ({ event }) => event.denominations }) },
         PAYMENT_FAULT: {
           target: 'failed',

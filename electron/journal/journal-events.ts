@@ -18,6 +18,8 @@ export function journalTransactionEvent(
         return journal.created(tx, terminalId);
       case 'authenticated':
         return journal.authenticated(tx, event.municipalityCode);
+      case 'credit':
+        return journal.credited(tx, event.totalYen);
       case 'paid':
         return journal.paid(tx, {
           certificateType: event.certificateType,
@@ -54,6 +56,9 @@ export function journalTransactionEvent(
       case 'ended': {
         const entry = journal.get(tx);
         if (entry?.state === 'printed') return journal.done(tx);
+        // Money in the slot that was neither settled nor paid back stays owed: never abandoned.
+        if (entry?.state === 'authenticated' && entry.paidYen > 0)
+          return journal.refundDue(tx, 'ended-with-credit', entry.paidYen);
         if (entry?.state === 'created' || entry?.state === 'authenticated') return journal.abandoned(tx);
         return undefined;
       }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { journalTransactionEvent } from './journal-events.ts';
 import { openKioskJournal, type KioskJournal } from './journal.ts';
 
 const TX = '3d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
@@ -176,5 +177,33 @@ describe('kiosk journal', () => {
     j.owed('other-tx', 100);
     expect(j.get('other-tx')).toMatchObject({ refundDueYen: 500, refundedYen: 400 });
     expect(j.owed('unknown', 10)).toEqual({ ok: false, problem: 'unknown-transaction' });
+  });
+
+  it('keeps the money in the slot before the fee is covered, credit by credit, and only then', () => {
+    const j = open();
+    j.created(TX, 'S0001-T01');
+    expect(j.credited(TX, 100)).toMatchObject({ ok: false, problem: 'out-of-order' });
+    j.authenticated(TX, '131016');
+    expect(j.credited(TX, 100)).toEqual({ ok: true });
+    expect(j.credited(TX, 200)).toEqual({ ok: true });
+    expect(j.get(TX)).toMatchObject({ state: 'authenticated', paidYen: 200 });
+    expect(j.unpaid().map((e) => e.paidYen)).toEqual([200]);
+    expect(j.credited('unknown', 10)).toEqual({ ok: false, problem: 'unknown-transaction' });
+  });
+
+  it('turns a session that ended with unsettled credit into refund-due, not abandoned', () => {
+    const j = open();
+    for (const event of [
+      { kind: 'started', transactionId: TX },
+      { kind: 'authenticated', transactionId: TX, municipalityCode: '131016' },
+      { kind: 'credit', transactionId: TX, yen: 100, totalYen: 100 },
+      { kind: 'ended', transactionId: TX },
+    ] as const)
+      expect(journalTransactionEvent(j, 'S0001-T01', event)).toBeUndefined();
+    expect(j.get(TX)).toMatchObject({
+      state: 'refund-due',
+      refundReason: 'ended-with-credit',
+      refundDueYen: 100,
+    });
   });
 });

@@ -244,6 +244,11 @@ export interface KioskJournal {
    * payment it makes the transaction refund-due for that amount; after, the amount still owed
    * (refund-due yen − refunded yen) covers it. Never lost as "abandoned".
    */
+  /**
+   * Money in the slot before the fee is covered (`totalYen` so far, on an authenticated
+   * transaction): kept in `paidYen`, so a host that stops mid-payment leaves it on record.
+   */
+  credited(transactionId: string, totalYen: number): JournalWrite;
   owed(transactionId: string, yen: number): JournalWrite;
   abandoned(transactionId: string): JournalWrite;
   /** The centre answered the delivery report (or said there is nothing to settle). */
@@ -392,6 +397,15 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
     },
     refunded(transactionId, yen) {
       return step(transactionId, 'refunded', { refunded_yen: yen }, { yen });
+    },
+    credited(transactionId, totalYen) {
+      const row = getRow.get(transactionId) as Row | undefined;
+      if (!row) return { ok: false, problem: 'unknown-transaction' };
+      if (row.state !== 'authenticated') return { ok: false, problem: 'out-of-order', state: row.state };
+      db.prepare(
+        'UPDATE transactions SET paid_yen = MAX(COALESCE(paid_yen, 0), ?), updated_at = ? WHERE transaction_id = ?',
+      ).run(totalYen, now(), transactionId);
+      return { ok: true };
     },
     owed(transactionId, yen) {
       const row = getRow.get(transactionId) as Row | undefined;

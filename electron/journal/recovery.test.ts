@@ -117,3 +117,32 @@ describe('recovery of a transaction left printing', () => {
     }
   });
 });
+
+describe('recovery of a transaction left mid-payment', () => {
+  function leftMidPayment(creditYen: number): KioskJournal {
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-recovery-'));
+    journal = openKioskJournal(join(dir, 'journal.sqlite'));
+    journal.created(TX, 'S0001-T01');
+    journal.authenticated(TX, '131016');
+    if (creditYen > 0) expect(journal.credited(TX, creditYen)).toEqual({ ok: true });
+    return journal;
+  }
+
+  it('owes back the money already in the slot: refund-due with a slip, never abandoned', async () => {
+    const j = leftMidPayment(200);
+    const printer = new ScriptedPrinter([]);
+    const report = await recover(j, printer);
+    expect(report.abandoned).toBe(0);
+    expect(report.outcomes).toMatchObject([
+      { transactionId: TX, from: 'authenticated', outcome: 'refund-due', reason: 'host-stopped-mid-payment' },
+    ]);
+    expect(j.get(TX)).toMatchObject({ state: 'refund-due', paidYen: 200 });
+  });
+
+  it('abandons a transaction with nothing in the slot', async () => {
+    const j = leftMidPayment(0);
+    const report = await recover(j, new ScriptedPrinter([]));
+    expect(report).toMatchObject({ abandoned: 1, outcomes: [] });
+    expect(j.get(TX)?.state).toBe('abandoned');
+  });
+});

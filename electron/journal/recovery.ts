@@ -41,7 +41,8 @@ export interface RecoveryReport {
 
 /**
  * Resolves every transaction a stopped host left unfinished, before the first resident:
- * - created or authenticated (nothing paid) → abandoned;
+ * - created or authenticated, nothing in the slot → abandoned; money in the slot but the fee not
+ *   covered (the host stopped mid-payment) → refund-due with a slip;
  * - printed → done (delivered);
  * - paid or issued, printer ready → the same document fetched again (issue is idempotent on the
  *   transaction id; bound to the card that paid, seal checked) and printed → done;
@@ -54,8 +55,11 @@ export interface RecoveryReport {
 export async function recoverJournal(parts: RecoveryParts): Promise<RecoveryReport> {
   const outcomes: RecoveryOutcome[] = [];
   let abandoned = 0;
-  for (const entry of parts.journal.unpaid())
-    if (parts.journal.abandoned(entry.transactionId).ok) abandoned += 1;
+  for (const entry of parts.journal.unpaid()) {
+    // Coins or notes went in, and the host stopped before the fee was covered: they are owed back.
+    if (entry.paidYen > 0) outcomes.push(await refund(parts, entry, 'host-stopped-mid-payment'));
+    else if (parts.journal.abandoned(entry.transactionId).ok) abandoned += 1;
+  }
   for (const entry of parts.journal.unfinished()) outcomes.push(await recoverOne(parts, entry));
   const deliveries = await flushDeliveries(parts.journal, parts.centre);
   return { outcomes, abandoned, deliveries };
