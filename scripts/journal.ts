@@ -57,6 +57,7 @@ function main(): number {
       refundDueYen: e.refundDueYen,
       refundedYen: e.refundedYen,
       refundReason: e.refundReason,
+      changeOwedYen: e.changeOwedYen,
       documentId: e.documentId,
       jobId: e.jobId,
       impressions: e.impressions,
@@ -81,11 +82,12 @@ function main(): number {
         : t.refundDueYen
           ? ` REFUND DUE ${t.refundDueYen}円 (${t.refundReason})`
           : '';
+      const change = t.changeOwedYen > 0 ? ` CHANGE OWED ${t.changeOwedYen}円` : '';
       const delivery = t.delivery
         ? ` centre: ${t.delivery.outcome}${t.delivery.acknowledged ? '' : ' (not yet acknowledged)'}`
         : '';
       console.log(
-        `${t.createdAt}  ${t.transactionId}  ${t.state.padEnd(13)} ${t.certificateType ?? '-'} ×${t.copies ?? 0}  paid ${t.paidYen}円${money}${delivery}`,
+        `${t.createdAt}  ${t.transactionId}  ${t.state.padEnd(13)} ${t.certificateType ?? '-'} ×${t.copies ?? 0}  paid ${t.paidYen}円${money}${change}${delivery}`,
       );
     }
     console.log(

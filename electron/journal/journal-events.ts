@@ -66,9 +66,9 @@ export function journalTransactionEvent(
         journal.leftBehind(tx, event.item);
         return undefined;
       case 'owed':
-        // Change the machine could not pay is in `paid`; a refund it could not pay is recorded
-        // here, also when the device failed before the fee was covered (nothing "paid" yet).
-        return event.reason === 'refund' ? journal.owed(tx, event.yen) : undefined;
+        // A refund the machine could not pay is recorded here, also when the device failed before
+        // the fee was covered (nothing "paid" yet); change it could not pay, beside the paid step.
+        return event.reason === 'refund' ? journal.owed(tx, event.yen) : journal.changeOwed(tx, event.yen);
       case 'registration-filed':
         return undefined;
     }

@@ -206,4 +206,16 @@ describe('kiosk journal', () => {
       refundDueYen: 100,
     });
   });
+
+  it('records change the machine could not pay at settlement beside the paid step', () => {
+    const j = open();
+    expect(paid(j, TX)).toEqual({ ok: true });
+    expect(
+      journalTransactionEvent(j, 'S0001-T01', { kind: 'owed', transactionId: TX, yen: 50, reason: 'change' }),
+    ).toBeUndefined();
+    expect(j.get(TX)).toMatchObject({ state: 'paid', changeOwedYen: 50 });
+    expect(j.list().find((e) => e.transactionId === TX)?.changeOwedYen).toBe(50);
+    j.created('other-tx', 'S0001-T01');
+    expect(j.changeOwed('other-tx', 10)).toMatchObject({ ok: false, problem: 'out-of-order' });
+  });
 });

@@ -72,6 +72,8 @@ export interface JournalEntry {
   /** The centre's answer when it was not a plain acknowledgement (e.g. delivery-conflict). */
   deliveryNote: string | null;
   deliveryAttempts: number;
+  /** Change the machine could not pay out at settlement (a slip the store settles). */
+  changeOwedYen: number;
 }
 
 export interface JournalStep {
@@ -157,6 +159,15 @@ const SCHEMA = `
     PRIMARY KEY (transaction_id, item)
   ) STRICT;
   CREATE INDEX IF NOT EXISTS left_behind_at ON left_behind(at);
+  -- Change the machine could not pay out when the fee was settled (the resident got a slip for it).
+  CREATE TABLE IF NOT EXISTS change_owed (
+    transaction_id TEXT PRIMARY KEY REFERENCES transactions(transaction_id),
+    yen INTEGER NOT NULL CHECK (yen > 0),
+    at INTEGER NOT NULL
+  ) STRICT;
+  CREATE VIEW IF NOT EXISTS transactions_with_change AS
+    SELECT transactions.*, COALESCE(change_owed.yen, 0) AS change_owed_yen
+    FROM transactions LEFT JOIN change_owed USING (transaction_id);
 `;
 
 interface Row {
@@ -186,6 +197,7 @@ interface Row {
   delivery_acked_at: number | null;
   delivery_note: string | null;
   delivery_attempts: number;
+  change_owed_yen: number;
 }
 
 function entryOf(row: Row): JournalEntry {
@@ -216,6 +228,7 @@ function entryOf(row: Row): JournalEntry {
     deliveryAckedAt: row.delivery_acked_at,
     deliveryNote: row.delivery_note,
     deliveryAttempts: row.delivery_attempts,
+    changeOwedYen: row.change_owed_yen,
   };
 }
 
@@ -250,6 +263,8 @@ export interface KioskJournal {
    */
   credited(transactionId: string, totalYen: number): JournalWrite;
   owed(transactionId: string, yen: number): JournalWrite;
+  /** Change the machine could not pay at settlement: recorded once the transaction is paid. */
+  changeOwed(transactionId: string, yen: number): JournalWrite;
   abandoned(transactionId: string): JournalWrite;
   /** The centre answered the delivery report (or said there is nothing to settle). */
   deliveryAcknowledged(transactionId: string, note?: string): void;
@@ -284,7 +299,7 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
 
-  const getRow = db.prepare('SELECT * FROM transactions WHERE transaction_id = ?');
+  const getRow = db.prepare('SELECT * FROM transactions_with_change WHERE transaction_id = ?');
   const insertTx = db.prepare(
     `INSERT INTO transactions (transaction_id, terminal_id, state, created_at, updated_at)
      VALUES (?, ?, 'created', ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
@@ -407,6 +422,17 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
       ).run(totalYen, now(), transactionId);
       return { ok: true };
     },
+    changeOwed(transactionId, yen) {
+      const row = getRow.get(transactionId) as Row | undefined;
+      if (!row) return { ok: false, problem: 'unknown-transaction' };
+      if (row.state === 'created' || row.state === 'authenticated' || row.state === 'abandoned')
+        return { ok: false, problem: 'out-of-order', state: row.state };
+      db.prepare(
+        `INSERT INTO change_owed (transaction_id, yen, at) VALUES (?, ?, ?)
+         ON CONFLICT (transaction_id) DO UPDATE SET yen = excluded.yen, at = excluded.at`,
+      ).run(transactionId, yen, now());
+      return { ok: true };
+    },
     owed(transactionId, yen) {
       const row = getRow.get(transactionId) as Row | undefined;
       if (!row) return { ok: false, problem: 'unknown-transaction' };
@@ -457,7 +483,7 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
       return (
         db
           .prepare(
-            'SELECT * FROM transactions WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC, transaction_id',
+            'SELECT * FROM transactions_with_change WHERE created_at >= ? AND created_at < ? ORDER BY created_at DESC, transaction_id',
           )
           .all(options.since ?? 0, options.until ?? Number.MAX_SAFE_INTEGER) as Row[]
       ).map(entryOf);
@@ -466,7 +492,7 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
       return (
         db
           .prepare(
-            `SELECT * FROM transactions WHERE state IN (${UNFINISHED_STATES.map(() => '?').join(', ')}) ORDER BY created_at`,
+            `SELECT * FROM transactions_with_change WHERE state IN (${UNFINISHED_STATES.map(() => '?').join(', ')}) ORDER BY created_at`,
           )
           .all(...UNFINISHED_STATES) as Row[]
       ).map(entryOf);
@@ -475,7 +501,7 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
       return (
         db
           .prepare(
-            "SELECT * FROM transactions WHERE state IN ('created', 'authenticated') ORDER BY created_at",
+            "SELECT * FROM transactions_with_change WHERE state IN ('created', 'authenticated') ORDER BY created_at",
           )
           .all() as Row[]
       ).map(entryOf);
@@ -484,7 +510,7 @@ export function openKioskJournal(path: string, now: () => number = Date.now): Ki
       return (
         db
           .prepare(
-            'SELECT * FROM transactions WHERE delivery IS NOT NULL AND delivery_acked_at IS NULL ORDER BY updated_at',
+            'SELECT * FROM transactions_with_change WHERE delivery IS NOT NULL AND delivery_acked_at IS NULL ORDER BY updated_at',
           )
           .all() as Row[]
       ).map(entryOf);
