@@ -430,9 +430,17 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
       unsubscribeRemoved();
       unsubscribeReader();
-      // A session in progress ends through the clean-up (refund, card released), within a limit.
+      // A session in progress ends through the clean-up (refund, card released), within a limit —
+      // except one whose job is at the printer: it may still print, so no refund now; the journal
+      // keeps it `printing`, and recovery at the next start asks the printer what became of it.
       const state = actor.getSnapshot();
-      if (state.status === 'active' && state.context.transactionId !== null) {
+      const printing = stageOf(state.value) === 'printing';
+      if (printing)
+        logger.warn(
+          { transactionId: state.context.transactionId },
+          'closed while printing: left to recovery',
+        );
+      if (state.status === 'active' && state.context.transactionId !== null && !printing) {
         if (
           !['failed', 'done', 'cardLeftBehind', 'registrationDone', 'ending'].includes(stageOf(state.value))
         )
