@@ -6,11 +6,9 @@
  * on a step ends through the same clean-up after the idle limit; close() waits for it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuthenticateResponse } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer, PrinterStatus } from '../printer/printer.ts';
-import type { CardHandle, CardPort } from './card-port.ts';
+import type { PrinterStatus } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
 import { createCrashSupervisor } from './crash-supervisor.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
@@ -18,13 +16,9 @@ import { createKioskHost, type HostClock, type KioskHost, type KioskHostOptions 
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { fakeCardHandle, fakeCardPort, fakeCentre, fakePrinter, MENU } from './test-support/fakes.ts';
 
 const TX = '5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
-
-const MENU: AuthenticateResponse = {
-  municipality: { code: '131016', name: '千代田区' },
-  menu: [{ certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 }],
-};
 
 /** A clock whose timers fire only when the test says so. */
 function manualClock(): HostClock & { fireAll(): void; pending(): number } {
@@ -64,39 +58,10 @@ afterEach(async () => {
 
 function start(parts: Parts = {}) {
   const releases: string[] = [];
-  const card: CardHandle = {
-    prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-    readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-    verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-    signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-    release: async () => void releases.push('release'),
-  };
-  const cardPort: CardPort = {
-    waitForCard: async () => ({ ok: true, value: card }),
-    onCardRemoved: () => () => undefined,
-    readerState: () => 'ready',
-    onReaderState: () => () => undefined,
-    cardPresent: () => false,
-  };
-  const printer: Printer = {
-    describe: () => 'fake',
-    status: parts.printerStatus ?? (async () => ({ kind: 'idle' })),
-    print: async () => ({ ok: true, jobId: '1' }),
-  };
-  const unreachable = { ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } } as const;
-  const centre: CentreClient = {
-    challenge: async () => ({
-      ok: true,
-      value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
-    }),
-    authenticate: parts.authenticate ?? (async () => ({ ok: true, value: MENU })),
-    issue: async () => unreachable,
-    kosekiRegistration: async () => unreachable,
-    householdMembers: async () => unreachable,
-    delivery: async () => unreachable,
-    municipalityKeys: async () => unreachable,
-    close: async () => undefined,
-  };
+  const card = fakeCardHandle({ release: async () => void releases.push('release') });
+  const cardPort = fakeCardPort(card, { cardPresent: () => false });
+  const printer = fakePrinter(parts.printerStatus ? { status: parts.printerStatus } : {});
+  const centre = fakeCentre(parts.authenticate ? { authenticate: parts.authenticate } : {});
   const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   const outOfService: string[] = [];

@@ -17,37 +17,18 @@ import type {
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer } from '../printer/printer.ts';
-import type { CardHandle, CardPort } from './card-port.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { fakeCardPort, fakePrinter } from './test-support/fakes.ts';
 
 const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
 
-const card: CardHandle = {
-  prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-  readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-  verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-  signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-  release: async () => undefined,
-};
+const cardPort = fakeCardPort();
 
-const cardPort: CardPort = {
-  waitForCard: async () => ({ ok: true, value: card }),
-  onCardRemoved: () => () => undefined,
-  cardPresent: () => true,
-  readerState: () => 'ready',
-  onReaderState: () => () => undefined,
-};
-
-const printer: Printer = {
-  describe: () => 'fake',
-  status: async () => ({ kind: 'idle' }),
-  print: async () => ({ ok: true, jobId: '1' }),
-};
+const printer = fakePrinter();
 
 const MENU: AuthenticateResponse = {
   municipality: { code: '131016', name: '千代田区' },
