@@ -12,35 +12,20 @@ import type { PrinterStatus } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
 import { createCrashSupervisor } from './crash-supervisor.ts';
 import { createMunicipalityKeyRing } from './issue-document.ts';
-import { createKioskHost, type HostClock, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
+import { createKioskHost, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { TransactionEvent } from './session-machine.ts';
-import { fakeCardHandle, fakeCardPort, fakeCentre, fakePrinter, MENU } from './test-support/fakes.ts';
+import {
+  fakeCardHandle,
+  fakeCardPort,
+  fakeCentre,
+  fakePrinter,
+  manualClock,
+  MENU,
+} from './test-support/fakes.ts';
 
 const TX = '5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
-
-/** A clock whose timers fire only when the test says so. */
-function manualClock(): HostClock & { fireAll(): void; pending(): number } {
-  const timers = new Map<number, () => void>();
-  let next = 1;
-  return {
-    setTimeout(callback) {
-      const id = next++;
-      timers.set(id, callback);
-      return id;
-    },
-    clearTimeout(timer) {
-      timers.delete(timer as number);
-    },
-    fireAll() {
-      const due = [...timers.values()];
-      timers.clear();
-      for (const callback of due) callback();
-    },
-    pending: () => timers.size,
-  };
-}
 
 interface Parts {
   /** Throws from the host's transaction-event callback (an action in the machine) when true. */

@@ -6,6 +6,7 @@ import type { AuthenticateResponse } from '../../../protocol/index.ts';
 import type { Printer } from '../../printer/printer.ts';
 import type { CardHandle, CardPort } from '../card-port.ts';
 import type { CentreClient } from '../centre-client.ts';
+import type { HostClock } from '../kiosk-host.ts';
 
 /** One municipality (千代田区), one certificate (印鑑登録証明書, 200 yen). */
 export const MENU: AuthenticateResponse = {
@@ -70,5 +71,27 @@ export function fakeCentre(overrides: Partial<CentreClient> = {}): CentreClient 
     municipalityKeys: async () => unreachable,
     close: async () => undefined,
     ...overrides,
+  };
+}
+
+/** A clock whose timers fire only when the test says so. */
+export function manualClock(): HostClock & { fireAll(): void; pending(): number } {
+  const timers = new Map<number, () => void>();
+  let next = 1;
+  return {
+    setTimeout(callback) {
+      const id = next++;
+      timers.set(id, callback);
+      return id;
+    },
+    clearTimeout(timer) {
+      timers.delete(timer as number);
+    },
+    fireAll() {
+      const due = [...timers.values()];
+      timers.clear();
+      for (const callback of due) callback();
+    },
+    pending: () => timers.size,
   };
 }
