@@ -9,10 +9,10 @@ import { createActor, fromPromise, SimulatedClock, waitFor, type SnapshotFrom } 
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { CardPort } from './card-port.ts';
-import { createMunicipalityKeyRing, type issueDocument, type IssueResult } from './issue-document.ts';
+import type { issueDocument, IssueResult } from './issue-document.ts';
 import { viewOf } from './kiosk-host.ts';
 import { DEFAULT_TIMEOUTS, sessionMachine, type TransactionEvent } from './session-machine.ts';
-import { fakeCardHandle, fakeCardPort, fakeCentre, fakePrinter } from './test-support/fakes.ts';
+import { fakeCardHandle, fakeCardPort, fakeCentre, fakePrinter, fakeServices } from './test-support/fakes.ts';
 
 const TX = '0c7d9a52-3e1f-4b6a-8d2c-5f4e3a2b1c0d';
 const REMINDER_MS = 5_000;
@@ -62,17 +62,13 @@ function startSession() {
   const actor = createActor(sessionMachine.provide({ actors: { issue: issued } }), {
     clock,
     input: {
-      services: {
+      services: fakeServices(TX, {
         cardPort: reader.port,
         centre,
-        keyRing: createMunicipalityKeyRing(centre, new Map()),
-        render: async () => ({ ok: false, error: { kind: 'unused' } }),
         printer,
         payment,
-        terminalId: 'S0001-T01',
-        newTransactionId: () => TX,
         onTransactionEvent: (event) => events.push(event),
-      },
+      }),
       timeouts: { ...DEFAULT_TIMEOUTS, doneMs: DONE_MS, cardReminderMs: REMINDER_MS },
     },
   });

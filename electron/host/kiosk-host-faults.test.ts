@@ -11,7 +11,6 @@ import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { PrinterStatus } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
 import { createCrashSupervisor } from './crash-supervisor.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
@@ -21,6 +20,7 @@ import {
   fakeCardPort,
   fakeCentre,
   fakePrinter,
+  fakeServices,
   manualClock,
   MENU,
 } from './test-support/fakes.ts';
@@ -51,20 +51,16 @@ function start(parts: Parts = {}) {
   const events: TransactionEvent[] = [];
   const outOfService: string[] = [];
   host = createKioskHost(
-    {
+    fakeServices(TX, {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       payment,
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
       onTransactionEvent: (event) => {
         if (parts.throwOn?.(event)) throw new Error('a bug in an action');
         events.push(event);
       },
-    },
+    }),
     { logger: createHostLogger({ level: 'silent' }), ...parts.options },
   );
   host.onOutOfService(() => outOfService.push('out-of-service'));

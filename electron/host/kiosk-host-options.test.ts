@@ -18,11 +18,10 @@ import type {
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import type { TransactionEvent } from './session-machine.ts';
-import { fakeCardPort, fakePrinter } from './test-support/fakes.ts';
+import { fakeCardPort, fakePrinter, fakeServices } from './test-support/fakes.ts';
 
 const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
 
@@ -127,17 +126,13 @@ function start(menu: AuthenticateResponse = MENU) {
   const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   host = createKioskHost(
-    {
+    fakeServices(TX, {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       payment,
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
       onTransactionEvent: (event) => events.push(event),
-    },
+    }),
     { logger: createHostLogger({ level: 'silent' }) },
   );
   return { host, centre, events, payment };

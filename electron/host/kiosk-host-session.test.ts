@@ -5,14 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
-import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { CardHandle, CardPort, CardResult } from './card-port.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts } from './session-machine.ts';
-import { fakeCardPort, fakeCentre, fakePrinter } from './test-support/fakes.ts';
+import { fakeCardPort, fakeCentre, fakePrinter, fakeServices } from './test-support/fakes.ts';
 
 const TX = '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
@@ -38,20 +36,10 @@ afterEach(async () => {
 });
 
 function start(cardPort: CardPort = readerWithCard, timeouts: Partial<Timeouts> = {}): KioskHost {
-  host = createKioskHost(
-    {
-      cardPort,
-      centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
-      printer,
-      payment: new FakePaymentDevice(),
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
-      onTransactionEvent: () => undefined,
-    },
-    { logger: createHostLogger({ level: 'silent' }), timeouts },
-  );
+  host = createKioskHost(fakeServices(TX, { cardPort, centre, printer }), {
+    logger: createHostLogger({ level: 'silent' }),
+    timeouts,
+  });
   return host;
 }
 

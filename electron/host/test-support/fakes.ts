@@ -3,10 +3,13 @@
  * show. Each builder takes overrides: a test that needs a special part passes only what differs.
  */
 import type { AuthenticateResponse } from '../../../protocol/index.ts';
+import { FakePaymentDevice } from '../../payment/fake-payment-device.ts';
 import type { Printer } from '../../printer/printer.ts';
 import type { CardHandle, CardPort } from '../card-port.ts';
 import type { CentreClient } from '../centre-client.ts';
+import { createMunicipalityKeyRing } from '../issue-document.ts';
 import type { HostClock } from '../kiosk-host.ts';
+import type { SessionServices } from '../session-machine.ts';
 
 /** One municipality (千代田区), one certificate (印鑑登録証明書, 200 yen). */
 export const MENU: AuthenticateResponse = {
@@ -93,5 +96,29 @@ export function manualClock(): HostClock & { fireAll(): void; pending(): number 
       for (const callback of due) callback();
     },
     pending: () => timers.size,
+  };
+}
+
+/**
+ * A session's services from the fakes above, on terminal S0001-T01, every transaction numbered
+ * `transactionId`: a key ring with no root keys over the centre, a renderer never reached, a fresh
+ * `FakePaymentDevice`, transaction events dropped. Overrides replace any of them.
+ */
+export function fakeServices(
+  transactionId: string,
+  overrides: Partial<SessionServices> = {},
+): SessionServices {
+  const centre = overrides.centre ?? fakeCentre();
+  return {
+    cardPort: fakeCardPort(),
+    centre,
+    keyRing: createMunicipalityKeyRing(centre, new Map()),
+    render: async () => ({ ok: false, error: { kind: 'unused' } }),
+    printer: fakePrinter(),
+    payment: new FakePaymentDevice(),
+    terminalId: 'S0001-T01',
+    newTransactionId: () => transactionId,
+    onTransactionEvent: () => undefined,
+    ...overrides,
   };
 }
