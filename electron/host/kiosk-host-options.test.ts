@@ -21,13 +21,9 @@ import type { CentreClient, CentreResult } from './centre-client.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import type { TransactionEvent } from './session-machine.ts';
-import { fakeCardPort, fakePrinter, fakeServices } from './test-support/fakes.ts';
+import { fakeServices } from './test-support/fakes.ts';
 
 const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
-
-const cardPort = fakeCardPort();
-
-const printer = fakePrinter();
 
 const MENU: AuthenticateResponse = {
   municipality: { code: '131016', name: '千代田区' },
@@ -127,9 +123,7 @@ function start(menu: AuthenticateResponse = MENU) {
   const events: TransactionEvent[] = [];
   host = createKioskHost(
     fakeServices(TX, {
-      cardPort,
       centre,
-      printer,
       payment,
       onTransactionEvent: (event) => events.push(event),
     }),

@@ -10,7 +10,7 @@ import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts } from './session-machine.ts';
-import { fakeCardPort, fakeCentre, fakePrinter, fakeServices } from './test-support/fakes.ts';
+import { fakeCardPort, fakeServices } from './test-support/fakes.ts';
 
 const TX = '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
@@ -25,10 +25,6 @@ const emptyReader: CardPort = {
     ),
 };
 
-const printer = fakePrinter();
-
-const centre = fakeCentre();
-
 let host: KioskHost | undefined;
 afterEach(async () => {
   await host?.close();
@@ -36,7 +32,7 @@ afterEach(async () => {
 });
 
 function start(cardPort: CardPort = readerWithCard, timeouts: Partial<Timeouts> = {}): KioskHost {
-  host = createKioskHost(fakeServices(TX, { cardPort, centre, printer }), {
+  host = createKioskHost(fakeServices(TX, { cardPort }), {
     logger: createHostLogger({ level: 'silent' }),
     timeouts,
   });
