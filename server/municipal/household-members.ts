@@ -31,14 +31,7 @@ export async function householdMembersFor(
   if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
   if (await deps.repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex))
     return fail('certificate-revoked', 'revoked after authentication');
-  const available = await availableCertificateFor(
-    deps.repository,
-    deps.registers,
-    session.holderId,
-    request.certificateType,
-    now,
-    deps.openingHoursNow?.() ?? now,
-  );
+  const available = await availableCertificateFor(deps, session.holderId, request.certificateType, now);
   if (!available.ok) return available;
   const { context, decision } = available.value;
   if (!(decision.options.scopes ?? []).includes('members'))

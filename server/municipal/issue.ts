@@ -84,14 +84,7 @@ export async function issueCertificate(
 
   // The registers are read now, at the moment of issue: a 印鑑登録 abolished or a 利用登録 not yet
   // approved after authentication is refused here.
-  const available = await availableCertificateFor(
-    repository,
-    registers,
-    session.holderId,
-    request.certificateType,
-    now,
-    deps.openingHoursNow?.() ?? now,
-  );
+  const available = await availableCertificateFor(deps, session.holderId, request.certificateType, now);
   if (!available.ok) return available;
   const { context, decision } = available.value;
   if (request.copies > decision.maxCopies) return fail('bad-request', 'too many copies');

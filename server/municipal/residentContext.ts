@@ -50,18 +50,18 @@ export async function menuContextFor(
 export type AvailableDecision = Extract<MenuDecision, { available: true }>;
 
 /**
- * The resident's context as it is now (`menuContextFor`) and the menu's decision for
- * `certificateType`: refused, with the menu's reason, when it is not available.
+ * The resident's context as it is now (`menuContextFor`, service hours judged at
+ * `deps.openingHoursNow`, default `now`) and the menu's decision for `certificateType`: refused,
+ * with the menu's reason, when it is not available.
  */
 export async function availableCertificateFor(
-  repository: CentreRepository,
-  registers: RegisterStore,
+  deps: { repository: CentreRepository; registers: RegisterStore; openingHoursNow?: () => Date },
   holderId: string,
   certificateType: CertificateType,
   now: Date,
-  openingHoursAt: Date = now,
 ): Promise<CentreResult<{ context: ResidentContext; decision: AvailableDecision }>> {
-  const context = await menuContextFor(repository, registers, holderId, now, openingHoursAt);
+  const openingHoursAt = deps.openingHoursNow?.() ?? now;
+  const context = await menuContextFor(deps.repository, deps.registers, holderId, now, openingHoursAt);
   if (!context.ok) return context;
   const decision = decideCertificate(certificateType, context.value.menu);
   if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
