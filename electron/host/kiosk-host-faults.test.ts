@@ -6,7 +6,6 @@
  * on a step ends through the same clean-up after the idle limit; close() waits for it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
 import type { PrinterStatus } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
@@ -15,6 +14,7 @@ import { createKioskHost, type KioskHost, type KioskHostOptions } from './kiosk-
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { toMenu, waitFor } from './test-support/drive.ts';
 import {
   fakeCardHandle,
   fakeCardPort,
@@ -65,39 +65,6 @@ function start(parts: Parts = {}) {
   );
   host.onOutOfService(() => outOfService.push('out-of-service'));
   return { host, events, payment, releases, outOfService };
-}
-
-function waitFor<S extends KioskScreen['screen']>(
-  h: KioskHost,
-  screen: S,
-  also: (view: Extract<KioskScreen, { screen: S }>) => boolean = () => true,
-): Promise<Extract<KioskScreen, { screen: S }>> {
-  return new Promise((resolve, reject) => {
-    const check = (view: KioskScreen) => {
-      if (view.screen !== screen || !also(view as Extract<KioskScreen, { screen: S }>)) return false;
-      resolve(view as Extract<KioskScreen, { screen: S }>);
-      return true;
-    };
-    if (check(h.getSnapshot().view)) return;
-    const timer = setTimeout(
-      () => reject(new Error(`no ${screen}; at ${h.getSnapshot().view.screen}`)),
-      5000,
-    );
-    const off = h.onSnapshot((s) => {
-      if (check(s.view)) {
-        clearTimeout(timer);
-        off();
-      }
-    });
-  });
-}
-
-async function toMenu(h: KioskHost) {
-  h.send({ type: 'start' });
-  await waitFor(h, 'pin-entry');
-  for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
-  h.send({ type: 'pin-submit' });
-  return waitFor(h, 'menu');
 }
 
 /** 終了 on the error screen, then back at the welcome screen with the session ended. */

@@ -21,6 +21,7 @@ import type { CentreClient, CentreResult } from './centre-client.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { toMenu, waitFor } from './test-support/drive.ts';
 import { fakeServices } from './test-support/fakes.ts';
 
 const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
@@ -137,39 +138,6 @@ type ConfirmView = Extract<KioskScreen, { screen: 'confirm' }>;
 /** The confirm screen once `ready` holds for it (e.g. the household list has come). */
 function waitForConfirm(h: KioskHost, ready: (view: ConfirmView) => boolean): Promise<ConfirmView> {
   return waitFor(h, 'confirm', ready);
-}
-
-function waitFor<S extends KioskScreen['screen']>(
-  h: KioskHost,
-  screen: S,
-  ready: (view: Extract<KioskScreen, { screen: S }>) => boolean = () => true,
-): Promise<Extract<KioskScreen, { screen: S }>> {
-  return new Promise((resolve, reject) => {
-    const check = (view: KioskScreen) => {
-      if (view.screen !== screen || !ready(view as Extract<KioskScreen, { screen: S }>)) return false;
-      resolve(view as Extract<KioskScreen, { screen: S }>);
-      return true;
-    };
-    if (check(h.getSnapshot().view)) return;
-    const timer = setTimeout(
-      () => reject(new Error(`no ${screen}; at ${h.getSnapshot().view.screen}`)),
-      5000,
-    );
-    const off = h.onSnapshot((s) => {
-      if (check(s.view)) {
-        clearTimeout(timer);
-        off();
-      }
-    });
-  });
-}
-
-async function toMenu(h: KioskHost) {
-  h.send({ type: 'start' });
-  await waitFor(h, 'pin-entry');
-  for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
-  h.send({ type: 'pin-submit' });
-  return waitFor(h, 'menu');
 }
 
 describe('kiosk host: certificate options', () => {
