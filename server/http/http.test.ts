@@ -14,7 +14,7 @@ import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import { checkPageSeals, holderBindingFor, verifySeal } from '../../protocol/seal.ts';
 import { verifyKeyList } from '../../protocol/seal-keys.ts';
 import { testSealKeyStore } from '../test-support/seal-keys.ts';
-import { authenticateWithCard } from '../test-support/authenticated-session.ts';
+import { authenticateWithCard, postJson } from '../test-support/authenticated-session.ts';
 import { startCentre } from '../centre.ts';
 import { sha256Hex } from '../auth/trustStore.ts';
 import { loadSeedWorld } from '../seed/index.ts';
@@ -34,13 +34,8 @@ let centre: Awaited<ReturnType<typeof startCentre>>;
 let cards: TestCard[];
 const logLines: string[] = [];
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${centre.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
+function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  return postJson(`${centre.url}${path}`, body);
 }
 
 async function issueFor(

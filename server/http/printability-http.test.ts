@@ -5,7 +5,12 @@ import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import { startCentre } from '../centre.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { testSealKeyStore } from '../test-support/seal-keys.ts';
-import { authenticateWithCard, testCard, type TestCard } from '../test-support/authenticated-session.ts';
+import {
+  authenticateWithCard,
+  postJson,
+  testCard,
+  type TestCard,
+} from '../test-support/authenticated-session.ts';
 
 /**
  * Through the kiosk API as a kiosk sees it: a resident whose household address is too long for
@@ -18,13 +23,8 @@ const TERMINAL = 'S0001-T01';
 let centre: Awaited<ReturnType<typeof startCentre>>;
 let card: TestCard;
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${centre.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
+function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  return postJson(`${centre.url}${path}`, body);
 }
 
 beforeAll(async () => {

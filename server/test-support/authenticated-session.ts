@@ -43,6 +43,16 @@ export async function testCard(serialNumberHex: string): Promise<TestCard> {
 /** One POST to the centre's kiosk API, however the test reaches it. */
 export type Post<R extends { json: unknown }> = (url: string, payload: Record<string, unknown>) => Promise<R>;
 
+/** A JSON POST over real HTTP to `url` (a listening centre's URL and path). */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
 /**
  * Asks a challenge (through `post`), signs it with `card` and authenticates (through
  * `authenticatePost`, by default the same centre): returns the authenticate answer.
