@@ -4,13 +4,11 @@
  * document's issuedAt, billing — uses the real time (`now`). Papers never carry a back-dated issue date.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { issueAuthCertificate, opaqueSubjectId } from '../native/test-pki/test-jpki-ca.ts';
-import { sharedTestCa } from '../native/test-pki/fixtures.ts';
-import { ChallengeResponseSchema, IssueResponseSchema } from '../protocol/api.ts';
+import { randomUUID } from 'node:crypto';
+import { IssueResponseSchema } from '../protocol/api.ts';
 import { createCentre, type Centre, type CentreOptions } from './centre.ts';
-import { cardSignature } from './auth/testCertificates.ts';
 import { testSealKeyStore } from './test-support/seal-keys.ts';
+import { authenticateWithCard, testCard, type TestCard } from './test-support/authenticated-session.ts';
 import { BACKEND_SETUP_TIMEOUT_MS } from './test-support/backends.ts';
 import { SESSION_LIFETIME_MS } from './kioskService.ts';
 
@@ -22,27 +20,16 @@ const HOLDER = 'H0001';
 const TERMINAL = 'S0001-T01';
 
 describe('centre clocks: opening hours apart from everything signed or checked', () => {
-  let privateKey: KeyObject;
-  let certificate: Uint8Array;
+  let card: TestCard;
   let base: CentreOptions;
   let centre: Centre | undefined;
 
   beforeAll(async () => {
-    const ca = await sharedTestCa();
-    const caDer = new Uint8Array(ca.auth.certificate.rawData);
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    privateKey = keys.privateKey;
-    certificate = await issueAuthCertificate(ca, {
-      publicKey: new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' })),
-      serialNumber: '00C10C',
-      subjectCn: opaqueSubjectId(),
-      notBefore: new Date('2024-01-01T00:00:00Z'),
-      notAfter: new Date('2029-01-01T00:00:00Z'),
-    });
+    card = await testCard('00c10c');
     base = {
       databasePath: ':memory:',
-      trustedCaCertificates: [caDer],
-      certificateRegistry: [{ caCertificateDer: caDer, serialNumberHex: '00c10c', holderId: HOLDER }],
+      trustedCaCertificates: [card.caDer],
+      certificateRegistry: [card.registration(HOLDER)],
       sealKeys: { store: await testSealKeyStore() },
       now: () => NIGHT,
       logger: false,
@@ -59,18 +46,10 @@ describe('centre clocks: opening hours apart from everything signed or checked',
     return { status: res.statusCode, json: res.json() as unknown };
   }
 
-  async function authenticate(c: Centre, transactionId: string) {
-    const { challenge } = ChallengeResponseSchema.parse(
-      (await call(c, '/v1/challenge', { transactionId, terminalId: TERMINAL })).json,
+  function authenticate(c: Centre, transactionId: string) {
+    return authenticateWithCard(card, { transactionId, terminalId: TERMINAL }, (url, payload) =>
+      call(c, url, payload),
     );
-    return call(c, '/v1/authenticate', {
-      transactionId,
-      terminalId: TERMINAL,
-      challenge,
-      certificate: Buffer.from(certificate).toString('base64'),
-      signature: cardSignature(privateKey, TERMINAL, challenge),
-      signatureAlgorithm: 'RS256',
-    });
   }
 
   it('refuses at night on the real time when no demo clock is given', async () => {

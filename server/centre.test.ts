@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueAuthCertificate, opaqueSubjectId } from '../native/test-pki/test-jpki-ca.ts';
-import { sharedTestCa } from '../native/test-pki/fixtures.ts';
-import { ChallengeResponseSchema, IssueResponseSchema } from '../protocol/api.ts';
+import { IssueResponseSchema } from '../protocol/api.ts';
 import { createCentre, type Centre, type CentreOptions } from './centre.ts';
 import { testSealKeyStore } from './test-support/seal-keys.ts';
-import { cardSignature } from './auth/testCertificates.ts';
+import { authenticateWithCard, testCard, type TestCard } from './test-support/authenticated-session.ts';
 import { BACKEND_SETUP_TIMEOUT_MS } from './test-support/backends.ts';
 
 const NOON = new Date('2026-11-25T03:00:00Z');
@@ -17,28 +15,16 @@ describe('two centre instances on one database (multi-server)', () => {
   let dir: string;
   let a: Centre;
   let b: Centre;
-  let privateKey: KeyObject;
-  let certificate: Uint8Array;
-  let caDer: Uint8Array;
+  let card: TestCard;
   let options: CentreOptions;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'centre-multi-'));
-    const ca = await sharedTestCa();
-    caDer = new Uint8Array(ca.auth.certificate.rawData);
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    privateKey = keys.privateKey;
-    certificate = await issueAuthCertificate(ca, {
-      publicKey: new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' })),
-      serialNumber: '00ABCD',
-      subjectCn: opaqueSubjectId(),
-      notBefore: new Date('2024-01-01T00:00:00Z'),
-      notAfter: new Date('2029-01-01T00:00:00Z'),
-    });
+    card = await testCard('00abcd');
     options = {
       databasePath: join(dir, 'centre.sqlite'),
-      trustedCaCertificates: [caDer],
-      certificateRegistry: [{ caCertificateDer: caDer, serialNumberHex: '00abcd', holderId: 'H0012' }],
+      trustedCaCertificates: [card.caDer],
+      certificateRegistry: [card.registration('H0012')],
       // One key store for every instance, as centre processes share one HSM.
       sealKeys: { store: await testSealKeyStore() },
       now: () => NOON,
@@ -69,17 +55,12 @@ describe('two centre instances on one database (multi-server)', () => {
     for (let round = 0; round < 10; round++) {
       const transactionId = randomUUID();
       const terminalId = `S${round}-T1`;
-      const { challenge } = ChallengeResponseSchema.parse(
-        (await call(a, '/v1/challenge', { transactionId, terminalId })).json,
+      const auth = await authenticateWithCard(
+        card,
+        { transactionId, terminalId },
+        (url, payload) => call(a, url, payload),
+        (url, payload) => call(b, url, payload),
       );
-      const auth = await call(b, '/v1/authenticate', {
-        transactionId,
-        terminalId,
-        challenge,
-        certificate: Buffer.from(certificate).toString('base64'),
-        signature: cardSignature(privateKey, terminalId, challenge),
-        signatureAlgorithm: 'RS256',
-      });
       expect(auth.status).toBe(200);
       const body = { transactionId, terminalId, certificateType: 'juminhyo', copies: 2 };
       const [x, y] = await Promise.all([call(a, '/v1/issue', body), call(b, '/v1/issue', body)]);
@@ -95,17 +76,7 @@ describe('two centre instances on one database (multi-server)', () => {
   it('keeps a document only until its delivery is reported: then ids, hash and billing stay', async () => {
     const transactionId = randomUUID();
     const terminalId = 'S99-T1';
-    const { challenge } = ChallengeResponseSchema.parse(
-      (await call(a, '/v1/challenge', { transactionId, terminalId })).json,
-    );
-    await call(a, '/v1/authenticate', {
-      transactionId,
-      terminalId,
-      challenge,
-      certificate: Buffer.from(certificate).toString('base64'),
-      signature: cardSignature(privateKey, terminalId, challenge),
-      signatureAlgorithm: 'RS256',
-    });
+    await authenticateWithCard(card, { transactionId, terminalId }, (url, payload) => call(a, url, payload));
     const issued = await call(a, '/v1/issue', {
       transactionId,
       terminalId,

@@ -4,18 +4,15 @@
  * terminal that authenticated it, for a certificate whose options allow scope `members`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { issueAuthCertificate, opaqueSubjectId } from '../native/test-pki/test-jpki-ca.ts';
-import { sharedTestCa } from '../native/test-pki/fixtures.ts';
+import { randomUUID } from 'node:crypto';
 import {
   AuthenticateResponseSchema,
-  ChallengeResponseSchema,
   HouseholdMembersResponseSchema,
   IssueResponseSchema,
 } from '../protocol/api.ts';
 import { createCentre, type Centre } from './centre.ts';
-import { cardSignature } from './auth/testCertificates.ts';
 import { testSealKeyStore } from './test-support/seal-keys.ts';
+import { authenticateWithCard, testCard, type TestCard } from './test-support/authenticated-session.ts';
 import { BACKEND_SETUP_TIMEOUT_MS } from './test-support/backends.ts';
 import { SESSION_LIFETIME_MS } from './kioskService.ts';
 
@@ -25,27 +22,16 @@ const TERMINAL = 'S0001-T01';
 
 describe('household names: only when the resident chooses members', () => {
   let centre: Centre;
-  let privateKey: KeyObject;
-  let certificate: Uint8Array;
+  let card: TestCard;
   let clock = NOON;
   let householdNames: string[];
 
   beforeAll(async () => {
-    const ca = await sharedTestCa();
-    const caDer = new Uint8Array(ca.auth.certificate.rawData);
-    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    privateKey = keys.privateKey;
-    certificate = await issueAuthCertificate(ca, {
-      publicKey: new Uint8Array(keys.publicKey.export({ format: 'der', type: 'spki' })),
-      serialNumber: '00BEEF',
-      subjectCn: opaqueSubjectId(),
-      notBefore: new Date('2024-01-01T00:00:00Z'),
-      notAfter: new Date('2029-01-01T00:00:00Z'),
-    });
+    card = await testCard('00beef');
     centre = await createCentre({
       databasePath: ':memory:',
-      trustedCaCertificates: [caDer],
-      certificateRegistry: [{ caCertificateDer: caDer, serialNumberHex: '00beef', holderId: HOLDER }],
+      trustedCaCertificates: [card.caDer],
+      certificateRegistry: [card.registration(HOLDER)],
       sealKeys: { store: await testSealKeyStore() },
       now: () => clock,
       logger: false,
@@ -67,17 +53,7 @@ describe('household names: only when the resident chooses members', () => {
 
   async function authenticate(terminalId = TERMINAL) {
     const transactionId = randomUUID();
-    const { challenge } = ChallengeResponseSchema.parse(
-      (await call('/v1/challenge', { transactionId, terminalId })).json,
-    );
-    const auth = await call('/v1/authenticate', {
-      transactionId,
-      terminalId,
-      challenge,
-      certificate: Buffer.from(certificate).toString('base64'),
-      signature: cardSignature(privateKey, terminalId, challenge),
-      signatureAlgorithm: 'RS256',
-    });
+    const auth = await authenticateWithCard(card, { transactionId, terminalId }, call);
     expect(auth.status).toBe(200);
     return { transactionId, auth };
   }

@@ -6,42 +6,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor, type SnapshotFrom } from 'xstate';
-import type { AuthenticateResponse } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer } from '../printer/printer.ts';
-import type { CardHandle, CardPort } from './card-port.ts';
-import type { CentreClient } from './centre-client.ts';
-import { createMunicipalityKeyRing, type issueDocument, type IssueResult } from './issue-document.ts';
+import type { CardPort } from './card-port.ts';
+import type { issueDocument, IssueResult } from './issue-document.ts';
 import { viewOf } from './kiosk-host.ts';
 import { DEFAULT_TIMEOUTS, sessionMachine, type TransactionEvent } from './session-machine.ts';
+import { fakeCardHandle, fakeCardPort, fakeCentre, fakePrinter, fakeServices } from './test-support/fakes.ts';
 
 const TX = '0c7d9a52-3e1f-4b6a-8d2c-5f4e3a2b1c0d';
 const REMINDER_MS = 5_000;
 const DONE_MS = 30_000;
 
-const card: CardHandle = {
-  prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-  readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-  verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-  signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-  release: async () => undefined,
-};
+const card = fakeCardHandle();
 
 /** A reader with the resident's card on it until the test takes it off. */
 function readerWithCard() {
   let present = true;
   const removed = new Set<() => void>();
-  const port: CardPort = {
-    waitForCard: async () => ({ ok: true, value: card }),
+  const port: CardPort = fakeCardPort(card, {
     onCardRemoved: (listener) => {
       removed.add(listener);
       return () => removed.delete(listener);
     },
     cardPresent: () => present,
-    readerState: () => 'ready',
-    onReaderState: () => () => undefined,
-  };
+  });
   return {
     port,
     take() {
@@ -51,30 +40,9 @@ function readerWithCard() {
   };
 }
 
-const printer: Printer = {
-  describe: () => 'fake',
-  status: async () => ({ kind: 'idle' }),
-  print: async () => ({ ok: true, jobId: '7' }),
-};
+const printer = fakePrinter({ print: async () => ({ ok: true, jobId: '7' }) });
 
-const MENU: AuthenticateResponse = {
-  municipality: { code: '131016', name: '千代田区' },
-  menu: [{ certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 }],
-};
-
-const centre: CentreClient = {
-  challenge: async () => ({
-    ok: true,
-    value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
-  }),
-  authenticate: async () => ({ ok: true, value: MENU }),
-  householdMembers: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  issue: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
-  kosekiRegistration: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
-  delivery: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
-  municipalityKeys: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'unused' } }),
-  close: async () => undefined,
-};
+const centre = fakeCentre();
 
 /** The document path (binding, seal, PDF) has its own tests: here the centre's document is a given. */
 const issued = fromPromise<IssueResult, Parameters<typeof issueDocument>[0]>(async () => ({
@@ -94,17 +62,13 @@ function startSession() {
   const actor = createActor(sessionMachine.provide({ actors: { issue: issued } }), {
     clock,
     input: {
-      services: {
+      services: fakeServices(TX, {
         cardPort: reader.port,
         centre,
-        keyRing: createMunicipalityKeyRing(centre, new Map()),
-        render: async () => ({ ok: false, error: { kind: 'unused' } }),
         printer,
         payment,
-        terminalId: 'S0001-T01',
-        newTransactionId: () => TX,
         onTransactionEvent: (event) => events.push(event),
-      },
+      }),
       timeouts: { ...DEFAULT_TIMEOUTS, doneMs: DONE_MS, cardReminderMs: REMINDER_MS },
     },
   });

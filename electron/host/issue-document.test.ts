@@ -15,6 +15,7 @@ import {
 } from '../../protocol/index.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
 import { createMunicipalityKeyRing, holderBindingOf, issueDocument } from './issue-document.ts';
+import { fakeCentre } from './test-support/fakes.ts';
 
 /**
  * The kiosk trusts a seal key only through a list signed by a provisioned root, and only for
@@ -74,29 +75,26 @@ function signedList(keys: PublishedSealKeyEntry[], by: TestKey = root): SignedKe
   };
 }
 
-function fakeCentre(answer: { seals: Uint8Array[]; list: SignedKeyList }): CentreClient {
+/** Answers issue and municipalityKeys; the session's other calls are never made here. */
+function centreAnswering(answer: { seals: Uint8Array[]; list: SignedKeyList }): CentreClient {
   const unused = async (): Promise<CentreResult<never>> => ({
     ok: false,
     failure: { kind: 'centre-unreachable', detail: 'unused' },
   });
-  return {
+  return fakeCentre({
     challenge: unused,
     authenticate: unused,
-    kosekiRegistration: unused,
-    householdMembers: unused,
-    delivery: unused,
     issue: async () => ({
       ok: true,
       value: { document: DOCUMENT, seals: answer.seals.map((seal) => Buffer.from(seal).toString('base64')) },
     }),
     municipalityKeys: async () => ({ ok: true, value: answer.list }),
-    close: async () => undefined,
-  };
+  });
 }
 
 async function issueWith(sealKey: TestKey, list: SignedKeyList, now = NOW) {
   const seals = await createPageSeals(DOCUMENT, inMemorySealSigner(sealKey.kid, sealKey.privateKey));
-  const centre = fakeCentre({ seals, list });
+  const centre = centreAnswering({ seals, list });
   return issueDocument({
     centre,
     keyRing: createMunicipalityKeyRing(centre, ROOTS),

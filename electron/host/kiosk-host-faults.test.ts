@@ -6,47 +6,26 @@
  * on a step ends through the same clean-up after the idle limit; close() waits for it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AuthenticateResponse } from '../../protocol/index.ts';
-import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer, PrinterStatus } from '../printer/printer.ts';
-import type { CardHandle, CardPort } from './card-port.ts';
+import type { PrinterStatus } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
 import { createCrashSupervisor } from './crash-supervisor.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
-import { createKioskHost, type HostClock, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
+import { createKioskHost, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { toMenu, waitFor } from './test-support/drive.ts';
+import {
+  fakeCardHandle,
+  fakeCardPort,
+  fakeCentre,
+  fakePrinter,
+  fakeServices,
+  manualClock,
+  MENU,
+} from './test-support/fakes.ts';
 
 const TX = '5a6b7c8d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
-
-const MENU: AuthenticateResponse = {
-  municipality: { code: '131016', name: '千代田区' },
-  menu: [{ certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 }],
-};
-
-/** A clock whose timers fire only when the test says so. */
-function manualClock(): HostClock & { fireAll(): void; pending(): number } {
-  const timers = new Map<number, () => void>();
-  let next = 1;
-  return {
-    setTimeout(callback) {
-      const id = next++;
-      timers.set(id, callback);
-      return id;
-    },
-    clearTimeout(timer) {
-      timers.delete(timer as number);
-    },
-    fireAll() {
-      const due = [...timers.values()];
-      timers.clear();
-      for (const callback of due) callback();
-    },
-    pending: () => timers.size,
-  };
-}
 
 interface Parts {
   /** Throws from the host's transaction-event callback (an action in the machine) when true. */
@@ -64,94 +43,28 @@ afterEach(async () => {
 
 function start(parts: Parts = {}) {
   const releases: string[] = [];
-  const card: CardHandle = {
-    prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-    readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-    verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-    signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-    release: async () => void releases.push('release'),
-  };
-  const cardPort: CardPort = {
-    waitForCard: async () => ({ ok: true, value: card }),
-    onCardRemoved: () => () => undefined,
-    readerState: () => 'ready',
-    onReaderState: () => () => undefined,
-    cardPresent: () => false,
-  };
-  const printer: Printer = {
-    describe: () => 'fake',
-    status: parts.printerStatus ?? (async () => ({ kind: 'idle' })),
-    print: async () => ({ ok: true, jobId: '1' }),
-  };
-  const unreachable = { ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } } as const;
-  const centre: CentreClient = {
-    challenge: async () => ({
-      ok: true,
-      value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
-    }),
-    authenticate: parts.authenticate ?? (async () => ({ ok: true, value: MENU })),
-    issue: async () => unreachable,
-    kosekiRegistration: async () => unreachable,
-    householdMembers: async () => unreachable,
-    delivery: async () => unreachable,
-    municipalityKeys: async () => unreachable,
-    close: async () => undefined,
-  };
+  const card = fakeCardHandle({ release: async () => void releases.push('release') });
+  const cardPort = fakeCardPort(card, { cardPresent: () => false });
+  const printer = fakePrinter(parts.printerStatus ? { status: parts.printerStatus } : {});
+  const centre = fakeCentre(parts.authenticate ? { authenticate: parts.authenticate } : {});
   const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   const outOfService: string[] = [];
   host = createKioskHost(
-    {
+    fakeServices(TX, {
       cardPort,
       centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
       printer,
       payment,
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
       onTransactionEvent: (event) => {
         if (parts.throwOn?.(event)) throw new Error('a bug in an action');
         events.push(event);
       },
-    },
+    }),
     { logger: createHostLogger({ level: 'silent' }), ...parts.options },
   );
   host.onOutOfService(() => outOfService.push('out-of-service'));
   return { host, events, payment, releases, outOfService };
-}
-
-function waitFor<S extends KioskScreen['screen']>(
-  h: KioskHost,
-  screen: S,
-  also: (view: Extract<KioskScreen, { screen: S }>) => boolean = () => true,
-): Promise<Extract<KioskScreen, { screen: S }>> {
-  return new Promise((resolve, reject) => {
-    const check = (view: KioskScreen) => {
-      if (view.screen !== screen || !also(view as Extract<KioskScreen, { screen: S }>)) return false;
-      resolve(view as Extract<KioskScreen, { screen: S }>);
-      return true;
-    };
-    if (check(h.getSnapshot().view)) return;
-    const timer = setTimeout(
-      () => reject(new Error(`no ${screen}; at ${h.getSnapshot().view.screen}`)),
-      5000,
-    );
-    const off = h.onSnapshot((s) => {
-      if (check(s.view)) {
-        clearTimeout(timer);
-        off();
-      }
-    });
-  });
-}
-
-async function toMenu(h: KioskHost) {
-  h.send({ type: 'start' });
-  await waitFor(h, 'pin-entry');
-  for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
-  h.send({ type: 'pin-submit' });
-  return waitFor(h, 'menu');
 }
 
 /** 終了 on the error screen, then back at the welcome screen with the session ended. */

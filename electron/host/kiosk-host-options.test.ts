@@ -17,37 +17,14 @@ import type {
 } from '../../protocol/index.ts';
 import type { KioskScreen } from '../kiosk-api.ts';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer } from '../printer/printer.ts';
-import type { CardHandle, CardPort } from './card-port.ts';
 import type { CentreClient, CentreResult } from './centre-client.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import type { TransactionEvent } from './session-machine.ts';
+import { toMenu, waitFor } from './test-support/drive.ts';
+import { fakeServices } from './test-support/fakes.ts';
 
 const TX = '2b0c43a4-5f0e-4d4c-9d53-6b8ad2f9a001';
-
-const card: CardHandle = {
-  prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-  readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-  verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-  signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-  release: async () => undefined,
-};
-
-const cardPort: CardPort = {
-  waitForCard: async () => ({ ok: true, value: card }),
-  onCardRemoved: () => () => undefined,
-  cardPresent: () => true,
-  readerState: () => 'ready',
-  onReaderState: () => () => undefined,
-};
-
-const printer: Printer = {
-  describe: () => 'fake',
-  status: async () => ({ kind: 'idle' }),
-  print: async () => ({ ok: true, jobId: '1' }),
-};
 
 const MENU: AuthenticateResponse = {
   municipality: { code: '131016', name: '千代田区' },
@@ -146,17 +123,11 @@ function start(menu: AuthenticateResponse = MENU) {
   const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   host = createKioskHost(
-    {
-      cardPort,
+    fakeServices(TX, {
       centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
-      printer,
       payment,
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
       onTransactionEvent: (event) => events.push(event),
-    },
+    }),
     { logger: createHostLogger({ level: 'silent' }) },
   );
   return { host, centre, events, payment };
@@ -167,39 +138,6 @@ type ConfirmView = Extract<KioskScreen, { screen: 'confirm' }>;
 /** The confirm screen once `ready` holds for it (e.g. the household list has come). */
 function waitForConfirm(h: KioskHost, ready: (view: ConfirmView) => boolean): Promise<ConfirmView> {
   return waitFor(h, 'confirm', ready);
-}
-
-function waitFor<S extends KioskScreen['screen']>(
-  h: KioskHost,
-  screen: S,
-  ready: (view: Extract<KioskScreen, { screen: S }>) => boolean = () => true,
-): Promise<Extract<KioskScreen, { screen: S }>> {
-  return new Promise((resolve, reject) => {
-    const check = (view: KioskScreen) => {
-      if (view.screen !== screen || !ready(view as Extract<KioskScreen, { screen: S }>)) return false;
-      resolve(view as Extract<KioskScreen, { screen: S }>);
-      return true;
-    };
-    if (check(h.getSnapshot().view)) return;
-    const timer = setTimeout(
-      () => reject(new Error(`no ${screen}; at ${h.getSnapshot().view.screen}`)),
-      5000,
-    );
-    const off = h.onSnapshot((s) => {
-      if (check(s.view)) {
-        clearTimeout(timer);
-        off();
-      }
-    });
-  });
-}
-
-async function toMenu(h: KioskHost) {
-  h.send({ type: 'start' });
-  await waitFor(h, 'pin-entry');
-  for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
-  h.send({ type: 'pin-submit' });
-  return waitFor(h, 'menu');
 }
 
 describe('kiosk host: certificate options', () => {

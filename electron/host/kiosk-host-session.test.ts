@@ -4,35 +4,17 @@
  * screen goes back to the menu, a card never placed says so, and the 受付番号 is short.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuthenticateResponse } from '../../protocol/index.ts';
 import type { KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
-import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { Printer } from '../printer/printer.ts';
 import type { CardHandle, CardPort, CardResult } from './card-port.ts';
-import type { CentreClient } from './centre-client.ts';
-import { createMunicipalityKeyRing } from './issue-document.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts } from './session-machine.ts';
+import { fakeCardPort, fakeServices } from './test-support/fakes.ts';
 
 const TX = '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f';
 
-const card: CardHandle = {
-  prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-  readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
-  verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
-  signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
-  release: async () => undefined,
-};
-
-const readerWithCard: CardPort = {
-  waitForCard: async () => ({ ok: true, value: card }),
-  onCardRemoved: () => () => undefined,
-  cardPresent: () => true,
-  readerState: () => 'ready',
-  onReaderState: () => () => undefined,
-};
+const readerWithCard: CardPort = fakeCardPort();
 
 /** A reader nobody puts a card on: waits until the session gives up. */
 const emptyReader: CardPort = {
@@ -43,31 +25,6 @@ const emptyReader: CardPort = {
     ),
 };
 
-const printer: Printer = {
-  describe: () => 'fake',
-  status: async () => ({ kind: 'idle' }),
-  print: async () => ({ ok: true, jobId: '1' }),
-};
-
-const MENU: AuthenticateResponse = {
-  municipality: { code: '131016', name: '千代田区' },
-  menu: [{ certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 }],
-};
-
-const centre: CentreClient = {
-  challenge: async () => ({
-    ok: true,
-    value: { challenge: Buffer.alloc(32, 7).toString('base64'), expiresAt: '2030-01-01T00:00:00Z' },
-  }),
-  authenticate: async () => ({ ok: true, value: MENU }),
-  issue: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  kosekiRegistration: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  householdMembers: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  delivery: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  municipalityKeys: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
-  close: async () => undefined,
-};
-
 let host: KioskHost | undefined;
 afterEach(async () => {
   await host?.close();
@@ -75,20 +32,10 @@ afterEach(async () => {
 });
 
 function start(cardPort: CardPort = readerWithCard, timeouts: Partial<Timeouts> = {}): KioskHost {
-  host = createKioskHost(
-    {
-      cardPort,
-      centre,
-      keyRing: createMunicipalityKeyRing(centre, new Map()),
-      render: async () => ({ ok: false, error: { kind: 'unused' } }),
-      printer,
-      payment: new FakePaymentDevice(),
-      terminalId: 'S0001-T01',
-      newTransactionId: () => TX,
-      onTransactionEvent: () => undefined,
-    },
-    { logger: createHostLogger({ level: 'silent' }), timeouts },
-  );
+  host = createKioskHost(fakeServices(TX, { cardPort }), {
+    logger: createHostLogger({ level: 'silent' }),
+    timeouts,
+  });
   return host;
 }
 

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { FaultOutcome, HostFault } from './crash-supervisor.ts';
-import type { HostClock } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import {
   createQuitGate,
@@ -10,29 +9,9 @@ import {
   superviseProcess,
   within,
 } from './process-supervision.ts';
+import { manualClock } from './test-support/fakes.ts';
 
 const logger = createHostLogger({ level: 'silent' });
-
-function manualClock(): HostClock & { fireAll(): void; pending(): number } {
-  const timers = new Map<number, () => void>();
-  let next = 1;
-  return {
-    setTimeout(callback) {
-      const id = next++;
-      timers.set(id, callback);
-      return id;
-    },
-    clearTimeout(timer) {
-      timers.delete(timer as number);
-    },
-    fireAll() {
-      const due = [...timers.values()];
-      timers.clear();
-      for (const callback of due) callback();
-    },
-    pending: () => timers.size,
-  };
-}
 
 function fakeHost() {
   const faults: HostFault[] = [];

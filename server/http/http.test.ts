@@ -5,7 +5,6 @@ import { issueAuthCertificate, opaqueSubjectId } from '../../native/test-pki/tes
 import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
 import {
   AuthenticateResponseSchema,
-  ChallengeResponseSchema,
   DeliveryResponseSchema,
   IssueResponseSchema,
   MunicipalityKeysResponseSchema,
@@ -15,9 +14,9 @@ import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import { checkPageSeals, holderBindingFor, verifySeal } from '../../protocol/seal.ts';
 import { verifyKeyList } from '../../protocol/seal-keys.ts';
 import { testSealKeyStore } from '../test-support/seal-keys.ts';
+import { authenticateWithCard, postJson } from '../test-support/authenticated-session.ts';
 import { startCentre } from '../centre.ts';
 import { sha256Hex } from '../auth/trustStore.ts';
-import { cardSignature } from '../auth/testCertificates.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 
@@ -35,13 +34,8 @@ let centre: Awaited<ReturnType<typeof startCentre>>;
 let cards: TestCard[];
 const logLines: string[] = [];
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${centre.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: await res.json() };
+function post(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  return postJson(`${centre.url}${path}`, body);
 }
 
 async function issueFor(
@@ -49,17 +43,7 @@ async function issueFor(
   terminalId: string,
 ): Promise<{ transactionId: string; response: IssueResponse }> {
   const transactionId = randomUUID();
-  const challenge = ChallengeResponseSchema.parse(
-    (await post('/v1/challenge', { transactionId, terminalId })).json,
-  );
-  const auth = await post('/v1/authenticate', {
-    transactionId,
-    terminalId,
-    challenge: challenge.challenge,
-    certificate: Buffer.from(card.certificate).toString('base64'),
-    signature: cardSignature(card.privateKey, terminalId, challenge.challenge),
-    signatureAlgorithm: 'RS256',
-  });
+  const auth = await authenticateWithCard(card, { transactionId, terminalId }, post);
   expect(auth.status, JSON.stringify(auth.json)).toBe(200);
   AuthenticateResponseSchema.parse(auth.json);
   const issued = await post('/v1/issue', {
@@ -224,17 +208,12 @@ describe.each(databaseBackends())('centre over HTTP on $name', (backend) => {
     expect(missing.status).toBe(404);
     CentreErrorBodySchema.parse(await missing.json());
     const transactionId = randomUUID();
-    const { challenge } = ChallengeResponseSchema.parse(
-      (await post('/v1/challenge', { transactionId, terminalId: 'S1-T1' })).json,
+    // cards[0]'s certificate with cards[1]'s signature.
+    const wrong = await authenticateWithCard(
+      { certificate: cards[0]!.certificate, privateKey: cards[1]!.privateKey },
+      { transactionId, terminalId: 'S1-T1' },
+      post,
     );
-    const wrong = await post('/v1/authenticate', {
-      transactionId,
-      terminalId: 'S1-T1',
-      challenge,
-      certificate: Buffer.from(cards[0]!.certificate).toString('base64'),
-      signature: cardSignature(cards[1]!.privateKey, 'S1-T1', challenge),
-      signatureAlgorithm: 'RS256',
-    });
     expect(wrong).toEqual({
       status: 401,
       json: { error: { code: 'signature-invalid', messageKey: 'error.signature-invalid' } },

@@ -7,9 +7,8 @@
 import type { HouseholdMembersRequest, HouseholdMembersResponse } from '../../protocol/api.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
-import { decideCertificate, refusalForUnavailable } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
-import { menuContextFor } from './residentContext.ts';
+import { availableCertificateFor } from './residentContext.ts';
 
 export interface HouseholdMembersDeps {
   repository: CentreRepository;
@@ -32,19 +31,12 @@ export async function householdMembersFor(
   if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
   if (await deps.repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex))
     return fail('certificate-revoked', 'revoked after authentication');
-  const context = await menuContextFor(
-    deps.repository,
-    deps.registers,
-    session.holderId,
-    now,
-    deps.openingHoursNow?.() ?? now,
-  );
-  if (!context.ok) return context;
-  const decision = decideCertificate(request.certificateType, context.value.menu);
-  if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
+  const available = await availableCertificateFor(deps, session.holderId, request.certificateType, now);
+  if (!available.ok) return available;
+  const { context, decision } = available.value;
   if (!(decision.options.scopes ?? []).includes('members'))
     return fail('option-not-allowed', 'scope members not allowed for this certificate');
-  const members = await deps.repository.listHouseholdMembers(context.value.household.householdId);
+  const members = await deps.repository.listHouseholdMembers(context.household.householdId);
   if (members.length === 0) return fail('internal', 'register inconsistent: empty household');
   return succeed({ members: members.map((m, i) => ({ order: i + 1, name: m.name })) });
 }

@@ -9,10 +9,9 @@ import type { IssuedDocumentRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { certify, checkOptions } from './certify.ts';
 import type { SealKeyring } from '../keys/seal-keyring.ts';
-import { decideCertificate, refusalForUnavailable } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 import { describeProblems, type PrintabilityCheck } from './printability.ts';
-import { menuContextFor } from './residentContext.ts';
+import { availableCertificateFor } from './residentContext.ts';
 
 export interface IssuerDeps {
   repository: CentreRepository;
@@ -85,16 +84,9 @@ export async function issueCertificate(
 
   // The registers are read now, at the moment of issue: a 印鑑登録 abolished or a 利用登録 not yet
   // approved after authentication is refused here.
-  const context = await menuContextFor(
-    repository,
-    registers,
-    session.holderId,
-    now,
-    deps.openingHoursNow?.() ?? now,
-  );
-  if (!context.ok) return context;
-  const decision = decideCertificate(request.certificateType, context.value.menu);
-  if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
+  const available = await availableCertificateFor(deps, session.holderId, request.certificateType, now);
+  if (!available.ok) return available;
+  const { context, decision } = available.value;
   if (request.copies > decision.maxCopies) return fail('bad-request', 'too many copies');
   // The resident paid the fee the menu showed: a fee changed since is refused before anything is recorded.
   if (request.quotedFeeYen !== undefined && request.quotedFeeYen !== decision.feeYen)
@@ -106,7 +98,7 @@ export async function issueCertificate(
     options: options.value,
     allowed: decision.options,
     issuer: decision.issuer,
-    context: context.value,
+    context,
     frame: {
       transactionId: request.transactionId,
       certificateFingerprint: session.certificateFingerprint,

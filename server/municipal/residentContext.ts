@@ -1,7 +1,8 @@
 import type { CentreRepository } from '../db/repository.ts';
 import type { HouseholdRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
-import type { MenuContext } from './menu.ts';
+import type { CertificateType } from '../../protocol/certificate-types.ts';
+import { decideCertificate, refusalForUnavailable, type MenuContext, type MenuDecision } from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 
 export interface ResidentContext {
@@ -43,4 +44,26 @@ export async function menuContextFor(
   if (inkan) menu.inkan = inkan;
   if (useRegistration) menu.useRegistration = useRegistration;
   return succeed({ household, menu });
+}
+
+/** The menu's decision for a certificate the resident can have now. */
+export type AvailableDecision = Extract<MenuDecision, { available: true }>;
+
+/**
+ * The resident's context as it is now (`menuContextFor`, service hours judged at
+ * `deps.openingHoursNow`, default `now`) and the menu's decision for `certificateType`: refused,
+ * with the menu's reason, when it is not available.
+ */
+export async function availableCertificateFor(
+  deps: { repository: CentreRepository; registers: RegisterStore; openingHoursNow?: () => Date },
+  holderId: string,
+  certificateType: CertificateType,
+  now: Date,
+): Promise<CentreResult<{ context: ResidentContext; decision: AvailableDecision }>> {
+  const openingHoursAt = deps.openingHoursNow?.() ?? now;
+  const context = await menuContextFor(deps.repository, deps.registers, holderId, now, openingHoursAt);
+  if (!context.ok) return context;
+  const decision = decideCertificate(certificateType, context.value.menu);
+  if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
+  return succeed({ context: context.value, decision });
 }
