@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
  * states and times only — never a name, an address, a PIN, a My Number or a document body.
  */
 
-export const JOURNAL_STATES = [
+/** The steps of a transaction that is delivered, in order. */
+export const DELIVERY_STEPS = [
   'created',
   'authenticated',
   'paid',
@@ -16,6 +17,10 @@ export const JOURNAL_STATES = [
   'printing',
   'printed',
   'done',
+] as const;
+
+export const JOURNAL_STATES = [
+  ...DELIVERY_STEPS,
   'refund-due',
   'refunded',
   /** Ended before any money was taken: nothing to deliver, nothing to refund. */

@@ -9,6 +9,7 @@
  * the centre has every delivery report, and exits. Every line on stdout is one JSON record:
  * `{inserted}` before money goes into the slot, `{killed, state}` at the kill, and the end.
  */
+import { readFile, readdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createHostLogger } from '../../electron/host/logger.ts';
 import { FakePaymentDevice } from '../../electron/payment/fake-payment-device.ts';
@@ -24,7 +25,6 @@ function record(line: Record<string, unknown>): void {
 
 /** The processes a payment simulator started (its socat), so they can be ended by id after it dies. */
 async function childrenOf(pid: number): Promise<number[]> {
-  const { readFile, readdir } = await import('node:fs/promises');
   const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
   const ids: number[] = [];
   for (const task of tasks) {

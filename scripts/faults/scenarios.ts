@@ -5,19 +5,13 @@
  * failing row can be replayed with the same `--seed`).
  */
 
+import { DELIVERY_STEPS } from '../../electron/journal/journal.ts';
+
 export const VICTIMS = ['host', 'centre', 'payment', 'printer'] as const;
 export type Victim = (typeof VICTIMS)[number];
 
 /** The journal's steps of one transaction, in order. */
-export const BOUNDARIES = [
-  'created',
-  'authenticated',
-  'paid',
-  'issued',
-  'printing',
-  'printed',
-  'done',
-] as const;
+export const BOUNDARIES = DELIVERY_STEPS;
 /** Also a kill point for the payment simulator: a coin is in, the fee not yet covered. */
 export const MID_PAYMENT = 'credit';
 export type KillPoint = (typeof BOUNDARIES)[number] | typeof MID_PAYMENT;
