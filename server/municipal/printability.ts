@@ -86,9 +86,12 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
     const scopes = item.options?.scopes;
     if (scopes) {
       const kept: HouseholdScope[] = [];
+      // One build and layout per checked scope (`members` shares the answer for `self`).
+      const answers = new Map<HouseholdScope, boolean | undefined>();
       for (const scope of scopes) {
         const checked: HouseholdScope = CHECKED_SCOPES.includes(scope) ? scope : 'self';
-        if ((await prints({ scope: checked })) !== false) kept.push(scope);
+        if (!answers.has(checked)) answers.set(checked, await prints({ scope: checked }));
+        if (answers.get(checked) !== false) kept.push(scope);
       }
       if (kept.length === 0) {
         out.push({ certificateType: item.certificateType, available: false, reason: 'unprintable' });
