@@ -12,8 +12,8 @@ export interface BenchArgs {
 }
 
 const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchReport> }> = [
-  { name: 'card', run: async () => (await import('../native/bench/card-bench.ts')).run() },
-  { name: 'issuance', run: async () => (await import('../server/bench/issuance-bench.ts')).run() },
+  { name: 'card', run: async () => (await import('./bench/card/card-bench.ts')).run() },
+  { name: 'issuance', run: async () => (await import('./bench/centre/issuance-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
   {
     name: 'documents',

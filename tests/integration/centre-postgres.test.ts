@@ -22,8 +22,8 @@ import {
   sha256Hex,
   verifyIssued,
   type Authenticated,
-} from '../../server/bench/terminal.ts';
-import { startCentreProcess, type CentreProcess } from '../../server/bench/centre-processes.ts';
+} from '../../scripts/bench/centre/terminal.ts';
+import { startCentreProcess, type CentreProcess } from '../../scripts/bench/centre/centre-processes.ts';
 
 const TERMINALS = 32;
 const seed = loadSeedWorld();

@@ -6,22 +6,21 @@
  * register, sealed (ES256) and recorded with its billing, and the kiosk's own seal and binding
  * check on the answer. Terminals run concurrently, each with its own card, over HTTP on loopback.
  *
- * `run()` is picked up by `npm run bench`; `npx tsx server/bench/issuance-bench.ts` runs it alone.
+ * `run()` is picked up by `npm run bench`; `npx tsx scripts/bench/centre/issuance-bench.ts` runs it alone.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCentre } from '../centre.ts';
-import { loadSeedWorld, SEED_REFERENCE_DATE } from '../seed/index.ts';
-import type { SeedResident } from '../seed/types.ts';
-import { demoOpeningHoursClock } from '../../scripts/dev/clock.ts';
-import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
-import { startTestPostgres } from '../../tests/support/postgres.ts';
-import type { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
+import { startCentre } from '../../../server/centre.ts';
+import { loadSeedWorld, SEED_REFERENCE_DATE } from '../../../server/seed/index.ts';
+import type { SeedResident } from '../../../server/seed/types.ts';
+import { demoOpeningHoursClock } from '../../dev/clock.ts';
+import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../dev/world.ts';
+import { startTestPostgres } from '../../../tests/support/postgres.ts';
+import type { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
 import { startCentreProcess } from './centre-processes.ts';
+import { percentile, type BenchReport } from '../report.ts';
 import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from './terminal.ts';
-
-export type BenchReport = { title: string; rows: Array<Record<string, string | number>>; notes?: string[] };
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 240);
@@ -31,12 +30,6 @@ interface Terminal {
   resident: SeedResident;
   card: VirtualMyNumberCard;
   terminalId: string;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
 }
 
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));

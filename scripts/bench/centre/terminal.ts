@@ -7,10 +7,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isCardError } from '../../native/card-transport.ts';
-import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
-import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
-import type { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
+import { isCardError } from '../../../native/card-transport.ts';
+import { JpkiClient, pinFromDigits } from '../../../native/jpki/jpki-client.ts';
+import { InProcessCardReader } from '../../../native/virtual-card/in-process-reader.ts';
+import type { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
 import {
   AuthenticateResponseSchema,
   ChallengeResponseSchema,
@@ -18,12 +18,12 @@ import {
   MunicipalityKeysResponseSchema,
   type IssueRequest,
   type IssueResponse,
-} from '../../protocol/api.ts';
-import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
-import { checkPageSeals, holderBindingFor } from '../../protocol/seal.ts';
-import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
-import { verifyKeyList } from '../../protocol/seal-keys.ts';
-import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
+} from '../../../protocol/api.ts';
+import { authenticationMessage, sha256DigestInfo } from '../../../protocol/auth-message.ts';
+import { checkPageSeals, holderBindingFor } from '../../../protocol/seal.ts';
+import type { PublishedSealKeys } from '../../../protocol/seal-keys.ts';
+import { verifyKeyList } from '../../../protocol/seal-keys.ts';
+import { parseSealRootKeys } from '../../../protocol/seal-root-keys.ts';
 
 export type TerminalFailure =
   | { kind: 'card'; detail: string }

@@ -14,23 +14,17 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describeServiceError, startPcscd } from '../../scripts/system/services.ts';
-import { isCardError } from '../card-transport.ts';
-import { JpkiClient, pinFromDigits } from '../jpki/jpki-client.ts';
-import type { ReadMode } from '../jpki/jpki-client.ts';
-import { sha256DigestInfo } from '../jpki/jpki-files.ts';
-import { PcscCardReader } from '../pcsc/pcsc-card-reader.ts';
-import { testCard } from '../test-pki/fixtures.ts';
-import { VirtualMyNumberCard } from '../virtual-card/virtual-my-number-card.ts';
-import { VpcdConnection } from '../virtual-card/vpcd-connection.ts';
-import { waitForReaderStatus } from '../card-transport.ts';
-
-/** Same shape as scripts/bench/report.ts's BenchReport (native/ does not import the runner). */
-export interface BenchReport {
-  title: string;
-  rows: Array<Record<string, string | number>>;
-  notes?: string[];
-}
+import { describeServiceError, startPcscd } from '../../system/services.ts';
+import { isCardError } from '../../../native/card-transport.ts';
+import { JpkiClient, pinFromDigits } from '../../../native/jpki/jpki-client.ts';
+import type { ReadMode } from '../../../native/jpki/jpki-client.ts';
+import { sha256DigestInfo } from '../../../native/jpki/jpki-files.ts';
+import { PcscCardReader } from '../../../native/pcsc/pcsc-card-reader.ts';
+import { testCard } from '../../../native/test-pki/fixtures.ts';
+import { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
+import { VpcdConnection } from '../../../native/virtual-card/vpcd-connection.ts';
+import { waitForReaderStatus } from '../../../native/card-transport.ts';
+import type { BenchReport } from '../report.ts';
 
 const VPCD_READER = 'Virtual PCD 00 00';
 const LOCK_FILE = '/tmp/vpcd.lock';

@@ -1,20 +1,22 @@
 /**
  * One reference centre as a child process, for tests and benchmarks that need several centres
- * sharing one database: `tsx server/bench/centre-process.ts --world DIR [--database-url URL]`.
+ * sharing one database: `tsx scripts/bench/centre/centre-process.ts --world DIR [--database-url URL]`.
  * Prints `CENTRE_URL <url>` on stdout once listening; stops on SIGTERM or when stdin closes.
  * Judges opening hours on the demo clock (scripts/dev/clock.ts) so a run at night still issues; everything else on the real time.
  */
 import { parseArgs } from 'node:util';
-import { startCentre } from '../centre.ts';
-import { demoOpeningHoursClock } from '../../scripts/dev/clock.ts';
-import { centreOptionsFor, ensureDevWorld } from '../../scripts/dev/world.ts';
+import { startCentre } from '../../../server/centre.ts';
+import { demoOpeningHoursClock } from '../../dev/clock.ts';
+import { centreOptionsFor, ensureDevWorld } from '../../dev/world.ts';
 
 const { values } = parseArgs({
   options: { world: { type: 'string' }, 'database-url': { type: 'string' } },
   strict: true,
 });
 if (!values.world) {
-  console.error('usage: tsx server/bench/centre-process.ts --world DIR [--database-url postgres://…]');
+  console.error(
+    'usage: tsx scripts/bench/centre/centre-process.ts --world DIR [--database-url postgres://…]',
+  );
   process.exit(2);
 }
 const world = await ensureDevWorld(values.world);
