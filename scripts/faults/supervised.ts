@@ -6,11 +6,10 @@
  * manager would. Each stops only what it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeServiceError, freePort, startIppEvePrinter } from '../system/services.ts';
-import { PROJECT_ROOT } from '../cli-common.ts';
+import { centreProcessArgs } from '../bench/centre/centre-processes.ts';
 
 export interface SupervisedPart {
   url: string;
@@ -46,22 +45,18 @@ export async function superviseCentre(options: {
     (starting = new Promise((resolve, reject) => {
       const proc = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(PROJECT_ROOT, 'scripts', 'faults', 'centre-process.ts'),
-          '--world',
-          options.worldDir,
-          '--database',
-          options.databasePath,
-          '--port',
-          String(port),
-        ],
+        centreProcessArgs({
+          worldDir: options.worldDir,
+          databasePath: options.databasePath,
+          port,
+          tls: 'world',
+          revocation: 'live',
+        }),
         { stdio: ['pipe', 'pipe', 'inherit'] },
       );
       child = proc;
       createInterface({ input: proc.stdout }).on('line', (line) => {
-        const m = /^Centre: (\S+)$/.exec(line);
+        const m = /^CENTRE_URL (\S+)$/.exec(line);
         if (m) {
           url = m[1] as string;
           resolve();

@@ -1,6 +1,6 @@
 /**
- * Starts reference centres as child processes (`centre-process.ts`), for tests and benchmarks
- * that need several centres sharing one database.
+ * Starts reference centres as child processes (`centre-process.ts`), for tests, benchmarks and
+ * the load test that need several centres sharing one database, or a centre to kill.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -15,14 +15,38 @@ export interface CentreProcess {
   stop(): Promise<void>;
 }
 
+/** The command line (after `node`) of one centre process. */
+export function centreProcessArgs(opts: {
+  worldDir: string;
+  databaseUrl?: string;
+  databasePath?: string;
+  port?: number;
+  tls?: 'world' | { dir: string };
+  revocation?: 'live';
+}): string[] {
+  const args = ['--import', 'tsx', ENTRY, '--world', opts.worldDir];
+  if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  if (opts.databasePath) args.push('--database', opts.databasePath);
+  if (opts.port !== undefined) args.push('--port', String(opts.port));
+  if (opts.tls === 'world') args.push('--tls');
+  else if (opts.tls) args.push('--tls-dir', opts.tls.dir);
+  if (opts.revocation) args.push('--revocation', opts.revocation);
+  return args;
+}
+
 /** Starts one centre process on the world in `worldDir`; resolves once it listens. */
 export async function startCentreProcess(opts: {
   worldDir: string;
   databaseUrl?: string;
+  databasePath?: string;
+  port?: number;
+  /** Mutual TLS: the world's transport PKI, or the one in a scripts/dev-pki.ts folder. */
+  tls?: 'world' | { dir: string };
+  /** The world's OCSP responder in the centre's process, answering live. */
+  revocation?: 'live';
   timeoutMs?: number;
 }): Promise<CentreProcess> {
-  const args = ['--import', 'tsx', ENTRY, '--world', opts.worldDir];
-  if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  const args = centreProcessArgs(opts);
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
