@@ -22,6 +22,8 @@ export interface TestPostgres {
   port: number;
   /** A fresh, empty database on the same server; returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server as a crash would (`-m immediate`) and starts it again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,18 @@ export async function startTestPostgres(opts: { fsync?: boolean } = {}): Promise
     await chmod(dir, 0o700);
   }
   const port = await freePort();
+  const startArgs = [
+    'start',
+    '-D',
+    data,
+    '-w',
+    '-t',
+    '30',
+    '-l',
+    join(dir, 'server.log'),
+    '-o',
+    `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync ? 'on' : 'off'} -c max_connections=200`,
+  ];
   try {
     await runServerCommand(join(bin, 'initdb'), [
       '-D',
@@ -103,18 +117,7 @@ export async function startTestPostgres(opts: { fsync?: boolean } = {}): Promise
       '--locale=C',
       '--no-sync',
     ]);
-    await runServerCommand(join(bin, 'pg_ctl'), [
-      'start',
-      '-D',
-      data,
-      '-w',
-      '-t',
-      '30',
-      '-l',
-      join(dir, 'server.log'),
-      '-o',
-      `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c fsync=${opts.fsync ? 'on' : 'off'} -c max_connections=200`,
-    ]);
+    await runServerCommand(join(bin, 'pg_ctl'), startArgs);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -134,6 +137,10 @@ export async function startTestPostgres(opts: { fsync?: boolean } = {}): Promise
         await client.end();
       }
       return `${base}/${name}`;
+    },
+    async restart() {
+      await runServerCommand(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w']);
+      await runServerCommand(join(bin, 'pg_ctl'), startArgs);
     },
     async stop() {
       if (stopped) return;

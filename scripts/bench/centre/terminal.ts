@@ -7,6 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { fetch, type Dispatcher } from 'undici';
 import { isCardError } from '../../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../../native/virtual-card/in-process-reader.ts';
@@ -16,6 +17,9 @@ import {
   ChallengeResponseSchema,
   IssueResponseSchema,
   MunicipalityKeysResponseSchema,
+  DeliveryResponseSchema,
+  type DeliveryRequest,
+  type DeliveryResponse,
   type IssueRequest,
   type IssueResponse,
 } from '../../../protocol/api.ts';
@@ -38,11 +42,26 @@ export class TerminalError extends Error {
   }
 }
 
-async function post(url: string, body: object): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, {
+/**
+ * How a terminal reaches the centre: its URL, and for mutual TLS the undici dispatcher holding the
+ * terminal certificate (absent: plain HTTP on loopback).
+ */
+export type CentreLink = string | { url: string; dispatcher: Dispatcher };
+
+const urlOf = (link: CentreLink): string => (typeof link === 'string' ? link : link.url);
+const dispatcherOf = (link: CentreLink): { dispatcher?: Dispatcher } =>
+  typeof link === 'string' ? {} : { dispatcher: link.dispatcher };
+
+async function post(
+  link: CentreLink,
+  path: string,
+  body: object,
+): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${urlOf(link)}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    ...dispatcherOf(link),
   });
   return { status: res.status, json: (await res.json()) as unknown };
 }
@@ -55,18 +74,20 @@ export interface Authenticated {
   municipalityCode: string;
   /** Whether the menu offers the 住民票 (it may not: e.g. an address too long for the form). */
   juminhyoOffered: boolean;
+  /** The 住民票's fee per copy on the menu, when offered. */
+  juminhyoFeeYen?: number;
 }
 
 /** Puts the card on its own reader and authenticates a new transaction at `centreUrl`. */
 export async function authenticateWithCard(opts: {
-  centreUrl: string;
+  centreUrl: CentreLink;
   card: VirtualMyNumberCard;
   authPin: string;
   terminalId: string;
   transactionId?: string;
 }): Promise<Authenticated> {
   const transactionId = opts.transactionId ?? randomUUID();
-  const challenge = await post(`${opts.centreUrl}/v1/challenge`, {
+  const challenge = await post(opts.centreUrl, '/v1/challenge', {
     transactionId,
     terminalId: opts.terminalId,
   });
@@ -100,7 +121,7 @@ export async function authenticateWithCard(opts: {
     reader.remove();
     await reader.close();
   }
-  const auth = await post(`${opts.centreUrl}/v1/authenticate`, {
+  const auth = await post(opts.centreUrl, '/v1/authenticate', {
     transactionId,
     terminalId: opts.terminalId,
     challenge: challengeB64,
@@ -111,31 +132,47 @@ export async function authenticateWithCard(opts: {
   if (auth.status !== 200)
     throw new TerminalError({ kind: 'http', step: 'authenticate', status: auth.status, body: auth.json });
   const { municipality, menu } = AuthenticateResponseSchema.parse(auth.json);
+  const juminhyo = menu.find((item) => item.certificateType === 'juminhyo' && item.available);
   return {
     transactionId,
     terminalId: opts.terminalId,
     certificate,
     municipalityCode: municipality.code,
-    juminhyoOffered: menu.some((item) => item.certificateType === 'juminhyo' && item.available),
+    juminhyoOffered: juminhyo !== undefined,
+    ...(juminhyo?.available ? { juminhyoFeeYen: juminhyo.feeYen } : {}),
   };
 }
 
 /** POST /v1/issue; answers the parsed response or the refusal. */
 export async function requestIssue(
-  centreUrl: string,
+  centreUrl: CentreLink,
   request: IssueRequest,
 ): Promise<{ ok: true; response: IssueResponse } | { ok: false; status: number; body: unknown }> {
-  const res = await post(`${centreUrl}/v1/issue`, request);
+  const res = await post(centreUrl, '/v1/issue', request);
   if (res.status !== 200) return { ok: false, status: res.status, body: res.json };
   return { ok: true, response: IssueResponseSchema.parse(res.json) };
 }
 
+/** POST /v1/transactions/{id}/delivery; answers the parsed response or the refusal. */
+export async function confirmDelivery(
+  centreUrl: CentreLink,
+  transactionId: string,
+  request: DeliveryRequest,
+): Promise<{ ok: true; response: DeliveryResponse } | { ok: false; status: number; body: unknown }> {
+  const res = await post(centreUrl, `/v1/transactions/${transactionId}/delivery`, request);
+  if (res.status !== 200) return { ok: false, status: res.status, body: res.json };
+  return { ok: true, response: DeliveryResponseSchema.parse(res.json) };
+}
+
 /** The published seal keys (kid → SPKI DER), from a list that verifies against the root keys in the PEM file. */
-export async function fetchSealKeys(centreUrl: string, rootKeysPemPath: string): Promise<PublishedSealKeys> {
+export async function fetchSealKeys(
+  centreUrl: CentreLink,
+  rootKeysPemPath: string,
+): Promise<PublishedSealKeys> {
   const roots = parseSealRootKeys(await readFile(rootKeysPemPath, 'utf8'));
   if (!roots.ok)
     throw new TerminalError({ kind: 'verification', detail: `seal root keys: ${roots.error.detail}` });
-  const res = await fetch(`${centreUrl}/v1/municipality-keys`);
+  const res = await fetch(`${urlOf(centreUrl)}/v1/municipality-keys`, dispatcherOf(centreUrl));
   const list = verifyKeyList(MunicipalityKeysResponseSchema.parse(await res.json()), roots.rootKeys);
   if (!list.ok)
     throw new TerminalError({ kind: 'verification', detail: `published key list: ${list.error.kind}` });

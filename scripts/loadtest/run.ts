@@ -1,0 +1,207 @@
+/**
+ * The load test: a world, a database (SQLite or a throwaway PostgreSQL), K centre processes
+ * (behind HAProxy when K > 1), N kiosks each running whole transactions until M are done, all
+ * starting in the same second; optionally the chaos of issue 14 (one centre killed with SIGKILL
+ * and started again a third of the way in, PostgreSQL restarted two thirds of the way in).
+ * Answers a report: throughput, latency percentiles, outcomes, errors by kind, the ledger audit.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureDevWorld } from '../dev/world.ts';
+import { freePort } from '../system/services.ts';
+import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.ts';
+import { startCentreProcess, type CentreProcess } from '../bench/centre/centre-processes.ts';
+import { fetchSealKeys } from '../bench/centre/terminal.ts';
+import { percentile } from '../bench/report.ts';
+import { auditLedger, readLedger, type LedgerAudit } from './audit.ts';
+import { startHaproxy, type RunningHaproxy } from './haproxy.ts';
+import { makeKiosks, type Kiosk } from './kiosks.ts';
+import { DEFAULT_RETRY, runTransaction, type RetryPolicy, type TransactionOutcome } from './transaction.ts';
+
+export interface LoadtestOptions {
+  kiosks: number;
+  transactions: number;
+  centres: number;
+  db: 'sqlite' | 'postgres';
+  /** With several centres: HAProxy in front (default), or each kiosk tied to one centre. */
+  balancer: 'haproxy' | 'none';
+  /** Kill one centre (SIGKILL) and restart PostgreSQL during the run. */
+  chaos: boolean;
+  /** Render each document to PDF at the kiosk (as a kiosk does before printing). */
+  render: boolean;
+  /** A dev world to reuse (built there when missing); default a fresh one in a temporary folder. */
+  worldDir?: string;
+  retry?: RetryPolicy;
+  /** Progress lines (never personal data). */
+  log?: (line: string) => void;
+}
+
+export interface LoadtestReport {
+  options: Omit<LoadtestOptions, 'log' | 'retry' | 'worldDir'>;
+  seconds: number;
+  completed: number;
+  issuancesPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  issueLatencyMs: { p50: number; p99: number };
+  misIssued: number;
+  misIssuedDetails: string[];
+  failed: number;
+  notOffered: number;
+  /** Failed attempts (each retried or final) by kind. */
+  errorsByKind: Record<string, number>;
+  ledger: LedgerAudit;
+  chaos: string[];
+  machine: { cpus: number; loadAverage1m: number };
+}
+
+const round = (n: number): number => Number(n.toFixed(1));
+
+export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestReport> {
+  const log = options.log ?? (() => undefined);
+  if (options.centres > 1 && options.db !== 'postgres')
+    throw new RangeError('several centres share one PostgreSQL: use --db postgres');
+  const dir = await mkdtemp(join(tmpdir(), 'kiosk-loadtest-'));
+  let postgres: TestPostgres | undefined;
+  let centres: CentreProcess[] = [];
+  let haproxy: RunningHaproxy | undefined;
+  const chaos: string[] = [];
+  let kiosks: Kiosk[] = [];
+  try {
+    const world = await ensureDevWorld(options.worldDir ?? join(dir, 'world'));
+    const pkiDir = join(dir, 'pki');
+    await mkdir(pkiDir, { recursive: true });
+    kiosks = await makeKiosks(world, pkiDir, options.kiosks);
+    log(`${kiosks.length} kiosks ready`);
+    const database =
+      options.db === 'postgres'
+        ? {
+            databaseUrl: await (postgres = await startTestPostgres({ fsync: true })).createDatabase(
+              'loadtest',
+            ),
+          }
+        : { databasePath: join(dir, 'centre.sqlite') };
+    const ports = await Promise.all(Array.from({ length: options.centres }, () => freePort()));
+    const startCentre = (port: number): Promise<CentreProcess> =>
+      startCentreProcess({
+        worldDir: world.dir,
+        ...database,
+        port,
+        tls: { dir: pkiDir },
+        revocation: 'live',
+      });
+    // One first, so the database's migrations and the seal keys are made once; then the others.
+    centres = [await startCentre(ports[0] as number)];
+    centres.push(...(await Promise.all(ports.slice(1).map(startCentre))));
+    log(`${centres.length} centre process(es) listening`);
+    const useHaproxy = options.centres > 1 && options.balancer === 'haproxy';
+    if (useHaproxy) haproxy = await startHaproxy({ dir, listenPort: await freePort(), centrePorts: ports });
+    const urlFor = (i: number): string => haproxy?.url ?? (centres[i % centres.length] as CentreProcess).url;
+    const links = kiosks.map((kiosk, i) => ({ url: urlFor(i), dispatcher: kiosk.dispatcher }));
+    const sealKeys = await fetchSealKeys(links[0] as (typeof links)[0], world.sealKeys.rootKeysPemPath);
+
+    const outcomes: TransactionOutcome[] = [];
+    const errors: string[] = [];
+    const policy = options.retry ?? DEFAULT_RETRY;
+    let started = 0;
+    let done = 0;
+    const chaosDone = { centre: false, postgres: false };
+    const chaosTasks: Array<Promise<void>> = [];
+    const maybeChaos = (): void => {
+      if (!options.chaos) return;
+      if (!chaosDone.centre && done >= options.transactions / 3) {
+        chaosDone.centre = true;
+        chaosTasks.push(
+          (async () => {
+            const victim = centres[0] as CentreProcess;
+            victim.child.kill('SIGKILL');
+            chaos.push(`centre 1 killed with SIGKILL after ${done} transactions`);
+            await new Promise((resolve) =>
+              victim.child.exitCode !== null || victim.child.signalCode !== null
+                ? resolve(undefined)
+                : victim.child.once('exit', resolve),
+            );
+            await sleep(500);
+            centres[0] = await startCentre(ports[0] as number);
+            chaos.push(`centre 1 started again on the same port after ${done} transactions`);
+          })(),
+        );
+      }
+      if (postgres && !chaosDone.postgres && done >= (2 * options.transactions) / 3) {
+        chaosDone.postgres = true;
+        const pgServer = postgres;
+        chaosTasks.push(
+          (async () => {
+            chaos.push(`PostgreSQL stopped (immediate) and started again after ${done} transactions`);
+            await pgServer.restart();
+          })(),
+        );
+      }
+    };
+    const begin = performance.now();
+    await Promise.all(
+      kiosks.map(async (kiosk, i) => {
+        while (started < options.transactions) {
+          started++;
+          const outcome = await runTransaction({
+            link: links[i] as (typeof links)[0],
+            kiosk,
+            sealKeys,
+            policy,
+            render: options.render,
+            errors,
+          });
+          outcomes.push(outcome);
+          done++;
+          if (done % Math.max(1, Math.floor(options.transactions / 10)) === 0) log(`${done} transactions`);
+          maybeChaos();
+        }
+      }),
+    );
+    const seconds = (performance.now() - begin) / 1000;
+    await Promise.all(chaosTasks);
+    const ledger = auditLedger(await readLedger(database), outcomes);
+    const completed = outcomes.filter((o) => o.kind === 'completed');
+    const total = completed.map((o) => o.ms).sort((a, b) => a - b);
+    const issue = completed.map((o) => o.issueMs).sort((a, b) => a - b);
+    const errorsByKind: Record<string, number> = {};
+    for (const kind of errors) errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+    const misIssued = outcomes.filter((o) => o.kind === 'mis-issued');
+    return {
+      options: {
+        kiosks: options.kiosks,
+        transactions: options.transactions,
+        centres: options.centres,
+        db: options.db,
+        balancer: useHaproxy ? 'haproxy' : 'none',
+        chaos: options.chaos,
+        render: options.render,
+      },
+      seconds: round(seconds),
+      completed: completed.length,
+      issuancesPerSecond: round(completed.length / seconds),
+      latencyMs: {
+        p50: round(percentile(total, 50)),
+        p90: round(percentile(total, 90)),
+        p99: round(percentile(total, 99)),
+        max: round(total[total.length - 1] ?? Number.NaN),
+      },
+      issueLatencyMs: { p50: round(percentile(issue, 50)), p99: round(percentile(issue, 99)) },
+      misIssued: misIssued.length,
+      misIssuedDetails: [...new Set(misIssued.map((o) => o.detail))],
+      failed: outcomes.filter((o) => o.kind === 'failed').length,
+      notOffered: outcomes.filter((o) => o.kind === 'not-offered').length,
+      errorsByKind,
+      ledger,
+      chaos,
+      machine: { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0] ?? 0) },
+    };
+  } finally {
+    await Promise.all(kiosks.map((kiosk) => kiosk.dispatcher.close()));
+    await haproxy?.stop();
+    await Promise.all(centres.map((c) => c.stop()));
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
