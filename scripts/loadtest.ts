@@ -46,6 +46,7 @@ export function formatLoadtest(r: LoadtestReport): string {
       String(count),
     ]),
     ...r.chaos.map((event): [string, string] => ['chaos', event]),
+    ...r.unexpectedCentreExits.map((event): [string, string] => ['unexpected', event]),
     ['machine', `${r.machine.cpus} CPUs, load average ${r.machine.loadAverage1m} (shared with other work)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -10,7 +10,7 @@ import type { TransactionOutcome } from './transaction.ts';
 export interface LedgerRow {
   transactionId: string;
   holderId: string;
-  state: string;
+  state: string | null;
   billedYen: number | null;
 }
 

@@ -53,6 +53,8 @@ export interface LoadtestReport {
   errorsByKind: Record<string, number>;
   ledger: LedgerAudit;
   chaos: string[];
+  /** Centres that died without being killed (then started again). */
+  unexpectedCentreExits: string[];
   machine: { cpus: number; loadAverage1m: number };
 }
 
@@ -68,6 +70,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
   let haproxy: RunningHaproxy | undefined;
   const chaos: string[] = [];
   let kiosks: Kiosk[] = [];
+  let stopping = false;
   try {
     const world = await ensureDevWorld(options.worldDir ?? join(dir, 'world'));
     const pkiDir = join(dir, 'pki');
@@ -83,7 +86,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
           }
         : { databasePath: join(dir, 'centre.sqlite') };
     const ports = await Promise.all(Array.from({ length: options.centres }, () => freePort()));
-    const startCentre = (port: number): Promise<CentreProcess> =>
+    const startOnce = (port: number): Promise<CentreProcess> =>
       startCentreProcess({
         worldDir: world.dir,
         ...database,
@@ -91,9 +94,36 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
         tls: { dir: pkiDir },
         revocation: 'live',
       });
+    /** Starts a centre, trying again for a while (PostgreSQL may be restarting). */
+    const startCentre = async (port: number): Promise<CentreProcess> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await startOnce(port);
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await sleep(500);
+        }
+      }
+    };
+    /** A centre that dies on its own (not killed by the chaos) is counted and started again. */
+    const watch = (i: number, centre: CentreProcess): CentreProcess => {
+      centre.child.once('exit', (code, signal) => {
+        if (stopping || killed.has(centre)) return;
+        unexpectedExits.push(`centre ${i + 1} exited by itself (${signal ?? `code ${code}`})`);
+        void startCentre(ports[i] as number).then(
+          (next) => (centres[i] = watch(i, next)),
+          (error: unknown) => unexpectedExits.push(`centre ${i + 1} did not start again: ${String(error)}`),
+        );
+      });
+      return centre;
+    };
+    const killed = new Set<CentreProcess>();
+    const unexpectedExits: string[] = [];
     // One first, so the database's migrations and the seal keys are made once; then the others.
-    centres = [await startCentre(ports[0] as number)];
-    centres.push(...(await Promise.all(ports.slice(1).map(startCentre))));
+    centres = [watch(0, await startCentre(ports[0] as number))];
+    centres.push(
+      ...(await Promise.all(ports.slice(1).map(async (port, i) => watch(i + 1, await startCentre(port))))),
+    );
     log(`${centres.length} centre process(es) listening`);
     const useHaproxy = options.centres > 1 && options.balancer === 'haproxy';
     if (useHaproxy) haproxy = await startHaproxy({ dir, listenPort: await freePort(), centrePorts: ports });
@@ -115,6 +145,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
         chaosTasks.push(
           (async () => {
             const victim = centres[0] as CentreProcess;
+            killed.add(victim);
             victim.child.kill('SIGKILL');
             chaos.push(`centre 1 killed with SIGKILL after ${done} transactions`);
             await new Promise((resolve) =>
@@ -123,9 +154,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
                 : victim.child.once('exit', resolve),
             );
             await sleep(500);
-            centres[0] = await startCentre(ports[0] as number);
+            centres[0] = watch(0, await startCentre(ports[0] as number));
             chaos.push(`centre 1 started again on the same port after ${done} transactions`);
-          })(),
+          })().catch((error: unknown) => {
+            chaos.push(`centre 1 did not start again: ${String(error)}`);
+          }),
         );
       }
       if (postgres && !chaosDone.postgres && done >= (2 * options.transactions) / 3) {
@@ -135,7 +168,9 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
           (async () => {
             chaos.push(`PostgreSQL stopped (immediate) and started again after ${done} transactions`);
             await pgServer.restart();
-          })(),
+          })().catch((error: unknown) => {
+            chaos.push(`PostgreSQL did not start again: ${String(error)}`);
+          }),
         );
       }
     };
@@ -161,6 +196,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     );
     const seconds = (performance.now() - begin) / 1000;
     await Promise.all(chaosTasks);
+    stopping = true;
     const ledger = auditLedger(await readLedger(database), outcomes);
     const completed = outcomes.filter((o) => o.kind === 'completed');
     const total = completed.map((o) => o.ms).sort((a, b) => a - b);
@@ -195,9 +231,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
       errorsByKind,
       ledger,
       chaos,
+      unexpectedCentreExits: unexpectedExits,
       machine: { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0] ?? 0) },
     };
   } finally {
+    stopping = true;
     await Promise.all(kiosks.map((kiosk) => kiosk.dispatcher.close()));
     await haproxy?.stop();
     await Promise.all(centres.map((c) => c.stop()));

@@ -63,16 +63,19 @@ export async function openPostgresRepository(
 /** Runs `work` on one connection between BEGIN and COMMIT (ROLLBACK if it throws). */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    // A connection that failed is dropped, not handed to the next transaction.
+    client.release(failure);
   }
 }
 
@@ -84,6 +87,9 @@ export async function openPostgresPool(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.maxConnections ?? 10, types: TYPES });
   // An idle connection that breaks (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // So must one that breaks while checked out (between two queries of a transaction): the
+  // query in flight fails with the error, the transaction rolls back, the caller sees it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await migratePostgres(pool);
   } catch (error) {
