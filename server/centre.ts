@@ -11,6 +11,7 @@ import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-k
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
+import { memoisedPrintability } from './municipal/printability-cache.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import {
   purgeDeliveredDocument,
@@ -161,7 +162,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       registers,
       now,
       ...(opts.openingHoursNow ? { openingHoursNow: opts.openingHoursNow } : {}),
-      printability: opts.printability ?? templatePrintability,
+      printability: opts.printability ?? memoisedPrintability(templatePrintability),
       // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
       onDeliveryRecorded: async (transactionId) => {
         await purgeDeliveredDocument(repository, transactionId, now().getTime());

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { sampleHousehold } from '../../certificate-templates/sample-documents.ts';
+import type { CertificateDocument } from '../../protocol/documents.ts';
+import { memoisedPrintability } from './printability-cache.ts';
+import type { PrintabilityCheck } from './printability.ts';
+
+function counting(): { check: PrintabilityCheck; calls: () => number } {
+  let calls = 0;
+  return {
+    check: (document) => {
+      calls++;
+      return document.content.kind === 'juminhyo' && document.content.address.length > 40
+        ? [{ reason: 'too-long', field: 'address' }]
+        : [];
+    },
+    calls: () => calls,
+  };
+}
+
+const base = sampleHousehold(2);
+/** The same printed content in another document of another transaction. */
+const again = (document: CertificateDocument): CertificateDocument => ({
+  ...document,
+  documentId: 'ZZZZZZZZZZZZZZZZ',
+  transactionId: '00000000-0000-4000-8000-00000000abcd',
+  holderSalt: 'f'.repeat(32),
+  holderBinding: 'e'.repeat(64),
+});
+
+describe('printability remembered per printed content', () => {
+  it('lays out the same printed content once, whatever the document id, transaction or holder salt', () => {
+    const inner = counting();
+    const check = memoisedPrintability(inner.check);
+    expect(check(base)).toEqual([]);
+    expect(check(again(base))).toEqual([]);
+    expect(inner.calls()).toBe(1);
+  });
+
+  it('checks again when anything printed changes: the register content, the municipality, the date', () => {
+    const inner = counting();
+    const check = memoisedPrintability(inner.check);
+    check(base);
+    const longer = { ...base, content: { ...base.content, address: '東京都'.repeat(20) } };
+    expect(check(longer)).toEqual([{ reason: 'too-long', field: 'address' }]);
+    check({ ...base, municipality: { ...base.municipality, name: `${base.municipality.name}西` } });
+    check({ ...base, issuedAt: new Date(Date.parse(base.issuedAt) + 86_400_000).toISOString() });
+    expect(inner.calls()).toBe(4);
+  });
+
+  it('forgets the oldest answers beyond its bound', () => {
+    const inner = counting();
+    const check = memoisedPrintability(inner.check, 1);
+    const other = { ...base, content: { ...base.content, address: '大阪府' } };
+    check(base);
+    check(other);
+    check(base);
+    expect(inner.calls()).toBe(3);
+  });
+});

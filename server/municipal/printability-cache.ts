@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { CertificateDocument } from '../../protocol/documents.ts';
+import type { PrintabilityCheck } from './printability.ts';
+
+/**
+ * The printability check remembered per document content: sign-in checks the 住民票 of every
+ * scope, and issue checks the document again before signing it, so the same resident's same
+ * register entries were laid out on the form several times per transaction. The answer depends
+ * only on what is printed, so the key is everything printed — the municipality, the type, the
+ * page count, the content (names, addresses, register entries) and the issue time to the hour
+ * (the printed date in any whole-hour time zone) — and not the per-document random parts
+ * (document id, transaction id, holder salt and binding, all of fixed length and alphabet). A
+ * change in the register changes the content, hence the key: no stale answer. Bounded: the
+ * oldest entries go first.
+ */
+export function memoisedPrintability(check: PrintabilityCheck, maxEntries = 20_000): PrintabilityCheck {
+  const answers = new Map<string, ReturnType<PrintabilityCheck>>();
+  return (document: CertificateDocument) => {
+    const key = printedContentKey(document);
+    const known = answers.get(key);
+    if (known) return known;
+    const answer = check(document);
+    if (answers.size >= maxEntries) answers.delete(answers.keys().next().value as string);
+    answers.set(key, answer);
+    return answer;
+  };
+}
+
+/** SHA-256 of what the form prints of `document`, without its per-document random parts. */
+export function printedContentKey(document: CertificateDocument): string {
+  const printed = {
+    certificateType: document.certificateType,
+    municipality: document.municipality,
+    pageCount: document.pageCount,
+    issuedHour: new Date(document.issuedAt).toISOString().slice(0, 13),
+    content: document.content,
+  };
+  return createHash('sha256')
+    .update(canonicalize(printed) ?? '')
+    .digest('hex');
+}
