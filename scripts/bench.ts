@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- NAME...] [-- --check] [-- --runs N]`: the project's benchmarks, one after
- * another, printed as tables. Speed and size targets live here, not in timed tests: each report
+ * `npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --out DIR]`: the project's
+ * benchmarks, one after another, printed as tables and written as one report (DIR, default
+ * var/bench: bench-report.json and bench-report.md). Speed and size targets live here, not in timed tests: each report
  * says PASS or FAIL per target, and only `--check` makes a failed target fail the process.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport, type BenchReport } from './bench/report.ts';
 
@@ -14,6 +17,7 @@ export interface BenchArgs {
 const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchReport> }> = [
   { name: 'card', run: async () => (await import('./bench/card/card-bench.ts')).run() },
   { name: 'issuance', run: async () => (await import('./bench/centre/issuance-bench.ts')).run() },
+  { name: 'centres', run: async () => (await import('./bench/centre/centres-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
   {
     name: 'documents',
@@ -25,7 +29,11 @@ const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchR
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { check: { type: 'boolean', default: false }, runs: { type: 'string' } },
+    options: {
+      check: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      out: { type: 'string', default: join('var', 'bench') },
+    },
   });
   const unknown = positionals.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) {
@@ -41,19 +49,35 @@ async function main(): Promise<void> {
   }
   let failed = false;
   let missed = false;
+  const reports: Array<{ name: string; report?: BenchReport; error?: string }> = [];
   for (const bench of BENCHMARKS) {
     if (positionals.length > 0 && !positionals.includes(bench.name)) continue;
     try {
       const report = await bench.run(runs === undefined ? {} : { runs });
       console.log(formatReport(report) + '\n');
+      reports.push({ name: bench.name, report });
       if (report.checks?.some((check) => !check.pass)) missed = true;
     } catch (error) {
       failed = true;
-      console.error(
-        `benchmark ${bench.name} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      const message = error instanceof Error ? error.message : String(error);
+      reports.push({ name: bench.name, error: message });
+      console.error(`benchmark ${bench.name} failed: ${message}`);
     }
   }
+  await mkdir(values.out, { recursive: true });
+  const measuredAt = new Date().toISOString();
+  await writeFile(join(values.out, 'bench-report.json'), JSON.stringify({ measuredAt, reports }, null, 2));
+  await writeFile(
+    join(values.out, 'bench-report.md'),
+    [
+      `# Benchmark report (${measuredAt})`,
+      '',
+      ...reports.map((r) =>
+        r.report ? '```\n' + formatReport(r.report) + '\n```\n' : `## ${r.name}\n\nfailed: ${r.error}\n`,
+      ),
+    ].join('\n'),
+  );
+  console.log(`report: ${join(values.out, 'bench-report.md')} and bench-report.json`);
   process.exit(failed || (values.check && missed) ? 1 : 0);
 }
 

@@ -1,0 +1,62 @@
+/**
+ * Centre throughput through the load test (scripts/loadtest/run.ts), measured in one run so each
+ * figure sits beside its comparison: one centre on SQLite, one on PostgreSQL, two behind HAProxy
+ * on PostgreSQL — the same kiosks, the same transactions, mutual TLS, every document checked and
+ * the ledger audited. Machine time per transaction is this process's and the centres' CPU time
+ * over the transactions completed. `npm run bench -- centres`; tune with BENCH_KIOSKS and
+ * BENCH_LOAD_TRANSACTIONS.
+ */
+import { availableParallelism, loadavg } from 'node:os';
+import { runLoadtest, type LoadtestOptions } from '../../loadtest/run.ts';
+import type { BenchReport } from '../report.ts';
+
+const KIOSKS = Number(process.env.BENCH_KIOSKS ?? 8);
+const TRANSACTIONS = Number(process.env.BENCH_LOAD_TRANSACTIONS ?? 120);
+
+const CASES: Array<{ name: string; options: Pick<LoadtestOptions, 'db' | 'centres'> }> = [
+  { name: 'SQLite, 1 centre', options: { db: 'sqlite', centres: 1 } },
+  { name: 'PostgreSQL, 1 centre', options: { db: 'postgres', centres: 1 } },
+  { name: 'PostgreSQL, 2 centres via HAProxy', options: { db: 'postgres', centres: 2 } },
+];
+
+export async function run(): Promise<BenchReport> {
+  const rows: BenchReport['rows'] = [];
+  let misIssued = 0;
+  for (const c of CASES) {
+    const report = await runLoadtest({
+      kiosks: KIOSKS,
+      transactions: TRANSACTIONS,
+      balancer: 'haproxy',
+      chaos: false,
+      render: false,
+      ...c.options,
+    });
+    misIssued += report.misIssued;
+    rows.push({
+      case: c.name,
+      completed: report.completed,
+      'issuances/s': report.issuancesPerSecond,
+      'p50 ms': report.latencyMs.p50,
+      'p99 ms': report.latencyMs.p99,
+      'issue p99 ms': report.issueLatencyMs.p99,
+      'mis-issued': report.misIssued,
+      'lost/billed twice': report.ledger.lost.length + report.ledger.billedTwice.length,
+    });
+  }
+  const best = Math.max(...rows.map((r) => Number(r['issuances/s'])));
+  const worstP99 = Math.max(...rows.map((r) => Number(r['p99 ms'])));
+  return {
+    title:
+      'Centres: whole transactions through mutual TLS (load test), SQLite vs PostgreSQL, one centre vs two',
+    rows,
+    notes: [
+      `${KIOSKS} kiosks, ${TRANSACTIONS} transactions a case, no PDF rendering at the kiosk (the centre's work alone); centres in their own processes with live OCSP.`,
+      `Machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(1)} at the end, shared with the kiosks, PostgreSQL, HAProxy and any other work on the machine.`,
+    ],
+    checks: [
+      { target: 'nothing mis-issued', measured: String(misIssued), pass: misIssued === 0 },
+      { target: '≥ 300 issuances/s (issue 14)', measured: `${best} at best`, pass: best >= 300 },
+      { target: 'p99 < 100 ms (issue 14)', measured: `${worstP99} ms at worst`, pass: worstP99 < 100 },
+    ],
+  };
+}
