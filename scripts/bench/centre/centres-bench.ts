@@ -22,6 +22,7 @@ const CASES: Array<{ name: string; options: Pick<LoadtestOptions, 'db' | 'centre
 export async function run(): Promise<BenchReport> {
   const rows: BenchReport['rows'] = [];
   let misIssued = 0;
+  const errorNotes: string[] = [];
   for (const c of CASES) {
     const report = await runLoadtest({
       kiosks: KIOSKS,
@@ -32,6 +33,8 @@ export async function run(): Promise<BenchReport> {
       ...c.options,
     });
     misIssued += report.misIssued;
+    const kinds = Object.entries(report.errorsByKind).map(([kind, count]) => `${kind} ×${count}`);
+    if (kinds.length > 0) errorNotes.push(`${c.name}: failed attempts ${kinds.join(', ')}`);
     rows.push({
       case: c.name,
       completed: report.completed,
@@ -39,6 +42,7 @@ export async function run(): Promise<BenchReport> {
       'p50 ms': report.latencyMs.p50,
       'p99 ms': report.latencyMs.p99,
       'issue p99 ms': report.issueLatencyMs.p99,
+      failed: report.failed,
       'mis-issued': report.misIssued,
       'lost/billed twice': report.ledger.lost.length + report.ledger.billedTwice.length,
     });
@@ -51,6 +55,7 @@ export async function run(): Promise<BenchReport> {
     rows,
     notes: [
       `${KIOSKS} kiosks, ${TRANSACTIONS} transactions a case, no PDF rendering at the kiosk (the centre's work alone); centres in their own processes with live OCSP.`,
+      ...errorNotes,
       `Machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(1)} at the end, shared with the kiosks, PostgreSQL, HAProxy and any other work on the machine.`,
     ],
     checks: [
