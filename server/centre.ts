@@ -12,6 +12,7 @@ import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -104,6 +105,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** PIN reset grants (issue 11): issued after the phone's face check, redeemed at the kiosk. */
+  oneTimePasswords: OneTimePasswordStore;
   /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
   retention: RetentionJob;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
@@ -120,7 +123,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers } = await openCentreStores(opts);
+  const { repository, registers, oneTimePasswords } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
@@ -215,6 +218,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       service,
       repository,
       registers,
+      oneTimePasswords,
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
