@@ -13,6 +13,8 @@ import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
+import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
+import { createPinResetService, type PinResetSettings } from './pin-reset/reset-service.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -89,6 +91,12 @@ export interface CentreOptions {
    * logged per request. Required in production; absent elsewhere = only the register's own list.
    */
   revocation?: RevocationOptions;
+  /**
+   * PIN reset at the kiosk (issue 11, server/pin-reset/): the master key the cards' reset keys
+   * derive from and the mode (`password`, or `bound-card` — the live service's: no typed password).
+   * Absent: no reset routes.
+   */
+  pinReset?: PinResetSettings;
 }
 
 /** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
@@ -188,6 +196,17 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       },
     });
     built.app = app;
+    if (opts.pinReset)
+      registerPinResetRoutes(
+        app,
+        createPinResetService({
+          repository,
+          oneTimePasswords,
+          settings: opts.pinReset,
+          now,
+          log: (fields) => app.log.info(fields, 'pin reset decision'),
+        }),
+      );
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
