@@ -18,6 +18,9 @@ import { TerminalIdSchema, TransactionIdSchema } from './api.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
+/** The centre's setting: `password` (a typed one-time password) or `bound-card` (the live service: the card alone). */
+export type PinResetMode = 'password' | 'bound-card';
+
 export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
 export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
 

@@ -5,7 +5,7 @@
  * centre to read. The kiosk holds no key. What the centre refused is kept (`refusal()`), so the
  * screen can say which (a wrong password with the tries left, an expired one, …).
  */
-import type { PinResetAuthority } from '../../native/jpki/pin-reset.ts';
+import type { PinResetAuthority, PinResetResult } from '../../native/jpki/pin-reset.ts';
 import type { PinResetCommandResponse } from '../../protocol/pin-reset.ts';
 import type { CentreFailure } from './centre-client.ts';
 import type { PinResetCentre } from './pin-reset-client.ts';
@@ -26,6 +26,8 @@ export interface KioskPinResetAuthority extends PinResetAuthority {
   refusal(): PinResetRefusal | null;
   /** The card's answer relayed to the centre (for the resident when the centre cannot confirm). */
   relayedAnswer(): Uint8Array | null;
+  /** Whether the centre handed over a command (it may have reached the card). */
+  commandIssued(): boolean;
 }
 
 export function kioskPinResetAuthority(input: {
@@ -40,7 +42,9 @@ export function kioskPinResetAuthority(input: {
   let challengeB64: string | null = null;
   let refused: PinResetRefusal | null = null;
   let answer: Uint8Array | null = null;
+  let issued = false;
   return {
+    commandIssued: () => issued,
     refusal: () => refused,
     relayedAnswer: () => answer,
     async commandFor({ target, challenge }) {
@@ -61,8 +65,10 @@ export function kioskPinResetAuthority(input: {
         throw new PinResetCentreError(result.failure);
       }
       const value = result.value;
-      if (value.kind === 'command')
+      if (value.kind === 'command') {
+        issued = true;
         return { kind: 'command', apdu: Uint8Array.from(Buffer.from(value.apdu, 'base64')) };
+      }
       refused = value;
       return { kind: 'centre-refused', reason: value.kind };
     },
@@ -90,4 +96,17 @@ export function unconfirmedOutcome(answer: Uint8Array | null): 'new-pin' | 'old-
   if (answer[0] !== 0x99 || answer[1] !== 0x02) return 'old-pin';
   const inner = (answer[2]! << 8) | answer[3]!;
   return inner === 0x9000 ? 'new-pin' : 'old-pin';
+}
+
+/** Which PIN the card holds after a reset that did not end in the centre's `reset-done`. */
+export function outcomeAfter(
+  result: PinResetResult,
+  authority: Pick<KioskPinResetAuthority, 'relayedAnswer' | 'commandIssued'>,
+): 'new-pin' | 'old-pin' | 'unknown' {
+  if (result.kind === 'reset-done') return 'new-pin';
+  // Nothing that could change the card reached it.
+  if (!authority.commandIssued()) return 'old-pin';
+  // The centre read the card's answer: the card refused, the old PIN holds.
+  if (result.kind === 'card-refused' || result.kind === 'not-authorised') return 'old-pin';
+  return unconfirmedOutcome(authority.relayedAnswer());
 }

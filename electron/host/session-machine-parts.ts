@@ -18,6 +18,9 @@ import type { CentreClient, CentreResult } from './centre-client.ts';
 import { choiceComplete } from './certificate-options.ts';
 import { issueDocument, type IssueResult } from './issue-document.ts';
 import { kioskErrorForCard } from './kiosk-errors.ts';
+import type { PinResetResult } from '../../native/jpki/pin-reset.ts';
+import { kioskPinResetAuthority, outcomeAfter, type PinResetRefusal } from './pin-reset-authority.ts';
+import type { PinResetCentre } from './pin-reset-client.ts';
 import { acceptMoney, refundMoney, settlePayment } from './session-payment.ts';
 import {
   AUTH_PIN_LENGTH,
@@ -93,6 +96,37 @@ const issuanceActors = {
   settle: fromPromise(({ input }: { input: Parameters<typeof settlePayment>[0] }) => settlePayment(input)),
 };
 
+/** The PIN-reset flow's own step (session-machine-pin-reset.ts): the centre-authorised reset, relayed. */
+const pinResetActors = {
+  resetSigningPin: fromPromise<
+    { result: PinResetResult; refusal: PinResetRefusal | null; outcome: 'new-pin' | 'old-pin' | 'unknown' },
+    {
+      card: CardHandle;
+      centre: PinResetCentre;
+      transactionId: string;
+      terminalId: string;
+      oneTimePassword: string | undefined;
+      newPin: Uint8Array;
+    }
+  >(async ({ input }) => {
+    const authority = kioskPinResetAuthority({
+      centre: input.centre,
+      transactionId: input.transactionId,
+      terminalId: input.terminalId,
+      ...(input.oneTimePassword === undefined ? {} : { oneTimePassword: input.oneTimePassword }),
+      newSigningPin: () => Buffer.from(input.newPin).toString('ascii'),
+    });
+    try {
+      const result: PinResetResult = input.card.resetPin
+        ? await input.card.resetPin(authority, 'signing')
+        : { kind: 'centre-refused', reason: 'card handle cannot relay a reset' };
+      return { result, refusal: authority.refusal(), outcome: outcomeAfter(result, authority) };
+    } finally {
+      input.newPin.fill(0);
+    }
+  }),
+};
+
 export type SessionInput = { services: SessionServices; timeouts: Timeouts; resume?: ResumedSession };
 
 export const sessionSetup = setup({
@@ -101,7 +135,7 @@ export const sessionSetup = setup({
     events: {} as SessionEvent,
     input: {} as SessionInput,
   },
-  actors: { ...cardActors, ...centreActors, ...cleanUpActors, ...issuanceActors },
+  actors: { ...cardActors, ...centreActors, ...cleanUpActors, ...issuanceActors, ...pinResetActors },
   actions: {
     leftBehind: ({ context }, params: { item: LeftBehindItem }) => {
       if (context.transactionId)

@@ -20,8 +20,15 @@ import type { CentreClient } from './centre-client.ts';
 import type { HouseholdLookup, OfferedOptions, OptionChoice } from './certificate-options.ts';
 import type { DocumentRenderer, MunicipalityKeyRing } from './issue-document.ts';
 import type { PaymentFaultEvent } from './session-payment.ts';
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
+import type { PinResetCentre } from './pin-reset-client.ts';
 
 export const AUTH_PIN_LENGTH = 4;
+/** The one-time password from the phone's face check: 8 digits. */
+export const ONE_TIME_PASSWORD_LENGTH = 8;
+/** The new 署名用 PIN: 6–16 of A–Z and 0–9. */
+export const NEW_SIGNING_PIN_MIN = 6;
+export const NEW_SIGNING_PIN_MAX = 16;
 
 export interface SessionServices {
   cardPort: CardPort;
@@ -34,6 +41,8 @@ export interface SessionServices {
   terminalId: string;
   newTransactionId: () => string;
   onTransactionEvent: (event: TransactionEvent) => void;
+  /** The centre's reset API and its mode, for the PIN-reset flow (absent: the kiosk offers no reset). */
+  pinReset?: { centre: PinResetCentre; mode: PinResetMode };
 }
 
 /** What the host records about a transaction: ids and codes only, no personal data. */
@@ -143,6 +152,23 @@ export interface SessionContext {
   pdf: Uint8Array | null;
   /** After printing: how many times the resident has been reminded to take the card (0 = none). */
   cardReminders: number;
+  /** PIN reset flow (session-machine-pin-reset.ts): the one-time password's digits (ASCII), host only. */
+  oneTimePassword: Uint8Array;
+  oneTimePasswordLength: number;
+  /** The wrong tries the centre says are left on the password; whether the last one was wrong. */
+  passwordTriesLeft: number | null;
+  lastPasswordWrong: boolean;
+  /** The new 署名用 PIN being typed (ASCII A–Z 0–9), and the first entry it must match. */
+  newPin: Uint8Array;
+  newPinLength: number;
+  newPinFirst: Uint8Array;
+  newPinFirstLength: number;
+  /** The second entry differed from the first: typing starts again. */
+  newPinMismatch: boolean;
+  /** Which 署名用 PIN the card holds after the reset (or its failure); null before. */
+  pinResetOutcome: 'new-pin' | 'old-pin' | 'unknown' | null;
+  /** The centre's refusal of the reset (`expired`, `used`, `no-grant`, `locked`, …); null if none. */
+  pinResetRefusal: string | null;
   /** `detail` is for the transaction event only (never shown, never personal data). */
   error: {
     code: KioskErrorCode;
@@ -177,7 +203,14 @@ export type SessionEvent =
   | PaymentFaultEvent
   | { type: 'CANCEL' }
   | { type: 'FINISH' }
-  | { type: 'CARD_REMOVED' };
+  | { type: 'CARD_REMOVED' }
+  // The PIN-reset flow's keypads.
+  | { type: 'OTP_DIGIT'; digit: number }
+  | { type: 'OTP_BACKSPACE' }
+  | { type: 'OTP_SUBMIT' }
+  | { type: 'NEW_PIN_CHAR'; char: string }
+  | { type: 'NEW_PIN_BACKSPACE' }
+  | { type: 'NEW_PIN_SUBMIT' };
 
 export function totalYen(selection: Selection | null): number {
   return selection ? selection.feeYen * selection.copies : 0;
@@ -185,6 +218,9 @@ export function totalYen(selection: Selection | null): number {
 
 export function wipePin(context: SessionContext): void {
   context.pin.fill(0);
+  context.oneTimePassword.fill(0);
+  context.newPin.fill(0);
+  context.newPinFirst.fill(0);
 }
 
 /**
@@ -214,6 +250,17 @@ export function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | '
     accepts: [],
     pdf: null,
     cardReminders: 0,
+    oneTimePassword: new Uint8Array(ONE_TIME_PASSWORD_LENGTH),
+    oneTimePasswordLength: 0,
+    passwordTriesLeft: null,
+    lastPasswordWrong: false,
+    newPin: new Uint8Array(NEW_SIGNING_PIN_MAX),
+    newPinLength: 0,
+    newPinFirst: new Uint8Array(NEW_SIGNING_PIN_MAX),
+    newPinFirstLength: 0,
+    newPinMismatch: false,
+    pinResetOutcome: null,
+    pinResetRefusal: null,
     error: null,
   };
 }

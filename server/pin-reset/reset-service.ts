@@ -13,6 +13,7 @@ import {
 } from '../../native/jpki/secure-messaging.ts';
 import {
   SIGNING_PIN_PATTERN,
+  type PinResetMode,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
@@ -22,8 +23,7 @@ import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { OneTimePasswordStore } from './one-time-passwords.ts';
 
-/** The centre's setting: `password` (the 2020 plan) or `bound-card` (the live service: no typed password). */
-export type PinResetMode = 'password' | 'bound-card';
+export type { PinResetMode } from '../../protocol/pin-reset.ts';
 
 export interface PinResetSettings {
   /** The master key the cards' reset keys derive from (≥ 32 bytes); never leaves the centre. */
