@@ -299,14 +299,26 @@ export const pinResetMachine = sessionSetup.createMachine({
             target: 'failed',
             actions: assign(({ event }) => {
               const { result, outcome } = event.output;
-              const code =
-                result.kind === 'card-removed'
+              // The card or the centre's reading refused the command (a card without the reset key,
+              // an answer not sealed by the card): a refusal of the reset, told as such.
+              const refusedByCard =
+                result.kind === 'card-refused' ||
+                result.kind === 'not-authorised' ||
+                result.kind === 'answer-not-authentic' ||
+                result.kind === 'centre-refused';
+              const code = refusedByCard
+                ? ('pin-reset-refused' as const)
+                : result.kind === 'card-removed'
                   ? ('card-removed' as const)
                   : result.kind === 'centre-unreachable'
                     ? ('centre-unreachable' as const)
-                    : result.kind === 'centre-refused'
-                      ? ('pin-reset-refused' as const)
-                      : ('card-communication' as const);
+                    : ('card-communication' as const);
+              if (refusedByCard)
+                return {
+                  pinResetOutcome: outcome,
+                  pinResetRefusal: result.kind === 'centre-refused' ? result.reason : result.kind,
+                  error: { code, detail: `pin-reset:${result.kind}` },
+                };
               return { pinResetOutcome: outcome, error: { code, detail: `pin-reset:${result.kind}` } };
             }),
           },
