@@ -94,6 +94,7 @@ export type KioskErrorCode =
   | 'cancelled' // the resident pressed 中止: a neutral end, any money inserted is returned
   | 'payment-jammed' // a note or coin stuck in the acceptor: what was credited is returned
   | 'payment-unavailable' // the acceptor stopped answering or its cash box is full
+  | 'pin-reset-refused' // the centre refused the PIN reset (password expired, used, locked, not this card's): the old PIN stays
   | 'internal';
 
 export type KioskScreen =

@@ -12,6 +12,9 @@ import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
+import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
+import { createPinResetService, type PinResetSettings } from './pin-reset/reset-service.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -88,6 +91,12 @@ export interface CentreOptions {
    * logged per request. Required in production; absent elsewhere = only the register's own list.
    */
   revocation?: RevocationOptions;
+  /**
+   * PIN reset at the kiosk (issue 11, server/pin-reset/): the master key the cards' reset keys
+   * derive from and the mode (`password`, or `bound-card` — the live service's: no typed password).
+   * Absent: no reset routes.
+   */
+  pinReset?: PinResetSettings;
 }
 
 /** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
@@ -104,6 +113,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** PIN reset grants (issue 11): issued after the phone's face check, redeemed at the kiosk. */
+  oneTimePasswords: OneTimePasswordStore;
   /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
   retention: RetentionJob;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
@@ -120,7 +131,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers } = await openCentreStores(opts);
+  const { repository, registers, oneTimePasswords } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
@@ -185,6 +196,17 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       },
     });
     built.app = app;
+    if (opts.pinReset)
+      registerPinResetRoutes(
+        app,
+        createPinResetService({
+          repository,
+          oneTimePasswords,
+          settings: opts.pinReset,
+          now,
+          log: (fields) => app.log.info(fields, 'pin reset decision'),
+        }),
+      );
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
@@ -215,6 +237,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       service,
       repository,
       registers,
+      oneTimePasswords,
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,

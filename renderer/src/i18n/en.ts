@@ -356,6 +356,10 @@ export const en: Messages = {
       title: 'Payment is not available',
       body: 'The coin and bill slot is not working. No certificate was issued. Please tell a member of staff.',
     },
+    'pin-reset-refused': {
+      title: 'The PIN could not be reset',
+      body: 'The one-time password has expired, has already been used, or is not for this card. Your PIN has not changed. Please start again with the identity check on your phone, or go to your municipal office.',
+    },
     internal: {
       title: 'Something went wrong',
       body: 'Please try again from the beginning.',

@@ -356,6 +356,10 @@ export const es: Messages = {
       title: 'El pago no está disponible',
       body: 'La ranura de monedas y billetes no funciona. No se emitió ningún certificado. Avise al personal.',
     },
+    'pin-reset-refused': {
+      title: 'No se pudo restablecer el PIN',
+      body: 'La contraseña de un solo uso ha caducado, ya se ha utilizado o no es de esta tarjeta. Su PIN no ha cambiado. Vuelva a hacer la verificación de identidad en su teléfono o acuda a la ventanilla del municipio.',
+    },
     internal: {
       title: 'Se ha producido un error',
       body: 'Inténtelo de nuevo desde el principio, por favor.',

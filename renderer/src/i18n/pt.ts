@@ -356,6 +356,10 @@ export const pt: Messages = {
       title: 'O pagamento não está disponível',
       body: 'A entrada de moedas e notas não está funcionando. Nenhum certificado foi emitido. Avise um funcionário.',
     },
+    'pin-reset-refused': {
+      title: 'Não foi possível redefinir a senha',
+      body: 'A senha de uso único expirou, já foi usada ou não é deste cartão. A sua senha não mudou. Refaça a verificação de identidade no celular ou dirija-se ao balcão da prefeitura.',
+    },
     internal: {
       title: 'Ocorreu um erro',
       body: 'Tente novamente desde o início, por favor.',

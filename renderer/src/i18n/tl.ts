@@ -358,6 +358,10 @@ export const tl: Messages = {
       title: 'Hindi maaaring magbayad ngayon',
       body: 'Hindi gumagana ang hulugan ng barya at papel. Walang sertipikong inilabas. Pakisabihan ang kawani.',
     },
+    'pin-reset-refused': {
+      title: 'Hindi ma-reset ang PIN',
+      body: 'Ang one-time password ay expired na, nagamit na, o hindi para sa card na ito. Hindi nagbago ang iyong PIN. Ulitin ang pagkumpirma ng pagkakakilanlan sa iyong telepono, o pumunta sa munisipyo.',
+    },
     internal: {
       title: 'Nagkaroon ng error',
       body: 'Pakisubukan po muli mula sa simula.',

@@ -358,6 +358,10 @@ export const vi: Messages = {
       title: 'Hiện không thể thanh toán',
       body: 'Khe nhận tiền xu và tiền giấy không hoạt động. Chưa cấp giấy chứng nhận. Vui lòng báo cho nhân viên.',
     },
+    'pin-reset-refused': {
+      title: 'Không thể đặt lại mã PIN',
+      body: 'Mật khẩu dùng một lần đã hết hạn, đã được dùng hoặc không dành cho thẻ này. Mã PIN của bạn không thay đổi. Vui lòng làm lại bước xác minh danh tính trên điện thoại, hoặc đến quầy của thành phố.',
+    },
     internal: {
       title: 'Đã xảy ra lỗi',
       body: 'Xin phiền Quý khách thử lại từ đầu.',

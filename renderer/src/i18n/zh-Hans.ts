@@ -354,6 +354,10 @@ export const zhHans: Messages = {
       title: '目前无法付款',
       body: '硬币和纸币投入口无法使用。未发行证明书。请告知店员。',
     },
+    'pin-reset-refused': {
+      title: '无法重新设置密码',
+      body: '一次性密码已过期、已被使用，或不属于这张卡。您的密码没有改变。请在手机上重新进行本人确认，或前往市区町村窗口办理。',
+    },
     internal: {
       title: '发生了错误',
       body: '麻烦您从头再试一次。',
