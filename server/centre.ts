@@ -13,6 +13,9 @@ import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
+import { loadFaceModel } from './phone/face-model.ts';
+import { registerPhoneRoutes } from './phone/phone-routes.ts';
+import { createPhoneService, type PhoneOptions } from './phone/phone-service.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -89,6 +92,8 @@ export interface CentreOptions {
    * logged per request. Required in production; absent elsewhere = only the register's own list.
    */
   revocation?: RevocationOptions;
+  /** The PIN reset's phone endpoints (/v1/phone/…, server/phone); absent: not served. */
+  phone?: PhoneOptions;
 }
 
 /** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
@@ -188,6 +193,29 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       },
     });
     built.app = app;
+    if (opts.phone) {
+      const phoneOptions = opts.phone;
+      registerPhoneRoutes(
+        app,
+        createPhoneService({
+          repository,
+          trustStore,
+          ...(opts.revocation
+            ? {
+                revocation: new RevocationChecker({
+                  ...opts.revocation,
+                  onDecision: (decision) => log.info(decision, 'revocation decision'),
+                }),
+              }
+            : {}),
+          oneTimePasswords,
+          now,
+          options: phoneOptions,
+          faceModel: loadFaceModel,
+          log: { info: (fields, message) => app.log.info(fields, message) },
+        }),
+      );
+    }
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
