@@ -15,6 +15,9 @@ import type { RegisterStore } from './municipal/register-store.ts';
 import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
 import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
 import { createPinResetService, type PinResetSettings } from './pin-reset/reset-service.ts';
+import { loadFaceModel } from './phone/face-model.ts';
+import { registerPhoneRoutes } from './phone/phone-routes.ts';
+import { createPhoneService, type PhoneOptions } from './phone/phone-service.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -97,6 +100,8 @@ export interface CentreOptions {
    * Absent: no reset routes.
    */
   pinReset?: PinResetSettings;
+  /** The PIN reset's phone endpoints (/v1/phone/…, server/phone); absent: not served. */
+  phone?: PhoneOptions;
 }
 
 /** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
@@ -207,6 +212,29 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
           log: (fields) => app.log.info(fields, 'pin reset decision'),
         }),
       );
+    if (opts.phone) {
+      const phoneOptions = opts.phone;
+      registerPhoneRoutes(
+        app,
+        createPhoneService({
+          repository,
+          trustStore,
+          ...(opts.revocation
+            ? {
+                revocation: new RevocationChecker({
+                  ...opts.revocation,
+                  onDecision: (decision) => log.info(decision, 'revocation decision'),
+                }),
+              }
+            : {}),
+          oneTimePasswords,
+          now,
+          options: phoneOptions,
+          faceModel: loadFaceModel,
+          log: { info: (fields, message) => app.log.info(fields, message) },
+        }),
+      );
+    }
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
