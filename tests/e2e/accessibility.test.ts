@@ -27,9 +27,28 @@ const PIN = cardListRows().find((row) => row.holderId === HOLDER)?.authPin ?? ''
 /** The menu's limit, short enough for its countdown (the last 20 s) to show at once. */
 const MENU_LIMIT_MS = 22_000;
 
+/**
+ * The rules whose outcome a language changes (the page's colours and layout do not): the lang
+ * attributes, every control's and heading's name, the title. The full set runs in Japanese and
+ * English and on every screen of the walk; these alone in the six other languages, to keep the
+ * file within its time.
+ */
+const LANGUAGE_RULES = [
+  'html-has-lang',
+  'html-lang-valid',
+  'valid-lang',
+  'button-name',
+  'label',
+  'aria-toggle-field-name',
+  'aria-command-name',
+  'empty-heading',
+  'document-title',
+];
+
 /** axe-core's violations on the page as it is now: rule id and the elements, for the message. */
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).analyze();
+async function violations(page: Page, rules?: string[]): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const result = await (rules ? builder.withRules(rules) : builder).analyze();
   return result.violations.map(
     (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   );
@@ -82,8 +101,8 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     await rm(printedDir, { recursive: true, force: true });
   });
 
-  // High contrast is the same black on white in every language: it is checked in two of them.
-  const CONTRAST_LANGUAGES = new Set(['ja', 'en']);
+  // Colours and layout are the same in every language: the full rule set (contrast included) in two.
+  const FULL_LANGUAGES = new Set(['ja', 'en']);
 
   it('has no axe violation on the welcome screen in any language (high contrast in ja and en)', async () => {
     await page.goto(kiosk.url);
@@ -92,12 +111,14 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     for (const language of LANGUAGES) {
       await page.getByTestId(`language-${language}`).click();
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(language);
-      for (const contrast of CONTRAST_LANGUAGES.has(language) ? [false, true] : [false]) {
+      const full = FULL_LANGUAGES.has(language);
+      for (const contrast of full ? [false, true] : [false]) {
         if (contrast) await page.getByTestId('display-contrast').click();
         await expect
           .poll(() => page.locator('html').getAttribute('data-contrast'))
           .toBe(contrast ? 'high' : null);
-        found.push(...(await violations(page)).map((v) => `${language}${contrast ? ' contrast' : ''}: ${v}`));
+        const seen = await violations(page, full ? undefined : LANGUAGE_RULES);
+        found.push(...seen.map((v) => `${language}${contrast ? ' contrast' : ''}: ${v}`));
         if (contrast) await page.getByTestId('display-contrast').click();
       }
     }
