@@ -187,6 +187,11 @@ export interface KioskSnapshot {
   receiptNumber?: string;
   language: Language;
   view: KioskScreen;
+  /**
+   * The screen's time limit is in its last seconds (electron/host/countdown.ts): the page shows a
+   * countdown from `secondsLeft` and 「延長する」 (`extend-time`). Absent otherwise.
+   */
+  timeLimit?: { secondsLeft: number };
 }
 
 export type KioskIntent =
@@ -206,7 +211,8 @@ export type KioskIntent =
   | { type: 'request-koseki-registration' } // menu: a 戸籍 item needs the 利用登録
   | { type: 'back-to-menu' } // 戻る: confirm and registration-confirm → menu; registration-done: choose a certificate after all
   | { type: 'cancel' } // 中止: ends the session on every screen (a neutral 「中止しました」 screen)
-  | { type: 'finish' }; // acknowledge the done/error screen
+  | { type: 'finish' } // acknowledge the done/error screen
+  | { type: 'extend-time' }; // 延長する: the screen's time limit starts again from its full length
 
 export type IntentResult = { accepted: true } | { accepted: false; reason: 'bad-state' | 'invalid' };
 

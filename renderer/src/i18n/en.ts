@@ -28,6 +28,23 @@ export const en: Messages = {
     pleaseWait: 'Please wait.',
     takeCard: 'Please do not forget your card.',
   },
+  timeLimit: {
+    title: 'Time is almost up',
+    remaining: '{{seconds}} s left',
+    extend: 'More time',
+    announce: 'This screen ends in {{seconds}} seconds. To continue, press “More time”.',
+  },
+  display: {
+    label: 'Display',
+    contrast: 'High contrast',
+    largeText: 'Larger text',
+  },
+  guide: {
+    speak: 'Read aloud',
+    digitEntered: 'Digit entered',
+    digitDeleted: 'Digit deleted',
+    volume: 'Volume',
+  },
   cancelDialog: {
     title: 'Cancel your request?',
     body: 'What you have entered so far will be discarded. No certificate will be issued and nothing will be charged.',

@@ -28,6 +28,23 @@ export const es: Messages = {
     pleaseWait: 'Espere, por favor.',
     takeCard: 'No olvide su tarjeta.',
   },
+  timeLimit: {
+    title: 'Se acaba el tiempo',
+    remaining: 'Quedan {{seconds}} s',
+    extend: 'Más tiempo',
+    announce: 'Esta pantalla termina en {{seconds}} segundos. Para continuar, pulse «Más tiempo».',
+  },
+  display: {
+    label: 'Pantalla',
+    contrast: 'Contraste alto',
+    largeText: 'Letra más grande',
+  },
+  guide: {
+    speak: 'Escuchar instrucciones',
+    digitEntered: 'Dígito introducido',
+    digitDeleted: 'Dígito borrado',
+    volume: 'Volumen',
+  },
   cancelDialog: {
     title: '¿Desea cancelar el trámite?',
     body: 'Se descartará lo que ha introducido hasta ahora. No se expedirá ningún certificado ni se cobrará nada.',

@@ -28,6 +28,23 @@ export const ko: Messages = {
     pleaseWait: '잠시 기다려 주십시오.',
     takeCard: '카드를 잊지 말고 챙겨 주십시오.',
   },
+  timeLimit: {
+    title: '곧 시간이 끝납니다',
+    remaining: '{{seconds}}초 남음',
+    extend: '시간 연장',
+    announce: '{{seconds}}초 후에 종료됩니다. 계속하려면 “시간 연장”을 누르세요.',
+  },
+  display: {
+    label: '화면 설정',
+    contrast: '고대비',
+    largeText: '큰 글자',
+  },
+  guide: {
+    speak: '음성 안내',
+    digitEntered: '숫자가 입력되었습니다',
+    digitDeleted: '숫자를 하나 지웠습니다',
+    volume: '음량',
+  },
   cancelDialog: {
     title: '절차를 중지하시겠습니까?',
     body: '지금까지 입력한 내용은 취소됩니다. 증명서는 발급되지 않으며 수수료도 들지 않습니다.',

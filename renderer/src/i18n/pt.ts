@@ -28,6 +28,23 @@ export const pt: Messages = {
     pleaseWait: 'Aguarde, por favor.',
     takeCard: 'Não se esqueça do seu cartão.',
   },
+  timeLimit: {
+    title: 'O tempo está acabando',
+    remaining: 'Faltam {{seconds}} s',
+    extend: 'Mais tempo',
+    announce: 'Esta tela termina em {{seconds}} segundos. Para continuar, toque em “Mais tempo”.',
+  },
+  display: {
+    label: 'Exibição',
+    contrast: 'Alto contraste',
+    largeText: 'Letras maiores',
+  },
+  guide: {
+    speak: 'Ouvir instruções',
+    digitEntered: 'Dígito inserido',
+    digitDeleted: 'Dígito apagado',
+    volume: 'Volume do som',
+  },
   cancelDialog: {
     title: 'Deseja cancelar o procedimento?',
     body: 'O que foi informado até agora será descartado. Nenhuma certidão será emitida e nada será cobrado.',

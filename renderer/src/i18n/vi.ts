@@ -28,6 +28,23 @@ export const vi: Messages = {
     pleaseWait: 'Vui lòng đợi.',
     takeCard: 'Xin đừng quên lấy lại thẻ.',
   },
+  timeLimit: {
+    title: 'Sắp hết thời gian',
+    remaining: 'Còn {{seconds}} giây',
+    extend: 'Thêm thời gian',
+    announce: 'Màn hình này sẽ kết thúc sau {{seconds}} giây. Để tiếp tục, hãy nhấn “Thêm thời gian”.',
+  },
+  display: {
+    label: 'Hiển thị',
+    contrast: 'Tương phản cao',
+    largeText: 'Chữ lớn hơn',
+  },
+  guide: {
+    speak: 'Hướng dẫn bằng giọng nói',
+    digitEntered: 'Đã nhập một chữ số',
+    digitDeleted: 'Đã xóa một chữ số',
+    volume: 'Âm lượng',
+  },
   cancelDialog: {
     title: 'Quý khách có muốn hủy thủ tục không?',
     body: 'Những gì đã nhập sẽ bị hủy. Giấy chứng nhận sẽ không được cấp và Quý khách không phải trả phí.',
