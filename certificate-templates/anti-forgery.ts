@@ -138,41 +138,73 @@ type Doc = PDFKit.PDFDocument;
 
 // Outline points are rounded to 0.1 pt (a 600 dpi device pixel is 0.12 pt): short numbers
 // keep the page content small.
-const round = (v: number): number => Math.round(v * 10) / 10;
+const coordinate = (v: number): string => {
+  const r = Math.round(v * 10) / 10;
+  return Object.is(r, -0) ? '0' : String(r);
+};
 
-function apply(m: WordPlacement['matrix'], x: number, y: number): [number, number] {
-  return [round(m[0] * x + m[2] * y + m[4]), round(m[1] * x + m[3] * y + m[5])];
-}
-
-export function addWordPath(doc: Doc, font: Font, word: string, m: WordPlacement['matrix']): void {
+/**
+ * The outline of `word` mapped by `m`, as PDF path operators (m, l, c, h; quadratic segments
+ * raised to cubic), not painted.
+ */
+export function wordPathOperators(font: Font, word: string, m: WordPlacement['matrix']): string {
   const run = font.layout(word);
+  const ops: string[] = [];
   let penX = 0;
   run.glyphs.forEach((glyph, i) => {
     const pos = run.positions[i];
     const dx = penX + (pos?.xOffset ?? 0);
     const dy = pos?.yOffset ?? 0;
-    const at = (x: number, y: number): [number, number] => apply(m, x + dx, y + dy);
+    const at = (x: number, y: number): [number, number] => [
+      m[0] * (x + dx) + m[2] * (y + dy) + m[4],
+      m[1] * (x + dx) + m[3] * (y + dy) + m[5],
+    ];
+    const point = (p: [number, number]): string => `${coordinate(p[0])} ${coordinate(p[1])}`;
+    let current: [number, number] = [0, 0];
     for (const { command, args } of glyph.path.commands) {
       switch (command) {
         case 'moveTo':
-          doc.moveTo(...at(args[0]!, args[1]!));
+          current = at(args[0]!, args[1]!);
+          ops.push(`${point(current)} m`);
           break;
         case 'lineTo':
-          doc.lineTo(...at(args[0]!, args[1]!));
+          current = at(args[0]!, args[1]!);
+          ops.push(`${point(current)} l`);
           break;
-        case 'quadraticCurveTo':
-          doc.quadraticCurveTo(...at(args[0]!, args[1]!), ...at(args[2]!, args[3]!));
+        case 'quadraticCurveTo': {
+          const q = at(args[0]!, args[1]!);
+          const end = at(args[2]!, args[3]!);
+          const c1: [number, number] = [
+            current[0] + (2 / 3) * (q[0] - current[0]),
+            current[1] + (2 / 3) * (q[1] - current[1]),
+          ];
+          const c2: [number, number] = [
+            end[0] + (2 / 3) * (q[0] - end[0]),
+            end[1] + (2 / 3) * (q[1] - end[1]),
+          ];
+          ops.push(`${point(c1)} ${point(c2)} ${point(end)} c`);
+          current = end;
           break;
-        case 'bezierCurveTo':
-          doc.bezierCurveTo(...at(args[0]!, args[1]!), ...at(args[2]!, args[3]!), ...at(args[4]!, args[5]!));
+        }
+        case 'bezierCurveTo': {
+          const end = at(args[4]!, args[5]!);
+          ops.push(`${point(at(args[0]!, args[1]!))} ${point(at(args[2]!, args[3]!))} ${point(end)} c`);
+          current = end;
           break;
+        }
         case 'closePath':
-          doc.closePath();
+          ops.push('h');
           break;
       }
     }
     penX += pos?.xAdvance ?? glyph.advanceWidth;
   });
+  return ops.join('\n');
+}
+
+/** Adds the outline of `word`, mapped by `m`, to the current path of the page. */
+export function addWordPath(doc: Doc, font: Font, word: string, m: WordPlacement['matrix']): void {
+  doc.addContent(wordPathOperators(font, word, m));
 }
 
 export interface CopyDeterrentPatterns {
@@ -199,6 +231,64 @@ export function createCopyDeterrentPatterns(doc: Doc, options: CopyDeterrentOpti
   };
 }
 
+/** The hidden word's two forms (white, then coarse dots), made once per document. */
+interface WordForms {
+  white: PDFKit.PDFKitReference;
+  coarse: PDFKit.PDFKitReference;
+}
+const wordForms = new WeakMap<CopyDeterrentPatterns, WordForms>();
+
+/**
+ * The hidden word as two form XObjects, one painting it white and one with the coarse dots: its
+ * outline rotated and scaled as every placement is, origin at (0, 0), filled and stroked
+ * (stroke = emboldening, as けん制文字 are bold) with the line width current where it is
+ * painted. Every placement differs only by a translation, so a page holds `cm … Do` per
+ * placement instead of the outline. The coarse dots are a pattern of the form's own, so their
+ * space is the form's: placements are translated by whole coarse pitches, so the dots of every
+ * word land on the same page-wide device grid as before.
+ */
+function makeWordForms(
+  doc: Doc,
+  font: Font,
+  rotation: WordPlacement['matrix'],
+  options: CopyDeterrentOptions,
+): WordForms {
+  const path = wordPathOperators(font, options.word, [
+    ...rotation.slice(0, 4),
+    0,
+    0,
+  ] as WordPlacement['matrix']);
+  const paint = options.wordBoldPt > 0 ? 'B' : 'f';
+  const reach = options.wordSizePt * (options.word.length + 1) + 2 * options.wordBoldPt;
+  const bbox = [-reach, -reach, reach, reach];
+  const px = 72 / options.deviceDpi;
+  const pitch = options.coarsePitchPx * px;
+  const dot = options.coarseDotPx * px;
+  const n = (v: number): string => String(+v.toFixed(5));
+  const [c, m, y, k] = options.cmyk.map((v) => n(v / 100));
+  const coarseDots = doc.ref({
+    Type: 'Pattern',
+    PatternType: 1,
+    PaintType: 1,
+    TilingType: 1,
+    BBox: [0, 0, pitch, pitch],
+    XStep: pitch,
+    YStep: pitch,
+    Resources: {},
+  });
+  coarseDots.end(`${c} ${m} ${y} ${k} k 0 0 ${n(dot)} ${n(dot)} re f`);
+  const white = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: bbox, Resources: {} });
+  white.end(`1 g 1 G\n${path}\n${paint}`);
+  const coarse = doc.ref({
+    Type: 'XObject',
+    Subtype: 'Form',
+    BBox: bbox,
+    Resources: { Pattern: { CoarseDots: coarseDots } },
+  });
+  coarse.end(`/Pattern cs /CoarseDots scn /Pattern CS /CoarseDots SCN\n${path}\n${paint}`);
+  return { white, coarse };
+}
+
 /**
  * Paints the background of the current page. Call first on each page, with no transform
  * active, so everything drawn afterwards lies on top of it.
@@ -210,21 +300,26 @@ export function drawCopyDeterrent(
   options: CopyDeterrentOptions,
 ): void {
   const { width, height } = doc.page;
-  const colour = options.cmyk;
   doc.save();
-  doc.rect(0, 0, width, height).fill([patterns.fine, colour]);
+  doc.rect(0, 0, width, height).fill([patterns.fine, options.cmyk]);
   const placements = wordPlacements(font, width, height, options);
-  const wordPath = (): void => {
-    for (const placement of placements) addWordPath(doc, font, options.word, placement.matrix);
-  };
-  // The word is filled and stroked (stroke = emboldening, as けん制文字 are bold): first in
-  // white to take the fine dots out, then with the coarse dots.
-  doc.lineWidth(2 * options.wordBoldPt).lineJoin('round');
-  wordPath();
-  if (options.wordBoldPt > 0) doc.fillAndStroke('white', 'white');
-  else doc.fill('white');
-  wordPath();
-  if (options.wordBoldPt > 0) doc.fillAndStroke([patterns.coarse, colour], [patterns.coarse, colour]);
-  else doc.fill([patterns.coarse, colour]);
+  const first = placements[0];
+  if (first) {
+    const forms = wordForms.get(patterns) ?? makeWordForms(doc, font, first.matrix, options);
+    wordForms.set(patterns, forms);
+    const xobjects = doc.page.xobjects as Record<string, PDFKit.PDFKitReference>;
+    xobjects['CopyWordWhite'] = forms.white;
+    xobjects['CopyWordDots'] = forms.coarse;
+    const pitch = (options.coarsePitchPx * 72) / options.deviceDpi;
+    const onGrid = (v: number): string => coordinate(Math.round(v / pitch) * pitch);
+    const paint = (form: string): void => {
+      for (const { matrix } of placements)
+        doc.addContent(`q 1 0 0 1 ${onGrid(matrix[4])} ${onGrid(matrix[5])} cm /${form} Do Q`);
+    };
+    doc.lineWidth(2 * options.wordBoldPt).lineJoin('round');
+    // First in white to take the fine dots out, then with the coarse dots.
+    paint('CopyWordWhite');
+    paint('CopyWordDots');
+  }
   doc.restore();
 }

@@ -34,7 +34,7 @@ const KINDS = [
 
 /** Facts each type must print (as pdftotext extracts them, whitespace removed). */
 const EXPECTED: Record<(typeof KINDS)[number], string[]> = {
-  'juminhyo-kisai': ['山田花子', '東京都千代田区九段南一丁目2番1号', '昭和56年9月3日', '（個人）'],
+  'juminhyo-kisai': ['山田花子', '宮崎県都城市姫城町6街区21号', '昭和56年9月3日', '（個人）'],
   inkan: ['482913', '山田太郎', 'ヤマダタロウ', '印影', '平成21年4月1日'],
   'shotoku-kazei': [
     '令和8年度令和7年分所得',

@@ -249,7 +249,7 @@ export function sampleCertificate(
         return {
           kind,
           scope: 'self',
-          address: '東京都千代田区九段南一丁目2番1号',
+          address: '宮崎県都城市姫城町6街区21号',
           householdHead: '山田\u3000太郎',
           members: [
             {
@@ -270,7 +270,7 @@ export function sampleCertificate(
           nameKana: 'ヤマダ\u3000タロウ',
           birthDate: '1978-04-12',
           sex: '男',
-          address: '東京都千代田区九段南一丁目2番1号',
+          address: '宮崎県都城市姫城町6街区21号',
           sealImage: (() => {
             const impression = sampleImpression(15);
             return {

@@ -94,6 +94,7 @@ export type KioskErrorCode =
   | 'cancelled' // the resident pressed 中止: a neutral end, any money inserted is returned
   | 'payment-jammed' // a note or coin stuck in the acceptor: what was credited is returned
   | 'payment-unavailable' // the acceptor stopped answering or its cash box is full
+  | 'pin-reset-refused' // the centre refused the PIN reset (password expired, used, locked, not this card's): the old PIN stays
   | 'internal';
 
 export type KioskScreen =
@@ -186,6 +187,11 @@ export interface KioskSnapshot {
   receiptNumber?: string;
   language: Language;
   view: KioskScreen;
+  /**
+   * The screen's time limit is in its last seconds (electron/host/countdown.ts): the page shows a
+   * countdown from `secondsLeft` and 「延長する」 (`extend-time`). Absent otherwise.
+   */
+  timeLimit?: { secondsLeft: number };
 }
 
 export type KioskIntent =
@@ -205,7 +211,8 @@ export type KioskIntent =
   | { type: 'request-koseki-registration' } // menu: a 戸籍 item needs the 利用登録
   | { type: 'back-to-menu' } // 戻る: confirm and registration-confirm → menu; registration-done: choose a certificate after all
   | { type: 'cancel' } // 中止: ends the session on every screen (a neutral 「中止しました」 screen)
-  | { type: 'finish' }; // acknowledge the done/error screen
+  | { type: 'finish' } // acknowledge the done/error screen
+  | { type: 'extend-time' }; // 延長する: the screen's time limit starts again from its full length
 
 export type IntentResult = { accepted: true } | { accepted: false; reason: 'bad-state' | 'invalid' };
 

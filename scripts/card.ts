@@ -3,9 +3,12 @@
  * `npm run card -- --holder ID`           put that holder's virtual card on pcscd's virtual reader
  *                                         (vpcd) until stopped (Ctrl-C takes it off)
  * `npm run card -- --reset ID`            restore that card's PIN counters (tries) to factory state
+ * `npm run card -- --selfie ID --out FILE [--variant N] [--impostor]`
+ *                                         write a test selfie (JPEG) of that holder for `npm run phone`
+ *                                         (variant 0–2: scale, light, rotation; --impostor: another person)
  * The test cards are test data: their PINs are listed on purpose. Real PINs never are.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VpcdConnection } from '../native/virtual-card/vpcd-connection.ts';
@@ -14,8 +17,10 @@ import { describeServiceError, startPcscd } from './system/services.ts';
 import { ensureDevWorld, openVirtualCard } from './dev/world.ts';
 import { defaultWorldDir } from './dev/stack.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
+import { FACE_HOLDERS, impostorSelfieJpeg, selfieJpeg } from './dev/test-faces.ts';
 
-const USAGE = 'usage: npm run card -- --list [--json] | --holder ID | --reset ID';
+const USAGE =
+  'usage: npm run card -- --list [--json] | --holder ID | --reset ID | --selfie ID --out FILE [--variant N] [--impostor]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,6 +29,10 @@ async function main(): Promise<void> {
       json: { type: 'boolean' },
       holder: { type: 'string' },
       reset: { type: 'string' },
+      selfie: { type: 'string' },
+      out: { type: 'string' },
+      variant: { type: 'string' },
+      impostor: { type: 'boolean' },
       world: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -37,6 +46,20 @@ async function main(): Promise<void> {
     else
       for (const r of rows)
         console.log(`${r.holderId}  ${r.authPin}  ${r.signingPin.padEnd(16)}  ${r.municipality}  ${r.name}`);
+    return;
+  }
+  if (values.selfie) {
+    if (!values.out) fail(USAGE, 2);
+    const variant = Number(values.variant ?? '0');
+    const jpeg = values.impostor
+      ? await impostorSelfieJpeg(values.selfie, variant)
+      : await selfieJpeg(values.selfie, variant);
+    if (!jpeg)
+      fail(`no test face for ${values.selfie} (variant ${variant}); faces: ${FACE_HOLDERS.join(' ')}`, 2);
+    await writeFile(values.out, jpeg);
+    console.log(
+      `${values.out}: ${values.impostor ? 'an impostor’s' : `${values.selfie}’s`} selfie (${jpeg.length} bytes)`,
+    );
     return;
   }
   if (values.reset) {

@@ -8,6 +8,7 @@
  * centre judges opening hours alone on the demo clock (scripts/dev/clock.ts). What the Playwright
  * tests and any browser use. Runs until stopped; a fault of the host's own ends the session
  * through the clean-up, and past the supervisor's limit the process exits 70.
+ * `--time-limits menuIdleMs=25000,…` sets the screens' time limits (electron/host/time-limits-config.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { ensureRendererBuilt } from './dev/renderer-build.ts';
 import { defaultWorldDir, startDevStack, type CardMode, type PrinterMode } from './dev/stack.ts';
 import { defaultJournalPath } from '../electron/journal/journal-path.ts';
 import { superviseProcess } from '../electron/host/process-supervision.ts';
+import { parseTimeLimits } from '../electron/host/time-limits-config.ts';
 import { cliLogger, fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 
 async function main(): Promise<void> {
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       world: { type: 'string' },
       rebuild: { type: 'boolean' },
       'demo-opening-hours': { type: 'boolean' },
+      'time-limits': { type: 'string' },
     },
     strict: true,
   });
@@ -38,6 +41,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
   if (!['pcsc', 'in-process', 'auto'].includes(values.card)) fail('--card is pcsc, in-process or auto', 2);
   if (!['ipp', 'spool', 'auto'].includes(values.printer)) fail('--printer is ipp, spool or auto', 2);
+  const limits = parseTimeLimits(values['time-limits'] ?? '');
+  if (!limits.ok) fail(`--time-limits: ${limits.problem} at ${limits.at}`, 2);
   const outputDir = resolve(values.out ?? join(PROJECT_ROOT, 'var', 'printed'));
   await mkdir(outputDir, { recursive: true });
 
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     ...(values.holder ? { holderId: values.holder } : {}),
     ...(values.centre ? { centreUrl: values.centre } : {}),
     demoOpeningHours: values['demo-opening-hours'] === true,
+    ...(limits.ok ? { timeouts: limits.timeouts } : {}),
   });
   // The developer panel: put the virtual card on the reader and take it off from the browser.
   const web = await startKioskWebServer({

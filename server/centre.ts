@@ -13,6 +13,12 @@ import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import { memoisedPrintability } from './municipal/printability-cache.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
+import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
+import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
+import { createPinResetService, type PinResetSettings } from './pin-reset/reset-service.ts';
+import { loadFaceModel } from './phone/face-model.ts';
+import { registerPhoneRoutes } from './phone/phone-routes.ts';
+import { createPhoneService, type PhoneOptions } from './phone/phone-service.ts';
 import {
   purgeDeliveredDocument,
   startRetentionJob,
@@ -89,6 +95,14 @@ export interface CentreOptions {
    * logged per request. Required in production; absent elsewhere = only the register's own list.
    */
   revocation?: RevocationOptions;
+  /**
+   * PIN reset at the kiosk (issue 11, server/pin-reset/): the master key the cards' reset keys
+   * derive from and the mode (`password`, or `bound-card` — the live service's: no typed password).
+   * Absent: no reset routes.
+   */
+  pinReset?: PinResetSettings;
+  /** The PIN reset's phone endpoints (/v1/phone/…, server/phone); absent: not served. */
+  phone?: PhoneOptions;
 }
 
 /** The municipalities' admin API (server/admin/), served by `startCentre` on loopback only. */
@@ -105,6 +119,8 @@ export interface Centre {
   repository: CentreRepository;
   /** The municipal registers (印鑑, 税, 戸籍, 附票, 利用登録); the admin API changes them. */
   registers: RegisterStore;
+  /** PIN reset grants (issue 11): issued after the phone's face check, redeemed at the kiosk. */
+  oneTimePasswords: OneTimePasswordStore;
   /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
   retention: RetentionJob;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
@@ -121,7 +137,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers } = await openCentreStores(opts);
+  const { repository, registers, oneTimePasswords } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
@@ -186,6 +202,40 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       },
     });
     built.app = app;
+    if (opts.pinReset)
+      registerPinResetRoutes(
+        app,
+        createPinResetService({
+          repository,
+          oneTimePasswords,
+          settings: opts.pinReset,
+          now,
+          log: (fields) => app.log.info(fields, 'pin reset decision'),
+        }),
+      );
+    if (opts.phone) {
+      const phoneOptions = opts.phone;
+      registerPhoneRoutes(
+        app,
+        createPhoneService({
+          repository,
+          trustStore,
+          ...(opts.revocation
+            ? {
+                revocation: new RevocationChecker({
+                  ...opts.revocation,
+                  onDecision: (decision) => log.info(decision, 'revocation decision'),
+                }),
+              }
+            : {}),
+          oneTimePasswords,
+          now,
+          options: phoneOptions,
+          faceModel: loadFaceModel,
+          log: { info: (fields, message) => app.log.info(fields, message) },
+        }),
+      );
+    }
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
@@ -216,6 +266,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       service,
       repository,
       registers,
+      oneTimePasswords,
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,

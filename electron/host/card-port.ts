@@ -1,3 +1,6 @@
+import type { PinResetAuthority, PinResetResult } from '../../native/jpki/pin-reset.ts';
+import type { PinResetTarget } from '../../native/jpki/secure-messaging.ts';
+
 /**
  * What the session needs from the card, in the session's own words. Implemented over
  * native/ (PC/SC or the in-process virtual reader) by jpki-card-port.ts.
@@ -22,6 +25,12 @@ export interface CardHandle {
   verifyAuthPin(pin: Uint8Array): Promise<CardResult<AuthPinOutcome>>;
   /** COMPUTE DIGITAL SIGNATURE with the auth key over a DER DigestInfo. */
   signWithAuthKey(digestInfo: Uint8Array): Promise<CardResult<Uint8Array>>;
+  /**
+   * A centre-authorised PIN reset (issue 11): the card's challenge to `authority`, its command
+   * relayed as it is, the card's answer back (native/jpki/pin-reset.ts). Optional: only the
+   * PIN-reset flow needs it.
+   */
+  resetPin?(authority: PinResetAuthority, target: PinResetTarget): Promise<PinResetResult>;
   /** Disconnects with SCARD_UNPOWER_CARD so no verified state survives. Never throws. */
   release(): Promise<void>;
 }

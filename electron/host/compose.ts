@@ -6,7 +6,7 @@ import { journalTransactionEvent } from '../journal/journal-events.ts';
 import { openKioskJournal, type KioskJournal } from '../journal/journal.ts';
 import { recoverJournal, type RecoveryReport } from '../journal/recovery.ts';
 import type { PaymentDevice } from '../payment/payment-port.ts';
-import type { Printer } from '../printer/printer.ts';
+import { printingBothSides, type Printer } from '../printer/printer.ts';
 import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
@@ -56,14 +56,20 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
     ...(parts.centreTls ? { tls: parts.centreTls } : {}),
   });
   const keyRing = createMunicipalityKeyRing(centre, parts.sealRootKeys);
-  const render: DocumentRenderer = (input) => renderCertificatePdf(input);
+  // Back sides only where the printer duplexes; decided once at start, so a document and its
+  // reprint by recovery go out with their back sides on two-sided jobs (a printer swapped in
+  // counts from the next start).
+  const duplex = (await parts.printer.duplex?.()) === true;
+  const printer = duplex ? printingBothSides(parts.printer) : parts.printer;
+  parts.logger.info({ printer: printer.describe(), duplex }, 'printer sides');
+  const render: DocumentRenderer = (input) => renderCertificatePdf({ ...input, options: { duplex } });
   const journal = openKioskJournal(parts.journalPath ?? ':memory:');
   const recovery = await recoverJournal({
     journal,
     centre,
     keyRing,
     render,
-    printer: parts.printer,
+    printer,
     terminalId: parts.terminalId,
   });
   if (recovery.outcomes.length > 0 || recovery.deliveries.pending > 0)
@@ -98,7 +104,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       centre,
       keyRing,
       render,
-      printer: parts.printer,
+      printer,
       payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,

@@ -6,6 +6,8 @@ import {
   type ReaderStatus,
 } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
+import { relayPinReset, type PinResetAuthority, type PinResetResult } from '../../native/jpki/pin-reset.ts';
+import type { PinResetTarget } from '../../native/jpki/secure-messaging.ts';
 import type { AuthPinOutcome, CardFailure, CardHandle, CardPort, CardResult } from './card-port.ts';
 
 export function cardFailureFrom(error: CardError): CardFailure {
@@ -98,6 +100,10 @@ class JpkiCardHandle implements CardHandle {
         return { ok: false, failure: { kind: 'card-communication', detail: 'PIN not verified' } };
       return { ok: false, failure: cardFailureFrom(result) };
     });
+  }
+
+  resetPin(authority: PinResetAuthority, target: PinResetTarget): Promise<PinResetResult> {
+    return this.#serial(() => relayPinReset(this.#client, authority, target));
   }
 
   async release(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   MenuItemView,
 } from '../kiosk-api.ts';
 import { choiceComplete, confirmOptionsView } from './certificate-options.ts';
+import { createCountdown } from './countdown.ts';
 import {
   createCrashSupervisor,
   type CrashSupervisor,
@@ -257,6 +258,8 @@ export interface KioskHostOptions {
   supervisor?: CrashSupervisor;
   sessionIdleMs?: number;
   closeLimitMs?: number;
+  /** How long before a screen's limit the countdown shows (default 20 s). */
+  timeLimitWarningMs?: number;
   clock?: HostClock;
 }
 
@@ -284,8 +287,11 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
   let last: KioskSnapshot | undefined;
   let outOfService = false;
   let idleTimer: unknown;
+  // The countdown of the screen's time limit; its warning is part of the snapshot.
+  const countdown = createCountdown(clock, () => publish(), options.timeLimitWarningMs);
 
   const publish = () => {
+    countdown.check(actor);
     const state = actor.getSnapshot();
     // A stopped machine has nothing to show, unless the kiosk is out of service (shown whatever the machine).
     if (state.status === 'error' && !outOfService) return;
@@ -298,6 +304,8 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       language: state.value === 'ending' ? 'ja' : state.context.language,
       view: outOfService ? { screen: 'out-of-service' } : viewOf(state, services.cardPort.readerState()),
     };
+    const warning = countdown.warning();
+    if (warning && !outOfService && state.value !== 'ending') snapshot.timeLimit = warning;
     if (last && JSON.stringify(last) === JSON.stringify(snapshot)) return;
     last = snapshot;
     armIdle(state);
@@ -415,6 +423,11 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       return () => listeners.delete(listener);
     },
     send(intent) {
+      if (isExtendTime(intent)) {
+        if (outOfService || !countdown.extend(actor)) return { accepted: false, reason: 'bad-state' };
+        publish();
+        return { accepted: true };
+      }
       const event = eventForIntent(intent);
       if (!event) return { accepted: false, reason: 'invalid' };
       if (outOfService || !actor.getSnapshot().can(event)) return { accepted: false, reason: 'bad-state' };
@@ -428,6 +441,7 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
     },
     async close() {
       if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
+      countdown.dispose();
       unsubscribeRemoved();
       unsubscribeReader();
       // A session in progress ends through the clean-up (refund, card released), within a limit —
@@ -450,12 +464,20 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       }
       const card = actor.getSnapshot().context.card;
       actor.stop();
+      countdown.dispose();
       await card?.release();
       listeners.clear();
       stepListeners.clear();
       outOfServiceListeners.clear();
     },
   };
+}
+
+/** 「延長する」 is the host's, not the session machine's: it restarts the screen's own limit. */
+function isExtendTime(intent: unknown): boolean {
+  return (
+    typeof intent === 'object' && intent !== null && (intent as { type?: unknown }).type === 'extend-time'
+  );
 }
 
 /** An error as logged: its type and code, never its message (it may quote data). */

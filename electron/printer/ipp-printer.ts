@@ -72,6 +72,18 @@ export class IppPrinter implements Printer {
     return printerStatusFromAttributes(answer.attributes);
   }
 
+  /** Whether `sides-supported` offers two-sided (long edge) printing; undefined without an answer. */
+  async duplex(): Promise<boolean | undefined> {
+    const answer = await callIpp(this.url, {
+      operation: 'Get-Printer-Attributes',
+      operationAttributes: { 'requested-attributes': ['sides-supported'] },
+      timeoutMs: this.queryTimeoutMs,
+    });
+    if (!answer.ok) return undefined;
+    const supported = answer.response.printer['sides-supported'];
+    return (Array.isArray(supported) ? supported : [supported]).includes('two-sided-long-edge');
+  }
+
   async print(pdf: Uint8Array, job: PrintJob): Promise<PrintResult> {
     try {
       return await this.printChecked(pdf, job);
@@ -105,7 +117,7 @@ export class IppPrinter implements Printer {
         'job-name': job.jobName,
         'document-format': 'application/pdf',
       },
-      jobAttributes: { copies: job.copies },
+      jobAttributes: { copies: job.copies, ...(job.sides ? { sides: job.sides } : {}) },
       document: pdf,
       timeoutMs: Math.min(this.submitTimeoutMs, this.jobTimeoutMs),
     });

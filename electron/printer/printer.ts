@@ -22,6 +22,8 @@ export type PrintJob = {
   /** The transaction id, never a resident's name. */
   jobName: string;
   copies: number;
+  /** Both sides of the sheet (a document rendered with its back sides); one-sided when absent. */
+  sides?: 'two-sided-long-edge';
 };
 
 export type PrintResult =
@@ -54,6 +56,23 @@ export interface Printer {
   findJob?(jobName: string): Promise<JobLookup>;
   /** Cancels a job that has not completed, so it cannot come out later. */
   cancelJob?(jobId: string): Promise<void>;
+  /** Whether the printer prints both sides of a sheet; undefined when it did not answer. */
+  duplex?(): Promise<boolean | undefined>;
+}
+
+/**
+ * The printer for documents rendered with their back sides: every job goes out two-sided
+ * (long edge), so each back lands behind its own front page.
+ */
+export function printingBothSides(printer: Printer): Printer {
+  const both: Printer = {
+    describe: () => `${printer.describe()} (two-sided)`,
+    status: () => printer.status(),
+    print: (pdf, job) => printer.print(pdf, { ...job, sides: 'two-sided-long-edge' }),
+  };
+  if (printer.findJob) both.findJob = (jobName) => printer.findJob!(jobName);
+  if (printer.cancelJob) both.cancelJob = (jobId) => printer.cancelJob!(jobId);
+  return both;
 }
 
 /** Job names are transaction ids: letters, digits, '.', '_' and '-' only (no names, no paths). */

@@ -239,6 +239,8 @@ export interface PersonaliseOptions {
   authPolicyOid?: string;
   /** When given, the card gets its PIN-reset key derived from this centre master key and holderId. */
   pinResetMasterKey?: Uint8Array;
+  /** The 券面AP face photo (a JP2 file); a grey placeholder without one. */
+  facePhoto?: Uint8Array;
 }
 
 export const DEFAULT_TEST_HOLDER: HolderIdentity = {
@@ -287,6 +289,7 @@ export async function personaliseCard(opts: PersonaliseOptions): Promise<CardPer
     issuerPublicKey: issuerSpki,
     sign: async (data) =>
       new Uint8Array(await crypto.subtle.sign(RSA, opts.ca.signing.privateKey, Uint8Array.from(data))),
+    ...(opts.facePhoto ? { facePhoto: opts.facePhoto } : {}),
   });
   return {
     holderId: opts.holderId,

@@ -93,6 +93,8 @@ export interface KenmenInput {
   issuerPublicKey: Uint8Array;
   /** Signs DF22…DF27 as encoded (RSA-SHA256 in the test PKI); the result is DF28. */
   sign: (data: Uint8Array) => Promise<Uint8Array>;
+  /** DF27: the holder's face photo as a JP2 file (`encodeJp2`); a flat grey placeholder without one. */
+  facePhoto?: Uint8Array;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function buildKenmenFile(input: KenmenInput): Promise<Uint8Array> {
     { tag: 0xdf24, value: input.issuerPublicKey },
     { tag: 0xdf25, value: minimalJp2(64, 16) },
     { tag: 0xdf26, value: minimalJp2(96, 16) },
-    { tag: 0xdf27, value: minimalJp2(48, 60) },
+    { tag: 0xdf27, value: input.facePhoto ?? minimalJp2(48, 60) },
   ];
   const signature = await input.sign(concatBytes(signed.map((e) => berTlv(e.tag, e.value))));
   return offsetIndexedTemplate([...signed, { tag: 0xdf28, value: signature }]);

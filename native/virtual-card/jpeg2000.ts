@@ -2,8 +2,10 @@
  * A minimal valid JPEG 2000 file (JP2, ISO/IEC 15444-1), built from bytes: one greyscale 8-bit
  * component, one tile, no wavelet decomposition, one quality layer, and a single empty packet
  * (every coefficient zero, so a decoder shows flat mid-grey). Stands in for the face photo and the
- * name/address images of the virtual card's 券面AP. No downloaded files.
+ * name/address images of the virtual card's 券面AP. No downloaded files. A real face photo is
+ * encoded by OpenJPEG (`encodeJp2`).
  */
+import { createRequire } from 'node:module';
 import { concatBytes } from './ber-tlv.ts';
 
 function u16(n: number): number[] {
@@ -77,4 +79,76 @@ export function parseJp2Boxes(bytes: Uint8Array): Jp2Box[] | null {
     at += len;
   }
   return out;
+}
+
+/** An 8-bit RGB image, rows top to bottom, pixels interleaved R G B. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+interface OpenJpegEncoder {
+  getDecodedBuffer(frame: {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+    isSigned: boolean;
+    isUsingColorTransform: boolean;
+  }): Uint8Array;
+  setQuality(lossless: boolean, quality: number): void;
+  setDecompositions(levels: number): void;
+  encode(): void;
+  getEncodedBuffer(): Uint8Array;
+  delete(): void;
+}
+interface OpenJpegModule {
+  J2KEncoder: new () => OpenJpegEncoder;
+}
+
+let openJpeg: Promise<OpenJpegModule> | undefined;
+
+/** OpenJPEG (WebAssembly build, @cornerstonejs/codec-openjpeg), loaded once; its log lines are dropped. */
+function loadOpenJpeg(): Promise<OpenJpegModule> {
+  openJpeg ??= (async () => {
+    const factory = createRequire(import.meta.url)('@cornerstonejs/codec-openjpeg/wasmjs') as (options: {
+      print: () => void;
+      printErr: () => void;
+    }) => Promise<OpenJpegModule>;
+    return factory({ print: () => undefined, printErr: () => undefined });
+  })();
+  return openJpeg;
+}
+
+/**
+ * A colour JP2 file (sRGB) of the image, encoded by OpenJPEG: lossy (irreversible 9-7 wavelet),
+ * `quality` the PSNR-like target OpenJPEG takes, as a card's face photo is stored.
+ */
+export async function encodeJp2(image: RgbImage, quality = 40): Promise<Uint8Array> {
+  if (image.rgb.length !== image.width * image.height * 3) throw new RangeError('RGB buffer size');
+  const codec = await loadOpenJpeg();
+  const encoder = new codec.J2KEncoder();
+  try {
+    const input = encoder.getDecodedBuffer({
+      width: image.width,
+      height: image.height,
+      bitsPerSample: 8,
+      componentCount: 3,
+      isSigned: false,
+      isUsingColorTransform: true,
+    });
+    input.set(image.rgb);
+    encoder.setQuality(false, quality);
+    encoder.setDecompositions(4);
+    encoder.encode();
+    const codestream = Uint8Array.from(encoder.getEncodedBuffer());
+    const signature = box('jP  ', [0x0d, 0x0a, 0x87, 0x0a]);
+    const ftyp = box('ftyp', [...ascii('jp2 '), ...u32(0), ...ascii('jp2 ')]);
+    const ihdr = box('ihdr', [...u32(image.height), ...u32(image.width), ...u16(3), 0x07, 0x07, 0x00, 0x00]);
+    const colr = box('colr', [0x01, 0x00, 0x00, ...u32(16)]); // enumerated sRGB
+    return concatBytes([signature, ftyp, box('jp2h', concatBytes([ihdr, colr])), box('jp2c', codestream)]);
+  } finally {
+    encoder.delete();
+  }
 }

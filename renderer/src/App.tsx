@@ -1,7 +1,10 @@
 import { useLayoutEffect } from 'react';
+import type { ReactNode } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { KioskScreen } from '../../electron/kiosk-api.ts';
+import { AccessibilityProvider } from './accessibility.tsx';
+import type { GuideVoice } from './guide.ts';
 import { ScreenErrorBoundary } from './components/ScreenErrorBoundary.tsx';
 import { StatusScreen } from './components/StatusScreen.tsx';
 import { KioskStoreProvider, useKiosk } from './kioskContext.tsx';
@@ -19,15 +22,38 @@ import { WelcomeScreen } from './screens/WelcomeScreen.tsx';
 import { ReminderSoundProvider, type ReminderSound } from './reminderSound.ts';
 import type { KioskStore } from './store.ts';
 
-export function App({ store, i18n, sound }: { store: KioskStore; i18n: I18n; sound?: ReminderSound }) {
+export function App({
+  store,
+  i18n,
+  sound,
+  voice,
+}: {
+  store: KioskStore;
+  i18n: I18n;
+  sound?: ReminderSound;
+  /** The audio guide's voice (tests); default the page's speech synthesis. */
+  voice?: GuideVoice;
+}) {
   return (
     <I18nextProvider i18n={i18n}>
       <KioskStoreProvider store={store}>
         <ReminderSoundProvider value={sound ?? null}>
-          <KioskView />
+          <SessionAccessibility voice={voice}>
+            <KioskView />
+          </SessionAccessibility>
         </ReminderSoundProvider>
       </KioskStoreProvider>
     </I18nextProvider>
+  );
+}
+
+/** Display and audio settings last as long as the resident's session. */
+function SessionAccessibility({ voice, children }: { voice: GuideVoice | undefined; children: ReactNode }) {
+  const sessionOpen = useKiosk((s) => s.snapshot?.transactionId != null);
+  return (
+    <AccessibilityProvider sessionOpen={sessionOpen} {...(voice ? { voice } : {})}>
+      {children}
+    </AccessibilityProvider>
   );
 }
 

@@ -39,6 +39,8 @@ export interface KioskActions {
   backToMenu(): Promise<SendOutcome>;
   cancel(): Promise<SendOutcome>;
   finish(): Promise<SendOutcome>;
+  /** 延長する: the screen's time limit starts again. */
+  extendTime(): Promise<SendOutcome>;
 }
 
 export interface KioskState extends KioskActions {
@@ -89,6 +91,7 @@ export function createKioskStore(api: KioskApi): KioskStoreHandle {
       backToMenu: () => send({ type: 'back-to-menu' }),
       cancel: () => send({ type: 'cancel' }),
       finish: () => send({ type: 'finish' }),
+      extendTime: () => send({ type: 'extend-time' }),
     };
   });
 

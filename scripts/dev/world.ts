@@ -29,6 +29,7 @@ import {
   loadTestJpkiCa,
   personaliseCard,
   saveTestJpkiCa,
+  type HolderIdentity,
   type TestJpkiCa,
 } from '../../native/test-pki/test-jpki-ca.ts';
 import { encodeCommand } from '../../native/apdu.ts';
@@ -48,8 +49,9 @@ import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/sofths
 import { createDevPki } from '../dev-pki.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
+import { cardPhotoJp2 } from './test-faces.ts';
 
-const FORMAT = 'kiosk-dev-world/4';
+const FORMAT = 'kiosk-dev-world/5';
 /** The dev world's SoftHSM2 token for the seal keys. */
 export const SEAL_TOKEN_LABEL = 'kiosk-seals';
 /** The demo's kiosk terminal: store S0001, terminal T01. Its mutual-TLS certificate is in <dir>/tls/. */
@@ -251,7 +253,13 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
       caCertificateDer: caDer(entry.generation),
       serialNumberHex: entry.serialNumberHex,
     })),
+    // The PIN reset (server/phone): the 署名用 CA that signs the 券面AP and whose certificates it checks.
+    phone: { signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)) },
   };
+}
+
+function signingCaDer(world: DevWorld, generation: number): Uint8Array {
+  return certificateDer((world.cas.get(generation) as TestJpkiCa).signing);
 }
 
 /** The centre's side of mutual TLS: its server certificate, and the terminal CA whose kiosks may connect. */
@@ -325,6 +333,17 @@ function lockPins(world: DevWorld, personalisation: CardPersonalisation, slots: 
   }
 }
 
+/** The 4 basic facts as the card carries them (YYYYMMDD, ISO 5218 sex). */
+function cardHolderIdentity(resident: SeedResident): HolderIdentity {
+  const household = loadSeedWorld().households.find((h) => h.householdId === resident.householdId);
+  return {
+    name: resident.name,
+    address: household?.address ?? '',
+    birthDate: resident.birthDate.replaceAll('-', ''),
+    sex: resident.sex === '男' ? '1' : '2',
+  };
+}
+
 /**
  * Makes the holder's card and writes it with an exclusive link, so that when several processes
  * make it at once exactly one file wins and everybody uses that one.
@@ -337,6 +356,7 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
     throw new Error(`world: registry and seed disagree on ${holderId}`);
   const ca = world.cas.get(entry.generation);
   if (!ca) throw new Error(`world: no CA generation ${entry.generation}`);
+  const facePhoto = await cardPhotoJp2(holderId);
   const card = await personaliseCard({
     holderId,
     authPin: resident.card.authPin,
@@ -344,6 +364,9 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
     ca,
     serialNumber: entry.serialNumberHex,
     ...validityFor(resident, Date.parse(world.manifest.createdAt)),
+    // The card's face as the register had it at issue (the PIN reset checks it is unchanged).
+    holder: cardHolderIdentity(resident),
+    ...(facePhoto ? { facePhoto } : {}),
   });
   // Before the card file appears, so that no process can open the card unlocked.
   if (resident.card.lockedPins?.length) lockPins(world, card, resident.card.lockedPins);

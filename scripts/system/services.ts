@@ -212,6 +212,8 @@ export type IppEvePrinterOptions = {
   command?: string | null;
   /** How long to wait for Get-Printer-Attributes to answer. Default 15 000 ms. */
   readyTimeoutMs?: number;
+  /** Offer two-sided printing (`-2`); one-sided only when absent. */
+  duplex?: boolean;
 };
 
 export type RunningIppEvePrinter = {
@@ -237,6 +239,7 @@ export async function startIppEvePrinter(
   const command = options.command === undefined ? '/bin/true' : options.command;
   const args = ['-k', '-d', spoolDir, '-f', 'application/pdf', '-p', String(port), '-n', 'localhost'];
   if (command !== null) args.push('-c', command);
+  if (options.duplex) args.push('-2');
   args.push(options.name);
 
   const child = spawn(SYSTEM_PATHS.ippeveprinter.path, args, { stdio: ['ignore', 'pipe', 'pipe'] });

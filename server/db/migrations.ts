@@ -405,6 +405,42 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX issued_documents_kept ON issued_documents(issued_at) WHERE purged_at IS NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'pin-reset-grants',
+    // PIN reset (issue 11): one grant per card (sha256 of its auth certificate), from a face check on
+    // the phone; the one-time password only as a scrypt hash with its salt (none in bound-card mode).
+    sqlite: `
+      CREATE TABLE pin_reset_grants (
+        card_binding TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('password', 'bound-card')),
+        password_salt TEXT,
+        password_hash TEXT,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        failed_tries INTEGER NOT NULL DEFAULT 0,
+        used_at INTEGER,
+        CHECK ((mode = 'password') = (password_hash IS NOT NULL AND password_salt IS NOT NULL))
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE pin_reset_grants (
+        card_binding TEXT PRIMARY KEY,
+        holder_id TEXT NOT NULL,
+        municipality_code TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('password', 'bound-card')),
+        password_salt TEXT,
+        password_hash TEXT,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        failed_tries INTEGER NOT NULL DEFAULT 0,
+        used_at BIGINT,
+        CHECK ((mode = 'password') = (password_hash IS NOT NULL AND password_salt IS NOT NULL))
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

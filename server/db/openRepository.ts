@@ -1,4 +1,7 @@
 import type { PersistentRegisterStore } from '../municipal/register-store.ts';
+import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
+import { postgresOneTimePasswordStore } from '../pin-reset/postgres-one-time-passwords.ts';
+import { sqliteOneTimePasswordStore } from '../pin-reset/sqlite-one-time-passwords.ts';
 import { postgresRegisterStore } from './postgresRegisterStore.ts';
 import { openPostgresPool, openPostgresRepository, postgresRepositoryOn } from './postgresRepository.ts';
 import type { CentreRepository } from './repository.ts';
@@ -45,6 +48,8 @@ export interface CentreStores {
   /** `repository.close()` closes the database, for both. */
   repository: CentreRepository;
   registers: PersistentRegisterStore;
+  /** The PIN reset grants and their one-time passwords (issue 11). */
+  oneTimePasswords: OneTimePasswordStore;
 }
 
 /** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
@@ -52,8 +57,16 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
   const target = targetOf(config);
   if (target.kind === 'postgres') {
     const pool = await openPostgresPool(target.url);
-    return { repository: postgresRepositoryOn(pool), registers: postgresRegisterStore(pool) };
+    return {
+      repository: postgresRepositoryOn(pool),
+      registers: postgresRegisterStore(pool),
+      oneTimePasswords: postgresOneTimePasswordStore(pool),
+    };
   }
   const db = openSqliteDatabase(target.path);
-  return { repository: sqliteRepositoryOn(db), registers: sqliteRegisterStore(db) };
+  return {
+    repository: sqliteRepositoryOn(db),
+    registers: sqliteRegisterStore(db),
+    oneTimePasswords: sqliteOneTimePasswordStore(db),
+  };
 }

@@ -12,7 +12,7 @@ import { MIGRATIONS } from '../../server/db/migrations.ts';
 import { holderBindingFor } from '../../protocol/seal.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { ensureDevWorld, openVirtualCard, type DevWorld } from '../../scripts/dev/world.ts';
-import { loadSeedWorld, SEED_REFERENCE_DATE } from '../../server/seed/index.ts';
+import { buildSeedRegisters, loadSeedWorld, SEED_REFERENCE_DATE } from '../../server/seed/index.ts';
 import type { SeedResident } from '../../server/seed/types.ts';
 import type { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import {
@@ -23,7 +23,9 @@ import {
   verifyIssued,
   type Authenticated,
 } from '../../scripts/bench/centre/terminal.ts';
-import { startCentreProcess, type CentreProcess } from '../../scripts/bench/centre/centre-processes.ts';
+import { startCentreProcesses, type CentreProcess } from '../../scripts/bench/centre/centre-processes.ts';
+import { openCentreStores } from '../../server/db/openRepository.ts';
+import { loadRegister } from '../../server/db/seedLoader.ts';
 
 const TERMINALS = 32;
 const seed = loadSeedWorld();
@@ -57,6 +59,17 @@ function pickHolders(): SeedResident[] {
   return [...picked.values()];
 }
 
+/** What a centre does to its database when it starts: migrate, load the register, load the municipal registers. */
+async function databaseStartUp(databaseUrl: string): Promise<void> {
+  const { repository, registers } = await openCentreStores({ databaseUrl });
+  try {
+    await loadRegister(repository, seed, Date.now());
+    await registers.load(buildSeedRegisters(seed));
+  } finally {
+    await repository.close();
+  }
+}
+
 describe('two centre processes on one PostgreSQL, many terminals at once', () => {
   let postgres: TestPostgres;
   let databaseUrl: string;
@@ -69,13 +82,12 @@ describe('two centre processes on one PostgreSQL, many terminals at once', () =>
     postgres = await startTestPostgres();
     databaseUrl = await postgres.createDatabase('concurrency');
     world = await ensureDevWorld(inject('worldDir'));
-    // Both centres start at once: migrations and register loads must not collide.
+    // Two centres' database start-up at once (migrations, register loads) must not collide.
+    await Promise.all([databaseStartUp(databaseUrl), databaseStartUp(databaseUrl)]);
     const [started] = await Promise.all([
-      Promise.all([
-        // A generous start-up bound: a busy 2-core machine builds cards for the holders meanwhile.
-        startCentreProcess({ worldDir: world.dir, databaseUrl, timeoutMs: 150_000 }),
-        startCentreProcess({ worldDir: world.dir, databaseUrl, timeoutMs: 150_000 }),
-      ]),
+      // The first centre provisions the seal keys on the shared SoftHSM token alone (see
+      // startCentreProcesses). A generous start-up bound: a busy 2-core machine builds cards meanwhile.
+      startCentreProcesses(2, { worldDir: world.dir, databaseUrl, timeoutMs: 150_000 }),
       Promise.all(
         holders.map(async (r) => {
           const card = await openVirtualCard(world, r.holderId);

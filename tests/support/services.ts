@@ -21,7 +21,7 @@ export type TestPrinter = {
  * `command` is the per-job program (default: completes at once; see startIppEvePrinter).
  */
 export async function startTestPrinter(
-  options: { name?: string; command?: string | null } = {},
+  options: { name?: string; command?: string | null; duplex?: boolean } = {},
 ): Promise<TestPrinter> {
   const dns = await ensureDnsSd();
   if (!dns.ok) throw new Error(describeServiceError(dns.error));
@@ -30,6 +30,7 @@ export async function startTestPrinter(
     name: options.name ?? `kiosk-test-${process.pid}-${Date.now()}`,
     spoolDir: dir,
     ...(options.command !== undefined ? { command: options.command } : {}),
+    ...(options.duplex ? { duplex: true } : {}),
   });
   if (!started.ok) {
     await rm(dir, { recursive: true, force: true });

@@ -2,11 +2,15 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskScreen } from '../../../electron/kiosk-api.ts';
-import { useKiosk, useKioskActions } from '../kioskContext.tsx';
+import { useAccessibility } from '../accessibility.tsx';
+import { instructionOf } from '../guide.ts';
+import { useKiosk, useKioskActions, useLanguage } from '../kioskContext.tsx';
+import { AccessibilityControls } from './AccessibilityControls.tsx';
 import { CancelDialog } from './CancelDialog.tsx';
 import { LanguagePicker } from './LanguagePicker.tsx';
 import { StepIndicator } from './StepIndicator.tsx';
 import type { Step } from './StepIndicator.tsx';
+import { TimeLimitNotice } from './TimeLimitNotice.tsx';
 
 interface ScreenFrameProps {
   name: KioskScreen['screen'];
@@ -57,10 +61,19 @@ export function ScreenFrame({
   const [asking, setAsking] = useState(false);
   const keep = useCallback(() => setAsking(false), []);
 
+  const { guide, tell } = useAccessibility();
+  const language = useLanguage();
+
   // Move focus to the new screen's heading so keyboards and screen readers follow the flow.
   useEffect(() => {
     bodyRef.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }, [name]);
+
+  // With the audio guide on, each new screen (or language) speaks its instruction by itself.
+  useEffect(() => {
+    if (guide && bodyRef.current) tell(instructionOf(bodyRef.current), language);
+    // Only a new screen or language speaks (turning the guide on speaks once, from its button).
+  }, [name, language]);
 
   return (
     <div className={`kiosk kiosk--${name}`}>
@@ -75,6 +88,7 @@ export function ScreenFrame({
       </header>
       <main className="kiosk-body" data-testid={`screen-${name}`} ref={bodyRef}>
         {children}
+        <TimeLimitNotice />
       </main>
       <footer className="kiosk-footer">
         <div className="footer-actions">
@@ -96,6 +110,7 @@ export function ScreenFrame({
           )}
           {cancellable && cancelNote !== undefined && <span className="cancel-note">{cancelNote}</span>}
         </div>
+        <AccessibilityControls body={() => bodyRef.current} />
         <div className="support-info">
           {receiptNumber !== null && (
             <span className="transaction-id" title={t('app.support')}>

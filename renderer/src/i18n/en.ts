@@ -28,6 +28,23 @@ export const en: Messages = {
     pleaseWait: 'Please wait.',
     takeCard: 'Please do not forget your card.',
   },
+  timeLimit: {
+    title: 'Time is almost up',
+    remaining: '{{seconds}} s left',
+    extend: 'More time',
+    announce: 'This screen ends in {{seconds}} seconds. To continue, press “More time”.',
+  },
+  display: {
+    label: 'Display',
+    contrast: 'High contrast',
+    largeText: 'Larger text',
+  },
+  guide: {
+    speak: 'Read aloud',
+    digitEntered: 'Digit entered',
+    digitDeleted: 'Digit deleted',
+    volume: 'Volume',
+  },
   cancelDialog: {
     title: 'Cancel your request?',
     body: 'What you have entered so far will be discarded. No certificate will be issued and nothing will be charged.',
@@ -355,6 +372,10 @@ export const en: Messages = {
     'payment-unavailable': {
       title: 'Payment is not available',
       body: 'The coin and bill slot is not working. No certificate was issued. Please tell a member of staff.',
+    },
+    'pin-reset-refused': {
+      title: 'The PIN could not be reset',
+      body: 'The one-time password has expired, has already been used, or is not for this card. Your PIN has not changed. Please start again with the identity check on your phone, or go to your municipal office.',
     },
     internal: {
       title: 'Something went wrong',

@@ -28,6 +28,23 @@ export const es: Messages = {
     pleaseWait: 'Espere, por favor.',
     takeCard: 'No olvide su tarjeta.',
   },
+  timeLimit: {
+    title: 'Se acaba el tiempo',
+    remaining: 'Quedan {{seconds}} s',
+    extend: 'Más tiempo',
+    announce: 'Esta pantalla termina en {{seconds}} segundos. Para continuar, pulse «Más tiempo».',
+  },
+  display: {
+    label: 'Pantalla',
+    contrast: 'Contraste alto',
+    largeText: 'Letra más grande',
+  },
+  guide: {
+    speak: 'Escuchar instrucciones',
+    digitEntered: 'Dígito introducido',
+    digitDeleted: 'Dígito borrado',
+    volume: 'Volumen',
+  },
   cancelDialog: {
     title: '¿Desea cancelar el trámite?',
     body: 'Se descartará lo que ha introducido hasta ahora. No se expedirá ningún certificado ni se cobrará nada.',
@@ -355,6 +372,10 @@ export const es: Messages = {
     'payment-unavailable': {
       title: 'El pago no está disponible',
       body: 'La ranura de monedas y billetes no funciona. No se emitió ningún certificado. Avise al personal.',
+    },
+    'pin-reset-refused': {
+      title: 'No se pudo restablecer el PIN',
+      body: 'La contraseña de un solo uso ha caducado, ya se ha utilizado o no es de esta tarjeta. Su PIN no ha cambiado. Vuelva a hacer la verificación de identidad en su teléfono o acuda a la ventanilla del municipio.',
     },
     internal: {
       title: 'Se ha producido un error',

@@ -38,6 +38,23 @@ export const ja = {
     pleaseWait: 'そのままお待ちください。',
     takeCard: 'カードのお取り忘れにご注意ください。',
   },
+  timeLimit: {
+    title: 'まもなく時間切れです',
+    remaining: 'のこり {{seconds}} 秒',
+    extend: '延長する',
+    announce: 'あと{{seconds}}秒で終了します。続けるには「延長する」を押してください。',
+  },
+  display: {
+    label: '見やすさ',
+    contrast: 'くっきり表示',
+    largeText: '文字を大きく',
+  },
+  guide: {
+    speak: '音声案内',
+    digitEntered: '数字が入力されました',
+    digitDeleted: '数字を一つ消しました',
+    volume: '音量',
+  },
   cancelDialog: {
     title: 'お手続きを中止しますか？',
     body: 'ここまでの内容は取り消されます。証明書は発行されず、手数料はかかりません。',
@@ -366,6 +383,10 @@ export const ja = {
     'payment-unavailable': {
       title: 'ただいまお支払いができません',
       body: '硬貨・紙幣投入口が使えません。証明書は発行していません。店員にお知らせください。',
+    },
+    'pin-reset-refused': {
+      title: '暗証番号を再設定できませんでした',
+      body: 'ワンタイムパスワードの有効期限が切れているか、すでに使われているか、このカードのものではありません。暗証番号は変わっていません。スマートフォンで本人確認からやり直すか、市区町村の窓口でお手続きください。',
     },
     internal: {
       title: 'エラーが発生しました',

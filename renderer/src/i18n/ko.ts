@@ -28,6 +28,23 @@ export const ko: Messages = {
     pleaseWait: '잠시 기다려 주십시오.',
     takeCard: '카드를 잊지 말고 챙겨 주십시오.',
   },
+  timeLimit: {
+    title: '곧 시간이 끝납니다',
+    remaining: '{{seconds}}초 남음',
+    extend: '시간 연장',
+    announce: '{{seconds}}초 후에 종료됩니다. 계속하려면 “시간 연장”을 누르세요.',
+  },
+  display: {
+    label: '화면 설정',
+    contrast: '고대비',
+    largeText: '큰 글자',
+  },
+  guide: {
+    speak: '음성 안내',
+    digitEntered: '숫자가 입력되었습니다',
+    digitDeleted: '숫자를 하나 지웠습니다',
+    volume: '음량',
+  },
   cancelDialog: {
     title: '절차를 중지하시겠습니까?',
     body: '지금까지 입력한 내용은 취소됩니다. 증명서는 발급되지 않으며 수수료도 들지 않습니다.',
@@ -354,6 +371,10 @@ export const ko: Messages = {
     'payment-unavailable': {
       title: '지금은 결제할 수 없습니다',
       body: '동전·지폐 투입구를 사용할 수 없습니다. 증명서는 발급되지 않았습니다. 점원에게 알려 주십시오.',
+    },
+    'pin-reset-refused': {
+      title: '비밀번호를 재설정할 수 없었습니다',
+      body: '일회용 비밀번호가 만료되었거나 이미 사용되었거나 이 카드의 것이 아닙니다. 비밀번호는 바뀌지 않았습니다. 스마트폰에서 본인 확인부터 다시 하시거나 시구정촌 창구에서 수속해 주십시오.',
     },
     internal: {
       title: '오류가 발생했습니다',

@@ -28,6 +28,23 @@ export const pt: Messages = {
     pleaseWait: 'Aguarde, por favor.',
     takeCard: 'Não se esqueça do seu cartão.',
   },
+  timeLimit: {
+    title: 'O tempo está acabando',
+    remaining: 'Faltam {{seconds}} s',
+    extend: 'Mais tempo',
+    announce: 'Esta tela termina em {{seconds}} segundos. Para continuar, toque em “Mais tempo”.',
+  },
+  display: {
+    label: 'Exibição',
+    contrast: 'Alto contraste',
+    largeText: 'Letras maiores',
+  },
+  guide: {
+    speak: 'Ouvir instruções',
+    digitEntered: 'Dígito inserido',
+    digitDeleted: 'Dígito apagado',
+    volume: 'Volume do som',
+  },
   cancelDialog: {
     title: 'Deseja cancelar o procedimento?',
     body: 'O que foi informado até agora será descartado. Nenhuma certidão será emitida e nada será cobrado.',
@@ -355,6 +372,10 @@ export const pt: Messages = {
     'payment-unavailable': {
       title: 'O pagamento não está disponível',
       body: 'A entrada de moedas e notas não está funcionando. Nenhum certificado foi emitido. Avise um funcionário.',
+    },
+    'pin-reset-refused': {
+      title: 'Não foi possível redefinir a senha',
+      body: 'A senha de uso único expirou, já foi usada ou não é deste cartão. A sua senha não mudou. Refaça a verificação de identidade no celular ou dirija-se ao balcão da prefeitura.',
     },
     internal: {
       title: 'Ocorreu um erro',

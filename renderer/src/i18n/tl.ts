@@ -28,6 +28,24 @@ export const tl: Messages = {
     pleaseWait: 'Pakihintay po.',
     takeCard: 'Huwag po kalimutan ang inyong card.',
   },
+  timeLimit: {
+    title: 'Malapit nang maubos ang oras',
+    remaining: '{{seconds}} segundo na lang',
+    extend: 'Dagdag na oras',
+    announce:
+      'Matatapos ang screen na ito sa loob ng {{seconds}} segundo. Para magpatuloy, pindutin ang “Dagdag na oras”.',
+  },
+  display: {
+    label: 'Anyo ng screen',
+    contrast: 'Mas malinaw na kulay',
+    largeText: 'Mas malaking letra',
+  },
+  guide: {
+    speak: 'Pakinggan ang gabay',
+    digitEntered: 'May numerong naipasok',
+    digitDeleted: 'May numerong nabura',
+    volume: 'Lakas ng tunog',
+  },
   cancelDialog: {
     title: 'Kakanselahin po ba ang proseso?',
     body: 'Mabubura ang lahat ng inilagay ninyo hanggang ngayon. Walang sertipikong ibibigay at walang sisingiling bayad.',
@@ -357,6 +375,10 @@ export const tl: Messages = {
     'payment-unavailable': {
       title: 'Hindi maaaring magbayad ngayon',
       body: 'Hindi gumagana ang hulugan ng barya at papel. Walang sertipikong inilabas. Pakisabihan ang kawani.',
+    },
+    'pin-reset-refused': {
+      title: 'Hindi ma-reset ang PIN',
+      body: 'Ang one-time password ay expired na, nagamit na, o hindi para sa card na ito. Hindi nagbago ang iyong PIN. Ulitin ang pagkumpirma ng pagkakakilanlan sa iyong telepono, o pumunta sa munisipyo.',
     },
     internal: {
       title: 'Nagkaroon ng error',

@@ -28,6 +28,23 @@ export const vi: Messages = {
     pleaseWait: 'Vui lòng đợi.',
     takeCard: 'Xin đừng quên lấy lại thẻ.',
   },
+  timeLimit: {
+    title: 'Sắp hết thời gian',
+    remaining: 'Còn {{seconds}} giây',
+    extend: 'Thêm thời gian',
+    announce: 'Màn hình này sẽ kết thúc sau {{seconds}} giây. Để tiếp tục, hãy nhấn “Thêm thời gian”.',
+  },
+  display: {
+    label: 'Hiển thị',
+    contrast: 'Tương phản cao',
+    largeText: 'Chữ lớn hơn',
+  },
+  guide: {
+    speak: 'Hướng dẫn bằng giọng nói',
+    digitEntered: 'Đã nhập một chữ số',
+    digitDeleted: 'Đã xóa một chữ số',
+    volume: 'Âm lượng',
+  },
   cancelDialog: {
     title: 'Quý khách có muốn hủy thủ tục không?',
     body: 'Những gì đã nhập sẽ bị hủy. Giấy chứng nhận sẽ không được cấp và Quý khách không phải trả phí.',
@@ -357,6 +374,10 @@ export const vi: Messages = {
     'payment-unavailable': {
       title: 'Hiện không thể thanh toán',
       body: 'Khe nhận tiền xu và tiền giấy không hoạt động. Chưa cấp giấy chứng nhận. Vui lòng báo cho nhân viên.',
+    },
+    'pin-reset-refused': {
+      title: 'Không thể đặt lại mã PIN',
+      body: 'Mật khẩu dùng một lần đã hết hạn, đã được dùng hoặc không dành cho thẻ này. Mã PIN của bạn không thay đổi. Vui lòng làm lại bước xác minh danh tính trên điện thoại, hoặc đến quầy của thành phố.',
     },
     internal: {
       title: 'Đã xảy ra lỗi',

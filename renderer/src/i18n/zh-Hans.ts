@@ -27,6 +27,23 @@ export const zhHans: Messages = {
     pleaseWait: '请稍候。',
     takeCard: '请不要忘记取回您的卡。',
   },
+  timeLimit: {
+    title: '即将超时',
+    remaining: '剩余 {{seconds}} 秒',
+    extend: '延长时间',
+    announce: '本画面将在 {{seconds}} 秒后结束。如需继续，请按“延长时间”。',
+  },
+  display: {
+    label: '显示设置',
+    contrast: '高对比度',
+    largeText: '放大文字',
+  },
+  guide: {
+    speak: '语音引导',
+    digitEntered: '已输入一位数字',
+    digitDeleted: '已删除一位数字',
+    volume: '音量大小',
+  },
   cancelDialog: {
     title: '要取消办理吗？',
     body: '到目前为止输入的内容将被取消。不会发行证明书，也不收取手续费。',
@@ -353,6 +370,10 @@ export const zhHans: Messages = {
     'payment-unavailable': {
       title: '目前无法付款',
       body: '硬币和纸币投入口无法使用。未发行证明书。请告知店员。',
+    },
+    'pin-reset-refused': {
+      title: '无法重新设置密码',
+      body: '一次性密码已过期、已被使用，或不属于这张卡。您的密码没有改变。请在手机上重新进行本人确认，或前往市区町村窗口办理。',
     },
     internal: {
       title: '发生了错误',

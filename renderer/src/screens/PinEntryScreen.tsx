@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RubyText, withoutReadings } from '../components/RubyText.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
-import { useKioskActions } from '../kioskContext.tsx';
+import { useAccessibility } from '../accessibility.tsx';
+import { useKioskActions, useLanguage } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
 
 const DIGIT_ROWS: readonly (readonly number[])[] = [
@@ -30,6 +31,17 @@ export function PinEntryScreen({ view }: { view: ScreenView<'pin-entry'> }) {
   const full = view.digitsEntered >= view.pinLength;
   const lastTry = view.triesLeft === 1;
   const submitRef = useRef<HTMLButtonElement>(null);
+  const { tell } = useAccessibility();
+  const language = useLanguage();
+  const spokenCount = useRef(view.digitsEntered);
+
+  // The audio guide says that a digit was entered or deleted, never which digit.
+  useEffect(() => {
+    const before = spokenCount.current;
+    spokenCount.current = view.digitsEntered;
+    if (view.digitsEntered === before + 1) tell(t('guide.digitEntered'), language);
+    else if (view.digitsEntered === before - 1) tell(t('guide.digitDeleted'), language);
+  }, [view.digitsEntered, tell, t, language]);
 
   // Keyboard and numpad: digits, Backspace, Enter. Not while a dialog (中止?, languages) is open.
   useEffect(() => {

@@ -61,9 +61,9 @@ export async function startCentreProcess(opts: {
         () => reject(new Error(`centre process did not start within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`centre process exited with ${code}`));
+        reject(new Error(`centre process exited before listening (${signal ?? `exit code ${code}`})`));
       });
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const match = /^CENTRE_URL (\S+)$/.exec(line);
@@ -78,4 +78,27 @@ export async function startCentreProcess(opts: {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Starts `count` centre processes on one database and one seal-key token: the first alone, the
+ * others together once it listens. The first start on a new database provisions each
+ * municipality's key on the token; SoftHSM2 (the development HSM) keeps a token in files that are
+ * not safe while another process writes them (another process then sees "no token", or stale key
+ * handles), so no other centre opens the token while keys are generated. Later centres find the
+ * keys in the database and only read the token.
+ */
+export async function startCentreProcesses(
+  count: number,
+  opts: Parameters<typeof startCentreProcess>[0],
+): Promise<CentreProcess[]> {
+  const first = await startCentreProcess(opts);
+  const others = await Promise.allSettled(Array.from({ length: count - 1 }, () => startCentreProcess(opts)));
+  const started = [first, ...others.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
+  const failed = others.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((c) => c.stop()));
+    throw failed.reason;
+  }
+  return started;
 }

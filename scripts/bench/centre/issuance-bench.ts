@@ -18,7 +18,7 @@ import { demoOpeningHoursClock } from '../../dev/clock.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard, type DevWorld } from '../../dev/world.ts';
 import { startTestPostgres } from '../../../tests/support/postgres.ts';
 import type { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
-import { startCentreProcess } from './centre-processes.ts';
+import { startCentreProcesses } from './centre-processes.ts';
 import { percentile, type BenchReport } from '../report.ts';
 import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from './terminal.ts';
 
@@ -154,10 +154,7 @@ async function benchTwoProcesses(
   terminals: readonly Terminal[],
   databaseUrl: string,
 ): Promise<Record<string, string | number>> {
-  const centres = await Promise.all([
-    startCentreProcess({ worldDir: world.dir, databaseUrl }),
-    startCentreProcess({ worldDir: world.dir, databaseUrl }),
-  ]);
+  const centres = await startCentreProcesses(2, { worldDir: world.dir, databaseUrl });
   try {
     const urls = centres.map((c) => c.url);
     await drive(urls, terminals, WARM_UP, world.sealKeys.rootKeysPemPath);

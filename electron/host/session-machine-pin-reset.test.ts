@@ -1,0 +1,268 @@
+/**
+ * The PIN-reset flow's machine, driven as the page would, against the reference centre on
+ * loopback with the virtual card on the in-process reader (the real card port, the real centre
+ * client): the keypads, a wrong password and the retry, two entries that differ, the live
+ * service's bound-card mode, refusals, and the card leaving — each ends with the card holding the
+ * PIN the resident is told.
+ */
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActor, waitFor, type Actor } from 'xstate';
+import { isCardError } from '../../native/card-transport.ts';
+import { JpkiClient } from '../../native/jpki/jpki-client.ts';
+import { sharedTestCa, testCard, TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
+import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
+import type { CardPersonalisation } from '../../native/virtual-card/personalisation.ts';
+import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
+import { startCentre } from '../../server/centre.ts';
+import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
+import { createCentreClient } from './centre-client.ts';
+import { createJpkiCardPort } from './jpki-card-port.ts';
+import { createPinResetCentre } from './pin-reset-client.ts';
+import { pinResetMachine } from './session-machine-pin-reset.ts';
+import { DEFAULT_TIMEOUTS, type TransactionEvent } from './session-machine-types.ts';
+import { fakeServices } from './test-support/fakes.ts';
+
+const NOW = new Date('2026-11-25T03:00:00Z');
+const TERMINAL = 'S0042-T02';
+const OLD_PIN = 'ABC123';
+const ascii = (s: string) => Uint8Array.from(Buffer.from(s, 'ascii'));
+const bindingOf = (der: Uint8Array) => createHash('sha256').update(der).digest('hex');
+type Started = Awaited<ReturnType<typeof startCentre>>;
+
+const HOLDERS = ['H0007', 'H0001', 'H0003', 'H0004', 'H0005'] as const;
+const cards = new Map<string, CardPersonalisation>();
+const centres: Partial<Record<PinResetMode, Started>> = {};
+
+beforeAll(async () => {
+  for (const holderId of HOLDERS) cards.set(holderId, await testCard({ holderId }));
+  const ca = await sharedTestCa();
+  const caDer = new Uint8Array(ca.auth.certificate.rawData);
+  for (const mode of ['password', 'bound-card'] as const)
+    centres[mode] = await startCentre({
+      databasePath: ':memory:',
+      trustedCaCertificates: [caDer],
+      certificateRegistry: [...cards].map(([holderId, perso]) => ({
+        caCertificateDer: caDer,
+        serialNumberHex: new X509Certificate(Buffer.from(perso.authCertificate)).serialNumber,
+        holderId,
+      })),
+      sealKeys: { store: await testSealKeyStore() },
+      now: () => NOW,
+      printability: () => [],
+      logger: false,
+      pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode },
+    });
+}, 60_000);
+afterAll(async () => {
+  for (const started of Object.values(centres)) await started?.close();
+});
+
+async function kiosk(holderId: string, mode: PinResetMode = 'password') {
+  const started = centres[mode] as Started;
+  const perso = cards.get(holderId) as CardPersonalisation;
+  const reader = new InProcessCardReader();
+  const card = new VirtualMyNumberCard({ personalisation: perso });
+  reader.insert(card);
+  const centre = createCentreClient({ baseUrl: started.url });
+  const pinResetCentre = createPinResetCentre({ baseUrl: started.url });
+  const events: TransactionEvent[] = [];
+  const actor = createActor(pinResetMachine, {
+    input: {
+      services: fakeServices(randomUUID(), {
+        cardPort: createJpkiCardPort(reader),
+        centre,
+        terminalId: TERMINAL,
+        onTransactionEvent: (e) => void events.push(e),
+        pinReset: { centre: pinResetCentre, mode },
+      }),
+      timeouts: DEFAULT_TIMEOUTS,
+    },
+  }).start();
+  return {
+    actor,
+    reader,
+    card,
+    events,
+    grant: (at = NOW) =>
+      started.centre.oneTimePasswords.issue(
+        { cardBinding: bindingOf(perso.authCertificate), holderId, municipalityCode: '131016', mode },
+        at,
+      ),
+    /** Whether the card, put on a fresh reader, takes `pin` as its 署名用 PIN. */
+    async signingPinIs(pin: string) {
+      if (reader.card) reader.remove();
+      const fresh = new InProcessCardReader();
+      fresh.insert(card);
+      const session = await fresh.connect();
+      if (isCardError(session)) throw new Error(session.kind);
+      try {
+        return (await new JpkiClient(session.transport).verifySigningPin(ascii(pin))).kind === 'ok';
+      } finally {
+        await session.close();
+        fresh.remove();
+        await fresh.close();
+      }
+    },
+    async close() {
+      actor.stop();
+      await centre.close();
+      await pinResetCentre.close();
+      await reader.close();
+    },
+  };
+}
+
+type Machine = Actor<typeof pinResetMachine>;
+const at = (actor: Machine, state: string) =>
+  waitFor(actor, (s) => s.matches(state as never), { timeout: 15_000 });
+
+async function toPassword(actor: Machine, expected = 'passwordEntry') {
+  actor.send({ type: 'START' });
+  await at(actor, 'pinEntry');
+  for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
+  actor.send({ type: 'PIN_SUBMIT' });
+  await at(actor, expected);
+}
+function typePassword(actor: Machine, password: string) {
+  for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
+  actor.send({ type: 'OTP_SUBMIT' });
+}
+function typeNewPin(actor: Machine, pin: string) {
+  for (const char of pin) actor.send({ type: 'NEW_PIN_CHAR', char });
+  actor.send({ type: 'NEW_PIN_SUBMIT' });
+}
+
+describe('the PIN-reset flow', () => {
+  it('card → PIN → password → new PIN twice → the card takes the new 署名用 PIN; the resident is told', async () => {
+    const k = await kiosk('H0007');
+    try {
+      const { password } = await k.grant();
+      await toPassword(k.actor);
+      typePassword(k.actor, password);
+      await at(k.actor, 'newPinEntry');
+      k.actor.send({ type: 'NEW_PIN_CHAR', char: 'a' }); // not A–Z 0–9: not taken
+      k.actor.send({ type: 'NEW_PIN_CHAR', char: '-' });
+      expect(k.actor.getSnapshot().context.newPinLength).toBe(0);
+      typeNewPin(k.actor, 'ABC12'); // five: too short, stays
+      expect(k.actor.getSnapshot().value).toBe('newPinEntry');
+      typeNewPin(k.actor, '6');
+      await at(k.actor, 'newPinConfirm');
+      typeNewPin(k.actor, 'ABC126');
+      const done = await at(k.actor, 'pinResetDone');
+      expect(done.context.pinResetOutcome).toBe('new-pin');
+      // Nothing typed stays in the host once the card has it.
+      expect(done.context.oneTimePassword.every((b) => b === 0)).toBe(true);
+      expect(done.context.newPinFirst.every((b) => b === 0)).toBe(true);
+      expect(k.events.map((e) => e.kind)).toEqual(['started', 'authenticated']);
+      k.actor.send({ type: 'FINISH' });
+      await at(k.actor, 'welcome');
+      expect(k.events.at(-1)?.kind).toBe('ended');
+      expect(await k.signingPinIs('ABC126')).toBe(true);
+      expect(await k.signingPinIs(OLD_PIN)).toBe(false);
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('a wrong password: the keypad again with the tries left, the new PIN kept; the right one resets', async () => {
+    const k = await kiosk('H0001');
+    try {
+      const { password } = await k.grant();
+      const wrong = String((Number(password) + 1) % 1e8).padStart(8, '0');
+      await toPassword(k.actor);
+      typePassword(k.actor, wrong);
+      await at(k.actor, 'newPinEntry');
+      typeNewPin(k.actor, 'SECOND22');
+      await at(k.actor, 'newPinConfirm');
+      typeNewPin(k.actor, 'SECOND22');
+      await waitFor(k.actor, (s) => s.matches('passwordEntry') && s.context.lastPasswordWrong, {
+        timeout: 15_000,
+      });
+      expect(k.actor.getSnapshot().context.passwordTriesLeft).toBe(4);
+      typePassword(k.actor, password);
+      await at(k.actor, 'pinResetDone');
+      expect(await k.signingPinIs('SECOND22')).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('two entries that differ: both typed again', async () => {
+    const k = await kiosk('H0003');
+    try {
+      const { password } = await k.grant();
+      await toPassword(k.actor);
+      typePassword(k.actor, password);
+      await at(k.actor, 'newPinEntry');
+      typeNewPin(k.actor, 'FIRST111');
+      await at(k.actor, 'newPinConfirm');
+      typeNewPin(k.actor, 'FIRST112');
+      const again = await at(k.actor, 'newPinEntry');
+      expect(again.context.newPinMismatch).toBe(true);
+      expect(again.context.newPinFirstLength).toBe(0);
+      k.actor.send({ type: 'CANCEL' });
+      const failed = await at(k.actor, 'failed');
+      expect(failed.context.error?.code).toBe('cancelled');
+      expect(await k.signingPinIs(OLD_PIN)).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('an expired password: refused, the old PIN stays and the resident is told so', async () => {
+    const k = await kiosk('H0004');
+    try {
+      const { password } = await k.grant(new Date(NOW.getTime() - 25 * 3600_000));
+      await toPassword(k.actor);
+      typePassword(k.actor, password);
+      await at(k.actor, 'newPinEntry');
+      typeNewPin(k.actor, 'EXPIRED1');
+      await at(k.actor, 'newPinConfirm');
+      typeNewPin(k.actor, 'EXPIRED1');
+      const failed = await at(k.actor, 'failed');
+      expect(failed.context.error?.code).toBe('pin-reset-refused');
+      expect(failed.context.pinResetRefusal).toBe('expired');
+      expect(failed.context.pinResetOutcome).toBe('old-pin');
+      expect(k.events.find((e) => e.kind === 'failed')).toMatchObject({ error: 'pin-reset-refused' });
+      expect(await k.signingPinIs(OLD_PIN)).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('the card taken away while the new PIN is typed: ended, the old PIN stays', async () => {
+    const k = await kiosk('H0005');
+    try {
+      const { password } = await k.grant();
+      await toPassword(k.actor);
+      typePassword(k.actor, password);
+      await at(k.actor, 'newPinEntry');
+      k.reader.remove();
+      k.actor.send({ type: 'CARD_REMOVED' });
+      const failed = await at(k.actor, 'failed');
+      expect(failed.context.error?.code).toBe('card-removed');
+      expect(failed.context.pinResetOutcome).toBeNull();
+      expect(failed.context.oneTimePassword.every((b) => b === 0)).toBe(true);
+      expect(await k.signingPinIs(OLD_PIN)).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+
+  it('the live service’s mode: no password keypad, the card alone redeems its grant', async () => {
+    const k = await kiosk('H0007', 'bound-card');
+    try {
+      await k.grant();
+      await toPassword(k.actor, 'newPinEntry');
+      typeNewPin(k.actor, 'BOUND777');
+      await at(k.actor, 'newPinConfirm');
+      typeNewPin(k.actor, 'BOUND777');
+      await at(k.actor, 'pinResetDone');
+      expect(await k.signingPinIs('BOUND777')).toBe(true);
+    } finally {
+      await k.close();
+    }
+  });
+});

@@ -1,0 +1,343 @@
+/**
+ * The PIN-reset flow's session machine (issue 11, step 2): welcome → the shared card steps (card,
+ * 4-digit PIN) → authenticate → the one-time password on a keypad (skipped in the live service's
+ * bound-card mode) → the new 署名用 PIN twice (6–16 of A–Z and 0–9) → the centre's command relayed
+ * to the card → the resident told. Every error through the shared clean-up (`failed` → `ending`).
+ * The card stays on the reader throughout; if it leaves during the reset the card still holds one
+ * PIN, old or new, and `pinResetOutcome` says which (or that only trying it can tell).
+ */
+import { assign } from 'xstate';
+import type { CardHandle, CardResult } from './card-port.ts';
+import {
+  endingState,
+  failedState,
+  pinEntryState,
+  placeCardState,
+  readingCardState,
+  sessionSetup,
+  verifyingPinState,
+} from './session-machine-parts.ts';
+import {
+  NEW_SIGNING_PIN_MAX,
+  NEW_SIGNING_PIN_MIN,
+  ONE_TIME_PASSWORD_LENGTH,
+  blankSession,
+  type SessionContext,
+} from './session-machine-types.ts';
+
+/** The characters the card accepts in a 署名用 PIN. */
+const SIGNING_PIN_CHAR = /^[A-Z0-9]$/;
+
+const sameEntry = (c: SessionContext): boolean =>
+  c.newPinLength === c.newPinFirstLength &&
+  c.newPin.subarray(0, c.newPinLength).every((b, i) => b === c.newPinFirst[i]);
+
+const CANCEL = { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } as const;
+const REMOVED = { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } as const;
+const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } as const;
+
+export const pinResetMachine = sessionSetup.createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    services: input.services,
+    timeouts: input.timeouts,
+    language: 'ja',
+    ...blankSession(),
+    ...input.resume,
+  }),
+  initial: 'welcome',
+  on: {
+    SET_LANGUAGE: { actions: assign({ language: ({ event }) => event.language }) },
+  },
+  states: {
+    welcome: {
+      always: [
+        {
+          guard: ({ context }) => context.transactionId !== null && context.error !== null,
+          target: 'failed',
+        },
+        { guard: ({ context }) => context.transactionId !== null, target: 'ending' },
+      ],
+      on: {
+        START: {
+          // No reset without the centre's reset API configured.
+          guard: ({ context }) => context.services.pinReset !== undefined,
+          target: 'placeCard',
+          actions: assign(({ context }) => {
+            const transactionId = context.services.newTransactionId();
+            context.services.onTransactionEvent({ kind: 'started', transactionId });
+            return { transactionId };
+          }),
+        },
+      },
+    },
+    placeCard: placeCardState,
+    readingCard: readingCardState,
+    pinEntry: pinEntryState,
+    verifyingPin: verifyingPinState,
+    authenticating: {
+      invoke: {
+        src: 'authenticate',
+        input: ({ context }) => ({
+          card: context.card as CardHandle,
+          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
+          centre: context.services.centre,
+          terminalId: context.services.terminalId,
+          transactionId: context.transactionId as string,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'passwordDeciding',
+            actions: assign(({ context, event }) => {
+              if (!event.output.ok) return {};
+              context.services.onTransactionEvent({
+                kind: 'authenticated',
+                transactionId: context.transactionId as string,
+                municipalityCode: event.output.response.municipality.code,
+              });
+              return {
+                municipalityName: event.output.response.municipality.name,
+                authCertificate: event.output.authCertificate,
+              };
+            }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : event.output.error },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: REMOVED },
+    },
+    // The live service's mode binds the card on the phone: no password to type.
+    passwordDeciding: {
+      always: [
+        { guard: ({ context }) => context.services.pinReset?.mode === 'bound-card', target: 'newPinEntry' },
+        { target: 'passwordEntry' },
+      ],
+    },
+    passwordEntry: {
+      after: { pinEntryTimeout: IDLE },
+      on: {
+        OTP_DIGIT: {
+          guard: ({ context, event }) =>
+            context.oneTimePasswordLength < ONE_TIME_PASSWORD_LENGTH &&
+            Number.isInteger(event.digit) &&
+            event.digit >= 0 &&
+            event.digit <= 9,
+          target: 'passwordEntry',
+          reenter: true,
+          actions: assign(({ context, event }) => {
+            context.oneTimePassword[context.oneTimePasswordLength] = 0x30 + event.digit;
+            return { oneTimePasswordLength: context.oneTimePasswordLength + 1 };
+          }),
+        },
+        OTP_BACKSPACE: {
+          guard: ({ context }) => context.oneTimePasswordLength > 0,
+          target: 'passwordEntry',
+          reenter: true,
+          actions: assign(({ context }) => {
+            context.oneTimePassword[context.oneTimePasswordLength - 1] = 0;
+            return { oneTimePasswordLength: context.oneTimePasswordLength - 1 };
+          }),
+        },
+        OTP_SUBMIT: [
+          // After a wrong password the new PIN is already typed twice: straight to the reset.
+          {
+            guard: ({ context }) =>
+              context.oneTimePasswordLength === ONE_TIME_PASSWORD_LENGTH && context.newPinFirstLength > 0,
+            target: 'resetting',
+          },
+          {
+            guard: ({ context }) => context.oneTimePasswordLength === ONE_TIME_PASSWORD_LENGTH,
+            target: 'newPinEntry',
+          },
+        ],
+        CARD_REMOVED: REMOVED,
+        CANCEL,
+      },
+    },
+    newPinEntry: {
+      after: { pinEntryTimeout: IDLE },
+      on: {
+        NEW_PIN_CHAR: {
+          guard: ({ context, event }) =>
+            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
+          target: 'newPinEntry',
+          reenter: true,
+          actions: assign(({ context, event }) => {
+            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
+            return { newPinLength: context.newPinLength + 1 };
+          }),
+        },
+        NEW_PIN_BACKSPACE: {
+          guard: ({ context }) => context.newPinLength > 0,
+          target: 'newPinEntry',
+          reenter: true,
+          actions: assign(({ context }) => {
+            context.newPin[context.newPinLength - 1] = 0;
+            return { newPinLength: context.newPinLength - 1 };
+          }),
+        },
+        NEW_PIN_SUBMIT: {
+          guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
+          target: 'newPinConfirm',
+          actions: assign(({ context }) => {
+            context.newPinFirst.fill(0);
+            context.newPinFirst.set(context.newPin.subarray(0, context.newPinLength));
+            context.newPin.fill(0);
+            return { newPinFirstLength: context.newPinLength, newPinLength: 0, newPinMismatch: false };
+          }),
+        },
+        CARD_REMOVED: REMOVED,
+        CANCEL,
+      },
+    },
+    newPinConfirm: {
+      after: { pinEntryTimeout: IDLE },
+      on: {
+        NEW_PIN_CHAR: {
+          guard: ({ context, event }) =>
+            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
+          target: 'newPinConfirm',
+          reenter: true,
+          actions: assign(({ context, event }) => {
+            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
+            return { newPinLength: context.newPinLength + 1 };
+          }),
+        },
+        NEW_PIN_BACKSPACE: {
+          guard: ({ context }) => context.newPinLength > 0,
+          target: 'newPinConfirm',
+          reenter: true,
+          actions: assign(({ context }) => {
+            context.newPin[context.newPinLength - 1] = 0;
+            return { newPinLength: context.newPinLength - 1 };
+          }),
+        },
+        NEW_PIN_SUBMIT: [
+          {
+            guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN && sameEntry(context),
+            target: 'resetting',
+          },
+          {
+            // Different from the first entry: both are typed again.
+            guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
+            target: 'newPinEntry',
+            actions: assign(({ context }) => {
+              context.newPin.fill(0);
+              context.newPinFirst.fill(0);
+              return { newPinLength: 0, newPinFirstLength: 0, newPinMismatch: true };
+            }),
+          },
+        ],
+        CARD_REMOVED: REMOVED,
+        CANCEL,
+      },
+    },
+    resetting: {
+      invoke: {
+        src: 'resetSigningPin',
+        input: ({ context }) => ({
+          card: context.card as CardHandle,
+          centre: context.services.pinReset!.centre,
+          transactionId: context.transactionId as string,
+          terminalId: context.services.terminalId,
+          oneTimePassword:
+            context.services.pinReset?.mode === 'bound-card'
+              ? undefined
+              : Buffer.from(context.oneTimePassword.subarray(0, context.oneTimePasswordLength)).toString(
+                  'ascii',
+                ),
+          // A copy: the actor wipes it; the first entry stays for a retry after a wrong password.
+          newPin: context.newPinFirst.slice(0, context.newPinFirstLength),
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.result.kind === 'reset-done',
+            target: 'pinResetDone',
+            actions: assign({ pinResetOutcome: 'new-pin' }),
+          },
+          {
+            // A wrong password with tries left: the keypad again; the new PIN is kept.
+            guard: ({ event }) =>
+              event.output.refusal?.kind === 'wrong-password' && event.output.refusal.triesLeft > 0,
+            target: 'passwordEntry',
+            actions: assign(({ context, event }) => {
+              context.oneTimePassword.fill(0);
+              const refusal = event.output.refusal;
+              return {
+                oneTimePasswordLength: 0,
+                lastPasswordWrong: true,
+                passwordTriesLeft: refusal?.kind === 'wrong-password' ? refusal.triesLeft : null,
+                pinResetOutcome: 'old-pin' as const,
+              };
+            }),
+          },
+          {
+            guard: ({ event }) => event.output.refusal !== null,
+            target: 'failed',
+            actions: [
+              assign(({ event }) => ({
+                pinResetOutcome: 'old-pin' as const,
+                pinResetRefusal:
+                  event.output.refusal?.kind === 'wrong-password'
+                    ? 'locked'
+                    : (event.output.refusal?.kind ?? null),
+                error: {
+                  code: 'pin-reset-refused' as const,
+                  detail: event.output.refusal?.kind ?? 'refused',
+                },
+              })),
+            ],
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => {
+              const { result, outcome } = event.output;
+              // The card or the centre's reading refused the command (a card without the reset key,
+              // an answer not sealed by the card): a refusal of the reset, told as such.
+              const refusedByCard =
+                result.kind === 'card-refused' ||
+                result.kind === 'not-authorised' ||
+                result.kind === 'answer-not-authentic' ||
+                result.kind === 'centre-refused';
+              const code = refusedByCard
+                ? ('pin-reset-refused' as const)
+                : result.kind === 'card-removed'
+                  ? ('card-removed' as const)
+                  : result.kind === 'centre-unreachable'
+                    ? ('centre-unreachable' as const)
+                    : ('card-communication' as const);
+              if (refusedByCard)
+                return {
+                  pinResetOutcome: outcome,
+                  pinResetRefusal: result.kind === 'centre-refused' ? result.reason : result.kind,
+                  error: { code, detail: `pin-reset:${result.kind}` },
+                };
+              return { pinResetOutcome: outcome, error: { code, detail: `pin-reset:${result.kind}` } };
+            }),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      // The reset decides: a card that leaves now makes the relay fail, and the outcome says which PIN.
+      on: { CARD_REMOVED: {} },
+    },
+    pinResetDone: {
+      entry: ({ context }) => {
+        context.oneTimePassword.fill(0);
+        context.newPinFirst.fill(0);
+        void context.card?.release();
+      },
+      after: { doneTimeout: 'ending' },
+      on: { FINISH: 'ending', CARD_REMOVED: {} },
+    },
+    failed: failedState,
+    ending: endingState,
+  },
+});

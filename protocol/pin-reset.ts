@@ -1,0 +1,80 @@
+/**
+ * The kiosk ↔ centre contract for a PIN reset at the kiosk (issue 11, step 2). The resident has
+ * authenticated in this transaction (`/v1/challenge`, `/v1/authenticate`, as for issuance); then:
+ *
+ * - `POST /v1/pin-reset/command`: the card's challenge, the one-time password (absent in the live
+ *   service's bound-card mode) and the new 署名用 PIN. The centre redeems the grant bound to the
+ *   card it authenticated and answers the secure-messaging command that sets the PIN and restores
+ *   its counter, built under keys the kiosk never sees — or a typed refusal.
+ * - `POST /v1/pin-reset/confirm`: the card's sealed answer, read by the centre.
+ *
+ * The new PIN travels only in the TLS body of `command` and inside the command the centre builds;
+ * neither side logs a body. Refusals particular to the reset are 200 answers with their `kind`;
+ * anything else (malformed body, no session, a terminal that is not the certificate's) is the
+ * usual `CentreErrorBody`.
+ */
+import { z } from 'zod';
+import { TerminalIdSchema, TransactionIdSchema } from './api.ts';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/** The centre's setting: `password` (a typed one-time password) or `bound-card` (the live service: the card alone). */
+export type PinResetMode = 'password' | 'bound-card';
+
+export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
+export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
+
+/** The 署名用 PIN the card accepts: 6–16 of A–Z and 0–9 (the same rule on the kiosk and the centre). */
+export const SIGNING_PIN_PATTERN = /^[A-Z0-9]{6,16}$/;
+export const SIGNING_PIN_MIN = 6;
+export const SIGNING_PIN_MAX = 16;
+/** The one-time password from the face check: 8 digits. */
+export const ONE_TIME_PASSWORD_PATTERN = /^[0-9]{8}$/;
+
+export const PinResetCommandRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+  /** The card's GET CHALLENGE answer (8 bytes). */
+  challenge: base64.max(16),
+  /** Absent in the bound-card mode (the live service's). */
+  oneTimePassword: z.string().max(16).optional(),
+  /** Checked against SIGNING_PIN_PATTERN by the centre as well; a break is `pin-rules`, not a 400. */
+  newSigningPin: z.string().max(32),
+});
+export type PinResetCommandRequest = z.infer<typeof PinResetCommandRequestSchema>;
+
+export const PinResetCommandResponseSchema = z.discriminatedUnion('kind', [
+  /** The APDU to relay to the card as it is. */
+  z.object({ kind: z.literal('command'), apdu: base64.max(512) }),
+  z.object({ kind: z.literal('wrong-password'), triesLeft: z.number().int().min(0).max(5) }),
+  z.object({ kind: z.literal('locked') }),
+  z.object({ kind: z.literal('expired') }),
+  z.object({ kind: z.literal('used') }),
+  /** No grant for this card (never checked on the phone, or another card's password). */
+  z.object({ kind: z.literal('no-grant') }),
+  /** The new PIN breaks the rules (6–16 of A–Z and 0–9). */
+  z.object({ kind: z.literal('pin-rules') }),
+]);
+export type PinResetCommandResponse = z.infer<typeof PinResetCommandResponseSchema>;
+
+export const PinResetConfirmRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+  /** The challenge the command was built for (the centre keeps nothing between the two calls). */
+  challenge: base64.max(16),
+  /** The card's answer to the command, data and SW1 SW2, as it is. */
+  response: base64.max(256),
+});
+export type PinResetConfirmRequest = z.infer<typeof PinResetConfirmRequestSchema>;
+
+export const PinResetConfirmResponseSchema = z.discriminatedUnion('kind', [
+  /** The card set the new PIN and restored its counter. */
+  z.object({ kind: z.literal('reset-done') }),
+  /** The card took the command as the centre's and refused it (the old PIN stays). */
+  z.object({ kind: z.literal('card-refused'), sw: z.number().int() }),
+  /** The card did not take the command as the centre's (the old PIN stays). */
+  z.object({ kind: z.literal('not-authorised'), sw: z.number().int() }),
+  /** Not an answer the card sealed under this challenge. */
+  z.object({ kind: z.literal('answer-not-authentic') }),
+]);
+export type PinResetConfirmResponse = z.infer<typeof PinResetConfirmResponseSchema>;

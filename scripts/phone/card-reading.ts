@@ -1,0 +1,103 @@
+/**
+ * What the phone reads from the card for the PIN reset (the virtual card stands in for NFC):
+ * 券面入力補助AP EF 0002 (name, address, birth date, sex) after its 4-digit PIN, and 券面AP EF 0002
+ * (the signed face with its photo) after 照合番号B. Plain APDUs over any CardTransport; no PIN or
+ * 照合番号 is kept or printed.
+ */
+import { encodeCommand, parseResponse } from '../../native/apdu.ts';
+import type { CardTransport } from '../../native/card-transport.ts';
+import { KENKAKU_NYURYOKU_HOJO_AID, KENMEN_AID } from '../../native/jpki/jpki-files.ts';
+
+const SW_OK = 0x9000;
+const ASSIST_BASIC_INFO = 0x0002;
+const ASSIST_PIN = 0x0011;
+const KENMEN_FACE = 0x0002;
+const KENMEN_COLLATION_B = 0x0012;
+
+export type CardReadResult =
+  { kind: 'read'; bytes: Uint8Array } | { kind: 'card-refused'; step: string; sw: number };
+
+async function send(transport: CardTransport, apdu: Uint8Array): Promise<{ sw: number; data: Uint8Array }> {
+  const response = parseResponse(await transport.transmit(apdu));
+  if (!response) return { sw: 0, data: new Uint8Array(0) };
+  return { sw: response.sw, data: response.data };
+}
+
+const ef = (id: number) => Uint8Array.from([id >> 8, id & 0xff]);
+const selectAp = (aid: Uint8Array) => encodeCommand({ cla: 0, ins: 0xa4, p1: 0x04, p2: 0x0c, data: aid });
+const selectEf = (id: number) => encodeCommand({ cla: 0, ins: 0xa4, p1: 0x02, p2: 0x0c, data: ef(id) });
+const verify = (secret: string) =>
+  encodeCommand({
+    cla: 0,
+    ins: 0x20,
+    p1: 0x00,
+    p2: 0x80,
+    data: Uint8Array.from(Buffer.from(secret, 'ascii')),
+  });
+const readBinary = (offset: number, le: number) =>
+  encodeCommand({ cla: 0, ins: 0xb0, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, le });
+
+/** The length of a BER-TLV from its first bytes (two-byte tag FF20). */
+function tlvLength(head: Uint8Array): number | undefined {
+  const first = head[2];
+  if (first === undefined) return undefined;
+  if (first < 0x80) return 3 + first;
+  const n = first & 0x7f;
+  if (n < 1 || n > 3 || head.length < 3 + n) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + head[3 + i]!;
+  return 3 + n + len;
+}
+
+async function readTlvFile(transport: CardTransport, step: string): Promise<CardReadResult> {
+  const head = await send(transport, readBinary(0, 8));
+  if (head.sw !== SW_OK) return { kind: 'card-refused', step, sw: head.sw };
+  const total = tlvLength(head.data);
+  if (total === undefined) return { kind: 'card-refused', step, sw: head.sw };
+  const out = new Uint8Array(total);
+  let at = 0;
+  while (at < total) {
+    const chunk = await send(transport, readBinary(at, Math.min(256, total - at)));
+    if (chunk.sw !== SW_OK || chunk.data.length === 0) return { kind: 'card-refused', step, sw: chunk.sw };
+    out.set(chunk.data.subarray(0, total - at), at);
+    at += chunk.data.length;
+  }
+  return { kind: 'read', bytes: out };
+}
+
+async function openAndRead(
+  transport: CardTransport,
+  aid: Uint8Array,
+  keyEf: number,
+  secret: string,
+  fileEf: number,
+  step: string,
+): Promise<CardReadResult> {
+  for (const [name, apdu] of [
+    ['select AP', selectAp(aid)],
+    ['select key', selectEf(keyEf)],
+    ['verify', verify(secret)],
+    ['select file', selectEf(fileEf)],
+  ] as const) {
+    const { sw } = await send(transport, apdu);
+    if (sw !== SW_OK) return { kind: 'card-refused', step: `${step}: ${name}`, sw };
+  }
+  return readTlvFile(transport, step);
+}
+
+/** 券面入力補助AP EF 0002 after the 4-digit PIN. */
+export function readBasicInfo(transport: CardTransport, pin: string): Promise<CardReadResult> {
+  return openAndRead(
+    transport,
+    KENKAKU_NYURYOKU_HOJO_AID,
+    ASSIST_PIN,
+    pin,
+    ASSIST_BASIC_INFO,
+    'basic information',
+  );
+}
+
+/** 券面AP EF 0002 after 照合番号B. */
+export function readCardFace(transport: CardTransport, collationB: string): Promise<CardReadResult> {
+  return openAndRead(transport, KENMEN_AID, KENMEN_COLLATION_B, collationB, KENMEN_FACE, 'card face');
+}

@@ -1,0 +1,235 @@
+/**
+ * The centre's side of the PIN reset's step 1 (issue 11), "the phone": card + 4-digit PIN proven
+ * by a JPKI signature over the centre's challenge (the kiosk's checks: chain, validity, usage,
+ * revocation, registry), the signed 券面AP photo against a selfie with a face-recognition model,
+ * the preconditions, then a one-time password (or, in bound-card mode, the card bound for 24 h).
+ * Photos and selfies stay in memory for one request; only decisions and scores are logged.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CentreErrorCode } from '../../protocol/errors.ts';
+import { issueChallenge } from '../auth/challenges.ts';
+import type { RevocationChecker } from '../auth/revocation.ts';
+import { sha256Hex, type TrustStore } from '../auth/trustStore.ts';
+import { verifyAuthentication } from '../auth/verifyAuthentication.ts';
+import type { CentreRepository } from '../db/repository.ts';
+import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
+import { parseBasicInfo, verifyCardFace, type CardBasicInfo } from './card-face.ts';
+import { decodeJpeg2000, decodeSelfie } from './card-photo.ts';
+import { FACE_MATCH_THRESHOLD, faceDistance, type FaceModel } from './face-model.ts';
+
+/**
+ * What the phone's card signs with its challenge: SHA-256("PHONE-APP") ‖ SHA-256(challenge). No
+ * kiosk has this id (a terminal certificate names a store), so a phone signature never passes at
+ * a kiosk and a kiosk's never here; challenges are bound to it as to a terminal.
+ */
+export const PHONE_TERMINAL_ID = 'PHONE-APP';
+
+export interface PhoneOptions {
+  /** DER of the JPKI 署名用 CA certificates: the keys that sign a card's 券面AP. */
+  signingCaCertificates: Uint8Array[];
+  /** 'password' (a typed one-time password, the 2020 plan) or 'bound-card' (the live service). */
+  pinResetMode?: 'password' | 'bound-card';
+}
+
+export type PhoneRefusalCode =
+  | CentreErrorCode
+  | 'card-face-invalid' // the 券面AP or 入力補助AP files do not parse, or the face's signature does not verify
+  | 'signing-certificate-revoked'
+  | 'basic-information-changed' // name, address, birth date or sex differ from the register
+  | 'photo-unreadable'
+  | 'selfie-unreadable'
+  | 'no-face-on-card'
+  | 'no-face-in-selfie'
+  | 'several-faces-in-selfie'
+  | 'face-mismatch';
+
+export type PhoneResult<T> =
+  { ok: true; value: T } | { ok: false; error: { kind: PhoneRefusalCode; detail?: string } };
+
+export interface PhoneChallenge {
+  sessionId: string;
+  challenge: string;
+  terminalId: string;
+  expiresAt: string;
+}
+
+export interface PhonePinResetRequest {
+  sessionId: string;
+  challenge: string;
+  /** base64 DER of the 利用者証明用 certificate. */
+  certificate: string;
+  /** base64 RSASSA-PKCS1-v1_5 over SHA-256(PHONE_TERMINAL_ID) ‖ SHA-256(challenge). */
+  signature: string;
+  signatureAlgorithm: 'RS256';
+  /** base64 of 券面AP EF 0002 (read with 照合番号B). */
+  cardFace: string;
+  /** base64 of 券面入力補助AP EF 0002 (read with the 4-digit PIN). */
+  basicInfo: string;
+  /** base64 of the selfie (JPEG, PNG, WebP). */
+  selfie: string;
+}
+
+export interface PhonePinResetGranted {
+  mode: 'password' | 'bound-card';
+  /** 8 digits, shown once (mode 'password' only). */
+  password?: string;
+  expiresAt: string;
+}
+
+export interface PhoneDecisionLog {
+  info(fields: object, message: string): void;
+}
+
+export interface PhoneServiceDeps {
+  repository: CentreRepository;
+  trustStore: TrustStore;
+  revocation?: RevocationChecker;
+  oneTimePasswords: OneTimePasswordStore;
+  now: () => Date;
+  options: PhoneOptions;
+  /** Loads the face model (once, lazily). */
+  faceModel: () => Promise<FaceModel>;
+  log: PhoneDecisionLog;
+  /** Defaults to FACE_MATCH_THRESHOLD. */
+  faceThreshold?: number;
+}
+
+export interface PhoneService {
+  challenge(): Promise<PhoneChallenge>;
+  pinReset(request: PhonePinResetRequest): Promise<PhoneResult<PhonePinResetGranted>>;
+}
+
+const refuse = (kind: PhoneRefusalCode, detail?: string) =>
+  ({ ok: false, error: detail === undefined ? { kind } : { kind, detail } }) as const;
+
+function base64Bytes(text: string): Uint8Array | undefined {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text && bytes.length > 0 ? new Uint8Array(bytes) : undefined;
+}
+
+/** The register's 4 facts in the card's form (YYYYMMDD, ISO 5218). */
+function registerFacts(
+  resident: { name: string; birthDate: string; sex: '男' | '女' },
+  address: string,
+): CardBasicInfo {
+  return {
+    name: resident.name,
+    address,
+    birthDate: resident.birthDate.replaceAll('-', ''),
+    sex: resident.sex === '男' ? '1' : '2',
+  };
+}
+
+export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
+  const threshold = deps.faceThreshold ?? FACE_MATCH_THRESHOLD;
+  const mode = deps.options.pinResetMode ?? 'password';
+
+  return {
+    async challenge() {
+      const sessionId = randomUUID();
+      const issued = await issueChallenge(
+        deps.repository,
+        { terminalId: PHONE_TERMINAL_ID, transactionId: sessionId },
+        deps.now(),
+      );
+      return { sessionId, terminalId: PHONE_TERMINAL_ID, ...issued };
+    },
+
+    async pinReset(request) {
+      const decided = await decide(request);
+      const fields = {
+        phoneSession: request.sessionId,
+        decision: decided.ok ? 'granted' : decided.error.kind,
+      };
+      deps.log.info(
+        decided.ok ? fields : { ...fields, detail: decided.error.detail },
+        'phone pin-reset decision',
+      );
+      return decided;
+    },
+  };
+
+  async function decide(request: PhonePinResetRequest): Promise<PhoneResult<PhonePinResetGranted>> {
+    const cardFaceFile = base64Bytes(request.cardFace);
+    const basicInfoFile = base64Bytes(request.basicInfo);
+    const selfieBytes = base64Bytes(request.selfie);
+    if (!cardFaceFile || !basicInfoFile || !selfieBytes) return refuse('bad-request', 'a file is not base64');
+
+    // 1. Card and PIN: the kiosk's authentication checks, bound to the phone's challenge.
+    const holder = await verifyAuthentication(deps, {
+      terminalId: PHONE_TERMINAL_ID,
+      transactionId: request.sessionId,
+      challenge: request.challenge,
+      certificate: request.certificate,
+      signature: request.signature,
+      signatureAlgorithm: request.signatureAlgorithm,
+    });
+    if (!holder.ok) return holder;
+    const resident = await deps.repository.getResident(holder.value.holderId);
+    if (!resident) return refuse('resident-unknown');
+    if (resident.status === 'moved-out') return refuse('resident-moved-out');
+    if (resident.status === 'deceased') return refuse('resident-deceased');
+
+    // 2. The signed face, and the card's basic information.
+    const face = verifyCardFace(cardFaceFile, deps.options.signingCaCertificates);
+    if (!face.ok) return refuse('card-face-invalid', face.detail);
+    const basic = parseBasicInfo(basicInfoFile);
+    if (!basic.ok) return refuse('card-face-invalid', basic.detail);
+
+    // 3. Preconditions: the 署名用 certificate (same serial as the card's 利用者証明用 one, from
+    // the CA that signed the face) not revoked; the 4 facts unchanged since the card was issued.
+    const signingRevoked = await deps.repository.isCertificateRevoked(
+      sha256Hex(face.value.issuerCaDer),
+      holder.value.serialNumberHex,
+    );
+    if (signingRevoked) return refuse('signing-certificate-revoked');
+    const household = await deps.repository.getHousehold(resident.householdId);
+    const now = registerFacts(resident, household?.address ?? '');
+    const card = basic.value;
+    const changed = (Object.keys(now) as Array<keyof CardBasicInfo>).filter((k) => now[k] !== card[k]);
+    if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex) changed.push('birthDate');
+    if (changed.length > 0)
+      return refuse('basic-information-changed', `fields: ${[...new Set(changed)].join(', ')}`);
+
+    // 4. The face check.
+    const photo = await decodeJpeg2000(face.value.photo);
+    if (photo.kind !== 'image') return refuse('photo-unreadable', photo.detail);
+    const selfie = await decodeSelfie(selfieBytes);
+    if (selfie.kind !== 'image') return refuse('selfie-unreadable', selfie.detail);
+    const model = await deps.faceModel();
+    const onCard = await model.describe(photo.image);
+    if (onCard.kind !== 'face') return refuse('no-face-on-card', onCard.kind);
+    const taken = await model.describe(selfie.image);
+    if (taken.kind === 'no-face') return refuse('no-face-in-selfie');
+    if (taken.kind === 'several-faces') return refuse('several-faces-in-selfie', `${taken.count} faces`);
+    const distance = faceDistance(onCard.descriptor, taken.descriptor);
+    deps.log.info(
+      {
+        phoneSession: request.sessionId,
+        faceDistance: Number(distance.toFixed(4)),
+        threshold,
+        backend: model.backend,
+      },
+      'phone face comparison',
+    );
+    if (distance > threshold) return refuse('face-mismatch', `distance ${distance.toFixed(3)}`);
+
+    // 5. The grant.
+    const issued = await deps.oneTimePasswords.issue(
+      {
+        cardBinding: holder.value.certificateFingerprint,
+        holderId: holder.value.holderId,
+        municipalityCode: resident.municipalityCode,
+        mode,
+      },
+      deps.now(),
+    );
+    return {
+      ok: true,
+      value:
+        mode === 'password'
+          ? { mode, password: issued.password, expiresAt: issued.expiresAt }
+          : { mode, expiresAt: issued.expiresAt },
+    };
+  }
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCentreStores } from '../db/openRepository.ts';
+import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
+import {
+  GRANT_LIFETIME_MS,
+  MAX_WRONG_TRIES,
+  newPassword,
+  type OneTimePasswordStore,
+} from './one-time-passwords.ts';
+
+const binding = (name: string) => createHash('sha256').update(name).digest('hex');
+const CARD_A = binding('card A');
+const CARD_B = binding('card B');
+const T0 = new Date('2026-12-02T09:00:00Z');
+const later = (ms: number) => new Date(T0.getTime() + ms);
+const grantFor = (cardBinding: string, mode: 'password' | 'bound-card' = 'password') => ({
+  cardBinding,
+  holderId: 'H0001',
+  municipalityCode: '131016',
+  mode,
+});
+/** A password that is not `password` (same format). */
+const otherThan = (password: string) => String((Number(password) + 1) % 100_000_000).padStart(8, '0');
+
+describe('newPassword', () => {
+  it('is 8 digits and varies', () => {
+    const seen = new Set(Array.from({ length: 50 }, () => newPassword()));
+    for (const p of seen) expect(p).toMatch(/^[0-9]{8}$/);
+    expect(seen.size).toBeGreaterThan(45);
+  });
+});
+
+describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => {
+  let store: OneTimePasswordStore;
+  let close: () => Promise<void>;
+  let config: Awaited<ReturnType<typeof backend.fresh>>;
+
+  beforeAll(async () => {
+    await backend.setup();
+    config = await backend.fresh();
+    const stores = await openCentreStores(config);
+    store = stores.oneTimePasswords;
+    close = () => stores.repository.close();
+  }, BACKEND_SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await close?.();
+    await backend.teardown();
+  });
+
+  it('grants the right password once, for 24 hours, then answers used', async () => {
+    const { password, expiresAt } = await store.issue(grantFor(CARD_A), T0);
+    expect(password).toMatch(/^[0-9]{8}$/);
+    expect(expiresAt).toBe(later(GRANT_LIFETIME_MS).toISOString());
+    const first = await store.redeem({ cardBinding: CARD_A, password }, later(60_000));
+    expect(first).toEqual({
+      kind: 'granted',
+      grant: { ...grantFor(CARD_A), issuedAt: T0.toISOString(), expiresAt },
+    });
+    expect(await store.redeem({ cardBinding: CARD_A, password }, later(120_000))).toEqual({ kind: 'used' });
+  });
+
+  it('keeps only a salted hash at rest', async () => {
+    const { password } = await store.issue(grantFor(CARD_B), T0);
+    const rows = await backend.query(config, 'SELECT * FROM pin_reset_grants');
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toContain(password);
+    const row = rows.find((r) => r.card_binding === CARD_B);
+    expect(row?.password_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row?.password_salt).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('refuses an expired password (at exactly 24 hours)', async () => {
+    const card = binding('expiring');
+    const { password } = await store.issue(grantFor(card), T0);
+    expect(await store.redeem({ cardBinding: card, password }, later(GRANT_LIFETIME_MS))).toEqual({
+      kind: 'expired',
+    });
+    expect((await store.redeem({ cardBinding: card, password }, later(GRANT_LIFETIME_MS - 1))).kind).toBe(
+      'granted',
+    );
+  });
+
+  it('counts five wrong passwords, then locks even the right one', async () => {
+    const card = binding('guessed');
+    const { password } = await store.issue(grantFor(card), T0);
+    const wrong = otherThan(password);
+    for (let i = 1; i <= MAX_WRONG_TRIES; i++) {
+      expect(await store.redeem({ cardBinding: card, password: wrong }, T0)).toEqual({
+        kind: 'wrong-password',
+        triesLeft: MAX_WRONG_TRIES - i,
+      });
+    }
+    expect(await store.redeem({ cardBinding: card, password }, T0)).toEqual({ kind: 'locked' });
+  });
+
+  it("answers no-grant for a card without one, and wrong-password for another card's password", async () => {
+    const mine = binding('mine');
+    const theirs = binding('theirs');
+    const { password: theirPassword } = await store.issue(grantFor(theirs), T0);
+    expect(await store.redeem({ cardBinding: binding('nobody'), password: theirPassword }, T0)).toEqual({
+      kind: 'no-grant',
+    });
+    await store.issue(grantFor(mine), T0);
+    const answer = await store.redeem({ cardBinding: mine, password: theirPassword }, T0);
+    // Two independent 8-digit passwords are equal once in 10^8 draws.
+    expect(answer).toEqual({ kind: 'wrong-password', triesLeft: MAX_WRONG_TRIES - 1 });
+    expect((await store.redeem({ cardBinding: theirs, password: theirPassword }, T0)).kind).toBe('granted');
+  });
+
+  it('a malformed password is a wrong try; a missing one is not counted', async () => {
+    const card = binding('malformed');
+    const { password } = await store.issue(grantFor(card), T0);
+    expect(await store.redeem({ cardBinding: card, password: `${password}0` }, T0)).toEqual({
+      kind: 'wrong-password',
+      triesLeft: 4,
+    });
+    expect(await store.redeem({ cardBinding: card, password: undefined }, T0)).toEqual({
+      kind: 'wrong-password',
+      triesLeft: 4,
+    });
+    expect((await store.redeem({ cardBinding: card, password }, T0)).kind).toBe('granted');
+  });
+
+  it('a new face check replaces the older grant (its password stops working, tries reset)', async () => {
+    const card = binding('twice');
+    const old = await store.issue(grantFor(card), T0);
+    await store.redeem({ cardBinding: card, password: otherThan(old.password) }, T0);
+    const fresh = await store.issue(grantFor(card), later(1000));
+    if (fresh.password !== old.password) {
+      expect(await store.redeem({ cardBinding: card, password: old.password }, later(2000))).toEqual({
+        kind: 'wrong-password',
+        triesLeft: MAX_WRONG_TRIES - 1,
+      });
+    }
+    expect((await store.redeem({ cardBinding: card, password: fresh.password }, later(3000))).kind).toBe(
+      'granted',
+    );
+  });
+
+  it('bound-card mode: no password issued or stored; the card alone redeems, once', async () => {
+    const card = binding('bound');
+    const { password } = await store.issue(grantFor(card, 'bound-card'), T0);
+    expect(password).toBe('');
+    const rows = await backend.query(
+      config,
+      `SELECT password_hash FROM pin_reset_grants WHERE mode = 'bound-card'`,
+    );
+    expect(rows.map((r) => r.password_hash)).toEqual([null]);
+    const answer = await store.redeem({ cardBinding: card, password: undefined }, T0);
+    expect(answer.kind === 'granted' && answer.grant.mode).toBe('bound-card');
+    expect(await store.redeem({ cardBinding: card, password: undefined }, T0)).toEqual({ kind: 'used' });
+  });
+
+  it('concurrent redeems of one password: exactly one is granted', async () => {
+    const card = binding('raced');
+    const { password } = await store.issue(grantFor(card), T0);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => store.redeem({ cardBinding: card, password }, T0)),
+    );
+    expect(answers.filter((a) => a.kind === 'granted')).toHaveLength(1);
+    expect(answers.filter((a) => a.kind === 'used')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The centre's side of a PIN reset at the kiosk (issue 11, step 2), without HTTP: for a resident
+ * authenticated in this transaction, redeem the grant bound to that card (the one-time password,
+ * or the card alone in the bound-card mode) and build the secure-messaging command that sets the
+ * 署名用 PIN and restores its counter; then read the card's sealed answer. The card key is derived
+ * from the centre's master key and the holder: the kiosk never sees it.
+ */
+import {
+  buildPinResetCommand,
+  CHALLENGE_LENGTH,
+  checkPinResetResponse,
+  deriveCardKey,
+} from '../../native/jpki/secure-messaging.ts';
+import {
+  SIGNING_PIN_PATTERN,
+  type PinResetMode,
+  type PinResetCommandRequest,
+  type PinResetCommandResponse,
+  type PinResetConfirmRequest,
+  type PinResetConfirmResponse,
+} from '../../protocol/pin-reset.ts';
+import type { CentreRepository } from '../db/repository.ts';
+import { fail, succeed, type CentreResult } from '../errors.ts';
+import type { OneTimePasswordStore } from './one-time-passwords.ts';
+
+export type { PinResetMode } from '../../protocol/pin-reset.ts';
+
+export interface PinResetSettings {
+  /** The master key the cards' reset keys derive from (≥ 32 bytes); never leaves the centre. */
+  masterKey: Uint8Array;
+  mode: PinResetMode;
+}
+
+export interface PinResetServiceDeps {
+  repository: Pick<CentreRepository, 'getSession'>;
+  oneTimePasswords: OneTimePasswordStore;
+  settings: PinResetSettings;
+  now: () => Date;
+  /** Decisions only: transaction id and outcome, never a PIN, password or holder. */
+  log?: (fields: { transactionId: string; step: 'command' | 'confirm'; outcome: string }) => void;
+}
+
+export interface PinResetService {
+  command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
+  confirm(request: PinResetConfirmRequest): Promise<CentreResult<PinResetConfirmResponse>>;
+}
+
+function decodeChallenge(b64: string): Uint8Array | null {
+  const bytes = Buffer.from(b64, 'base64');
+  return bytes.length === CHALLENGE_LENGTH ? Uint8Array.from(bytes) : null;
+}
+
+export function createPinResetService(deps: PinResetServiceDeps): PinResetService {
+  const log = deps.log ?? (() => undefined);
+
+  /** The holder of the live session this terminal authenticated in this transaction. */
+  async function sessionOf(request: { transactionId: string; terminalId: string }) {
+    const session = await deps.repository.getSession(request.transactionId);
+    if (!session || session.terminalId !== request.terminalId || session.expiresAt <= deps.now().getTime())
+      return null;
+    return session;
+  }
+
+  return {
+    async command(request) {
+      const session = await sessionOf(request);
+      if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
+      const challenge = decodeChallenge(request.challenge);
+      if (!challenge) return fail('bad-request', 'challenge: 8 bytes');
+      const answer = (value: PinResetCommandResponse) => {
+        log({ transactionId: request.transactionId, step: 'command', outcome: value.kind });
+        return succeed(value);
+      };
+      // Checked before the grant is spent: a PIN the card would refuse must not use it up.
+      if (!SIGNING_PIN_PATTERN.test(request.newSigningPin)) return answer({ kind: 'pin-rules' });
+      // The bound-card mode redeems on the card alone; a typed password is ignored there.
+      const password = deps.settings.mode === 'password' ? request.oneTimePassword : undefined;
+      const redeemed = await deps.oneTimePasswords.redeem(
+        { cardBinding: session.certificateFingerprint, password },
+        deps.now(),
+      );
+      if (redeemed.kind === 'wrong-password')
+        return answer({ kind: 'wrong-password', triesLeft: redeemed.triesLeft });
+      if (redeemed.kind !== 'granted') return answer({ kind: redeemed.kind });
+      if (redeemed.grant.holderId !== session.holderId) return answer({ kind: 'no-grant' });
+      const cardKey = deriveCardKey(deps.settings.masterKey, session.holderId);
+      const newPin = Uint8Array.from(Buffer.from(request.newSigningPin, 'ascii'));
+      try {
+        const apdu = buildPinResetCommand({ cardKey, challenge, target: 'signing', newPin });
+        return answer({ kind: 'command', apdu: Buffer.from(apdu).toString('base64') });
+      } finally {
+        newPin.fill(0);
+        cardKey.fill(0);
+      }
+    },
+
+    async confirm(request) {
+      const session = await sessionOf(request);
+      if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
+      const challenge = decodeChallenge(request.challenge);
+      if (!challenge) return fail('bad-request', 'challenge: 8 bytes');
+      const cardKey = deriveCardKey(deps.settings.masterKey, session.holderId);
+      try {
+        const outcome = checkPinResetResponse({
+          cardKey,
+          challenge,
+          response: Uint8Array.from(Buffer.from(request.response, 'base64')),
+        });
+        log({ transactionId: request.transactionId, step: 'confirm', outcome: outcome.kind });
+        return succeed(outcome);
+      } finally {
+        cardKey.fill(0);
+      }
+    },
+  };
+}

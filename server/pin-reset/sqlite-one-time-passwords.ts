@@ -1,0 +1,70 @@
+import type Database from 'better-sqlite3';
+import {
+  assertCardBinding,
+  candidateHash,
+  decideRedeem,
+  newGrantRow,
+  REDEEM_ATTEMPTS,
+  type GrantRow,
+  type OneTimePasswordStore,
+  type RedeemResult,
+} from './one-time-passwords.ts';
+
+const COLUMNS = `card_binding AS cardBinding, holder_id AS holderId, municipality_code AS municipalityCode, mode,
+  password_salt AS passwordSalt, password_hash AS passwordHash, issued_at AS issuedAt, expires_at AS expiresAt,
+  failed_tries AS failedTries, used_at AS usedAt`;
+
+/** The grants on the centre's SQLite database (migration 10); each redeem is one IMMEDIATE transaction. */
+export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswordStore {
+  const stmt = {
+    put: db.prepare(
+      `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
+         issued_at, expires_at, failed_tries, used_at)
+       VALUES (@cardBinding, @holderId, @municipalityCode, @mode, @passwordSalt, @passwordHash, @issuedAt, @expiresAt, 0, NULL)
+       ON CONFLICT(card_binding) DO UPDATE SET holder_id = excluded.holder_id,
+         municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
+         password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
+         failed_tries = 0, used_at = NULL`,
+    ),
+    get: db.prepare(`SELECT ${COLUMNS} FROM pin_reset_grants WHERE card_binding = ?`),
+    markUsed: db.prepare(
+      'UPDATE pin_reset_grants SET used_at = ? WHERE card_binding = ? AND used_at IS NULL',
+    ),
+    countWrongTry: db.prepare(
+      'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = ?',
+    ),
+  };
+  const read = (cardBinding: string) => stmt.get.get(cardBinding) as GrantRow | undefined;
+
+  /** undefined: the grant changed since the hash was computed (start again). */
+  const decide = db.transaction(
+    (before: GrantRow, password: string | undefined, candidate: string | undefined, now: Date) => {
+      const row = read(before.cardBinding);
+      if (row === undefined) return { kind: 'no-grant' } as const;
+      if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
+      const { result, change } = decideRedeem(row, password, candidate, now);
+      if (change === 'mark-used') stmt.markUsed.run(now.getTime(), row.cardBinding);
+      if (change === 'count-wrong-try') stmt.countWrongTry.run(row.cardBinding);
+      return result;
+    },
+  );
+
+  return {
+    async issue(grant, now) {
+      const { row, password } = await newGrantRow(grant, now);
+      stmt.put.run(row);
+      return { password, expiresAt: new Date(row.expiresAt).toISOString() };
+    },
+    async redeem({ cardBinding, password }, now): Promise<RedeemResult> {
+      assertCardBinding(cardBinding);
+      for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
+        const before = read(cardBinding);
+        if (before === undefined) return { kind: 'no-grant' };
+        const candidate = await candidateHash(before, password);
+        const result = decide.immediate(before, password, candidate, now);
+        if (result !== undefined) return result;
+      }
+      throw new Error('pin reset grant kept changing during redeem');
+    },
+  };
+}

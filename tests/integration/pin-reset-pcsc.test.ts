@@ -1,0 +1,150 @@
+/**
+ * The PIN reset at the kiosk through the real PC/SC path: the PIN-reset flow's machine with the
+ * card port over pcscd (the virtual card behind vpcd) and the reference centre on loopback; then
+ * OpenSC, a client the kiosk did not write, checks the card: `pkcs15-tool --verify-pin --auth-id
+ * 02` (the 署名用 PIN) accepts the new PIN and refuses the old one. Run under the lock:
+ *   flock /tmp/kiosk-pcsc.lock npx vitest run --project integration tests/integration/pin-reset-pcsc.test.ts
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActor, waitFor } from 'xstate';
+import { waitForReaderStatus } from '../../native/card-transport.ts';
+import { PcscCardReader } from '../../native/pcsc/pcsc-card-reader.ts';
+import { sharedTestCa, testCard, TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
+import { CardStateStore } from '../../native/virtual-card/card-state-store.ts';
+import type { CardPersonalisation } from '../../native/virtual-card/personalisation.ts';
+import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
+import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
+import { createCentreClient } from '../../electron/host/centre-client.ts';
+import { createJpkiCardPort } from '../../electron/host/jpki-card-port.ts';
+import { createPinResetCentre } from '../../electron/host/pin-reset-client.ts';
+import { pinResetMachine } from '../../electron/host/session-machine-pin-reset.ts';
+import { DEFAULT_TIMEOUTS } from '../../electron/host/session-machine-types.ts';
+import { fakeServices } from '../../electron/host/test-support/fakes.ts';
+import { startCentre } from '../../server/centre.ts';
+import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
+import { ensurePcscd, type PcscdHandle } from '../support/pcscd.ts';
+
+const VPCD_READER = 'Virtual PCD 00 00';
+const NOW = new Date('2026-11-25T03:00:00Z');
+const OLD_PIN = 'ABC123';
+const NEW_PIN = 'KIOSKRESET26';
+const run = promisify(execFile);
+
+let pcscd: PcscdHandle;
+let reader: PcscCardReader;
+let perso: CardPersonalisation;
+let vpcd: VpcdConnection;
+let stateDir: string;
+let centre: Awaited<ReturnType<typeof startCentre>>;
+
+beforeAll(async () => {
+  pcscd = await ensurePcscd();
+  stateDir = mkdtempSync(join(tmpdir(), 'pin-reset-pcsc-'));
+  perso = await testCard({ holderId: 'H0007' });
+  const ca = await sharedTestCa();
+  const caDer = new Uint8Array(ca.auth.certificate.rawData);
+  centre = await startCentre({
+    databasePath: ':memory:',
+    trustedCaCertificates: [caDer],
+    certificateRegistry: [
+      {
+        caCertificateDer: caDer,
+        serialNumberHex: new X509Certificate(Buffer.from(perso.authCertificate)).serialNumber,
+        holderId: 'H0007',
+      },
+    ],
+    sealKeys: { store: await testSealKeyStore() },
+    now: () => NOW,
+    printability: () => [],
+    logger: false,
+    pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode: 'password' },
+  });
+  const card = new VirtualMyNumberCard({ personalisation: perso, stateStore: new CardStateStore(stateDir) });
+  reader = new PcscCardReader({ readerName: VPCD_READER });
+  await waitForReaderStatus(reader, (s) => s.kind === 'ready');
+  vpcd = new VpcdConnection(card);
+  expect(await vpcd.insert({ timeoutMs: 10_000 })).toEqual({ kind: 'inserted' });
+}, 60_000);
+
+afterAll(async () => {
+  await vpcd?.close();
+  await reader?.close();
+  await centre?.close();
+  await pcscd?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function opensVerify(pin: string): Promise<boolean> {
+  try {
+    await run('pkcs15-tool', ['--verify-pin', '--auth-id', '02', '--pin', pin], { timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    // pcscd keeps the card powered ~1 s after OpenSC leaves; let it go before the next client
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+}
+
+describe('PIN reset at the kiosk through pcscd, checked by OpenSC', () => {
+  it('the flow sets the new 署名用 PIN: OpenSC accepts it and refuses the old one', async () => {
+    if (!existsSync('/usr/bin/pkcs15-tool'))
+      throw new Error('OpenSC is missing: install the Debian package "opensc"');
+    const { password } = await centre.centre.oneTimePasswords.issue(
+      {
+        cardBinding: createHash('sha256').update(perso.authCertificate).digest('hex'),
+        holderId: 'H0007',
+        municipalityCode: '131016',
+        mode: 'password',
+      },
+      NOW,
+    );
+    const centreClient = createCentreClient({ baseUrl: centre.url });
+    const pinResetCentre = createPinResetCentre({ baseUrl: centre.url });
+    const actor = createActor(pinResetMachine, {
+      input: {
+        services: fakeServices(randomUUID(), {
+          cardPort: createJpkiCardPort(reader),
+          centre: centreClient,
+          terminalId: 'S0042-T02',
+          pinReset: { centre: pinResetCentre, mode: 'password' },
+        }),
+        timeouts: DEFAULT_TIMEOUTS,
+      },
+    }).start();
+    try {
+      actor.send({ type: 'START' });
+      await waitFor(actor, (s) => s.matches('pinEntry'), { timeout: 20_000 });
+      for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
+      actor.send({ type: 'PIN_SUBMIT' });
+      await waitFor(actor, (s) => s.matches('passwordEntry'), { timeout: 20_000 });
+      for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
+      actor.send({ type: 'OTP_SUBMIT' });
+      for (const state of ['newPinEntry', 'newPinConfirm']) {
+        await waitFor(actor, (s) => s.matches(state as never), { timeout: 5_000 });
+        for (const char of NEW_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
+        actor.send({ type: 'NEW_PIN_SUBMIT' });
+      }
+      const done = await waitFor(actor, (s) => s.matches('pinResetDone') || s.matches('failed'), {
+        timeout: 20_000,
+      });
+      expect(done.context.error).toBeNull();
+      expect(done.context.pinResetOutcome).toBe('new-pin');
+      actor.send({ type: 'FINISH' });
+      await waitFor(actor, (s) => s.matches('welcome'), { timeout: 10_000 });
+    } finally {
+      actor.stop();
+      await centreClient.close();
+      await pinResetCentre.close();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await opensVerify(NEW_PIN)).toBe(true);
+    expect(await opensVerify(OLD_PIN)).toBe(false);
+  }, 90_000);
+});
