@@ -1,3 +1,4 @@
+import { postgresFleetStore, sqliteFleetStore, type FleetStore } from '../fleet/fleet-store.ts';
 import type { PersistentRegisterStore } from '../municipal/register-store.ts';
 import { postgresRegisterStore } from './postgresRegisterStore.ts';
 import { openPostgresPool, openPostgresRepository, postgresRepositoryOn } from './postgresRepository.ts';
@@ -45,6 +46,8 @@ export interface CentreStores {
   /** `repository.close()` closes the database, for both. */
   repository: CentreRepository;
   registers: PersistentRegisterStore;
+  /** The fleet's last heartbeat per terminal (server/fleet/). */
+  fleet: FleetStore;
 }
 
 /** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
@@ -52,8 +55,16 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
   const target = targetOf(config);
   if (target.kind === 'postgres') {
     const pool = await openPostgresPool(target.url);
-    return { repository: postgresRepositoryOn(pool), registers: postgresRegisterStore(pool) };
+    return {
+      repository: postgresRepositoryOn(pool),
+      registers: postgresRegisterStore(pool),
+      fleet: postgresFleetStore(pool),
+    };
   }
   const db = openSqliteDatabase(target.path);
-  return { repository: sqliteRepositoryOn(db), registers: sqliteRegisterStore(db) };
+  return {
+    repository: sqliteRepositoryOn(db),
+    registers: sqliteRegisterStore(db),
+    fleet: sqliteFleetStore(db),
+  };
 }
