@@ -245,6 +245,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
         pinRecord: operatorPin.record,
         ...(printerUrl ? { printerUrl } : {}),
         kioskVersion: process.env['npm_package_version'] ?? '0.1.0',
+        ...(process.env['KIOSK_LOG_EXPORT_DIR'] ? { logExportDir: process.env['KIOSK_LOG_EXPORT_DIR'] } : {}),
       },
       reader,
       payment,
