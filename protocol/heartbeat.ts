@@ -42,7 +42,8 @@ export const PrinterHealthSchema = z.object({
 const COIN = z.enum(['10', '50', '100', '500']);
 
 export const PaymentHealthSchema = z.object({
-  state: z.enum(['online', 'offline', 'unknown']),
+  /** `not-checked`: this report could not ask the device (its serial line is held by the running host). */
+  state: z.enum(['online', 'offline', 'unknown', 'not-checked']),
   faults: z.array(z.enum(['jam', 'coin-box-full', 'change-empty', 'offline'])),
   /** Coins in each change tube. */
   changeLevels: z.partialRecord(COIN, z.number().int().min(0)),

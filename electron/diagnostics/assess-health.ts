@@ -66,6 +66,7 @@ function printerProblems(printer: PrinterHealth): HealthProblemCode[] {
 }
 
 function paymentProblems(payment: PaymentHealth): HealthProblemCode[] {
+  if (payment.state === 'not-checked') return [];
   if (payment.state !== 'online') return ['payment-offline'];
   const codes: HealthProblemCode[] = [];
   if (payment.faults.includes('jam')) codes.push('payment-jammed');
