@@ -24,7 +24,7 @@ function idleHost() {
     getSnapshot: () => snapshot,
     onSnapshot: (l) => (listeners.add(l), () => listeners.delete(l)),
     send: (intent) => (sent.push(intent), { accepted: true }),
-    reportFault: () => 'recovered',
+    reportFault: () => 'recover',
     onOutOfService: () => () => undefined,
     close: async () => undefined,
   };
