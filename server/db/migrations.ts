@@ -406,7 +406,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 10,
+    // 11: main's 10 is 'pin-reset-grants' (another branch); this one follows it.
+    version: 11,
     name: 'fleet-terminal-health',
     // The fleet (server/fleet/): the last signed heartbeat of each kiosk terminal — its health
     // (devices, supplies, the link; never a resident's data) and the signature that proves it.

@@ -1,5 +1,5 @@
 /**
- * The centre's last heartbeat per terminal (table `terminal_health`, migration 10): one row per
+ * The centre's last heartbeat per terminal (table `terminal_health`, migration 11): one row per
  * terminal, replaced by each newer heartbeat. Health only — devices, supplies, the link, counts —
  * never a resident's data. SQLite and PostgreSQL behind one interface.
  */
