@@ -41,9 +41,10 @@ export function createHostLogger(
       // At any depth, in arrays and in errors (protocol/redaction.ts); the paths above stay as a second line.
       formatters: { log: (fields) => redactDeep(fields) as Record<string, unknown> },
     },
+    // Each stream takes every level the logger lets through (multistream's own default is info).
     pino.multistream([
-      { stream: options.destination ?? pino.destination(2) },
-      { stream: options.also ?? HOST_LOG_RING.stream },
+      { level: 'trace', stream: options.destination ?? pino.destination(2) },
+      { level: 'trace', stream: options.also ?? HOST_LOG_RING.stream },
     ]),
   );
 }
