@@ -11,6 +11,8 @@ import type {
   KosekiRegistrationStatus,
   UnavailableReason,
 } from '../protocol/index.ts';
+import type { KioskHealth } from '../protocol/heartbeat.ts';
+import type { TodaysCounts } from './diagnostics/todays-counts.ts';
 
 /**
  * The resident's language: Japanese (every session starts in it), English, Simplified Chinese,
@@ -164,8 +166,34 @@ export type KioskScreen =
       status: KosekiRegistrationStatus;
       requestId: string;
     }
-  /** The host failed too often in a short time: it exits and the service manager restarts it. */
-  | { screen: 'out-of-service' }
+  /**
+   * The host failed too often in a short time (it exits and the service manager restarts it), or
+   * the store operator switched the kiosk off: `notice` says why, in the resident's language.
+   */
+  | { screen: 'out-of-service'; notice?: OutOfServiceNotice }
+  /** Operator mode: the operator PIN (digits go to the host one at a time). */
+  | {
+      screen: 'operator-pin';
+      digitsEntered: number;
+      /** Wrong tries left before the lock; null before the first wrong try. */
+      triesLeft: number | null;
+      /** While locked: until when (ISO 8601). */
+      lockedUntil?: string;
+      checking?: boolean;
+    }
+  /** Operator mode: status, counts, self-tests, log export, the out-of-service switch. Never resident data. */
+  | {
+      screen: 'operator';
+      language: OperatorLanguage;
+      /** Null while the first status is being collected. */
+      status: KioskHealth | null;
+      counts: TodaysCounts | null;
+      selfTests: OperatorSelfTestView[];
+      /** The operator's switch: the notice residents see, and since when; null while in service. */
+      outOfService: { notice: OutOfServiceNotice; since: string } | null;
+      /** The last log export: where it went and how many lines. */
+      logExport?: { file: string; lines: number } | { failed: true };
+    }
   /** `refundedYen` returned by the machine; `owedYen` it could not return (a refund slip at the counter). */
   | {
       screen: 'error';
@@ -176,6 +204,25 @@ export type KioskScreen =
       refundedYen?: number;
       owedYen?: number;
     };
+
+/** Why the operator took the kiosk out of service: each has a message in all 8 languages. */
+export type OutOfServiceNotice = 'maintenance' | 'supplies' | 'closed';
+
+/** The operator screens speak Japanese and English. */
+export type OperatorLanguage = 'ja' | 'en';
+
+export type OperatorSelfTest = 'printer' | 'reader' | 'payment';
+
+/**
+ * One self-test's line. `detail`: a code (a failure's kind, the printer job's state), or for the
+ * reader test only the card type (`my-number-card`, `other-card`, `no-card`) — never its contents.
+ */
+export interface OperatorSelfTestView {
+  test: OperatorSelfTest;
+  state: 'running' | 'pass' | 'fail';
+  detail?: string;
+  at?: string;
+}
 
 export interface KioskSnapshot {
   /** Present while a resident's session runs; kept in the logs. */
@@ -212,7 +259,20 @@ export type KioskIntent =
   | { type: 'back-to-menu' } // 戻る: confirm and registration-confirm → menu; registration-done: choose a certificate after all
   | { type: 'cancel' } // 中止: ends the session on every screen (a neutral 「中止しました」 screen)
   | { type: 'finish' } // acknowledge the done/error screen
-  | { type: 'extend-time' }; // 延長する: the screen's time limit starts again from its full length
+  // 延長する: the screen's time limit starts again from its full length
+  | { type: 'extend-time' }
+  // Operator mode (electron/host/operator-mode.ts): the key sequence on the welcome screen, then the operator PIN.
+  | { type: 'operator-enter' }
+  | { type: 'operator-pin-digit'; digit: number }
+  | { type: 'operator-pin-backspace' }
+  | { type: 'operator-pin-submit' }
+  | { type: 'operator-refresh' }
+  | { type: 'operator-self-test'; test: OperatorSelfTest }
+  | { type: 'operator-export-log' }
+  /** `notice` null puts the kiosk back in service. */
+  | { type: 'operator-set-out-of-service'; notice: OutOfServiceNotice | null }
+  | { type: 'operator-set-language'; language: OperatorLanguage }
+  | { type: 'operator-exit' };
 
 export type IntentResult = { accepted: true } | { accepted: false; reason: 'bad-state' | 'invalid' };
 

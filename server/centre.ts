@@ -7,6 +7,8 @@ import { openCentreStores } from './db/openRepository.ts';
 import { loadRegister } from './db/seedLoader.ts';
 import { buildCentreHttpApp, type CentreHttpOptions } from './http/app.ts';
 import { createKioskService, type KioskService } from './kioskService.ts';
+import { createFleet, type Fleet } from './fleet/index.ts';
+import { registerHeartbeatRoute } from './fleet/heartbeat-route.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-key-store.ts';
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
@@ -127,6 +129,8 @@ export interface Centre {
   terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
   keyring: SealKeyring;
+  /** The kiosks' last heartbeats and the alerts they raise (server/fleet/). */
+  fleet: Fleet;
   close(): Promise<void>;
 }
 
@@ -137,7 +141,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers, oneTimePasswords } = await openCentreStores(opts);
+  const { repository, registers, oneTimePasswords, fleet: fleetStore } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
@@ -236,6 +240,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
         }),
       );
     }
+    registerHeartbeatRoute(app, fleetStore, () => now().getTime());
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
       const server = app.server as unknown as TlsServer;
@@ -270,6 +275,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
+      fleet: createFleet(fleetStore, { now: () => now().getTime() }),
       async close() {
         retention.stop();
         watcher?.close();

@@ -12,6 +12,7 @@ import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-docume
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
+import { composeOperatorMode, type OperatorOptions } from './operator-compose.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { Timeouts, TransactionEvent } from './session-machine.ts';
 
@@ -37,6 +38,8 @@ export interface KioskHostParts {
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** What recovery at start did with the transactions a stopped host left unfinished. */
   onRecovery?: (report: RecoveryReport) => void;
+  /** Operator mode and the heartbeat (electron/host/operator-compose.ts); absent: no operator PIN, no heartbeat. */
+  operator?: OperatorOptions;
 }
 
 export interface ComposedKioskHost extends KioskHost {
@@ -98,9 +101,10 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
   const timer = setInterval(flush, DELIVERY_RETRY_MS);
   timer.unref();
 
-  const host = createKioskHost(
+  const cardPort = createJpkiCardPort(parts.reader);
+  const sessionHost = createKioskHost(
     {
-      cardPort: createJpkiCardPort(parts.reader),
+      cardPort,
       centre,
       keyRing,
       render,
@@ -127,6 +131,20 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       ...(parts.sessionIdleMs === undefined ? {} : { sessionIdleMs: parts.sessionIdleMs }),
     },
   );
+  const operator = composeOperatorMode({
+    host: sessionHost,
+    reader: parts.reader,
+    cardPort,
+    printer: parts.printer,
+    payment: parts.payment,
+    journal,
+    centreUrl: parts.centreUrl,
+    ...(parts.centreTls ? { centreTls: parts.centreTls } : {}),
+    terminalId: parts.terminalId,
+    logger: parts.logger,
+    options: parts.operator ?? { pinRecord: null, heartbeatIntervalMs: 0 },
+  });
+  const host = operator.host;
   return {
     ...host,
     journal,
@@ -134,6 +152,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
     async close() {
       closed = true;
       clearInterval(timer);
+      await operator.close();
       await host.close();
       await flushing;
       journal.close();

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { redactDeep } from '../../protocol/redaction.ts';
+import { HOST_LOG_RING } from '../diagnostics/log-export.ts';
 
 /**
  * Structured logs for the kiosk host. Logs carry transaction ids and codes, never names,
@@ -25,8 +26,12 @@ export const REDACTED_FIELDS = [
   '*.document',
 ];
 
+/**
+ * `also`: a second destination for every line (default: the process's ring of recent lines that
+ * the operator's redacted log export reads, electron/diagnostics/log-export.ts).
+ */
 export function createHostLogger(
-  options: { level?: string; destination?: NodeJS.WritableStream } = {},
+  options: { level?: string; destination?: NodeJS.WritableStream; also?: NodeJS.WritableStream } = {},
 ): Logger {
   return pino(
     {
@@ -36,7 +41,11 @@ export function createHostLogger(
       // At any depth, in arrays and in errors (protocol/redaction.ts); the paths above stay as a second line.
       formatters: { log: (fields) => redactDeep(fields) as Record<string, unknown> },
     },
-    options.destination ?? pino.destination(2),
+    // Each stream takes every level the logger lets through (multistream's own default is info).
+    pino.multistream([
+      { level: 'trace', stream: options.destination ?? pino.destination(2) },
+      { level: 'trace', stream: options.also ?? HOST_LOG_RING.stream },
+    ]),
   );
 }
 

@@ -14,6 +14,8 @@ import {
   type DeploymentMode,
 } from '../../protocol/transport.ts';
 import { composeKioskHost } from './compose.ts';
+import type { OperatorPinRecord } from './operator-pin.ts';
+import { readOperatorPinFile } from './operator-pin-file.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import { createHostLogger, type Logger } from './logger.ts';
 
@@ -40,6 +42,12 @@ const KioskEnvironmentSchema = z
     /** The seal root public keys (PEM file): the kiosk trusts only seal keys on a list they sign. */
     KIOSK_SEAL_ROOT_KEYS: z.string().min(1, 'the seal root keys (a PEM file) are required'),
     /** The idle reset: a session whose screen has not changed for this long (ms) ends through the clean-up. */
+    /** The operator PIN's hash (JSON from `npm run operator-pin`); absent: operator mode cannot be entered. */
+    KIOSK_OPERATOR_PIN_FILE: z.string().min(1).optional(),
+    /** The operator's out-of-service switch (kept across restarts); default var/operator-switch.json. */
+    KIOSK_OPERATOR_SWITCH: z.string().min(1).optional(),
+    /** Where the operator's redacted log exports are written; default var/log-exports. */
+    KIOSK_LOG_EXPORT_DIR: z.string().min(1).optional(),
     KIOSK_SESSION_IDLE_MS: z.coerce
       .number()
       .int()
@@ -140,6 +148,12 @@ export async function startKioskHostFromEnvironment(
       throw new KioskConfigurationError(`cannot read the kiosk's TLS files: ${(error as Error).message}`);
     }
   }
+  let operatorPin: OperatorPinRecord | null = null;
+  if (config.KIOSK_OPERATOR_PIN_FILE) {
+    const loaded = await readOperatorPinFile(config.KIOSK_OPERATOR_PIN_FILE);
+    if (!loaded.ok) throw new KioskConfigurationError(`KIOSK_OPERATOR_PIN_FILE: ${loaded.problem}`);
+    operatorPin = loaded.record;
+  }
   const payment = await openCctalkPaymentDevice(config.KIOSK_PAYMENT_SERIAL);
   if (!payment.ok) {
     await reader.close();
@@ -156,6 +170,13 @@ export async function startKioskHostFromEnvironment(
     logger,
     journalPath: config.KIOSK_JOURNAL ?? join(process.cwd(), 'var', 'kiosk-journal.sqlite'),
     ...(config.KIOSK_SESSION_IDLE_MS === undefined ? {} : { sessionIdleMs: config.KIOSK_SESSION_IDLE_MS }),
+    operator: {
+      pinRecord: operatorPin,
+      switchPath: config.KIOSK_OPERATOR_SWITCH ?? join(process.cwd(), 'var', 'operator-switch.json'),
+      ...(config.KIOSK_LOG_EXPORT_DIR ? { logExportDir: config.KIOSK_LOG_EXPORT_DIR } : {}),
+      ...(config.KIOSK_PRINTER_URL ? { printerUrl: config.KIOSK_PRINTER_URL } : {}),
+      kioskVersion: process.env['npm_package_version'] ?? '0.1.0',
+    },
   });
   logger.info({ printer: printer.describe() }, 'kiosk host started');
   return {

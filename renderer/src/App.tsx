@@ -1,4 +1,4 @@
-import { useLayoutEffect } from 'react';
+import { useCallback, useLayoutEffect } from 'react';
 import type { ReactNode } from 'react';
 import type { i18n as I18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { AccessibilityProvider } from './accessibility.tsx';
 import type { GuideVoice } from './guide.ts';
 import { ScreenErrorBoundary } from './components/ScreenErrorBoundary.tsx';
 import { StatusScreen } from './components/StatusScreen.tsx';
-import { KioskStoreProvider, useKiosk } from './kioskContext.tsx';
+import { KioskStoreProvider, useKiosk, useKioskActions } from './kioskContext.tsx';
 import { BusyScreen } from './screens/BusyScreen.tsx';
 import { ConfirmScreen } from './screens/ConfirmScreen.tsx';
 import { DoneScreen } from './screens/DoneScreen.tsx';
@@ -19,6 +19,10 @@ import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
 import { PrintingScreen } from './screens/PrintingScreen.tsx';
 import { RegistrationConfirmScreen, RegistrationDoneScreen } from './screens/RegistrationScreens.tsx';
 import { WelcomeScreen } from './screens/WelcomeScreen.tsx';
+import { useOperatorKeySequence } from './screens/operator/key-sequence.ts';
+import { OperatorPinScreen } from './screens/operator/OperatorPinScreen.tsx';
+import { OperatorScreen } from './screens/operator/OperatorScreen.tsx';
+import { OperatorOutOfServiceScreen } from './screens/operator/OutOfServiceScreen.tsx';
 import { ReminderSoundProvider, type ReminderSound } from './reminderSound.ts';
 import type { KioskStore } from './store.ts';
 
@@ -62,6 +66,11 @@ function KioskView() {
   const connection = useKiosk((s) => s.connection);
   const { i18n } = useTranslation();
   const language = snapshot?.language ?? 'ja';
+  const { send } = useKioskActions();
+  // Operator mode's key sequence (screens/operator/key-sequence.ts), on the welcome and out-of-service screens only.
+  const screen = snapshot?.view.screen;
+  const enterOperator = useCallback(() => void send({ type: 'operator-enter' }), [send]);
+  useOperatorKeySequence(screen === 'welcome' || screen === 'out-of-service', enterOperator);
 
   // The host owns the language; follow it before the browser paints.
   useLayoutEffect(() => {
@@ -112,7 +121,15 @@ function Screen({ view }: { view: KioskScreen }) {
     case 'registration-done':
       return <RegistrationDoneScreen view={view} />;
     case 'out-of-service':
-      return <StatusScreen kind="out-of-service" />;
+      return view.notice === undefined ? (
+        <StatusScreen kind="out-of-service" />
+      ) : (
+        <OperatorOutOfServiceScreen view={view} />
+      );
+    case 'operator-pin':
+      return <OperatorPinScreen view={view} />;
+    case 'operator':
+      return <OperatorScreen view={view} />;
     default:
       return assertNever(view);
   }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeKioskHost } from '../../electron/host/compose.ts';
+import { developmentOperatorPin } from '../../electron/host/operator-pin-file.ts';
 import type { KioskJournal } from '../../electron/journal/journal.ts';
 import type { RecoveryReport } from '../../electron/journal/recovery.ts';
 import type { KioskHost } from '../../electron/host/kiosk-host.ts';
@@ -236,7 +237,16 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     }
     const sim = paymentSim;
 
+    // Operator mode with the development PIN (electron/host/operator-pin-file.ts); the switch in memory.
+    const operatorPin = await developmentOperatorPin(process.env);
+    if (!operatorPin.ok) throw new StackError(`operator PIN: ${operatorPin.problem}`);
     const host = await composeKioskHost({
+      operator: {
+        pinRecord: operatorPin.record,
+        ...(printerUrl ? { printerUrl } : {}),
+        kioskVersion: process.env['npm_package_version'] ?? '0.1.0',
+        ...(process.env['KIOSK_LOG_EXPORT_DIR'] ? { logExportDir: process.env['KIOSK_LOG_EXPORT_DIR'] } : {}),
+      },
       reader,
       payment,
       centreUrl,

@@ -441,6 +441,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'fleet-terminal-health',
+    // The fleet (server/fleet/): the last signed heartbeat of each kiosk terminal — its health
+    // (devices, supplies, the link; never a resident's data) and the signature that proves it.
+    sqlite: `
+      CREATE TABLE terminal_health (
+        terminal_id TEXT PRIMARY KEY,
+        store_code TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        certificate_not_after INTEGER NOT NULL,
+        health TEXT NOT NULL,
+        signature TEXT NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE terminal_health (
+        terminal_id TEXT PRIMARY KEY,
+        store_code TEXT NOT NULL,
+        sent_at BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        certificate_not_after BIGINT NOT NULL,
+        health TEXT NOT NULL,
+        signature TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -1,3 +1,4 @@
+import { postgresFleetStore, sqliteFleetStore, type FleetStore } from '../fleet/fleet-store.ts';
 import type { PersistentRegisterStore } from '../municipal/register-store.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
 import { postgresOneTimePasswordStore } from '../pin-reset/postgres-one-time-passwords.ts';
@@ -50,6 +51,8 @@ export interface CentreStores {
   registers: PersistentRegisterStore;
   /** The PIN reset grants and their one-time passwords (issue 11). */
   oneTimePasswords: OneTimePasswordStore;
+  /** The fleet's last heartbeat per terminal (server/fleet/). */
+  fleet: FleetStore;
 }
 
 /** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
@@ -61,6 +64,7 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
       repository: postgresRepositoryOn(pool),
       registers: postgresRegisterStore(pool),
       oneTimePasswords: postgresOneTimePasswordStore(pool),
+      fleet: postgresFleetStore(pool),
     };
   }
   const db = openSqliteDatabase(target.path);
@@ -68,5 +72,6 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
     repository: sqliteRepositoryOn(db),
     registers: sqliteRegisterStore(db),
     oneTimePasswords: sqliteOneTimePasswordStore(db),
+    fleet: sqliteFleetStore(db),
   };
 }

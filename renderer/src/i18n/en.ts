@@ -20,6 +20,12 @@ export const en: Messages = {
     outOfServiceDetail:
       'This kiosk is restarting. Please take your card. If you need help, please tell a member of staff.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'This kiosk is being serviced. Please try again later or use another kiosk.',
+    supplies: 'Paper and supplies are being refilled. Please wait a moment.',
+    closed: 'This kiosk has closed for today.',
+  },
   common: {
     cancel: 'Cancel',
     back: 'Back',

@@ -20,6 +20,12 @@ export const es: Messages = {
     outOfServiceDetail:
       'Este terminal se está reiniciando. Retire su tarjeta. Si necesita ayuda, avise al personal de la tienda.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'Este terminal está en mantenimiento. Inténtelo más tarde o use otro terminal.',
+    supplies: 'Estamos reponiendo papel y suministros. Espere un momento.',
+    closed: 'Este terminal ha cerrado por hoy.',
+  },
   common: {
     cancel: 'Cancelar',
     back: 'Atrás',

@@ -30,6 +30,12 @@ export const ja = {
     outOfServiceDetail:
       'この端末は再起動しています。カードをお取りください。お困りのときは店員にお知らせください。',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'この端末は点検中です。しばらくしてから、またはほかの端末をご利用ください。',
+    supplies: 'ただいま用紙などを補充しています。しばらくお待ちください。',
+    closed: '本日のこの端末での受付は終了しました。',
+  },
   common: {
     cancel: '中止',
     back: '戻る',

@@ -20,6 +20,12 @@ export const ko: Messages = {
     outOfServiceDetail:
       '이 단말기는 다시 시작하고 있습니다. 카드를 챙겨 주십시오. 도움이 필요하시면 점원에게 알려 주십시오.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: '이 단말기는 점검 중입니다. 잠시 후 다시 이용하시거나 다른 단말기를 이용해 주십시오.',
+    supplies: '용지 등을 보충하고 있습니다. 잠시 기다려 주십시오.',
+    closed: '이 단말기의 오늘 접수는 종료되었습니다.',
+  },
   common: {
     cancel: '중지',
     back: '이전',

@@ -20,6 +20,12 @@ export const pt: Messages = {
     outOfServiceDetail:
       'Este terminal está reiniciando. Retire o seu cartão. Se precisar de ajuda, avise um funcionário.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'Este terminal está em manutenção. Tente mais tarde ou use outro terminal.',
+    supplies: 'Estamos repondo papel e suprimentos. Aguarde um momento.',
+    closed: 'Este terminal encerrou o atendimento por hoje.',
+  },
   common: {
     cancel: 'Cancelar',
     back: 'Voltar',

@@ -20,6 +20,12 @@ export const tl: Messages = {
     outOfServiceDetail:
       'Nagre-restart po ang makinang ito. Pakikuha po ang inyong card. Kung kailangan ninyo ng tulong, pakisabi sa kawani ng tindahan.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'Sineserbisyo ang kiosk na ito. Subukang muli mamaya o gumamit ng ibang kiosk.',
+    supplies: 'Nilalagyan ng papel at iba pang gamit. Pakihintay sandali.',
+    closed: 'Sarado na ang kiosk na ito para sa araw na ito.',
+  },
   common: {
     cancel: 'Kanselahin',
     back: 'Bumalik',

@@ -20,6 +20,12 @@ export const vi: Messages = {
     outOfServiceDetail:
       'Máy đang khởi động lại. Vui lòng lấy lại thẻ của quý khách. Nếu cần giúp đỡ, vui lòng báo cho nhân viên cửa hàng.',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: 'Máy này đang được bảo trì. Vui lòng thử lại sau hoặc dùng máy khác.',
+    supplies: 'Đang bổ sung giấy và vật tư. Vui lòng chờ một lát.',
+    closed: 'Máy này đã ngừng nhận yêu cầu trong hôm nay.',
+  },
   common: {
     cancel: 'Hủy',
     back: 'Quay lại',

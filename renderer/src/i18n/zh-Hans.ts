@@ -19,6 +19,12 @@ export const zhHans: Messages = {
     outOfService: '暂停服务',
     outOfServiceDetail: '本终端正在重新启动。请取回您的卡。如需帮助，请告知店员。',
   },
+  /** The operator's out-of-service switch: what residents read (electron/kiosk-api.ts OutOfServiceNotice). */
+  outOfServiceNotice: {
+    maintenance: '本终端正在检修。请稍后再试或使用其他终端。',
+    supplies: '正在补充纸张等耗材。请稍候。',
+    closed: '本终端今日的受理已结束。',
+  },
   common: {
     cancel: '取消',
     back: '返回',
