@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildAdminApp } from './admin/admin-app.ts';
+import { applyDvDecisions } from './admin/operations.ts';
+import { buildConsoleApp } from './console/console-app.ts';
+import type { ConsoleStore } from './console/store.ts';
 import { RevocationChecker, type RevocationOptions } from './auth/revocation.ts';
 import { TrustStore, normaliseSerialHex, sha256Hex } from './auth/trustStore.ts';
 import type { CentreRepository } from './db/repository.ts';
@@ -98,6 +101,14 @@ export interface CentreAdminOptions {
   tokens: Readonly<Record<string, string>>;
 }
 
+/** The municipal console (server/console/), served by `startCentre` on loopback only. */
+export interface CentreConsoleOptions {
+  /** Port 0 (default) = ephemeral. */
+  port?: number;
+  /** Secure cookies (behind HTTPS); default false on the loopback listener. */
+  secureCookies?: boolean;
+}
+
 export interface Centre {
   app: FastifyInstance;
   service: KioskService;
@@ -110,6 +121,8 @@ export interface Centre {
   terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
   keyring: SealKeyring;
+  /** The municipal console's users, sessions, audit trail and DV decisions (same database). */
+  consoleStore: ConsoleStore;
   close(): Promise<void>;
 }
 
@@ -120,13 +133,15 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers } = await openCentreStores(opts);
+  const { repository, registers, console: consoleStore } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
     await loadRegister(repository, world, now().getTime());
     // The database is the authoritative register: abolitions and 利用登録 decisions survive restarts.
     await registers.load(buildSeedRegisters(world));
+    // The municipalities' DV decisions (console) win over the loaded register's flag.
+    await applyDvDecisions(repository, consoleStore);
     await repository.registerCertificates(
       opts.certificateRegistry.map((entry) => ({
         caFingerprint: sha256Hex(entry.caCertificateDer),
@@ -218,6 +233,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
+      consoleStore,
       async close() {
         retention.stop();
         watcher?.close();
@@ -266,8 +282,13 @@ function listeningPort(app: FastifyInstance, fallback: number | undefined): numb
  * `host` is) on the same registers and repository; `adminUrl` is its base URL.
  */
 export async function startCentre(
-  opts: CentreOptions & { host?: string; port?: number; admin?: CentreAdminOptions },
-): Promise<{ url: string; adminUrl?: string; close(): Promise<void>; centre: Centre }> {
+  opts: CentreOptions & {
+    host?: string;
+    port?: number;
+    admin?: CentreAdminOptions;
+    console?: CentreConsoleOptions;
+  },
+): Promise<{ url: string; adminUrl?: string; consoleUrl?: string; close(): Promise<void>; centre: Centre }> {
   checkCentreTransport({
     tlsConfigured: opts.tls !== undefined,
     ...(opts.host === undefined ? {} : { host: opts.host }),
@@ -281,16 +302,28 @@ export async function startCentre(
         registers: centre.registers,
         keyring: centre.keyring,
         tokens: opts.admin.tokens,
+        store: centre.consoleStore,
         ...(opts.now ? { now: opts.now } : {}),
       })
     : undefined;
+  const consoleApp = opts.console
+    ? buildConsoleApp({
+        repository: centre.repository,
+        registers: centre.registers,
+        store: centre.consoleStore,
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.console.secureCookies === undefined ? {} : { secureCookies: opts.console.secureCookies }),
+      })
+    : undefined;
   const close = async () => {
+    await consoleApp?.close();
     await admin?.close();
     await centre.close();
   };
   try {
     await centre.app.listen({ host, port: opts.port ?? 0 });
     await admin?.listen({ host: ADMIN_HOST, port: opts.admin?.port ?? 0 });
+    await consoleApp?.listen({ host: ADMIN_HOST, port: opts.console?.port ?? 0 });
   } catch (error) {
     await close();
     throw error;
@@ -301,6 +334,9 @@ export async function startCentre(
   return {
     url: `${scheme}://${hostForUrl}:${port}`,
     ...(admin ? { adminUrl: `http://${ADMIN_HOST}:${listeningPort(admin, opts.admin?.port)}` } : {}),
+    ...(consoleApp
+      ? { consoleUrl: `http://${ADMIN_HOST}:${listeningPort(consoleApp, opts.console?.port)}/console/` }
+      : {}),
     close,
     centre,
   };

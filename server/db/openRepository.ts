@@ -1,3 +1,6 @@
+import { postgresConsoleStore } from '../console/postgres-store.ts';
+import { sqliteConsoleStore } from '../console/sqlite-store.ts';
+import type { ConsoleStore } from '../console/store.ts';
 import type { PersistentRegisterStore } from '../municipal/register-store.ts';
 import { postgresRegisterStore } from './postgresRegisterStore.ts';
 import { openPostgresPool, openPostgresRepository, postgresRepositoryOn } from './postgresRepository.ts';
@@ -45,6 +48,8 @@ export interface CentreStores {
   /** `repository.close()` closes the database, for both. */
   repository: CentreRepository;
   registers: PersistentRegisterStore;
+  /** The municipal console's users, sessions, audit trail and DV decisions (migration 10). */
+  console: ConsoleStore;
 }
 
 /** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
@@ -52,8 +57,16 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
   const target = targetOf(config);
   if (target.kind === 'postgres') {
     const pool = await openPostgresPool(target.url);
-    return { repository: postgresRepositoryOn(pool), registers: postgresRegisterStore(pool) };
+    return {
+      repository: postgresRepositoryOn(pool),
+      registers: postgresRegisterStore(pool),
+      console: postgresConsoleStore(pool),
+    };
   }
   const db = openSqliteDatabase(target.path);
-  return { repository: sqliteRepositoryOn(db), registers: sqliteRegisterStore(db) };
+  return {
+    repository: sqliteRepositoryOn(db),
+    registers: sqliteRegisterStore(db),
+    console: sqliteConsoleStore(db),
+  };
 }
