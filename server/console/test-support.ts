@@ -139,3 +139,32 @@ export async function signedInAs(
   if (answer.statusCode !== 303) throw new Error(`sign-in as ${user.login} answered ${answer.statusCode}`);
   return client;
 }
+
+/** The named inputs of a page's rules form as a browser would send them (checked boxes only). */
+export function formFields(page: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  const add = (name: string, value: string) => {
+    const existing = fields[name];
+    fields[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  };
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  for (const m of page.matchAll(/<input ([^>]*)>/g)) {
+    const attrs = m[1] ?? '';
+    const name = /name="([^"]+)"/.exec(attrs)?.[1];
+    if (!name || name === '_csrf') continue;
+    const value = unescape(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
+    if (/type="checkbox"/.test(attrs)) {
+      if (/\bchecked\b/.test(attrs)) add(name, value);
+    } else add(name, value);
+  }
+  for (const m of page.matchAll(/<textarea name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g))
+    add(m[1] ?? '', unescape(m[2] ?? ''));
+  return fields;
+}
