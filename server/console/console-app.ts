@@ -87,7 +87,8 @@ export function buildConsoleApp(
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form POSTs.
+    reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
@@ -130,10 +131,15 @@ export function buildConsoleApp(
     request.signedIn = signedIn;
   });
 
-  /** A POST from another site (when the browser says where it comes from) is refused. */
+  /**
+   * A POST from another site is refused: by Fetch Metadata (`Sec-Fetch-Site`) and by `Origin` when
+   * the browser sends them (an opaque `null` origin counts as foreign); the CSRF token decides too.
+   */
   function sameOrigin(request: FastifyRequest): boolean {
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') return false;
     const origin = request.headers.origin;
-    if (origin === undefined) return true; // no Origin: the CSRF token decides
+    if (origin === undefined) return true;
     return origin === `${request.protocol}://${request.headers.host ?? ''}`;
   }
 

@@ -97,6 +97,8 @@ describe('CSRF', () => {
     expect((await editor.post(url, form, { csrf: null })).statusCode).toBe(403);
     expect((await editor.post(url, form, { csrf: other.csrf ?? '' })).statusCode).toBe(403);
     expect((await editor.post(url, form, { origin: 'http://evil.example' })).statusCode).toBe(403);
+    expect((await editor.post(url, form, { origin: 'null' })).statusCode).toBe(403);
+    expect((await editor.post(url, form, { fetchSite: 'cross-site' })).statusCode).toBe(403);
     expect((await world.centre.registers.inkanOf('H0001'))?.status).toBe('registered');
     // The positive control: the same request with the session's token and no foreign origin.
     const done = await editor.post(url, form);

@@ -99,7 +99,7 @@ export class ConsoleClient {
   async post(
     url: string,
     form: Record<string, string | string[]>,
-    opts: { csrf?: string | null; origin?: string } = {},
+    opts: { csrf?: string | null; origin?: string; fetchSite?: string } = {},
   ) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(form))
@@ -114,6 +114,7 @@ export class ConsoleClient {
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           ...(opts.origin ? { origin: opts.origin } : {}),
+          ...(opts.fetchSite ? { 'sec-fetch-site': opts.fetchSite } : {}),
         },
         ...(this.cookie ? { cookies: { [SESSION_COOKIE]: this.cookie } } : {}),
       }),
