@@ -247,6 +247,38 @@ describe('audit trail', () => {
   });
 });
 
+describe('users', () => {
+  it('the municipality’s admin changes a role, which applies at the next request and is audited', async () => {
+    const viewer = await signedInAs(world, KAGA, 'viewer');
+    expect((await viewer.get(`/console/m/${KAGA}/inkan`)).statusCode).toBe(403);
+    const admin = await signedInAs(world, KAGA, 'admin');
+    const target = await world.centre.consoleStore.userByLogin(world.userFor(KAGA, 'viewer').login);
+    const changed = await admin.post(`/console/m/${KAGA}/users/update`, {
+      userId: target?.userId ?? '',
+      action: 'role',
+      role: 'editor',
+    });
+    expect(changed.statusCode).toBe(303);
+    expect((await viewer.get(`/console/m/${KAGA}/inkan`)).statusCode).toBe(200);
+    expect((await world.centre.consoleStore.listAudit(KAGA)).at(-1)).toMatchObject({
+      actor: `console:admin@${KAGA}`,
+      action: 'user.role',
+      target: `user:viewer@${KAGA}`,
+      before: { role: 'viewer' },
+      after: { role: 'editor' },
+    });
+    expect(
+      (
+        await admin.post(`/console/m/${KAGA}/users/update`, {
+          userId: target?.userId ?? '',
+          action: 'role',
+          role: 'root',
+        })
+      ).statusCode,
+    ).toBe(400);
+  });
+});
+
 describe('DV 支援措置', () => {
   it('only DV officers set and lift it; other roles never see the resident; the kiosk refuses at once', async () => {
     const dv = await signedInAs(world, CHIYODA, 'dv-officer');

@@ -616,12 +616,22 @@ export function buildConsoleApp(
           ${csrfField(s.session)}<input type="hidden" name="userId" value="${u.userId}" />
           <button name="action" value="${action}" aria-label="${u.login} を${label}">${label}</button>
         </form>`;
+      const roleForm = html`<form method="post" action="${base(s)}/users/update">
+        ${csrfField(s.session)}<input type="hidden" name="userId" value="${u.userId}" />
+        <label
+          >${u.login} の役割
+          <select name="role">
+            ${CONSOLE_ROLES.map((r) => html`<option value="${r}" ${r === u.role ? html`selected` : ''}>${ROLE_TITLES_JA[r]}</option>`)}
+          </select></label
+        >
+        <button name="action" value="role" aria-label="${u.login} の役割を変更">役割を変更</button>
+      </form>`;
       return html`<tr>
         <td>${u.login}</td>
         <td>${ROLE_TITLES_JA[u.role]}</td>
         <td>${u.disabled ? '無効' : locked ? 'ロック中' : '有効'}</td>
         <td>
-          ${u.userId === s.user.userId ? '' : html`${u.disabled ? button('enable', '有効にする') : button('disable', '無効にする')}${locked ? button('unlock', 'ロック解除') : ''}`}
+          ${u.userId === s.user.userId ? '' : html`${u.disabled ? button('enable', '有効にする') : button('disable', '無効にする')}${locked ? button('unlock', 'ロック解除') : ''}${roleForm}`}
         </td>
       </tr>`;
     });
@@ -716,6 +726,7 @@ export function buildConsoleApp(
       if (target.userId === s.user.userId) return refusal(reply, 409, '自分自身は変更できません');
       const action = field(request, 'action');
       const before = {
+        role: target.role,
         disabled: target.disabled,
         failedAttempts: target.failedAttempts,
         locked: target.lockedUntil !== undefined,
@@ -724,7 +735,11 @@ export function buildConsoleApp(
         await store.setDisabled(target.userId, action === 'disable');
         if (action === 'disable') await store.deleteSessionsOf(target.userId);
       } else if (action === 'unlock') await store.resetFailedSignIns(target.userId);
-      else return refusal(reply, 400, '操作が正しくありません');
+      else if (action === 'role') {
+        const role = field(request, 'role');
+        if (!isConsoleRole(role)) return refusal(reply, 400, '役割が正しくありません');
+        await store.setRole(target.userId, role);
+      } else return refusal(reply, 400, '操作が正しくありません');
       const after = await store.userById(target.userId);
       await store.append({
         municipalityCode: s.user.municipalityCode,
@@ -735,6 +750,7 @@ export function buildConsoleApp(
         restricted: false,
         before,
         after: {
+          role: after?.role,
           disabled: after?.disabled,
           failedAttempts: after?.failedAttempts,
           locked: after?.lockedUntil !== undefined,

@@ -42,6 +42,8 @@ describe.each(databaseBackends())('console store on $name', (backend) => {
       lockedUntil: 999,
     });
     await store.resetFailedSignIns('id-clerk');
+    await store.setRole('id-clerk', 'auditor');
+    expect((await store.userByLogin('clerk'))?.role).toBe('auditor');
     expect(await store.userByLogin('clerk')).toMatchObject({ failedAttempts: 0, disabled: false });
     expect((await store.userByLogin('clerk'))?.lockedUntil).toBeUndefined();
   });

@@ -64,6 +64,9 @@ export function postgresConsoleStore(pool: Pool): ConsoleStore {
         [userId],
       );
     },
+    async setRole(userId, role) {
+      await pool.query('UPDATE console_users SET role = $1 WHERE user_id = $2', [role, userId]);
+    },
     async setDisabled(userId, disabled) {
       await pool.query('UPDATE console_users SET disabled = $1 WHERE user_id = $2', [
         disabled ? 1 : 0,

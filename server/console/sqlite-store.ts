@@ -34,6 +34,7 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
        WHERE user_id = ? RETURNING *`,
     ),
     reset: db.prepare('UPDATE console_users SET failed_attempts = 0, locked_until = NULL WHERE user_id = ?'),
+    setRole: db.prepare('UPDATE console_users SET role = ? WHERE user_id = ?'),
     disable: db.prepare('UPDATE console_users SET disabled = ? WHERE user_id = ?'),
     putSession: db.prepare(
       'INSERT INTO console_sessions (token_sha256, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
@@ -100,6 +101,9 @@ export function sqliteConsoleStore(db: Database.Database): ConsoleStore {
     },
     async resetFailedSignIns(userId) {
       stmt.reset.run(userId);
+    },
+    async setRole(userId, role) {
+      stmt.setRole.run(role, userId);
     },
     async setDisabled(userId, disabled) {
       stmt.disable.run(disabled ? 1 : 0, userId);

@@ -68,6 +68,7 @@ export interface ConsoleStore extends AuditSink {
   recordFailedSignIn(userId: string, limit: number, lockUntil: number): Promise<ConsoleUser | undefined>;
   resetFailedSignIns(userId: string): Promise<void>;
   setDisabled(userId: string, disabled: boolean): Promise<void>;
+  setRole(userId: string, role: ConsoleRole): Promise<void>;
 
   putSession(session: ConsoleSession): Promise<void>;
   sessionByTokenSha256(tokenSha256: string): Promise<ConsoleSession | undefined>;
