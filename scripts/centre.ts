@@ -14,6 +14,7 @@
  * certificate) with the published key list, on http://127.0.0.1:P (loopback; in production it
  * sits behind the site's TLS front end, or takes `https` options).
  */
+import { seedDevelopmentUsers } from '../server/console/dev-users.ts';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,9 @@ residents) and the municipalities' admin API (127.0.0.1 only; dev tokens printed
 
   --port N               kiosk API port (default 8780): HTTPS with mutual TLS
   --admin-port M         admin API port on 127.0.0.1 (default 8781)
+  --console-port C       municipal console (web) port on 127.0.0.1 (default 8782); in
+                         development one user per municipality and role is seeded with a fresh
+                         password printed at start (never in production)
   --public-port P        also the public check page on http://127.0.0.1:P/
   --host H               address to listen on (default 127.0.0.1)
   --plain-http           plain HTTP instead of TLS: loopback only, never with --production
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: '8780' },
       'admin-port': { type: 'string', default: '8781' },
+      'console-port': { type: 'string', default: '8782' },
       'public-port': { type: 'string' },
       world: { type: 'string' },
       'demo-opening-hours': { type: 'boolean' },
@@ -88,6 +93,9 @@ async function main(): Promise<void> {
   const adminPort = Number(values['admin-port']);
   if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)
     fail('--admin-port is a TCP port number', 2);
+  const consolePort = Number(values['console-port']);
+  if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535)
+    fail('--console-port is a TCP port number', 2);
   const publicPort = values['public-port'] === undefined ? undefined : Number(values['public-port']);
   if (publicPort !== undefined && (!Number.isInteger(publicPort) || publicPort < 0 || publicPort > 65535))
     fail('--public-port is a TCP port number', 2);
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
     world: seedWorld,
     port,
     admin: { port: adminPort, tokens },
+    console: { port: consolePort },
     ...(openingHours ? { openingHoursNow: openingHours.openingHoursNow } : {}),
     logger: { level: 'info' },
   });
@@ -126,6 +135,17 @@ async function main(): Promise<void> {
   console.log(`Admin API (loopback only): ${centre.adminUrl}/admin/v1/municipalities/<code>/…`);
   console.log('Dev admin tokens (this run only; send as "Authorization: Bearer <token>"):');
   for (const m of seedWorld.municipalities) console.log(`  ${m.code} ${m.name}: ${tokens[m.code]}`);
+  console.log(`Municipal console (loopback only): ${centre.consoleUrl}`);
+  if (mode !== 'production') {
+    const users = await seedDevelopmentUsers(
+      centre.centre.consoleStore,
+      seedWorld.municipalities.map((m) => m.code),
+      mode,
+      Date.now(),
+    );
+    console.log('Dev console users (this run only; login / password):');
+    for (const u of users) console.log(`  ${u.municipalityCode} ${u.role}: ${u.login} / ${u.password}`);
+  }
   if (openingHours?.shifted)
     console.log(
       `demo opening hours: judged as at ${openingHours.openingHoursNow().toISOString()} (outside service hours now); everything signed or checked uses the real time`,

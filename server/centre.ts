@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { buildAdminApp } from './admin/admin-app.ts';
+import { applyDvDecisions } from './admin/operations.ts';
+import { buildConsoleApp } from './console/console-app.ts';
+import type { ConsoleStore } from './console/store.ts';
 import { RevocationChecker, type RevocationOptions } from './auth/revocation.ts';
 import { TrustStore, normaliseSerialHex, sha256Hex } from './auth/trustStore.ts';
 import type { CentreRepository } from './db/repository.ts';
@@ -115,6 +118,14 @@ export interface CentreAdminOptions {
   tokens: Readonly<Record<string, string>>;
 }
 
+/** The municipal console (server/console/), served by `startCentre` on loopback only. */
+export interface CentreConsoleOptions {
+  /** Port 0 (default) = ephemeral. */
+  port?: number;
+  /** Secure cookies (behind HTTPS); default false on the loopback listener. */
+  secureCookies?: boolean;
+}
+
 export interface Centre {
   app: FastifyInstance;
   service: KioskService;
@@ -131,6 +142,8 @@ export interface Centre {
   keyring: SealKeyring;
   /** The kiosks' last heartbeats and the alerts they raise (server/fleet/). */
   fleet: Fleet;
+  /** The municipal console's users, sessions, audit trail and DV decisions (same database). */
+  consoleStore: ConsoleStore;
   close(): Promise<void>;
 }
 
@@ -141,13 +154,21 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       'production needs an explicit revocation policy (OCSP responder, nonce, maximum age, CRL fallback)',
     );
   const now = opts.now ?? (() => new Date());
-  const { repository, registers, oneTimePasswords, fleet: fleetStore } = await openCentreStores(opts);
+  const {
+    repository,
+    registers,
+    oneTimePasswords,
+    fleet: fleetStore,
+    console: consoleStore,
+  } = await openCentreStores(opts);
   let ownStore: SealKeyStore | undefined;
   try {
     const world = opts.world ?? loadSeedWorld();
     await loadRegister(repository, world, now().getTime());
     // The database is the authoritative register: abolitions and 利用登録 decisions survive restarts.
     await registers.load(buildSeedRegisters(world));
+    // The municipalities' DV decisions (console) win over the loaded register's flag.
+    await applyDvDecisions(repository, consoleStore);
     await repository.registerCertificates(
       opts.certificateRegistry.map((entry) => ({
         caFingerprint: sha256Hex(entry.caCertificateDer),
@@ -276,6 +297,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
       fleet: createFleet(fleetStore, { now: () => now().getTime() }),
+      consoleStore,
       async close() {
         retention.stop();
         watcher?.close();
@@ -324,8 +346,13 @@ function listeningPort(app: FastifyInstance, fallback: number | undefined): numb
  * `host` is) on the same registers and repository; `adminUrl` is its base URL.
  */
 export async function startCentre(
-  opts: CentreOptions & { host?: string; port?: number; admin?: CentreAdminOptions },
-): Promise<{ url: string; adminUrl?: string; close(): Promise<void>; centre: Centre }> {
+  opts: CentreOptions & {
+    host?: string;
+    port?: number;
+    admin?: CentreAdminOptions;
+    console?: CentreConsoleOptions;
+  },
+): Promise<{ url: string; adminUrl?: string; consoleUrl?: string; close(): Promise<void>; centre: Centre }> {
   checkCentreTransport({
     tlsConfigured: opts.tls !== undefined,
     ...(opts.host === undefined ? {} : { host: opts.host }),
@@ -339,16 +366,28 @@ export async function startCentre(
         registers: centre.registers,
         keyring: centre.keyring,
         tokens: opts.admin.tokens,
+        store: centre.consoleStore,
         ...(opts.now ? { now: opts.now } : {}),
       })
     : undefined;
+  const consoleApp = opts.console
+    ? buildConsoleApp({
+        repository: centre.repository,
+        registers: centre.registers,
+        store: centre.consoleStore,
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.console.secureCookies === undefined ? {} : { secureCookies: opts.console.secureCookies }),
+      })
+    : undefined;
   const close = async () => {
+    await consoleApp?.close();
     await admin?.close();
     await centre.close();
   };
   try {
     await centre.app.listen({ host, port: opts.port ?? 0 });
     await admin?.listen({ host: ADMIN_HOST, port: opts.admin?.port ?? 0 });
+    await consoleApp?.listen({ host: ADMIN_HOST, port: opts.console?.port ?? 0 });
   } catch (error) {
     await close();
     throw error;
@@ -359,6 +398,9 @@ export async function startCentre(
   return {
     url: `${scheme}://${hostForUrl}:${port}`,
     ...(admin ? { adminUrl: `http://${ADMIN_HOST}:${listeningPort(admin, opts.admin?.port)}` } : {}),
+    ...(consoleApp
+      ? { consoleUrl: `http://${ADMIN_HOST}:${listeningPort(consoleApp, opts.console?.port)}/console/` }
+      : {}),
     close,
     centre,
   };

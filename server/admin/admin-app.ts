@@ -4,9 +4,10 @@ import { z } from 'zod';
 import type { MunicipalityKeyRecord, SealKeyEvent } from '../db/records.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { SealKeyring, SealKeyringFailure } from '../keys/seal-keyring.ts';
-import { japanIsoDateTime, japanTime } from '../municipal/japanTime.ts';
+import { japanIsoDateTime } from '../municipal/japanTime.ts';
+import type { ConsoleStore } from '../console/store.ts';
 import type { RegisterStore } from '../municipal/register-store.ts';
-import { parseMunicipalRules } from '../municipal/rules.ts';
+import { municipalOperations, type Actor } from './operations.ts';
 import type { KosekiUseRegistration } from '../seed/types.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface AdminAppOptions {
   keyring: SealKeyring;
   /** Bearer token per municipality code. */
   tokens: Readonly<Record<string, string>>;
+  /** The audit trail every change is appended to (actor `admin-token:<code>`); the centre always passes it. */
+  store?: ConsoleStore;
   now?: () => Date;
   logger?: boolean;
 }
@@ -131,6 +134,13 @@ function registrationView(r: KosekiUseRegistration) {
 export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
   const now = options.now ?? (() => new Date());
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
+  const operations = municipalOperations({
+    repository: options.repository,
+    registers: options.registers,
+    now,
+    ...(options.store ? { store: options.store } : {}),
+  });
+  const actorFor = (code: string): Actor => ({ municipalityCode: code, name: `admin-token:${code}` });
   const tokenDigests = new Map(Object.entries(options.tokens).map(([code, token]) => [code, digest(token)]));
 
   function refuse(reply: FastifyReply, error: AdminError, details?: string[]) {
@@ -163,15 +173,10 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
       const body = DecisionSchema.safeParse(request.body);
       if (!body.success) return refuse(reply, 'bad-request');
       const { requestId } = request.params as { requestId: string };
-      const existing = await options.registers.getUseRegistration(requestId);
-      if (!existing || existing.honsekiMunicipalityCode !== code) return refuse(reply, 'not-found');
-      const decided = await options.registers.decideUseRegistration(
-        requestId,
-        body.data.decision,
-        now().getTime(),
-      );
-      if (!decided) return refuse(reply, 'already-decided');
-      return registrationView(decided);
+      const decided = await operations.decideRegistration(actorFor(code), requestId, body.data.decision);
+      if (!decided.ok)
+        return refuse(reply, decided.failure.kind === 'not-found' ? 'not-found' : 'already-decided');
+      return registrationView(decided.value);
     },
   );
 
@@ -181,21 +186,23 @@ export function buildAdminApp(options: AdminAppOptions): FastifyInstance {
     const body = AbolishSchema.safeParse(request.body ?? {});
     if (!body.success) return refuse(reply, 'bad-request');
     const { holderId } = request.params as { holderId: string };
-    const registration = await options.registers.inkanOf(holderId);
-    if (!registration || registration.municipalityCode !== code) return refuse(reply, 'not-found');
-    const result = await options.registers.abolishInkan(holderId, body.data.onDate ?? japanTime(now()).date);
-    if (result !== 'abolished') return refuse(reply, 'already-decided');
+    const result = await operations.abolishInkan(actorFor(code), holderId, body.data.onDate);
+    if (!result.ok)
+      return refuse(reply, result.failure.kind === 'not-found' ? 'not-found' : 'already-decided');
     return { holderId, status: 'abolished' };
   });
 
   app.put(`${ADMIN_PREFIX}/municipalities/:code/rules`, async (request, reply) => {
     const code = authorised(request);
     if (!code) return refuse(reply, 'unauthorized');
-    const parsed = parseMunicipalRules(request.body);
-    if (!parsed.ok) return refuse(reply, 'invalid-rules', parsed.errors);
-    if (parsed.rules.code !== code) return refuse(reply, 'invalid-rules', [`code: must be ${code}`]);
-    const setAt = now().getTime();
-    await options.repository.putMunicipality(parsed.rules, { setBy: 'admin', setAt });
+    const saved = await operations.saveRules(actorFor(code), request.body);
+    if (!saved.ok)
+      return refuse(
+        reply,
+        saved.failure.kind === 'invalid-rules' ? 'invalid-rules' : 'not-found',
+        saved.failure.kind === 'invalid-rules' ? saved.failure.errors : undefined,
+      );
+    const setAt = saved.value.setAt;
     return { code, status: 'saved', setAt: japanIsoDateTime(new Date(setAt)) };
   });
 

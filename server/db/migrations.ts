@@ -469,6 +469,99 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'municipal-console',
+    // The municipal console (server/console/): its users (Argon2id hashes, lock-out), sessions
+    // (only the token's SHA-256 is kept), the append-only audit trail (triggers refuse UPDATE and
+    // DELETE) and the municipalities' DV 支援措置 decisions, applied over every register load.
+    sqlite: `
+      CREATE TABLE console_users (
+        user_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'dv-officer', 'auditor', 'admin')),
+        password_hash TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE console_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES console_users(user_id),
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE console_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        municipality_code TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        restricted INTEGER NOT NULL DEFAULT 0,
+        before_json TEXT,
+        after_json TEXT
+      ) STRICT;
+      CREATE INDEX console_audit_code ON console_audit(municipality_code, id);
+      CREATE TRIGGER console_audit_no_update BEFORE UPDATE ON console_audit
+        BEGIN SELECT RAISE(ABORT, 'console_audit is append-only'); END;
+      CREATE TRIGGER console_audit_no_delete BEFORE DELETE ON console_audit
+        BEGIN SELECT RAISE(ABORT, 'console_audit is append-only'); END;
+      CREATE TABLE console_dv_blocks (
+        holder_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        blocked INTEGER NOT NULL,
+        set_at INTEGER NOT NULL,
+        set_by TEXT NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE console_users (
+        user_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'dv-officer', 'auditor', 'admin')),
+        password_hash TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until BIGINT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL
+      );
+      CREATE TABLE console_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES console_users(user_id),
+        csrf_token TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE TABLE console_audit (
+        id BIGSERIAL PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        restricted INTEGER NOT NULL DEFAULT 0,
+        before_json TEXT,
+        after_json TEXT
+      );
+      CREATE INDEX console_audit_code ON console_audit(municipality_code, id);
+      CREATE FUNCTION console_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'console_audit is append-only'; END $$;
+      CREATE TRIGGER console_audit_no_change BEFORE UPDATE OR DELETE ON console_audit
+        FOR EACH ROW EXECUTE FUNCTION console_audit_append_only();
+      CREATE TABLE console_dv_blocks (
+        holder_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        blocked INTEGER NOT NULL,
+        set_at BIGINT NOT NULL,
+        set_by TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -1,4 +1,7 @@
 import { postgresFleetStore, sqliteFleetStore, type FleetStore } from '../fleet/fleet-store.ts';
+import { postgresConsoleStore } from '../console/postgres-store.ts';
+import { sqliteConsoleStore } from '../console/sqlite-store.ts';
+import type { ConsoleStore } from '../console/store.ts';
 import type { PersistentRegisterStore } from '../municipal/register-store.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
 import { postgresOneTimePasswordStore } from '../pin-reset/postgres-one-time-passwords.ts';
@@ -53,6 +56,8 @@ export interface CentreStores {
   oneTimePasswords: OneTimePasswordStore;
   /** The fleet's last heartbeat per terminal (server/fleet/). */
   fleet: FleetStore;
+  /** The municipal console's users, sessions, audit trail and DV decisions (migration 10). */
+  console: ConsoleStore;
 }
 
 /** Opens (and migrates) the database the configuration names, with the repository and the registers on it. */
@@ -65,6 +70,7 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
       registers: postgresRegisterStore(pool),
       oneTimePasswords: postgresOneTimePasswordStore(pool),
       fleet: postgresFleetStore(pool),
+      console: postgresConsoleStore(pool),
     };
   }
   const db = openSqliteDatabase(target.path);
@@ -73,5 +79,6 @@ export async function openCentreStores(config: DatabaseConfig): Promise<CentreSt
     registers: sqliteRegisterStore(db),
     oneTimePasswords: sqliteOneTimePasswordStore(db),
     fleet: sqliteFleetStore(db),
+    console: sqliteConsoleStore(db),
   };
 }
