@@ -15,6 +15,7 @@ const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchR
   { name: 'card', run: async () => (await import('../native/bench/card-bench.ts')).run() },
   { name: 'issuance', run: async () => (await import('../server/bench/issuance-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
+  { name: 'face', run: async () => (await import('./bench/face-bench.ts')).run() },
   {
     name: 'documents',
     run: async (args) =>
