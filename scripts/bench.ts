@@ -20,6 +20,7 @@ const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchR
   { name: 'centres', run: async () => (await import('./bench/centre/centres-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
   { name: 'kiosk', run: async () => (await import('./bench/kiosk-bench.ts')).run() },
+  { name: 'face', run: async () => (await import('./bench/face-bench.ts')).run() },
   {
     name: 'documents',
     run: async (args) =>
