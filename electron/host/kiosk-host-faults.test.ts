@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakePaymentDevice } from '../payment/fake-payment-device.ts';
-import type { PrinterStatus } from '../printer/printer.ts';
+import type { Printer, PrinterStatus, PrintResult } from '../printer/printer.ts';
 import type { CentreClient } from './centre-client.ts';
 import { createCrashSupervisor } from './crash-supervisor.ts';
 import { createKioskHost, type KioskHost, type KioskHostOptions } from './kiosk-host.ts';
@@ -15,7 +15,9 @@ import { createHostLogger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
 import type { TransactionEvent } from './session-machine.ts';
 import { toMenu, waitFor } from './test-support/drive.ts';
+import { issuingCentre } from './test-support/issuing-centre.ts';
 import {
+  FAKE_AUTH_CERTIFICATE,
   fakeCardHandle,
   fakeCardPort,
   fakeCentre,
@@ -32,6 +34,7 @@ interface Parts {
   throwOn?: (event: TransactionEvent) => boolean;
   authenticate?: CentreClient['authenticate'];
   printerStatus?: () => Promise<PrinterStatus>;
+  print?: Printer['print'];
   options?: Partial<KioskHostOptions>;
 }
 
@@ -45,8 +48,14 @@ function start(parts: Parts = {}) {
   const releases: string[] = [];
   const card = fakeCardHandle({ release: async () => void releases.push('release') });
   const cardPort = fakeCardPort(card, { cardPresent: () => false });
-  const printer = fakePrinter(parts.printerStatus ? { status: parts.printerStatus } : {});
-  const centre = fakeCentre(parts.authenticate ? { authenticate: parts.authenticate } : {});
+  const printer = fakePrinter({
+    ...(parts.printerStatus ? { status: parts.printerStatus } : {}),
+    ...(parts.print ? { print: parts.print } : {}),
+  });
+  const overrides = parts.authenticate ? { authenticate: parts.authenticate } : {};
+  // A session that reaches the printer needs a centre that issues a document the kiosk accepts.
+  const issuing = parts.print ? issuingCentre(FAKE_AUTH_CERTIFICATE, overrides) : undefined;
+  const centre = issuing?.centre ?? fakeCentre(overrides);
   const payment = new FakePaymentDevice();
   const events: TransactionEvent[] = [];
   const outOfService: string[] = [];
@@ -56,6 +65,7 @@ function start(parts: Parts = {}) {
       centre,
       printer,
       payment,
+      ...(issuing ? { keyRing: issuing.keyRing, render: issuing.render } : {}),
       onTransactionEvent: (event) => {
         if (parts.throwOn?.(event)) throw new Error('a bug in an action');
         events.push(event);
@@ -153,6 +163,54 @@ describe('kiosk host: its own faults', () => {
     expect(h.getSnapshot().receiptNumber).toBe(receiptNumberOf(TX));
     expect(releases.length).toBeGreaterThan(0);
     expect(count(events, 'failed')).toBe(1);
+  });
+
+  describe('a fault while the job is at the printer: the printer decides, not the fault', () => {
+    /** To the printing screen with 500円 in for a 200円 fee; the job answers when `answer` is called. */
+    async function toPrinting() {
+      let answer: (result: PrintResult) => void = () => undefined;
+      const parts = start({ print: () => new Promise<PrintResult>((resolve) => (answer = resolve)) });
+      await toMenu(parts.host);
+      parts.host.send({ type: 'choose-certificate', certificateType: 'inkan' });
+      await waitFor(parts.host, 'confirm');
+      parts.host.send({ type: 'confirm' });
+      await waitFor(parts.host, 'payment');
+      parts.payment.insert(500);
+      await waitFor(parts.host, 'printing');
+      return { ...parts, answer: (result: PrintResult) => answer(result) };
+    }
+
+    it('the job comes out: delivered, journalled as printed, nothing refunded', async () => {
+      const { host: h, events, payment, answer } = await toPrinting();
+      expect(h.reportFault('renderer-gone')).toBe('recover');
+      // No refund while the printer has not answered; the screen stays on printing.
+      expect(h.getSnapshot().view.screen).toBe('printing');
+      expect(count(events, 'refunded')).toBe(0);
+      answer({ ok: true, jobId: '7', impressions: 1 });
+      await vi.waitFor(() => expect(count(events, 'ended')).toBe(1));
+      expect(events.filter((e) => e.kind === 'printed')).toEqual([
+        { kind: 'printed', transactionId: TX, jobId: '7', copies: 1, impressions: 1 },
+      ]);
+      expect(count(events, 'refunded')).toBe(0);
+      expect(count(events, 'failed')).toBe(0);
+      // Only the change was paid out.
+      expect(payment.payouts.map((p) => p.paidYen)).toEqual([300]);
+      await waitFor(h, 'welcome');
+    });
+
+    it('the job fails: the one clean-up refunds the fee', async () => {
+      const { host: h, events, payment, answer } = await toPrinting();
+      h.reportFault('renderer-gone');
+      expect(count(events, 'refunded')).toBe(0);
+      answer({ ok: false, failure: { kind: 'jammed' } });
+      const error = await waitFor(h, 'error', (v) => v.refunding !== true);
+      expect(error).toMatchObject({ error: 'internal', refundedYen: 200 });
+      expect(count(events, 'printed')).toBe(0);
+      expect(events.filter((e) => e.kind === 'refunded')).toEqual([
+        { kind: 'refunded', transactionId: TX, yen: 200 },
+      ]);
+      expect(payment.payouts.map((p) => p.paidYen)).toEqual([300, 200]);
+    });
   });
 
   it('three faults within the window: out of service, intents refused, the listeners told once', async () => {

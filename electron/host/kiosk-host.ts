@@ -19,6 +19,8 @@ import {
 } from './crash-supervisor.ts';
 import type { Logger } from './logger.ts';
 import { receiptNumberOf } from './receipt-number.ts';
+import type { PrintResult } from '../printer/printer.ts';
+import { trackPrints } from './print-tracker.ts';
 import { resumeAfterFault, stageOf } from './session-recovery.ts';
 import {
   AUTH_PIN_LENGTH,
@@ -274,7 +276,9 @@ export interface KioskHostOptions {
  * says out of service, the page shows that screen, intents are refused and the
  * `onOutOfService` listeners run (the entry points exit non-zero).
  */
-export function createKioskHost(services: SessionServices, options: KioskHostOptions): KioskHost {
+export function createKioskHost(given: SessionServices, options: KioskHostOptions): KioskHost {
+  const prints = trackPrints(given.printer);
+  const services: SessionServices = { ...given, printer: prints.printer };
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   const outOfServiceListeners = new Set<() => void>();
   /** Told of every step of the machine (publish() only tells of changed screens). */
@@ -286,6 +290,7 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
   const logger = options.logger;
   let last: KioskSnapshot | undefined;
   let outOfService = false;
+  let closed = false;
   let idleTimer: unknown;
   // The countdown of the screen's time limit; its warning is part of the snapshot.
   const countdown = createCountdown(clock, () => publish(), options.timeLimitWarningMs);
@@ -353,11 +358,54 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
   /** Ends the session in progress through the clean-up, on a new machine. */
   function restart(code: KioskErrorCode): void {
     const state = actor.getSnapshot();
+    const stage = stageOf(state.value);
+    const transactionId = state.context.transactionId;
+    const atPrinter =
+      stage === 'printing' && transactionId !== null ? prints.outcomeOf(transactionId) : undefined;
     actor.stop();
-    const resume = resumeAfterFault(stageOf(state.value), state.context, code);
+    if (atPrinter) {
+      settleOnPrinter(state, transactionId as string, atPrinter, code);
+      return;
+    }
+    const resume = resumeAfterFault(stage, state.context, code);
     actor = startActor(resume ?? undefined);
     actor.start();
     publish();
+  }
+
+  /**
+   * A fault while the job is at the printer: no refund yet. The screen stays on printing until
+   * the printer answers; printed → the session is delivered (journalled as printed, no refund);
+   * not printed → the one clean-up refunds it. The host closing meanwhile leaves it to recovery.
+   */
+  function settleOnPrinter(
+    state: SessionSnapshot,
+    transactionId: string,
+    atPrinter: Promise<PrintResult>,
+    code: KioskErrorCode,
+  ): void {
+    logger.warn({ transactionId }, 'fault while printing: the printer decides before any refund');
+    void atPrinter.then((result) => {
+      if (closed) return;
+      if (result.ok) {
+        try {
+          services.onTransactionEvent({
+            kind: 'printed',
+            transactionId,
+            jobId: result.jobId,
+            copies: state.context.selection?.copies ?? 1,
+            ...(result.impressions === undefined ? {} : { impressions: result.impressions }),
+          });
+        } catch (error) {
+          // The journal keeps `printing`; recovery at the next start asks the printer again.
+          logger.error({ transactionId, err: errorKind(error) }, 'printed, not journalled');
+        }
+      }
+      const resume = resumeAfterFault(result.ok ? 'done' : 'printing', state.context, code);
+      actor = startActor(resume ?? undefined);
+      actor.start();
+      publish();
+    });
   }
 
   function fault(kind: HostFault): FaultOutcome {
@@ -440,6 +488,7 @@ export function createKioskHost(services: SessionServices, options: KioskHostOpt
       return () => outOfServiceListeners.delete(listener);
     },
     async close() {
+      closed = true;
       if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
       countdown.dispose();
       unsubscribeRemoved();

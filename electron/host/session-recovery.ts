@@ -8,6 +8,8 @@
  *   screen with the 受付番号;
  * - already failing: to `failed` again without a second refund (the device may have paid it; the
  *   journal keeps what was not recorded as refunded as refund-due);
+ * - at the printer (printing): not resumed at once — the host waits for the job's answer
+ *   (print-tracker.ts): printed → resumed as delivered; not printed → `failed` and refunded;
  * - delivered (done, 利用登録 done) or ending: straight to `ending` (nothing to refund);
  * - no session: nothing to resume.
  */

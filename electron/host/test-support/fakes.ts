@@ -17,11 +17,14 @@ export const MENU: AuthenticateResponse = {
   menu: [{ certificateType: 'inkan', available: true, feeYen: 200, maxCopies: 10 }],
 };
 
+/** The certificate the fake card reads (a stand-in DER; only its hash binds documents). */
+export const FAKE_AUTH_CERTIFICATE = new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]);
+
 /** A card that answers every step: 3 PIN tries left, the PIN right, a signature. */
 export function fakeCardHandle(overrides: Partial<CardHandle> = {}): CardHandle {
   return {
     prepare: async () => ({ ok: true, value: { authPinTriesLeft: 3 } }),
-    readAuthCertificate: async () => ({ ok: true, value: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]) }),
+    readAuthCertificate: async () => ({ ok: true, value: FAKE_AUTH_CERTIFICATE }),
     verifyAuthPin: async () => ({ ok: true, value: { kind: 'ok' } }),
     signWithAuthKey: async () => ({ ok: true, value: new Uint8Array(256) }),
     release: async () => undefined,
