@@ -9,9 +9,12 @@
  * limit the process exits non-zero; a quit waits for the clean-up.
  */
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_GET_SNAPSHOT, IPC_SEND_INTENT, IPC_SNAPSHOT } from './ipc-channels.ts';
+import { whenSessionEnds } from './host/page-data.ts';
 import { createQuitGate, isRendererFault, superviseProcess } from './host/process-supervision.ts';
 import { startKioskHostFromEnvironment } from './host/start-from-environment.ts';
 
@@ -29,6 +32,9 @@ async function main(): Promise<void> {
     return;
   }
   app.enableSandbox();
+  // The page's own storage (cache, local storage, …) in a folder of this start only (page-data.ts).
+  const pageData = mkdtempSync(join(tmpdir(), 'kiosk-page-data-'));
+  app.setPath('sessionData', pageData);
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -65,9 +71,14 @@ async function main(): Promise<void> {
     fromOurPage(event) ? running.host.send(intent) : { accepted: false, reason: 'invalid' },
   );
   running.host.onSnapshot((snapshot) => window.webContents.send(IPC_SNAPSHOT, snapshot));
+  whenSessionEnds(running.host, () => {
+    void session.defaultSession.clearStorageData();
+    void session.defaultSession.clearCache();
+  });
 
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= running.close());
+  const close = () =>
+    (closing ??= running.close().finally(() => rmSync(pageData, { recursive: true, force: true })));
   superviseProcess({
     host: running.host,
     close,

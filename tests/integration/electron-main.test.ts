@@ -30,6 +30,7 @@ interface Recorded {
   appHandlers: Map<string, (event: { preventDefault(): void }) => void>;
   contentsHandlers: Map<string, (event: unknown, details: { reason: string }) => void>;
   quits: number;
+  paths: Map<string, string>;
 }
 
 function standInElectron(recorded: Recorded, ready: Promise<void>) {
@@ -60,6 +61,8 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
       setPermissionRequestHandler: (handler: (c: unknown, p: string, cb: (ok: boolean) => void) => void) =>
         handler(null, 'media', (ok) => (recorded.permissionGranted = ok)),
       setPermissionCheckHandler: (handler: () => boolean) => (recorded.permissionCheck = handler()),
+      clearStorageData: () => Promise.resolve(),
+      clearCache: () => Promise.resolve(),
     },
   };
   return {
@@ -70,6 +73,7 @@ function standInElectron(recorded: Recorded, ready: Promise<void>) {
         throw new Error(`main.ts exited with ${code}`);
       },
       requestSingleInstanceLock: () => (recorded.singleInstanceLock = true),
+      setPath: (name: string, path: string) => recorded.paths.set(name, path),
       on: (event: string, listener: (e: { preventDefault(): void }) => void) =>
         recorded.appHandlers.set(event, listener),
       quit: () => (recorded.quits += 1),
@@ -93,6 +97,7 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
     appHandlers: new Map(),
     contentsHandlers: new Map(),
     quits: 0,
+    paths: new Map(),
   };
   const bundle = join(PROJECT_ROOT, 'dist', 'electron', 'main.cjs');
   let spool: string;
@@ -155,6 +160,10 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
     expect(recorded.navigationPrevented).toBe(true);
     expect(recorded.permissionGranted).toBe(false);
     expect(recorded.permissionCheck).toBe(false);
+    // Chromium's storage in a folder of this start only, not the user's profile.
+    const pageData = recorded.paths.get('sessionData') ?? '';
+    expect(pageData.startsWith(join(tmpdir(), 'kiosk-page-data-'))).toBe(true);
+    expect(existsSync(pageData)).toBe(true);
   });
 
   it('answers window.kiosk over IPC only for its own page', async () => {
@@ -193,6 +202,8 @@ describe('Electron main process (built bundle, stand-in electron module)', () =>
     const deadline = Date.now() + 20_000;
     while (recorded.quits === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(recorded.quits).toBe(1);
+    // The page's storage folder of this start is gone with it.
+    expect(existsSync(recorded.paths.get('sessionData') ?? '')).toBe(false);
     let preventedAgain = false;
     beforeQuit?.({ preventDefault: () => (preventedAgain = true) });
     expect(preventedAgain).toBe(false);
