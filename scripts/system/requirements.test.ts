@@ -36,6 +36,7 @@ describe('the package list', () => {
     expect([...byPackage.keys()].sort()).toEqual(
       [
         'avahi-daemon',
+        'cage',
         'chromium',
         'cups-ipp-utils',
         'dbus',
@@ -45,6 +46,7 @@ describe('the package list', () => {
         'fonts-ipamj-mincho',
         'fonts-nanum',
         'g++',
+        'haproxy',
         'imagemagick',
         'libpcsclite-dev',
         'make',
