@@ -7,9 +7,9 @@
  * kiosk's line looks for it, as a power-cycled device is. Runs until stopped.
  */
 import { spawn } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openSerialChannel } from '../electron/payment/cctalk/serial-channel.ts';
@@ -46,7 +46,11 @@ async function main(): Promise<void> {
   const devicePath = join(dir, 'device');
   const kioskPath = values['device-path'] ?? join(dir, 'kiosk');
   // A link left by a simulator that was killed points at a pseudo-terminal that is gone.
-  if (values['device-path']) await rm(kioskPath, { force: true });
+  // Its folder may have gone with that simulator's own clean-up.
+  if (values['device-path']) {
+    await rm(kioskPath, { force: true });
+    await mkdir(dirname(kioskPath), { recursive: true });
+  }
   const socat = spawn(SOCAT, [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${kioskPath}`], {
     stdio: 'ignore',
   });
