@@ -181,6 +181,22 @@ describe('the PIN reset through the host', () => {
     expect(reset.requests.map((r) => r.newSigningPin)).toEqual([NEW_PIN, NEW_PIN]);
   });
 
+  it('the live service’s bound-card mode: no password keypad, straight from the PIN to the new PIN', async () => {
+    const reset = fakeResetCentre();
+    const { host: h } = start({ pinReset: { centre: reset.centre, mode: 'bound-card' } });
+    h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-entry');
+    for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
+    h.send({ type: 'pin-submit' });
+    await waitFor(h, 'pin-reset-new-pin');
+    expect(h.send({ type: 'otp-digit', digit: 1 })).toEqual({ accepted: false, reason: 'bad-state' });
+    typeNewPin(h, NEW_PIN);
+    typeNewPin(h, NEW_PIN);
+    await waitFor(h, 'pin-reset-done');
+    expect(reset.requests).toHaveLength(1);
+    expect(reset.requests[0]?.oneTimePassword).toBeUndefined();
+  });
+
   it('中止 on the keypad ends through the clean-up: the card released, the old PIN kept', async () => {
     let released = 0;
     const card = { ...relayingCard(), release: async () => void (released += 1) };
