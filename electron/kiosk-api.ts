@@ -100,7 +100,8 @@ export type KioskErrorCode =
   | 'internal';
 
 export type KioskScreen =
-  | { screen: 'welcome'; reader: ReaderState }
+  /** `pinResetOffered`: the kiosk is configured for the PIN reset (「暗証番号の初期化・再設定」 shown). */
+  | { screen: 'welcome'; reader: ReaderState; pinResetOffered?: boolean }
   | { screen: 'place-card'; reader: ReaderState }
   | { screen: 'reading-card' }
   | {
@@ -194,6 +195,30 @@ export type KioskScreen =
       /** The last log export: where it went and how many lines. */
       logExport?: { file: string; lines: number } | { failed: true };
     }
+  /** PIN reset: the 8-digit one-time password from the phone's face check; wrong tries left after a wrong one. */
+  | {
+      screen: 'pin-reset-password';
+      digitsEntered: number;
+      passwordLength: 8;
+      triesLeft: number | null;
+      lastAttemptWrong: boolean;
+    }
+  /**
+   * PIN reset: the new 署名用 PIN (`minLength`–`maxLength` of A–Z and 0–9), typed (`first`) and typed
+   * again (`again`); `mismatch` after two entries that differed (both are typed again).
+   */
+  | {
+      screen: 'pin-reset-new-pin';
+      step: 'first' | 'again';
+      charsEntered: number;
+      minLength: number;
+      maxLength: number;
+      mismatch: boolean;
+    }
+  /** PIN reset: the centre's command relayed to the card (the card must stay on the reader). */
+  | { screen: 'pin-reset-working' }
+  /** PIN reset: done; the card holds the new 署名用 PIN. */
+  | { screen: 'pin-reset-done'; outcome: PinResetOutcome }
   /** `refundedYen` returned by the machine; `owedYen` it could not return (a refund slip at the counter). */
   | {
       screen: 'error';
@@ -203,7 +228,12 @@ export type KioskScreen =
       refunding?: boolean;
       refundedYen?: number;
       owedYen?: number;
+      /** A PIN-reset session: which 署名用 PIN the card holds now. */
+      pinResetOutcome?: PinResetOutcome;
     };
+
+/** After a PIN reset (or its failure): the new PIN, the old one, or only trying it can tell. */
+export type PinResetOutcome = 'new-pin' | 'old-pin' | 'unknown';
 
 /** Why the operator took the kiosk out of service: each has a message in all 8 languages. */
 export type OutOfServiceNotice = 'maintenance' | 'supplies' | 'closed';
@@ -243,6 +273,13 @@ export interface KioskSnapshot {
 
 export type KioskIntent =
   | { type: 'start' } // 証明書の交付 pressed on the welcome screen
+  | { type: 'start-pin-reset' } // 暗証番号の初期化・再設定 pressed on the welcome screen
+  | { type: 'otp-digit'; digit: number } // PIN reset: the one-time password, 0–9
+  | { type: 'otp-backspace' }
+  | { type: 'otp-submit' }
+  | { type: 'new-pin-char'; char: string } // PIN reset: the new 署名用 PIN, one of A–Z 0–9
+  | { type: 'new-pin-backspace' }
+  | { type: 'new-pin-submit' }
   | { type: 'set-language'; language: Language }
   | { type: 'pin-digit'; digit: number } // 0–9
   | { type: 'pin-backspace' }

@@ -10,6 +10,8 @@ import { printingBothSides, type Printer } from '../printer/printer.ts';
 import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
+import { createPinResetCentre } from './pin-reset-client.ts';
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
 import { composeOperatorMode, type OperatorOptions } from './operator-compose.ts';
@@ -38,6 +40,8 @@ export interface KioskHostParts {
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** What recovery at start did with the transactions a stopped host left unfinished. */
   onRecovery?: (report: RecoveryReport) => void;
+  /** The centre's PIN-reset mode (protocol/pin-reset.ts): default `password` (the phone's one-time password). */
+  pinResetMode?: PinResetMode;
   /** Operator mode and the heartbeat (electron/host/operator-compose.ts); absent: no operator PIN, no heartbeat. */
   operator?: OperatorOptions;
 }
@@ -59,6 +63,11 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
     ...(parts.centreTls ? { tls: parts.centreTls } : {}),
   });
   const keyRing = createMunicipalityKeyRing(centre, parts.sealRootKeys);
+  // The PIN reset (issue 11) goes to the same centre over the same terminal certificate.
+  const pinResetCentre = createPinResetCentre({
+    baseUrl: parts.centreUrl,
+    ...(parts.centreTls ? { tls: parts.centreTls } : {}),
+  });
   // Back sides only where the printer duplexes; decided once at start, so a document and its
   // reprint by recovery go out with their back sides on two-sided jobs (a printer swapped in
   // counts from the next start).
@@ -112,6 +121,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
+      pinReset: { centre: pinResetCentre, mode: parts.pinResetMode ?? 'password' },
       onTransactionEvent: (event) => {
         // Written first: the journal holds the step before the host takes it.
         const refused = journalTransactionEvent(journal, parts.terminalId, event);
@@ -157,6 +167,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       await flushing;
       journal.close();
       await centre.close();
+      await pinResetCentre.close();
     },
   };
 }

@@ -22,6 +22,8 @@ import { receiptNumberOf } from './receipt-number.ts';
 import type { PrintResult } from '../printer/printer.ts';
 import { trackPrints } from './print-tracker.ts';
 import { resumeAfterFault, stageOf } from './session-recovery.ts';
+import { pinResetMachine } from './session-machine-pin-reset.ts';
+import { pinResetViewOf } from './pin-reset-view.ts';
 import {
   AUTH_PIN_LENGTH,
   DEFAULT_TIMEOUTS,
@@ -34,6 +36,9 @@ import {
 } from './session-machine.ts';
 
 type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
+
+/** The kiosk's flows: each has its own machine over the shared parts; a session runs one. */
+type Flow = 'issuance' | 'pin-reset';
 
 export interface KioskHost {
   getSnapshot(): KioskSnapshot;
@@ -56,9 +61,15 @@ export function viewOf(
   const selection = c.selection;
   // `failed` has steps inside (refunding, shown): the page sees one error screen.
   const value = typeof state.value === 'string' ? state.value : Object.keys(state.value)[0];
+  const pinResetView = pinResetViewOf(value ?? '', c);
+  if (pinResetView) return pinResetView;
   switch (value) {
     case 'welcome':
-      return { screen: 'welcome', reader: readerState };
+      return {
+        screen: 'welcome',
+        reader: readerState,
+        ...(c.services.pinReset === undefined ? {} : { pinResetOffered: true }),
+      };
     case 'checkingPrinter':
     case 'placeCard':
       return { screen: 'place-card', reader: readerState };
@@ -143,6 +154,7 @@ export function viewOf(
         ...(c.error?.refundedYen === undefined ? {} : { refundedYen: c.error.refundedYen }),
         ...(c.error?.owedYen === undefined ? {} : { owedYen: c.error.owedYen }),
         ...(state.matches({ failed: 'refunding' }) ? { refunding: true } : {}),
+        ...(c.pinResetOutcome === null ? {} : { pinResetOutcome: c.pinResetOutcome }),
       };
     case 'ending':
       return { screen: 'welcome', reader: readerState };
@@ -171,6 +183,8 @@ function isLanguage(value: unknown): value is Language {
 
 const CERTIFICATE_TYPE_PATTERN = /^[a-z-]{2,32}$/;
 const SCOPES: readonly string[] = ['household', 'self', 'members'];
+/** One key of the new 署名用 PIN's keyboard: A–Z or 0–9. */
+const SIGNING_PIN_CHAR = /^[A-Z0-9]$/;
 
 function isIntegerIn(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -221,6 +235,20 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
       return { type: 'CANCEL' };
     case 'finish':
       return { type: 'FINISH' };
+    case 'otp-digit':
+      return isIntegerIn(i.digit, 0, 9) ? { type: 'OTP_DIGIT', digit: i.digit } : undefined;
+    case 'otp-backspace':
+      return { type: 'OTP_BACKSPACE' };
+    case 'otp-submit':
+      return { type: 'OTP_SUBMIT' };
+    case 'new-pin-char':
+      return typeof i.char === 'string' && SIGNING_PIN_CHAR.test(i.char)
+        ? { type: 'NEW_PIN_CHAR', char: i.char }
+        : undefined;
+    case 'new-pin-backspace':
+      return { type: 'NEW_PIN_BACKSPACE' };
+    case 'new-pin-submit':
+      return { type: 'NEW_PIN_SUBMIT' };
     default:
       return undefined;
   }
@@ -334,16 +362,25 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
     }, idleMs);
   }
 
+  let flow: Flow = 'issuance';
+  /** The PIN-reset machine has left its welcome state: back at welcome, the issuance flow takes over. */
+  let pinResetLeftWelcome = false;
   let actor = startActor(undefined);
 
   function startActor(resume: ResumedSession | undefined) {
-    const next = createActor(sessionMachine, {
+    // Both machines share the setup, context and events; the host reads their snapshots alike.
+    const machine = (flow === 'pin-reset' ? pinResetMachine : sessionMachine) as typeof sessionMachine;
+    const next = createActor(machine, {
       input: { services, timeouts, ...(resume ? { resume } : {}) },
       // The machine's own timers run on the same clock as the host's (tests pass xstate's SimulatedClock).
       ...(options.clock ? { clock: options.clock } : {}),
     });
     next.subscribe({
-      next: () => {
+      next: (state) => {
+        if (flow === 'pin-reset' && next === actor) {
+          if (state.value !== 'welcome') pinResetLeftWelcome = true;
+          else if (pinResetLeftWelcome) queueMicrotask(() => switchFlow('issuance', next));
+        }
         publish();
         for (const listener of [...stepListeners]) listener();
       },
@@ -353,6 +390,32 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
       },
     });
     return next;
+  }
+
+  /**
+   * Starts the other flow's machine at its welcome state. The PIN-reset flow returns to the
+   * issuance flow once its session has ended (its machine is back at welcome).
+   */
+  function switchFlow(to: Flow, from: typeof actor): void {
+    if (actor !== from || flow === to || closed) return;
+    const language = actor.getSnapshot().context.language;
+    actor.stop();
+    flow = to;
+    pinResetLeftWelcome = false;
+    actor = startActor(undefined);
+    actor.start();
+    if (to === 'pin-reset') actor.send({ type: 'SET_LANGUAGE', language });
+    publish();
+  }
+
+  /** 「暗証番号の初期化・再設定」 on the welcome screen: the PIN-reset flow's session starts. */
+  function startPinReset(): IntentResult {
+    const state = actor.getSnapshot();
+    if (outOfService || flow !== 'issuance' || state.value !== 'welcome' || services.pinReset === undefined)
+      return { accepted: false, reason: 'bad-state' };
+    switchFlow('pin-reset', actor);
+    actor.send({ type: 'START' });
+    return { accepted: true };
   }
 
   /** Ends the session in progress through the clean-up, on a new machine. */
@@ -442,7 +505,12 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
         // A card left behind after delivery keeps its reminder going; nothing is left to clean up.
         if (state.status !== 'active' || state.value === 'welcome' || state.matches('cardLeftBehind'))
           return true;
-        if (state.matches({ failed: 'shown' }) || state.matches('done') || state.value === 'registrationDone')
+        if (
+          state.matches({ failed: 'shown' }) ||
+          state.matches('done') ||
+          state.value === 'registrationDone' ||
+          (state.value as string) === 'pinResetDone'
+        )
           actor.send({ type: 'FINISH' });
         return false;
       };
@@ -476,6 +544,7 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
         publish();
         return { accepted: true };
       }
+      if (isStartPinReset(intent)) return startPinReset();
       const event = eventForIntent(intent);
       if (!event) return { accepted: false, reason: 'invalid' };
       if (outOfService || !actor.getSnapshot().can(event)) return { accepted: false, reason: 'bad-state' };
@@ -505,7 +574,9 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
         );
       if (state.status === 'active' && state.context.transactionId !== null && !printing) {
         if (
-          !['failed', 'done', 'cardLeftBehind', 'registrationDone', 'ending'].includes(stageOf(state.value))
+          !['failed', 'done', 'cardLeftBehind', 'registrationDone', 'pinResetDone', 'ending'].includes(
+            stageOf(state.value),
+          )
         )
           restart('internal');
         if (!(await withinLimit(settled(), options.closeLimitMs ?? DEFAULT_CLOSE_LIMIT_MS)))
@@ -526,6 +597,13 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
 function isExtendTime(intent: unknown): boolean {
   return (
     typeof intent === 'object' && intent !== null && (intent as { type?: unknown }).type === 'extend-time'
+  );
+}
+
+/** 「暗証番号の初期化・再設定」: the host chooses the flow, not a machine. */
+function isStartPinReset(intent: unknown): boolean {
+  return (
+    typeof intent === 'object' && intent !== null && (intent as { type?: unknown }).type === 'start-pin-reset'
   );
 }
 

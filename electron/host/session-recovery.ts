@@ -14,11 +14,25 @@
  * - no session: nothing to resume.
  */
 import type { KioskErrorCode } from '../kiosk-api.ts';
-import { AUTH_PIN_LENGTH, type ResumedSession, type SessionContext } from './session-machine.ts';
+import {
+  AUTH_PIN_LENGTH,
+  NEW_SIGNING_PIN_MAX,
+  ONE_TIME_PASSWORD_LENGTH,
+  wipePin,
+  type ResumedSession,
+  type SessionContext,
+} from './session-machine.ts';
 
 export type SessionStage = string;
 
-const DELIVERED: readonly SessionStage[] = ['done', 'cardLeftBehind', 'registrationDone', 'ending'];
+const DELIVERED: readonly SessionStage[] = [
+  'done',
+  'cardLeftBehind',
+  'registrationDone',
+  // The PIN-reset flow: the card holds the new PIN; only the clean-up is left.
+  'pinResetDone',
+  'ending',
+];
 
 /** The top-level state of a machine snapshot's value (`failed` for `{ failed: 'shown' }`). */
 export function stageOf(value: unknown): SessionStage {
@@ -32,10 +46,21 @@ export function resumeAfterFault(
   context: SessionContext,
   code: KioskErrorCode,
 ): ResumedSession | null {
-  context.pin.fill(0);
+  wipePin(context);
   const { services: _services, timeouts: _timeouts, ...session } = context;
   if (session.transactionId === null) return null;
-  const base = { ...session, pin: new Uint8Array(AUTH_PIN_LENGTH), pinLength: 0 };
+  // The typed secrets (PIN, one-time password, new PIN) are not carried into the new machine.
+  const base = {
+    ...session,
+    pin: new Uint8Array(AUTH_PIN_LENGTH),
+    pinLength: 0,
+    oneTimePassword: new Uint8Array(ONE_TIME_PASSWORD_LENGTH),
+    oneTimePasswordLength: 0,
+    newPin: new Uint8Array(NEW_SIGNING_PIN_MAX),
+    newPinLength: 0,
+    newPinFirst: new Uint8Array(NEW_SIGNING_PIN_MAX),
+    newPinFirstLength: 0,
+  };
   if (DELIVERED.includes(stage)) return { ...base, error: null };
   if (stage === 'failed') return { ...base, paymentOpened: false, error: session.error ?? { code } };
   return { ...base, error: { code } };

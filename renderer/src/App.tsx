@@ -15,6 +15,9 @@ import { ErrorScreen } from './screens/ErrorScreen.tsx';
 import { MenuScreen } from './screens/MenuScreen.tsx';
 import { PaymentScreen } from './screens/PaymentScreen.tsx';
 import { PinEntryScreen } from './screens/PinEntryScreen.tsx';
+import { PinResetNewPinScreen } from './screens/PinResetNewPinScreen.tsx';
+import { PinResetDoneScreen, PinResetWorkingScreen } from './screens/PinResetOutcomeScreens.tsx';
+import { PinResetPasswordScreen } from './screens/PinResetPasswordScreen.tsx';
 import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
 import { PrintingScreen } from './screens/PrintingScreen.tsx';
 import { RegistrationConfirmScreen, RegistrationDoneScreen } from './screens/RegistrationScreens.tsx';
@@ -126,6 +129,14 @@ function Screen({ view }: { view: KioskScreen }) {
       ) : (
         <OperatorOutOfServiceScreen view={view} />
       );
+    case 'pin-reset-password':
+      return <PinResetPasswordScreen view={view} />;
+    case 'pin-reset-new-pin':
+      return <PinResetNewPinScreen view={view} />;
+    case 'pin-reset-working':
+      return <PinResetWorkingScreen />;
+    case 'pin-reset-done':
+      return <PinResetDoneScreen view={view} />;
     case 'operator-pin':
       return <OperatorPinScreen view={view} />;
     case 'operator':

@@ -73,6 +73,9 @@ export const en: Messages = {
     lead: 'Certificates of Residence, Seal Registration Certificates and more, printed here.',
     start: 'Get a certificate',
     startHint: 'Touch the button to begin',
+    pinReset: 'Reset or change a PIN',
+    pinResetHint:
+      'Set a new PIN for the signing certificate (6 to 16 letters and digits) after the identity check on your smartphone.',
     needs: 'You will need',
     needCard: 'Your My Number Card',
     needPin: 'Your 4-digit PIN',
@@ -92,6 +95,46 @@ export const en: Messages = {
   readingCard: {
     heading: 'Reading your card',
     body: 'Please do not move the card.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: 'Enter your one-time password (8 digits)',
+      body: 'Enter the 8-digit one-time password shown after the face check on your smartphone, then touch "OK".',
+      progress: '{{count}} of 8 digits entered',
+      key: 'Digit {{digit}}',
+      keypad: 'One-time password keypad',
+      triesLeft: 'Tries left: {{count}}',
+      wrong: 'The one-time password is incorrect. Please enter it again.',
+      lock: 'After 5 wrong tries this one-time password can no longer be used.',
+    },
+    newPin: {
+      headingFirst: 'Enter your new signing PIN',
+      headingAgain: 'Enter it once more to confirm',
+      rules: '6 to 16 characters: capital letters (A–Z) and digits (0–9).',
+      progress: '{{count}} characters entered',
+      keyboard: 'Letter and digit keys',
+      key: 'Character {{char}}',
+      tooShort: 'Enter at least {{count}} more characters.',
+      mismatch: 'The two entries were different. Please enter it again from the start.',
+      privacy: 'What you type is not shown on screen. Cover the keys with your hand so nobody can see.',
+    },
+    backspace: 'Delete',
+    backspaceLabel: 'Delete one character',
+    submit: 'OK',
+    working: { heading: 'Setting your PIN', body: 'Do not move your card. Please wait.' },
+    done: {
+      heading: 'Your signing PIN has been set',
+      body: 'You can use the new PIN from now on. Please take your card.',
+      finish: 'Finish',
+    },
+    outcome: {
+      'new-pin': 'Your card now has the new signing PIN.',
+      'old-pin': 'Your signing PIN has not changed. The old PIN still applies.',
+      unknown:
+        'We could not confirm whether the PIN was set: your card has either the new PIN or the old one. If you need help, ask at your city office.',
+    },
+    bothForgotten: 'If you have forgotten both PINs, please have them reset at your city office.',
   },
   pinEntry: {
     heading: 'Enter your 4-digit PIN',

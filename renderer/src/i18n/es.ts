@@ -73,6 +73,9 @@ export const es: Messages = {
     lead: 'Certificado de residencia (住民票), certificado de registro de sello y otros, impresos aquí mismo.',
     start: 'Obtener un certificado',
     startHint: 'Toque el botón para empezar',
+    pinReset: 'Restablecer o cambiar el PIN',
+    pinResetHint:
+      'Tras la verificación de identidad en su teléfono inteligente, puede establecer un nuevo PIN del certificado de firma (de 6 a 16 letras y dígitos).',
     needs: 'Necesitará',
     needCard: 'Su tarjeta My Number',
     needPin: 'Su PIN de 4 dígitos',
@@ -92,6 +95,47 @@ export const es: Messages = {
   readingCard: {
     heading: 'Leyendo su tarjeta',
     body: 'No mueva la tarjeta y espere, por favor.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: 'Introduzca la contraseña de un solo uso (8 dígitos)',
+      body: 'Introduzca la contraseña de un solo uso de 8 dígitos que apareció tras el reconocimiento facial en su teléfono y toque "Aceptar".',
+      progress: '{{count}} de 8 dígitos introducidos',
+      key: 'Dígito {{digit}}',
+      keypad: 'Teclado de la contraseña de un solo uso',
+      triesLeft: 'Intentos restantes: {{count}}',
+      wrong: 'La contraseña de un solo uso es incorrecta. Introdúzcala de nuevo.',
+      lock: 'Tras 5 intentos fallidos, esta contraseña de un solo uso ya no se podrá usar.',
+    },
+    newPin: {
+      headingFirst: 'Introduzca su nuevo PIN de firma',
+      headingAgain: 'Introdúzcalo otra vez para confirmar',
+      rules: 'De 6 a 16 caracteres: letras mayúsculas (A–Z) y dígitos (0–9).',
+      progress: '{{count}} caracteres introducidos',
+      keyboard: 'Teclas de letras y dígitos',
+      key: 'Carácter {{char}}',
+      tooShort: 'Introduzca al menos {{count}} caracteres más.',
+      mismatch: 'Las dos entradas no coinciden. Introdúzcalo de nuevo desde el principio.',
+      privacy:
+        'Lo que escribe no se muestra en pantalla. Cubra las teclas con la mano para que nadie lo vea.',
+    },
+    backspace: 'Borrar',
+    backspaceLabel: 'Borrar un carácter',
+    submit: 'Aceptar',
+    working: { heading: 'Estableciendo el PIN', body: 'No mueva la tarjeta. Espere, por favor.' },
+    done: {
+      heading: 'Se ha establecido su PIN de firma',
+      body: 'Ya puede usar el nuevo PIN. Retire su tarjeta.',
+      finish: 'Terminar',
+    },
+    outcome: {
+      'new-pin': 'Su tarjeta tiene ahora el nuevo PIN de firma.',
+      'old-pin': 'Su PIN de firma no ha cambiado. Sigue valiendo el PIN anterior.',
+      unknown:
+        'No se pudo confirmar si el PIN se estableció: su tarjeta tiene el PIN nuevo o el anterior. Si necesita ayuda, consulte en el ayuntamiento.',
+    },
+    bothForgotten: 'Si ha olvidado ambos PIN, restablézcalos en el ayuntamiento.',
   },
   pinEntry: {
     heading: 'Introduzca su PIN de 4 dígitos',

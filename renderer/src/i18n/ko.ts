@@ -73,6 +73,9 @@ export const ko: Messages = {
     lead: '주민표 사본, 인감 등록 증명서 등을 이 자리에서 인쇄합니다.',
     start: '증명서 발급',
     startHint: '버튼을 눌러 시작해 주십시오',
+    pinReset: '비밀번호 초기화・재설정',
+    pinResetHint:
+      '스마트폰으로 본인 확인을 한 후, 서명용 전자증명서의 비밀번호(영문・숫자 6~16자)를 다시 설정할 수 있습니다.',
     needs: '준비하실 것',
     needCard: '마이넘버 카드',
     needPin: '비밀번호(숫자 4자리)',
@@ -92,6 +95,47 @@ export const ko: Messages = {
   readingCard: {
     heading: '카드를 읽고 있습니다',
     body: '카드를 움직이지 말고 그대로 기다려 주십시오.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: '일회용 비밀번호(숫자 8자리)를 입력해 주십시오',
+      body: '스마트폰에서 얼굴 인증 후 표시된 8자리 일회용 비밀번호를 입력하고 "확인"을 눌러 주십시오.',
+      progress: '8자리 중 {{count}}자리 입력',
+      key: '숫자 {{digit}}',
+      keypad: '일회용 비밀번호 입력 키',
+      triesLeft: '앞으로 {{count}}회 입력할 수 있습니다',
+      wrong: '일회용 비밀번호가 틀립니다. 다시 입력해 주십시오.',
+      lock: '5회 틀리면 이 일회용 비밀번호는 사용할 수 없게 됩니다.',
+    },
+    newPin: {
+      headingFirst: '새 서명용 비밀번호를 입력해 주십시오',
+      headingAgain: '확인을 위해 한 번 더 입력해 주십시오',
+      rules: '6~16자. 영문 대문자(A~Z)와 숫자(0~9)를 사용할 수 있습니다.',
+      progress: '{{count}}자 입력',
+      keyboard: '영문・숫자 입력 키',
+      key: '문자 {{char}}',
+      tooShort: '{{count}}자 이상 더 입력해 주십시오.',
+      mismatch: '첫 번째와 두 번째 입력이 다릅니다. 처음부터 다시 입력해 주십시오.',
+      privacy:
+        '입력한 문자는 화면에 표시되지 않습니다. 다른 사람이 보지 않도록 손으로 가리고 입력해 주십시오.',
+    },
+    backspace: '정정',
+    backspaceLabel: '정정(1자 삭제)',
+    submit: '확인',
+    working: { heading: '비밀번호를 설정하고 있습니다', body: '카드를 움직이지 말고 기다려 주십시오.' },
+    done: {
+      heading: '서명용 비밀번호가 설정되었습니다',
+      body: '새 비밀번호는 지금부터 사용할 수 있습니다. 카드를 가져가십시오.',
+      finish: '종료',
+    },
+    outcome: {
+      'new-pin': '카드에 새 서명용 비밀번호가 설정되어 있습니다.',
+      'old-pin': '서명용 비밀번호는 바뀌지 않았습니다. 이전 비밀번호 그대로입니다.',
+      unknown:
+        '설정되었는지 확인할 수 없었습니다. 카드의 비밀번호는 새 비밀번호 또는 이전 비밀번호 중 하나입니다. 도움이 필요하면 시구정촌 창구에 문의해 주십시오.',
+    },
+    bothForgotten: '두 비밀번호를 모두 잊으신 경우에는 시구정촌 창구에서 재설정해 주십시오.',
   },
   pinEntry: {
     heading: '비밀번호(숫자 4자리)를 입력해 주십시오',

@@ -73,6 +73,9 @@ export const pt: Messages = {
     lead: 'Atestado de residência (住民票), certidão de registro de carimbo e outras, impressos aqui mesmo.',
     start: 'Obter uma certidão',
     startHint: 'Toque no botão para começar',
+    pinReset: 'Redefinir ou alterar o PIN',
+    pinResetHint:
+      'Depois da verificação de identidade no smartphone, você pode definir um novo PIN do certificado de assinatura (6 a 16 letras e dígitos).',
     needs: 'O que você precisa',
     needCard: 'Cartão My Number',
     needPin: 'PIN de 4 dígitos',
@@ -92,6 +95,46 @@ export const pt: Messages = {
   readingCard: {
     heading: 'Lendo o cartão',
     body: 'Não mova o cartão e aguarde, por favor.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: 'Digite a senha de uso único (8 dígitos)',
+      body: 'Digite a senha de uso único de 8 dígitos mostrada após o reconhecimento facial no smartphone e toque em "OK".',
+      progress: '{{count}} de 8 dígitos digitados',
+      key: 'Dígito {{digit}}',
+      keypad: 'Teclado da senha de uso único',
+      triesLeft: 'Tentativas restantes: {{count}}',
+      wrong: 'A senha de uso único está incorreta. Digite novamente.',
+      lock: 'Após 5 tentativas erradas, esta senha de uso único não poderá mais ser usada.',
+    },
+    newPin: {
+      headingFirst: 'Digite o novo PIN de assinatura',
+      headingAgain: 'Digite mais uma vez para confirmar',
+      rules: '6 a 16 caracteres: letras maiúsculas (A–Z) e dígitos (0–9).',
+      progress: '{{count}} caracteres digitados',
+      keyboard: 'Teclas de letras e dígitos',
+      key: 'Caractere {{char}}',
+      tooShort: 'Digite pelo menos mais {{count}} caracteres.',
+      mismatch: 'As duas entradas foram diferentes. Digite novamente desde o início.',
+      privacy: 'O que você digita não aparece na tela. Cubra as teclas com a mão para que ninguém veja.',
+    },
+    backspace: 'Apagar',
+    backspaceLabel: 'Apagar um caractere',
+    submit: 'Confirmar',
+    working: { heading: 'Definindo o PIN', body: 'Não mova o cartão. Aguarde, por favor.' },
+    done: {
+      heading: 'O PIN de assinatura foi definido',
+      body: 'Você já pode usar o novo PIN. Retire o seu cartão.',
+      finish: 'Concluir',
+    },
+    outcome: {
+      'new-pin': 'O seu cartão agora tem o novo PIN de assinatura.',
+      'old-pin': 'O PIN de assinatura não mudou. Continua valendo o PIN antigo.',
+      unknown:
+        'Não foi possível confirmar se o PIN foi definido: o cartão tem o PIN novo ou o antigo. Se precisar de ajuda, consulte a prefeitura.',
+    },
+    bothForgotten: 'Se você esqueceu os dois PINs, redefina-os na prefeitura.',
   },
   pinEntry: {
     heading: 'Digite o seu PIN de 4 dígitos',

@@ -74,6 +74,9 @@ export const tl: Messages = {
     lead: 'Certificate of Residence (住民票), Seal Registration Certificate at iba pa, ipi-print dito mismo.',
     start: 'Kumuha ng sertipiko',
     startHint: 'Pindutin po ang button para magsimula',
+    pinReset: 'I-reset o palitan ang PIN',
+    pinResetHint:
+      'Pagkatapos ng pag-verify ng pagkakakilanlan sa inyong smartphone, maaari po kayong magtakda ng bagong PIN ng signing certificate (6 hanggang 16 na titik at numero).',
     needs: 'Kailangan ninyo',
     needCard: 'Ang inyong My Number Card',
     needPin: 'Ang inyong 4-digit na PIN',
@@ -93,6 +96,46 @@ export const tl: Messages = {
   readingCard: {
     heading: 'Binabasa ang inyong card',
     body: 'Huwag po galawin ang card at pakihintay.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: 'Pakilagay po ang one-time password (8 numero)',
+      body: 'Ilagay po ang 8-numerong one-time password na ipinakita pagkatapos ng face check sa inyong smartphone, saka pindutin ang "OK".',
+      progress: '{{count}} sa 8 numero ang nailagay',
+      key: 'Numero {{digit}}',
+      keypad: 'Keypad ng one-time password',
+      triesLeft: 'Natitirang subok: {{count}}',
+      wrong: 'Mali po ang one-time password. Pakilagay po ulit.',
+      lock: 'Pagkatapos ng 5 maling subok, hindi na magagamit ang one-time password na ito.',
+    },
+    newPin: {
+      headingFirst: 'Ilagay po ang bagong signing PIN',
+      headingAgain: 'Ilagay po ulit para kumpirmahin',
+      rules: '6 hanggang 16 na character: malalaking titik (A–Z) at numero (0–9).',
+      progress: '{{count}} character ang nailagay',
+      keyboard: 'Mga key ng titik at numero',
+      key: 'Karakter {{char}}',
+      tooShort: 'Maglagay po ng hindi bababa sa {{count}} pang character.',
+      mismatch: 'Magkaiba po ang dalawang inilagay. Pakilagay po ulit mula sa simula.',
+      privacy: 'Hindi ipinapakita sa screen ang inyong tina-type. Takpan po ng kamay para walang makakita.',
+    },
+    backspace: 'Burahin',
+    backspaceLabel: 'Burahin ang isang character',
+    submit: 'Ituloy',
+    working: { heading: 'Itinatakda ang PIN', body: 'Huwag pong galawin ang card. Maghintay po sandali.' },
+    done: {
+      heading: 'Naitakda na po ang inyong signing PIN',
+      body: 'Magagamit na po ang bagong PIN. Pakikuha po ang inyong card.',
+      finish: 'Tapusin',
+    },
+    outcome: {
+      'new-pin': 'Nasa card na po ang bagong signing PIN.',
+      'old-pin': 'Hindi po nagbago ang signing PIN. Ang dating PIN pa rin ang gamit.',
+      unknown:
+        'Hindi po makumpirma kung naitakda ang PIN: nasa card ang bago o ang dating PIN. Kung kailangan ng tulong, magtanong po sa city office.',
+    },
+    bothForgotten: 'Kung nakalimutan po ninyo ang dalawang PIN, ipa-reset po ito sa city office.',
   },
   pinEntry: {
     heading: 'Pakilagay po ang inyong 4-digit na PIN',

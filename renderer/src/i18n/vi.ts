@@ -73,6 +73,9 @@ export const vi: Messages = {
     lead: 'Bản sao phiếu cư trú (住民票), giấy chứng nhận đăng ký con dấu và các giấy tờ khác được in ngay tại đây.',
     start: 'Nhận giấy chứng nhận',
     startHint: 'Vui lòng nhấn nút để bắt đầu',
+    pinReset: 'Khởi tạo / đặt lại mã PIN',
+    pinResetHint:
+      'Sau khi xác minh danh tính trên điện thoại thông minh, bạn có thể đặt lại mã PIN của chứng thư chữ ký (6 đến 16 chữ cái và chữ số).',
     needs: 'Quý khách cần chuẩn bị',
     needCard: 'Thẻ My Number',
     needPin: 'Mã PIN (4 chữ số)',
@@ -92,6 +95,46 @@ export const vi: Messages = {
   readingCard: {
     heading: 'Đang đọc thẻ',
     body: 'Vui lòng không di chuyển thẻ và đợi trong giây lát.',
+  },
+  /** The PIN reset (issue 11): the one-time password, the new 署名用 PIN twice, the outcome. */
+  pinReset: {
+    password: {
+      heading: 'Vui lòng nhập mật khẩu một lần (8 chữ số)',
+      body: 'Nhập mật khẩu một lần gồm 8 chữ số hiển thị sau khi xác thực khuôn mặt trên điện thoại, rồi nhấn "Xác nhận".',
+      progress: 'Đã nhập {{count}}/8 chữ số',
+      key: 'Số {{digit}}',
+      keypad: 'Bàn phím mật khẩu một lần',
+      triesLeft: 'Còn {{count}} lần thử',
+      wrong: 'Mật khẩu một lần không đúng. Vui lòng nhập lại.',
+      lock: 'Sau 5 lần nhập sai, mật khẩu một lần này sẽ không dùng được nữa.',
+    },
+    newPin: {
+      headingFirst: 'Vui lòng nhập mã PIN chữ ký mới',
+      headingAgain: 'Vui lòng nhập lại một lần nữa để xác nhận',
+      rules: 'Từ 6 đến 16 ký tự: chữ in hoa (A–Z) và chữ số (0–9).',
+      progress: 'Đã nhập {{count}} ký tự',
+      keyboard: 'Bàn phím chữ và số',
+      key: 'Ký tự {{char}}',
+      tooShort: 'Vui lòng nhập thêm ít nhất {{count}} ký tự.',
+      mismatch: 'Hai lần nhập không giống nhau. Vui lòng nhập lại từ đầu.',
+      privacy: 'Ký tự bạn nhập không hiển thị trên màn hình. Hãy che tay để người khác không nhìn thấy.',
+    },
+    backspace: 'Xóa',
+    backspaceLabel: 'Xóa một ký tự',
+    submit: 'Xác nhận',
+    working: { heading: 'Đang đặt mã PIN', body: 'Vui lòng không di chuyển thẻ và chờ trong giây lát.' },
+    done: {
+      heading: 'Đã đặt mã PIN chữ ký',
+      body: 'Bạn có thể dùng mã PIN mới từ bây giờ. Vui lòng lấy thẻ.',
+      finish: 'Kết thúc',
+    },
+    outcome: {
+      'new-pin': 'Thẻ của bạn đã có mã PIN chữ ký mới.',
+      'old-pin': 'Mã PIN chữ ký không thay đổi. Mã PIN cũ vẫn được áp dụng.',
+      unknown:
+        'Không thể xác nhận mã PIN đã được đặt hay chưa: thẻ có mã PIN mới hoặc mã PIN cũ. Nếu cần hỗ trợ, vui lòng hỏi tại quầy của thành phố.',
+    },
+    bothForgotten: 'Nếu bạn quên cả hai mã PIN, vui lòng đặt lại tại quầy của thành phố.',
   },
   pinEntry: {
     heading: 'Vui lòng nhập mã PIN 4 chữ số',

@@ -33,6 +33,16 @@ export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
         <p className="lead" data-testid="error-message">
           {t(`kioskError.${view.error}.body`)}
         </p>
+        {view.pinResetOutcome !== undefined && (
+          <p className="notice notice--info" data-testid="pin-reset-outcome">
+            {t(`pinReset.outcome.${view.pinResetOutcome}`)}
+          </p>
+        )}
+        {view.error === 'pin-reset-refused' && (
+          <p className="hint" data-testid="pin-reset-both-forgotten">
+            {t('pinReset.bothForgotten')}
+          </p>
+        )}
         {view.error === 'pin-locked' && (
           <p className="notice notice--info" data-testid="pin-reset">
             {t('error.pinReset')}

@@ -8,7 +8,7 @@ import type { ScreenView } from '../kioskContext.tsx';
 
 export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
   const { t } = useTranslation();
-  const { start } = useKioskActions();
+  const { start, send } = useKioskActions();
   const ready = view.reader === 'ready';
 
   return (
@@ -35,6 +35,21 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
             <RubyText text={t('welcome.start')} />
           </button>
           {ready && <p className="hint">{t('welcome.startHint')}</p>}
+          {view.pinResetOffered === true && (
+            <>
+              <button
+                type="button"
+                className="button button--wide"
+                data-testid="pin-reset-button"
+                aria-label={withoutReadings(t('welcome.pinReset'))}
+                disabled={!ready}
+                onClick={() => void send({ type: 'start-pin-reset' })}
+              >
+                <RubyText text={t('welcome.pinReset')} />
+              </button>
+              <p className="hint">{t('welcome.pinResetHint')}</p>
+            </>
+          )}
         </div>
         <aside className="needs">
           <h2>

@@ -1,0 +1,148 @@
+// @vitest-environment jsdom
+/**
+ * The PIN-reset screens against a fake host: the welcome button, the password keypad, the new
+ * 署名用 PIN keyboard (rules shown, dots only, never the PIN), two different entries, the outcome.
+ */
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  IntentResult,
+  KioskApi,
+  KioskIntent,
+  KioskScreen,
+  KioskSnapshot,
+  Language,
+} from '../../../electron/kiosk-api.ts';
+import { App } from '../App.tsx';
+import { en } from '../i18n/en.ts';
+import { createKioskI18n } from '../i18n/index.ts';
+import { ja } from '../i18n/ja.ts';
+import { createKioskStore } from '../store.ts';
+
+/** A fake host that records intents and shows what the test pushes. */
+class FakeKiosk implements KioskApi {
+  readonly intents: KioskIntent[] = [];
+  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
+  constructor(private snapshot: KioskSnapshot) {}
+  getSnapshot(): Promise<KioskSnapshot> {
+    return Promise.resolve(this.snapshot);
+  }
+  onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  send(intent: KioskIntent): Promise<IntentResult> {
+    this.intents.push(intent);
+    return Promise.resolve({ accepted: true });
+  }
+  show(view: KioskScreen): void {
+    this.snapshot = { ...this.snapshot, view };
+    for (const listener of this.listeners) listener(this.snapshot);
+  }
+}
+
+async function mount(view: KioskScreen, language: Language = 'ja') {
+  const kiosk = new FakeKiosk({ transactionId: 'TX-PIN-RESET', language, view });
+  const { store } = createKioskStore(kiosk);
+  render(<App store={store} i18n={createKioskI18n(language)} />);
+  await screen.findByTestId(`screen-${view.screen}`);
+  return kiosk;
+}
+
+afterEach(() => cleanup());
+
+const PASSWORD_VIEW: Extract<KioskScreen, { screen: 'pin-reset-password' }> = {
+  screen: 'pin-reset-password',
+  digitsEntered: 0,
+  passwordLength: 8,
+  triesLeft: null,
+  lastAttemptWrong: false,
+};
+
+const NEW_PIN_VIEW: Extract<KioskScreen, { screen: 'pin-reset-new-pin' }> = {
+  screen: 'pin-reset-new-pin',
+  step: 'first',
+  charsEntered: 0,
+  minLength: 6,
+  maxLength: 16,
+  mismatch: false,
+};
+
+describe('the PIN reset screens', () => {
+  it('the welcome screen offers 「暗証番号の初期化・再設定」 when the kiosk has the reset, and starts it', async () => {
+    const kiosk = await mount({ screen: 'welcome', reader: 'ready', pinResetOffered: true });
+    fireEvent.click(screen.getByTestId('pin-reset-button'));
+    expect(kiosk.intents).toEqual([{ type: 'start-pin-reset' }]);
+    expect(screen.getByTestId('pin-reset-button').getAttribute('aria-label')).toBe(
+      '暗証番号の初期化・再設定',
+    );
+    cleanup();
+    await mount({ screen: 'welcome', reader: 'ready' });
+    expect(screen.queryByTestId('pin-reset-button')).toBeNull();
+  });
+
+  it('the password keypad sends digits one by one, shows dots and the tries left, submits only at 8 digits', async () => {
+    const kiosk = await mount(PASSWORD_VIEW);
+    fireEvent.click(screen.getByTestId('otp-key-7'));
+    fireEvent.click(screen.getByTestId('otp-key-0'));
+    expect(kiosk.intents).toEqual([
+      { type: 'otp-digit', digit: 7 },
+      { type: 'otp-digit', digit: 0 },
+    ]);
+    expect((screen.getByTestId('otp-submit') as HTMLButtonElement).disabled).toBe(true);
+    act(() => kiosk.show({ ...PASSWORD_VIEW, digitsEntered: 8, triesLeft: 3, lastAttemptWrong: true }));
+    expect(screen.getByTestId('otp-dots').querySelectorAll('.pin-dot--filled')).toHaveLength(8);
+    expect(screen.getByTestId('otp-dots').textContent).toBe('');
+    expect(screen.getByTestId('otp-tries-left').textContent).toBe(
+      ja.pinReset.password.triesLeft.replace('{{count}}', '3'),
+    );
+    expect(screen.getByTestId('otp-wrong')).toBeTruthy();
+    expect((screen.getByTestId('otp-key-1') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('otp-submit'));
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'otp-submit' });
+  });
+
+  it('the new 署名用 PIN: an A–Z 0–9 keyboard, the rules shown while typing, dots only, never the PIN', async () => {
+    const kiosk = await mount(NEW_PIN_VIEW);
+    expect(screen.getByTestId('new-pin-rules').textContent).toBe(ja.pinReset.newPin.rules);
+    // 26 letters and 10 digits, nothing else typed.
+    expect(screen.getAllByTestId(/^new-pin-key-/)).toHaveLength(36);
+    expect(screen.queryByTestId('new-pin-key-a')).toBeNull();
+    for (const char of 'ABC123') fireEvent.click(screen.getByTestId(`new-pin-key-${char}`));
+    expect(kiosk.intents).toEqual([...'ABC123'].map((char) => ({ type: 'new-pin-char', char })));
+    // Below 6 characters 確定 is off and the page says how many more.
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, charsEntered: 5 }));
+    expect((screen.getByTestId('new-pin-submit') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('new-pin-count').textContent).toBe(
+      ja.pinReset.newPin.tooShort.replace('{{count}}', '1'),
+    );
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, charsEntered: 6 }));
+    expect(screen.getByTestId('new-pin-rules')).toBeTruthy();
+    expect(screen.getByTestId('new-pin-dots').querySelectorAll('.pin-dot--filled')).toHaveLength(6);
+    expect(screen.getByTestId('new-pin-dots').textContent).toBe('');
+    // No field holds what was typed, and the typed sequence appears nowhere on the page.
+    expect(document.querySelector('input, textarea')).toBeNull();
+    expect(document.body.textContent).not.toContain('ABC123');
+    fireEvent.click(screen.getByTestId('new-pin-submit'));
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'new-pin-submit' });
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, step: 'again' }));
+    expect(screen.getByTestId('new-pin-heading').textContent).toBe(ja.pinReset.newPin.headingAgain);
+  });
+
+  it('two different entries: the page says so and asks for the PIN from the start', async () => {
+    await mount({ ...NEW_PIN_VIEW, mismatch: true });
+    expect(screen.getByTestId('new-pin-mismatch').textContent).toBe(ja.pinReset.newPin.mismatch);
+    expect(screen.getByTestId('new-pin-heading').textContent).toBe(ja.pinReset.newPin.headingFirst);
+  });
+
+  it('the outcome in plain words: the new PIN when done, the old one after a refusal', async () => {
+    const kiosk = await mount({ screen: 'pin-reset-done', outcome: 'new-pin' }, 'en');
+    expect(screen.getByTestId('pin-reset-outcome').textContent).toBe(en.pinReset.outcome['new-pin']);
+    fireEvent.click(screen.getByTestId('finish-button'));
+    expect(kiosk.intents).toEqual([{ type: 'finish' }]);
+    act(() => kiosk.show({ screen: 'error', error: 'pin-reset-refused', pinResetOutcome: 'old-pin' }));
+    await screen.findByTestId('screen-error');
+    expect(screen.getByTestId('pin-reset-outcome').textContent).toBe(en.pinReset.outcome['old-pin']);
+    expect(screen.getByTestId('pin-reset-both-forgotten').textContent).toBe(en.pinReset.bothForgotten);
+  });
+});
