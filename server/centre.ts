@@ -375,6 +375,7 @@ export async function startCentre(
         repository: centre.repository,
         registers: centre.registers,
         store: centre.consoleStore,
+        fleet: centre.fleet,
         ...(opts.now ? { now: opts.now } : {}),
         ...(opts.console.secureCookies === undefined ? {} : { secureCookies: opts.console.secureCookies }),
       })

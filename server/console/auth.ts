@@ -35,17 +35,39 @@ export class ConsoleAuth {
     const { store } = this.options;
     const now = this.options.now().getTime();
     const user = await store.userByLogin(login);
-    if (!user || user.disabled) {
+    // An unknown login is not audited: it belongs to no municipality (and may be a mistyped password).
+    if (!user) {
       await verifyPassword(await this.decoy, password);
       return { ok: false, failure: { kind: 'invalid-credentials' } };
     }
+    /** Sign-ins and lock-outs go to the user's municipality's audit trail (the auditor reads them). */
+    const audit = (action: string, after?: unknown) =>
+      store.append({
+        municipalityCode: user.municipalityCode,
+        at: now,
+        actor: `console:${user.login}`,
+        action,
+        target: `user:${user.login}`,
+        restricted: false,
+        ...(after === undefined ? {} : { after }),
+      });
+    if (user.disabled) {
+      await verifyPassword(await this.decoy, password);
+      await audit('sign-in.refused', { reason: 'disabled' });
+      return { ok: false, failure: { kind: 'invalid-credentials' } };
+    }
     // A locked account is refused without looking at the password (no guessing while locked).
-    if (user.lockedUntil !== undefined && user.lockedUntil > now)
+    if (user.lockedUntil !== undefined && user.lockedUntil > now) {
+      await audit('sign-in.refused', { reason: 'locked', until: user.lockedUntil });
       return { ok: false, failure: { kind: 'locked', until: user.lockedUntil } };
+    }
     if (!(await verifyPassword(user.passwordHash, password))) {
       const after = await store.recordFailedSignIn(user.userId, LOCKOUT_THRESHOLD, now + LOCKOUT_MS);
-      if (after?.lockedUntil !== undefined && after.lockedUntil > now)
+      if (after?.lockedUntil !== undefined && after.lockedUntil > now) {
+        await audit('sign-in.locked-out', { failedAttempts: after.failedAttempts, until: after.lockedUntil });
         return { ok: false, failure: { kind: 'locked', until: after.lockedUntil } };
+      }
+      await audit('sign-in.failed', { failedAttempts: after?.failedAttempts });
       return { ok: false, failure: { kind: 'invalid-credentials' } };
     }
     if (user.failedAttempts > 0 || user.lockedUntil !== undefined)
@@ -59,6 +81,7 @@ export class ConsoleAuth {
       expiresAt: now + SESSION_MS,
     };
     await store.putSession(session);
+    await audit('sign-in');
     return { ok: true, token, session, user };
   }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdminApp } from '../admin/admin-app.ts';
 import { decideCertificate } from '../municipal/menu.ts';
-import { can, CONSOLE_ROLES, PERMISSIONS, type Permission } from './roles.ts';
+import { can, CENTRE_PERMISSIONS, CONSOLE_ROLES, PERMISSIONS, type Permission } from './roles.ts';
 import {
   CHIYODA,
   KAGA,
@@ -46,15 +46,17 @@ const FORGED_BODY = {
 };
 
 describe('the route table', () => {
-  it('every console route has an authorisation rule, and every municipal route is under :code', () => {
+  it('every console route has an authorisation rule; municipal routes are under :code, centre-wide ones under /console/centre/', () => {
     const routes = world.app.consoleRoutes;
     expect(routes.length).toBeGreaterThan(15);
     const missing = routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.url}`);
     expect(missing).toEqual([]);
     for (const r of routes) {
-      if (r.access === 'public' || r.access === 'signed-in') continue;
-      expect(r.url, `${r.method} ${r.url}`).toMatch(/^\/console\/m\/:code(\/|$)/);
+      if (r.access === undefined || r.access === 'public' || r.access === 'signed-in') continue;
       expect(PERMISSIONS).toContain(r.access);
+      if (CENTRE_PERMISSIONS.includes(r.access))
+        expect(r.url, `${r.method} ${r.url}`).toMatch(/^\/console\/centre\//);
+      else expect(r.url, `${r.method} ${r.url}`).toMatch(/^\/console\/m\/:code(\/|$)/);
     }
     // What needs no sign-in is exactly this list.
     expect(

@@ -4,15 +4,26 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { CERTIFICATE_TITLES_JA } from '../../protocol/certificate-types.ts';
 import { municipalOperations, type Actor, type OperationFailure } from '../admin/operations.ts';
 import type { CentreRepository } from '../db/repository.ts';
+import type { Fleet } from '../fleet/index.ts';
 import { japanIsoDateTime } from '../municipal/japanTime.ts';
 import type { RegisterStore } from '../municipal/register-store.ts';
 import { parseMunicipalRules } from '../municipal/rules.ts';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.ts';
 import { ConsoleAuth, csrfTokenMatches, newConsoleUser, type SignedIn } from './auth.ts';
 import { html, type Html } from './html.ts';
-import { csrfField, flash, page, problems, type PageContext } from './layout.ts';
+import { fleetView } from './fleet-view.ts';
+import { csrfField, flash, homeOf, page, problems, type PageContext } from './layout.ts';
 import { menuPreview, sampleCertificatePdf } from './preview.ts';
-import { can, CONSOLE_ROLES, isConsoleRole, ROLE_TITLES_JA, type Permission } from './roles.ts';
+import {
+  can,
+  CENTRE_PERMISSIONS,
+  CENTRE_SCOPE,
+  CONSOLE_ROLES,
+  isCentreRole,
+  isConsoleRole,
+  ROLE_TITLES_JA,
+  type Permission,
+} from './roles.ts';
 import { rulesFormFields, rulesFromForm, type FormBody } from './rules-form.ts';
 import type { AuditRow, ConsoleStore } from './store.ts';
 import { usageChart, usageCsv, usageOf } from './usage.ts';
@@ -25,7 +36,9 @@ import { usageChart, usageCsv, usageOf } from './usage.ts';
  * their own municipality (`/console/m/:code/…`); another municipality's code is 404, as if it did
  * not exist. Every POST carries the session's CSRF token (`_csrf`) and, when the browser sends one,
  * an Origin of the console itself. Sessions: an opaque random token in an HttpOnly, SameSite=Strict
- * cookie (Secure outside loopback), only its SHA-256 stored.
+ * cookie (Secure outside loopback), only its SHA-256 stored. The centre's operator (a centre-wide
+ * role, stored under CENTRE_SCOPE) reaches only `/console/centre/…` (the fleet): never a
+ * municipality's routes, and no municipal role reaches the centre's.
  */
 export type RouteAccess = Permission | 'public' | 'signed-in';
 
@@ -42,6 +55,8 @@ export interface ConsoleAppOptions {
   repository: CentreRepository;
   registers: RegisterStore;
   store: ConsoleStore;
+  /** The kiosks' last health and alerts, for the operator's fleet page (absent: no kiosks known). */
+  fleet?: Fleet;
   now?: () => Date;
   /** Secure cookies (HTTPS); default false, for the loopback listener. */
   secureCookies?: boolean;
@@ -121,6 +136,15 @@ export function buildConsoleApp(
     const code = (request.params as { code?: string }).code;
     if (code !== undefined && code !== signedIn.user.municipalityCode)
       return refusal(reply, 404, 'ページがありません');
+    // Centre-wide routes exist only for centre-wide users; to anyone else they do not exist.
+    const centreRoute = access !== 'signed-in' && CENTRE_PERMISSIONS.includes(access);
+    const centreUser = isCentreRole(signedIn.user.role) && signedIn.user.municipalityCode === CENTRE_SCOPE;
+    if (centreRoute !== centreUser && access !== 'signed-in')
+      return refusal(
+        reply,
+        centreRoute ? 404 : 403,
+        centreRoute ? 'ページがありません' : 'この操作は許可されていません',
+      );
     if (
       request.method === 'POST' &&
       !csrfTokenMatches(signedIn.session, (request.body as FormBody | undefined)?._csrf)
@@ -173,7 +197,7 @@ export function buildConsoleApp(
   );
   app.get('/console/', { config: { access: 'public' } }, async (request, reply) => {
     const s = await auth.sessionFor(request.cookies[SESSION_COOKIE]);
-    return reply.redirect(s ? base(s) : '/console/sign-in', 303);
+    return reply.redirect(s ? homeOf(s.user) : '/console/sign-in', 303);
   });
 
   const signInPage = (message?: string) =>
@@ -216,12 +240,27 @@ export function buildConsoleApp(
       secure: options.secureCookies ?? false,
       maxAge: Math.floor((result.session.expiresAt - result.session.createdAt) / 1000),
     });
-    return reply.redirect(`${CONSOLE_PREFIX}/m/${result.user.municipalityCode}`, 303);
+    return reply.redirect(homeOf(result.user), 303);
   });
   app.post('/console/sign-out', { config: { access: 'signed-in' } }, async (request, reply) => {
     await auth.signOut(signedIn(request).session);
     reply.clearCookie(SESSION_COOKIE, { path: CONSOLE_PREFIX });
     return reply.redirect('/console/sign-in', 303);
+  });
+
+  // ── the fleet (the centre's operator) ─────────────────────────────────────────────────────
+  app.get('/console/centre/fleet', { config: { access: 'fleet:read' } }, async (request, reply) => {
+    const s = signedIn(request);
+    const records = (await options.fleet?.latestTerminalHealth()) ?? [];
+    const alerts = (await options.fleet?.alerts()) ?? [];
+    return sendPage(
+      reply,
+      200,
+      page('端末の稼働状況', fleetView(records, alerts, now().getTime()), {
+        ...s,
+        municipalityName: 'センター',
+      }),
+    );
   });
 
   // ── overview ───────────────────────────────────────────────────────────────────────────

@@ -156,3 +156,31 @@ describe('lock-out', () => {
     expect((await client.signIn(auditor.login, auditor.password)).statusCode).toBe(303);
   });
 });
+
+describe('sign-ins in the audit trail', () => {
+  it('sign-ins, failures and the lock-out are audited in the municipality; the auditor reads them, no password in them', async () => {
+    const viewer = world.userFor(CHIYODA, 'viewer');
+    const client = new ConsoleClient(world.app);
+    const mine = async () =>
+      (await world.centre.consoleStore.listAudit(CHIYODA)).filter((r) => r.target === `user:${viewer.login}`);
+    const earlier = (await mine()).length;
+    const guesses = Array.from({ length: LOCKOUT_THRESHOLD }, (_, i) => `guess-${i}-of-a-password`);
+    for (const password of guesses) await client.post('/console/sign-in', { login: viewer.login, password });
+    await client.post('/console/sign-in', { login: viewer.login, password: viewer.password });
+    await client.post('/console/sign-in', { login: 'nobody@nowhere', password: 'guess-unknown-login' });
+    const rows = (await mine()).slice(earlier);
+    expect(rows.map((r) => r.action)).toEqual([
+      ...Array<string>(LOCKOUT_THRESHOLD - 1).fill('sign-in.failed'),
+      'sign-in.locked-out',
+      'sign-in.refused',
+    ]);
+    expect(rows.every((r) => r.actor === `console:${viewer.login}`)).toBe(true);
+
+    const auditor = await signedInAs(world, CHIYODA, 'auditor');
+    const page = await auditor.get(`/console/m/${CHIYODA}/audit`);
+    expect(page.body).toContain('sign-in.locked-out');
+    expect(page.body).toMatch(/<td>sign-in<\/td>/);
+    for (const secret of [...guesses, viewer.password, 'guess-unknown-login', 'nobody@nowhere'])
+      expect(page.body).not.toContain(secret);
+  });
+});

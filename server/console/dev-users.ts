@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DeploymentMode } from '../../protocol/transport.ts';
 import { hashPassword } from './passwords.ts';
-import { CONSOLE_ROLES, type ConsoleRole } from './roles.ts';
+import { CENTRE_SCOPE, CONSOLE_ROLES, type ConsoleRole } from './roles.ts';
 import type { ConsoleStore } from './store.ts';
 
 export interface DevelopmentUser {
@@ -17,8 +17,9 @@ export class DevelopmentUsersRefused extends Error {
 }
 
 /**
- * Development only: one console user per municipality and role (`<role>@<code>`), each with a
- * fresh random password at every start (an existing one is reset and unlocked). Never in production.
+ * Development only: one console user per municipality and role (`<role>@<code>`), and the centre's
+ * operator (`operator@centre`), each with a fresh random password at every start (an existing one
+ * is reset and unlocked). Never in production.
  */
 export async function seedDevelopmentUsers(
   store: ConsoleStore,
@@ -29,8 +30,12 @@ export async function seedDevelopmentUsers(
   if (mode === 'production')
     throw new DevelopmentUsersRefused('development users are never seeded in production');
   const users: DevelopmentUser[] = [];
-  for (const municipalityCode of municipalityCodes)
-    for (const role of CONSOLE_ROLES) {
+  const scopes: [string, readonly ConsoleRole[]][] = [
+    ...municipalityCodes.map((code): [string, readonly ConsoleRole[]] => [code, CONSOLE_ROLES]),
+    [CENTRE_SCOPE, ['operator']],
+  ];
+  for (const [municipalityCode, roles] of scopes)
+    for (const role of roles) {
       const login = `${role}@${municipalityCode}`;
       const password = randomBytes(12).toString('base64url');
       await store.upsertUser({

@@ -1,5 +1,5 @@
 import { html, type Html } from './html.ts';
-import { can, ROLE_TITLES_JA, type Permission } from './roles.ts';
+import { can, CENTRE_SCOPE, isCentreRole, ROLE_TITLES_JA, type Permission } from './roles.ts';
 import type { ConsoleSession, ConsoleUser } from './store.ts';
 
 /** The page frame: title, navigation by permission, sign-out (a POST with the CSRF token). */
@@ -8,6 +8,15 @@ export interface PageContext {
   session: ConsoleSession;
   municipalityName: string;
 }
+
+/** Where a user lands after sign-in: the municipality's overview, or the centre's fleet. */
+export function homeOf(user: ConsoleUser): string {
+  return isCentreRole(user.role) ? '/console/centre/fleet' : `/console/m/${user.municipalityCode}`;
+}
+
+const CENTRE_NAV: readonly { path: string; label: string; permission: Permission }[] = [
+  { path: '/fleet', label: '端末の稼働状況', permission: 'fleet:read' },
+];
 
 const NAV: readonly { path: string; label: string; permission: Permission }[] = [
   { path: '', label: '概要', permission: 'overview' },
@@ -24,15 +33,16 @@ export const csrfField = (session: ConsoleSession) =>
   html`<input type="hidden" name="_csrf" value="${session.csrfToken}" />`;
 
 export function page(title: string, body: Html, ctx?: PageContext): string {
-  const base = ctx ? `/console/m/${ctx.user.municipalityCode}` : '';
+  const centre = ctx !== undefined && ctx.user.municipalityCode === CENTRE_SCOPE;
+  const base = ctx ? (centre ? '/console/centre' : `/console/m/${ctx.user.municipalityCode}`) : '';
   const header = ctx
     ? html`<header>
         <strong>${ctx.municipalityName} コンビニ交付 管理画面</strong>
         <nav aria-label="メニュー">
           <ul>
-            ${NAV.filter((n) => can(ctx.user.role, n.permission)).map(
-              (n) => html`<li><a href="${base}${n.path}">${n.label}</a></li>`,
-            )}
+            ${(centre ? CENTRE_NAV : NAV)
+              .filter((n) => can(ctx.user.role, n.permission))
+              .map((n) => html`<li><a href="${base}${n.path}">${n.label}</a></li>`)}
           </ul>
         </nav>
         <span>${ctx.user.login}（${ROLE_TITLES_JA[ctx.user.role]}）</span>

@@ -49,6 +49,7 @@ export async function startConsoleWorld(databasePath?: string): Promise<ConsoleW
     repository: centre.repository,
     registers: centre.registers,
     store: centre.consoleStore,
+    fleet: centre.fleet,
     now,
   });
   await app.ready();

@@ -562,6 +562,48 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'console-centre-operator',
+    // The centre's operator (fleet view): a centre-wide console role, stored under the scope
+    // 'centre' and only there. SQLite cannot change a CHECK: the users table is rebuilt (the
+    // sessions table, which refers to it, is recreated empty: everyone signs in again).
+    sqlite: `
+      DROP TABLE console_sessions;
+      CREATE TABLE console_users_v13 (
+        user_id TEXT PRIMARY KEY,
+        municipality_code TEXT NOT NULL,
+        login TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'dv-officer', 'auditor', 'admin', 'operator')),
+        password_hash TEXT NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        CHECK ((role = 'operator') = (municipality_code = 'centre'))
+      ) STRICT;
+      INSERT INTO console_users_v13 (user_id, municipality_code, login, role, password_hash,
+          failed_attempts, locked_until, disabled, created_at)
+        SELECT user_id, municipality_code, login, role, password_hash, failed_attempts, locked_until,
+          disabled, created_at FROM console_users;
+      DROP TABLE console_users;
+      ALTER TABLE console_users_v13 RENAME TO console_users;
+      CREATE TABLE console_sessions (
+        token_sha256 TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES console_users(user_id),
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      ALTER TABLE console_users DROP CONSTRAINT console_users_role_check;
+      ALTER TABLE console_users ADD CONSTRAINT console_users_role_check
+        CHECK (role IN ('viewer', 'editor', 'dv-officer', 'auditor', 'admin', 'operator'));
+      ALTER TABLE console_users ADD CONSTRAINT console_users_centre_scope_check
+        CHECK ((role = 'operator') = (municipality_code = 'centre'));
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */
