@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
 import { personaliseCard } from '../../native/test-pki/test-jpki-ca.ts';
-import { assistBasicInfoFile } from '../../native/virtual-card/card-face.ts';
+import { assistBasicInfoFile, type Sex } from '../../native/virtual-card/card-face.ts';
 import { parseBasicInfo, verifyCardFace } from '../../server/phone/card-face.ts';
 import { bytes, fuzzParameters } from './settings.ts';
 
@@ -72,7 +72,11 @@ describe('the card face (券面AP) under hostile input', () => {
           expect(result.ok).toBe(false);
           const basic = parseBasicInfo(file);
           // What it reads from any bytes is what the same fields written afresh read back as.
-          if (basic.ok) expect(parseBasicInfo(assistBasicInfoFile(basic.value))).toEqual(basic);
+          // (The writer takes the card's sex codes; the reader, like the card, any text.)
+          if (basic.ok)
+            expect(
+              parseBasicInfo(assistBasicInfoFile({ ...basic.value, sex: basic.value.sex as Sex })),
+            ).toEqual(basic);
           else expect(basic.detail).toMatch(/\S/);
         },
       ),
@@ -102,9 +106,17 @@ describe('the basic-information file (券面入力補助AP)', () => {
   it('reads back the name, address, birth date and sex it was written with', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 40 });
     fc.assert(
-      fc.property(fc.record({ name: text, address: text, birthDate: text, sex: text }), (holder) => {
-        expect(parseBasicInfo(assistBasicInfoFile(holder))).toEqual({ ok: true, value: holder });
-      }),
+      fc.property(
+        fc.record({
+          name: text,
+          address: text,
+          birthDate: text,
+          sex: fc.constantFrom<Sex>('1', '2', '3', '9'),
+        }),
+        (holder) => {
+          expect(parseBasicInfo(assistBasicInfoFile(holder))).toEqual({ ok: true, value: holder });
+        },
+      ),
       fuzzParameters(),
     );
   });
