@@ -50,6 +50,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 function mutate(file: Uint8Array, mutation: Mutation): Uint8Array {
+  if (file.length === 0) return file;
   const at = mutation.at % file.length;
   const copy = Array.from(file);
   if (mutation.kind === 'replace') copy[at] = (copy[at]! + mutation.delta) & 0xff;
