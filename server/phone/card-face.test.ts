@@ -68,3 +68,14 @@ describe('parseBasicInfo', () => {
     expect(parseBasicInfo(assistBasicInfoFile(facts))).toEqual({ ok: true, value: facts });
   });
 });
+
+describe('hostile face files (found by tests/fuzz/card-face.fuzz.test.ts)', () => {
+  it('refuses a file asn1js cannot decode (an empty GeneralizedTime) instead of throwing', () => {
+    const emptyTime = Uint8Array.from([0x18, 0x00]);
+    const inTemplate = Uint8Array.from([0xff, 0x20, 0x02, 0x18, 0x00]);
+    for (const file of [emptyTime, inTemplate]) {
+      expect(verifyCardFace(file, [])).toEqual({ ok: false, detail: 'not a 券面AP file' });
+      expect(parseBasicInfo(file)).toEqual({ ok: false, detail: 'not a basic-information file' });
+    }
+  });
+});

@@ -32,7 +32,13 @@ const MAX_FILE_BYTES = 64 * 1024;
 /** The primitive children of the FF20 template: tag number → (value, encoded TLV). */
 function children(file: Uint8Array): Map<number, { value: Uint8Array; encoded: Uint8Array }> | undefined {
   if (file.length === 0 || file.length > MAX_FILE_BYTES) return undefined;
-  const parsed = asn1js.fromBER(file);
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    // asn1js throws on some malformed universal values (an empty GeneralizedTime, `18 00`).
+    parsed = asn1js.fromBER(file);
+  } catch {
+    return undefined;
+  }
   if (parsed.offset === -1) return undefined;
   const root = parsed.result;
   if (root.idBlock.tagClass !== 4 || root.idBlock.tagNumber !== 0x20 || !root.idBlock.isConstructed)

@@ -10,6 +10,7 @@ import {
   keywords,
   printerStatusFromAttributes,
 } from '../../electron/printer/ipp-attributes.ts';
+import { checkIppFraming } from '../../electron/printer/ipp-framing.ts';
 import { fuzzParameters } from './settings.ts';
 
 /**
@@ -114,6 +115,59 @@ describe('IPP answers from a hostile printer', () => {
         failureFromPrinterReasons(keywords(printerReasons));
       }),
       fuzzParameters(),
+    );
+  });
+
+  it('lets every well-formed answer through the framing check, and the decoder reads what it lets through', () => {
+    const keyword = fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/);
+    const wellFormed = fc
+      .record({
+        id: fc.integer({ min: 1, max: 0x7fffffff }),
+        name: fc.string({ unit: 'grapheme', maxLength: 60 }),
+        state: fc.constantFrom('idle', 'processing', 'stopped'),
+        reasons: fc.array(keyword, { minLength: 1, maxLength: 5 }),
+        jobId: fc.integer({ min: 1, max: 0x7fffffff }),
+        jobState: fc.constantFrom('pending', 'processing', 'completed', 'aborted', 'canceled'),
+      })
+      .map((a): Buffer =>
+        ipp.serialize({
+          version: '2.0',
+          statusCode: 'successful-ok',
+          id: a.id,
+          'operation-attributes-tag': { 'attributes-charset': 'utf-8', 'attributes-natural-language': 'ja' },
+          'printer-attributes-tag': {
+            'printer-name': a.name,
+            'printer-state': a.state,
+            'printer-state-reasons': a.reasons,
+          },
+          'job-attributes-tag': { 'job-id': a.jobId, 'job-state': a.jobState },
+        }),
+      );
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          wellFormed,
+          mutatedAnswer,
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+        ),
+        (message) => {
+          const framing = checkIppFraming(message);
+          if (framing === undefined) {
+            // What the check lets through, the decoder reads to the end (its loop cannot run backwards).
+            const decoded = ipp.parse(message) as { id?: unknown };
+            expect(typeof decoded.id).toBe('number');
+          } else {
+            expect(framing.offset).toBeLessThanOrEqual(message.length);
+          }
+        },
+      ),
+      fuzzParameters(150),
+    );
+    fc.assert(
+      fc.property(wellFormed, (message) => {
+        expect(checkIppFraming(message)).toBeUndefined();
+      }),
+      fuzzParameters(150),
     );
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -43,6 +43,32 @@ const requestBodies: Record<string, fc.Arbitrary<unknown>> = {
     },
     { requiredKeys: [] },
   ),
+  '/v1/pin-reset/command': fc.record(
+    {
+      transactionId,
+      terminalId,
+      challenge: base64ish,
+      oneTimePassword: fc.oneof(fc.stringMatching(/^[0-9]{8}$/), fc.string({ maxLength: 20 })),
+      newSigningPin: fc.oneof(fc.stringMatching(/^[A-Z0-9]{6,16}$/), fc.string({ maxLength: 40 })),
+    },
+    { requiredKeys: [] },
+  ),
+  '/v1/pin-reset/confirm': fc.record(
+    { transactionId, terminalId, challenge: base64ish, response: base64ish },
+    { requiredKeys: [] },
+  ),
+  '/v1/heartbeat': fc.record(
+    {
+      terminalId,
+      sentAt: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+        fc.string(),
+      ),
+      health: fc.jsonValue(),
+      signature: base64ish,
+    },
+    { requiredKeys: [] },
+  ),
   '/v1/koseki-registration': fc.record(
     { transactionId, terminalId, consent: fc.jsonValue() },
     { requiredKeys: [] },
@@ -59,6 +85,7 @@ describe('the centre under hostile request bodies', () => {
       trustedCaCertificates: [new Uint8Array(ca.auth.certificate.rawData)],
       certificateRegistry: [],
       sealKeys: { store: await testSealKeyStore() },
+      pinReset: { masterKey: randomBytes(32), mode: 'password' },
       now: () => new Date('2026-11-25T03:00:00Z'),
       logger: { stream: { write: () => undefined } },
     });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { encode } from 'cbor2';
 import { describe, expect, it } from 'vitest';
-import { verifySeal, type SealError } from '../../protocol/seal.ts';
+import { sampleHousehold } from '../../certificate-templates/sample-documents.ts';
+import { createPageSeals, encodeSealPayload, verifySeal, type SealError } from '../../protocol/seal.ts';
 import { signCoseSign1 } from '../../protocol/seal-signer.ts';
 import { publishedKeys, testSealKey } from '../../protocol/test-support/seal-keys.ts';
 import { bytes, fuzzParameters } from './settings.ts';
@@ -75,6 +76,38 @@ describe('page seals under hostile input (verifySeal)', () => {
         }
       }),
       fuzzParameters(200),
+    );
+  });
+
+  it('never accepts a genuine seal changed in any byte as saying anything but what was signed', async () => {
+    const document = sampleHousehold(3);
+    const municipalityKey = testSealKey(document.municipality.code);
+    const municipalityKeys = publishedKeys(municipalityKey);
+    const at = new Date(document.issuedAt);
+    const [seal] = await createPageSeals(document, municipalityKey.signer);
+    const genuine = verifySeal(seal!, municipalityKeys, at);
+    if (!genuine.ok) throw new Error(`the genuine seal does not verify: ${genuine.error.kind}`);
+    const signed = Buffer.from(encodeSealPayload(genuine.payload));
+    const change = fc.oneof(
+      fc.record({ at: fc.nat(), replaceBy: fc.integer({ min: 1, max: 255 }) }),
+      fc.record({ at: fc.nat(), insert: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ at: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(change, { minLength: 1, maxLength: 3 }), (changes) => {
+        const changed = Array.from(seal!);
+        for (const c of changes) {
+          const i = c.at % (changed.length + 1);
+          if ('replaceBy' in c)
+            changed[i % changed.length] = (changed[i % changed.length]! + c.replaceBy) & 0xff;
+          else if ('insert' in c) changed.splice(i, 0, c.insert);
+          else changed.splice(i, 1);
+        }
+        const result = verifySeal(Uint8Array.from(changed), municipalityKeys, at);
+        if (result.ok) expect(Buffer.from(encodeSealPayload(result.payload)).equals(signed)).toBe(true);
+        else expect(SEAL_ERRORS).toContain(result.error.kind);
+      }),
+      fuzzParameters(),
     );
   });
 });
