@@ -1,14 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  IntentResult,
-  KioskApi,
-  KioskIntent,
-  KioskScreen,
-  KioskSnapshot,
-  Language,
-} from '../../electron/kiosk-api.ts';
+import type { KioskApi, KioskScreen, KioskSnapshot, Language } from '../../electron/kiosk-api.ts';
 import { CERTIFICATE_TITLES_JA } from '../../protocol/certificate-types.ts';
 import { App } from './App.tsx';
 import { createKioskI18n } from './i18n/index.ts';
@@ -16,36 +9,12 @@ import { ja } from './i18n/ja.ts';
 import { ko } from './i18n/ko.ts';
 import type { ReminderSound } from './reminderSound.ts';
 import { createKioskStore } from './store.ts';
+import { FakeKiosk } from './test-support/fake-kiosk.ts';
 
 /**
  * A fake host: it records every intent and pushes snapshots when the test says so. It answers the
  * language switch like the real host does (a new snapshot in the chosen language).
  */
-class FakeKiosk implements KioskApi {
-  readonly intents: KioskIntent[] = [];
-  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
-  constructor(private snapshot: KioskSnapshot) {}
-
-  getSnapshot(): Promise<KioskSnapshot> {
-    return Promise.resolve(this.snapshot);
-  }
-  onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  send(intent: KioskIntent): Promise<IntentResult> {
-    this.intents.push(intent);
-    if (intent.type === 'set-language') this.push({ ...this.snapshot, language: intent.language });
-    return Promise.resolve({ accepted: true });
-  }
-  push(snapshot: KioskSnapshot): void {
-    this.snapshot = snapshot;
-    for (const listener of this.listeners) listener(snapshot);
-  }
-  show(view: KioskScreen): void {
-    this.push({ ...this.snapshot, view });
-  }
-}
 
 const TX = 'TX-TEST-0001';
 const RECEIPT = '20481632';
@@ -63,7 +32,10 @@ class FakeSound implements ReminderSound {
 }
 
 async function mount(view: KioskScreen, language: Language = 'ja', sound: ReminderSound = new FakeSound()) {
-  const kiosk = new FakeKiosk({ transactionId: TX, receiptNumber: RECEIPT, language, view });
+  const kiosk = new FakeKiosk(
+    { transactionId: TX, receiptNumber: RECEIPT, language, view },
+    { followLanguage: true },
+  );
   const { store, dispose } = createKioskStore(kiosk);
   const result = render(<App store={store} i18n={createKioskI18n('ja')} sound={sound} />);
   await screen.findByTestId(`screen-${view.screen}`);
@@ -419,7 +391,10 @@ describe('connection', () => {
   });
 
   it('shows out-of-service when the host stops answering', async () => {
-    const kiosk = new FakeKiosk({ transactionId: TX, language: 'ja', view: pinView(0) });
+    const kiosk = new FakeKiosk(
+      { transactionId: TX, language: 'ja', view: pinView(0) },
+      { followLanguage: true },
+    );
     kiosk.send = () => Promise.reject(new Error('host gone'));
     const { store } = createKioskStore(kiosk);
     render(<App store={store} i18n={createKioskI18n('ja')} />);
@@ -429,7 +404,10 @@ describe('connection', () => {
   });
 
   it('shows the out-of-service screen the host sends after its third fault, with nothing to press', async () => {
-    const kiosk = new FakeKiosk({ transactionId: null, language: 'ja', view: { screen: 'out-of-service' } });
+    const kiosk = new FakeKiosk(
+      { transactionId: null, language: 'ja', view: { screen: 'out-of-service' } },
+      { followLanguage: true },
+    );
     const { store } = createKioskStore(kiosk);
     render(<App store={store} i18n={createKioskI18n('ja')} />);
     const shown = await screen.findByTestId('screen-out-of-service');

@@ -5,40 +5,19 @@
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  IntentResult,
-  KioskApi,
-  KioskIntent,
-  KioskScreen,
-  KioskSnapshot,
-  Language,
-} from '../../electron/kiosk-api.ts';
+import type { KioskScreen, KioskSnapshot, Language } from '../../electron/kiosk-api.ts';
 import { App } from './App.tsx';
 import type { GuideVoice } from './guide.ts';
 import { createKioskI18n } from './i18n/index.ts';
 import { ja } from './i18n/ja.ts';
 import { createKioskStore } from './store.ts';
+import { FakeKiosk } from './test-support/fake-kiosk.ts';
 
-class FakeKiosk implements KioskApi {
-  readonly intents: KioskIntent[] = [];
-  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
-  constructor(public snapshot: KioskSnapshot) {}
-  getSnapshot = () => Promise.resolve(this.snapshot);
-  onSnapshot(listener: (snapshot: KioskSnapshot) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  send(intent: KioskIntent): Promise<IntentResult> {
-    this.intents.push(intent);
-    return Promise.resolve({ accepted: true });
-  }
-  push(change: Partial<KioskSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...change };
-    if (change.timeLimit === undefined && 'timeLimit' in change) delete this.snapshot.timeLimit;
-    act(() => {
-      for (const listener of this.listeners) listener(this.snapshot);
-    });
-  }
+/** The host changes part of its snapshot (a time limit cleared with `timeLimit: undefined`). */
+function update(kiosk: FakeKiosk, change: Partial<KioskSnapshot>): void {
+  const next = { ...kiosk.snapshot, ...change };
+  if (change.timeLimit === undefined && 'timeLimit' in change) delete next.timeLimit;
+  act(() => kiosk.push(next));
 }
 
 class RecordingVoice implements GuideVoice {
@@ -76,14 +55,14 @@ describe('the countdown of a time limit', () => {
   it('appears only when the host says the limit is close, announced, and 延長する sends extend-time', async () => {
     const { kiosk } = await mount({ screen: 'menu', municipalityName: '千代田区', items: [] });
     expect(screen.queryByTestId('time-limit')).toBeNull();
-    kiosk.push({ timeLimit: { secondsLeft: 20 } });
+    update(kiosk, { timeLimit: { secondsLeft: 20 } });
     const notice = screen.getByTestId('time-limit');
     expect(screen.getByRole('alert').textContent).toContain('あと20秒で終了します');
     expect(screen.getByRole('timer').textContent).toBe('のこり 20 秒');
     fireEvent.click(screen.getByRole('button', { name: ja.timeLimit.extend }));
     expect(kiosk.intents).toContainEqual({ type: 'extend-time' });
     expect(notice.isConnected).toBe(true);
-    kiosk.push({ timeLimit: undefined });
+    update(kiosk, { timeLimit: undefined });
     expect(screen.queryByTestId('time-limit')).toBeNull();
   });
 });
@@ -98,12 +77,12 @@ describe('display modes', () => {
     expect(contrast.getAttribute('aria-pressed')).toBe('true');
     expect(document.documentElement.dataset.contrast).toBe('high');
     expect(document.documentElement.dataset.text).toBe('large');
-    kiosk.push({ view: { screen: 'menu', municipalityName: '千代田区', items: [] } });
+    update(kiosk, { view: { screen: 'menu', municipalityName: '千代田区', items: [] } });
     expect(screen.getByRole('button', { name: ja.display.contrast }).getAttribute('aria-pressed')).toBe(
       'true',
     );
     // The session ends: the next resident starts on the plain screens.
-    kiosk.push({ transactionId: null, view: { screen: 'welcome', reader: 'ready' } });
+    update(kiosk, { transactionId: null, view: { screen: 'welcome', reader: 'ready' } });
     expect(document.documentElement.dataset.contrast).toBeUndefined();
     expect(document.documentElement.dataset.text).toBeUndefined();
   });
@@ -117,9 +96,9 @@ describe('the audio guide', () => {
     expect(voice.said).toHaveLength(1);
     expect(voice.said[0]!.line).toContain('暗証番号');
     expect(voice.said[0]!.language).toBe('ja');
-    kiosk.push({ view: { screen: 'authenticating' } });
+    update(kiosk, { view: { screen: 'authenticating' } });
     expect(voice.said).toHaveLength(2);
-    kiosk.push({ language: 'en' });
+    update(kiosk, { language: 'en' });
     expect(voice.said.at(-1)!.language).toBe('en');
   });
 
@@ -128,8 +107,8 @@ describe('the audio guide', () => {
     fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));
     fireEvent.click(screen.getByTestId('pin-key-7'));
     expect(kiosk.intents).toContainEqual({ type: 'pin-digit', digit: 7 });
-    for (const digitsEntered of [1, 2, 3]) kiosk.push({ view: { ...PIN, digitsEntered } });
-    kiosk.push({ view: { ...PIN, digitsEntered: 2 } });
+    for (const digitsEntered of [1, 2, 3]) update(kiosk, { view: { ...PIN, digitsEntered } });
+    update(kiosk, { view: { ...PIN, digitsEntered: 2 } });
     const feedback = voice.said.slice(1).map((s) => s.line);
     expect(feedback).toEqual([
       ja.guide.digitEntered,
@@ -144,12 +123,12 @@ describe('the audio guide', () => {
 
   it('stays silent until asked, and the volume reaches the voice', async () => {
     const { kiosk, voice } = await mount();
-    kiosk.push({ view: { ...PIN, digitsEntered: 1 } });
+    update(kiosk, { view: { ...PIN, digitsEntered: 1 } });
     expect(voice.said).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));
     fireEvent.click(screen.getByTestId('volume-down'));
     expect(screen.getByTestId('volume-value').textContent).toBe('60%');
-    kiosk.push({ view: { ...PIN, digitsEntered: 2 } });
+    update(kiosk, { view: { ...PIN, digitsEntered: 2 } });
     expect(voice.said.at(-1)).toEqual({
       line: ja.guide.digitEntered,
       language: 'ja',

@@ -6,47 +6,18 @@
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  IntentResult,
-  KioskApi,
-  KioskIntent,
-  KioskScreen,
-  KioskSnapshot,
-  Language,
-} from '../../electron/kiosk-api.ts';
+import type { KioskScreen, Language } from '../../electron/kiosk-api.ts';
 import { App } from './App.tsx';
 import { createKioskI18n, LANGUAGES, MESSAGES } from './i18n/index.ts';
 import { ja } from './i18n/ja.ts';
 import { createKioskStore } from './store.ts';
-
-/** A fake host that records intents and, like the real one, answers a language change with a snapshot. */
-class FakeKiosk implements KioskApi {
-  readonly intents: KioskIntent[] = [];
-  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
-  constructor(private snapshot: KioskSnapshot) {}
-  getSnapshot(): Promise<KioskSnapshot> {
-    return Promise.resolve(this.snapshot);
-  }
-  onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  send(intent: KioskIntent): Promise<IntentResult> {
-    this.intents.push(intent);
-    if (intent.type === 'set-language') this.push({ ...this.snapshot, language: intent.language });
-    return Promise.resolve({ accepted: true });
-  }
-  push(snapshot: KioskSnapshot): void {
-    this.snapshot = snapshot;
-    for (const listener of this.listeners) listener(snapshot);
-  }
-  show(view: KioskScreen): void {
-    this.push({ ...this.snapshot, view });
-  }
-}
+import { FakeKiosk } from './test-support/fake-kiosk.ts';
 
 async function mount(view: KioskScreen, language: Language = 'ja') {
-  const kiosk = new FakeKiosk({ transactionId: 'TX-WALK', receiptNumber: '00731942', language, view });
+  const kiosk = new FakeKiosk(
+    { transactionId: 'TX-WALK', receiptNumber: '00731942', language, view },
+    { followLanguage: true },
+  );
   const { store } = createKioskStore(kiosk);
   render(<App store={store} i18n={createKioskI18n('ja')} />);
   await screen.findByTestId(`screen-${view.screen}`);

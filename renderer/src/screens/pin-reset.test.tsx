@@ -5,41 +5,13 @@
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  IntentResult,
-  KioskApi,
-  KioskIntent,
-  KioskScreen,
-  KioskSnapshot,
-  Language,
-} from '../../../electron/kiosk-api.ts';
+import type { KioskScreen, Language } from '../../../electron/kiosk-api.ts';
 import { App } from '../App.tsx';
 import { en } from '../i18n/en.ts';
 import { createKioskI18n } from '../i18n/index.ts';
 import { ja } from '../i18n/ja.ts';
 import { createKioskStore } from '../store.ts';
-
-/** A fake host that records intents and shows what the test pushes. */
-class FakeKiosk implements KioskApi {
-  readonly intents: KioskIntent[] = [];
-  private readonly listeners = new Set<(snapshot: KioskSnapshot) => void>();
-  constructor(private snapshot: KioskSnapshot) {}
-  getSnapshot(): Promise<KioskSnapshot> {
-    return Promise.resolve(this.snapshot);
-  }
-  onSnapshot(listener: (snapshot: KioskSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  send(intent: KioskIntent): Promise<IntentResult> {
-    this.intents.push(intent);
-    return Promise.resolve({ accepted: true });
-  }
-  show(view: KioskScreen): void {
-    this.snapshot = { ...this.snapshot, view };
-    for (const listener of this.listeners) listener(this.snapshot);
-  }
-}
+import { FakeKiosk } from '../test-support/fake-kiosk.ts';
 
 async function mount(view: KioskScreen, language: Language = 'ja') {
   const kiosk = new FakeKiosk({ transactionId: 'TX-PIN-RESET', language, view });
