@@ -183,6 +183,8 @@ describe('kiosk host: its own faults', () => {
     it('the job comes out: delivered, journalled as printed, nothing refunded', async () => {
       const { host: h, events, payment, answer } = await toPrinting();
       expect(h.reportFault('renderer-gone')).toBe('recover');
+      // A second fault while the printer has not answered changes nothing: one answer, one ending.
+      h.reportFault('renderer-gone');
       // No refund while the printer has not answered; the screen stays on printing.
       expect(h.getSnapshot().view.screen).toBe('printing');
       expect(count(events, 'refunded')).toBe(0);

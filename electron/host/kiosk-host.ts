@@ -319,6 +319,7 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
   let last: KioskSnapshot | undefined;
   let outOfService = false;
   let closed = false;
+  let settlingOnPrinter = false;
   let idleTimer: unknown;
   // The countdown of the screen's time limit; its warning is part of the snapshot.
   const countdown = createCountdown(clock, () => publish(), options.timeLimitWarningMs);
@@ -420,6 +421,8 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
 
   /** Ends the session in progress through the clean-up, on a new machine. */
   function restart(code: KioskErrorCode): void {
+    // Waiting for the printer's answer: that answer ends the session (once), whatever else fails.
+    if (settlingOnPrinter) return;
     const state = actor.getSnapshot();
     const stage = stageOf(state.value);
     const transactionId = state.context.transactionId;
@@ -448,7 +451,9 @@ export function createKioskHost(given: SessionServices, options: KioskHostOption
     code: KioskErrorCode,
   ): void {
     logger.warn({ transactionId }, 'fault while printing: the printer decides before any refund');
+    settlingOnPrinter = true;
     void atPrinter.then((result) => {
+      settlingOnPrinter = false;
       if (closed) return;
       if (result.ok) {
         try {
