@@ -233,8 +233,7 @@ async function main(): Promise<number> {
           0,
         );
         const journal = openKioskJournal(journalPath);
-        // The row's transaction is the first of the run (newest first; a payment row adds one after the acceptor is back).
-        const entry = journal.list().at(-1);
+        const [entry] = journal.list();
         journal.close();
         const tx = entry?.transactionId ?? null;
         const files = tx ? await printedFiles([spool, ...(printer?.dirs() ?? [])], tx) : [];
@@ -266,13 +265,6 @@ async function main(): Promise<number> {
           if (paper !== 'ok') violations.push(paper);
         }
         if (second.code !== 0) violations.push(`restart failed (${second.code})`);
-        if (scenario.victim === 'payment' && killedLine) {
-          const line = first.lines.find((l) => 'afterRestart' in l);
-          if (line?.afterRestart !== 'printed')
-            violations.push(
-              `no payment taken after the acceptor came back (${JSON.stringify(line ?? 'not tried')})`,
-            );
-        }
         if (scenario.victim !== 'host' && first.code !== 0 && !killedLine)
           violations.push(`kiosk run failed (${first.code})`);
         await printer?.stop();

@@ -15,7 +15,6 @@ import { createHostLogger } from '../../electron/host/logger.ts';
 import { FakePaymentDevice } from '../../electron/payment/fake-payment-device.ts';
 import { IppPrinter } from '../../electron/printer/index.ts';
 import { runTransaction, waitForScreen, waitForSnapshot } from '../dev/drive.ts';
-import { launchPaymentSim } from '../dev/payment-sim/launch.ts';
 import { startDevStack, type RunningStack } from '../dev/stack.ts';
 import { MID_PAYMENT } from './scenarios.ts';
 
@@ -33,32 +32,6 @@ async function childrenOf(pid: number): Promise<number[]> {
     ids.push(...text.split(/\s+/).filter(Boolean).map(Number));
   }
   return ids;
-}
-
-/** The resident ends the session as the screen asks: 終了 on done or on the error screen. */
-async function finishSession(running: RunningStack): Promise<void> {
-  const screen = running.host.getSnapshot().view.screen;
-  if (screen !== 'done' && screen !== 'error') return;
-  // 終了 is taken once the refund is done: press it until the welcome screen is back.
-  for (let i = 0; i < 600 && running.host.getSnapshot().view.screen !== 'welcome'; i++) {
-    running.host.send({ type: 'finish' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  await waitForScreen(running.host, ['welcome'], 1_000);
-}
-
-/** Ends the processes (SIGTERM) and waits, up to 5 s, until none is left. */
-async function endProcesses(pids: readonly number[]): Promise<void> {
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 async function main(): Promise<number> {
@@ -151,42 +124,15 @@ async function main(): Promise<number> {
       insertMoney,
     ).catch((error: unknown) => ({ kind: 'thrown' as const, detail: String(error) }));
     if (timer) clearTimeout(timer);
+    // The resident ends the session as the screen asks: 終了 on done or on the error screen.
     const screen = running.host.getSnapshot().view.screen;
-    await finishSession(running);
-    if (killed && victim === 'payment' && running.paymentSim) {
-      // The acceptor comes back on the same line; the host, alive all along, takes the next payment.
-      // The dead one's socat goes first: at its exit it removes the line's link, even a new one.
-      await endProcesses(simChildren);
-      const back = await launchPaymentSim({ devicePath: running.paymentSim.devicePath });
-      try {
-        // Until the host has the line again it says the acceptor is unavailable (nothing taken);
-        // the next resident tries again a moment later, as one would at a real kiosk.
-        let again: Awaited<ReturnType<typeof runTransaction>> | { kind: 'thrown'; detail: string };
-        let attempts = 0;
-        for (;;) {
-          attempts += 1;
-          again = await runTransaction(
-            running.host,
-            { pin: values.pin ?? '', certificateType: 'juminhyo', copies: 1 },
-            (yen) => back.control.insert(yen),
-          ).catch((error: unknown) => ({ kind: 'thrown' as const, detail: String(error) }));
-          const unavailable =
-            again.kind === 'error' &&
-            again.snapshot.view.screen === 'error' &&
-            again.snapshot.view.error === 'payment-unavailable';
-          if (!unavailable || attempts >= 5) break;
-          await finishSession(running);
-          await new Promise((resolve) => setTimeout(resolve, 2_000));
-        }
-        record({
-          afterRestart: again.kind,
-          attempts,
-          ...(again.kind === 'error' ? { view: again.snapshot.view } : {}),
-        });
-        await finishSession(running);
-      } finally {
-        await back.stop();
+    if (screen === 'done' || screen === 'error') {
+      // 終了 is taken once the refund is done: press it until the welcome screen is back.
+      for (let i = 0; i < 600 && running.host.getSnapshot().view.screen !== 'welcome'; i++) {
+        running.host.send({ type: 'finish' });
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      await waitForScreen(running.host, ['welcome'], 1_000);
     }
     for (let i = 0; i < 50 && running.journal.deliveriesDue().length > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
