@@ -20,7 +20,7 @@ import type { KioskHealth } from '../../protocol/heartbeat.ts';
 import type { TodaysCounts } from '../diagnostics/todays-counts.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
-import { OPERATOR_PIN_MAX_LENGTH, type OperatorPinGate } from './operator-pin.ts';
+import { OPERATOR_PIN_MAX_LENGTH, OPERATOR_PIN_MIN_LENGTH, type OperatorPinGate } from './operator-pin.ts';
 import { OUT_OF_SERVICE_NOTICES, type OperatorSwitchStore } from './operator-switch.ts';
 
 export type SelfTestResult = { pass: boolean; detail?: string };
@@ -276,7 +276,8 @@ export function withOperatorMode(host: KioskHost, services: OperatorServices): O
           state.digits.pop();
           return { accepted: true };
         case 'operator-pin-submit':
-          if (state.digits.length === 0) return bad;
+          // Too short to be a PIN: not a try (the page may send Enter before its count caught up).
+          if (state.digits.length < OPERATOR_PIN_MIN_LENGTH) return bad;
           void submitPin();
           return { accepted: true };
         default:

@@ -19,14 +19,15 @@ export function OperatorPinScreen({ view }: { view: ScreenView<'operator-pin'> }
       if (event.ctrlKey || event.altKey || event.metaKey || busy) return;
       if (/^[0-9]$/.test(event.key)) void send({ type: 'operator-pin-digit', digit: Number(event.key) });
       else if (event.key === 'Backspace') void send({ type: 'operator-pin-backspace' });
-      else if (event.key === 'Enter' && view.digitsEntered >= MIN_DIGITS)
-        void send({ type: 'operator-pin-submit' });
+      // Enter goes to the host, which holds the digits and refuses a PIN too short: the count on
+      // this page may lag behind fast typing.
+      else if (event.key === 'Enter') void send({ type: 'operator-pin-submit' });
       else return;
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [busy, send, view.digitsEntered]);
+  }, [busy, send]);
 
   const lockedAt = view.lockedUntil ? new Date(view.lockedUntil).toLocaleTimeString('ja-JP') : '';
   return (
