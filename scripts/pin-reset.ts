@@ -54,7 +54,8 @@ const NO_PAYMENT: PaymentDevice = {
   close: async () => undefined,
 };
 
-const PIN_WORDS = {
+/** Which 署名用 PIN the card holds, in words: fixed sentences, never a PIN. */
+const CARD_HOLDS_SENTENCE = {
   'new-pin': 'the card now has the new 署名用 PIN',
   'old-pin': 'the card keeps its old 署名用 PIN',
   unknown:
@@ -155,17 +156,17 @@ async function main(): Promise<number> {
     }
     at = await settled(['pinResetDone', 'passwordEntry', 'failed']);
     if (at.matches('pinResetDone')) {
-      console.log(`done: ${PIN_WORDS['new-pin']}`);
+      console.log(`done: ${CARD_HOLDS_SENTENCE['new-pin']}`);
       return 0;
     }
     if (at.matches('passwordEntry')) {
       console.error(
-        `error: wrong one-time password: ${at.context.passwordTriesLeft ?? 0} tries left; ${PIN_WORDS['old-pin']}`,
+        `error: wrong one-time password: ${at.context.passwordTriesLeft ?? 0} tries left; ${CARD_HOLDS_SENTENCE['old-pin']}`,
       );
       return 4;
     }
     const error = at.context.error;
-    const which = PIN_WORDS[at.context.pinResetOutcome ?? 'old-pin'];
+    const which = CARD_HOLDS_SENTENCE[at.context.pinResetOutcome ?? 'old-pin'];
     if (error?.code === 'pin-locked' || error?.code === 'pin-reset-refused')
       console.error(
         `error: ${error.code === 'pin-reset-refused' ? `the centre refused the reset (${at.context.pinResetRefusal ?? 'refused'})` : describeKioskError(error.code)}; ${which}`,
