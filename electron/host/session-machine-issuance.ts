@@ -27,8 +27,10 @@ import {
   readingCardState,
   sessionSetup,
   verifyingPinState,
+  initialSessionContext,
+  RESUMED_SESSION_FIRST,
 } from './session-machine-parts.ts';
-import { blankSession, totalYen, type Selection } from './session-machine-types.ts';
+import { totalYen, type Selection } from './session-machine-types.ts';
 
 /** The selection with a changed choice; unchanged outside the confirm step. */
 function withChoice(
@@ -46,13 +48,7 @@ export function registrationNeeded(menu: readonly MenuItem[]): boolean {
 
 export const issuanceMachine = sessionSetup.createMachine({
   id: 'session',
-  context: ({ input }) => ({
-    services: input.services,
-    timeouts: input.timeouts,
-    language: 'ja',
-    ...blankSession(),
-    ...input.resume,
-  }),
+  context: initialSessionContext,
   initial: 'welcome',
   on: {
     SET_LANGUAGE: { actions: assign({ language: ({ event }) => event.language }) },
@@ -60,13 +56,7 @@ export const issuanceMachine = sessionSetup.createMachine({
   states: {
     welcome: {
       // A host resumed after a fault (session-recovery.ts) finishes the session it was given first.
-      always: [
-        {
-          guard: ({ context }) => context.transactionId !== null && context.error !== null,
-          target: 'failed',
-        },
-        { guard: ({ context }) => context.transactionId !== null, target: 'ending' },
-      ],
+      always: [...RESUMED_SESSION_FIRST],
       on: {
         START: {
           target: 'checkingPrinter',

@@ -406,3 +406,27 @@ export const endingState = sessionSetup.createStateConfig({
     return { ...blankSession(), language: 'ja' as const };
   }),
 });
+
+/** Both flows' first context: a blank session in Japanese, or the session a fault handed over. */
+export function initialSessionContext({ input }: { input: SessionInput }) {
+  return {
+    services: input.services,
+    timeouts: input.timeouts,
+    language: 'ja' as const,
+    ...blankSession(),
+    ...input.resume,
+  };
+}
+
+/** Both flows' welcome: a machine resumed after a fault (session-recovery.ts) finishes that session first. */
+export const RESUMED_SESSION_FIRST = [
+  {
+    guard: ({ context }: { context: { transactionId: string | null; error: unknown } }) =>
+      context.transactionId !== null && context.error !== null,
+    target: 'failed',
+  },
+  {
+    guard: ({ context }: { context: { transactionId: string | null } }) => context.transactionId !== null,
+    target: 'ending',
+  },
+] as const;

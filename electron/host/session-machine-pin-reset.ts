@@ -16,12 +16,13 @@ import {
   readingCardState,
   sessionSetup,
   verifyingPinState,
+  initialSessionContext,
+  RESUMED_SESSION_FIRST,
 } from './session-machine-parts.ts';
 import {
   NEW_SIGNING_PIN_MAX,
   NEW_SIGNING_PIN_MIN,
   ONE_TIME_PASSWORD_LENGTH,
-  blankSession,
   type SessionContext,
 } from './session-machine-types.ts';
 
@@ -38,26 +39,14 @@ const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeo
 
 export const pinResetMachine = sessionSetup.createMachine({
   id: 'session',
-  context: ({ input }) => ({
-    services: input.services,
-    timeouts: input.timeouts,
-    language: 'ja',
-    ...blankSession(),
-    ...input.resume,
-  }),
+  context: initialSessionContext,
   initial: 'welcome',
   on: {
     SET_LANGUAGE: { actions: assign({ language: ({ event }) => event.language }) },
   },
   states: {
     welcome: {
-      always: [
-        {
-          guard: ({ context }) => context.transactionId !== null && context.error !== null,
-          target: 'failed',
-        },
-        { guard: ({ context }) => context.transactionId !== null, target: 'ending' },
-      ],
+      always: [...RESUMED_SESSION_FIRST],
       on: {
         START: {
           // No reset without the centre's reset API configured.
