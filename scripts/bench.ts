@@ -1,17 +1,20 @@
 /**
- * `npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --out DIR]`: the project's
+ * `npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --transactions N] [-- --out DIR]`: the project's
  * benchmarks, one after another, printed as tables and written as one report (DIR, default
- * var/bench: bench-report.json and bench-report.md). Speed and size targets live here, not in timed tests: each report
+ * var/bench: bench-report.json and bench-report.md, led by a summary where each figure sits beside
+ * its comparison from the same run). Speed and size targets live here, not in timed tests: each report
  * says PASS or FAIL per target, and only `--check` makes a failed target fail the process.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatReport, type BenchReport } from './bench/report.ts';
+import { formatReport, formatSummary, type BenchReport } from './bench/report.ts';
 
 export interface BenchArgs {
   /** Measured runs per case, where a bench repeats (documents). */
   runs?: number;
+  /** Kiosk transactions per part (kiosk; default 100). */
+  transactions?: number;
 }
 
 const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchReport> }> = [
@@ -19,7 +22,13 @@ const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchR
   { name: 'issuance', run: async () => (await import('./bench/centre/issuance-bench.ts')).run() },
   { name: 'centres', run: async () => (await import('./bench/centre/centres-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },
-  { name: 'kiosk', run: async () => (await import('./bench/kiosk-bench.ts')).run() },
+  {
+    name: 'kiosk',
+    run: async (args) =>
+      (await import('./bench/kiosk-bench.ts')).run(
+        args.transactions === undefined ? {} : { transactions: args.transactions },
+      ),
+  },
   { name: 'face', run: async () => (await import('./bench/face-bench.ts')).run() },
   {
     name: 'documents',
@@ -34,6 +43,7 @@ async function main(): Promise<void> {
     options: {
       check: { type: 'boolean', default: false },
       runs: { type: 'string' },
+      transactions: { type: 'string' },
       out: { type: 'string', default: join('var', 'bench') },
     },
   });
@@ -49,13 +59,22 @@ async function main(): Promise<void> {
     console.error(`--runs must be a positive whole number, not ${values.runs}`);
     process.exit(2);
   }
+  const transactions = values.transactions === undefined ? undefined : Number(values.transactions);
+  if (transactions !== undefined && !(Number.isInteger(transactions) && transactions > 10)) {
+    console.error(`--transactions must be a whole number above 10, not ${values.transactions}`);
+    process.exit(2);
+  }
+  const args: BenchArgs = {
+    ...(runs === undefined ? {} : { runs }),
+    ...(transactions === undefined ? {} : { transactions }),
+  };
   let failed = false;
   let missed = false;
   const reports: Array<{ name: string; report?: BenchReport; error?: string }> = [];
   for (const bench of BENCHMARKS) {
     if (positionals.length > 0 && !positionals.includes(bench.name)) continue;
     try {
-      const report = await bench.run(runs === undefined ? {} : { runs });
+      const report = await bench.run(args);
       console.log(formatReport(report) + '\n');
       reports.push({ name: bench.name, report });
       if (report.checks?.some((check) => !check.pass)) missed = true;
@@ -68,17 +87,28 @@ async function main(): Promise<void> {
   }
   await mkdir(values.out, { recursive: true });
   const measuredAt = new Date().toISOString();
-  await writeFile(join(values.out, 'bench-report.json'), JSON.stringify({ measuredAt, reports }, null, 2));
+  const summary = reports.flatMap(({ name, report }) =>
+    (report?.comparisons ?? []).map((comparison) => ({ bench: name, ...comparison })),
+  );
+  const summaryTable = formatSummary(reports);
+  await writeFile(
+    join(values.out, 'bench-report.json'),
+    JSON.stringify({ measuredAt, summary, reports }, null, 2),
+  );
   await writeFile(
     join(values.out, 'bench-report.md'),
     [
       `# Benchmark report (${measuredAt})`,
       '',
+      ...(summaryTable
+        ? ['Each figure beside its comparison, measured in the same run:', '', summaryTable, '']
+        : []),
       ...reports.map((r) =>
         r.report ? '```\n' + formatReport(r.report) + '\n```\n' : `## ${r.name}\n\nfailed: ${r.error}\n`,
       ),
     ].join('\n'),
   );
+  if (summaryTable) console.log(summaryTable + '\n');
   console.log(`report: ${join(values.out, 'bench-report.md')} and bench-report.json`);
   process.exit(failed || (values.check && missed) ? 1 : 0);
 }
