@@ -15,7 +15,7 @@ import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import { SAMPLE_PRINTED_AT, sampleSeals, sampleSet } from '../../certificate-templates/sample-set.ts';
 import { startChromiumPrinter } from './documents/chromium-print.ts';
 import { juminhyoHtml } from './documents/juminhyo-html.ts';
-import { percentile, type BenchCheck, type BenchReport } from './report.ts';
+import { percentile, ratio, type BenchCheck, type BenchComparison, type BenchReport } from './report.ts';
 
 export interface DocumentsBenchOptions {
   /** Timed renders per sample (default 20). */
@@ -130,7 +130,25 @@ export async function run(options: DocumentsBenchOptions = {}): Promise<BenchRep
     rows,
     notes,
     checks,
+    comparisons: documentComparisons(ours, chromium),
   };
+}
+
+/** The summary's documents line: our renderer beside Chromium's page.pdf on the same 住民票 page. */
+function documentComparisons(ours: Timing, chromium: Timing | undefined): BenchComparison[] {
+  const figures = (t: Timing) =>
+    `${t.medianMs.toFixed(1)} ms median, ${(t.bytes / t.pages / 1000).toFixed(1)} kB a page`;
+  return [
+    {
+      measure: `PDF of a 住民票 page (${TARGET_SAMPLE}), pdfkit renderer`,
+      ours: figures(ours),
+      against: chromium ? `Chromium page.pdf: ${figures(chromium)}` : 'Chromium not measured',
+      comparison: chromium
+        ? `${ratio(ours.medianMs, chromium.medianMs, 'faster', 'slower')}, ` +
+          ratio(ours.bytes / ours.pages, chromium.bytes / chromium.pages, 'smaller', 'larger')
+        : '—',
+    },
+  ];
 }
 
 function row(document: string, what: string, t: Timing): Record<string, string | number> {

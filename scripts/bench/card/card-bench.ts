@@ -24,7 +24,7 @@ import { testCard } from '../../../native/test-pki/fixtures.ts';
 import { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
 import { VpcdConnection } from '../../../native/virtual-card/vpcd-connection.ts';
 import { waitForReaderStatus } from '../../../native/card-transport.ts';
-import type { BenchReport } from '../report.ts';
+import { ratio, type BenchComparison, type BenchReport } from '../report.ts';
 
 const VPCD_READER = 'Virtual PCD 00 00';
 const LOCK_FILE = '/tmp/vpcd.lock';
@@ -214,7 +214,12 @@ export async function run(): Promise<BenchReport> {
     } else {
       notes.push('OpenSC missing (Debian opensc + opensc-pkcs11): no pkcs11-tool row');
     }
-    return { title: 'Card: authentication through pcscd (vpcd virtual card)', rows, notes };
+    return {
+      title: 'Card: authentication through pcscd (vpcd virtual card)',
+      rows,
+      notes,
+      comparisons: cardComparisons(rows),
+    };
   } finally {
     await vpcd.close();
     await reader.close();
@@ -222,4 +227,33 @@ export async function run(): Promise<BenchReport> {
     rmSync(work, { recursive: true, force: true });
     await release();
   }
+}
+
+/** The summary's card lines: the kiosk's authentication beside OpenSC's signature, from the rows above. */
+export function cardComparisons(rows: ReadonlyArray<Record<string, string | number>>): BenchComparison[] {
+  const kiosk = rows.find((r) => String(r.flow).startsWith('kiosk, short reads'));
+  const openSc = rows.find((r) => String(r.flow).startsWith('OpenSC'));
+  if (!kiosk) return [];
+  const figures = (row: Record<string, string | number>, apdus: string, ms: string) =>
+    `${row[apdus]} APDUs, ${Number(row[ms]).toFixed(0)} ms`;
+  const against = openSc ? `OpenSC pkcs11-tool: ${figures(openSc, 'APDUs', 'median ms')}` : 'OpenSC missing';
+  const versus = (apdus: string, ms: string) =>
+    openSc
+      ? `${ratio(Number(kiosk[apdus]), Number(openSc.APDUs), 'fewer APDUs', 'more APDUs')}, ` +
+        ratio(Number(kiosk[ms]), Number(openSc['median ms']), 'faster', 'slower')
+      : '—';
+  return [
+    {
+      measure: 'card: authentication through pcscd, whole (short reads)',
+      ours: figures(kiosk, 'APDUs', 'median ms'),
+      against,
+      comparison: versus('APDUs', 'median ms'),
+    },
+    {
+      measure: 'card: after the PIN is entered (the certificate read while typing)',
+      ours: figures(kiosk, 'APDUs after PIN', 'ms after PIN'),
+      against,
+      comparison: versus('APDUs after PIN', 'ms after PIN'),
+    },
+  ];
 }
