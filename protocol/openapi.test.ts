@@ -23,6 +23,7 @@ describe('OpenAPI 3.1 document', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/authenticate',
       '/v1/challenge',
+      '/v1/heartbeat',
       '/v1/household-members',
       '/v1/issue',
       '/v1/koseki-registration',

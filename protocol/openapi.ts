@@ -18,6 +18,7 @@ import {
 } from './api.ts';
 import { CertificateDocumentSchema } from './documents.ts';
 import { CentreErrorBodySchema } from './errors.ts';
+import { HEARTBEAT_PATH, HeartbeatRequestSchema, HeartbeatResponseSchema } from './heartbeat.ts';
 
 /** The component schemas of the contract, by name. */
 const COMPONENTS = {
@@ -35,6 +36,8 @@ const COMPONENTS = {
   KosekiRegistrationRequest: KosekiRegistrationRequestSchema,
   KosekiRegistrationResponse: KosekiRegistrationResponseSchema,
   MunicipalityKeysResponse: MunicipalityKeysResponseSchema,
+  HeartbeatRequest: HeartbeatRequestSchema,
+  HeartbeatResponse: HeartbeatResponseSchema,
   CentreErrorBody: CentreErrorBodySchema,
 } as const;
 type ComponentName = keyof typeof COMPONENTS;
@@ -148,6 +151,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'KosekiRegistrationRequest',
         'KosekiRegistrationResponse',
         refused,
+      ),
+      [HEARTBEAT_PATH]: post(
+        "The kiosk's signed health (mutual TLS only): the centre keeps the newest per terminal for the fleet view",
+        'HeartbeatRequest',
+        'HeartbeatResponse',
+        {
+          '400':
+            "bad-request (body, or sent too far from the centre's clock) or signature-invalid: not signed by the key of the certificate the connection proved",
+          '403': 'terminal-unknown: no terminal certificate, or the body names another terminal',
+          '409': 'bad-request: not newer than the heartbeat kept (replayed or reordered)',
+        },
       ),
       [`${API_PREFIX}/municipality-keys`]: {
         get: {

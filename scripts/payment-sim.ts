@@ -55,7 +55,12 @@ async function main(): Promise<void> {
     stdio: 'ignore',
   });
   const cleanUp = async () => {
-    socat.kill('SIGTERM');
+    // socat removes its links as it exits: the folder goes after it, so nothing is left behind.
+    if (socat.exitCode === null && socat.signalCode === null) {
+      const exited = new Promise((resolve) => socat.once('exit', resolve));
+      socat.kill('SIGTERM');
+      await Promise.race([exited, sleep(2_000)]);
+    }
     await rm(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 100 && !((await exists(devicePath)) && (await exists(kioskPath))); i++) await sleep(50);

@@ -96,6 +96,8 @@ function galleryPage(shots: Shot[]): string {
     '',
     'Made by `npx tsx scripts/screenshots.ts` from the real kiosk (host, renderer, virtual card,',
     'reference centre, spool printer) in Debian’s chromium: each screen in Japanese and Vietnamese.',
+    'The store operator’s screens and the municipal console: [operator-and-console.md](operator-and-console.md)',
+    '(`scripts/screenshots-operator.ts`).',
     '',
     '| screen | 日本語 | Tiếng Việt |',
     '|---|---|---|',

@@ -60,6 +60,8 @@ interface Row {
   printed: number;
   billed: string;
   restarted: number;
+  /** Payment rows: the next resident's transaction once the acceptor is back (final state, centre); else '-'. */
+  next: string;
   durationMs: number;
   violations: string[];
 }
@@ -233,7 +235,11 @@ async function main(): Promise<number> {
           0,
         );
         const journal = openKioskJournal(journalPath);
-        const [entry] = journal.list();
+        // Newest first: the row's transaction is the first of the run; a payment row adds a second
+        // one, taken after the acceptor came back.
+        const entries = journal.list();
+        const entry = entries.at(-1);
+        const afterRestartEntry = entries.length > 1 ? entries[0] : undefined;
         journal.close();
         const tx = entry?.transactionId ?? null;
         const files = tx ? await printedFiles([spool, ...(printer?.dirs() ?? [])], tx) : [];
@@ -265,6 +271,31 @@ async function main(): Promise<number> {
           if (paper !== 'ok') violations.push(paper);
         }
         if (second.code !== 0) violations.push(`restart failed (${second.code})`);
+        let next = '-';
+        if (scenario.victim === 'payment' && killedLine) {
+          // The host, alive all along, takes the next resident's money once the acceptor is back.
+          const line = first.lines.find((l) => 'afterRestart' in l);
+          if (line?.afterRestart !== 'printed')
+            violations.push(
+              `no payment taken after the acceptor came back (${JSON.stringify(line ?? 'not tried')})`,
+            );
+          else {
+            const nextBilling = afterRestartEntry
+              ? (await repository.listBillingRecords()).find(
+                  (b) => b.transactionId === afterRestartEntry.transactionId,
+                )
+              : undefined;
+            next = `${afterRestartEntry?.state ?? 'none'}, ${
+              nextBilling
+                ? `${nextBilling.state}${nextBilling.settlement ? `×${nextBilling.settlement.copies}` : ''}`
+                : 'none'
+            }`;
+            if (afterRestartEntry?.state !== 'done' || nextBilling?.state !== 'billed')
+              violations.push(
+                `the payment after the acceptor came back: ${afterRestartEntry?.state ?? 'none'}, ${nextBilling?.state ?? 'not billed'}`,
+              );
+          }
+        }
         if (scenario.victim !== 'host' && first.code !== 0 && !killedLine)
           violations.push(`kiosk run failed (${first.code})`);
         await printer?.stop();
@@ -282,6 +313,7 @@ async function main(): Promise<number> {
             ? `${billing.state}${billing.settlement ? `×${billing.settlement.copies}` : ''}`
             : 'none',
           restarted: (victimPart?.restarts() ?? 0) - restartsBefore,
+          next,
           durationMs: Date.now() - rowStarted,
           violations,
         });
@@ -298,12 +330,12 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ runs, seed, durationMs, rows, violations: failed.length }, null, 2));
   else {
     console.log(
-      '| victim | killed at | journal then | killed | recovery | final | printed | centre | result |',
+      '| victim | killed at | journal then | killed | recovery | final | printed | centre | next resident | result |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows)
       console.log(
-        `| ${r.victim} | ${r.at} | ${r.stateAtKill} | ${r.killed ? 'yes' : 'no'} | ${r.recovery} | ${r.finalState} | ${r.printed} | ${r.billed} | ${r.violations.length === 0 ? 'ok' : r.violations.join('; ')} |`,
+        `| ${r.victim} | ${r.at} | ${r.stateAtKill} | ${r.killed ? 'yes' : 'no'} | ${r.recovery} | ${r.finalState} | ${r.printed} | ${r.billed} | ${r.next} | ${r.violations.length === 0 ? 'ok' : r.violations.join('; ')} |`,
       );
     console.log(
       `${rows.length} kill(s), ${failed.length} with violations, seed ${seed}, ${(durationMs / 1000).toFixed(0)} s`,

@@ -24,12 +24,15 @@ import type { CentreClientTls } from './centre-client.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
 import { withOperatorMode, type OperatorModeHost } from './operator-mode.ts';
-import { createOperatorPinGate, type OperatorPinRecord } from './operator-pin.ts';
+import { createOperatorPinGate, OPERATOR_PIN_LOCK_MS, type OperatorPinRecord } from './operator-pin.ts';
+import { fileOperatorPinLockStore } from './operator-pin-lock.ts';
 import { operatorSwitchStore } from './operator-switch.ts';
 
 export interface OperatorOptions {
   /** The operator PIN's hash (KIOSK_OPERATOR_PIN_FILE); null: operator mode cannot be entered. */
   pinRecord: OperatorPinRecord | null;
+  /** Where the wrong-try count and lock are kept (beside the PIN file); unset: in memory (development PIN). */
+  pinLockPath?: string;
   /** The out-of-service switch's file (default: in memory). */
   switchPath?: string;
   /** Where log exports are written (default var/log-exports under the working folder). */
@@ -80,7 +83,19 @@ export function composeOperatorMode(parts: OperatorParts): {
       versions,
     });
   const host = withOperatorMode(parts.host, {
-    pinGate: options.pinRecord ? createOperatorPinGate(options.pinRecord) : null,
+    pinGate: options.pinRecord
+      ? createOperatorPinGate(
+          options.pinRecord,
+          options.pinLockPath === undefined
+            ? {}
+            : {
+                lockStore: fileOperatorPinLockStore(options.pinLockPath, {
+                  now: Date.now,
+                  lockMs: OPERATOR_PIN_LOCK_MS,
+                }),
+              },
+        )
+      : null,
     switchStore,
     collectHealth: collect,
     todaysCounts: () => todaysCounts(parts.journal, new Date()),

@@ -9,6 +9,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { memoryOperatorPinLockStore, type OperatorPinLockStore } from './operator-pin-lock.ts';
 
 export const OPERATOR_PIN_MIN_LENGTH = 6;
 export const OPERATOR_PIN_MAX_LENGTH = 12;
@@ -78,23 +79,25 @@ export interface OperatorPinGate {
 /**
  * The gate in front of operator mode: 5 wrong tries in a row lock it for 15 minutes (counted on
  * the injected clock); a right PIN resets the count. Checks run one at a time, so a burst of
- * guesses cannot slip past the count.
+ * guesses cannot slip past the count. The count and the lock live in `lockStore` (a file beside
+ * the PIN's hash on a kiosk, operator-pin-lock.ts): each wrong try is on disk before its answer,
+ * so a restarted host keeps both.
  */
 export function createOperatorPinGate(
   record: OperatorPinRecord,
-  options: { now?: () => number; maxTries?: number; lockMs?: number } = {},
+  options: { now?: () => number; maxTries?: number; lockMs?: number; lockStore?: OperatorPinLockStore } = {},
 ): OperatorPinGate {
   const now = options.now ?? Date.now;
   const maxTries = options.maxTries ?? OPERATOR_PIN_MAX_TRIES;
   const lockMs = options.lockMs ?? OPERATOR_PIN_LOCK_MS;
-  let wrong = 0;
-  let lockedUntil: number | null = null;
+  const store = options.lockStore ?? memoryOperatorPinLockStore();
   let queue: Promise<unknown> = Promise.resolve();
 
   const currentLock = () => {
+    const { lockedUntil } = store.read();
     if (lockedUntil !== null && now() >= lockedUntil) {
-      lockedUntil = null;
-      wrong = 0;
+      store.write({ wrong: 0, lockedUntil: null });
+      return null;
     }
     return lockedUntil;
   };
@@ -103,14 +106,16 @@ export function createOperatorPinGate(
     const lock = currentLock();
     if (lock !== null) return { kind: 'locked', until: lock };
     if (await matches(record, pin)) {
-      wrong = 0;
+      if (store.read().wrong !== 0) store.write({ wrong: 0, lockedUntil: null });
       return { kind: 'ok' };
     }
-    wrong += 1;
+    const wrong = store.read().wrong + 1;
     if (wrong >= maxTries) {
-      lockedUntil = now() + lockMs;
-      return { kind: 'locked', until: lockedUntil };
+      const until = now() + lockMs;
+      store.write({ wrong, lockedUntil: until });
+      return { kind: 'locked', until };
     }
+    store.write({ wrong, lockedUntil: null });
     return { kind: 'wrong', triesLeft: maxTries - wrong };
   }
 

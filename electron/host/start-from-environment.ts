@@ -149,10 +149,12 @@ export async function startKioskHostFromEnvironment(
     }
   }
   let operatorPin: OperatorPinRecord | null = null;
+  let operatorPinLock: string | null = null;
   if (config.KIOSK_OPERATOR_PIN_FILE) {
     const loaded = await readOperatorPinFile(config.KIOSK_OPERATOR_PIN_FILE);
     if (!loaded.ok) throw new KioskConfigurationError(`KIOSK_OPERATOR_PIN_FILE: ${loaded.problem}`);
     operatorPin = loaded.record;
+    operatorPinLock = loaded.lockPath;
   }
   const payment = await openCctalkPaymentDevice(config.KIOSK_PAYMENT_SERIAL);
   if (!payment.ok) {
@@ -172,6 +174,7 @@ export async function startKioskHostFromEnvironment(
     ...(config.KIOSK_SESSION_IDLE_MS === undefined ? {} : { sessionIdleMs: config.KIOSK_SESSION_IDLE_MS }),
     operator: {
       pinRecord: operatorPin,
+      ...(operatorPinLock === null ? {} : { pinLockPath: operatorPinLock }),
       switchPath: config.KIOSK_OPERATOR_SWITCH ?? join(process.cwd(), 'var', 'operator-switch.json'),
       ...(config.KIOSK_LOG_EXPORT_DIR ? { logExportDir: config.KIOSK_LOG_EXPORT_DIR } : {}),
       ...(config.KIOSK_PRINTER_URL ? { printerUrl: config.KIOSK_PRINTER_URL } : {}),

@@ -243,6 +243,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
     const host = await composeKioskHost({
       operator: {
         pinRecord: operatorPin.record,
+        ...(operatorPin.lockPath === null ? {} : { pinLockPath: operatorPin.lockPath }),
         ...(printerUrl ? { printerUrl } : {}),
         kioskVersion: process.env['npm_package_version'] ?? '0.1.0',
         ...(process.env['KIOSK_LOG_EXPORT_DIR'] ? { logExportDir: process.env['KIOSK_LOG_EXPORT_DIR'] } : {}),

@@ -9,21 +9,32 @@
  * the centre has every delivery report, and exits. Every line on stdout is one JSON record:
  * `{inserted}` before money goes into the slot, `{killed, state}` at the kill, and the end.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHostLogger } from '../../electron/host/logger.ts';
+import { openCctalkPaymentDevice } from '../../electron/payment/cctalk/index.ts';
 import { FakePaymentDevice } from '../../electron/payment/fake-payment-device.ts';
+import type { PaymentDevice } from '../../electron/payment/payment-port.ts';
 import { IppPrinter } from '../../electron/printer/index.ts';
 import { runTransaction, waitForScreen, waitForSnapshot } from '../dev/drive.ts';
+import { launchPaymentSim, type RunningPaymentSim } from '../dev/payment-sim/launch.ts';
 import { startDevStack, type RunningStack } from '../dev/stack.ts';
 import { MID_PAYMENT } from './scenarios.ts';
+
+/** How long a simulator may take to start: generous, as the fault test shares a busy machine. */
+const SIM_START_MS = 90_000;
 
 function record(line: Record<string, unknown>): void {
   // A pipe on Linux is written synchronously: the line is out before a SIGKILL that follows.
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
-/** The processes a payment simulator started (its socat), so they can be ended by id after it dies. */
+/**
+ * The processes a payment simulator started, at every depth (tsx's node child, and its socat), so
+ * they can be ended by id after it dies: a socat that outlives its simulator removes the line's
+ * link when it exits, even a link a new simulator has made since.
+ */
 async function childrenOf(pid: number): Promise<number[]> {
   const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
   const ids: number[] = [];
@@ -31,7 +42,51 @@ async function childrenOf(pid: number): Promise<number[]> {
     const text = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
     ids.push(...text.split(/\s+/).filter(Boolean).map(Number));
   }
-  return ids;
+  const deeper = await Promise.all(ids.map((id) => childrenOf(id)));
+  return [...ids, ...deeper.flat()];
+}
+
+/** The resident ends the session as the screen asks: 終了 on done or on the error screen. */
+async function finishSession(running: RunningStack): Promise<void> {
+  const screen = running.host.getSnapshot().view.screen;
+  if (screen !== 'done' && screen !== 'error') return;
+  // 終了 is taken once the refund is done: press it until the welcome screen is back.
+  for (let i = 0; i < 600 && running.host.getSnapshot().view.screen !== 'welcome'; i++) {
+    running.host.send({ type: 'finish' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await waitForScreen(running.host, ['welcome'], 1_000);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends the processes (SIGTERM) and waits until none is left; false if one outlived `timeoutMs`. */
+async function endProcesses(pids: readonly number[], timeoutMs = 10_000): Promise<boolean> {
+  for (const pid of pids.filter(alive)) process.kill(pid, 'SIGTERM');
+  const until = Date.now() + timeoutMs;
+  while (pids.some(alive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  return !pids.some(alive);
+}
+
+/**
+ * Waits until the host's own payment device says the acceptor answers again (online, no offline
+ * fault): what the host knows, not a guess at how long a reconnect takes.
+ */
+async function waitUntilOnline(device: PaymentDevice, timeoutMs = 30_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const status = await device.status();
+    if (status.ok && status.value.online && !status.value.faults.includes('offline')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
 }
 
 async function main(): Promise<number> {
@@ -60,6 +115,16 @@ async function main(): Promise<number> {
   let killed = false;
   let stack: RunningStack | undefined = undefined;
   let simChildren: number[] = [];
+  // The acceptor is this process's own (not the stack's), so the host's device can be asked how
+  // it is and a new acceptor can be put on the same line after the first one is killed.
+  let sim: RunningPaymentSim | undefined;
+  let device: PaymentDevice | undefined;
+  if (!values.recover) {
+    sim = await launchPaymentSim({ timeoutMs: SIM_START_MS });
+    const opened = await openCctalkPaymentDevice(sim.devicePath);
+    if (!opened.ok) throw new Error(`the payment simulator's line: ${opened.detail}`);
+    device = opened.device;
+  }
 
   const kill = (transactionId?: string): void => {
     if (killed || !stack) return;
@@ -69,7 +134,7 @@ async function main(): Promise<number> {
     record({ killed: victim, state });
     if (victim === 'host') process.kill(process.pid, 'SIGKILL');
     else if (victim === 'payment') {
-      if (stack.paymentSim) process.kill(stack.paymentSim.pid, 'SIGKILL');
+      if (sim) process.kill(sim.pid, 'SIGKILL');
     } else process.kill(Number(values['victim-pid']), 'SIGKILL');
   };
 
@@ -83,14 +148,19 @@ async function main(): Promise<number> {
     printer: printerUrl ? new IppPrinter({ url: printerUrl, submitTimeoutMs: 5_000 }) : 'spool',
     holderId: holder,
     // Recovery takes no money: the restarted host needs no acceptor (one process fewer per row).
-    ...(values.recover ? { payment: new FakePaymentDevice() } : {}),
+    payment: device ?? new FakePaymentDevice(),
     onTransactionEvent: (event) => {
       if (killAt && killAt !== MID_PAYMENT && stack?.journal.get(event.transactionId)?.state === killAt)
         kill(event.transactionId);
     },
   });
   const running = stack;
-  if (running.paymentSim) simChildren = await childrenOf(running.paymentSim.pid);
+  const firstSimDir = sim ? dirname(sim.devicePath) : undefined;
+  const putIn = (yen: number): Promise<unknown> => {
+    if (!sim) throw new Error('no payment simulator in a recovery run');
+    return sim.control.insert(yen);
+  };
+  if (sim) simChildren = await childrenOf(sim.pid);
   try {
     if (values.recover) {
       for (let i = 0; i < 100 && running.journal.deliveriesDue().length > 0; i++)
@@ -103,7 +173,7 @@ async function main(): Promise<number> {
       if (killAt === MID_PAYMENT && !killed) {
         // A first coin goes in and is credited; then the acceptor dies before the fee is covered.
         record({ inserted: 100 });
-        await running.insertMoney(100);
+        await putIn(100);
         await waitForSnapshot(
           running.host,
           (s) => s.view.screen !== 'payment' || s.view.paidYen > 0,
@@ -116,7 +186,7 @@ async function main(): Promise<number> {
         return waitForSnapshot(running.host, (s) => s.view.screen !== 'payment', 'the payment to end');
       }
       record({ inserted: yen });
-      return running.insertMoney(yen);
+      return putIn(yen);
     };
     const outcome = await runTransaction(
       running.host,
@@ -124,15 +194,32 @@ async function main(): Promise<number> {
       insertMoney,
     ).catch((error: unknown) => ({ kind: 'thrown' as const, detail: String(error) }));
     if (timer) clearTimeout(timer);
-    // The resident ends the session as the screen asks: 終了 on done or on the error screen.
     const screen = running.host.getSnapshot().view.screen;
-    if (screen === 'done' || screen === 'error') {
-      // 終了 is taken once the refund is done: press it until the welcome screen is back.
-      for (let i = 0; i < 600 && running.host.getSnapshot().view.screen !== 'welcome'; i++) {
-        running.host.send({ type: 'finish' });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      await waitForScreen(running.host, ['welcome'], 1_000);
+    await finishSession(running);
+    if (killed && victim === 'payment' && sim && device) {
+      // The acceptor comes back on the same line and the host, alive all along, takes the next
+      // resident's payment. The dead one's socat goes first: at its exit it removes the line's
+      // link, which must not be the new one's.
+      const linePath = sim.devicePath;
+      const ended = await endProcesses(simChildren);
+      simChildren = [];
+      const back = await launchPaymentSim({ devicePath: linePath, timeoutMs: SIM_START_MS });
+      sim = back;
+      simChildren = await childrenOf(back.pid);
+      const online = ended && (await waitUntilOnline(device));
+      const again = online
+        ? await runTransaction(
+            running.host,
+            { pin: values.pin ?? '', certificateType: 'juminhyo', copies: 1 },
+            (yen) => back.control.insert(yen),
+          ).catch((error: unknown) => ({ kind: 'thrown' as const, detail: String(error) }))
+        : { kind: 'not-online' as const };
+      record({
+        afterRestart: again.kind,
+        ...(again.kind === 'error' ? { view: again.snapshot.view } : {}),
+        ...(again.kind === 'thrown' ? { detail: again.detail } : {}),
+      });
+      await finishSession(running);
     }
     for (let i = 0; i < 50 && running.journal.deliveriesDue().length > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -140,13 +227,11 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await running.close();
-    for (const pid of simChildren) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone with the simulator
-      }
-    }
+    await device?.close();
+    await sim?.stop();
+    await endProcesses(simChildren);
+    // A simulator killed with SIGKILL could not remove its folder (the line's link lived there).
+    if (firstSimDir) await rm(firstSimDir, { recursive: true, force: true });
   }
 }
 

@@ -168,6 +168,45 @@ describe('municipality A cannot see or change municipality B', () => {
   });
 });
 
+describe('本籍地 利用登録 decisions', () => {
+  it('an editor refuses a request: the register holds it, the trail has before and after, a second decision and a viewer are refused', async () => {
+    const { requestId } = await world.centre.registers.fileUseRegistration(
+      'H0012',
+      CHIYODA,
+      world.clock.now.getTime(),
+    );
+    const a = `/console/m/${CHIYODA}`;
+    const viewer = await signedInAs(world, CHIYODA, 'viewer');
+    expect((await viewer.get(`${a}/registrations`)).body).toContain(requestId);
+    expect(
+      (await viewer.post(`${a}/registrations/decision`, { requestId, decision: 'rejected' })).statusCode,
+    ).toBe(403);
+    expect((await world.centre.registers.getUseRegistration(requestId))?.status).toBe('pending');
+
+    const editor = await signedInAs(world, CHIYODA, 'editor');
+    expect(
+      (await editor.post(`${a}/registrations/decision`, { requestId, decision: 'rejected' })).statusCode,
+    ).toBe(303);
+    expect((await world.centre.registers.getUseRegistration(requestId))?.status).toBe('rejected');
+    // Decided once: neither a second refusal nor an approval changes it.
+    expect(
+      (await editor.post(`${a}/registrations/decision`, { requestId, decision: 'approved' })).statusCode,
+    ).toBe(409);
+    expect((await world.centre.registers.getUseRegistration(requestId))?.status).toBe('rejected');
+    const rows = (await world.centre.consoleStore.listAudit(CHIYODA)).filter(
+      (row) => row.target === `request:${requestId}`,
+    );
+    expect(rows).toMatchObject([
+      {
+        action: 'koseki-registration.decide',
+        actor: 'console:editor@131016',
+        before: { status: 'pending' },
+        after: { status: 'rejected' },
+      },
+    ]);
+  });
+});
+
 describe('audit trail', () => {
   it('a fee change is recorded with who, when, before and after; the auditor reads it, others cannot', async () => {
     const editor = await signedInAs(world, CHIYODA, 'editor');

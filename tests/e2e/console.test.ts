@@ -2,17 +2,24 @@
  * The municipal console in Debian's chromium (Playwright, accessible names): an editor of 千代田区
  * signs in, changes the 住民票 fee, sees it in the live preview of the kiosk menu before saving,
  * saves; the auditor then finds the change with its before and after. A centre of its own (SQLite in
- * a temporary folder), so the shared test world's fees never change.
+ * a temporary folder), so the shared test world's fees never change. And `npm run centre` as a
+ * newcomer starts it: the line naming the console, one development user per municipality and role
+ * (and the centre's operator), and a printed user signs in and lands on their page.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startCentre } from '../../server/centre.ts';
 import { seedDevelopmentUsers, type DevelopmentUser } from '../../server/console/dev-users.ts';
+import { CONSOLE_ROLES } from '../../server/console/roles.ts';
+import { loadSeedWorld } from '../../server/seed/index.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { launchChromium } from '../support/kiosk-web.ts';
+import { PROJECT_ROOT } from '../support/run-command.ts';
 
 const CHIYODA = '131016';
 
@@ -90,5 +97,77 @@ describe('municipal console', () => {
     expect(text).toContain('console:editor@131016');
     expect(text).toContain(`"feeYen": ${before}`);
     expect(text).toContain('"feeYen": 380');
+  });
+});
+
+describe('npm run centre', () => {
+  let centre: ChildProcess | undefined;
+  let browser: Browser | undefined;
+
+  afterAll(async () => {
+    await browser?.close();
+    if (centre && centre.exitCode === null && centre.signalCode === null) {
+      const exited = new Promise((resolve) => centre?.once('exit', resolve));
+      centre.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('prints the console’s URL and one development user per municipality and role, who can sign in', async () => {
+    centre = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'scripts', 'centre.ts'),
+        '--world',
+        inject('worldDir'),
+        '--port',
+        '0',
+        '--admin-port',
+        '0',
+        '--console-port',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const municipalities = loadSeedWorld().municipalities.map((m) => m.code);
+    const expectedUsers = municipalities.length * CONSOLE_ROLES.length + 1;
+    let consoleUrl: string | undefined;
+    const users: { scope: string; role: string; login: string; password: string }[] = [];
+    const lines = createInterface({ input: centre.stdout as NodeJS.ReadableStream });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('npm run centre printed no console users')), 90_000);
+      centre?.once('exit', (code) => reject(new Error(`npm run centre exited (${code})`)));
+      lines.on('line', (line) => {
+        const url = /^Municipal console \(loopback only\): (\S+)$/.exec(line);
+        if (url) consoleUrl = url[1];
+        const user = /^ {2}(\S+) (\S+): (\S+) \/ (\S+)$/.exec(line);
+        if (user) users.push({ scope: user[1]!, role: user[2]!, login: user[3]!, password: user[4]! });
+        if (consoleUrl && users.length === expectedUsers) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console\/$/);
+    expect(users.map((u) => `${u.scope} ${u.role}`).sort()).toEqual(
+      [
+        ...municipalities.flatMap((code) => CONSOLE_ROLES.map((role) => `${code} ${role}`)),
+        'centre operator',
+      ].sort(),
+    );
+    for (const u of users) expect(u.login).toBe(`${u.role}@${u.scope}`);
+    expect(new Set(users.map((u) => u.password)).size).toBe(users.length);
+
+    // A printed password works: the centre's operator signs in and lands on the fleet view.
+    const operator = users.find((u) => u.role === 'operator');
+    browser = await launchChromium();
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(consoleUrl!);
+    await page.getByLabel('利用者名').fill(operator!.login);
+    await page.getByLabel('パスワード').fill(operator!.password);
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    await page.getByRole('heading', { name: '端末の稼働状況' }).waitFor();
   });
 });

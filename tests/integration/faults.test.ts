@@ -20,6 +20,7 @@ interface FaultRow {
   finalState: string;
   printed: number;
   billed: string;
+  next: string;
   violations: string[];
 }
 
@@ -64,22 +65,24 @@ describe('fault test: the kiosk host killed at every step boundary, and the cent
         r.finalState,
         r.printed,
         r.billed,
+        r.next,
         r.violations,
       ]),
     ).toEqual([
-      ['host', 'created', 'created', true, '-', 'abandoned', 0, 'none', []],
-      ['host', 'authenticated', 'authenticated', true, '-', 'abandoned', 0, 'none', []],
-      ['host', 'paid', 'paid', true, 'reprinted', 'done', 1, 'billed×1', []],
-      ['host', 'issued', 'issued', true, 'reprinted', 'done', 1, 'billed×1', []],
-      ['host', 'printing', 'printing', true, 'refund-due', 'refund-due', 0, 'voided×0', []],
-      ['host', 'printed', 'printed', true, 'completed', 'done', 1, 'billed×1', []],
-      ['host', 'done', 'done', true, '-', 'done', 1, 'billed×1', []],
+      ['host', 'created', 'created', true, '-', 'abandoned', 0, 'none', '-', []],
+      ['host', 'authenticated', 'authenticated', true, '-', 'abandoned', 0, 'none', '-', []],
+      ['host', 'paid', 'paid', true, 'reprinted', 'done', 1, 'billed×1', '-', []],
+      ['host', 'issued', 'issued', true, 'reprinted', 'done', 1, 'billed×1', '-', []],
+      ['host', 'printing', 'printing', true, 'refund-due', 'refund-due', 0, 'voided×0', '-', []],
+      ['host', 'printed', 'printed', true, 'completed', 'done', 1, 'billed×1', '-', []],
+      ['host', 'done', 'done', true, '-', 'done', 1, 'billed×1', '-', []],
       // The centre dies before issue: nothing issued, the money paid back at the slot.
-      ['centre', 'paid', 'paid', true, '-', 'refunded', 0, 'none', []],
+      ['centre', 'paid', 'paid', true, '-', 'refunded', 0, 'none', '-', []],
       // The printer dies before the job: the issued document is voided, the money paid back.
-      ['printer', 'issued', 'issued', true, '-', 'refunded', 0, 'voided×0', []],
-      // The acceptor dies with a coin in: it cannot pay it back, so the journal owes it.
-      ['payment', 'credit', 'authenticated', true, '-', 'refund-due', 0, 'none', []],
+      ['printer', 'issued', 'issued', true, '-', 'refunded', 0, 'voided×0', '-', []],
+      // The acceptor dies with a coin in: it cannot pay it back, so the journal owes it. A new
+      // acceptor on the same line: the host, alive all along, takes the next resident's money.
+      ['payment', 'credit', 'authenticated', true, '-', 'refund-due', 0, 'none', 'done, billed×1', []],
     ]);
     expect(code).toBe(0);
   }, 900_000);

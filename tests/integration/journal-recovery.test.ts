@@ -3,7 +3,8 @@
  * a delivered transaction is billed at the centre; a host stopped mid-transaction leaves the
  * journal as it was, and the next host resolves it before its first resident — reprinted when
  * nothing could have printed yet, refunded (with a slip, voided at the centre) when the print job
- * may already have left the printer.
+ * may already have left the printer. `npm run journal -- --json` and `npm run reconcile -- --json`
+ * read the same journal file as an operator or an accountant would.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { payAtSlot, runTransaction, waitForScreen } from '../../scripts/dev/driv
 import { startDevStack, type RunningStack, type StackOptions } from '../../scripts/dev/stack.ts';
 import { openCentreRepository } from '../../server/db/openRepository.ts';
 import { cardListRows } from '../../server/seed/index.ts';
+import { runNpmScript } from '../support/run-command.ts';
 
 const HOLDER = 'H0001';
 const pin = () => cardListRows().find((row) => row.holderId === HOLDER)?.authPin as string;
@@ -52,6 +54,14 @@ async function centreBilling() {
     await repository.close();
   }
 }
+
+/** The JSON a command printed after npm's own header lines. */
+function printedJson(stdout: string): unknown {
+  return JSON.parse(stdout.slice(stdout.search(/^\{/m)));
+}
+
+/** Today in Japan time (the journal's and the centre's day), YYYY-MM-DD. */
+const japanToday = () => new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
 
 /** Waits (bounded) until the journal owes the centre no delivery report. */
 async function deliveriesSent(stack: RunningStack): Promise<void> {
@@ -128,6 +138,32 @@ describe('kiosk journal and recovery', () => {
     } finally {
       await stack.close();
     }
+
+    // The commands, on the journal file the host left: what the operator and the accountant read.
+    const listed = await runNpmScript('journal', ['--json', '--journal', journalPath]);
+    expect(listed.code).toBe(0);
+    expect(printedJson(listed.stdout)).toMatchObject({
+      journal: journalPath,
+      transactions: [
+        {
+          state: 'done',
+          certificateType: 'juminhyo',
+          paidYen: 1000,
+          delivery: { outcome: 'delivered', copies: 1, acknowledged: true },
+        },
+      ],
+    });
+    const reconciled = await runNpmScript('reconcile', [
+      '--json',
+      '--journal',
+      journalPath,
+      '--centre-db',
+      join(inject('worldDir'), 'centre.sqlite'),
+      '--day',
+      japanToday(),
+    ]);
+    expect(reconciled.code).toBe(0);
+    expect(printedJson(reconciled.stdout)).toMatchObject({ transactions: 1, differences: [] });
   });
 
   it('reprints a paid transaction left between issue and print, and refunds one left while printing', async () => {

@@ -22,11 +22,16 @@ export class PaymentSimStartError extends Error {
 }
 
 export function launchPaymentSim(
-  options: { port?: number; timeoutMs?: number } = {},
+  options: {
+    port?: number;
+    timeoutMs?: number;
+    /** Where the kiosk's end of the line appears (`--device-path`): the same path brings an acceptor back after it died. */
+    devicePath?: string;
+  } = {},
 ): Promise<RunningPaymentSim> {
-  const child = spawn(process.execPath, [TSX, SCRIPT, '--port', String(options.port ?? 0), '--with-parent'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const args = [TSX, SCRIPT, '--port', String(options.port ?? 0), '--with-parent'];
+  if (options.devicePath) args.push('--device-path', options.devicePath);
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -32,10 +32,13 @@ export function OperatorPinScreen({ view }: { view: ScreenView<'operator-pin'> }
   const lockedAt = view.lockedUntil ? new Date(view.lockedUntil).toLocaleTimeString('ja-JP') : '';
   return (
     <div className="kiosk operator" data-testid="screen-operator-pin" lang="ja">
+      {/* The kiosk's grid is header, body, footer: without a header the body would take the header's row. */}
+      <header className="kiosk-header">
+        <h1>{m.pinHeading}</h1>
+      </header>
       <main className="kiosk-body">
         <div className="pin">
           <div className="pin-info">
-            <h1>{m.pinHeading}</h1>
             <p className="body-text">
               {m.pinBody}
               <br />
