@@ -6,7 +6,13 @@
  *   service's bound-card mode) and the new 署名用 PIN. The centre redeems the grant bound to the
  *   card it authenticated and answers the secure-messaging command that sets the PIN and restores
  *   its counter, built under keys the kiosk never sees — or a typed refusal.
- * - `POST /v1/pin-reset/confirm`: the card's sealed answer, read by the centre.
+ *   The grant is only reserved for this transaction here (another kiosk's transaction gets
+ *   `in-use` meanwhile), not spent.
+ * - `POST /v1/pin-reset/confirm`: the card's sealed answer, read by the centre. The card's
+ *   authentic `reset-done` spends the grant for good; `card-refused` / `not-authorised` release it.
+ * - `POST /v1/pin-reset/release`: the kiosk gives the reservation back when the reset ended without
+ *   the card's answer reaching the centre (the card left before the relay, …), so the resident can
+ *   try again with the same password; unreleased, a reservation lapses after a few minutes.
  *
  * The new PIN travels only in the TLS body of `command` and inside the command the centre builds;
  * neither side logs a body. Refusals particular to the reset are 200 answers with their `kind`;
@@ -23,6 +29,7 @@ export type PinResetMode = 'password' | 'bound-card';
 
 export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
 export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
+export const PIN_RESET_RELEASE_PATH = '/v1/pin-reset/release';
 
 /** The 署名用 PIN the card accepts: 6–16 of A–Z and 0–9 (the same rule on the kiosk and the centre). */
 export const SIGNING_PIN_PATTERN = /^[A-Z0-9]{6,16}$/;
@@ -50,6 +57,8 @@ export const PinResetCommandResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('locked') }),
   z.object({ kind: z.literal('expired') }),
   z.object({ kind: z.literal('used') }),
+  /** Another transaction (another kiosk) holds this grant right now: try again in a few minutes. */
+  z.object({ kind: z.literal('in-use') }),
   /** No grant for this card (never checked on the phone, or another card's password). */
   z.object({ kind: z.literal('no-grant') }),
   /** The new PIN breaks the rules (6–16 of A–Z and 0–9). */
@@ -78,3 +87,15 @@ export const PinResetConfirmResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('answer-not-authentic') }),
 ]);
 export type PinResetConfirmResponse = z.infer<typeof PinResetConfirmResponseSchema>;
+
+export const PinResetReleaseRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+});
+export type PinResetReleaseRequest = z.infer<typeof PinResetReleaseRequestSchema>;
+
+export const PinResetReleaseResponseSchema = z.object({
+  /** `not-reserved`: this transaction held nothing (already spent, released or lapsed). */
+  kind: z.enum(['released', 'not-reserved']),
+});
+export type PinResetReleaseResponse = z.infer<typeof PinResetReleaseResponseSchema>;

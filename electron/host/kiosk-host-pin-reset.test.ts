@@ -32,6 +32,7 @@ function fakeResetCentre(wrongTries = 0) {
       return { ok: true, value: { kind: 'command', apdu: Buffer.from([0x0c, 0x2c]).toString('base64') } };
     },
     confirm: async () => ({ ok: true, value: { kind: 'reset-done' } }),
+    release: async () => ({ ok: true, value: { kind: 'released' } }),
     close: async () => undefined,
   };
   return { centre, requests };

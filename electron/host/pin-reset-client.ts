@@ -9,18 +9,24 @@ import { CentreErrorBodySchema } from '../../protocol/index.ts';
 import {
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
+  PIN_RESET_RELEASE_PATH,
   PinResetCommandResponseSchema,
   PinResetConfirmResponseSchema,
+  PinResetReleaseResponseSchema,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
   type PinResetConfirmResponse,
+  type PinResetReleaseRequest,
+  type PinResetReleaseResponse,
 } from '../../protocol/pin-reset.ts';
 import { readBounded, type CentreClientTls, type CentreResult } from './centre-client.ts';
 
 export interface PinResetCentre {
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
   confirm(request: PinResetConfirmRequest): Promise<CentreResult<PinResetConfirmResponse>>;
+  /** Gives the grant's reservation back (a reset that ended without the card's answer). */
+  release(request: PinResetReleaseRequest): Promise<CentreResult<PinResetReleaseResponse>>;
   close(): Promise<void>;
 }
 
@@ -95,6 +101,7 @@ export function createPinResetCentre(options: {
   return {
     command: (request) => post(PIN_RESET_COMMAND_PATH, PinResetCommandResponseSchema, request),
     confirm: (request) => post(PIN_RESET_CONFIRM_PATH, PinResetConfirmResponseSchema, request),
+    release: (request) => post(PIN_RESET_RELEASE_PATH, PinResetReleaseResponseSchema, request),
     close: async () => agent?.close(),
   };
 }

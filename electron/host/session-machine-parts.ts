@@ -120,6 +120,7 @@ const pinResetActors = {
       const result: PinResetResult = input.card.resetPin
         ? await input.card.resetPin(authority, 'signing')
         : { kind: 'centre-refused', reason: 'card handle cannot relay a reset' };
+      await authority.settle(result);
       return { result, refusal: authority.refusal(), outcome: outcomeAfter(result, authority) };
     } finally {
       input.newPin.fill(0);
