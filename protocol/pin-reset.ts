@@ -2,6 +2,9 @@
  * The kiosk ↔ centre contract for a PIN reset at the kiosk (issue 11, step 2). The resident has
  * authenticated in this transaction (`/v1/challenge`, `/v1/authenticate`, as for issuance); then:
  *
+ * - `POST /v1/pin-reset/start`: the centre's mode for this reset (`password`: the resident types
+ *   the one-time password; `bound-card`, the live service's: the card alone). The mode is the
+ *   centre's setting, never the kiosk's: the kiosk skips the password screen only on this answer.
  * - `POST /v1/pin-reset/command`: the card's challenge, the one-time password (absent in the live
  *   service's bound-card mode) and the new 署名用 PIN. The centre redeems the grant bound to the
  *   card it authenticated and answers the secure-messaging command that sets the PIN and restores
@@ -25,8 +28,14 @@ import { TerminalIdSchema, TransactionIdSchema } from './api.ts';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 /** The centre's setting: `password` (a typed one-time password) or `bound-card` (the live service: the card alone). */
-export type PinResetMode = 'password' | 'bound-card';
+export const PIN_RESET_MODES = ['password', 'bound-card'] as const;
+export type PinResetMode = (typeof PIN_RESET_MODES)[number];
 
+export function isPinResetMode(value: unknown): value is PinResetMode {
+  return (PIN_RESET_MODES as readonly unknown[]).includes(value);
+}
+
+export const PIN_RESET_START_PATH = '/v1/pin-reset/start';
 export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
 export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
 export const PIN_RESET_RELEASE_PATH = '/v1/pin-reset/release';
@@ -37,6 +46,15 @@ export const SIGNING_PIN_MIN = 6;
 export const SIGNING_PIN_MAX = 16;
 /** The one-time password from the face check: 8 digits. */
 export const ONE_TIME_PASSWORD_PATTERN = /^[0-9]{8}$/;
+
+export const PinResetStartRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+});
+export type PinResetStartRequest = z.infer<typeof PinResetStartRequestSchema>;
+
+export const PinResetStartResponseSchema = z.object({ mode: z.enum(PIN_RESET_MODES) });
+export type PinResetStartResponse = z.infer<typeof PinResetStartResponseSchema>;
 
 export const PinResetCommandRequestSchema = z.object({
   transactionId: TransactionIdSchema,

@@ -233,6 +233,18 @@ describe('PIN reset at the kiosk against the centre', () => {
     expect(await signingPinWorks(kiosk.jpki, 'Z9Z9Z9Z9Z9Z9Z9Z9')).toBe(true);
   });
 
+  it('tells an authenticated transaction the centre’s mode, and nobody else', async () => {
+    const kiosk = await atKiosk(persoC);
+    expect(await client.start({ transactionId: kiosk.transactionId, terminalId: TERMINAL })).toEqual({
+      ok: true,
+      value: { mode: 'password' },
+    });
+    expect(await client.start({ transactionId: randomUUID(), terminalId: TERMINAL })).toEqual({
+      ok: false,
+      failure: { kind: 'centre-error', code: 'not-authenticated', status: 401 },
+    });
+  });
+
   it('refuses a transaction that did not authenticate, and one on another terminal', async () => {
     const answer = await client.command({
       transactionId: randomUUID(),
@@ -346,6 +358,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
           await second.close();
           return secondClient.confirm(r);
         },
+        start: (r) => secondClient.start(r),
         release: (r) => secondClient.release(r),
         close: async () => undefined,
       };

@@ -10,19 +10,25 @@ import {
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
   PIN_RESET_RELEASE_PATH,
+  PIN_RESET_START_PATH,
   PinResetCommandResponseSchema,
   PinResetConfirmResponseSchema,
   PinResetReleaseResponseSchema,
+  PinResetStartResponseSchema,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
   type PinResetConfirmResponse,
   type PinResetReleaseRequest,
   type PinResetReleaseResponse,
+  type PinResetStartRequest,
+  type PinResetStartResponse,
 } from '../../protocol/pin-reset.ts';
 import { readBounded, type CentreClientTls, type CentreResult } from './centre-client.ts';
 
 export interface PinResetCentre {
+  /** The centre's mode for this reset (its setting: the kiosk has none). */
+  start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
   confirm(request: PinResetConfirmRequest): Promise<CentreResult<PinResetConfirmResponse>>;
   /** Gives the grant's reservation back (a reset that ended without the card's answer). */
@@ -99,6 +105,7 @@ export function createPinResetCentre(options: {
   }
 
   return {
+    start: (request) => post(PIN_RESET_START_PATH, PinResetStartResponseSchema, request),
     command: (request) => post(PIN_RESET_COMMAND_PATH, PinResetCommandResponseSchema, request),
     confirm: (request) => post(PIN_RESET_CONFIRM_PATH, PinResetConfirmResponseSchema, request),
     release: (request) => post(PIN_RESET_RELEASE_PATH, PinResetReleaseResponseSchema, request),

@@ -102,12 +102,42 @@ export const pinResetMachine = sessionSetup.createMachine({
       },
       on: { CARD_REMOVED: REMOVED },
     },
-    // The live service's mode binds the card on the phone: no password to type.
+    // The centre says which mode it runs: the live service's binds the card on the phone, with no
+    // password to type; the kiosk has no say.
     passwordDeciding: {
-      always: [
-        { guard: ({ context }) => context.services.pinReset?.mode === 'bound-card', target: 'newPinEntry' },
-        { target: 'passwordEntry' },
-      ],
+      invoke: {
+        src: 'pinResetStart',
+        input: ({ context }) => ({
+          centre: context.services.pinReset!.centre,
+          transactionId: context.transactionId as string,
+          terminalId: context.services.terminalId,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok && event.output.value.mode === 'bound-card',
+            target: 'newPinEntry',
+            actions: assign({ pinResetMode: 'bound-card' as const }),
+          },
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'passwordEntry',
+            actions: assign({ pinResetMode: 'password' as const }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: {
+                code:
+                  !event.output.ok && event.output.failure.kind === 'centre-error'
+                    ? ('pin-reset-refused' as const)
+                    : ('centre-unreachable' as const),
+              },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: REMOVED, CANCEL },
     },
     passwordEntry: {
       after: { pinEntryTimeout: IDLE },
@@ -237,7 +267,7 @@ export const pinResetMachine = sessionSetup.createMachine({
           transactionId: context.transactionId as string,
           terminalId: context.services.terminalId,
           oneTimePassword:
-            context.services.pinReset?.mode === 'bound-card'
+            context.pinResetMode === 'bound-card'
               ? undefined
               : Buffer.from(context.oneTimePassword.subarray(0, context.oneTimePasswordLength)).toString(
                   'ascii',

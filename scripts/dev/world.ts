@@ -43,6 +43,8 @@ import {
 } from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
+import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from '../../server/keys/pkcs11-seal-key-store.ts';
 import { ROOT_KEY_LABEL, publicKeysPem } from '../../server/keys/seal-key-store.ts';
 import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/softhsm-token.ts';
@@ -231,8 +233,23 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   return { dir, manifest, cas, tls: await readWorldTls(dir), sealKeys: await readWorldSealKeys(dir) };
 }
 
-/** What the reference centre needs from the world: trust anchors, the whole certificate map, revocations. */
-export function centreOptionsFor(world: DevWorld): CentreOptions {
+/**
+ * The dev world's PIN-reset master key: the test centre's (test data; a real centre keeps its key
+ * in an HSM). The world's cards carry the reset key derived from it (makeCard), so the centre's
+ * commands open on them.
+ */
+export const DEV_WORLD_PIN_RESET_MASTER_KEY: Uint8Array = TEST_PIN_RESET_MASTER_KEY;
+
+/**
+ * What the reference centre needs from the world: trust anchors, the whole certificate map,
+ * revocations, and the PIN reset (phone and kiosk) in `pinResetMode` — one centre setting, so the
+ * phone's grants and the kiosk's command agree (default `password`, the 2020 plan's typed password).
+ */
+export function centreOptionsFor(
+  world: DevWorld,
+  options: { pinResetMode?: PinResetMode } = {},
+): CentreOptions {
+  const pinResetMode = options.pinResetMode ?? 'password';
   const caDers = new Map(
     world.manifest.generations.map((generation) => [
       generation,
@@ -254,7 +271,11 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
       serialNumberHex: entry.serialNumberHex,
     })),
     // The PIN reset (server/phone): the 署名用 CA that signs the 券面AP and whose certificates it checks.
-    phone: { signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)) },
+    phone: {
+      signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)),
+      pinResetMode,
+    },
+    pinReset: { masterKey: DEV_WORLD_PIN_RESET_MASTER_KEY, mode: pinResetMode },
   };
 }
 

@@ -11,9 +11,11 @@ import {
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
   PIN_RESET_RELEASE_PATH,
+  PIN_RESET_START_PATH,
   PinResetCommandRequestSchema,
   PinResetConfirmRequestSchema,
   PinResetReleaseRequestSchema,
+  PinResetStartRequestSchema,
 } from '../../protocol/pin-reset.ts';
 import type { CentreResult } from '../errors.ts';
 import { HTTP_STATUS_FOR } from '../http/statusCodes.ts';
@@ -52,8 +54,12 @@ function handler<S extends z.ZodType, T>(
   };
 }
 
-/** Registers `POST /v1/pin-reset/command`, `/confirm` and `/release` (before the app listens). */
+/** Registers `POST /v1/pin-reset/start`, `/command`, `/confirm` and `/release` (before the app listens). */
 export function registerPinResetRoutes(app: FastifyInstance, service: PinResetService): void {
+  app.post(
+    PIN_RESET_START_PATH,
+    handler(PinResetStartRequestSchema, 'pin-reset-start', (b) => service.start(b)),
+  );
   app.post(
     PIN_RESET_COMMAND_PATH,
     handler(PinResetCommandRequestSchema, 'pin-reset-command', (b) => service.command(b)),

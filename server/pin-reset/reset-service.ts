@@ -22,6 +22,8 @@ import {
   type PinResetConfirmResponse,
   type PinResetReleaseRequest,
   type PinResetReleaseResponse,
+  type PinResetStartRequest,
+  type PinResetStartResponse,
 } from '../../protocol/pin-reset.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
@@ -43,13 +45,15 @@ export interface PinResetServiceDeps {
   /** Decisions only: transaction id and outcome, never a PIN, password or holder. */
   log?: (fields: {
     transactionId: string;
-    step: 'command' | 'confirm' | 'release';
+    step: 'start' | 'command' | 'confirm' | 'release';
     outcome: string;
     grant?: 'spent' | 'released' | 'not-reserved';
   }) => void;
 }
 
 export interface PinResetService {
+  /** The centre's mode for this authenticated transaction's reset (the kiosk follows it). */
+  start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
   confirm(request: PinResetConfirmRequest): Promise<CentreResult<PinResetConfirmResponse>>;
   release(request: PinResetReleaseRequest): Promise<CentreResult<PinResetReleaseResponse>>;
@@ -72,6 +76,13 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
   }
 
   return {
+    async start(request) {
+      const session = await sessionOf(request);
+      if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
+      log({ transactionId: request.transactionId, step: 'start', outcome: deps.settings.mode });
+      return succeed({ mode: deps.settings.mode });
+    },
+
     async command(request) {
       const session = await sessionOf(request);
       if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
