@@ -45,6 +45,7 @@ import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number
 import type { CentreOptions } from '../../server/centre.ts';
 import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
+import { deriveCardKey } from '../../native/jpki/secure-messaging.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from '../../server/keys/pkcs11-seal-key-store.ts';
 import { ROOT_KEY_LABEL, publicKeysPem } from '../../server/keys/seal-key-store.ts';
 import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/softhsm-token.ts';
@@ -387,6 +388,8 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
     ...validityFor(resident, Date.parse(world.manifest.createdAt)),
     // The card's face as the register had it at issue (the PIN reset checks it is unchanged).
     holder: cardHolderIdentity(resident),
+    // The reset key derived from the world centre's master key: the centre's reset commands open.
+    pinResetMasterKey: DEV_WORLD_PIN_RESET_MASTER_KEY,
     ...(facePhoto ? { facePhoto } : {}),
   });
   // Before the card file appears, so that no process can open the card unlocked.
@@ -401,6 +404,18 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
   } finally {
     await unlink(tmp);
   }
+}
+
+/**
+ * A card made before the world's cards carried the reset key (an older card file) gets it here, as
+ * issuance would have written it: the key derived from the world centre's master key and the holder.
+ */
+function withPinResetKey(personalisation: CardPersonalisation): CardPersonalisation {
+  if (personalisation.pinResetKey) return personalisation;
+  return {
+    ...personalisation,
+    pinResetKey: deriveCardKey(DEV_WORLD_PIN_RESET_MASTER_KEY, personalisation.holderId),
+  };
 }
 
 /**
@@ -421,7 +436,7 @@ export async function openVirtualCard(
   }
   if (isPersonalisationError(personalisation)) return { kind: 'card-file-invalid', holderId };
   return new VirtualMyNumberCard({
-    personalisation,
+    personalisation: withPinResetKey(personalisation),
     stateStore: new CardStateStore(join(world.dir, 'card-state')),
   });
 }
