@@ -10,7 +10,7 @@ import {
   buildPinResetCommand,
   checkPinResetResponse,
   deriveCardKey,
-} from '../../native/jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { Pkcs11SealKeyStore } from '../../server/keys/pkcs11-seal-key-store.ts';

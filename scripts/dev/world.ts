@@ -45,7 +45,7 @@ import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number
 import type { CentreOptions } from '../../server/centre.ts';
 import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
-import { deriveCardKey } from '../../native/jpki/secure-messaging.ts';
+import { deriveCardKey } from '../../protocol/secure-messaging.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from '../../server/keys/pkcs11-seal-key-store.ts';
 import { ROOT_KEY_LABEL, publicKeysPem } from '../../server/keys/seal-key-store.ts';
 import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/softhsm-token.ts';

@@ -12,7 +12,7 @@ import {
   CHALLENGE_LENGTH,
   checkPinResetResponse,
   deriveCardKey,
-} from '../../native/jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import {
   SIGNING_PIN_PATTERN,
   type PinResetMode,
