@@ -2,11 +2,20 @@
  * The kiosk ↔ centre contract for a PIN reset at the kiosk (issue 11, step 2). The resident has
  * authenticated in this transaction (`/v1/challenge`, `/v1/authenticate`, as for issuance); then:
  *
+ * - `POST /v1/pin-reset/start`: the centre's mode for this reset (`password`: the resident types
+ *   the one-time password; `bound-card`, the live service's: the card alone). The mode is the
+ *   centre's setting, never the kiosk's: the kiosk skips the password screen only on this answer.
  * - `POST /v1/pin-reset/command`: the card's challenge, the one-time password (absent in the live
  *   service's bound-card mode) and the new 署名用 PIN. The centre redeems the grant bound to the
  *   card it authenticated and answers the secure-messaging command that sets the PIN and restores
  *   its counter, built under keys the kiosk never sees — or a typed refusal.
- * - `POST /v1/pin-reset/confirm`: the card's sealed answer, read by the centre.
+ *   The grant is only reserved for this transaction here (another kiosk's transaction gets
+ *   `in-use` meanwhile), not spent.
+ * - `POST /v1/pin-reset/confirm`: the card's sealed answer, read by the centre. The card's
+ *   authentic `reset-done` spends the grant for good; `card-refused` / `not-authorised` release it.
+ * - `POST /v1/pin-reset/release`: the kiosk gives the reservation back when the reset ended without
+ *   the card's answer reaching the centre (the card left before the relay, …), so the resident can
+ *   try again with the same password; unreleased, a reservation lapses after a few minutes.
  *
  * The new PIN travels only in the TLS body of `command` and inside the command the centre builds;
  * neither side logs a body. Refusals particular to the reset are 200 answers with their `kind`;
@@ -19,10 +28,17 @@ import { TerminalIdSchema, TransactionIdSchema } from './api.ts';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 /** The centre's setting: `password` (a typed one-time password) or `bound-card` (the live service: the card alone). */
-export type PinResetMode = 'password' | 'bound-card';
+export const PIN_RESET_MODES = ['password', 'bound-card'] as const;
+export type PinResetMode = (typeof PIN_RESET_MODES)[number];
 
+export function isPinResetMode(value: unknown): value is PinResetMode {
+  return (PIN_RESET_MODES as readonly unknown[]).includes(value);
+}
+
+export const PIN_RESET_START_PATH = '/v1/pin-reset/start';
 export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
 export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
+export const PIN_RESET_RELEASE_PATH = '/v1/pin-reset/release';
 
 /** The 署名用 PIN the card accepts: 6–16 of A–Z and 0–9 (the same rule on the kiosk and the centre). */
 export const SIGNING_PIN_PATTERN = /^[A-Z0-9]{6,16}$/;
@@ -30,6 +46,15 @@ export const SIGNING_PIN_MIN = 6;
 export const SIGNING_PIN_MAX = 16;
 /** The one-time password from the face check: 8 digits. */
 export const ONE_TIME_PASSWORD_PATTERN = /^[0-9]{8}$/;
+
+export const PinResetStartRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+});
+export type PinResetStartRequest = z.infer<typeof PinResetStartRequestSchema>;
+
+export const PinResetStartResponseSchema = z.object({ mode: z.enum(PIN_RESET_MODES) });
+export type PinResetStartResponse = z.infer<typeof PinResetStartResponseSchema>;
 
 export const PinResetCommandRequestSchema = z.object({
   transactionId: TransactionIdSchema,
@@ -50,6 +75,8 @@ export const PinResetCommandResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('locked') }),
   z.object({ kind: z.literal('expired') }),
   z.object({ kind: z.literal('used') }),
+  /** Another transaction (another kiosk) holds this grant right now: try again in a few minutes. */
+  z.object({ kind: z.literal('in-use') }),
   /** No grant for this card (never checked on the phone, or another card's password). */
   z.object({ kind: z.literal('no-grant') }),
   /** The new PIN breaks the rules (6–16 of A–Z and 0–9). */
@@ -78,3 +105,15 @@ export const PinResetConfirmResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('answer-not-authentic') }),
 ]);
 export type PinResetConfirmResponse = z.infer<typeof PinResetConfirmResponseSchema>;
+
+export const PinResetReleaseRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+});
+export type PinResetReleaseRequest = z.infer<typeof PinResetReleaseRequestSchema>;
+
+export const PinResetReleaseResponseSchema = z.object({
+  /** `not-reserved`: this transaction held nothing (already spent, released or lapsed). */
+  kind: z.enum(['released', 'not-reserved']),
+});
+export type PinResetReleaseResponse = z.infer<typeof PinResetReleaseResponseSchema>;

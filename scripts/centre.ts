@@ -1,5 +1,6 @@
 /**
- * `npm run centre [-- --port N --admin-port M --host H --plain-http --production --demo-opening-hours]`: the reference
+ * `npm run centre [-- --port N --admin-port M --host H --plain-http --production --demo-opening-hours
+ *   --pin-reset-mode password|bound-card]`: the reference
  * issuance centre on its own, on loopback by default, with the dev world (test JPKI CA, seed municipalities and residents), and the
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
@@ -20,6 +21,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCentreTransport, startCentre } from '../server/centre.ts';
 import { deploymentModeOf } from '../protocol/transport.ts';
+import { isPinResetMode } from '../protocol/pin-reset.ts';
 import { loadSeedWorld } from '../server/seed/index.ts';
 import { demoOpeningHoursClock } from './dev/clock.ts';
 import { defaultWorldDir } from './dev/stack.ts';
@@ -51,6 +53,10 @@ residents) and the municipalities' admin API (127.0.0.1 only; dev tokens printed
   --plain-http           plain HTTP instead of TLS: loopback only, never with --production
   --production           production mode (or CENTRE_MODE=production): TLS required everywhere
   --world DIR            the dev world's folder (default var/world)
+  --pin-reset-mode M     the PIN reset's mode, a centre setting the phone and the kiosks follow:
+                         password (default: the face check gives a one-time password the
+                         resident types at the kiosk) or bound-card (the live service: the face
+                         check binds the card for 24 hours; the kiosk asks no password)
   --demo-opening-hours   demo only: judge opening hours (service hours, closed days, maintenance)
                          on a clock shifted to the last weekday 10:00 JST when it is outside
                          office hours now. Certificate validity, OCSP/CRL freshness, sessions and
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'plain-http': { type: 'boolean' },
       production: { type: 'boolean' },
+      'pin-reset-mode': { type: 'string', default: 'password' },
     },
     strict: true,
   });
@@ -88,6 +95,8 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(`centre refused to start: ${(error as Error).message}`, 2);
   }
+  const pinResetMode = values['pin-reset-mode'];
+  if (!isPinResetMode(pinResetMode)) fail('--pin-reset-mode is password or bound-card', 2);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
   const adminPort = Number(values['admin-port']);
@@ -111,7 +120,7 @@ async function main(): Promise<void> {
   // The test JPKI CA's OCSP responder answers on the real time, as the centre checks it.
   const revocation = await startWorldRevocation(world, () => new Date());
   const centre = await startCentre({
-    ...centreOptionsFor(world),
+    ...centreOptionsFor(world, { pinResetMode }),
     ...(plainHttp ? {} : { tls: centreTlsFor(world) }),
     host,
     mode,
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
       `  mutual TLS: kiosks need a terminal certificate from ${world.dir}/tls/ca.pem (demo terminal: tls/terminals/)`,
     );
   console.log(`  JPKI revocation: OCSP ${revocation.ocspUrl}`);
+  console.log(`  PIN reset: ${pinResetMode} mode (the phone's face check, then the kiosk)`);
   console.log(
     `  seal keys: SoftHSM2 token "${world.sealKeys.token.tokenLabel}" in ${world.dir}/hsm/; root public key(s) for kiosks and verifiers: ${world.sealKeys.rootKeysPemPath}`,
   );

@@ -5,6 +5,7 @@
  * binary is present, otherwise the same renderer in Chromium (--app, --kiosk) with the host in
  * Node, otherwise the URL is printed. Prints which parts it started and where. Ctrl-C stops all.
  */
+import { isPinResetMode } from '../protocol/pin-reset.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
@@ -40,11 +41,14 @@ async function main(): Promise<void> {
       ui: { type: 'string', default: 'auto' }, // auto | electron | chromium | url
       port: { type: 'string', default: '0' },
       'demo-opening-hours': { type: 'boolean' },
+      'pin-reset-mode': { type: 'string', default: 'password' },
     },
     strict: true,
   });
   if (!['auto', 'electron', 'chromium', 'url'].includes(values.ui))
     fail('--ui is auto, electron, chromium or url', 2);
+  const pinResetMode = values['pin-reset-mode'];
+  if (!isPinResetMode(pinResetMode)) fail('--pin-reset-mode is password or bound-card', 2);
   const outputDir = resolve(PROJECT_ROOT, 'var', 'printed');
   await mkdir(outputDir, { recursive: true });
 
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
     journalPath: defaultJournalPath(PROJECT_ROOT),
     holderId: values.holder,
     demoOpeningHours: values['demo-opening-hours'] === true,
+    pinResetMode,
   });
   const children: ChildProcess[] = [];
   const closers: Array<() => Promise<void>> = [];

@@ -9,7 +9,9 @@
  * tests and any browser use. Runs until stopped; a fault of the host's own ends the session
  * through the clean-up, and past the supervisor's limit the process exits 70.
  * `--time-limits menuIdleMs=25000,…` sets the screens' time limits (electron/host/time-limits-config.ts).
+ * `--pin-reset-mode password|bound-card`: the embedded centre's PIN-reset mode (the kiosk follows it).
  */
+import { isPinResetMode } from '../protocol/pin-reset.ts';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       rebuild: { type: 'boolean' },
       'demo-opening-hours': { type: 'boolean' },
       'time-limits': { type: 'string' },
+      'pin-reset-mode': { type: 'string', default: 'password' },
     },
     strict: true,
   });
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
   if (!['ipp', 'spool', 'auto'].includes(values.printer)) fail('--printer is ipp, spool or auto', 2);
   const limits = parseTimeLimits(values['time-limits'] ?? '');
   if (!limits.ok) fail(`--time-limits: ${limits.problem} at ${limits.at}`, 2);
+  const pinResetMode = values['pin-reset-mode'];
+  if (!isPinResetMode(pinResetMode)) fail('--pin-reset-mode is password or bound-card', 2);
   const outputDir = resolve(values.out ?? join(PROJECT_ROOT, 'var', 'printed'));
   await mkdir(outputDir, { recursive: true });
 
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
     ...(values.holder ? { holderId: values.holder } : {}),
     ...(values.centre ? { centreUrl: values.centre } : {}),
     demoOpeningHours: values['demo-opening-hours'] === true,
+    pinResetMode,
     ...(limits.ok ? { timeouts: limits.timeouts } : {}),
   });
   // The developer panel: put the virtual card on the reader and take it off from the browser.

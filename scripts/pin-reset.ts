@@ -5,7 +5,9 @@
  * in-process reader, the 4-digit PIN, the one-time password from the phone's face check
  * (`npm run phone`), the new 署名用 PIN. With no --centre it starts the reference centre on the
  * dev world's database (where `npm run phone` left the grant), with the test master key.
- * `--bound-card`: the live service's mode (no password). Exit codes as `npm run issue`'s: 0 done,
+ * `--bound-card`: the centre it starts runs the live service's mode (no password). The mode is the
+ * centre's setting: with --centre the kiosk follows that centre's (`npm run centre --
+ * --pin-reset-mode`), and --otp is needed only when it asks for a password. Exit codes as `npm run issue`'s: 0 done,
  * 2 usage, 3 wrong 4-digit PIN, 4 the centre refused the reset (password wrong/expired/used/not
  * this card's/locked), 5 any other failure (the message says which PIN the card now holds).
  * Nothing typed is printed or logged.
@@ -14,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createActor, waitFor } from 'xstate';
 import { InProcessCardReader } from '../native/virtual-card/in-process-reader.ts';
-import { TEST_PIN_RESET_MASTER_KEY } from '../native/test-pki/fixtures.ts';
 import { ONE_TIME_PASSWORD_PATTERN, SIGNING_PIN_PATTERN, type PinResetMode } from '../protocol/pin-reset.ts';
 import { startCentre } from '../server/centre.ts';
 import { createCentreClient } from '../electron/host/centre-client.ts';
@@ -81,11 +82,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const mode: PinResetMode = values['bound-card'] ? 'bound-card' : 'password';
+  if (values['bound-card'] && values.centre)
+    fail('--bound-card sets the mode of the centre started here; a given --centre has its own', 2);
   const newPin = values['new-signing-pin'];
-  if (!values.holder || !values.pin || !newPin || (mode === 'password' && !values.otp))
+  // Without --centre the centre started here asks for a password unless --bound-card.
+  if (!values.holder || !values.pin || !newPin || (!values.centre && mode === 'password' && !values.otp))
     fail(`--holder, --pin, --new-signing-pin and (without --bound-card) --otp are required\n${USAGE}`, 2);
   if (!/^[0-9]{4}$/.test(values.pin)) fail('the PIN (--pin) is 4 digits', 2);
-  if (mode === 'password' && !ONE_TIME_PASSWORD_PATTERN.test(values.otp ?? ''))
+  if (values.otp !== undefined && !ONE_TIME_PASSWORD_PATTERN.test(values.otp))
     fail('the one-time password (--otp) is 8 digits', 2);
   if (!SIGNING_PIN_PATTERN.test(newPin)) fail('the new 署名用 PIN is 6 to 16 of A–Z and 0–9', 2);
 
@@ -96,10 +100,9 @@ async function main(): Promise<number> {
   let centreUrl = values.centre;
   if (!centreUrl) {
     const started = await startCentre({
-      ...centreOptionsFor(world),
+      ...centreOptionsFor(world, { pinResetMode: mode }),
       tls: centreTlsFor(world),
       logger: false,
-      pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode },
     });
     closers.push(started.close);
     centreUrl = started.url;
@@ -125,7 +128,7 @@ async function main(): Promise<number> {
     terminalId: DEMO_TERMINAL_ID,
     newTransactionId: randomUUID,
     onTransactionEvent: () => undefined,
-    pinReset: { centre: pinResetCentre, mode },
+    pinReset: { centre: pinResetCentre },
   };
   const actor = createActor(pinResetMachine, { input: { services, timeouts: DEFAULT_TIMEOUTS } }).start();
   closers.push(async () => {
@@ -144,7 +147,11 @@ async function main(): Promise<number> {
       return 3;
     }
     if (at.matches('passwordEntry')) {
-      for (const c of values.otp ?? '') actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
+      if (values.otp === undefined) {
+        console.error('error: this centre runs the PIN reset in password mode: --otp is required');
+        return 2;
+      }
+      for (const c of values.otp) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
       actor.send({ type: 'OTP_SUBMIT' });
       at = await settled(['newPinEntry', 'failed']);
     }

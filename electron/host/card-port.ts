@@ -1,5 +1,5 @@
 import type { PinResetAuthority, PinResetResult } from '../../native/jpki/pin-reset.ts';
-import type { PinResetTarget } from '../../native/jpki/secure-messaging.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 
 /**
  * What the session needs from the card, in the session's own words. Implemented over

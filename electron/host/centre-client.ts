@@ -119,19 +119,26 @@ export async function readBounded(
   return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
 }
 
+/** One JSON request to the centre and its answer checked against the contract: a typed result, never a throw. */
+export interface CentreRequester {
+  /** GET when `body` is undefined, else POST of its JSON; `path` from the centre's root (`/v1/…`). */
+  call<S extends z.ZodType>(path: string, schema: S, body?: unknown): Promise<CentreResult<z.infer<S>>>;
+  close(): Promise<void>;
+}
+
 /**
- * The kiosk's client for the centre (protocol/). Every answer is validated against the
- * contract's schema; anything else is a typed failure, never a thrown exception.
+ * The request every kiosk client of the centre goes through (this file's, and pin-reset-client.ts):
+ * mutual TLS when `tls` is given, a time-out, a bounded body, the error body read as a typed
+ * `centre-error`, and the answer validated against the schema.
  */
-export function createCentreClient(options: {
+export function createCentreRequester(options: {
   baseUrl: string;
   timeoutMs?: number;
-  /** Required for an https:// centre: the terminal certificate (mutual TLS) and the centre's CA. */
   tls?: CentreClientTls;
-}): CentreClient {
+}): CentreRequester {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const transport = fetchFor(options.tls);
-  const base = options.baseUrl.replace(/\/$/, '') + API_PREFIX;
+  const base = options.baseUrl.replace(/\/$/, '');
 
   async function call<S extends z.ZodType>(
     path: string,
@@ -181,6 +188,23 @@ export function createCentreClient(options: {
     return { ok: true, value: parsed.data };
   }
 
+  return { call, close: () => transport.close() };
+}
+
+/**
+ * The kiosk's client for the centre (protocol/). Every answer is validated against the
+ * contract's schema; anything else is a typed failure, never a thrown exception.
+ */
+export function createCentreClient(options: {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** Required for an https:// centre: the terminal certificate (mutual TLS) and the centre's CA. */
+  tls?: CentreClientTls;
+}): CentreClient {
+  const requester = createCentreRequester(options);
+  const call = <S extends z.ZodType>(path: string, schema: S, body?: unknown) =>
+    requester.call(API_PREFIX + path, schema, body);
+
   return {
     challenge: (request) => call('/challenge', ChallengeResponseSchema, request),
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
@@ -190,6 +214,6 @@ export function createCentreClient(options: {
       call(`/transactions/${encodeURIComponent(transactionId)}/delivery`, DeliveryResponseSchema, request),
     kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
     municipalityKeys: () => call('/municipality-keys', MunicipalityKeysResponseSchema),
-    close: () => transport.close(),
+    close: () => requester.close(),
   };
 }

@@ -11,7 +11,6 @@ import { createCentreClient, type CentreClientTls } from './centre-client.ts';
 import { createMunicipalityKeyRing, type DocumentRenderer } from './issue-document.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
 import { createPinResetCentre } from './pin-reset-client.ts';
-import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
 import type { Logger } from './logger.ts';
 import { composeOperatorMode, type OperatorOptions } from './operator-compose.ts';
@@ -40,8 +39,6 @@ export interface KioskHostParts {
   onTransactionEvent?: (event: TransactionEvent) => void;
   /** What recovery at start did with the transactions a stopped host left unfinished. */
   onRecovery?: (report: RecoveryReport) => void;
-  /** The centre's PIN-reset mode (protocol/pin-reset.ts): default `password` (the phone's one-time password). */
-  pinResetMode?: PinResetMode;
   /** Operator mode and the heartbeat (electron/host/operator-compose.ts); absent: no operator PIN, no heartbeat. */
   operator?: OperatorOptions;
 }
@@ -121,7 +118,8 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
       payment: parts.payment,
       terminalId: parts.terminalId,
       newTransactionId: randomUUID,
-      pinReset: { centre: pinResetCentre, mode: parts.pinResetMode ?? 'password' },
+      // The reset's mode is the centre's setting (asked for at each reset), not the kiosk's.
+      pinReset: { centre: pinResetCentre },
       onTransactionEvent: (event) => {
         // Written first: the journal holds the step before the host takes it.
         const refused = journalTransactionEvent(journal, parts.terminalId, event);

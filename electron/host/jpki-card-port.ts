@@ -7,7 +7,7 @@ import {
 } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import { relayPinReset, type PinResetAuthority, type PinResetResult } from '../../native/jpki/pin-reset.ts';
-import type { PinResetTarget } from '../../native/jpki/secure-messaging.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 import type { AuthPinOutcome, CardFailure, CardHandle, CardPort, CardResult } from './card-port.ts';
 
 export function cardFailureFrom(error: CardError): CardFailure {

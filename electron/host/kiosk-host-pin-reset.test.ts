@@ -5,7 +5,11 @@
  * centre's reset API are fakes (the machine against the real centre: session-machine-pin-reset.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PinResetCommandRequest, PinResetCommandResponse } from '../../protocol/pin-reset.ts';
+import type {
+  PinResetCommandRequest,
+  PinResetCommandResponse,
+  PinResetMode,
+} from '../../protocol/pin-reset.ts';
 import type { KioskScreen, KioskSnapshot } from '../kiosk-api.ts';
 import type { CentreResult } from './centre-client.ts';
 import { createKioskHost, type KioskHost } from './kiosk-host.ts';
@@ -18,11 +22,15 @@ const TX = '1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0';
 const PASSWORD = '12345678';
 const NEW_PIN = 'NEWPIN42';
 
-/** The centre's reset API: `wrongTries` wrong-password answers first, then a command the card takes. */
-function fakeResetCentre(wrongTries = 0) {
+/**
+ * The centre's reset API in its `mode` (the centre's setting): `wrongTries` wrong-password answers
+ * first, then a command the card takes.
+ */
+function fakeResetCentre(wrongTries = 0, mode: PinResetMode = 'password') {
   const requests: PinResetCommandRequest[] = [];
   let wrong = wrongTries;
   const centre: PinResetCentre = {
+    start: async () => ({ ok: true, value: { mode } }),
     async command(request): Promise<CentreResult<PinResetCommandResponse>> {
       requests.push({ ...request });
       if (wrong > 0) {
@@ -32,6 +40,7 @@ function fakeResetCentre(wrongTries = 0) {
       return { ok: true, value: { kind: 'command', apdu: Buffer.from([0x0c, 0x2c]).toString('base64') } };
     },
     confirm: async () => ({ ok: true, value: { kind: 'reset-done' } }),
+    release: async () => ({ ok: true, value: { kind: 'released' } }),
     close: async () => undefined,
   };
   return { centre, requests };
@@ -110,7 +119,7 @@ describe('the PIN reset through the host', () => {
 
   it('password → new PIN twice → the card takes it; the page sees counts only; back to the issuance flow', async () => {
     const reset = fakeResetCentre();
-    const { host: h, events } = start({ pinReset: { centre: reset.centre, mode: 'password' } });
+    const { host: h, events } = start({ pinReset: { centre: reset.centre } });
     expect(h.getSnapshot().view).toEqual({ screen: 'welcome', reader: 'ready', pinResetOffered: true });
     const password = await toPassword(h);
     expect(password.view).toEqual({
@@ -165,7 +174,7 @@ describe('the PIN reset through the host', () => {
 
   it('two entries that differ are both typed again; a wrong password shows the tries left and keeps the new PIN', async () => {
     const reset = fakeResetCentre(1);
-    const { host: h } = start({ pinReset: { centre: reset.centre, mode: 'password' } });
+    const { host: h } = start({ pinReset: { centre: reset.centre } });
     await toPassword(h);
     typePassword(h, PASSWORD);
     await waitFor(h, 'pin-reset-new-pin');
@@ -182,8 +191,8 @@ describe('the PIN reset through the host', () => {
   });
 
   it('the live service’s bound-card mode: no password keypad, straight from the PIN to the new PIN', async () => {
-    const reset = fakeResetCentre();
-    const { host: h } = start({ pinReset: { centre: reset.centre, mode: 'bound-card' } });
+    const reset = fakeResetCentre(0, 'bound-card');
+    const { host: h } = start({ pinReset: { centre: reset.centre } });
     h.send({ type: 'start-pin-reset' });
     await waitFor(h, 'pin-entry');
     for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
@@ -197,12 +206,28 @@ describe('the PIN reset through the host', () => {
     expect(reset.requests[0]?.oneTimePassword).toBeUndefined();
   });
 
+  it('the centre unreachable when asked for its mode: no keypad, the error screen, nothing sent', async () => {
+    const reset = fakeResetCentre();
+    const centre: PinResetCentre = {
+      ...reset.centre,
+      start: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'TimeoutError' } }),
+    };
+    const { host: h } = start({ pinReset: { centre } });
+    h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-entry');
+    for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
+    h.send({ type: 'pin-submit' });
+    const error = await waitFor(h, 'error');
+    expect(error.view).toMatchObject({ screen: 'error', error: 'centre-unreachable' });
+    expect(reset.requests).toHaveLength(0);
+  });
+
   it('中止 on the keypad ends through the clean-up: the card released, the old PIN kept', async () => {
     let released = 0;
     const card = { ...relayingCard(), release: async () => void (released += 1) };
     const { host: h, events } = start({
       cardPort: fakeCardPort(card),
-      pinReset: { centre: fakeResetCentre().centre, mode: 'password' },
+      pinReset: { centre: fakeResetCentre().centre },
     });
     await toPassword(h);
     h.send({ type: 'otp-digit', digit: 1 });
@@ -217,7 +242,7 @@ describe('the PIN reset through the host', () => {
   });
 
   it('a fault mid-flow resumes through the one clean-up and the kiosk returns to the issuance flow', async () => {
-    const { host: h, events } = start({ pinReset: { centre: fakeResetCentre().centre, mode: 'password' } });
+    const { host: h, events } = start({ pinReset: { centre: fakeResetCentre().centre } });
     await toPassword(h);
     h.send({ type: 'otp-digit', digit: 5 });
     expect(h.reportFault('renderer-gone')).toBe('recover');

@@ -233,6 +233,18 @@ describe('PIN reset at the kiosk against the centre', () => {
     expect(await signingPinWorks(kiosk.jpki, 'Z9Z9Z9Z9Z9Z9Z9Z9')).toBe(true);
   });
 
+  it('tells an authenticated transaction the centre’s mode, and nobody else', async () => {
+    const kiosk = await atKiosk(persoC);
+    expect(await client.start({ transactionId: kiosk.transactionId, terminalId: TERMINAL })).toEqual({
+      ok: true,
+      value: { mode: 'password' },
+    });
+    expect(await client.start({ transactionId: randomUUID(), terminalId: TERMINAL })).toEqual({
+      ok: false,
+      failure: { kind: 'centre-error', code: 'not-authenticated', status: 401 },
+    });
+  });
+
   it('refuses a transaction that did not authenticate, and one on another terminal', async () => {
     const answer = await client.command({
       transactionId: randomUUID(),
@@ -271,12 +283,57 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
     const result = await relayPinReset(kiosk.jpki, authority, 'signing');
     expect(result.kind).toBe('card-removed');
     expect(unconfirmedOutcome(authority.relayedAnswer())).toBe('unknown');
+    await authority.settle(result);
     kiosk.reader.insert(kiosk.card);
     const session = await kiosk.reader.connect();
     if (isCardError(session)) throw new Error(session.kind);
     open.push({ reader: new InProcessCardReader(), session });
     const jpki = new JpkiClient(session.transport);
     expect(await signingPinWorks(jpki, 'LOST2026')).toBe(false);
+    // The grant was only reserved, and given back: the same password works in the next transaction.
+    const again = await atKiosk(persoA);
+    const retry = kioskPinResetAuthority({
+      centre: client,
+      transactionId: again.transactionId,
+      terminalId: TERMINAL,
+      oneTimePassword: password,
+      newSigningPin: () => 'BACK2026',
+    });
+    expect(await relayPinReset(again.jpki, retry, 'signing')).toEqual({ kind: 'reset-done' });
+    expect(await signingPinWorks(again.jpki, 'BACK2026')).toBe(true);
+  });
+
+  it('a card that refuses the command (no reset key): the centre releases the grant', async () => {
+    const keyless = await testCard({ holderId: 'H0002', pinResetMasterKey: undefined });
+    const lines: string[] = [];
+    const third = await centreWith([{ holderId: 'H0002', perso: keyless }], 'password', lines);
+    const thirdClient = createPinResetCentre({ baseUrl: third.url });
+    try {
+      const kiosk = await atKiosk(keyless, third.url);
+      const cardBinding = bindingOf(keyless.authCertificate);
+      const { password } = await third.centre.oneTimePasswords.issue(
+        { cardBinding, holderId: 'H0002', municipalityCode: '131016', mode: 'password' },
+        NOW,
+      );
+      const authority = kioskPinResetAuthority({
+        centre: thirdClient,
+        transactionId: kiosk.transactionId,
+        terminalId: TERMINAL,
+        oneTimePassword: password,
+        newSigningPin: () => 'NOKEY2026',
+      });
+      const result = await relayPinReset(kiosk.jpki, authority, 'signing');
+      expect(result).toEqual({ kind: 'not-authorised', sw: 0x6985 });
+      const next = await third.centre.oneTimePasswords.reserve(
+        { cardBinding, transactionId: randomUUID(), password },
+        NOW,
+      );
+      expect(next.kind).toBe('granted');
+      expect(lines.join('')).toContain('"grant":"released"');
+    } finally {
+      await thirdClient.close();
+      await third.close();
+    }
   });
 
   it('centre unreachable between relay and confirmation: the card’s own answer says the new PIN is set, and it is', async () => {
@@ -301,6 +358,8 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
           await second.close();
           return secondClient.confirm(r);
         },
+        start: (r) => secondClient.start(r),
+        release: (r) => secondClient.release(r),
         close: async () => undefined,
       };
       // The live service's mode: no password typed, the card alone redeems its grant.

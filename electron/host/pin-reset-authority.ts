@@ -28,6 +28,12 @@ export interface KioskPinResetAuthority extends PinResetAuthority {
   relayedAnswer(): Uint8Array | null;
   /** Whether the centre handed over a command (it may have reached the card). */
   commandIssued(): boolean;
+  /**
+   * After a reset that did not end in the card's confirmed "reset-done": gives the grant's
+   * reservation back, so the resident can try again with the same password (best effort: a
+   * reservation the centre never hears about lapses by itself).
+   */
+  settle(result: PinResetResult): Promise<void>;
 }
 
 export function kioskPinResetAuthority(input: {
@@ -45,6 +51,14 @@ export function kioskPinResetAuthority(input: {
   let issued = false;
   return {
     commandIssued: () => issued,
+    async settle(result) {
+      // Done: the centre spent the grant. Refused by the card: the centre released it already.
+      if (!issued || result.kind === 'reset-done') return;
+      if (result.kind === 'card-refused' || result.kind === 'not-authorised') return;
+      await input.centre
+        .release({ transactionId: input.transactionId, terminalId: input.terminalId })
+        .catch(() => undefined);
+    },
     refusal: () => refused,
     relayedAnswer: () => answer,
     async commandFor({ target, challenge }) {

@@ -3,7 +3,7 @@
  * what reached the card and, when the centre could not read it, the card's own sealed answer.
  */
 import { describe, expect, it } from 'vitest';
-import { deriveCardKey, sealPinResetResponse } from '../../native/jpki/secure-messaging.ts';
+import { deriveCardKey, sealPinResetResponse } from '../../protocol/secure-messaging.ts';
 import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
 import { outcomeAfter, unconfirmedOutcome } from './pin-reset-authority.ts';
 

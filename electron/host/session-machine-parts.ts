@@ -19,6 +19,7 @@ import { choiceComplete } from './certificate-options.ts';
 import { issueDocument, type IssueResult } from './issue-document.ts';
 import { kioskErrorForCard } from './kiosk-errors.ts';
 import type { PinResetResult } from '../../native/jpki/pin-reset.ts';
+import type { PinResetStartResponse } from '../../protocol/pin-reset.ts';
 import { kioskPinResetAuthority, outcomeAfter, type PinResetRefusal } from './pin-reset-authority.ts';
 import type { PinResetCentre } from './pin-reset-client.ts';
 import { acceptMoney, refundMoney, settlePayment } from './session-payment.ts';
@@ -98,6 +99,10 @@ const issuanceActors = {
 
 /** The PIN-reset flow's own step (session-machine-pin-reset.ts): the centre-authorised reset, relayed. */
 const pinResetActors = {
+  pinResetStart: fromPromise<
+    CentreResult<PinResetStartResponse>,
+    { centre: PinResetCentre; transactionId: string; terminalId: string }
+  >(({ input }) => input.centre.start({ transactionId: input.transactionId, terminalId: input.terminalId })),
   resetSigningPin: fromPromise<
     { result: PinResetResult; refusal: PinResetRefusal | null; outcome: 'new-pin' | 'old-pin' | 'unknown' },
     {
@@ -120,6 +125,7 @@ const pinResetActors = {
       const result: PinResetResult = input.card.resetPin
         ? await input.card.resetPin(authority, 'signing')
         : { kind: 'centre-refused', reason: 'card handle cannot relay a reset' };
+      await authority.settle(result);
       return { result, refusal: authority.refusal(), outcome: outcomeAfter(result, authority) };
     } finally {
       input.newPin.fill(0);

@@ -75,7 +75,8 @@ async function kiosk(holderId: string, mode: PinResetMode = 'password') {
         centre,
         terminalId: TERMINAL,
         onTransactionEvent: (e) => void events.push(e),
-        pinReset: { centre: pinResetCentre, mode },
+        // No mode here: the kiosk follows the centre's setting.
+        pinReset: { centre: pinResetCentre },
       }),
       timeouts: DEFAULT_TIMEOUTS,
     },

@@ -37,6 +37,76 @@ const CANCEL = { target: 'failed', actions: { type: 'fail', params: { code: 'can
 const REMOVED = { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } as const;
 const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } as const;
 
+/**
+ * The new 署名用 PIN typed once (`first`: kept) or again (`again`: compared with the first; two
+ * different entries start both again). One state definition for both entries; only what OK does
+ * differs.
+ */
+function newPinState(step: 'first' | 'again') {
+  const self = step === 'first' ? 'newPinEntry' : 'newPinConfirm';
+  const long = ({ context }: { context: SessionContext }) => context.newPinLength >= NEW_SIGNING_PIN_MIN;
+  const submit =
+    step === 'first'
+      ? sessionSetup.createStateConfig({
+          on: {
+            NEW_PIN_SUBMIT: {
+              guard: long,
+              target: 'newPinConfirm',
+              actions: assign(({ context }) => {
+                context.newPinFirst.fill(0);
+                context.newPinFirst.set(context.newPin.subarray(0, context.newPinLength));
+                context.newPin.fill(0);
+                return { newPinFirstLength: context.newPinLength, newPinLength: 0, newPinMismatch: false };
+              }),
+            },
+          },
+        }).on
+      : sessionSetup.createStateConfig({
+          on: {
+            NEW_PIN_SUBMIT: [
+              { guard: ({ context }) => long({ context }) && sameEntry(context), target: 'resetting' },
+              {
+                // Different from the first entry: both are typed again.
+                guard: long,
+                target: 'newPinEntry',
+                actions: assign(({ context }) => {
+                  context.newPin.fill(0);
+                  context.newPinFirst.fill(0);
+                  return { newPinLength: 0, newPinFirstLength: 0, newPinMismatch: true };
+                }),
+              },
+            ],
+          },
+        }).on;
+  return sessionSetup.createStateConfig({
+    after: { pinEntryTimeout: IDLE },
+    on: {
+      NEW_PIN_CHAR: {
+        guard: ({ context, event }) =>
+          context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
+        target: self,
+        reenter: true,
+        actions: assign(({ context, event }) => {
+          context.newPin[context.newPinLength] = event.char.charCodeAt(0);
+          return { newPinLength: context.newPinLength + 1 };
+        }),
+      },
+      NEW_PIN_BACKSPACE: {
+        guard: ({ context }) => context.newPinLength > 0,
+        target: self,
+        reenter: true,
+        actions: assign(({ context }) => {
+          context.newPin[context.newPinLength - 1] = 0;
+          return { newPinLength: context.newPinLength - 1 };
+        }),
+      },
+      ...submit,
+      CARD_REMOVED: REMOVED,
+      CANCEL,
+    },
+  });
+}
+
 export const pinResetMachine = sessionSetup.createMachine({
   id: 'session',
   context: initialSessionContext,
@@ -102,12 +172,42 @@ export const pinResetMachine = sessionSetup.createMachine({
       },
       on: { CARD_REMOVED: REMOVED },
     },
-    // The live service's mode binds the card on the phone: no password to type.
+    // The centre says which mode it runs: the live service's binds the card on the phone, with no
+    // password to type; the kiosk has no say.
     passwordDeciding: {
-      always: [
-        { guard: ({ context }) => context.services.pinReset?.mode === 'bound-card', target: 'newPinEntry' },
-        { target: 'passwordEntry' },
-      ],
+      invoke: {
+        src: 'pinResetStart',
+        input: ({ context }) => ({
+          centre: context.services.pinReset!.centre,
+          transactionId: context.transactionId as string,
+          terminalId: context.services.terminalId,
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.ok && event.output.value.mode === 'bound-card',
+            target: 'newPinEntry',
+            actions: assign({ pinResetMode: 'bound-card' as const }),
+          },
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'passwordEntry',
+            actions: assign({ pinResetMode: 'password' as const }),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: {
+                code:
+                  !event.output.ok && event.output.failure.kind === 'centre-error'
+                    ? ('pin-reset-refused' as const)
+                    : ('centre-unreachable' as const),
+              },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+      },
+      on: { CARD_REMOVED: REMOVED, CANCEL },
     },
     passwordEntry: {
       after: { pinEntryTimeout: IDLE },
@@ -150,84 +250,8 @@ export const pinResetMachine = sessionSetup.createMachine({
         CANCEL,
       },
     },
-    newPinEntry: {
-      after: { pinEntryTimeout: IDLE },
-      on: {
-        NEW_PIN_CHAR: {
-          guard: ({ context, event }) =>
-            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
-          target: 'newPinEntry',
-          reenter: true,
-          actions: assign(({ context, event }) => {
-            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
-            return { newPinLength: context.newPinLength + 1 };
-          }),
-        },
-        NEW_PIN_BACKSPACE: {
-          guard: ({ context }) => context.newPinLength > 0,
-          target: 'newPinEntry',
-          reenter: true,
-          actions: assign(({ context }) => {
-            context.newPin[context.newPinLength - 1] = 0;
-            return { newPinLength: context.newPinLength - 1 };
-          }),
-        },
-        NEW_PIN_SUBMIT: {
-          guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
-          target: 'newPinConfirm',
-          actions: assign(({ context }) => {
-            context.newPinFirst.fill(0);
-            context.newPinFirst.set(context.newPin.subarray(0, context.newPinLength));
-            context.newPin.fill(0);
-            return { newPinFirstLength: context.newPinLength, newPinLength: 0, newPinMismatch: false };
-          }),
-        },
-        CARD_REMOVED: REMOVED,
-        CANCEL,
-      },
-    },
-    newPinConfirm: {
-      after: { pinEntryTimeout: IDLE },
-      on: {
-        NEW_PIN_CHAR: {
-          guard: ({ context, event }) =>
-            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
-          target: 'newPinConfirm',
-          reenter: true,
-          actions: assign(({ context, event }) => {
-            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
-            return { newPinLength: context.newPinLength + 1 };
-          }),
-        },
-        NEW_PIN_BACKSPACE: {
-          guard: ({ context }) => context.newPinLength > 0,
-          target: 'newPinConfirm',
-          reenter: true,
-          actions: assign(({ context }) => {
-            context.newPin[context.newPinLength - 1] = 0;
-            return { newPinLength: context.newPinLength - 1 };
-          }),
-        },
-        NEW_PIN_SUBMIT: [
-          {
-            guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN && sameEntry(context),
-            target: 'resetting',
-          },
-          {
-            // Different from the first entry: both are typed again.
-            guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
-            target: 'newPinEntry',
-            actions: assign(({ context }) => {
-              context.newPin.fill(0);
-              context.newPinFirst.fill(0);
-              return { newPinLength: 0, newPinFirstLength: 0, newPinMismatch: true };
-            }),
-          },
-        ],
-        CARD_REMOVED: REMOVED,
-        CANCEL,
-      },
-    },
+    newPinEntry: newPinState('first'),
+    newPinConfirm: newPinState('again'),
     resetting: {
       invoke: {
         src: 'resetSigningPin',
@@ -237,7 +261,7 @@ export const pinResetMachine = sessionSetup.createMachine({
           transactionId: context.transactionId as string,
           terminalId: context.services.terminalId,
           oneTimePassword:
-            context.services.pinReset?.mode === 'bound-card'
+            context.pinResetMode === 'bound-card'
               ? undefined
               : Buffer.from(context.oneTimePassword.subarray(0, context.oneTimePasswordLength)).toString(
                   'ascii',

@@ -41,8 +41,11 @@ export interface SessionServices {
   terminalId: string;
   newTransactionId: () => string;
   onTransactionEvent: (event: TransactionEvent) => void;
-  /** The centre's reset API and its mode, for the PIN-reset flow (absent: the kiosk offers no reset). */
-  pinReset?: { centre: PinResetCentre; mode: PinResetMode };
+  /**
+   * The centre's reset API, for the PIN-reset flow (absent: the kiosk offers no reset). The mode
+   * (a typed password or the card alone) is the centre's setting, asked for at each reset.
+   */
+  pinReset?: { centre: PinResetCentre };
 }
 
 /** What the host records about a transaction: ids and codes only, no personal data. */
@@ -167,6 +170,8 @@ export interface SessionContext {
   newPinMismatch: boolean;
   /** Which 署名用 PIN the card holds after the reset (or its failure); null before. */
   pinResetOutcome: 'new-pin' | 'old-pin' | 'unknown' | null;
+  /** The centre's mode for this reset (`/v1/pin-reset/start`); null until it answered. */
+  pinResetMode: PinResetMode | null;
   /** The centre's refusal of the reset (`expired`, `used`, `no-grant`, `locked`, …); null if none. */
   pinResetRefusal: string | null;
   /** `detail` is for the transaction event only (never shown, never personal data). */
@@ -260,6 +265,7 @@ export function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | '
     newPinFirstLength: 0,
     newPinMismatch: false,
     pinResetOutcome: null,
+    pinResetMode: null,
     pinResetRefusal: null,
     error: null,
   };

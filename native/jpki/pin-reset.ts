@@ -3,12 +3,12 @@
  * CHANGE REFERENCE DATA with the resident's PINs. A reset (a forgotten or locked PIN) is the
  * centre's: the kiosk asks the card for a challenge, hands it to the centre, relays the centre's
  * secure-messaging command to the card as it is and the card's answer back as it is. The kiosk
- * holds no key and cannot build or read those commands (see secure-messaging.ts, native/README.md).
+ * holds no key and cannot build or read those commands (see protocol/secure-messaging.ts, native/README.md).
  */
 import { isCardError } from '../card-transport.ts';
 import type { CardError } from '../card-transport.ts';
 import type { JpkiClient, MalformedPin } from './jpki-client.ts';
-import type { PinResetOutcome, PinResetTarget } from './secure-messaging.ts';
+import type { PinResetOutcome, PinResetTarget } from '../../protocol/secure-messaging.ts';
 
 /** What the kiosk needs from the centre for a reset (implemented over the centre API later). */
 export interface PinResetAuthority {

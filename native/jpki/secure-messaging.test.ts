@@ -7,7 +7,7 @@ import {
   deriveCardKey,
   openPinResetCommand,
   sealPinResetResponse,
-} from './secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 
 const master = Uint8Array.from(randomBytes(32));
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'ascii'));

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as x509 from './x509.ts';
 import { MY_NUMBER_CARD_TOKEN_LABEL } from '../jpki/jpki-files.ts';
-import { deriveCardKey } from '../jpki/secure-messaging.ts';
+import { deriveCardKey } from '../../protocol/secure-messaging.ts';
 import { buildKenmenFile, collationNumberB, myNumberCheckDigit } from '../virtual-card/card-face.ts';
 import type { Sex } from '../virtual-card/card-face.ts';
 import type { CardPersonalisation } from '../virtual-card/personalisation.ts';

@@ -26,7 +26,7 @@ import {
   openPinResetCommand,
   PIN_RESET_CLA,
   sealPinResetResponse,
-} from '../jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import { assistBasicInfoFile, COLLATION_B_PATTERN, MY_NUMBER_PATTERN, myNumberFile } from './card-face.ts';
 import { hashPin, pinMatchesHash } from './card-state-store.ts';
 import type { CardState, CardStateStore, PinSlot } from './card-state-store.ts';
@@ -400,7 +400,7 @@ export class VirtualMyNumberCard {
     return encodeResponse(SW.OK, challenge);
   }
 
-  /** RESET RETRY COUNTER under secure messaging (see jpki/secure-messaging.ts). */
+  /** RESET RETRY COUNTER under secure messaging (see protocol/secure-messaging.ts). */
   #securedReset(cmd: CommandApdu, challenge: Uint8Array | null): Uint8Array {
     if (this.#app !== 'jpki') return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
     if (!this.#pinResetKey || !challenge) return encodeResponse(SW.CONDITIONS_NOT_SATISFIED);

@@ -5,6 +5,7 @@
  * folder), the payment simulator (its own process, ccTalk over a pseudo-terminal), and the kiosk
  * host wired to all four — the same host Electron's main process runs.
  */
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,6 +66,8 @@ export interface StackOptions {
   journalPath?: string;
   /** A payment device to use as it is; default: start the payment simulator and open its line. */
   payment?: PaymentDevice;
+  /** The embedded centre's PIN-reset mode (its setting; the kiosk follows it). Default `password`. */
+  pinResetMode?: PinResetMode;
 }
 
 export interface VirtualCardSlot {
@@ -119,7 +122,7 @@ export async function startDevStack(options: StackOptions): Promise<RunningStack
       const ocsp = await startWorldRevocation(world, () => new Date());
       closers.push(ocsp.close);
       const centre = await startCentre({
-        ...centreOptionsFor(world),
+        ...centreOptionsFor(world, options.pinResetMode ? { pinResetMode: options.pinResetMode } : {}),
         tls: centreTlsFor(world),
         revocation: liveResponderPolicy(ocsp),
         logger: false,

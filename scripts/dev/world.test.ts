@@ -1,16 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCardError } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
+import { relayPinReset } from '../../native/jpki/pin-reset.ts';
+import {
+  buildPinResetCommand,
+  checkPinResetResponse,
+  deriveCardKey,
+} from '../../protocol/secure-messaging.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import { parseSealRootKeys } from '../../protocol/seal-root-keys.ts';
 import { Pkcs11SealKeyStore } from '../../server/keys/pkcs11-seal-key-store.ts';
 import { ROOT_KEY_LABEL } from '../../server/keys/seal-key-store.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
-import { centreOptionsFor, ensureDevWorld, openVirtualCard, registryFor, type DevWorld } from './world.ts';
+import {
+  centreOptionsFor,
+  DEV_WORLD_PIN_RESET_MASTER_KEY,
+  ensureDevWorld,
+  openVirtualCard,
+  registryFor,
+  type DevWorld,
+} from './world.ts';
 
 const residents = loadSeedWorld().residents;
 
@@ -25,6 +38,42 @@ async function authCertificate(card: Awaited<ReturnType<typeof openVirtualCard>>
     const result = await new JpkiClient(session.transport).readAuthCertificate();
     if (result.kind !== 'certificate') throw new Error(result.kind);
     return new X509Certificate(Buffer.from(result.der));
+  } finally {
+    await session.close();
+    await reader.close();
+  }
+}
+
+/**
+ * The centre's side of a 署名用 PIN reset under the world's master key (what server/pin-reset does),
+ * relayed to the card: whether the card took it and then takes the new PIN.
+ */
+async function centreResets(card: Awaited<ReturnType<typeof openVirtualCard>>, holderId: string) {
+  if (!('transmit' in card)) throw new Error(card.kind);
+  const reader = new InProcessCardReader();
+  reader.insert(card);
+  const session = await reader.connect();
+  if (isCardError(session)) throw new Error(session.kind);
+  const cardKey = deriveCardKey(DEV_WORLD_PIN_RESET_MASTER_KEY, holderId);
+  let sent: Uint8Array | undefined;
+  try {
+    const jpki = new JpkiClient(session.transport);
+    const result = await relayPinReset(
+      jpki,
+      {
+        commandFor: async ({ target, challenge }) => {
+          sent = challenge;
+          const newPin = Uint8Array.from(Buffer.from('WORLD2026', 'ascii'));
+          return { kind: 'command', apdu: buildPinResetCommand({ cardKey, challenge, target, newPin }) };
+        },
+        confirm: async ({ response }) =>
+          checkPinResetResponse({ cardKey, challenge: sent as Uint8Array, response }),
+      },
+      'signing',
+    );
+    const newPinWorks =
+      (await jpki.verifySigningPin(Uint8Array.from(Buffer.from('WORLD2026', 'ascii')))).kind === 'ok';
+    return { result, newPinWorks };
   } finally {
     await session.close();
     await reader.close();
@@ -114,6 +163,24 @@ describe('dev world', () => {
     if (!('transmit' in reopened)) throw new Error(reopened.kind);
     expect(reopened.triesLeft('auth')).toBe(0);
   }, 30_000);
+
+  it('gives the cards the reset key of the world centre: its reset opens, on new and older card files', async () => {
+    expect(centreOptionsFor(world).pinReset?.masterKey).toEqual(DEV_WORLD_PIN_RESET_MASTER_KEY);
+    expect(await centreResets(await openVirtualCard(world, 'H0042'), 'H0042')).toEqual({
+      result: { kind: 'reset-done' },
+      newPinWorks: true,
+    });
+    // A card file made before the cards carried the key.
+    await openVirtualCard(world, 'H0043');
+    const path = join(dir, 'cards', 'H0043.json');
+    const file = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    delete file.pinResetKey;
+    await writeFile(path, JSON.stringify(file));
+    expect(await centreResets(await openVirtualCard(world, 'H0043'), 'H0043')).toEqual({
+      result: { kind: 'reset-done' },
+      newPinWorks: true,
+    });
+  });
 
   it('refuses an unknown holder', async () => {
     expect(await openVirtualCard(world, 'H9999')).toEqual({ kind: 'unknown-holder', holderId: 'H9999' });

@@ -43,6 +43,9 @@ import {
 } from '../../native/virtual-card/personalisation.ts';
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { CentreOptions } from '../../server/centre.ts';
+import type { PinResetMode } from '../../protocol/pin-reset.ts';
+import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
+import { deriveCardKey } from '../../protocol/secure-messaging.ts';
 import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from '../../server/keys/pkcs11-seal-key-store.ts';
 import { ROOT_KEY_LABEL, publicKeysPem } from '../../server/keys/seal-key-store.ts';
 import { createSoftHsmToken, softHsmTokenConfig } from '../../server/keys/softhsm-token.ts';
@@ -231,8 +234,23 @@ export async function ensureDevWorld(dir: string): Promise<DevWorld> {
   return { dir, manifest, cas, tls: await readWorldTls(dir), sealKeys: await readWorldSealKeys(dir) };
 }
 
-/** What the reference centre needs from the world: trust anchors, the whole certificate map, revocations. */
-export function centreOptionsFor(world: DevWorld): CentreOptions {
+/**
+ * The dev world's PIN-reset master key: the test centre's (test data; a real centre keeps its key
+ * in an HSM). The world's cards carry the reset key derived from it (makeCard), so the centre's
+ * commands open on them.
+ */
+export const DEV_WORLD_PIN_RESET_MASTER_KEY: Uint8Array = TEST_PIN_RESET_MASTER_KEY;
+
+/**
+ * What the reference centre needs from the world: trust anchors, the whole certificate map,
+ * revocations, and the PIN reset (phone and kiosk) in `pinResetMode` — one centre setting, so the
+ * phone's grants and the kiosk's command agree (default `password`, the 2020 plan's typed password).
+ */
+export function centreOptionsFor(
+  world: DevWorld,
+  options: { pinResetMode?: PinResetMode } = {},
+): CentreOptions {
+  const pinResetMode = options.pinResetMode ?? 'password';
   const caDers = new Map(
     world.manifest.generations.map((generation) => [
       generation,
@@ -254,7 +272,11 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
       serialNumberHex: entry.serialNumberHex,
     })),
     // The PIN reset (server/phone): the 署名用 CA that signs the 券面AP and whose certificates it checks.
-    phone: { signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)) },
+    phone: {
+      signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)),
+      pinResetMode,
+    },
+    pinReset: { masterKey: DEV_WORLD_PIN_RESET_MASTER_KEY, mode: pinResetMode },
   };
 }
 
@@ -366,6 +388,8 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
     ...validityFor(resident, Date.parse(world.manifest.createdAt)),
     // The card's face as the register had it at issue (the PIN reset checks it is unchanged).
     holder: cardHolderIdentity(resident),
+    // The reset key derived from the world centre's master key: the centre's reset commands open.
+    pinResetMasterKey: DEV_WORLD_PIN_RESET_MASTER_KEY,
     ...(facePhoto ? { facePhoto } : {}),
   });
   // Before the card file appears, so that no process can open the card unlocked.
@@ -380,6 +404,18 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
   } finally {
     await unlink(tmp);
   }
+}
+
+/**
+ * A card made before the world's cards carried the reset key (an older card file) gets it here, as
+ * issuance would have written it: the key derived from the world centre's master key and the holder.
+ */
+function withPinResetKey(personalisation: CardPersonalisation): CardPersonalisation {
+  if (personalisation.pinResetKey) return personalisation;
+  return {
+    ...personalisation,
+    pinResetKey: deriveCardKey(DEV_WORLD_PIN_RESET_MASTER_KEY, personalisation.holderId),
+  };
 }
 
 /**
@@ -400,7 +436,7 @@ export async function openVirtualCard(
   }
   if (isPersonalisationError(personalisation)) return { kind: 'card-file-invalid', holderId };
   return new VirtualMyNumberCard({
-    personalisation,
+    personalisation: withPinResetKey(personalisation),
     stateStore: new CardStateStore(join(world.dir, 'card-state')),
   });
 }

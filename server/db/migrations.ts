@@ -604,6 +604,21 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK ((role = 'operator') = (municipality_code = 'centre'));
     `,
   },
+  {
+    version: 14,
+    name: 'pin-reset-reservations',
+    // PIN reset (issue 11): the kiosk's command reserves the grant for its transaction for a short
+    // while; only the card's authentic "reset-done" spends it (used_at), a refused or abandoned reset
+    // releases it, so a reset that failed at the card can be tried again with the same password.
+    sqlite: `
+      ALTER TABLE pin_reset_grants ADD COLUMN reserved_by TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN reserved_until INTEGER;
+    `,
+    postgres: `
+      ALTER TABLE pin_reset_grants ADD COLUMN reserved_by TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN reserved_until BIGINT;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

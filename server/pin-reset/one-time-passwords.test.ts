@@ -6,6 +6,7 @@ import {
   GRANT_LIFETIME_MS,
   MAX_WRONG_TRIES,
   newPassword,
+  RESERVATION_MS,
   type OneTimePasswordStore,
 } from './one-time-passwords.ts';
 
@@ -150,6 +151,84 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     const answer = await store.redeem({ cardBinding: card, password: undefined }, T0);
     expect(answer.kind === 'granted' && answer.grant.mode).toBe('bound-card');
     expect(await store.redeem({ cardBinding: card, password: undefined }, T0)).toEqual({ kind: 'used' });
+  });
+
+  describe('at the kiosk: reserved by the command, spent only by the card\'s "reset-done"', () => {
+    const TX1 = 'tx-kiosk-one';
+    const TX2 = 'tx-kiosk-two';
+
+    it('a reset that never reached the card (released) leaves the same password working', async () => {
+      const card = binding('removed before relay');
+      const { password } = await store.issue(grantFor(card), T0);
+      expect((await store.reserve({ cardBinding: card, transactionId: TX1, password }, T0)).kind).toBe(
+        'granted',
+      );
+      expect(await store.release({ cardBinding: card, transactionId: TX1 })).toBe('released');
+      expect(await store.release({ cardBinding: card, transactionId: TX1 })).toBe('not-reserved');
+      // A new transaction (the card put back) with the same password.
+      expect((await store.reserve({ cardBinding: card, transactionId: TX2, password }, T0)).kind).toBe(
+        'granted',
+      );
+      expect(await store.spend({ cardBinding: card, transactionId: TX2 }, T0)).toBe('spent');
+    });
+
+    it('a spent grant is refused ever after, in any transaction and by redeem', async () => {
+      const card = binding('spent');
+      const { password } = await store.issue(grantFor(card), T0);
+      await store.reserve({ cardBinding: card, transactionId: TX1, password }, T0);
+      expect(await store.spend({ cardBinding: card, transactionId: TX1 }, T0)).toBe('spent');
+      for (const transactionId of [TX1, TX2]) {
+        expect(await store.reserve({ cardBinding: card, transactionId, password }, later(1000))).toEqual({
+          kind: 'used',
+        });
+      }
+      expect(await store.redeem({ cardBinding: card, password }, later(1000))).toEqual({ kind: 'used' });
+      expect(await store.release({ cardBinding: card, transactionId: TX1 })).toBe('not-reserved');
+      expect(await store.spend({ cardBinding: card, transactionId: TX1 }, later(2000))).toBe('not-reserved');
+    });
+
+    it('another transaction is refused while a reservation runs, and takes over once it lapses', async () => {
+      const card = binding('held');
+      const { password } = await store.issue(grantFor(card), T0);
+      await store.reserve({ cardBinding: card, transactionId: TX1, password }, T0);
+      expect(await store.reserve({ cardBinding: card, transactionId: TX2, password }, later(1000))).toEqual({
+        kind: 'in-use',
+      });
+      // Only the holder spends; the same transaction may reserve again.
+      expect(await store.spend({ cardBinding: card, transactionId: TX2 }, later(1000))).toBe('not-reserved');
+      expect(
+        (await store.reserve({ cardBinding: card, transactionId: TX1, password }, later(2000))).kind,
+      ).toBe('granted');
+      const lapsed = later(2000 + RESERVATION_MS);
+      expect((await store.reserve({ cardBinding: card, transactionId: TX2, password }, lapsed)).kind).toBe(
+        'granted',
+      );
+      expect(await store.spend({ cardBinding: card, transactionId: TX1 }, lapsed)).toBe('not-reserved');
+      expect(await store.spend({ cardBinding: card, transactionId: TX2 }, lapsed)).toBe('spent');
+    });
+
+    it('a wrong password reserves nothing and still counts', async () => {
+      const card = binding('reserve wrong');
+      const { password } = await store.issue(grantFor(card), T0);
+      expect(
+        await store.reserve({ cardBinding: card, transactionId: TX1, password: otherThan(password) }, T0),
+      ).toEqual({ kind: 'wrong-password', triesLeft: MAX_WRONG_TRIES - 1 });
+      expect((await store.reserve({ cardBinding: card, transactionId: TX2, password }, T0)).kind).toBe(
+        'granted',
+      );
+    });
+
+    it('two kiosks racing one grant: exactly one reserves it', async () => {
+      const card = binding('two kiosks');
+      const { password } = await store.issue(grantFor(card), T0);
+      const answers = await Promise.all(
+        ['tx-a', 'tx-b', 'tx-c', 'tx-d'].map((transactionId) =>
+          store.reserve({ cardBinding: card, transactionId, password }, T0),
+        ),
+      );
+      expect(answers.filter((a) => a.kind === 'granted')).toHaveLength(1);
+      expect(answers.filter((a) => a.kind === 'in-use')).toHaveLength(3);
+    });
   });
 
   it('concurrent redeems of one password: exactly one is granted', async () => {

@@ -2,6 +2,10 @@
  * The one-time password a face check on the phone earns (issue 11, step 1) and the kiosk redeems
  * (step 2): the contract, and the rules both database backends share. Stored only as a scrypt
  * hash with its own salt; compared in constant time; single use; 24 hours; five wrong tries lock.
+ * At the kiosk a grant is first reserved for one transaction (the centre builds the card's
+ * command), and spent only when the card's authentic "reset-done" comes back: a reset that failed
+ * at the card releases it (or the reservation lapses after RESERVATION_MS), so the resident can try
+ * again with the same password; a spent grant never redeems again.
  */
 import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
@@ -18,12 +22,19 @@ export interface PinResetGrant {
 }
 
 export type RedeemResult =
-  | { kind: 'granted'; grant: PinResetGrant } // marks it used (single use), atomically
+  | { kind: 'granted'; grant: PinResetGrant } // reserved for the transaction (reserve) or used (redeem)
   | { kind: 'wrong-password'; triesLeft: number } // 5 wrong tries in all lock the grant
   | { kind: 'locked' }
   | { kind: 'expired' }
   | { kind: 'used' }
+  | { kind: 'in-use' } // reserved by another transaction (another kiosk) that has not ended
   | { kind: 'no-grant' }; // no-grant also for another card's password
+
+/** A grant's reservation by one kiosk transaction: spent on the card's "reset-done", else released. */
+export interface Reservation {
+  cardBinding: CardBinding;
+  transactionId: string;
+}
 
 export interface OneTimePasswordStore {
   /**
@@ -46,11 +57,31 @@ export interface OneTimePasswordStore {
     request: { cardBinding: CardBinding; password: string | undefined },
     now: Date,
   ): Promise<RedeemResult>;
+  /**
+   * The kiosk's step: the same checks as `redeem`, but a grant that passes is reserved for this
+   * transaction until now + RESERVATION_MS instead of used. While another transaction's reservation
+   * runs the answer is `in-use` (two kiosks racing one grant: one wins); the same transaction may
+   * reserve again. Nothing is spent.
+   */
+  reserve(request: Reservation & { password: string | undefined }, now: Date): Promise<RedeemResult>;
+  /**
+   * The card said "reset-done" (authentically): the grant this transaction reserved is used, for
+   * good, even when its reservation has lapsed meanwhile. `not-reserved`: this transaction holds
+   * no reservation on an unused grant (nothing changed).
+   */
+  spend(reservation: Reservation, now: Date): Promise<'spent' | 'not-reserved'>;
+  /** The reset did not happen (the card refused, or it never got the command): the grant is free again. */
+  release(reservation: Reservation): Promise<'released' | 'not-reserved'>;
 }
 
 export const GRANT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MAX_WRONG_TRIES = 5;
 export const PASSWORD_DIGITS = 8;
+/**
+ * How long a kiosk's reservation holds without the card's answer: the command and its relay take
+ * seconds; a kiosk that lost the card (or the link) and never releases frees the grant after this.
+ */
+export const RESERVATION_MS = 2 * 60 * 1000;
 
 const PASSWORD_FORMAT = /^[0-9]{8}$/;
 const CARD_BINDING_FORMAT = /^[0-9a-f]{64}$/;
@@ -100,6 +131,9 @@ export interface GrantRow {
   expiresAt: number;
   failedTries: number;
   usedAt: number | null;
+  /** The transaction holding the grant (between the kiosk's command and the card's answer). */
+  reservedBy: string | null;
+  reservedUntil: number | null;
 }
 
 /** The row `issue` writes (with the password it shows once). */
@@ -118,6 +152,8 @@ export async function newGrantRow(
     expiresAt: issuedAt + GRANT_LIFETIME_MS,
     failedTries: 0,
     usedAt: null,
+    reservedBy: null,
+    reservedUntil: null,
   };
   if (grant.mode === 'bound-card') {
     return { row: { ...base, passwordSalt: null, passwordHash: null }, password: '' };
@@ -143,18 +179,33 @@ export async function candidateHash(
   return hashPassword(password, row.passwordSalt);
 }
 
-export type RedeemChange = 'mark-used' | 'count-wrong-try' | 'none';
+export type RedeemChange = 'mark-used' | 'reserve' | 'count-wrong-try' | 'none';
 
-/** The decision on one row, inside the backend's transaction: the answer and the change to write. */
+/** Whether another transaction's reservation still holds the grant at `now`. */
+export function heldByAnother(row: GrantRow, transactionId: string | undefined, now: Date): boolean {
+  return (
+    row.reservedBy !== null &&
+    row.reservedBy !== transactionId &&
+    row.reservedUntil !== null &&
+    now.getTime() < row.reservedUntil
+  );
+}
+
+/**
+ * The decision on one row, inside the backend's transaction: the answer and the change to write.
+ * With a transaction id (`reserve`) a passing grant is reserved; without (`redeem`) it is used.
+ */
 export function decideRedeem(
   row: GrantRow,
   password: string | undefined,
   candidate: string | undefined,
   now: Date,
+  transactionId?: string,
 ): { result: RedeemResult; change: RedeemChange } {
   if (row.usedAt !== null) return { result: { kind: 'used' }, change: 'none' };
   if (row.failedTries >= MAX_WRONG_TRIES) return { result: { kind: 'locked' }, change: 'none' };
   if (now.getTime() >= row.expiresAt) return { result: { kind: 'expired' }, change: 'none' };
+  if (heldByAnother(row, transactionId, now)) return { result: { kind: 'in-use' }, change: 'none' };
   if (row.mode === 'password') {
     if (password === undefined) {
       return {
@@ -174,7 +225,10 @@ export function decideRedeem(
       };
     }
   }
-  return { result: { kind: 'granted', grant: grantOf(row) }, change: 'mark-used' };
+  return {
+    result: { kind: 'granted', grant: grantOf(row) },
+    change: transactionId === undefined ? 'mark-used' : 'reserve',
+  };
 }
 
 export function grantOf(row: GrantRow): PinResetGrant {
@@ -190,3 +244,10 @@ export function grantOf(row: GrantRow): PinResetGrant {
 
 /** How many times a redeem starts again when the grant was replaced between hashing and deciding. */
 export const REDEEM_ATTEMPTS = 3;
+
+/** A reservation's transaction id as both backends accept it (the kiosk's UUID; never empty). */
+export function assertReservation(reservation: Reservation): void {
+  assertCardBinding(reservation.cardBinding);
+  if (reservation.transactionId.length === 0 || reservation.transactionId.length > 128)
+    throw new OneTimePasswordInputError('transactionId: 1 to 128 characters');
+}

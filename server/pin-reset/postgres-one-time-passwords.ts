@@ -2,10 +2,12 @@ import type { Pool } from 'pg';
 import { inTransaction } from '../db/postgresRepository.ts';
 import {
   assertCardBinding,
+  assertReservation,
   candidateHash,
   decideRedeem,
   newGrantRow,
   REDEEM_ATTEMPTS,
+  RESERVATION_MS,
   type GrantRow,
   type OneTimePasswordStore,
   type RedeemResult,
@@ -13,7 +15,7 @@ import {
 
 const COLUMNS = `card_binding AS "cardBinding", holder_id AS "holderId", municipality_code AS "municipalityCode", mode,
   password_salt AS "passwordSalt", password_hash AS "passwordHash", issued_at AS "issuedAt", expires_at AS "expiresAt",
-  failed_tries AS "failedTries", used_at AS "usedAt"`;
+  failed_tries AS "failedTries", used_at AS "usedAt", reserved_by AS "reservedBy", reserved_until AS "reservedUntil"`;
 
 /** Epoch ms BIGINTs come back as strings unless the pool maps them: read them as numbers here. */
 function rowOf(raw: Record<string, unknown>): GrantRow {
@@ -29,10 +31,15 @@ function rowOf(raw: Record<string, unknown>): GrantRow {
     expiresAt: Number(raw.expiresAt),
     failedTries: Number(raw.failedTries),
     usedAt: time(raw.usedAt),
+    reservedBy: raw.reservedBy === null ? null : String(raw.reservedBy),
+    reservedUntil: time(raw.reservedUntil),
   };
 }
 
-/** The grants on the centre's PostgreSQL database (migration 10); each redeem locks its row (FOR UPDATE). */
+/**
+ * The grants on the centre's PostgreSQL database (migrations 10 and 14); each redeem or
+ * reservation locks its row (FOR UPDATE), so two kiosks racing one grant are decided in turn.
+ */
 export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
   const read = async (cardBinding: string): Promise<GrantRow | undefined> => {
     const { rows } = await pool.query(`SELECT ${COLUMNS} FROM pin_reset_grants WHERE card_binding = $1`, [
@@ -41,17 +48,62 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
     return rows[0] === undefined ? undefined : rowOf(rows[0] as Record<string, unknown>);
   };
 
+  async function decideOn(
+    cardBinding: string,
+    password: string | undefined,
+    now: Date,
+    transactionId: string | undefined,
+  ): Promise<RedeemResult> {
+    for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
+      const before = await read(cardBinding);
+      if (before === undefined) return { kind: 'no-grant' };
+      const candidate = await candidateHash(before, password);
+      const result = await inTransaction(pool, async (client): Promise<RedeemResult | undefined> => {
+        const { rows } = await client.query(
+          `SELECT ${COLUMNS} FROM pin_reset_grants WHERE card_binding = $1 FOR UPDATE`,
+          [cardBinding],
+        );
+        if (rows[0] === undefined) return { kind: 'no-grant' };
+        const row = rowOf(rows[0] as Record<string, unknown>);
+        if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
+        const decision = decideRedeem(row, password, candidate, now, transactionId);
+        if (decision.change === 'mark-used') {
+          await client.query(
+            `UPDATE pin_reset_grants SET used_at = $1, reserved_by = NULL, reserved_until = NULL
+             WHERE card_binding = $2`,
+            [now.getTime(), cardBinding],
+          );
+        }
+        if (decision.change === 'reserve') {
+          await client.query(
+            'UPDATE pin_reset_grants SET reserved_by = $1, reserved_until = $2 WHERE card_binding = $3',
+            [transactionId, now.getTime() + RESERVATION_MS, cardBinding],
+          );
+        }
+        if (decision.change === 'count-wrong-try') {
+          await client.query(
+            'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = $1',
+            [cardBinding],
+          );
+        }
+        return decision.result;
+      });
+      if (result !== undefined) return result;
+    }
+    throw new Error('pin reset grant kept changing during redeem');
+  }
+
   return {
     async issue(grant, now) {
       const { row, password } = await newGrantRow(grant, now);
       await pool.query(
         `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
-           issued_at, expires_at, failed_tries, used_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL)
+           issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, NULL, NULL)
          ON CONFLICT (card_binding) DO UPDATE SET holder_id = excluded.holder_id,
            municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
            password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
-           failed_tries = 0, used_at = NULL`,
+           failed_tries = 0, used_at = NULL, reserved_by = NULL, reserved_until = NULL`,
         [
           row.cardBinding,
           row.holderId,
@@ -65,38 +117,31 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
       );
       return { password, expiresAt: new Date(row.expiresAt).toISOString() };
     },
-    async redeem({ cardBinding, password }, now): Promise<RedeemResult> {
+    async redeem({ cardBinding, password }, now) {
       assertCardBinding(cardBinding);
-      for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
-        const before = await read(cardBinding);
-        if (before === undefined) return { kind: 'no-grant' };
-        const candidate = await candidateHash(before, password);
-        const result = await inTransaction(pool, async (client): Promise<RedeemResult | undefined> => {
-          const { rows } = await client.query(
-            `SELECT ${COLUMNS} FROM pin_reset_grants WHERE card_binding = $1 FOR UPDATE`,
-            [cardBinding],
-          );
-          if (rows[0] === undefined) return { kind: 'no-grant' };
-          const row = rowOf(rows[0] as Record<string, unknown>);
-          if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
-          const decision = decideRedeem(row, password, candidate, now);
-          if (decision.change === 'mark-used') {
-            await client.query('UPDATE pin_reset_grants SET used_at = $1 WHERE card_binding = $2', [
-              now.getTime(),
-              cardBinding,
-            ]);
-          }
-          if (decision.change === 'count-wrong-try') {
-            await client.query(
-              'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = $1',
-              [cardBinding],
-            );
-          }
-          return decision.result;
-        });
-        if (result !== undefined) return result;
-      }
-      throw new Error('pin reset grant kept changing during redeem');
+      return decideOn(cardBinding, password, now, undefined);
+    },
+    async reserve({ cardBinding, transactionId, password }, now) {
+      assertReservation({ cardBinding, transactionId });
+      return decideOn(cardBinding, password, now, transactionId);
+    },
+    async spend(reservation, now) {
+      assertReservation(reservation);
+      const { rowCount } = await pool.query(
+        `UPDATE pin_reset_grants SET used_at = $1, reserved_by = NULL, reserved_until = NULL
+         WHERE card_binding = $2 AND used_at IS NULL AND reserved_by = $3`,
+        [now.getTime(), reservation.cardBinding, reservation.transactionId],
+      );
+      return rowCount === 1 ? 'spent' : 'not-reserved';
+    },
+    async release(reservation) {
+      assertReservation(reservation);
+      const { rowCount } = await pool.query(
+        `UPDATE pin_reset_grants SET reserved_by = NULL, reserved_until = NULL
+         WHERE card_binding = $1 AND used_at IS NULL AND reserved_by = $2`,
+        [reservation.cardBinding, reservation.transactionId],
+      );
+      return rowCount === 1 ? 'released' : 'not-reserved';
     },
   };
 }

@@ -10,8 +10,12 @@ import { messageKeyFor, type CentreErrorBody } from '../../protocol/errors.ts';
 import {
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
+  PIN_RESET_RELEASE_PATH,
+  PIN_RESET_START_PATH,
   PinResetCommandRequestSchema,
   PinResetConfirmRequestSchema,
+  PinResetReleaseRequestSchema,
+  PinResetStartRequestSchema,
 } from '../../protocol/pin-reset.ts';
 import type { CentreResult } from '../errors.ts';
 import { HTTP_STATUS_FOR } from '../http/statusCodes.ts';
@@ -50,8 +54,12 @@ function handler<S extends z.ZodType, T>(
   };
 }
 
-/** Registers `POST /v1/pin-reset/command` and `/confirm` (before the app listens). */
+/** Registers `POST /v1/pin-reset/start`, `/command`, `/confirm` and `/release` (before the app listens). */
 export function registerPinResetRoutes(app: FastifyInstance, service: PinResetService): void {
+  app.post(
+    PIN_RESET_START_PATH,
+    handler(PinResetStartRequestSchema, 'pin-reset-start', (b) => service.start(b)),
+  );
   app.post(
     PIN_RESET_COMMAND_PATH,
     handler(PinResetCommandRequestSchema, 'pin-reset-command', (b) => service.command(b)),
@@ -59,5 +67,9 @@ export function registerPinResetRoutes(app: FastifyInstance, service: PinResetSe
   app.post(
     PIN_RESET_CONFIRM_PATH,
     handler(PinResetConfirmRequestSchema, 'pin-reset-confirm', (b) => service.confirm(b)),
+  );
+  app.post(
+    PIN_RESET_RELEASE_PATH,
+    handler(PinResetReleaseRequestSchema, 'pin-reset-release', (b) => service.release(b)),
   );
 }

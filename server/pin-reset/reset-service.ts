@@ -1,16 +1,18 @@
 /**
  * The centre's side of a PIN reset at the kiosk (issue 11, step 2), without HTTP: for a resident
- * authenticated in this transaction, redeem the grant bound to that card (the one-time password,
- * or the card alone in the bound-card mode) and build the secure-messaging command that sets the
- * 署名用 PIN and restores its counter; then read the card's sealed answer. The card key is derived
- * from the centre's master key and the holder: the kiosk never sees it.
+ * authenticated in this transaction, reserve the grant bound to that card for the transaction (the
+ * one-time password, or the card alone in the bound-card mode) and build the secure-messaging
+ * command that sets the 署名用 PIN and restores its counter; then read the card's sealed answer:
+ * its authentic "reset-done" spends the grant, a refusal releases it (so does the kiosk's release
+ * when the card never answered). The card key is derived from the centre's master key and the
+ * holder: the kiosk never sees it.
  */
 import {
   buildPinResetCommand,
   CHALLENGE_LENGTH,
   checkPinResetResponse,
   deriveCardKey,
-} from '../../native/jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import {
   SIGNING_PIN_PATTERN,
   type PinResetMode,
@@ -18,6 +20,10 @@ import {
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
   type PinResetConfirmResponse,
+  type PinResetReleaseRequest,
+  type PinResetReleaseResponse,
+  type PinResetStartRequest,
+  type PinResetStartResponse,
 } from '../../protocol/pin-reset.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
@@ -37,12 +43,20 @@ export interface PinResetServiceDeps {
   settings: PinResetSettings;
   now: () => Date;
   /** Decisions only: transaction id and outcome, never a PIN, password or holder. */
-  log?: (fields: { transactionId: string; step: 'command' | 'confirm'; outcome: string }) => void;
+  log?: (fields: {
+    transactionId: string;
+    step: 'start' | 'command' | 'confirm' | 'release';
+    outcome: string;
+    grant?: 'spent' | 'released' | 'not-reserved';
+  }) => void;
 }
 
 export interface PinResetService {
+  /** The centre's mode for this authenticated transaction's reset (the kiosk follows it). */
+  start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
   confirm(request: PinResetConfirmRequest): Promise<CentreResult<PinResetConfirmResponse>>;
+  release(request: PinResetReleaseRequest): Promise<CentreResult<PinResetReleaseResponse>>;
 }
 
 function decodeChallenge(b64: string): Uint8Array | null {
@@ -62,6 +76,13 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
   }
 
   return {
+    async start(request) {
+      const session = await sessionOf(request);
+      if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
+      log({ transactionId: request.transactionId, step: 'start', outcome: deps.settings.mode });
+      return succeed({ mode: deps.settings.mode });
+    },
+
     async command(request) {
       const session = await sessionOf(request);
       if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
@@ -75,19 +96,27 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
       if (!SIGNING_PIN_PATTERN.test(request.newSigningPin)) return answer({ kind: 'pin-rules' });
       // The bound-card mode redeems on the card alone; a typed password is ignored there.
       const password = deps.settings.mode === 'password' ? request.oneTimePassword : undefined;
-      const redeemed = await deps.oneTimePasswords.redeem(
-        { cardBinding: session.certificateFingerprint, password },
-        deps.now(),
-      );
-      if (redeemed.kind === 'wrong-password')
-        return answer({ kind: 'wrong-password', triesLeft: redeemed.triesLeft });
-      if (redeemed.kind !== 'granted') return answer({ kind: redeemed.kind });
-      if (redeemed.grant.holderId !== session.holderId) return answer({ kind: 'no-grant' });
+      const reservation = {
+        cardBinding: session.certificateFingerprint,
+        transactionId: request.transactionId,
+      };
+      const reserved = await deps.oneTimePasswords.reserve({ ...reservation, password }, deps.now());
+      if (reserved.kind === 'wrong-password')
+        return answer({ kind: 'wrong-password', triesLeft: reserved.triesLeft });
+      if (reserved.kind !== 'granted') return answer({ kind: reserved.kind });
+      if (reserved.grant.holderId !== session.holderId) {
+        await deps.oneTimePasswords.release(reservation);
+        return answer({ kind: 'no-grant' });
+      }
       const cardKey = deriveCardKey(deps.settings.masterKey, session.holderId);
       const newPin = Uint8Array.from(Buffer.from(request.newSigningPin, 'ascii'));
       try {
         const apdu = buildPinResetCommand({ cardKey, challenge, target: 'signing', newPin });
         return answer({ kind: 'command', apdu: Buffer.from(apdu).toString('base64') });
+      } catch (error) {
+        // No command left the centre: the grant is free again.
+        await deps.oneTimePasswords.release(reservation);
+        throw error;
       } finally {
         newPin.fill(0);
         cardKey.fill(0);
@@ -106,11 +135,39 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
           challenge,
           response: Uint8Array.from(Buffer.from(request.response, 'base64')),
         });
-        log({ transactionId: request.transactionId, step: 'confirm', outcome: outcome.kind });
+        const reservation = {
+          cardBinding: session.certificateFingerprint,
+          transactionId: request.transactionId,
+        };
+        // Only the card's authentic answer decides: "reset-done" spends the grant for good, a
+        // refusal gives it back; an answer that is not the card's changes nothing (it lapses).
+        const grant =
+          outcome.kind === 'reset-done'
+            ? await deps.oneTimePasswords.spend(reservation, deps.now())
+            : outcome.kind === 'card-refused' || outcome.kind === 'not-authorised'
+              ? await deps.oneTimePasswords.release(reservation)
+              : undefined;
+        log({
+          transactionId: request.transactionId,
+          step: 'confirm',
+          outcome: outcome.kind,
+          ...(grant === undefined ? {} : { grant }),
+        });
         return succeed(outcome);
       } finally {
         cardKey.fill(0);
       }
+    },
+
+    async release(request) {
+      const session = await sessionOf(request);
+      if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
+      const kind = await deps.oneTimePasswords.release({
+        cardBinding: session.certificateFingerprint,
+        transactionId: request.transactionId,
+      });
+      log({ transactionId: request.transactionId, step: 'release', outcome: kind });
+      return succeed({ kind });
     },
   };
 }

@@ -1,10 +1,12 @@
 import type Database from 'better-sqlite3';
 import {
   assertCardBinding,
+  assertReservation,
   candidateHash,
   decideRedeem,
   newGrantRow,
   REDEEM_ATTEMPTS,
+  RESERVATION_MS,
   type GrantRow,
   type OneTimePasswordStore,
   type RedeemResult,
@@ -12,23 +14,39 @@ import {
 
 const COLUMNS = `card_binding AS cardBinding, holder_id AS holderId, municipality_code AS municipalityCode, mode,
   password_salt AS passwordSalt, password_hash AS passwordHash, issued_at AS issuedAt, expires_at AS expiresAt,
-  failed_tries AS failedTries, used_at AS usedAt`;
+  failed_tries AS failedTries, used_at AS usedAt, reserved_by AS reservedBy, reserved_until AS reservedUntil`;
 
-/** The grants on the centre's SQLite database (migration 10); each redeem is one IMMEDIATE transaction. */
+/**
+ * The grants on the centre's SQLite database (migrations 10 and 14); each redeem or reservation is
+ * one IMMEDIATE transaction, so two kiosks racing one grant are decided one after the other.
+ */
 export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswordStore {
   const stmt = {
     put: db.prepare(
       `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
-         issued_at, expires_at, failed_tries, used_at)
-       VALUES (@cardBinding, @holderId, @municipalityCode, @mode, @passwordSalt, @passwordHash, @issuedAt, @expiresAt, 0, NULL)
+         issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
+       VALUES (@cardBinding, @holderId, @municipalityCode, @mode, @passwordSalt, @passwordHash, @issuedAt, @expiresAt,
+         0, NULL, NULL, NULL)
        ON CONFLICT(card_binding) DO UPDATE SET holder_id = excluded.holder_id,
          municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
          password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
-         failed_tries = 0, used_at = NULL`,
+         failed_tries = 0, used_at = NULL, reserved_by = NULL, reserved_until = NULL`,
     ),
     get: db.prepare(`SELECT ${COLUMNS} FROM pin_reset_grants WHERE card_binding = ?`),
     markUsed: db.prepare(
-      'UPDATE pin_reset_grants SET used_at = ? WHERE card_binding = ? AND used_at IS NULL',
+      `UPDATE pin_reset_grants SET used_at = ?, reserved_by = NULL, reserved_until = NULL
+       WHERE card_binding = ? AND used_at IS NULL`,
+    ),
+    reserve: db.prepare(
+      'UPDATE pin_reset_grants SET reserved_by = ?, reserved_until = ? WHERE card_binding = ? AND used_at IS NULL',
+    ),
+    spend: db.prepare(
+      `UPDATE pin_reset_grants SET used_at = ?, reserved_by = NULL, reserved_until = NULL
+       WHERE card_binding = ? AND used_at IS NULL AND reserved_by = ?`,
+    ),
+    release: db.prepare(
+      `UPDATE pin_reset_grants SET reserved_by = NULL, reserved_until = NULL
+       WHERE card_binding = ? AND used_at IS NULL AND reserved_by = ?`,
     ),
     countWrongTry: db.prepare(
       'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = ?',
@@ -38,16 +56,40 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
 
   /** undefined: the grant changed since the hash was computed (start again). */
   const decide = db.transaction(
-    (before: GrantRow, password: string | undefined, candidate: string | undefined, now: Date) => {
+    (
+      before: GrantRow,
+      password: string | undefined,
+      candidate: string | undefined,
+      now: Date,
+      transactionId: string | undefined,
+    ) => {
       const row = read(before.cardBinding);
       if (row === undefined) return { kind: 'no-grant' } as const;
       if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
-      const { result, change } = decideRedeem(row, password, candidate, now);
+      const { result, change } = decideRedeem(row, password, candidate, now, transactionId);
       if (change === 'mark-used') stmt.markUsed.run(now.getTime(), row.cardBinding);
+      if (change === 'reserve')
+        stmt.reserve.run(transactionId, now.getTime() + RESERVATION_MS, row.cardBinding);
       if (change === 'count-wrong-try') stmt.countWrongTry.run(row.cardBinding);
       return result;
     },
   );
+
+  async function decideOn(
+    cardBinding: string,
+    password: string | undefined,
+    now: Date,
+    transactionId: string | undefined,
+  ): Promise<RedeemResult> {
+    for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
+      const before = read(cardBinding);
+      if (before === undefined) return { kind: 'no-grant' };
+      const candidate = await candidateHash(before, password);
+      const result = decide.immediate(before, password, candidate, now, transactionId);
+      if (result !== undefined) return result;
+    }
+    throw new Error('pin reset grant kept changing during redeem');
+  }
 
   return {
     async issue(grant, now) {
@@ -55,16 +97,23 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       stmt.put.run(row);
       return { password, expiresAt: new Date(row.expiresAt).toISOString() };
     },
-    async redeem({ cardBinding, password }, now): Promise<RedeemResult> {
+    async redeem({ cardBinding, password }, now) {
       assertCardBinding(cardBinding);
-      for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
-        const before = read(cardBinding);
-        if (before === undefined) return { kind: 'no-grant' };
-        const candidate = await candidateHash(before, password);
-        const result = decide.immediate(before, password, candidate, now);
-        if (result !== undefined) return result;
-      }
-      throw new Error('pin reset grant kept changing during redeem');
+      return decideOn(cardBinding, password, now, undefined);
+    },
+    async reserve({ cardBinding, transactionId, password }, now) {
+      assertReservation({ cardBinding, transactionId });
+      return decideOn(cardBinding, password, now, transactionId);
+    },
+    async spend(reservation, now) {
+      assertReservation(reservation);
+      const { changes } = stmt.spend.run(now.getTime(), reservation.cardBinding, reservation.transactionId);
+      return changes === 1 ? 'spent' : 'not-reserved';
+    },
+    async release(reservation) {
+      assertReservation(reservation);
+      const { changes } = stmt.release.run(reservation.cardBinding, reservation.transactionId);
+      return changes === 1 ? 'released' : 'not-reserved';
     },
   };
 }

@@ -9,7 +9,7 @@ import {
   PIN_RESET_CLA,
   sealPinResetResponse,
   type PinResetTarget,
-} from '../../native/jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import {
   PinResetCommandRequestSchema,
   PinResetCommandResponseSchema,

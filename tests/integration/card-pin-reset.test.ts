@@ -15,7 +15,7 @@ import {
   buildPinResetCommand,
   checkPinResetResponse,
   deriveCardKey,
-} from '../../native/jpki/secure-messaging.ts';
+} from '../../protocol/secure-messaging.ts';
 import { PcscCardReader } from '../../native/pcsc/pcsc-card-reader.ts';
 import { TEST_PIN_RESET_MASTER_KEY, testCard } from '../../native/test-pki/fixtures.ts';
 import { CardStateStore } from '../../native/virtual-card/card-state-store.ts';

@@ -113,7 +113,7 @@ describe('PIN reset at the kiosk through pcscd, checked by OpenSC', () => {
           cardPort: createJpkiCardPort(reader),
           centre: centreClient,
           terminalId: 'S0042-T02',
-          pinReset: { centre: pinResetCentre, mode: 'password' },
+          pinReset: { centre: pinResetCentre },
         }),
         timeouts: DEFAULT_TIMEOUTS,
       },

@@ -118,6 +118,8 @@ export const en: Messages = {
       tooShort: 'Enter at least {{count}} more characters.',
       mismatch: 'The two entries were different. Please enter it again from the start.',
       privacy: 'What you type is not shown on screen. Cover the keys with your hand so nobody can see.',
+      guideEntered: 'Character entered',
+      guideDeleted: 'Character deleted',
     },
     backspace: 'Delete',
     backspaceLabel: 'Delete one character',

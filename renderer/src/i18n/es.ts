@@ -119,6 +119,8 @@ export const es: Messages = {
       mismatch: 'Las dos entradas no coinciden. Introdúzcalo de nuevo desde el principio.',
       privacy:
         'Lo que escribe no se muestra en pantalla. Cubra las teclas con la mano para que nadie lo vea.',
+      guideEntered: 'Carácter introducido',
+      guideDeleted: 'Carácter borrado',
     },
     backspace: 'Borrar',
     backspaceLabel: 'Borrar un carácter',

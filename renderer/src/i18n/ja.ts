@@ -128,6 +128,8 @@ export const ja = {
       tooShort: 'あと{{count}}文字以上入力してください。',
       mismatch: '1回目と2回目が違いました。もう一度、最初から入力してください。',
       privacy: '入力した文字は画面に表示されません。周りの方に見られないよう、手元を隠して入力してください。',
+      guideEntered: '文字が入力されました',
+      guideDeleted: '文字を一つ消しました',
     },
     backspace: '訂正',
     backspaceLabel: '訂正（1文字消す）',

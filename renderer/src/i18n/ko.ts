@@ -119,6 +119,8 @@ export const ko: Messages = {
       mismatch: '첫 번째와 두 번째 입력이 다릅니다. 처음부터 다시 입력해 주십시오.',
       privacy:
         '입력한 문자는 화면에 표시되지 않습니다. 다른 사람이 보지 않도록 손으로 가리고 입력해 주십시오.',
+      guideEntered: '문자가 입력되었습니다',
+      guideDeleted: '문자를 하나 지웠습니다',
     },
     backspace: '정정',
     backspaceLabel: '정정(1자 삭제)',

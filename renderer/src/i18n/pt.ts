@@ -118,6 +118,8 @@ export const pt: Messages = {
       tooShort: 'Digite pelo menos mais {{count}} caracteres.',
       mismatch: 'As duas entradas foram diferentes. Digite novamente desde o início.',
       privacy: 'O que você digita não aparece na tela. Cubra as teclas com a mão para que ninguém veja.',
+      guideEntered: 'Caractere inserido',
+      guideDeleted: 'Caractere apagado',
     },
     backspace: 'Apagar',
     backspaceLabel: 'Apagar um caractere',

@@ -119,6 +119,8 @@ export const tl: Messages = {
       tooShort: 'Maglagay po ng hindi bababa sa {{count}} pang character.',
       mismatch: 'Magkaiba po ang dalawang inilagay. Pakilagay po ulit mula sa simula.',
       privacy: 'Hindi ipinapakita sa screen ang inyong tina-type. Takpan po ng kamay para walang makakita.',
+      guideEntered: 'May character na naipasok',
+      guideDeleted: 'May character na nabura',
     },
     backspace: 'Burahin',
     backspaceLabel: 'Burahin ang isang character',

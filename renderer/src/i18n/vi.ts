@@ -118,6 +118,8 @@ export const vi: Messages = {
       tooShort: 'Vui lòng nhập thêm ít nhất {{count}} ký tự.',
       mismatch: 'Hai lần nhập không giống nhau. Vui lòng nhập lại từ đầu.',
       privacy: 'Ký tự bạn nhập không hiển thị trên màn hình. Hãy che tay để người khác không nhìn thấy.',
+      guideEntered: 'Đã nhập một ký tự',
+      guideDeleted: 'Đã xóa một ký tự',
     },
     backspace: 'Xóa',
     backspaceLabel: 'Xóa một ký tự',

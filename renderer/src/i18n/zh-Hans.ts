@@ -116,6 +116,8 @@ export const zhHans: Messages = {
       tooShort: '请再至少输入{{count}}个字符。',
       mismatch: '两次输入不一致。请从头重新输入。',
       privacy: '输入的字符不会显示在屏幕上。请用手遮挡，以免被他人看到。',
+      guideEntered: '已输入一个字符',
+      guideDeleted: '已删除一个字符',
     },
     backspace: '更正',
     backspaceLabel: '更正（删除1个字符）',

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { usePadInput } from '../components/DigitPad.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { useKioskActions } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
@@ -9,13 +10,27 @@ export const SIGNING_PIN_KEYS: readonly string[] = [...'ABCDEFGHIJKLMNOPQRSTUVWX
 /**
  * PIN reset: the new 署名用 PIN, typed and typed again, on an on-screen keyboard of A–Z and 0–9.
  * Each key goes to the host as one `new-pin-char`; the page never holds or shows a character,
- * only dots for the count the host reports. The rules stay in view while typing.
+ * only dots for the count the host reports. The rules stay in view while typing. A keyboard types
+ * too (letters small or capital, digits, Backspace, Enter), with the audio guide and focus of the
+ * shared pads (DigitPad.tsx).
  */
 export function PinResetNewPinScreen({ view }: { view: ScreenView<'pin-reset-new-pin'> }) {
   const { t } = useTranslation();
   const { send } = useKioskActions();
   const full = view.charsEntered >= view.maxLength;
   const enough = view.charsEntered >= view.minLength;
+  const submitRef = usePadInput({
+    accepts: 'signing-pin',
+    entered: view.charsEntered,
+    full,
+    canSubmit: enough,
+    onKey: (key) => {
+      if (key.kind === 'char') void send({ type: 'new-pin-char', char: key.char });
+    },
+    onBackspace: () => void send({ type: 'new-pin-backspace' }),
+    onSubmit: () => void send({ type: 'new-pin-submit' }),
+    guide: { entered: t('pinReset.newPin.guideEntered'), deleted: t('pinReset.newPin.guideDeleted') },
+  });
 
   return (
     <ScreenFrame name="pin-reset-new-pin" step="pin" cancellable confirmCancel>
@@ -77,6 +92,7 @@ export function PinResetNewPinScreen({ view }: { view: ScreenView<'pin-reset-new
             type="button"
             className="key key--submit"
             data-testid="new-pin-submit"
+            ref={submitRef}
             disabled={!enough}
             onClick={() => void send({ type: 'new-pin-submit' })}
           >

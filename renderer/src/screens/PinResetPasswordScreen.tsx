@@ -1,37 +1,18 @@
 import { useTranslation } from 'react-i18next';
+import { DigitPad } from '../components/DigitPad.tsx';
 import { ScreenFrame } from '../components/ScreenFrame.tsx';
 import { useKioskActions } from '../kioskContext.tsx';
 import type { ScreenView } from '../kioskContext.tsx';
 
-const DIGIT_ROWS: readonly (readonly number[])[] = [
-  [1, 2, 3],
-  [4, 5, 6],
-  [7, 8, 9],
-];
-
 /**
- * PIN reset: the 8-digit one-time password from the phone's face check. Each key goes to the host
- * as one `otp-digit`; the page shows only as many dots as the host counts, and the tries left
- * after a wrong password (five wrong tries lock it).
+ * PIN reset: the 8-digit one-time password from the phone's face check, on the shared DigitPad
+ * (on-screen keys, keyboard and numpad, the audio guide). Each key goes to the host as one
+ * `otp-digit`; the page shows only as many dots as the host counts, and the tries left after a
+ * wrong password (five wrong tries lock it).
  */
 export function PinResetPasswordScreen({ view }: { view: ScreenView<'pin-reset-password'> }) {
   const { t } = useTranslation();
   const { send } = useKioskActions();
-  const full = view.digitsEntered >= view.passwordLength;
-
-  const digitKey = (digit: number) => (
-    <button
-      key={digit}
-      type="button"
-      className="key"
-      data-testid={`otp-key-${digit}`}
-      aria-label={t('pinReset.password.key', { digit })}
-      disabled={full}
-      onClick={() => void send({ type: 'otp-digit', digit })}
-    >
-      {digit}
-    </button>
-  );
 
   return (
     <ScreenFrame name="pin-reset-password" step="pin" cancellable confirmCancel>
@@ -64,29 +45,23 @@ export function PinResetPasswordScreen({ view }: { view: ScreenView<'pin-reset-p
           )}
           <p className="hint">{t('pinReset.password.lock')}</p>
         </div>
-        <div className="keypad" role="group" aria-label={t('pinReset.password.keypad')}>
-          {DIGIT_ROWS.map((row) => row.map(digitKey))}
-          <button
-            type="button"
-            className="key key--backspace"
-            data-testid="otp-backspace"
-            aria-label={t('pinReset.backspaceLabel')}
-            disabled={view.digitsEntered === 0}
-            onClick={() => void send({ type: 'otp-backspace' })}
-          >
-            {t('pinReset.backspace')}
-          </button>
-          {digitKey(0)}
-          <button
-            type="button"
-            className="key key--submit"
-            data-testid="otp-submit"
-            disabled={!full}
-            onClick={() => void send({ type: 'otp-submit' })}
-          >
-            {t('pinReset.submit')}
-          </button>
-        </div>
+        <DigitPad
+          entered={view.digitsEntered}
+          length={view.passwordLength}
+          onDigit={(digit) => void send({ type: 'otp-digit', digit })}
+          onBackspace={() => void send({ type: 'otp-backspace' })}
+          onSubmit={() => void send({ type: 'otp-submit' })}
+          testIdPrefix="otp"
+          labels={{
+            pad: t('pinReset.password.keypad'),
+            key: (digit) => t('pinReset.password.key', { digit }),
+            backspace: t('pinReset.backspace'),
+            backspaceLabel: t('pinReset.backspaceLabel'),
+            submit: t('pinReset.submit'),
+            guideEntered: t('guide.digitEntered'),
+            guideDeleted: t('guide.digitDeleted'),
+          }}
+        />
       </div>
     </ScreenFrame>
   );

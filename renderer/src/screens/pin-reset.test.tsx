@@ -7,19 +7,30 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KioskScreen, Language } from '../../../electron/kiosk-api.ts';
 import { App } from '../App.tsx';
+import type { GuideVoice } from '../guide.ts';
 import { en } from '../i18n/en.ts';
 import { createKioskI18n } from '../i18n/index.ts';
 import { ja } from '../i18n/ja.ts';
 import { createKioskStore } from '../store.ts';
 import { FakeKiosk } from '../test-support/fake-kiosk.ts';
 
-async function mount(view: KioskScreen, language: Language = 'ja') {
+class RecordingVoice implements GuideVoice {
+  readonly said: string[] = [];
+  say(line: string) {
+    this.said.push(line);
+  }
+  hush() {}
+}
+
+async function mount(view: KioskScreen, language: Language = 'ja', voice?: GuideVoice) {
   const kiosk = new FakeKiosk({ transactionId: 'TX-PIN-RESET', language, view });
   const { store } = createKioskStore(kiosk);
-  render(<App store={store} i18n={createKioskI18n(language)} />);
+  render(<App store={store} i18n={createKioskI18n(language)} {...(voice ? { voice } : {})} />);
   await screen.findByTestId(`screen-${view.screen}`);
   return kiosk;
 }
+
+const press = (key: string) => fireEvent.keyDown(window, { key });
 
 afterEach(() => cleanup());
 
@@ -99,6 +110,54 @@ describe('the PIN reset screens', () => {
     expect(kiosk.intents.at(-1)).toEqual({ type: 'new-pin-submit' });
     act(() => kiosk.show({ ...NEW_PIN_VIEW, step: 'again' }));
     expect(screen.getByTestId('new-pin-heading').textContent).toBe(ja.pinReset.newPin.headingAgain);
+  });
+
+  it('the password pad takes the keyboard and numpad, moves focus to OK when full, and the guide never says a digit', async () => {
+    const voice = new RecordingVoice();
+    const kiosk = await mount(PASSWORD_VIEW, 'ja', voice);
+    fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));
+    press('4');
+    press('x');
+    press('Enter'); // not before 8 digits
+    press('Backspace'); // nothing entered yet (the host's count is 0)
+    expect(kiosk.intents).toEqual([{ type: 'otp-digit', digit: 4 }]);
+    act(() => kiosk.show({ ...PASSWORD_VIEW, digitsEntered: 1 }));
+    press('Delete');
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'otp-backspace' });
+    act(() => kiosk.show({ ...PASSWORD_VIEW, digitsEntered: 0 }));
+    expect(voice.said.slice(1)).toEqual([ja.guide.digitEntered, ja.guide.digitDeleted]);
+    expect(voice.said.some((line) => /[4４]/.test(line))).toBe(false);
+    act(() => kiosk.show({ ...PASSWORD_VIEW, digitsEntered: 8 }));
+    expect(document.activeElement).toBe(screen.getByTestId('otp-submit'));
+    press('9'); // full: no more digits
+    expect(kiosk.intents.filter((i) => i.type === 'otp-digit')).toHaveLength(1);
+    fireEvent.keyDown(document.body, { key: 'Enter' });
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'otp-submit' });
+  });
+
+  it('the new 署名用 PIN takes typed letters (small or capital) and digits, and the guide says a character, never which', async () => {
+    const voice = new RecordingVoice();
+    const kiosk = await mount(NEW_PIN_VIEW, 'ja', voice);
+    fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));
+    for (const key of ['a', 'B', '7', '-', 'ア', ' ']) press(key);
+    expect(kiosk.intents).toEqual([
+      { type: 'new-pin-char', char: 'A' },
+      { type: 'new-pin-char', char: 'B' },
+      { type: 'new-pin-char', char: '7' },
+    ]);
+    fireEvent.keyDown(window, { key: 'c', ctrlKey: true }); // a shortcut, not a character
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, charsEntered: 5 }));
+    press('Enter'); // below 6: not submitted
+    press('Backspace');
+    expect(kiosk.intents.slice(3)).toEqual([{ type: 'new-pin-backspace' }]);
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, charsEntered: 6 }));
+    press('Enter');
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'new-pin-submit' });
+    expect(voice.said.slice(1)).toEqual([ja.pinReset.newPin.guideEntered]);
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, charsEntered: 16 }));
+    expect(document.activeElement).toBe(screen.getByTestId('new-pin-submit'));
+    press('Z');
+    expect(kiosk.intents.filter((i) => i.type === 'new-pin-char')).toHaveLength(3);
   });
 
   it('two different entries: the page says so and asks for the PIN from the start', async () => {

@@ -1,7 +1,7 @@
 /**
  * PIN reset by the centre over secure messaging (our design; the real mechanism is not public).
- * Pure functions, no I/O: the centre builds commands and checks answers with them, the virtual
- * card opens commands and seals answers with them. The kiosk never holds a key: it only asks the
+ * Pure functions, no I/O, shared by both sides (hence in protocol/): the centre builds commands
+ * and checks answers with them, the virtual card opens commands and seals answers with them. The kiosk never holds a key: it only asks the
  * card for a challenge and relays the centre's command and the card's answer.
  *
  * Keys
@@ -21,8 +21,15 @@
  * wrong MAC with `6988`; a plain (unsecured) `00 2C` with `6982`.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import type { CommandApdu } from '../apdu.ts';
-import { encodeCommand } from '../apdu.ts';
+
+/** A command APDU as the card parsed it (native/apdu.ts's `CommandApdu` has this shape). */
+export interface SecureCommand {
+  cla: number;
+  ins: number;
+  p1: number;
+  p2: number;
+  data?: Uint8Array;
+}
 
 export const PIN_RESET_CLA = 0x0c;
 export const INS_RESET_RETRY_COUNTER = 0x2c;
@@ -130,7 +137,13 @@ export function buildPinResetCommand(input: PinResetCommandInput): Uint8Array {
   const data = new Uint8Array(do87.length + do8e.length);
   data.set(do87, 0);
   data.set(do8e, do87.length);
-  return encodeCommand({ cla: header[0]!, ins: header[1]!, p1, p2: header[3]!, data, le: 256 });
+  // A short APDU (the data is at most 2 + 1 + 32 + 2 + 16 bytes): header, Lc, data, Le = 00 (256).
+  const apdu = new Uint8Array(4 + 1 + data.length + 1);
+  apdu.set(header, 0);
+  apdu[4] = data.length;
+  apdu.set(data, 5);
+  apdu[5 + data.length] = 0x00;
+  return apdu;
 }
 
 export type OpenedPinReset =
@@ -143,7 +156,7 @@ export type OpenedPinReset =
 export function openPinResetCommand(input: {
   cardKey: Uint8Array;
   challenge: Uint8Array;
-  command: CommandApdu;
+  command: SecureCommand;
 }): OpenedPinReset {
   const { command } = input;
   const target = (Object.keys(PIN_RESET_P2) as PinResetTarget[]).find((t) => PIN_RESET_P2[t] === command.p2);
