@@ -50,8 +50,10 @@ import { createDevPki } from '../dev-pki.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
 import { cardPhotoJp2 } from './test-faces.ts';
+import { TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
 
-const FORMAT = 'kiosk-dev-world/5';
+// 6: the cards carry the PIN reset's card key (derived from the test master key).
+const FORMAT = 'kiosk-dev-world/6';
 /** The dev world's SoftHSM2 token for the seal keys. */
 export const SEAL_TOKEN_LABEL = 'kiosk-seals';
 /** The demo's kiosk terminal: store S0001, terminal T01. Its mutual-TLS certificate is in <dir>/tls/. */
@@ -255,6 +257,8 @@ export function centreOptionsFor(world: DevWorld): CentreOptions {
     })),
     // The PIN reset (server/phone): the 署名用 CA that signs the 券面AP and whose certificates it checks.
     phone: { signingCaCertificates: world.manifest.generations.map((g) => signingCaDer(world, g)) },
+    // The PIN reset at the kiosk (server/pin-reset): the test master key the world's cards derive from.
+    pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode: 'password' },
   };
 }
 
@@ -367,6 +371,8 @@ async function makeCard(world: DevWorld, holderId: string, path: string): Promis
     // The card's face as the register had it at issue (the PIN reset checks it is unchanged).
     holder: cardHolderIdentity(resident),
     ...(facePhoto ? { facePhoto } : {}),
+    // The PIN reset's card key, derived from the test master key the dev centres hold.
+    pinResetMasterKey: TEST_PIN_RESET_MASTER_KEY,
   });
   // Before the card file appears, so that no process can open the card unlocked.
   if (resident.card.lockedPins?.length) lockPins(world, card, resident.card.lockedPins);

@@ -62,7 +62,8 @@ async function phone(
       collationB: personalisation.face.collationB,
       selfie: opts.selfie,
       post: async (path, body) => {
-        const res = await centre.app.inject({ method: 'POST', url: path, payload: body as object });
+        if (!centre.phone) throw new Error('the centre serves no phone');
+        const res = await centre.phone.app.inject({ method: 'POST', url: path, payload: body as object });
         return { status: res.statusCode, json: res.json() };
       },
     });
