@@ -52,7 +52,11 @@ async function web(
   let closeCentre = async (): Promise<void> => undefined;
   if (centreUrl) pageUrl = new URL('/phone/', centreUrl).toString();
   else {
-    const centre = await createCentre({ ...centreOptionsFor(world), logger: { level: 'info' } });
+    // Its log on stderr: stdout's first line is the page's URL.
+    const centre = await createCentre({
+      ...centreOptionsFor(world),
+      logger: { level: 'info', stream: process.stderr },
+    });
     if (!centre.phone) fail('the centre serves no phone', 1);
     centre.phone.servePage(await bundlePhonePage());
     await centre.phone.app.listen({ host: '127.0.0.1', port });

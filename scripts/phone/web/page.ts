@@ -41,6 +41,23 @@ interface PageState {
 const { reader, bridged } = readerFromFragment();
 const state: PageState = { lang: 'ja', selfie: undefined, stream: undefined, outcome: undefined };
 const root = document.getElementById('app') as HTMLElement;
+// The inputs outlive a re-render (language, camera), so what was typed stays where it was typed.
+const pin = h('input', {
+  id: 'pin',
+  type: 'password',
+  inputmode: 'numeric',
+  autocomplete: 'off',
+  maxlength: '4',
+  pattern: '[0-9]{4}',
+  'aria-describedby': 'pin-hint',
+});
+const collationInput = h('input', {
+  id: 'collation',
+  type: 'text',
+  autocomplete: 'off',
+  maxlength: '15',
+  'aria-describedby': 'collation-hint',
+});
 
 function formatWhen(iso: string, t: PhoneTexts): string {
   const when = new Intl.DateTimeFormat(t.dateLocale, {
@@ -101,28 +118,13 @@ function render(): void {
   });
 
   const readerLine = bridged ? t.readerBridge : t.readerNone;
-  const pin = h('input', {
-    id: 'pin',
-    type: 'password',
-    inputmode: 'numeric',
-    autocomplete: 'off',
-    maxlength: '4',
-    pattern: '[0-9]{4}',
-    'aria-describedby': 'pin-hint',
-  });
   const collation = bridged
     ? h('p', { id: 'collation-from-card' }, t.collationFromCard)
     : h(
         'p',
         {},
         h('label', { for: 'collation' }, t.collationLabel),
-        h('input', {
-          id: 'collation',
-          type: 'text',
-          autocomplete: 'off',
-          maxlength: '15',
-          'aria-describedby': 'collation-hint',
-        }),
+        collationInput,
         h('small', { id: 'collation-hint' }, t.collationHint),
       );
 
@@ -181,7 +183,7 @@ function render(): void {
     // Read once, cleared at once: the PIN lives only in this call on its way to the card.
     const typedPin = pin.value;
     pin.value = '';
-    const typedCollation = (document.getElementById('collation') as HTMLInputElement | null)?.value.trim();
+    const typedCollation = bridged ? undefined : collationInput.value.trim();
     void submit(typedPin, typedCollation, progress, send, t);
   });
 
@@ -211,9 +213,18 @@ function stopCamera(): void {
   state.stream = undefined;
 }
 
+/** Resolves once the video has painted a frame (a camera's first frames may still be black). */
+function framePainted(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, 1500); // a camera that paints nothing: take what there is
+    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => resolve());
+    else if (video.readyState >= 2) resolve();
+    else video.addEventListener('loadeddata', () => resolve(), { once: true });
+  });
+}
+
 async function capture(video: HTMLVideoElement): Promise<void> {
-  if (video.readyState < 2)
-    await new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true }));
+  await framePainted(video);
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
