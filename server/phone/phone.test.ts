@@ -80,6 +80,17 @@ async function phone(
 const selfie = async (holderId: string, variant = 0) => (await selfieJpeg(holderId, variant)) as Uint8Array;
 
 describe('phone: face check → one-time password', () => {
+  it('is served on the phone’s own app, not on the kiosks’ mutual-TLS one', async () => {
+    const onKioskApp = await centre.app.inject({ method: 'POST', url: '/v1/phone/challenge', payload: {} });
+    expect(onKioskApp.statusCode).toBe(404);
+    const onPhoneApp = await centre.phone?.app.inject({
+      method: 'POST',
+      url: '/v1/phone/challenge',
+      payload: {},
+    });
+    expect(onPhoneApp?.statusCode).toBe(200);
+  });
+
   it('grants a password for the holder’s own face, which the kiosk side redeems once', async () => {
     const outcome = await phone('H0001', { selfie: await selfie('H0001', 1) });
     expect(outcome.kind, JSON.stringify(outcome)).toBe('granted');
