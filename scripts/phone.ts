@@ -23,6 +23,7 @@ import { isCardError } from '../native/card-transport.ts';
 import { InProcessCardReader } from '../native/virtual-card/in-process-reader.ts';
 import { isPersonalisationError, loadPersonalisation } from '../native/virtual-card/personalisation.ts';
 import { createCentre } from '../server/centre.ts';
+import { loadFaceModel } from '../server/phone/face-model.ts';
 import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 import { defaultWorldDir } from './dev/stack.ts';
 import { centreOptionsFor, ensureDevWorld, openVirtualCard } from './dev/world.ts';
@@ -63,6 +64,8 @@ async function web(
     const address = centre.phone.app.server.address();
     pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/phone/`;
     closeCentre = () => centre.close();
+    // The face model loads while the resident reads the page, not on their first photo.
+    loadFaceModel().catch((error: unknown) => console.error(`face model: ${String(error)}`));
   }
   const bridge = await startCardBridge({
     openCard: async () => {

@@ -217,7 +217,8 @@ function stopCamera(): void {
 function framePainted(video: HTMLVideoElement): Promise<void> {
   return new Promise((resolve) => {
     setTimeout(resolve, 1500); // a camera that paints nothing: take what there is
-    if ('requestVideoFrameCallback' in video) video.requestVideoFrameCallback(() => resolve());
+    if (typeof video.requestVideoFrameCallback === 'function')
+      video.requestVideoFrameCallback(() => resolve());
     else if (video.readyState >= 2) resolve();
     else video.addEventListener('loadeddata', () => resolve(), { once: true });
   });
