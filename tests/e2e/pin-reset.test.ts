@@ -3,7 +3,7 @@
  * chromium (accessible names): step 1 on the phone page (`npm run phone -- --web`: the card
  * through the development card bridge, the 4-digit PIN, a selfie from Chromium's fake camera fed
  * the holder's test selfie — the one `npm run card -- --selfie` writes — as Y4M) yields the one-time
- * password; step 2 at the kiosk (kiosk:web, whose centre shares the world's database) walks
+ * password, after another person's photo (chosen with the file input) was refused in words; step 2 at the kiosk (kiosk:web, whose centre shares the world's database) walks
  * 暗証番号の初期化・再設定 → card → 4-digit PIN → the password → the new PIN twice → done. Then the
  * card itself, through the JPKI client, refuses the old signing PIN and accepts the new one.
  */
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isCardError } from '../../native/card-transport.ts';
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
-import { selfieJpeg } from '../../scripts/dev/test-faces.ts';
+import { impostorSelfieJpeg, selfieJpeg } from '../../scripts/dev/test-faces.ts';
 import { ensureDevWorld, openVirtualCard } from '../../scripts/dev/world.ts';
 import { cardListRows } from '../../server/seed/index.ts';
 import { writeY4mFromImage } from '../support/fake-camera.ts';
@@ -55,33 +55,37 @@ describe('PIN reset: phone page, then kiosk', () => {
   let kiosk: RunningKioskWeb;
   let phone: RunningPhoneWeb;
   let browser: Browser;
+  let impostor: Uint8Array;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-pin-reset-'));
     const camera = join(dir, 'selfie.y4m');
     const selfie = await selfieJpeg(HOLDER, 1);
-    if (!selfie) throw new Error(`no test face for ${HOLDER}`);
+    const other = await impostorSelfieJpeg(HOLDER);
+    if (!selfie || !other) throw new Error(`no test face for ${HOLDER}`);
+    impostor = other;
     await writeY4mFromImage(selfie, camera);
-    [kiosk, phone, browser] = await Promise.all([
-      startKioskWeb([
-        '--holder',
-        HOLDER,
-        '--world',
-        inject('worldDir'),
-        '--out',
-        join(dir, 'printed'),
-        '--card',
-        'in-process',
-        '--printer',
-        'spool',
-      ]),
-      startPhoneWeb(HOLDER, inject('worldDir')),
-      launchChromium([
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${camera}`,
-      ]),
+    const chromium = launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${camera}`,
     ]);
+    kiosk = await startKioskWeb([
+      '--holder',
+      HOLDER,
+      '--world',
+      inject('worldDir'),
+      '--out',
+      join(dir, 'printed'),
+      '--card',
+      'in-process',
+      '--printer',
+      'spool',
+    ]);
+    // After the kiosk's centre, not beside it: two centres starting at once on a world nobody
+    // has started yet would both make the municipalities' first seal keys on the one token.
+    phone = await startPhoneWeb(HOLDER, inject('worldDir'));
+    browser = await chromium;
   });
 
   afterAll(async () => {
@@ -93,21 +97,36 @@ describe('PIN reset: phone page, then kiosk', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('the phone’s face check gives a password; the kiosk sets the new signing PIN with it', async () => {
+  it('the phone’s face check refuses an impostor and gives the holder a password; the kiosk sets the new signing PIN with it', async () => {
     if (!ROW) throw new Error(`${HOLDER} is not in the seed`);
 
     // Step 1: the phone page.
     const phonePage = await browser.newPage({ viewport: { width: 420, height: 900 } });
     await phonePage.goto(phone.url);
     await phonePage.getByText('照合番号Bは、開発用のテスト用カードから読み取ります').waitFor();
-    await phonePage.getByLabel('利用者証明用電子証明書の暗証番号（数字4桁）').fill(ROW.authPin);
-    await phonePage.getByRole('button', { name: 'カメラを起動する' }).click();
+    const pinField = phonePage.getByLabel('利用者証明用電子証明書の暗証番号（数字4桁）');
+    // Another person's photo, through the file input (the fallback without a camera): refused in words.
+    await pinField.fill(ROW.authPin);
+    await phonePage.getByLabel('写真を選ぶ（カメラを使えないとき）').setInputFiles({
+      name: 'impostor.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(impostor),
+    });
+    await phonePage.getByRole('button', { name: '送信する' }).click();
+    await expect
+      .poll(() => phonePage.getByRole('alert').innerText(), { timeout: 60_000 })
+      .toContain('撮影した顔と、カードの顔写真が一致しませんでした');
+    // The field is emptied as soon as the PIN is read.
+    expect(await pinField.inputValue()).toBe('');
+
+    // The holder's own face, from the camera.
+    await pinField.fill(ROW.authPin);
+    await phonePage.getByRole('button', { name: '撮り直す' }).click();
     await phonePage.getByRole('button', { name: '撮影する' }).click();
     await phonePage.getByRole('img', { name: '撮影した顔写真' }).waitFor();
     await phonePage.getByRole('button', { name: '送信する' }).click();
     await phonePage.getByRole('heading', { name: '本人確認ができました' }).waitFor({ timeout: 60_000 });
-    // The field is emptied as soon as the PIN is read.
-    expect(await phonePage.getByLabel('利用者証明用電子証明書の暗証番号（数字4桁）').inputValue()).toBe('');
+    expect(await pinField.inputValue()).toBe('');
     const password = (await phonePage.getByLabel('ワンタイムパスワード').innerText()).trim();
     expect(password).toMatch(/^[0-9]{8}$/);
     expect(await phonePage.getByText(/有効期限：.*（日本時間）まで（1回限り）/).count()).toBe(1);
