@@ -1,10 +1,13 @@
 /**
  * `npm run build`: the renderer with Vite, and the Electron main process, the preload script and
- * the centre with esbuild. Output in dist/ (not committed).
+ * the centre with esbuild, and the phone page the centre serves (scripts/phone/page-bundle.ts).
+ * Output in dist/ (not committed).
  */
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { bundlePhonePage, PHONE_PAGE_BUILT_NAME } from './phone/page-bundle.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -54,7 +57,11 @@ async function main(): Promise<void> {
       packages: 'external',
     }),
   ]);
-  console.log('built dist/renderer, dist/electron/{main,preload}.cjs, dist/server/centre.mjs');
+  // The phone page for a browser (no Node), beside the built centre that serves it.
+  await writeFile(`${root}dist/server/${PHONE_PAGE_BUILT_NAME}`, await bundlePhonePage({ minify: true }));
+  console.log(
+    `built dist/renderer, dist/electron/{main,preload}.cjs, dist/server/centre.mjs, dist/server/${PHONE_PAGE_BUILT_NAME}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,10 @@
  * `--public-port P` adds the public check page for counter staff and banks (no client
  * certificate) with the published key list, on http://127.0.0.1:P (loopback; in production it
  * sits behind the site's TLS front end, or takes `https` options).
+ *
+ * The PIN reset's phone page and endpoints listen on `--phone-port` (default 8783), on the same
+ * host: HTTPS with the centre's server certificate and no client certificate (plain HTTP with
+ * `--plain-http`), never on the kiosks' mutual-TLS port. Printed as `Phone page: URL`.
  */
 import { seedDevelopmentUsers } from '../server/console/dev-users.ts';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +35,7 @@ import { fail, onShutdown, PROJECT_ROOT } from './cli-common.ts';
 import { startPublicCheck } from './dev/public-check.ts';
 import { readFile } from 'node:fs/promises';
 import { rootKeysFromPem } from '../certificate-templates/verify-keys.ts';
+import { bundlePhonePage } from './phone/page-bundle.ts';
 
 async function worldRootKeys(path: string): Promise<Map<string, Uint8Array>> {
   const roots = rootKeysFromPem(await readFile(path, 'utf8'));
@@ -49,6 +54,9 @@ residents) and the municipalities' admin API (127.0.0.1 only; dev tokens printed
                          development one user per municipality and role is seeded with a fresh
                          password printed at start (never in production)
   --public-port P        also the public check page on http://127.0.0.1:P/
+  --phone-port F         the PIN reset's phone page and endpoints (default 8783): HTTPS with
+                         the centre's server certificate, no client certificate (phones have
+                         none); plain HTTP with --plain-http
   --host H               address to listen on (default 127.0.0.1)
   --plain-http           plain HTTP instead of TLS: loopback only, never with --production
   --production           production mode (or CENTRE_MODE=production): TLS required everywhere
@@ -71,6 +79,7 @@ async function main(): Promise<void> {
       'admin-port': { type: 'string', default: '8781' },
       'console-port': { type: 'string', default: '8782' },
       'public-port': { type: 'string' },
+      'phone-port': { type: 'string', default: '8783' },
       world: { type: 'string' },
       'demo-opening-hours': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -108,6 +117,9 @@ async function main(): Promise<void> {
   const publicPort = values['public-port'] === undefined ? undefined : Number(values['public-port']);
   if (publicPort !== undefined && (!Number.isInteger(publicPort) || publicPort < 0 || publicPort > 65535))
     fail('--public-port is a TCP port number', 2);
+  const phonePort = Number(values['phone-port']);
+  if (!Number.isInteger(phonePort) || phonePort < 0 || phonePort > 65535)
+    fail('--phone-port is a TCP port number', 2);
   const world = await ensureDevWorld(values.world ? resolve(values.world) : defaultWorldDir(PROJECT_ROOT));
   const openingHours = values['demo-opening-hours'] ? demoOpeningHoursClock() : undefined;
   if (openingHours && mode === 'production')
@@ -129,6 +141,7 @@ async function main(): Promise<void> {
     port,
     admin: { port: adminPort, tokens },
     console: { port: consolePort },
+    phoneListener: { port: phonePort, pageScript: await bundlePhonePage() },
     ...(openingHours ? { openingHoursNow: openingHours.openingHoursNow } : {}),
     logger: { level: 'info' },
   });
@@ -142,6 +155,7 @@ async function main(): Promise<void> {
   console.log(
     `  seal keys: SoftHSM2 token "${world.sealKeys.token.tokenLabel}" in ${world.dir}/hsm/; root public key(s) for kiosks and verifiers: ${world.sealKeys.rootKeysPemPath}`,
   );
+  if (centre.phoneUrl) console.log(`Phone page: ${centre.phoneUrl}`);
   console.log(`Admin API (loopback only): ${centre.adminUrl}/admin/v1/municipalities/<code>/…`);
   console.log('Dev admin tokens (this run only; send as "Authorization: Bearer <token>"):');
   for (const m of seedWorld.municipalities) console.log(`  ${m.code} ${m.name}: ${tokens[m.code]}`);

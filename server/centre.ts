@@ -22,7 +22,7 @@ import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
 import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
 import { createPinResetService, type PinResetSettings } from './pin-reset/reset-service.ts';
 import { loadFaceModel } from './phone/face-model.ts';
-import { registerPhoneRoutes } from './phone/phone-routes.ts';
+import { buildPhoneApp, PHONE_PAGE_PATH, type PhoneApp } from './phone/phone-app.ts';
 import { createPhoneService, type PhoneOptions } from './phone/phone-service.ts';
 import {
   purgeDeliveredDocument,
@@ -106,7 +106,11 @@ export interface CentreOptions {
    * Absent: no reset routes.
    */
   pinReset?: PinResetSettings;
-  /** The PIN reset's phone endpoints (/v1/phone/…, server/phone); absent: not served. */
+  /**
+   * The PIN reset's phone endpoints (/v1/phone/…) and page (/phone/), server/phone: on a listener
+   * of their own (`centre.phone`, `startCentre({ phoneListener })`), never on the kiosks'
+   * mutual-TLS one; absent: not served.
+   */
   phone?: PhoneOptions;
 }
 
@@ -116,6 +120,20 @@ export interface CentreAdminOptions {
   port?: number;
   /** Bearer token per municipality code; a municipality without one cannot use the admin API. */
   tokens: Readonly<Record<string, string>>;
+}
+
+/**
+ * The phone's listener (server/phone/phone-app.ts): the PIN reset's page and endpoints for
+ * phones, which have no terminal certificate. HTTPS with the centre's server certificate and no
+ * client certificate when the centre has `tls`, else plain HTTP (loopback, like the kiosk API).
+ */
+export interface CentrePhoneListenerOptions {
+  /** Default: the kiosk API's host. */
+  host?: string;
+  /** Port 0 (default) = ephemeral. */
+  port?: number;
+  /** The bundled page (scripts/phone/page-bundle.ts); absent: the endpoints only, no page. */
+  pageScript?: string;
 }
 
 /** The municipal console (server/console/), served by `startCentre` on loopback only. */
@@ -134,6 +152,11 @@ export interface Centre {
   registers: RegisterStore;
   /** PIN reset grants (issue 11): issued after the phone's face check, redeemed at the kiosk. */
   oneTimePasswords: OneTimePasswordStore;
+  /**
+   * The phone's app (page and /v1/phone/…), not listening: server-TLS only with the centre's
+   * server certificate when `tls` is set, else plain HTTP. Present when `phone` is set.
+   */
+  phone?: PhoneApp;
   /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
   retention: RetentionJob;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
@@ -238,29 +261,32 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
           log: (fields) => app.log.info(fields, 'pin reset decision'),
         }),
       );
-    if (opts.phone) {
-      const phoneOptions = opts.phone;
-      registerPhoneRoutes(
-        app,
-        createPhoneService({
-          repository,
-          trustStore,
-          ...(opts.revocation
-            ? {
-                revocation: new RevocationChecker({
-                  ...opts.revocation,
-                  onDecision: (decision) => log.info(decision, 'revocation decision'),
-                }),
-              }
+    const phone = opts.phone
+      ? buildPhoneApp({
+          service: createPhoneService({
+            repository,
+            trustStore,
+            ...(opts.revocation
+              ? {
+                  revocation: new RevocationChecker({
+                    ...opts.revocation,
+                    onDecision: (decision) => log.info(decision, 'revocation decision'),
+                  }),
+                }
+              : {}),
+            oneTimePasswords,
+            now,
+            options: opts.phone,
+            faceModel: loadFaceModel,
+            log: { info: (fields, message) => app.log.info(fields, message) },
+          }),
+          ...(opts.tls
+            ? { https: { certificatePem: opts.tls.certificatePem, privateKeyPem: opts.tls.privateKeyPem } }
             : {}),
-          oneTimePasswords,
-          now,
-          options: phoneOptions,
-          faceModel: loadFaceModel,
-          log: { info: (fields, message) => app.log.info(fields, message) },
-        }),
-      );
-    }
+          allowLoopbackCardBridge: opts.mode !== 'production',
+          ...(opts.logger === undefined ? {} : { logger: opts.logger }),
+        })
+      : undefined;
     registerHeartbeatRoute(app, fleetStore, () => now().getTime());
     const tls = opts.tls;
     if (tls?.terminalCrlFile) {
@@ -293,6 +319,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       repository,
       registers,
       oneTimePasswords,
+      ...(phone ? { phone } : {}),
       retention,
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
@@ -301,6 +328,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       async close() {
         retention.stop();
         watcher?.close();
+        await phone?.app.close();
         await app.close();
         await repository.close();
         await ownStore?.close();
@@ -351,15 +379,34 @@ export async function startCentre(
     port?: number;
     admin?: CentreAdminOptions;
     console?: CentreConsoleOptions;
+    phoneListener?: CentrePhoneListenerOptions;
   },
-): Promise<{ url: string; adminUrl?: string; consoleUrl?: string; close(): Promise<void>; centre: Centre }> {
+): Promise<{
+  url: string;
+  adminUrl?: string;
+  consoleUrl?: string;
+  /** The phone page's URL (…/phone/) when `phoneListener` was given and the centre serves `phone`. */
+  phoneUrl?: string;
+  close(): Promise<void>;
+  centre: Centre;
+}> {
   checkCentreTransport({
     tlsConfigured: opts.tls !== undefined,
     ...(opts.host === undefined ? {} : { host: opts.host }),
     ...(opts.mode === undefined ? {} : { mode: opts.mode }),
   });
+  // The phone listener speaks plain HTTP only where the kiosk API may (loopback, never production).
+  if (opts.phoneListener?.host !== undefined)
+    checkCentreTransport({
+      host: opts.phoneListener.host,
+      tlsConfigured: opts.tls !== undefined,
+      ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+    });
   const centre = await createCentre(opts);
   const host = opts.host ?? '127.0.0.1';
+  const phone = opts.phoneListener ? centre.phone : undefined;
+  if (phone && opts.phoneListener?.pageScript) phone.servePage(opts.phoneListener.pageScript);
+  const phoneHost = opts.phoneListener?.host ?? host;
   const admin = opts.admin
     ? buildAdminApp({
         repository: centre.repository,
@@ -389,6 +436,7 @@ export async function startCentre(
     await centre.app.listen({ host, port: opts.port ?? 0 });
     await admin?.listen({ host: ADMIN_HOST, port: opts.admin?.port ?? 0 });
     await consoleApp?.listen({ host: ADMIN_HOST, port: opts.console?.port ?? 0 });
+    await phone?.app.listen({ host: phoneHost, port: opts.phoneListener?.port ?? 0 });
   } catch (error) {
     await close();
     throw error;
@@ -401,6 +449,11 @@ export async function startCentre(
     ...(admin ? { adminUrl: `http://${ADMIN_HOST}:${listeningPort(admin, opts.admin?.port)}` } : {}),
     ...(consoleApp
       ? { consoleUrl: `http://${ADMIN_HOST}:${listeningPort(consoleApp, opts.console?.port)}/console/` }
+      : {}),
+    ...(phone
+      ? {
+          phoneUrl: `${scheme}://${phoneHost.includes(':') ? `[${phoneHost}]` : phoneHost}:${listeningPort(phone.app, opts.phoneListener?.port)}${PHONE_PAGE_PATH}`,
+        }
       : {}),
     close,
     centre,

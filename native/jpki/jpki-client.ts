@@ -245,9 +245,8 @@ export class JpkiClient {
     if (sel.kind !== 'ok') return sel;
     const read = await this.#readBinary(0, TOKEN_LABEL_LENGTH);
     if (read.kind !== 'data') return read;
-    const label = Buffer.from(read.data.subarray(0, TOKEN_LABEL_LENGTH))
-      .toString('latin1')
-      .replace(/[\s\0]+$/, '');
+    // Latin-1 without Buffer: the phone's web page bundles this client too.
+    const label = String.fromCharCode(...read.data.subarray(0, TOKEN_LABEL_LENGTH)).replace(/[\s\0]+$/, '');
     const result = classifyLabel(label);
     this.#tokenChecked = result.kind === 'token';
     return result;

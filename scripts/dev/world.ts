@@ -54,7 +54,8 @@ import { loadSeedWorld } from '../../server/seed/index.ts';
 import type { LockedPin, SeedResident } from '../../server/seed/types.ts';
 import { cardPhotoJp2 } from './test-faces.ts';
 
-const FORMAT = 'kiosk-dev-world/5';
+// 6: the cards carry the PIN reset's card key (derived from the test master key).
+const FORMAT = 'kiosk-dev-world/6';
 /** The dev world's SoftHSM2 token for the seal keys. */
 export const SEAL_TOKEN_LABEL = 'kiosk-seals';
 /** The demo's kiosk terminal: store S0001, terminal T01. Its mutual-TLS certificate is in <dir>/tls/. */

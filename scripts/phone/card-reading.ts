@@ -2,7 +2,7 @@
  * What the phone reads from the card for the PIN reset (the virtual card stands in for NFC):
  * 券面入力補助AP EF 0002 (name, address, birth date, sex) after its 4-digit PIN, and 券面AP EF 0002
  * (the signed face with its photo) after 照合番号B. Plain APDUs over any CardTransport; no PIN or
- * 照合番号 is kept or printed.
+ * 照合番号 is kept or printed. No Node module: the phone's web page bundles it too.
  */
 import { encodeCommand, parseResponse } from '../../native/apdu.ts';
 import type { CardTransport } from '../../native/card-transport.ts';
@@ -32,7 +32,7 @@ const verify = (secret: string) =>
     ins: 0x20,
     p1: 0x00,
     p2: 0x80,
-    data: Uint8Array.from(Buffer.from(secret, 'ascii')),
+    data: Uint8Array.from(secret, (c) => c.charCodeAt(0) & 0x7f),
   });
 const readBinary = (offset: number, le: number) =>
   encodeCommand({ cla: 0, ins: 0xb0, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, le });

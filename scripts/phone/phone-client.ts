@@ -1,21 +1,74 @@
 /**
  * The phone's side of the PIN reset's step 1 against the centre's /v1/phone endpoints: the
  * challenge, the card's signature with the 4-digit PIN, the card's basic information and signed
- * face, the selfie. Used by `npm run phone` (with the virtual card) and the tests.
+ * face, the selfie. The one place this protocol is spoken: `npm run phone` (the virtual card in
+ * process), the phone's web page (scripts/phone/web/, the card behind a `CardTransport` the page
+ * gets from its card reader) and the tests use it. No Node module: hashing is WebCrypto's,
+ * base64 is `btoa`, so the page bundles it as it is.
  */
-import { authenticationMessage, sha256DigestInfo } from '../../protocol/auth-message.ts';
 import type { CardTransport } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
-import { readBasicInfo, readCardFace } from './card-reading.ts';
+import { readBasicInfo, readCardFace, type CardReadResult } from './card-reading.ts';
 
 export type PhonePost = (path: string, body: unknown) => Promise<{ status: number; json: unknown }>;
+
+/** Why the card stopped the phone before the centre decided anything (never a PIN or 照合番号). */
+export type PhoneCardProblem =
+  | { reason: 'wrong-pin'; triesLeft: number }
+  | { reason: 'pin-locked' }
+  | { reason: 'collation-refused'; triesLeft?: number }
+  | { reason: 'card-error' };
 
 export type PhoneOutcome =
   | { kind: 'granted'; mode: 'password' | 'bound-card'; password?: string; expiresAt: string }
   | { kind: 'refused'; code: string; status: number }
-  | { kind: 'card'; detail: string };
+  | ({ kind: 'card'; detail: string } & PhoneCardProblem);
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+/** DER of a SHA-256 DigestInfo up to the digest. */
+const SHA256_DIGEST_INFO_PREFIX = Uint8Array.from([
+  0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
+  0x20,
+]);
+
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
+/**
+ * The DigestInfo the card signs: SHA-256 of SHA-256(terminalId) ‖ SHA-256(challenge), as
+ * protocol/auth-message.ts builds it with node:crypto (a unit test holds the two equal).
+ */
+export async function phoneDigestInfo(terminalId: string, challenge: Uint8Array): Promise<Uint8Array> {
+  const message = new Uint8Array(64);
+  message.set(await sha256(new TextEncoder().encode(terminalId)), 0);
+  message.set(await sha256(challenge), 32);
+  const digest = await sha256(message);
+  const out = new Uint8Array(SHA256_DIGEST_INFO_PREFIX.length + digest.length);
+  out.set(SHA256_DIGEST_INFO_PREFIX, 0);
+  out.set(digest, SHA256_DIGEST_INFO_PREFIX.length);
+  return out;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+function readProblem(read: Exclude<CardReadResult, { kind: 'read' }>): PhoneOutcome {
+  const detail = `${read.step}: SW ${read.sw.toString(16)}`;
+  if (read.step === 'card face: verify') {
+    if ((read.sw & 0xfff0) === 0x63c0)
+      return { kind: 'card', detail, reason: 'collation-refused', triesLeft: read.sw & 0x0f };
+    if (read.sw === 0x6983) return { kind: 'card', detail, reason: 'collation-refused' };
+  }
+  return { kind: 'card', detail, reason: 'card-error' };
+}
 
 export async function phonePinReset(input: {
   transport: CardTransport;
@@ -25,34 +78,42 @@ export async function phonePinReset(input: {
   selfie: Uint8Array;
   post: PhonePost;
 }): Promise<PhoneOutcome> {
-  if (!/^[0-9]{4}$/.test(input.pin)) return { kind: 'card', detail: 'the PIN is 4 digits' };
+  if (!/^[0-9]{4}$/.test(input.pin))
+    return { kind: 'card', detail: 'the PIN is 4 digits', reason: 'card-error' };
   const started = await input.post('/v1/phone/challenge', {});
   const { sessionId, challenge, terminalId } = started.json as Record<string, string>;
   if (started.status !== 200 || !sessionId || !challenge || !terminalId)
     return { kind: 'refused', code: 'challenge', status: started.status };
 
-  const digestInfo = sha256DigestInfo(authenticationMessage(terminalId, Buffer.from(challenge, 'base64')));
   const signed = await new JpkiClient(input.transport).authenticate({
     pin: pinFromDigits([...input.pin].map(Number)),
-    digestInfo,
+    digestInfo: await phoneDigestInfo(terminalId, fromBase64(challenge)),
   });
-  if (signed.kind !== 'authenticated') return { kind: 'card', detail: `authentication: ${signed.kind}` };
+  if (signed.kind === 'wrong-pin')
+    return {
+      kind: 'card',
+      detail: 'authentication: wrong-pin',
+      reason: 'wrong-pin',
+      triesLeft: signed.triesLeft,
+    };
+  if (signed.kind === 'locked')
+    return { kind: 'card', detail: 'authentication: locked', reason: 'pin-locked' };
+  if (signed.kind !== 'authenticated')
+    return { kind: 'card', detail: `authentication: ${signed.kind}`, reason: 'card-error' };
   const basicInfo = await readBasicInfo(input.transport, input.pin);
-  if (basicInfo.kind !== 'read')
-    return { kind: 'card', detail: `${basicInfo.step}: SW ${basicInfo.sw.toString(16)}` };
+  if (basicInfo.kind !== 'read') return readProblem(basicInfo);
   const cardFace = await readCardFace(input.transport, input.collationB);
-  if (cardFace.kind !== 'read')
-    return { kind: 'card', detail: `${cardFace.step}: SW ${cardFace.sw.toString(16)}` };
+  if (cardFace.kind !== 'read') return readProblem(cardFace);
 
   const answer = await input.post('/v1/phone/pin-reset', {
     sessionId,
     challenge,
-    certificate: b64(signed.certificate),
-    signature: b64(signed.signature),
+    certificate: toBase64(signed.certificate),
+    signature: toBase64(signed.signature),
     signatureAlgorithm: 'RS256',
-    cardFace: b64(cardFace.bytes),
-    basicInfo: b64(basicInfo.bytes),
-    selfie: b64(input.selfie),
+    cardFace: toBase64(cardFace.bytes),
+    basicInfo: toBase64(basicInfo.bytes),
+    selfie: toBase64(input.selfie),
   });
   const json = answer.json as {
     mode?: 'password' | 'bound-card';

@@ -62,7 +62,8 @@ async function phone(
       collationB: personalisation.face.collationB,
       selfie: opts.selfie,
       post: async (path, body) => {
-        const res = await centre.app.inject({ method: 'POST', url: path, payload: body as object });
+        if (!centre.phone) throw new Error('the centre serves no phone');
+        const res = await centre.phone.app.inject({ method: 'POST', url: path, payload: body as object });
         return { status: res.statusCode, json: res.json() };
       },
     });
@@ -79,6 +80,17 @@ async function phone(
 const selfie = async (holderId: string, variant = 0) => (await selfieJpeg(holderId, variant)) as Uint8Array;
 
 describe('phone: face check → one-time password', () => {
+  it('is served on the phone’s own app, not on the kiosks’ mutual-TLS one', async () => {
+    const onKioskApp = await centre.app.inject({ method: 'POST', url: '/v1/phone/challenge', payload: {} });
+    expect(onKioskApp.statusCode).toBe(404);
+    const onPhoneApp = await centre.phone?.app.inject({
+      method: 'POST',
+      url: '/v1/phone/challenge',
+      payload: {},
+    });
+    expect(onPhoneApp?.statusCode).toBe(200);
+  });
+
   it('grants a password for the holder’s own face, which the kiosk side redeems once', async () => {
     const outcome = await phone('H0001', { selfie: await selfie('H0001', 1) });
     expect(outcome.kind, JSON.stringify(outcome)).toBe('granted');

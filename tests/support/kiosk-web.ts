@@ -114,10 +114,13 @@ export async function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): 
   }
 }
 
-/** Debian's chromium, headless, driven by playwright-core (Playwright's own browser download fails here). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, driven by playwright-core (Playwright's own browser download fails
+ * here). `extraArgs`: more switches (the phone page's fake camera).
+ */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extraArgs],
   });
 }
