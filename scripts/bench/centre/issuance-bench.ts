@@ -32,6 +32,8 @@ import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 400);
 const CARDS = Number(process.env.BENCH_CARDS ?? 48);
+/** Which rows to run (comma-separated: sqlite, postgres, postgres-2); default all. */
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres-2').split(',');
 const CENTRE_NODE_ARGS = (process.env.BENCH_CENTRE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 
 /** The issue's targets (issue 14), for one centre on each database. */
@@ -233,48 +235,54 @@ export async function run(): Promise<BenchReport> {
     const revocation = await startRevocationProcess(world.dir);
     try {
       const cards = await cardsFor(world, CARDS);
-      const sqlite = await benchCentres(
-        'SQLite (WAL)',
-        1,
-        world,
-        cards,
-        {
-          databasePath: join(dir, 'centre.sqlite'),
-        },
-        revocation,
-      );
-      const pg = await benchCentres(
-        'PostgreSQL',
-        1,
-        world,
-        cards,
-        {
-          databaseUrl: await postgres.createDatabase('bench'),
-        },
-        revocation,
-      );
-      const pgTwo = await benchCentres(
-        'PostgreSQL, 2 centre processes',
-        2,
-        world,
-        cards,
-        {
-          databaseUrl: await postgres.createDatabase('bench_two'),
-        },
-        revocation,
-      );
+      const rows: Row[] = [];
+      const single: Row[] = [];
+      if (BACKENDS.includes('sqlite'))
+        single.push(
+          await benchCentres(
+            'SQLite (WAL)',
+            1,
+            world,
+            cards,
+            { databasePath: join(dir, 'centre.sqlite') },
+            revocation,
+          ),
+        );
+      if (BACKENDS.includes('postgres'))
+        single.push(
+          await benchCentres(
+            'PostgreSQL',
+            1,
+            world,
+            cards,
+            { databaseUrl: await postgres.createDatabase('bench') },
+            revocation,
+          ),
+        );
+      rows.push(...single);
+      if (BACKENDS.includes('postgres-2'))
+        rows.push(
+          await benchCentres(
+            'PostgreSQL, 2 centre processes',
+            2,
+            world,
+            cards,
+            { databaseUrl: await postgres.createDatabase('bench_two') },
+            revocation,
+          ),
+        );
       return {
         title:
           'Issuance: whole kiosk transactions (challenge → card signature → authenticate with OCSP → sealed 住民票 + billing → seal check)',
-        rows: [sqlite, pg, pgTwo].map(summarise),
+        rows: rows.map(summarise),
         notes: [
           `${TERMINALS} terminals at once over HTTP on loopback, taking ${cards.length} residents' in-process virtual cards (RSA-2048) in turn; each centre in its own process; ${TRANSACTIONS} transactions per backend after a warm-up of one per card.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
           'p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. centre CPU ms/issuance: user + system time of the centre process(es) over the measured run ÷ issuances — the stable figure on a shared machine. PostgreSQL 15 from Debian, throwaway, fsync on (its own CPU is not in the figure); SQLite WAL, synchronous FULL.',
           `Machine: ${availableParallelism()} CPUs; load average at the end of each row in the table (the terminals, the responder, the centres and PostgreSQL share them: more centre processes only help with spare cores).`,
-          `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS and BENCH_CARDS.`,
+          `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS and BENCH_BACKENDS (sqlite,postgres,postgres-2).`,
         ],
-        checks: [...checksOf(sqlite), ...checksOf(pg)],
+        checks: single.flatMap(checksOf),
       };
     } finally {
       await revocation.stop();
