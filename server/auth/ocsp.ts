@@ -289,6 +289,23 @@ function issuerFactsOfQuietly(issuerDer: Uint8Array): IssuerFacts | undefined {
   }
 }
 
+/**
+ * The BasicOCSPResponse inside `responseBytes.response`. asn1js already decoded the octet
+ * string's content while reading the outer response (when it is exactly one DER value), so that
+ * block is read with pkijs's schema instead of decoding the same bytes a second time (about a
+ * third of an answer's check); otherwise the bytes are decoded alone.
+ */
+function basicResponseOf(octets: asn1js.OctetString): pkijs.BasicOCSPResponse {
+  const embedded = octets.valueBlock.value;
+  const inner = embedded.length === 1 ? embedded[0] : undefined;
+  if (
+    inner instanceof asn1js.Sequence &&
+    inner.valueBeforeDecodeView.byteLength === octets.valueBlock.valueHexView.byteLength
+  )
+    return new pkijs.BasicOCSPResponse({ schema: inner });
+  return pkijs.BasicOCSPResponse.fromBER(Uint8Array.from(octets.valueBlock.valueHexView).buffer);
+}
+
 /** Checks a DER OCSPResponse against the request it answers. Pure: no I/O. */
 export function checkOcspResponse(
   responseDer: Uint8Array,
@@ -311,9 +328,7 @@ export function checkOcspResponse(
     if (status !== 0) return problem('response-status-other');
     if (!response.responseBytes || response.responseBytes.responseType !== OCSP_BASIC_OID)
       return problem('response-not-basic');
-    basic = pkijs.BasicOCSPResponse.fromBER(
-      Uint8Array.from(response.responseBytes.response.valueBlock.valueHexView).buffer,
-    );
+    basic = basicResponseOf(response.responseBytes.response);
   } catch {
     return problem('response-malformed');
   }
