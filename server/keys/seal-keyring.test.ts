@@ -89,6 +89,21 @@ describe('SealKeyring', () => {
     expect(await restarted.events('131016')).toHaveLength(1);
   });
 
+  it('makes a key valid from the start of its second, so a seal (whole seconds) made in that second verifies', async () => {
+    clock = new Date(T0.getTime() + 750);
+    const keyring = await open();
+    const kid = (await activeKid(keyring, '131016'))!;
+    const key = (await publishedKeysOf(keyring)).get(kid)!;
+    expect(Date.parse(key.validFrom)).toBe(T0.getTime());
+    const sealedThisSecond = { municipalityCode: '131016', issuedAt: T0.toISOString() };
+    expect(checkSealKey(key, sealedThisSecond, clock)).toEqual({ ok: true });
+    const sealedSecondBefore = {
+      municipalityCode: '131016',
+      issuedAt: new Date(T0.getTime() - 1000).toISOString(),
+    };
+    expect(checkSealKey(key, sealedSecondBefore, clock)).toMatchObject({ ok: false });
+  });
+
   it('never stores a private key in the database', async () => {
     await open();
     const columns = (table: string) =>

@@ -186,13 +186,16 @@ export class SealKeyring {
   private async newKey(municipalityCode: string): Promise<MunicipalityKeyRecord> {
     const stored = await this.options.store.generate(sealKeyLabel({ kind: 'municipal', municipalityCode }));
     const now = this.options.now().getTime();
+    // A seal carries its time in whole seconds, so the key is valid from the start of the second it
+    // was made in: a seal signed in that same second would otherwise read as made before its key.
+    const validFrom = Math.floor(now / 1000) * 1000;
     return {
       kid: stored.kid,
       municipalityCode,
       publicKeySpkiDer: stored.publicKeySpkiDer,
       createdAt: now,
-      validFrom: now,
-      validTo: now + this.lifetimeMs,
+      validFrom,
+      validTo: validFrom + this.lifetimeMs,
       status: 'active',
     };
   }

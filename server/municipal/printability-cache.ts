@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { CertificateDocument } from '../../protocol/documents.ts';
 import type { PrintabilityCheck } from './printability.ts';
 
@@ -36,7 +35,8 @@ export function printedContentKey(document: CertificateDocument): string {
     issuedHour: new Date(document.issuedAt).toISOString().slice(0, 13),
     content: document.content,
   };
-  return createHash('sha256')
-    .update(canonicalize(printed) ?? '')
-    .digest('hex');
+  // JSON.stringify, not a canonical form: the same content always comes from the same builder in
+  // the same key order, and two different contents never give one text; a different key order
+  // would only miss the cache. (canonicalize cost ~4% of an issuance's CPU.)
+  return createHash('sha256').update(JSON.stringify(printed)).digest('hex');
 }

@@ -4,13 +4,15 @@
  *
  *   tsx scripts/bench/centre/centre-process.ts --world DIR
  *       [--database FILE | --database-url postgres://…] [--port N]
- *       [--tls | --tls-dir DIR] [--revocation live]
+ *       [--tls | --tls-dir DIR] [--revocation live | --ocsp-url URL --crl-base-url URL]
  *
  * The dev world's centre (its registry, seal keys and trust anchors). Without a database option:
  * the world's SQLite file. `--tls`: mutual TLS with the world's transport PKI; `--tls-dir`: with
  * the one in DIR (scripts/dev-pki.ts layout: centre.pem, centre.key.pem, ca.pem, ca.crl.pem), e.g.
  * a load test's own terminals. `--revocation live`: the world's OCSP responder in this process
- * (scripts/dev/revocation.ts), answering live. Opening hours are judged on the demo clock so a
+ * (scripts/dev/revocation.ts), answering live; `--ocsp-url` and `--crl-base-url`: the same live
+ * policy (nonce required, CRL fallback) against a responder elsewhere, e.g. in a bench's own
+ * process, so the responder's signing is not counted as the centre's work. Opening hours are judged on the demo clock so a
  * run at night still issues; everything else on the real time.
  *
  * Prints `CENTRE_URL <url>` on stdout once listening; stops on SIGTERM or when stdin closes.
@@ -24,7 +26,7 @@ import { liveResponderPolicy, startWorldRevocation } from '../../dev/revocation.
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from '../../dev/world.ts';
 
 const USAGE =
-  'usage: centre-process.ts --world DIR [--database FILE | --database-url URL] [--port N] [--tls | --tls-dir DIR] [--revocation live]';
+  'usage: centre-process.ts --world DIR [--database FILE | --database-url URL] [--port N] [--tls | --tls-dir DIR] [--revocation live | --ocsp-url URL --crl-base-url URL]';
 
 /** The centre's side of mutual TLS from a scripts/dev-pki.ts folder. */
 function centreTlsFromDir(dir: string): NonNullable<CentreOptions['tls']> {
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
       tls: { type: 'boolean', default: false },
       'tls-dir': { type: 'string' },
       revocation: { type: 'string' },
+      'ocsp-url': { type: 'string' },
+      'crl-base-url': { type: 'string' },
     },
     strict: true,
   });
@@ -55,7 +59,9 @@ async function main(): Promise<void> {
     (values.database && values['database-url']) ||
     (values.tls && values['tls-dir']) ||
     !(Number.isInteger(port) && port >= 0 && port < 65_536) ||
-    (values.revocation !== undefined && values.revocation !== 'live')
+    (values.revocation !== undefined && values.revocation !== 'live') ||
+    (values['ocsp-url'] === undefined) !== (values['crl-base-url'] === undefined) ||
+    (values.revocation !== undefined && values['ocsp-url'] !== undefined)
   ) {
     console.error(USAGE);
     process.exit(2);
@@ -64,6 +70,11 @@ async function main(): Promise<void> {
   const clock = demoOpeningHoursClock();
   const revocation =
     values.revocation === 'live' ? await startWorldRevocation(world, () => new Date()) : undefined;
+  const responder =
+    revocation ??
+    (values['ocsp-url'] && values['crl-base-url']
+      ? { ocspUrl: values['ocsp-url'], crlBaseUrl: values['crl-base-url'] }
+      : undefined);
   const tls = values.tls
     ? centreTlsFor(world)
     : values['tls-dir']
@@ -74,7 +85,7 @@ async function main(): Promise<void> {
     ...(values.database ? { databasePath: values.database } : {}),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     ...(tls ? { tls } : {}),
-    ...(revocation ? { revocation: liveResponderPolicy(revocation) } : {}),
+    ...(responder ? { revocation: liveResponderPolicy(responder) } : {}),
     port,
     openingHoursNow: clock.openingHoursNow,
     logger: false,

@@ -22,15 +22,19 @@ export function centreProcessArgs(opts: {
   databasePath?: string;
   port?: number;
   tls?: 'world' | { dir: string };
-  revocation?: 'live';
+  revocation?: 'live' | { ocspUrl: string; crlBaseUrl: string };
+  /** Node options before the entry, e.g. `--cpu-prof` for a profile of the centre. */
+  nodeArgs?: readonly string[];
 }): string[] {
-  const args = ['--import', 'tsx', ENTRY, '--world', opts.worldDir];
+  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', ENTRY, '--world', opts.worldDir];
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   if (opts.databasePath) args.push('--database', opts.databasePath);
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.tls === 'world') args.push('--tls');
   else if (opts.tls) args.push('--tls-dir', opts.tls.dir);
-  if (opts.revocation) args.push('--revocation', opts.revocation);
+  if (opts.revocation === 'live') args.push('--revocation', 'live');
+  else if (opts.revocation)
+    args.push('--ocsp-url', opts.revocation.ocspUrl, '--crl-base-url', opts.revocation.crlBaseUrl);
   return args;
 }
 
@@ -42,8 +46,12 @@ export async function startCentreProcess(opts: {
   port?: number;
   /** Mutual TLS: the world's transport PKI, or the one in a scripts/dev-pki.ts folder. */
   tls?: 'world' | { dir: string };
-  /** The world's OCSP responder in the centre's process, answering live. */
-  revocation?: 'live';
+  /**
+   * `live`: the world's OCSP responder in the centre's process, answering live; or a live
+   * responder elsewhere (the live policy: nonce required, CRL fallback) at these URLs.
+   */
+  revocation?: 'live' | { ocspUrl: string; crlBaseUrl: string };
+  nodeArgs?: readonly string[];
   timeoutMs?: number;
 }): Promise<CentreProcess> {
   const args = centreProcessArgs(opts);
