@@ -177,7 +177,7 @@ describe('the proof list: every certificate, every failure the browser can reach
     await choose('koseki-fuhyo');
     await payAndCollect('koseki-fuhyo', () => kiosk.removeCard());
     // The card is gone: no reminder to take it.
-    expect(await page.getByTestId('card-reminder').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('card-reminder').count()).toBe(0);
     await finish();
     await kiosk.placeCard();
   });
