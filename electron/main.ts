@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_GET_SNAPSHOT, IPC_SEND_INTENT, IPC_SNAPSHOT } from './ipc-channels.ts';
+import { KIOSK_SCREEN } from './kiosk-screen.ts';
 import { whenSessionEnds } from './host/page-data.ts';
 import { createQuitGate, isRendererFault, superviseProcess } from './host/process-supervision.ts';
 import { startKioskHostFromEnvironment } from './host/start-from-environment.ts';
@@ -41,8 +42,8 @@ async function main(): Promise<void> {
 
   const running = await startKioskHostFromEnvironment(process.env);
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    width: KIOSK_SCREEN.widthPx,
+    height: KIOSK_SCREEN.heightPx,
     kiosk: process.env.KIOSK_FULLSCREEN !== '0',
     autoHideMenuBar: true,
     backgroundColor: '#f6f4ef',

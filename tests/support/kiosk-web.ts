@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BRIDGE_KEY_PARAM } from '../../electron/web/bridge-messages.ts';
 import { DEVELOPER_HEADER, DEVELOPER_PATH } from '../../electron/web/developer-controls.ts';
+import { VpcdConnection } from '../../native/virtual-card/vpcd-connection.ts';
+import { ensureDevWorld, openVirtualCard } from '../../scripts/dev/world.ts';
 import { PROJECT_ROOT } from './run-command.ts';
 
 export interface RunningKioskWeb {
@@ -94,10 +96,14 @@ export async function paymentPanelUrl(kiosk: RunningKioskWeb, timeoutMs = 10_000
 }
 
 /**
- * Pays on the payment screen as a developer does in kiosk:web: once the page shows the slot open,
- * a 1000円 note from the payment simulator's developer panel (never through the kiosk page).
+ * Puts money into the slot as a developer does in kiosk:web: once the page shows the slot open,
+ * a coin or note from the payment simulator's developer panel (never through the kiosk page).
  */
-export async function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): Promise<void> {
+export async function insertFromPanel(
+  page: Page,
+  kiosk: RunningKioskWeb,
+  yen: 10 | 50 | 100 | 500 | 1000,
+): Promise<void> {
   await page.locator('[data-testid="slot"][data-open="true"]').waitFor({ timeout: 30_000 });
   // The panel is another window (its own context: a page opened with browser.newPage() cannot
   // open a second page in its context).
@@ -107,11 +113,50 @@ export async function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): 
   try {
     const panel = await panelContext.newPage();
     await panel.goto(await paymentPanelUrl(kiosk));
-    await panel.getByTestId('sim-insert-1000').click();
+    await panel.getByTestId(`sim-insert-${yen}`).click();
     await panel.getByText('last insert: accepted').waitFor();
   } finally {
     await panelContext.close();
   }
+}
+
+/** Pays on the payment screen with a 1000円 note from the payment simulator's panel. */
+export function payWithNoteFromPanel(page: Page, kiosk: RunningKioskWeb): Promise<void> {
+  return insertFromPanel(page, kiosk, 1000);
+}
+
+/** Another resident's virtual card on kiosk:web's reader, put there by the test. */
+export interface OtherCard {
+  holderId: string;
+  /** Takes it off the reader. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Takes kiosk:web's own card off the reader and puts another holder's card of the same test world
+ * on it, as the next resident would: the test connects that card to the vpcd reader kiosk:web
+ * named in its list of parts. The host reads whatever card is on the reader; kiosk:web's own
+ * card goes back with `kiosk.placeCard()` once this one is removed.
+ */
+export async function placeOtherCard(
+  kiosk: RunningKioskWeb,
+  worldDir: string,
+  holderId: string,
+): Promise<OtherCard> {
+  const port = kiosk.output
+    .map((line) => /vpcd virtual reader \(TCP (\d+)\)/.exec(line)?.[1])
+    .find((found) => found !== undefined);
+  if (!port) throw new Error(`kiosk:web named no vpcd reader:\n${kiosk.output.join('\n')}`);
+  const card = await openVirtualCard(await ensureDevWorld(worldDir), holderId);
+  if (!('transmit' in card)) throw new Error(`no test card for ${holderId}: ${card.kind}`);
+  await kiosk.removeCard();
+  const connection = new VpcdConnection(card, { port: Number(port) });
+  const inserted = await connection.insert({ timeoutMs: 10_000 });
+  if (inserted.kind !== 'inserted') {
+    await connection.remove();
+    throw new Error(`vpcd did not take ${holderId}'s card: ${inserted.detail}`);
+  }
+  return { holderId, remove: () => connection.remove() };
 }
 
 /**
