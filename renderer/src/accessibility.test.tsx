@@ -102,6 +102,19 @@ describe('the audio guide', () => {
     expect(voice.said.at(-1)!.language).toBe('en');
   });
 
+  it('says the welcome heading’s words once, without the furigana shown above them', async () => {
+    const { voice } = await mount({ screen: 'welcome', reader: 'ready' });
+    fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));
+    const line = voice.said[0]!.line;
+    const readings = [...ja.welcome.heading.matchAll(/\{([^|{}]+)\|([^|{}]+)\}/g)];
+    expect(readings.length).toBeGreaterThan(0);
+    for (const [, base, reading] of readings) {
+      expect(line).toContain(base);
+      expect(line).not.toContain(reading);
+    }
+    expect(line).not.toMatch(/[(（]/);
+  });
+
   it('says “digit entered” for each PIN key, never the digit', async () => {
     const { kiosk, voice } = await mount();
     fireEvent.click(screen.getByRole('button', { name: ja.guide.speak }));

@@ -35,12 +35,21 @@ export function createPageVoice(page: Window & typeof globalThis): GuideVoice {
   };
 }
 
+/** An element's words to be said: its aria-label, else its text without the furigana (<rt>, <rp>). */
+function wordsOf(element: Element | null | undefined): string {
+  if (!element) return '';
+  const label = element.getAttribute('aria-label');
+  if (label !== null) return label;
+  const copy = element.cloneNode(true) as Element;
+  for (const reading of copy.querySelectorAll('rt, rp')) reading.remove();
+  return copy.textContent ?? '';
+}
+
 /** The spoken instruction of a screen: its heading and lead paragraph, as the page shows them. */
 export function instructionOf(body: ParentNode): string {
   const heading = body.querySelector('h1');
-  const headingText = heading?.getAttribute('aria-label') ?? heading?.textContent ?? '';
   const lead = body.querySelector('[data-guide="lead"]') ?? heading?.parentElement?.querySelector('h1 ~ p');
-  return [headingText, lead?.textContent ?? '']
+  return [wordsOf(heading), wordsOf(lead)]
     .map((part) => part.replace(/\s+/g, ' ').trim())
     .filter((part) => part !== '')
     .join('. ');
