@@ -12,7 +12,11 @@ import { VirtualMyNumberCard } from '../virtual-card/virtual-my-number-card.ts';
 import { JpkiClient, pinFromDigits } from './jpki-client.ts';
 import { changeSigningPin, relayPinReset } from './pin-reset.ts';
 import type { PinResetAuthority } from './pin-reset.ts';
-import { buildPinResetCommand, checkPinResetResponse, deriveCardKey } from '../../protocol/secure-messaging.ts';
+import {
+  buildPinResetCommand,
+  checkPinResetResponse,
+  deriveCardKey,
+} from '../../protocol/secure-messaging.ts';
 import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'ascii'));
