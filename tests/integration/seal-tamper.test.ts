@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,9 @@ import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import { parseBboxPages } from '../../certificate-templates/read-printed.ts';
 import { sealToQrText } from '../../certificate-templates/seal-text.ts';
 import { sampleCertificate, sampleHousehold } from '../../certificate-templates/sample-documents.ts';
+import { verifyPrintedFiles } from '../../certificate-templates/verify-files.ts';
+import { keysFromList, rootKeysFromPem } from '../../certificate-templates/verify-keys.ts';
+import { reportJson } from '../../certificate-templates/verify-report.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -63,7 +66,7 @@ interface Verified {
 }
 
 /** Runs `npm run verify -- FILES --keys … --root … --json` and returns its exit code and report. */
-async function verify(...files: string[]): Promise<Verified> {
+async function verifyByCommand(...files: string[]): Promise<Verified> {
   const args = [
     'tsx',
     'scripts/verify.ts',
@@ -81,6 +84,23 @@ async function verify(...files: string[]): Promise<Verified> {
     const failed = e as { code?: number; stdout?: string };
     return { code: failed.code ?? -1, report: JSON.parse(failed.stdout ?? '{}') as Verified['report'] };
   }
+}
+
+/**
+ * What `npm run verify -- FILES --keys … --root … --json` does (scripts/verify.ts), in this process:
+ * the same key list and roots, the same verification and JSON report, exit code 0 or 1. The command
+ * itself is run for the genuine PDF and one forgery; starting tsx for every paper cost a minute.
+ */
+async function verify(...files: string[]): Promise<Verified> {
+  const roots = rootKeysFromPem(await readFile(join(dir, 'root.pem'), 'utf8'));
+  if (!(roots instanceof Map)) throw new Error(`root keys: ${roots.kind}`);
+  const loaded = keysFromList(JSON.parse(await readFile(join(dir, 'keys.json'), 'utf8')), roots);
+  if ('kind' in loaded) throw new Error(`key list: ${loaded.kind}`);
+  const papers = await Promise.all(files.map(async (name) => ({ name, bytes: await readFile(name) })));
+  const result = await verifyPrintedFiles(papers, loaded.keys);
+  if (!result.ok) throw new Error(`cannot read ${result.error.path}: ${result.error.kind}`);
+  const report = JSON.parse(JSON.stringify(reportJson(result.report))) as Verified['report'];
+  return { code: result.report.ok ? 0 : 1, report };
 }
 
 const kinds = (v: Verified) => v.report.failures.map((f) => f.kind);
@@ -142,7 +162,7 @@ afterAll(async () => {
 
 describe('npm run verify: genuine papers pass', { timeout: 300_000 }, () => {
   it('passes the genuine two-page PDF, printing the signed facts', async () => {
-    const result = await verify(join(dir, 'a.pdf'));
+    const result = await verifyByCommand(join(dir, 'a.pdf'));
     expect(kinds(result)).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.report.pages).toHaveLength(2);
@@ -178,7 +198,7 @@ describe('npm run verify: forgeries fail with their reason', { timeout: 300_000 
   it('a page swapped in from another document', async () => {
     const out = join(dir, 'swapped.pdf');
     await qpdf('--empty', '--pages', join(dir, 'a.pdf'), '1', join(dir, 'b.pdf'), '2', '--', out);
-    const result = await verify(out);
+    const result = await verifyByCommand(out);
     expect(result.code).toBe(1);
     expect(kinds(result)).toContain('page-from-another-document');
   });
