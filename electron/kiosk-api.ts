@@ -189,6 +189,11 @@ export type KioskScreen =
       /** Null while the first status is being collected. */
       status: KioskHealth | null;
       counts: TodaysCounts | null;
+      /**
+       * What recovery did at this start, before the first resident, to each transaction a stopped
+       * host left unfinished (oldest first); empty when there was none.
+       */
+      recovered: RecoveredTransactionView[];
       selfTests: OperatorSelfTestView[];
       /** The operator's switch: the notice residents see, and since when; null while in service. */
       outOfService: { notice: OutOfServiceNotice; since: string } | null;
@@ -237,6 +242,20 @@ export type PinResetOutcome = 'new-pin' | 'old-pin' | 'unknown';
 
 /** Why the operator took the kiosk out of service: each has a message in all 8 languages. */
 export type OutOfServiceNotice = 'maintenance' | 'supplies' | 'closed';
+
+/**
+ * One transaction recovery resolved at start, as the operator sees it: the 受付番号 the resident
+ * reads out, when the transaction started (ISO 8601), and what became of it — `reprinted` (fetched
+ * again and printed), `completed` (it had printed before the host stopped), `refund-due` with the
+ * yen still owed, or `refunded` (paid back since) with the yen returned. No personal data.
+ */
+export interface RecoveredTransactionView {
+  receiptNumber: string;
+  startedAt: string;
+  action: 'reprinted' | 'completed' | 'refund-due' | 'refunded';
+  /** refund-due: yen still owed; refunded: yen paid back; absent otherwise. */
+  yen?: number;
+}
 
 /** The operator screens speak Japanese and English. */
 export type OperatorLanguage = 'ja' | 'en';

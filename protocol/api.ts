@@ -7,7 +7,7 @@ import { SignedKeyListSchema } from './seal-keys.ts';
  * Version of this contract (semver). The kiosk sends it; the centre refuses a major version it
  * does not speak. History in protocol/README.md.
  */
-export const PROTOCOL_VERSION = '0.5.0';
+export const PROTOCOL_VERSION = '0.6.0';
 export const API_PREFIX = '/v1';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -181,11 +181,26 @@ export type IssueResponse = z.infer<typeof IssueResponseSchema>;
  */
 export const DeliveryOutcomeSchema = z.enum(['delivered', 'voided']);
 export type DeliveryOutcome = z.infer<typeof DeliveryOutcomeSchema>;
-export const DeliveryRequestSchema = z.object({
+export const DeliveryReportSchema = z.object({
   terminalId: TerminalIdSchema,
   outcome: DeliveryOutcomeSchema,
   /** Copies handed to the resident: 1..issued copies when delivered, 0 when voided. */
   copies: z.number().int().min(0).max(10),
+});
+/** What the kiosk reports, before it is signed. */
+export type DeliveryReport = z.infer<typeof DeliveryReportSchema>;
+/**
+ * The report as sent: signed by the terminal's key (the key of its mutual-TLS certificate) over
+ * the canonical JSON of transaction id, terminal, outcome, copies and `reportedAt`
+ * (protocol/delivery-signature.ts), so the billing record keeps a proof of who said it. Over
+ * mutual TLS the centre refuses a report without a valid signature (`signature-invalid`, nothing
+ * billed); a kiosk on plain HTTP (loopback, development) has no key and sends none.
+ */
+export const DeliveryRequestSchema = DeliveryReportSchema.extend({
+  /** When the kiosk signed the report (ISO 8601, the kiosk's clock). */
+  reportedAt: z.iso.datetime({ offset: true }).optional(),
+  /** ECDSA P-256 SHA-256 signature (DER, base64) over `deliverySigningInput`. */
+  signature: base64.min(8).max(200).optional(),
 });
 export type DeliveryRequest = z.infer<typeof DeliveryRequestSchema>;
 export const BillingStateSchema = z.enum(['pending', 'billed', 'voided']);

@@ -126,11 +126,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ),
       [`${API_PREFIX}/transactions/{transactionId}/delivery`]: {
         ...post(
-          'Report what the resident got: billed on delivered, nothing billed on voided (idempotent)',
+          'Report what the resident got, signed by the terminal key: billed on delivered, nothing billed on voided (idempotent)',
           'DeliveryRequest',
           'DeliveryResponse',
           {
             '400': refused['400'],
+            '401':
+              'signature-invalid: over mutual TLS, missing or not signed by the key of the certificate the connection proved; nothing billed',
             '404': 'not-issued: nothing was issued for this transaction',
             '409': 'delivery-conflict: a different report was recorded first',
             '500': refused['500'],

@@ -19,7 +19,7 @@ import type { TrustStore } from './auth/trustStore.ts';
 import { verifyAuthentication } from './auth/verifyAuthentication.ts';
 import type { CentreRepository } from './db/repository.ts';
 import { fail, succeed, type CentreResult } from './errors.ts';
-import { recordDelivery } from './municipal/delivery.ts';
+import { recordDelivery, type DeliveryConnection } from './municipal/delivery.ts';
 import { householdMembersFor } from './municipal/household-members.ts';
 import { issueCertificate } from './municipal/issue.ts';
 import type { SealKeyring } from './keys/seal-keyring.ts';
@@ -63,8 +63,15 @@ export interface KioskService {
   /** The household's names, only once the resident chose scope `members` (live session only). */
   householdMembers(request: HouseholdMembersRequest): Promise<CentreResult<HouseholdMembersResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
-  /** Billing follows delivery: the kiosk reports delivered copies or a void. */
-  delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
+  /**
+   * Billing follows delivery: the kiosk reports delivered copies or a void. `connection` is the
+   * terminal certificate the mutual-TLS handshake proved: the report must be signed by its key.
+   */
+  delivery(
+    transactionId: string,
+    request: DeliveryRequest,
+    connection?: DeliveryConnection,
+  ): Promise<CentreResult<DeliveryResponse>>;
   /** Every municipality's seal keys, signed by the root (cached until the keys change). */
   municipalityKeys(): Promise<CentreResult<MunicipalityKeysResponse>>;
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
@@ -135,8 +142,8 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       return issueCertificate(deps, request);
     },
 
-    async delivery(transactionId, request) {
-      return recordDelivery(deps, transactionId, request);
+    async delivery(transactionId, request, connection) {
+      return recordDelivery(deps, transactionId, request, connection);
     },
 
     async kosekiRegistration(request) {

@@ -15,7 +15,7 @@ import {
   type CentreErrorCode,
   type ChallengeRequest,
   type ChallengeResponse,
-  type DeliveryRequest,
+  type DeliveryReport,
   type DeliveryResponse,
   type HouseholdMembersRequest,
   type HouseholdMembersResponse,
@@ -25,6 +25,7 @@ import {
   type KosekiRegistrationResponse,
   type SignedKeyList,
 } from '../../protocol/index.ts';
+import { signDeliveryReport } from '../../protocol/delivery-signature.ts';
 
 export type CentreFailure =
   | { kind: 'centre-error'; code: CentreErrorCode; status: number }
@@ -39,8 +40,11 @@ export interface CentreClient {
   /** The household's names, asked for only when the resident chooses scope `members`. */
   householdMembers(request: HouseholdMembersRequest): Promise<CentreResult<HouseholdMembersResponse>>;
   issue(request: IssueRequest): Promise<CentreResult<IssueResponse>>;
-  /** Billing follows delivery: what the resident got (retried from the journal until answered). */
-  delivery(transactionId: string, request: DeliveryRequest): Promise<CentreResult<DeliveryResponse>>;
+  /**
+   * Billing follows delivery: what the resident got (retried from the journal until answered),
+   * signed with the terminal key when there is one (mutual TLS), at the time it is sent.
+   */
+  delivery(transactionId: string, report: DeliveryReport): Promise<CentreResult<DeliveryResponse>>;
   /** 利用登録 for 戸籍 certificates with the 本籍地, in the authenticated transaction. */
   kosekiRegistration(request: KosekiRegistrationRequest): Promise<CentreResult<KosekiRegistrationResponse>>;
   /** The root-signed list of seal keys, as served: the caller verifies it (issue-document.ts). */
@@ -210,8 +214,14 @@ export function createCentreClient(options: {
     authenticate: (request) => call('/authenticate', AuthenticateResponseSchema, request),
     householdMembers: (request) => call('/household-members', HouseholdMembersResponseSchema, request),
     issue: (request) => call('/issue', IssueResponseSchema, request),
-    delivery: (transactionId, request) =>
-      call(`/transactions/${encodeURIComponent(transactionId)}/delivery`, DeliveryResponseSchema, request),
+    delivery: (transactionId, report) =>
+      call(
+        `/transactions/${encodeURIComponent(transactionId)}/delivery`,
+        DeliveryResponseSchema,
+        options.tls
+          ? signDeliveryReport(transactionId, report, options.tls.privateKeyPem, new Date())
+          : report,
+      ),
     kosekiRegistration: (request) => call('/koseki-registration', KosekiRegistrationResponseSchema, request),
     municipalityKeys: () => call('/municipality-keys', MunicipalityKeysResponseSchema),
     close: () => requester.close(),

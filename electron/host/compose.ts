@@ -146,6 +146,7 @@ export async function composeKioskHost(parts: KioskHostParts): Promise<ComposedK
     printer: parts.printer,
     payment: parts.payment,
     journal,
+    recovery,
     centreUrl: parts.centreUrl,
     ...(parts.centreTls ? { centreTls: parts.centreTls } : {}),
     terminalId: parts.terminalId,

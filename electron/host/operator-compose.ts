@@ -15,8 +15,10 @@ import { createHeartbeatSender, type HeartbeatSender } from '../diagnostics/hear
 import { HOST_LOG_RING, redactedLogExport } from '../diagnostics/log-export.ts';
 import { printerHealthOf } from '../diagnostics/printer-health.ts';
 import { runSelfTest } from '../diagnostics/self-tests.ts';
+import { recoveryListOf } from '../diagnostics/recovery-list.ts';
 import { todaysCounts } from '../diagnostics/todays-counts.ts';
 import type { KioskJournal } from '../journal/journal.ts';
+import type { RecoveryReport } from '../journal/recovery.ts';
 import type { PaymentDevice } from '../payment/payment-port.ts';
 import type { Printer } from '../printer/printer.ts';
 import type { CardPort } from './card-port.ts';
@@ -53,6 +55,8 @@ export interface OperatorParts {
   printer: Printer;
   payment: PaymentDevice;
   journal: KioskJournal;
+  /** What recovery did at this start: the operator sees the list. */
+  recovery?: Pick<RecoveryReport, 'outcomes'>;
   centreUrl: string;
   centreTls?: CentreClientTls;
   terminalId: string;
@@ -99,6 +103,7 @@ export function composeOperatorMode(parts: OperatorParts): {
     switchStore,
     collectHealth: collect,
     todaysCounts: () => todaysCounts(parts.journal, new Date()),
+    recoveryList: () => (parts.recovery ? recoveryListOf(parts.recovery, parts.journal) : []),
     selfTest: (test) =>
       runSelfTest(
         {

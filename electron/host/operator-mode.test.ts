@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { KioskHealth } from '../../protocol/heartbeat.ts';
-import type { KioskSnapshot } from '../kiosk-api.ts';
+import type { KioskSnapshot, RecoveredTransactionView } from '../kiosk-api.ts';
 import type { KioskHost } from './kiosk-host.ts';
 import { createHostLogger } from './logger.ts';
 import { withOperatorMode, type OperatorServices } from './operator-mode.ts';
@@ -129,6 +129,39 @@ describe('operator mode around the session host', () => {
     host.send({ type: 'operator-set-out-of-service', notice: null });
     host.send({ type: 'operator-exit' });
     expect(host.getSnapshot()).toEqual(WELCOME);
+  });
+
+  it('shows the recovery list of this start, read again on refresh, and nothing else of the transactions', async () => {
+    const list: RecoveredTransactionView[] = [
+      {
+        receiptNumber: '01234567',
+        startedAt: '2026-12-02T01:00:00.000Z',
+        action: 'refund-due',
+        yen: 300,
+      },
+    ];
+    const { host } = await operator({ recoveryList: () => list.map((row) => ({ ...row })) });
+    expect(host.send({ type: 'operator-enter' })).toEqual({ accepted: true });
+    await typePin(host, '246810');
+    await vi.waitFor(() =>
+      expect(host.getSnapshot().view).toMatchObject({ screen: 'operator', status: HEALTH }),
+    );
+    expect(host.getSnapshot().view).toMatchObject({ recovered: list });
+    // Paid back at the counter since: the next refresh shows it.
+    list[0] = { ...list[0]!, action: 'refunded', yen: 300 };
+    expect(host.send({ type: 'operator-refresh' })).toEqual({ accepted: true });
+    await vi.waitFor(() =>
+      expect(host.getSnapshot().view).toMatchObject({
+        recovered: [{ receiptNumber: '01234567', action: 'refunded' }],
+      }),
+    );
+    // Without recovery services the list is empty, never absent.
+    const bare = await operator();
+    bare.host.send({ type: 'operator-enter' });
+    await typePin(bare.host, '246810');
+    await vi.waitFor(() =>
+      expect(bare.host.getSnapshot().view).toMatchObject({ screen: 'operator', recovered: [] }),
+    );
   });
 
   it('cannot be entered without a provisioned PIN', async () => {

@@ -15,6 +15,7 @@ import type {
   OperatorSelfTest,
   OperatorSelfTestView,
   OutOfServiceNotice,
+  RecoveredTransactionView,
 } from '../kiosk-api.ts';
 import type { KioskHealth } from '../../protocol/heartbeat.ts';
 import type { TodaysCounts } from '../diagnostics/todays-counts.ts';
@@ -31,6 +32,8 @@ export interface OperatorServices {
   switchStore: OperatorSwitchStore;
   collectHealth(): Promise<KioskHealth>;
   todaysCounts(): TodaysCounts;
+  /** What recovery did at this start (journal/recovery.ts), read again on every refresh; absent: none. */
+  recoveryList?(): RecoveredTransactionView[];
   selfTest(test: OperatorSelfTest): Promise<SelfTestResult>;
   exportLog(): Promise<{ file: string; lines: number }>;
   logger: Logger;
@@ -49,6 +52,7 @@ type OperatorState =
       language: OperatorLanguage;
       status: KioskHealth | null;
       counts: TodaysCounts | null;
+      recovered: RecoveredTransactionView[];
       selfTests: Map<OperatorSelfTest, OperatorSelfTestView>;
       logExport?: { file: string; lines: number } | { failed: true };
     };
@@ -98,6 +102,7 @@ export function withOperatorMode(host: KioskHost, services: OperatorServices): O
         language: state.language,
         status: state.status,
         counts: state.counts,
+        recovered: state.recovered,
         selfTests: SELF_TESTS.flatMap((t) => {
           const view = (state as { selfTests: Map<OperatorSelfTest, OperatorSelfTestView> }).selfTests.get(t);
           return view ? [view] : [];
@@ -156,9 +161,16 @@ export function withOperatorMode(host: KioskHost, services: OperatorServices): O
     } catch {
       counts = null;
     }
+    let recovered: RecoveredTransactionView[];
+    try {
+      recovered = services.recoveryList?.() ?? [];
+    } catch {
+      recovered = [];
+    }
     if (state.kind !== 'open') return;
     state.status = health;
     state.counts = counts;
+    state.recovered = recovered;
     publish();
   }
 
@@ -174,7 +186,14 @@ export function withOperatorMode(host: KioskHost, services: OperatorServices): O
     if (state.kind !== 'pin') return;
     if (outcome.kind === 'ok') {
       services.logger.info({ code: 'operator-signed-in' }, 'operator mode opened');
-      state = { kind: 'open', language: 'ja', status: null, counts: null, selfTests: new Map() };
+      state = {
+        kind: 'open',
+        language: 'ja',
+        status: null,
+        counts: null,
+        recovered: services.recoveryList?.() ?? [],
+        selfTests: new Map(),
+      };
       publish();
       void refresh().catch(() => undefined);
       return;

@@ -25,8 +25,13 @@ export type PaymentFailure =
 export type PaymentResult<T> = { ok: true; value: T } | { ok: false; failure: PaymentFailure };
 
 export type PaymentEvent =
-  /** One coin or note accepted into escrow or the cash box: the only way credit appears. */
+  /** One coin in its tube, or one note stacked in the cash box: the only way credit appears. */
   | { kind: 'credit'; yen: Denomination; medium: 'coin' | 'note' }
+  /**
+   * A note held in escrow, not yet money: the device routes it to the stack (then `credit`) or
+   * back to the resident (then `rejected`).
+   */
+  | { kind: 'escrow'; yen: NoteDenomination; medium: 'note' }
   /** Returned to the resident at once (e.g. a note the machine could not change). */
   | { kind: 'rejected'; reason: 'cannot-change' | 'not-accepting' | 'unrecognised' }
   | { kind: 'fault'; fault: PaymentFault }

@@ -185,8 +185,16 @@ async function main(): Promise<number> {
       if (killed && victim === 'payment') {
         return waitForSnapshot(running.host, (s) => s.view.screen !== 'payment', 'the payment to end');
       }
-      record({ inserted: yen });
-      return putIn(yen);
+      if (yen < 1000) {
+        // A coin is in its tube the moment the validator takes it (no escrow): counted as it goes in.
+        record({ inserted: yen });
+        return putIn(yen);
+      }
+      // A note is money only once stacked: the simulator answers after the host routed it. An
+      // acceptor killed with the note in escrow never took it (it comes back at power-up).
+      const outcome = await putIn(yen);
+      if (outcome === 'accepted') record({ inserted: yen });
+      return outcome;
     };
     const outcome = await runTransaction(
       running.host,

@@ -619,6 +619,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pin_reset_grants ADD COLUMN reserved_until BIGINT;
     `,
   },
+  {
+    version: 15,
+    name: 'billing-delivery-signature',
+    // Billing follows a signed delivery report (contract 0.6): the terminal's signature over the
+    // report that settled the row, and the kiosk's time in it, kept as the proof of who said it.
+    sqlite: `
+      ALTER TABLE billing_records ADD COLUMN delivery_signature TEXT;
+      ALTER TABLE billing_records ADD COLUMN delivery_reported_at INTEGER;
+    `,
+    postgres: `
+      ALTER TABLE billing_records ADD COLUMN delivery_signature TEXT;
+      ALTER TABLE billing_records ADD COLUMN delivery_reported_at BIGINT;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -419,13 +419,16 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
             : ({ kind: 'conflict', entry } as const);
         const settlement = settlementFor(entry, report);
         const updated = await client.query<BillingRow>(
-          `UPDATE billing_records SET state = $1, delivered_copies = $2, billed_yen = $3, settled_at = $4
-           WHERE transaction_id = $5 RETURNING ${BILLING_COLUMNS}`,
+          `UPDATE billing_records SET state = $1, delivered_copies = $2, billed_yen = $3, settled_at = $4,
+             delivery_signature = $5, delivery_reported_at = $6
+           WHERE transaction_id = $7 RETURNING ${BILLING_COLUMNS}`,
           [
             report.outcome === 'delivered' ? 'billed' : 'voided',
             settlement.copies,
             settlement.billedYen,
             settlement.settledAt,
+            settlement.proof?.signature ?? null,
+            settlement.proof?.reportedAt ?? null,
             transactionId,
           ],
         );

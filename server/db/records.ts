@@ -166,12 +166,29 @@ export interface DeliverySettlement {
   /** Fee per copy × copies delivered; 0 when voided. */
   billedYen: number;
   settledAt: number;
+  /** The terminal's signature over the report that settled it (absent: plain HTTP, or before 0.6). */
+  proof?: DeliveryProof;
+}
+
+/** A signed delivery report's proof, kept with the billing row (protocol/delivery-signature.ts). */
+export interface DeliveryProof {
+  signature: string;
+  /** The kiosk's `reportedAt` (epoch ms): with the report's fields, what was signed. */
+  reportedAt: number;
 }
 
 /** A billing row as listed: pending until the kiosk's delivery report settles it. */
 export interface BillingEntry extends BillingRecord {
   state: BillingState;
   settlement?: DeliverySettlement;
+}
+
+/** A delivery report as the repository settles it: `at` is the centre's clock. */
+export interface DeliveryReportRecord {
+  outcome: 'delivered' | 'voided';
+  copies: number;
+  at: number;
+  proof?: DeliveryProof;
 }
 
 export type DeliveryRecording =

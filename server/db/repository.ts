@@ -2,6 +2,7 @@ import type {
   BillingEntry,
   BillingRecord,
   DeliveryRecording,
+  DeliveryReportRecord,
   CertificateRegistryEntry,
   ChallengeConsumption,
   ChallengeRecord,
@@ -76,10 +77,7 @@ export interface CentreRepository {
    * Settles a pending billing row with the kiosk's delivery report, atomically and once: a
    * repeated identical report answers the stored settlement, a different one `conflict`.
    */
-  recordDelivery(
-    transactionId: string,
-    report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
-  ): Promise<DeliveryRecording>;
+  recordDelivery(transactionId: string, report: DeliveryReportRecord): Promise<DeliveryRecording>;
   /**
    * Retention: empties the document and seal of one issuance (ids, hashes and billing stay),
    * recording `documentSha256` first if the row has none. False if absent or already purged.

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type {
   BillingEntry,
+  DeliveryReportRecord,
   DeliverySettlement,
   IssuedDocumentRecord,
   MunicipalityKeyRecord,
@@ -132,12 +133,15 @@ export interface BillingRow {
   deliveredCopies: number | null;
   billedYen: number | null;
   settledAt: number | null;
+  deliverySignature: string | null;
+  deliveryReportedAt: number | null;
 }
 
 /** The columns of a BillingRow, for both dialects (identifiers quoted for PostgreSQL). */
 export const BILLING_COLUMNS = `transaction_id AS "transactionId", municipality_code AS "municipalityCode",
   certificate_type AS "certificateType", copies, fee_yen_total AS "feeYenTotal", billed_at AS "billedAt",
-  state, delivered_copies AS "deliveredCopies", billed_yen AS "billedYen", settled_at AS "settledAt"`;
+  state, delivered_copies AS "deliveredCopies", billed_yen AS "billedYen", settled_at AS "settledAt",
+  delivery_signature AS "deliverySignature", delivery_reported_at AS "deliveryReportedAt"`;
 
 export function billingFromRow(row: BillingRow): BillingEntry {
   const state = BillingStateSchema.parse(row.state);
@@ -159,21 +163,22 @@ export function billingFromRow(row: BillingRow): BillingEntry {
       copies: row.deliveredCopies,
       billedYen: row.billedYen,
       settledAt: row.settledAt,
+      ...(row.deliverySignature !== null && row.deliveryReportedAt !== null
+        ? { proof: { signature: row.deliverySignature, reportedAt: row.deliveryReportedAt } }
+        : {}),
     },
   };
 }
 
 /** What a delivery report settles a pending row to: the fee is per copy, from the quoted total. */
-export function settlementFor(
-  row: BillingEntry,
-  report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
-): DeliverySettlement {
+export function settlementFor(row: BillingEntry, report: DeliveryReportRecord): DeliverySettlement {
   const perCopy = row.copies > 0 ? row.feeYenTotal / row.copies : 0;
   return {
     outcome: report.outcome,
     copies: report.outcome === 'voided' ? 0 : report.copies,
     billedYen: report.outcome === 'voided' ? 0 : perCopy * report.copies,
     settledAt: report.at,
+    ...(report.proof ? { proof: report.proof } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   ResidentRecordSchema,
   type BillingRecord,
   type DeliveryRecording,
+  type DeliveryReportRecord,
   type CertificateRegistryEntry,
   type ChallengeConsumption,
   type ChallengeRecord,
@@ -140,7 +141,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     listBilling: db.prepare(`SELECT ${BILLING_COLUMNS} FROM billing_records ORDER BY id`),
     getBilling: db.prepare(`SELECT ${BILLING_COLUMNS} FROM billing_records WHERE transaction_id = ?`),
     settleBilling: db.prepare(
-      `UPDATE billing_records SET state = ?, delivered_copies = ?, billed_yen = ?, settled_at = ?
+      `UPDATE billing_records SET state = ?, delivered_copies = ?, billed_yen = ?, settled_at = ?,
+         delivery_signature = ?, delivery_reported_at = ?
        WHERE transaction_id = ? AND state = 'pending'`,
     ),
     listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at, kid'),
@@ -262,10 +264,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   );
 
   const recordDelivery = db.transaction(
-    (
-      transactionId: string,
-      report: { outcome: 'delivered' | 'voided'; copies: number; at: number },
-    ): DeliveryRecording => {
+    (transactionId: string, report: DeliveryReportRecord): DeliveryRecording => {
       const row = stmt.getBilling.get(transactionId) as BillingRow | undefined;
       if (!row) return { kind: 'not-issued' };
       const entry = billingFromRow(row);
@@ -278,6 +277,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         settlement.copies,
         settlement.billedYen,
         settlement.settledAt,
+        settlement.proof?.signature ?? null,
+        settlement.proof?.reportedAt ?? null,
         transactionId,
       );
       return { kind: 'recorded', entry: billingFromRow(stmt.getBilling.get(transactionId) as BillingRow) };

@@ -195,7 +195,14 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
           ok: false,
           error: { kind: 'bad-request', detail: 'path or body does not match the schema' },
         };
-      return service.delivery(id.data, body.data);
+      // Under mutual TLS the report must be signed by the key of the certificate the handshake proved.
+      const socket = request.raw.socket as Partial<TLSSocket>;
+      const peer = socket.authorized === true ? socket.getPeerCertificate?.() : undefined;
+      return service.delivery(
+        id.data,
+        body.data,
+        peer?.raw ? { terminalCertificateDer: peer.raw } : undefined,
+      );
     }),
   );
   registerRegistrationRoutes(app, service, validated);

@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signDeliveryReport } from '../../protocol/delivery-signature.ts';
+import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
 import { openCentreRepository, type DatabaseConfig } from '../db/openRepository.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
@@ -17,6 +22,23 @@ const TX = '0b7f6a52-3c1d-4e8f-9a10-5d6e7f809a1b';
 const TERMINAL = 'S0001-T01';
 let builtRegisters: SeedRegisters | undefined;
 const seedRegisters = (): SeedRegisters => (builtRegisters ??= buildSeedRegisters(loadSeedWorld()));
+let pkiDir: string;
+let pki: DevPki;
+beforeAll(async () => {
+  pkiDir = await mkdtemp(join(tmpdir(), 'delivery-pki-'));
+  pki = await createDevPki({
+    outDir: pkiDir,
+    terminals: [{ terminalId: TERMINAL }, { terminalId: 'S0002-T01' }],
+  });
+});
+afterAll(async () => rm(pkiDir, { recursive: true, force: true }));
+/** The connection of a terminal's mutual-TLS handshake: its certificate, DER. */
+const connectionOf = (terminalId: string) => ({
+  terminalCertificateDer: new Uint8Array(
+    Buffer.from(pki.terminals.get(terminalId)!.certificatePem.replace(/-----[^-]+-----|\s/g, ''), 'base64'),
+  ),
+});
+const keyOf = (terminalId: string) => pki.terminals.get(terminalId)!.privateKeyPem;
 
 describe.each(databaseBackends())('quoted fee and billing that follows delivery on $name', (backend) => {
   let repo: CentreRepository;
@@ -127,5 +149,52 @@ describe.each(databaseBackends())('quoted fee and billing that follows delivery 
       value: { transactionId: TX, billing: 'voided', copies: 0, feeYenTotal: 0 },
     });
     expect((await repo.listBillingRecords()).map((b) => b.state)).toEqual(['voided']);
+  });
+
+  it("over mutual TLS bills only a report signed by the connection's terminal key, keeps the signature, and answers a replay the same", async () => {
+    expect((await issueCertificate(issuer, request(200))).ok).toBe(true);
+    const connection = connectionOf(TERMINAL);
+    const report = { terminalId: TERMINAL, outcome: 'delivered' as const, copies: 2 };
+    const at = new Date('2026-11-25T03:01:00Z');
+    // Unsigned, signed by another terminal's key, or signed and then altered: refused, nothing billed.
+    const forged = [
+      report,
+      signDeliveryReport(TX, report, keyOf('S0002-T01'), at),
+      { ...signDeliveryReport(TX, { ...report, copies: 1 }, keyOf(TERMINAL), at), copies: 2 },
+      { ...signDeliveryReport(TX, report, keyOf(TERMINAL), at), reportedAt: '2026-11-25T03:02:00.000Z' },
+    ];
+    for (const body of forged)
+      expect(await recordDelivery(delivery, TX, body, connection)).toMatchObject({
+        ok: false,
+        error: { kind: 'signature-invalid' },
+      });
+    // Signed for another transaction: the signature covers the transaction id.
+    const elsewhere = signDeliveryReport('5a0c7a52-3c1d-4e8f-9a10-5d6e7f809a1b', report, keyOf(TERMINAL), at);
+    expect(await recordDelivery(delivery, TX, elsewhere, connection)).toMatchObject({
+      ok: false,
+      error: { kind: 'signature-invalid' },
+    });
+    expect((await repo.listBillingRecords()).map((b) => b.state)).toEqual(['pending']);
+    expect(delivery.recorded).toEqual([]);
+
+    const signed = signDeliveryReport(TX, report, keyOf(TERMINAL), at);
+    const first = await recordDelivery(delivery, TX, signed, connection);
+    expect(first).toEqual({
+      ok: true,
+      value: { transactionId: TX, billing: 'billed', copies: 2, feeYenTotal: 400 },
+    });
+    // The same report again (its acknowledgement lost), and the outbox's re-signed retry: same answer.
+    expect(await recordDelivery(delivery, TX, signed, connection)).toEqual(first);
+    const resigned = signDeliveryReport(TX, report, keyOf(TERMINAL), new Date(at.getTime() + 30_000));
+    expect(await recordDelivery(delivery, TX, resigned, connection)).toEqual(first);
+    const entries = await repo.listBillingRecords();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.settlement).toEqual({
+      outcome: 'delivered',
+      copies: 2,
+      billedYen: 400,
+      settledAt: NOON_WEDNESDAY.getTime(),
+      proof: { signature: signed.signature, reportedAt: at.getTime() },
+    });
   });
 });

@@ -16,6 +16,8 @@ import {
   Address,
   BILL_TYPES,
   BillEvent,
+  BillPosition,
+  BillRoute,
   COIN_TYPES,
   CoinError,
   Header,
@@ -41,12 +43,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * counter makes a repeated poll harmless and tells when events were missed. A denomination is
  * enabled only while the hoppers could pay the change it would cause, so a note the machine could
  * not change is refused before it is inserted.
+ *
+ * Notes go through escrow: a note the validator reports "in escrow" is announced (`escrow`), routed
+ * to the stacker while the session accepts it and its change can be paid, and credited once the
+ * validator acknowledged the route (or, when that answer was lost, once its buffer reports the
+ * note stacked); otherwise it is routed back. A note no host routes goes back to the resident.
  */
 export class CctalkPaymentDevice implements PaymentDevice {
   private readonly listeners = new Set<(event: PaymentEvent) => void>();
   private readonly faults = new Set<PaymentFault>();
   private coinCounter = 0;
   private billCounter = 0;
+  /** Notes credited on the route's acknowledgement whose "stacked" event is still to be read. */
+  private stackedAhead = 0;
   private levels: CoinLevels = { 10: 0, 50: 0, 100: 0, 500: 0 };
   private accepting: { dueYen: number; creditYen: number } | null = null;
   private appliedInhibits: string | undefined;
@@ -297,10 +306,36 @@ export class CctalkPaymentDevice implements PaymentDevice {
     else this.billCounter = reading.counter;
     if (reading.missed > 0) this.emit({ kind: 'events-lost', medium, count: reading.missed });
     let credited = false;
-    for (const event of reading.events) credited = this.handle(medium, event) || credited;
+    for (const event of reading.events) {
+      if (medium === 'note' && event.a > 0 && event.b === BillPosition.ESCROW)
+        credited = (await this.routeEscrowedNote(event.a)) || credited;
+      else credited = this.handle(medium, event) || credited;
+    }
     // Credit moves the change needed (and fills a tube); a fault stops acceptance: inhibits follow.
     if (credited) await this.readLevels();
     await this.applyInhibits();
+  }
+
+  /**
+   * A note in escrow: stacked while the session takes it (the credit is the route's
+   * acknowledgement), else given back. True when it was credit.
+   */
+  private async routeEscrowedNote(billType: number): Promise<boolean> {
+    const yen = BILL_TYPES[billType - 1];
+    const take = yen !== undefined && this.enabledDenominations().has(yen);
+    if (yen !== undefined) this.emit({ kind: 'escrow', yen, medium: 'note' });
+    const route = take ? BillRoute.STACK : BillRoute.RETURN;
+    const reply = await this.request(Address.BILL_VALIDATOR, Header.ROUTE_BILL, Uint8Array.of(route));
+    if (!take || yen === undefined) {
+      this.emit({ kind: 'rejected', reason: this.accepting ? 'cannot-change' : 'not-accepting' });
+      return false;
+    }
+    // No answer, or "escrow empty" to a retried route: the buffer's "stacked" event decides.
+    if (!reply.ok || reply.data.length > 0) return false;
+    this.stackedAhead += 1;
+    if (this.accepting) this.accepting.creditYen += yen;
+    this.emit({ kind: 'credit', yen, medium: 'note' });
+    return true;
   }
 
   /** One buffered result; true when it was credit. */
@@ -310,6 +345,11 @@ export class CctalkPaymentDevice implements PaymentDevice {
       const yen = types[a - 1];
       if (yen === undefined) {
         this.emit({ kind: 'rejected', reason: 'unrecognised' });
+        return false;
+      }
+      // A note stacked by our route was credited when the route was acknowledged.
+      if (medium === 'note' && this.stackedAhead > 0) {
+        this.stackedAhead -= 1;
         return false;
       }
       if (this.accepting) this.accepting.creditYen += yen;

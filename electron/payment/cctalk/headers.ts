@@ -10,7 +10,12 @@ export const Header = {
   BUSY: 6,
   /** Coin count of a hopper: 2 bytes, little-endian. Expansion header, not generic ccTalk. */
   HOPPER_COIN_LEVEL: 100,
-  /** Bill validator: [event counter, 5 × (bill type or 0, 0 = stacked / error code)]. */
+  /** Bill validator: data [route]: 0 = return the note in escrow, 1 = stack it. Reply [] or [error]. */
+  ROUTE_BILL: 154,
+  /**
+   * Bill validator: [event counter, 5 × (bill type, 0 = stacked / 1 = held in escrow; or 0, error
+   * code)].
+   */
   READ_BUFFERED_BILL_EVENTS: 159,
   ENABLE_HOPPER: 164,
   /** [event counter, coins remaining, coins paid, coins unpaid] of the last dispense. */
@@ -47,6 +52,20 @@ export const CoinError = {
   REJECT_COIN: 1,
   INHIBITED_COIN: 2,
   CREDIT_SENSOR_BLOCKED: 14,
+} as const;
+
+/** Result B of a bill event with a bill type: where the note is. */
+export const BillPosition = {
+  STACKED: 0,
+  ESCROW: 1,
+} as const;
+
+/** Route Bill: the route asked for, and the error bytes a reply may carry. */
+export const BillRoute = {
+  RETURN: 0,
+  STACK: 1,
+  ESCROW_EMPTY: 254,
+  FAILED: 255,
 } as const;
 
 /** Bill validator event codes (result A = 0) the kiosk understands. */

@@ -30,12 +30,12 @@ afterEach(async () => {
   for (const device of open.splice(0)) await device.close();
 });
 
-async function machineAndDevice(): Promise<{
+async function machineAndDevice(escrowTimeoutMs?: number): Promise<{
   machine: CashMachine;
   device: CctalkPaymentDevice;
   events: PaymentEvent[];
 }> {
-  const machine = new CashMachine();
+  const machine = new CashMachine(escrowTimeoutMs === undefined ? {} : { escrowTimeoutMs });
   const [kiosk, sim] = linePair();
   serveCctalk(machine, sim);
   const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
@@ -61,7 +61,8 @@ describe('ccTalk payment device', () => {
     expect(await device.startAccepting(300)).toEqual({ ok: true, value: undefined });
     expect(machine.insert(100)).toBe('accepted');
     expect(machine.insert(100)).toBe('accepted');
-    expect(machine.insert(1000)).toBe('accepted');
+    // The note waits in escrow until the kiosk routes it to the stacker.
+    expect(await machine.insertAndSettle(1000)).toBe('accepted');
     await until(() => events.filter((e) => e.kind === 'credit').length === 3, 'three credits');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const credits = events.filter((e) => e.kind === 'credit');
@@ -99,6 +100,7 @@ describe('ccTalk payment device', () => {
     await device.stopAccepting();
     expect(machine.insert(1000)).toBe('refused');
     await until(() => events.filter((e) => e.kind === 'rejected').length === 2, 'two rejections');
+    expect(machine.status().insertedYen).toBe(0);
     expect(events.some((e) => e.kind === 'credit')).toBe(false);
   });
 
@@ -181,5 +183,54 @@ describe('ccTalk payment device', () => {
       count: 2,
     });
     expect(events.filter((e) => e.kind === 'credit')).toHaveLength(5);
+  });
+
+  it('a note is money only once the kiosk stacked it: announced in escrow, then routed, then credited', async () => {
+    const { machine, device, events } = await machineAndDevice();
+    await device.startAccepting(300);
+    expect(machine.insert(1000)).toBe('escrow');
+    // Held, not taken: the cash box has nothing and no credit exists yet.
+    expect(machine.status()).toMatchObject({ escrowYen: 1000, insertedYen: 0, cashBox: { notes: 0 } });
+    expect(events.some((e) => e.kind === 'credit')).toBe(false);
+    await until(() => machine.status().cashBox.notes === 1, 'the note stacked');
+    await until(() => events.some((e) => e.kind === 'credit'), 'the credit');
+    const kinds = events.filter((e) => e.kind === 'escrow' || e.kind === 'credit');
+    expect(kinds).toEqual([
+      { kind: 'escrow', yen: 1000, medium: 'note' },
+      { kind: 'credit', yen: 1000, medium: 'note' },
+    ]);
+    // The validator's own "stacked" event that follows is not a second credit.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(events.filter((e) => e.kind === 'credit')).toHaveLength(1);
+    expect(machine.status()).toMatchObject({ escrowYen: 0, insertedYen: 1000 });
+  });
+
+  it('gives a note back when the session stopped accepting before it was routed, or when no host routes it', async () => {
+    const { machine, device, events } = await machineAndDevice(60);
+    await device.startAccepting(300);
+    await device.close();
+    open.splice(0);
+    // The host is gone (the acceptor's master inhibit was left on here by its close; the note is
+    // taken into escrow anyway on a validator whose host died without inhibiting it).
+    machine.billMaster = true;
+    machine.billInhibits = 1;
+    expect(await machine.insertAndSettle(1000)).toBe('returned');
+    expect(machine.status()).toMatchObject({
+      escrowYen: 0,
+      insertedYen: 0,
+      cashBox: { notes: 0, returned: 1 },
+    });
+    expect(events.some((e) => e.kind === 'credit')).toBe(false);
+  });
+
+  it('routes back a note that reached escrow just as the session stopped accepting', async () => {
+    const { machine, device, events } = await machineAndDevice();
+    await device.startAccepting(300);
+    expect(machine.insert(1000)).toBe('escrow');
+    await device.stopAccepting();
+    await until(() => machine.status().cashBox.returned + machine.status().cashBox.notes === 1, 'routed');
+    // Whichever way it went, the kiosk's credit says the same as the cash box.
+    const credited = events.filter((e) => e.kind === 'credit').length;
+    expect(machine.status().cashBox.notes).toBe(credited);
   });
 });

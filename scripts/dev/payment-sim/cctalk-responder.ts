@@ -29,6 +29,11 @@ function answer(machine: CashMachine, frame: CctalkFrame): Answer {
         if (coin) machine.coinInhibits = data[0] as number;
         else machine.billInhibits = data[0] as number;
         return ack();
+      case Header.ROUTE_BILL: {
+        if (coin || data.length !== 1) return nak;
+        const error = machine.routeBill(data[0] as number);
+        return ack(error === undefined ? undefined : Uint8Array.of(error));
+      }
       case Header.MODIFY_MASTER_INHIBIT:
         if (data.length !== 1) return nak;
         if (coin) machine.coinMaster = ((data[0] as number) & 1) === 1;

@@ -44,8 +44,11 @@ export async function startControlServer(machine: CashMachine, port: number): Pr
     if (request.method !== 'POST') return reply(405, { error: 'use POST for commands, GET /status' });
     const insert = /^\/insert\/([0-9]{1,5})$/.exec(path);
     if (insert) {
-      const outcome: InsertOutcome = machine.insert(Number(insert[1]));
-      return reply(200, { outcome, status: machine.status() });
+      // A note in escrow is answered once the host stacked it or it came back.
+      void machine
+        .insertAndSettle(Number(insert[1]))
+        .then((outcome: InsertOutcome) => reply(200, { outcome, status: machine.status() }));
+      return;
     }
     const command = COMMANDS[path.slice(1)];
     if (!command) return reply(404, { error: `unknown command ${path}` });

@@ -10,7 +10,10 @@ function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-/** Operator mode: the kiosk's status, today's counts, self-tests, log export and the switch. No resident data. */
+/**
+ * Operator mode: the kiosk's status, today's counts, what recovery did at start, self-tests, log
+ * export and the switch. No resident data.
+ */
 export function OperatorScreen({ view }: { view: ScreenView<'operator'> }) {
   const { send } = useKioskActions();
   const m = OPERATOR_MESSAGES[view.language];
@@ -136,6 +139,31 @@ export function OperatorScreen({ view }: { view: ScreenView<'operator'> }) {
               <dt>{m.documentsLeft}</dt>
               <dd>{counts.documentsUncollected}</dd>
             </dl>
+          )}
+        </section>
+        <section aria-labelledby="operator-recovery">
+          <h2 id="operator-recovery">{m.recoverySection}</h2>
+          {view.recovered.length === 0 ? (
+            <p data-testid="operator-recovery-none">{m.noRecovery}</p>
+          ) : (
+            <table data-testid="operator-recovery">
+              <thead>
+                <tr>
+                  <th scope="col">{m.receiptNumber}</th>
+                  <th scope="col">{m.startedAt}</th>
+                  <th scope="col">{m.recoveryAction}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.recovered.map((row) => (
+                  <tr key={row.receiptNumber} data-action={row.action}>
+                    <td>{row.receiptNumber}</td>
+                    <td>{time(row.startedAt)}</td>
+                    <td>{fill(m.recovered[row.action], { y: row.yen ?? 0 })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
         </section>
         <section aria-labelledby="operator-self-tests">
