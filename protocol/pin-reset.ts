@@ -6,7 +6,9 @@
  *   the one-time password; `bound-card`, the live service's: the card alone). The mode is the
  *   centre's setting, never the kiosk's: the kiosk skips the password screen only on this answer.
  * - `POST /v1/pin-reset/command`: the card's challenge, the one-time password (absent in the live
- *   service's bound-card mode) and the new 署名用 PIN. The centre redeems the grant bound to the
+ *   service's bound-card mode), which PIN (`target`: 'signing', the default, or 'auth') and the new
+ *   PIN (`newSigningPin` or `newAuthPin`). A grant is for one PIN: the phone earned it with the
+ *   other one, and the other PIN's grant answers `no-grant`. The centre redeems the grant bound to the
  *   card it authenticated and answers the secure-messaging command that sets the PIN and restores
  *   its counter, built under keys the kiosk never sees — or a typed refusal.
  *   The grant is only reserved for this transaction here (another kiosk's transaction gets
@@ -44,6 +46,10 @@ export const PIN_RESET_RELEASE_PATH = '/v1/pin-reset/release';
 export const SIGNING_PIN_PATTERN = /^[A-Z0-9]{6,16}$/;
 export const SIGNING_PIN_MIN = 6;
 export const SIGNING_PIN_MAX = 16;
+/** The 利用者証明用 PIN the card accepts: 4 digits. */
+export const AUTH_PIN_PATTERN = /^[0-9]{4}$/;
+/** The PINs a reset sets: the 署名用 one (known secret: the 4-digit PIN) or the 4-digit one (known: the signing PIN). */
+export const PIN_RESET_TARGETS = ['signing', 'auth'] as const;
 /** The one-time password from the face check: 8 digits. */
 export const ONE_TIME_PASSWORD_PATTERN = /^[0-9]{8}$/;
 
@@ -63,8 +69,12 @@ export const PinResetCommandRequestSchema = z.object({
   challenge: base64.max(16),
   /** Absent in the bound-card mode (the live service's). */
   oneTimePassword: z.string().max(16).optional(),
-  /** Checked against SIGNING_PIN_PATTERN by the centre as well; a break is `pin-rules`, not a 400. */
-  newSigningPin: z.string().max(32),
+  /** Which PIN is reset; absent = 'signing'. */
+  target: z.enum(PIN_RESET_TARGETS).optional(),
+  /** For 'signing': checked against SIGNING_PIN_PATTERN by the centre as well; a break is `pin-rules`, not a 400. */
+  newSigningPin: z.string().max(32).optional(),
+  /** For 'auth': checked against AUTH_PIN_PATTERN (a break, or a missing PIN, is `pin-rules`). */
+  newAuthPin: z.string().max(32).optional(),
 });
 export type PinResetCommandRequest = z.infer<typeof PinResetCommandRequestSchema>;
 
@@ -77,9 +87,9 @@ export const PinResetCommandResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('used') }),
   /** Another transaction (another kiosk) holds this grant right now: try again in a few minutes. */
   z.object({ kind: z.literal('in-use') }),
-  /** No grant for this card (never checked on the phone, or another card's password). */
+  /** No grant for this card and PIN (never checked on the phone, another card's password, or the other PIN's grant). */
   z.object({ kind: z.literal('no-grant') }),
-  /** The new PIN breaks the rules (6–16 of A–Z and 0–9). */
+  /** The new PIN breaks the rules (署名用: 6–16 of A–Z and 0–9; 利用者証明用: 4 digits). */
   z.object({ kind: z.literal('pin-rules') }),
 ]);
 export type PinResetCommandResponse = z.infer<typeof PinResetCommandResponseSchema>;

@@ -619,6 +619,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pin_reset_grants ADD COLUMN reserved_until BIGINT;
     `,
   },
+  {
+    version: 15,
+    name: 'pin-reset-grant-target',
+    // The PIN reset's grant names the PIN it resets (issue 11): 'signing' (proven with the 4-digit
+    // PIN) or 'auth' (proven with the signing PIN); a grant for one never resets the other.
+    sqlite: `
+      ALTER TABLE pin_reset_grants ADD COLUMN target TEXT NOT NULL DEFAULT 'signing'
+        CHECK (target IN ('signing', 'auth'));
+    `,
+    postgres: `
+      ALTER TABLE pin_reset_grants ADD COLUMN target TEXT NOT NULL DEFAULT 'signing'
+        CHECK (target IN ('signing', 'auth'));
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -11,6 +11,10 @@ import { issueChallenge } from '../auth/challenges.ts';
 import type { RevocationChecker } from '../auth/revocation.ts';
 import { sha256Hex, type TrustStore } from '../auth/trustStore.ts';
 import { verifyAuthentication } from '../auth/verifyAuthentication.ts';
+import {
+  verifySigningCertificate,
+  type SigningCertificateRefusal,
+} from '../auth/verifySigningCertificate.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
 import { parseBasicInfo, verifyCardFace, type CardBasicInfo } from './card-face.ts';
@@ -34,7 +38,7 @@ export interface PhoneOptions {
 export type PhoneRefusalCode =
   | CentreErrorCode
   | 'card-face-invalid' // the 券面AP or 入力補助AP files do not parse, or the face's signature does not verify
-  | 'signing-certificate-revoked'
+  | SigningCertificateRefusal
   | 'basic-information-changed' // name, address, birth date or sex differ from the register
   | 'photo-unreadable'
   | 'selfie-unreadable'
@@ -56,21 +60,36 @@ export interface PhoneChallenge {
 export interface PhonePinResetRequest {
   sessionId: string;
   challenge: string;
-  /** base64 DER of the 利用者証明用 certificate. */
+  /**
+   * The PIN the resident forgot: 'signing' (default; proven with the 4-digit PIN and the auth key)
+   * or 'auth' (proven with the signing PIN and the signing key, `signingCertificate` given).
+   */
+  target?: 'signing' | 'auth';
+  /** base64 DER of the 利用者証明用 certificate (readable without a PIN: it names the card). */
   certificate: string;
-  /** base64 RSASSA-PKCS1-v1_5 over SHA-256(PHONE_TERMINAL_ID) ‖ SHA-256(challenge). */
+  /** base64 DER of the 署名用 certificate (target 'auth' only; read after the signing PIN). */
+  signingCertificate?: string;
+  /**
+   * base64 RSASSA-PKCS1-v1_5 over SHA-256(PHONE_TERMINAL_ID) ‖ SHA-256(challenge): by the auth key
+   * (target 'signing') or by the signing key (target 'auth').
+   */
   signature: string;
   signatureAlgorithm: 'RS256';
   /** base64 of 券面AP EF 0002 (read with 照合番号B). */
   cardFace: string;
-  /** base64 of 券面入力補助AP EF 0002 (read with the 4-digit PIN). */
-  basicInfo: string;
+  /**
+   * base64 of 券面入力補助AP EF 0002 (read with the 4-digit PIN; target 'signing' only — for 'auth'
+   * the signing certificate's holder facts stand in for it).
+   */
+  basicInfo?: string;
   /** base64 of the selfie (JPEG, PNG, WebP). */
   selfie: string;
 }
 
 export interface PhonePinResetGranted {
   mode: 'password' | 'bound-card';
+  /** The PIN the grant resets at the kiosk. */
+  target: 'signing' | 'auth';
   /** 8 digits, shown once (mode 'password' only). */
   password?: string;
   expiresAt: string;
@@ -150,42 +169,78 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
   };
 
   async function decide(request: PhonePinResetRequest): Promise<PhoneResult<PhonePinResetGranted>> {
+    const target = request.target ?? 'signing';
     const cardFaceFile = base64Bytes(request.cardFace);
-    const basicInfoFile = base64Bytes(request.basicInfo);
     const selfieBytes = base64Bytes(request.selfie);
-    if (!cardFaceFile || !basicInfoFile || !selfieBytes) return refuse('bad-request', 'a file is not base64');
+    if (!cardFaceFile || !selfieBytes) return refuse('bad-request', 'a file is not base64');
 
-    // 1. Card and PIN: the kiosk's authentication checks, bound to the phone's challenge.
-    const holder = await verifyAuthentication(deps, {
-      terminalId: PHONE_TERMINAL_ID,
-      transactionId: request.sessionId,
-      challenge: request.challenge,
-      certificate: request.certificate,
-      signature: request.signature,
-      signatureAlgorithm: request.signatureAlgorithm,
-    });
+    // 1. Card and PIN: the kiosk's authentication checks on the 利用者証明用 certificate, bound to
+    // the phone's challenge; the signature by the auth key (4-digit PIN) or, for the 4-digit PIN's
+    // reset, by the signing key (signing PIN) of a verified 署名用 certificate.
+    let signedBy: Awaited<ReturnType<typeof verifySigningCertificate>> | undefined;
+    if (target === 'auth') {
+      const signingDer = request.signingCertificate ? base64Bytes(request.signingCertificate) : undefined;
+      if (!signingDer) return refuse('bad-request', 'the signing certificate is missing');
+      signedBy = await verifySigningCertificate(
+        {
+          signingCaCertificates: deps.options.signingCaCertificates,
+          repository: deps.repository,
+          ...(deps.revocation ? { revocation: deps.revocation } : {}),
+          now: deps.now,
+        },
+        signingDer,
+        { transactionId: request.sessionId },
+      );
+      if (!signedBy.ok) return signedBy;
+    }
+    const holder = await verifyAuthentication(
+      deps,
+      {
+        terminalId: PHONE_TERMINAL_ID,
+        transactionId: request.sessionId,
+        challenge: request.challenge,
+        certificate: request.certificate,
+        signature: request.signature,
+        signatureAlgorithm: request.signatureAlgorithm,
+      },
+      signedBy?.ok ? { signedBy: signedBy.value.publicKey } : {},
+    );
     if (!holder.ok) return holder;
     const resident = await deps.repository.getResident(holder.value.holderId);
     if (!resident) return refuse('resident-unknown');
     if (resident.status === 'moved-out') return refuse('resident-moved-out');
     if (resident.status === 'deceased') return refuse('resident-deceased');
 
-    // 2. The signed face, and the card's basic information.
+    // 2. The signed face, and the card's basic information: the 入力補助AP (4-digit PIN) or, for
+    // the 4-digit PIN's reset, the holder facts of the 署名用 certificate.
     const face = verifyCardFace(cardFaceFile, deps.options.signingCaCertificates);
     if (!face.ok) return refuse('card-face-invalid', face.detail);
-    const basic = parseBasicInfo(basicInfoFile);
-    if (!basic.ok) return refuse('card-face-invalid', basic.detail);
+    let card: CardBasicInfo;
+    if (signedBy?.ok) {
+      card = signedBy.value.holder;
+      // The face and the signing certificate come from one CA generation, as on one card.
+      if (sha256Hex(face.value.issuerCaDer) !== signedBy.value.caFingerprint)
+        return refuse('card-face-invalid', 'face and signing certificate from different CAs');
+    } else {
+      const basicInfoFile = request.basicInfo ? base64Bytes(request.basicInfo) : undefined;
+      if (!basicInfoFile) return refuse('bad-request', 'the basic information is missing');
+      const basic = parseBasicInfo(basicInfoFile);
+      if (!basic.ok) return refuse('card-face-invalid', basic.detail);
+      card = basic.value;
+      // 3. The 署名用 certificate (same serial as the card's 利用者証明用 one, from the CA that
+      // signed the face) not revoked. (For 'auth' the verifier above checked it itself.)
+      const signingRevoked = await deps.repository.isCertificateRevoked(
+        sha256Hex(face.value.issuerCaDer),
+        holder.value.serialNumberHex,
+      );
+      if (signingRevoked) return refuse('signing-certificate-revoked');
+    }
 
-    // 3. Preconditions: the 署名用 certificate (same serial as the card's 利用者証明用 one, from
-    // the CA that signed the face) not revoked; the 4 facts unchanged since the card was issued.
-    const signingRevoked = await deps.repository.isCertificateRevoked(
-      sha256Hex(face.value.issuerCaDer),
-      holder.value.serialNumberHex,
-    );
-    if (signingRevoked) return refuse('signing-certificate-revoked');
+    // The 4 facts unchanged since the card was issued. For 'auth' this is also what binds the
+    // signing certificate to the card the auth certificate names: both must state the register's
+    // holder (see "PIN reset: the phone" in server/README.md).
     const household = await deps.repository.getHousehold(resident.householdId);
     const now = registerFacts(resident, household?.address ?? '');
-    const card = basic.value;
     const changed = (Object.keys(now) as Array<keyof CardBasicInfo>).filter((k) => now[k] !== card[k]);
     if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex) changed.push('birthDate');
     if (changed.length > 0)
@@ -221,6 +276,7 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
         holderId: holder.value.holderId,
         municipalityCode: resident.municipalityCode,
         mode,
+        target,
       },
       deps.now(),
     );
@@ -228,8 +284,8 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
       ok: true,
       value:
         mode === 'password'
-          ? { mode, password: issued.password, expiresAt: issued.expiresAt }
-          : { mode, expiresAt: issued.expiresAt },
+          ? { mode, target, password: issued.password, expiresAt: issued.expiresAt }
+          : { mode, target, expiresAt: issued.expiresAt },
     };
   }
 }

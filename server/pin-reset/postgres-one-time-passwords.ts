@@ -9,13 +9,14 @@ import {
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
   type GrantRow,
+  type PinResetTarget,
   type OneTimePasswordStore,
   type RedeemResult,
 } from './one-time-passwords.ts';
 
 const COLUMNS = `card_binding AS "cardBinding", holder_id AS "holderId", municipality_code AS "municipalityCode", mode,
   password_salt AS "passwordSalt", password_hash AS "passwordHash", issued_at AS "issuedAt", expires_at AS "expiresAt",
-  failed_tries AS "failedTries", used_at AS "usedAt", reserved_by AS "reservedBy", reserved_until AS "reservedUntil"`;
+  failed_tries AS "failedTries", target, used_at AS "usedAt", reserved_by AS "reservedBy", reserved_until AS "reservedUntil"`;
 
 /** Epoch ms BIGINTs come back as strings unless the pool maps them: read them as numbers here. */
 function rowOf(raw: Record<string, unknown>): GrantRow {
@@ -25,6 +26,7 @@ function rowOf(raw: Record<string, unknown>): GrantRow {
     holderId: String(raw.holderId),
     municipalityCode: String(raw.municipalityCode),
     mode: raw.mode === 'bound-card' ? 'bound-card' : 'password',
+    target: raw.target === 'auth' ? 'auth' : 'signing',
     passwordSalt: raw.passwordSalt === null ? null : String(raw.passwordSalt),
     passwordHash: raw.passwordHash === null ? null : String(raw.passwordHash),
     issuedAt: Number(raw.issuedAt),
@@ -53,6 +55,7 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
     password: string | undefined,
     now: Date,
     transactionId: string | undefined,
+    target: PinResetTarget | undefined,
   ): Promise<RedeemResult> {
     for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
       const before = await read(cardBinding);
@@ -66,7 +69,7 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
         if (rows[0] === undefined) return { kind: 'no-grant' };
         const row = rowOf(rows[0] as Record<string, unknown>);
         if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
-        const decision = decideRedeem(row, password, candidate, now, transactionId);
+        const decision = decideRedeem(row, password, candidate, now, transactionId, target);
         if (decision.change === 'mark-used') {
           await client.query(
             `UPDATE pin_reset_grants SET used_at = $1, reserved_by = NULL, reserved_until = NULL
@@ -98,10 +101,10 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
       const { row, password } = await newGrantRow(grant, now);
       await pool.query(
         `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
-           issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, NULL, NULL)
+           issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until, target)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, NULL, NULL, $9)
          ON CONFLICT (card_binding) DO UPDATE SET holder_id = excluded.holder_id,
-           municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
+           municipality_code = excluded.municipality_code, mode = excluded.mode, target = excluded.target, password_salt = excluded.password_salt,
            password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
            failed_tries = 0, used_at = NULL, reserved_by = NULL, reserved_until = NULL`,
         [
@@ -113,17 +116,18 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
           row.passwordHash,
           row.issuedAt,
           row.expiresAt,
+          row.target,
         ],
       );
       return { password, expiresAt: new Date(row.expiresAt).toISOString() };
     },
-    async redeem({ cardBinding, password }, now) {
+    async redeem({ cardBinding, password, target }, now) {
       assertCardBinding(cardBinding);
-      return decideOn(cardBinding, password, now, undefined);
+      return decideOn(cardBinding, password, now, undefined, target);
     },
-    async reserve({ cardBinding, transactionId, password }, now) {
+    async reserve({ cardBinding, transactionId, password, target }, now) {
       assertReservation({ cardBinding, transactionId });
-      return decideOn(cardBinding, password, now, transactionId);
+      return decideOn(cardBinding, password, now, transactionId, target);
     },
     async spend(reservation, now) {
       assertReservation(reservation);

@@ -2,7 +2,7 @@
  * The centre's side of a PIN reset at the kiosk (issue 11, step 2), without HTTP: for a resident
  * authenticated in this transaction, reserve the grant bound to that card for the transaction (the
  * one-time password, or the card alone in the bound-card mode) and build the secure-messaging
- * command that sets the 署名用 PIN and restores its counter; then read the card's sealed answer:
+ * command that sets the PIN the grant is for (署名用 or 利用者証明用) and restores its counter; then read the card's sealed answer:
  * its authentic "reset-done" spends the grant, a refusal releases it (so does the kiosk's release
  * when the card never answered). The card key is derived from the centre's master key and the
  * holder: the kiosk never sees it.
@@ -14,6 +14,7 @@ import {
   deriveCardKey,
 } from '../../protocol/secure-messaging.ts';
 import {
+  AUTH_PIN_PATTERN,
   SIGNING_PIN_PATTERN,
   type PinResetMode,
   type PinResetCommandRequest,
@@ -93,14 +94,17 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
         return succeed(value);
       };
       // Checked before the grant is spent: a PIN the card would refuse must not use it up.
-      if (!SIGNING_PIN_PATTERN.test(request.newSigningPin)) return answer({ kind: 'pin-rules' });
+      const target = request.target ?? 'signing';
+      const newPinText = target === 'signing' ? request.newSigningPin : request.newAuthPin;
+      const rule = target === 'signing' ? SIGNING_PIN_PATTERN : AUTH_PIN_PATTERN;
+      if (newPinText === undefined || !rule.test(newPinText)) return answer({ kind: 'pin-rules' });
       // The bound-card mode redeems on the card alone; a typed password is ignored there.
       const password = deps.settings.mode === 'password' ? request.oneTimePassword : undefined;
       const reservation = {
         cardBinding: session.certificateFingerprint,
         transactionId: request.transactionId,
       };
-      const reserved = await deps.oneTimePasswords.reserve({ ...reservation, password }, deps.now());
+      const reserved = await deps.oneTimePasswords.reserve({ ...reservation, password, target }, deps.now());
       if (reserved.kind === 'wrong-password')
         return answer({ kind: 'wrong-password', triesLeft: reserved.triesLeft });
       if (reserved.kind !== 'granted') return answer({ kind: reserved.kind });
@@ -109,9 +113,9 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
         return answer({ kind: 'no-grant' });
       }
       const cardKey = deriveCardKey(deps.settings.masterKey, session.holderId);
-      const newPin = Uint8Array.from(Buffer.from(request.newSigningPin, 'ascii'));
+      const newPin = Uint8Array.from(Buffer.from(newPinText, 'ascii'));
       try {
-        const apdu = buildPinResetCommand({ cardKey, challenge, target: 'signing', newPin });
+        const apdu = buildPinResetCommand({ cardKey, challenge, target, newPin });
         return answer({ kind: 'command', apdu: Buffer.from(apdu).toString('base64') });
       } catch (error) {
         // No command left the centre: the grant is free again.
