@@ -10,11 +10,9 @@ import type { CentreErrorCode } from '../../protocol/errors.ts';
 import { issueChallenge } from '../auth/challenges.ts';
 import type { RevocationChecker } from '../auth/revocation.ts';
 import { sha256Hex, type TrustStore } from '../auth/trustStore.ts';
-import { verifyAuthentication } from '../auth/verifyAuthentication.ts';
-import {
-  verifySigningCertificate,
-  type SigningCertificateRefusal,
-} from '../auth/verifySigningCertificate.ts';
+import { verifyAuthentication, type AuthenticatedHolder } from '../auth/verifyAuthentication.ts';
+import type { SigningCertificateRefusal } from '../auth/verifySigningCertificate.ts';
+import { changedFacts, registerFacts, verifySigningProof } from '../auth/verifySigningProof.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
 import { parseBasicInfo, verifyCardFace, type CardBasicInfo } from './card-face.ts';
@@ -126,19 +124,6 @@ function base64Bytes(text: string): Uint8Array | undefined {
   return bytes.toString('base64') === text && bytes.length > 0 ? new Uint8Array(bytes) : undefined;
 }
 
-/** The register's 4 facts in the card's form (YYYYMMDD, ISO 5218). */
-function registerFacts(
-  resident: { name: string; birthDate: string; sex: '男' | '女' },
-  address: string,
-): CardBasicInfo {
-  return {
-    name: resident.name,
-    address,
-    birthDate: resident.birthDate.replaceAll('-', ''),
-    sex: resident.sex === '男' ? '1' : '2',
-  };
-}
-
 export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
   const threshold = deps.faceThreshold ?? FACE_MATCH_THRESHOLD;
   const mode = deps.options.pinResetMode ?? 'password';
@@ -176,75 +161,70 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
 
     // 1. Card and PIN: the kiosk's authentication checks on the 利用者証明用 certificate, bound to
     // the phone's challenge; the signature by the auth key (4-digit PIN) or, for the 4-digit PIN's
-    // reset, by the signing key (signing PIN) of a verified 署名用 certificate.
-    let signedBy: Awaited<ReturnType<typeof verifySigningCertificate>> | undefined;
-    if (target === 'auth') {
-      const signingDer = request.signingCertificate ? base64Bytes(request.signingCertificate) : undefined;
-      if (!signingDer) return refuse('bad-request', 'the signing certificate is missing');
-      signedBy = await verifySigningCertificate(
-        {
-          signingCaCertificates: deps.options.signingCaCertificates,
-          repository: deps.repository,
-          ...(deps.revocation ? { revocation: deps.revocation } : {}),
-          now: deps.now,
-        },
-        signingDer,
-        { transactionId: request.sessionId },
-      );
-      if (!signedBy.ok) return signedBy;
-    }
-    const holder = await verifyAuthentication(
-      deps,
-      {
-        terminalId: PHONE_TERMINAL_ID,
-        transactionId: request.sessionId,
-        challenge: request.challenge,
-        certificate: request.certificate,
-        signature: request.signature,
-        signatureAlgorithm: request.signatureAlgorithm,
-      },
-      signedBy?.ok ? { signedBy: signedBy.value.publicKey } : {},
-    );
-    if (!holder.ok) return holder;
-    const resident = await deps.repository.getResident(holder.value.holderId);
-    if (!resident) return refuse('resident-unknown');
-    if (resident.status === 'moved-out') return refuse('resident-moved-out');
-    if (resident.status === 'deceased') return refuse('resident-deceased');
-
-    // 2. The signed face, and the card's basic information: the 入力補助AP (4-digit PIN) or, for
-    // the 4-digit PIN's reset, the holder facts of the 署名用 certificate.
+    // reset, by the signing key (signing PIN) of a verified 署名用 certificate of the same holder.
     const face = verifyCardFace(cardFaceFile, deps.options.signingCaCertificates);
-    if (!face.ok) return refuse('card-face-invalid', face.detail);
+    let holder: AuthenticatedHolder;
     let card: CardBasicInfo;
-    if (signedBy?.ok) {
-      card = signedBy.value.holder;
-      // The face and the signing certificate come from one CA generation, as on one card.
-      if (sha256Hex(face.value.issuerCaDer) !== signedBy.value.caFingerprint)
+    let municipalityCode: string;
+    const proofRequest = {
+      terminalId: PHONE_TERMINAL_ID,
+      transactionId: request.sessionId,
+      challenge: request.challenge,
+      certificate: request.certificate,
+      signature: request.signature,
+    };
+    if (target === 'auth') {
+      if (!request.signingCertificate) return refuse('bad-request', 'the signing certificate is missing');
+      const proven = await verifySigningProof(
+        {
+          ...deps,
+          signingCaCertificates: deps.options.signingCaCertificates,
+        },
+        { ...proofRequest, signingCertificate: request.signingCertificate },
+      );
+      if (!proven.ok) return proven;
+      holder = proven.value.holder;
+      municipalityCode = proven.value.municipalityCode;
+      // 2. The signed face, from the CA generation that issued the signing certificate.
+      if (!face.ok) return refuse('card-face-invalid', face.detail);
+      if (sha256Hex(face.value.issuerCaDer) !== proven.value.signing.caFingerprint)
         return refuse('card-face-invalid', 'face and signing certificate from different CAs');
+      card = proven.value.signing.holder;
     } else {
+      const verified = await verifyAuthentication(deps, {
+        ...proofRequest,
+        signatureAlgorithm: request.signatureAlgorithm,
+      });
+      if (!verified.ok) return verified;
+      holder = verified.value;
+      const resident = await deps.repository.getResident(holder.holderId);
+      if (!resident) return refuse('resident-unknown');
+      if (resident.status === 'moved-out') return refuse('resident-moved-out');
+      if (resident.status === 'deceased') return refuse('resident-deceased');
+      municipalityCode = resident.municipalityCode;
+
+      // 2. The signed face, and the card's basic information (入力補助AP, read with the 4-digit PIN).
+      if (!face.ok) return refuse('card-face-invalid', face.detail);
       const basicInfoFile = request.basicInfo ? base64Bytes(request.basicInfo) : undefined;
       if (!basicInfoFile) return refuse('bad-request', 'the basic information is missing');
       const basic = parseBasicInfo(basicInfoFile);
       if (!basic.ok) return refuse('card-face-invalid', basic.detail);
       card = basic.value;
-      // 3. The 署名用 certificate (same serial as the card's 利用者証明用 one, from the CA that
-      // signed the face) not revoked. (For 'auth' the verifier above checked it itself.)
+
+      // 3. Preconditions: the 署名用 certificate (same serial as the card's 利用者証明用 one, from
+      // the CA that signed the face) not revoked; the 4 facts unchanged since the card was issued.
       const signingRevoked = await deps.repository.isCertificateRevoked(
         sha256Hex(face.value.issuerCaDer),
-        holder.value.serialNumberHex,
+        holder.serialNumberHex,
       );
       if (signingRevoked) return refuse('signing-certificate-revoked');
+      const household = await deps.repository.getHousehold(resident.householdId);
+      const changed = changedFacts(registerFacts(resident, household?.address ?? ''), card);
+      if (changed.length > 0) return refuse('basic-information-changed', `fields: ${changed.join(', ')}`);
     }
-
-    // The 4 facts unchanged since the card was issued. For 'auth' this is also what binds the
-    // signing certificate to the card the auth certificate names: both must state the register's
-    // holder (see "PIN reset: the phone" in server/README.md).
-    const household = await deps.repository.getHousehold(resident.householdId);
-    const now = registerFacts(resident, household?.address ?? '');
-    const changed = (Object.keys(now) as Array<keyof CardBasicInfo>).filter((k) => now[k] !== card[k]);
-    if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex) changed.push('birthDate');
-    if (changed.length > 0)
-      return refuse('basic-information-changed', `fields: ${[...new Set(changed)].join(', ')}`);
+    // Birth date and sex on the signed face agree with the card's other data.
+    if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex)
+      return refuse('basic-information-changed', 'fields: birthDate');
 
     // 4. The face check.
     const photo = await decodeJpeg2000(face.value.photo);
@@ -272,9 +252,9 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
     // 5. The grant.
     const issued = await deps.oneTimePasswords.issue(
       {
-        cardBinding: holder.value.certificateFingerprint,
-        holderId: holder.value.holderId,
-        municipalityCode: resident.municipalityCode,
+        cardBinding: holder.certificateFingerprint,
+        holderId: holder.holderId,
+        municipalityCode,
         mode,
         target,
       },
