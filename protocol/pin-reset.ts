@@ -2,6 +2,12 @@
  * The kiosk ↔ centre contract for a PIN reset at the kiosk (issue 11, step 2). The resident has
  * authenticated in this transaction (`/v1/challenge`, `/v1/authenticate`, as for issuance); then:
  *
+ * - `POST /v1/pin-reset/authenticate` (the 4-digit PIN's reset only, in place of `/v1/authenticate`:
+ *   the resident forgot that PIN): the centre's challenge (`/v1/challenge`) signed with the card's
+ *   署名用 key after the signing PIN, with both certificates. The centre runs the authentication's
+ *   checks on the 利用者証明用 certificate, verifies the 署名用 one and ties the two to one holder,
+ *   then binds this transaction to the card's 'auth' grant (`no-grant` at once when there is none).
+ *   This is no issuance session: only the reset routes accept it.
  * - `POST /v1/pin-reset/start`: the centre's mode for this reset (`password`: the resident types
  *   the one-time password; `bound-card`, the live service's: the card alone). The mode is the
  *   centre's setting, never the kiosk's: the kiosk skips the password screen only on this answer.
@@ -37,6 +43,7 @@ export function isPinResetMode(value: unknown): value is PinResetMode {
   return (PIN_RESET_MODES as readonly unknown[]).includes(value);
 }
 
+export const PIN_RESET_AUTHENTICATE_PATH = '/v1/pin-reset/authenticate';
 export const PIN_RESET_START_PATH = '/v1/pin-reset/start';
 export const PIN_RESET_COMMAND_PATH = '/v1/pin-reset/command';
 export const PIN_RESET_CONFIRM_PATH = '/v1/pin-reset/confirm';
@@ -52,6 +59,38 @@ export const AUTH_PIN_PATTERN = /^[0-9]{4}$/;
 export const PIN_RESET_TARGETS = ['signing', 'auth'] as const;
 /** The one-time password from the face check: 8 digits. */
 export const ONE_TIME_PASSWORD_PATTERN = /^[0-9]{8}$/;
+
+export const PinResetAuthenticateRequestSchema = z.object({
+  transactionId: TransactionIdSchema,
+  terminalId: TerminalIdSchema,
+  /** The centre's challenge from /v1/challenge (base64 of 32 bytes). */
+  challenge: base64.max(64),
+  /** DER of the 利用者証明用 certificate (readable without a PIN: it names the card). */
+  certificate: base64.max(8192),
+  /** DER of the 署名用 certificate (read after the signing PIN). */
+  signingCertificate: base64.max(8192),
+  /** The 署名用 key's RSASSA-PKCS1-v1_5 over SHA-256(terminalId) ‖ SHA-256(challenge). */
+  signature: base64.max(1024),
+});
+export type PinResetAuthenticateRequest = z.infer<typeof PinResetAuthenticateRequestSchema>;
+
+/** Why the 署名用 certificate was refused. */
+export const SIGNING_CERTIFICATE_REFUSALS = [
+  'signing-certificate-invalid',
+  'signing-certificate-untrusted',
+  'signing-certificate-expired',
+  'signing-certificate-revoked',
+] as const;
+
+export const PinResetAuthenticateResponseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('authenticated') }),
+  /** No unused grant for the 4-digit PIN on this card: the phone's face check comes first. */
+  z.object({ kind: z.literal('no-grant') }),
+  z.object({ kind: z.literal('signing-certificate-refused'), reason: z.enum(SIGNING_CERTIFICATE_REFUSALS) }),
+  /** The signing certificate's holder (name, address, birth date, sex) is not the register's. */
+  z.object({ kind: z.literal('basic-information-changed') }),
+]);
+export type PinResetAuthenticateResponse = z.infer<typeof PinResetAuthenticateResponseSchema>;
 
 export const PinResetStartRequestSchema = z.object({
   transactionId: TransactionIdSchema,

@@ -7,6 +7,7 @@ import {
   MAX_WRONG_TRIES,
   newPassword,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type OneTimePasswordStore,
 } from './one-time-passwords.ts';
 
@@ -79,6 +80,21 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     expect((await store.redeem({ cardBinding: card, password: again.password }, later(5000))).kind).toBe(
       'granted',
     );
+  });
+
+  it('ties a kiosk transaction to a card’s 4-digit-PIN grant only, on that terminal, for a while', async () => {
+    const card = binding('card for a signing session');
+    const session = { cardBinding: card, transactionId: 'tx-signing', terminalId: 'KIOSK-1' };
+    await store.issue(grantFor(card), T0); // a grant for the signing PIN: nothing to tie
+    expect(await store.bindSigningSession(session, later(1000))).toBe('no-grant');
+    await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    expect(await store.bindSigningSession(session, later(1000))).toBe('bound');
+    expect(await store.signingSessionOf(session, later(2000))).toEqual({
+      cardBinding: card,
+      holderId: 'H0001',
+    });
+    expect(await store.signingSessionOf({ ...session, terminalId: 'KIOSK-2' }, later(2000))).toBeUndefined();
+    expect(await store.signingSessionOf(session, later(1000 + SIGNING_SESSION_MS))).toBeUndefined();
   });
 
   it('keeps only a salted hash at rest', async () => {

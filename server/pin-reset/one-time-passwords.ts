@@ -83,7 +83,29 @@ export interface OneTimePasswordStore {
   spend(reservation: Reservation, now: Date): Promise<'spent' | 'not-reserved'>;
   /** The reset did not happen (the card refused, or it never got the command): the grant is free again. */
   release(reservation: Reservation): Promise<'released' | 'not-reserved'>;
+  /**
+   * The 4-digit PIN's reset at the kiosk: the resident cannot authenticate with the PIN they
+   * forgot, so the card proven with its signing key (`/v1/pin-reset/authenticate`) ties this
+   * transaction on this terminal to the card's unused, unexpired 'auth' grant until now +
+   * SIGNING_SESSION_MS (a later proof replaces it). `no-grant`: the card has no such grant.
+   */
+  bindSigningSession(session: SigningSession, now: Date): Promise<'bound' | 'no-grant'>;
+  /** The card and holder a live signing session names (the reset routes' session for 'auth'). */
+  signingSessionOf(
+    session: Omit<SigningSession, 'cardBinding'>,
+    now: Date,
+  ): Promise<{ cardBinding: CardBinding; holderId: string } | undefined>;
 }
+
+/** A kiosk transaction tied to a card by its signing key (the 4-digit PIN's reset). */
+export interface SigningSession {
+  cardBinding: CardBinding;
+  transactionId: string;
+  terminalId: string;
+}
+
+/** How long a signing-key proof holds the kiosk's transaction: the password and new PIN typed, then the relay. */
+export const SIGNING_SESSION_MS = 10 * 60 * 1000;
 
 export const GRANT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MAX_WRONG_TRIES = 5;

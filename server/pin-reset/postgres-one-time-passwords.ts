@@ -8,6 +8,7 @@ import {
   newGrantRow,
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -146,6 +147,33 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
         [reservation.cardBinding, reservation.transactionId],
       );
       return rowCount === 1 ? 'released' : 'not-reserved';
+    },
+    async bindSigningSession(session, now) {
+      assertReservation(session);
+      const { rowCount } = await pool.query(
+        `UPDATE pin_reset_grants SET signing_session_tx = $1, signing_session_terminal = $2, signing_session_until = $3
+         WHERE card_binding = $4 AND target = 'auth' AND used_at IS NULL AND expires_at > $5`,
+        [
+          session.transactionId,
+          session.terminalId,
+          now.getTime() + SIGNING_SESSION_MS,
+          session.cardBinding,
+          now.getTime(),
+        ],
+      );
+      return rowCount === 1 ? 'bound' : 'no-grant';
+    },
+    async signingSessionOf(session, now) {
+      const { rows } = await pool.query(
+        `SELECT card_binding AS "cardBinding", holder_id AS "holderId" FROM pin_reset_grants
+         WHERE signing_session_tx = $1 AND signing_session_terminal = $2 AND signing_session_until > $3
+           AND target = 'auth'`,
+        [session.transactionId, session.terminalId, now.getTime()],
+      );
+      const row = rows[0] as { cardBinding: string; holderId: string } | undefined;
+      return row === undefined
+        ? undefined
+        : { cardBinding: String(row.cardBinding), holderId: String(row.holderId) };
     },
   };
 }

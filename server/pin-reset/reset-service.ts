@@ -17,6 +17,8 @@ import {
   AUTH_PIN_PATTERN,
   SIGNING_PIN_PATTERN,
   type PinResetMode,
+  type PinResetAuthenticateRequest,
+  type PinResetAuthenticateResponse,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
@@ -26,6 +28,9 @@ import {
   type PinResetStartRequest,
   type PinResetStartResponse,
 } from '../../protocol/pin-reset.ts';
+import type { RevocationChecker } from '../auth/revocation.ts';
+import type { TrustStore } from '../auth/trustStore.ts';
+import { verifySigningProof } from '../auth/verifySigningProof.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { OneTimePasswordStore } from './one-time-passwords.ts';
@@ -39,20 +44,29 @@ export interface PinResetSettings {
 }
 
 export interface PinResetServiceDeps {
-  repository: Pick<CentreRepository, 'getSession'>;
+  repository: CentreRepository;
+  /**
+   * The 4-digit PIN's reset (`authenticate`): the kiosk's trust store and revocation, and the 署名用
+   * CA certificates; without `signingCaCertificates` every signing proof is refused.
+   */
+  trustStore?: TrustStore;
+  revocation?: RevocationChecker;
+  signingCaCertificates?: readonly Uint8Array[];
   oneTimePasswords: OneTimePasswordStore;
   settings: PinResetSettings;
   now: () => Date;
   /** Decisions only: transaction id and outcome, never a PIN, password or holder. */
   log?: (fields: {
     transactionId: string;
-    step: 'start' | 'command' | 'confirm' | 'release';
+    step: 'authenticate' | 'start' | 'command' | 'confirm' | 'release';
     outcome: string;
     grant?: 'spent' | 'released' | 'not-reserved';
   }) => void;
 }
 
 export interface PinResetService {
+  /** The card proven with its signing key for the 4-digit PIN's reset (in place of /v1/authenticate). */
+  authenticate(request: PinResetAuthenticateRequest): Promise<CentreResult<PinResetAuthenticateResponse>>;
   /** The centre's mode for this authenticated transaction's reset (the kiosk follows it). */
   start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
@@ -68,15 +82,64 @@ function decodeChallenge(b64: string): Uint8Array | null {
 export function createPinResetService(deps: PinResetServiceDeps): PinResetService {
   const log = deps.log ?? (() => undefined);
 
-  /** The holder of the live session this terminal authenticated in this transaction. */
-  async function sessionOf(request: { transactionId: string; terminalId: string }) {
+  /**
+   * The holder and card of the live session this terminal authenticated in this transaction: by
+   * the 4-digit PIN (`/v1/authenticate`), or by the signing key (`authenticate` here, tied to an
+   * 'auth' grant).
+   */
+  async function sessionOf(request: {
+    transactionId: string;
+    terminalId: string;
+  }): Promise<{ holderId: string; certificateFingerprint: string } | null> {
     const session = await deps.repository.getSession(request.transactionId);
-    if (!session || session.terminalId !== request.terminalId || session.expiresAt <= deps.now().getTime())
-      return null;
-    return session;
+    if (session && session.terminalId === request.terminalId && session.expiresAt > deps.now().getTime())
+      return session;
+    const signing = await deps.oneTimePasswords.signingSessionOf(request, deps.now());
+    return signing ? { holderId: signing.holderId, certificateFingerprint: signing.cardBinding } : null;
   }
 
   return {
+    async authenticate(request) {
+      const answer = (value: PinResetAuthenticateResponse, outcome: string = value.kind) => {
+        log({ transactionId: request.transactionId, step: 'authenticate', outcome });
+        return succeed(value);
+      };
+      if (!deps.trustStore || !deps.signingCaCertificates)
+        return fail('not-authenticated', 'no 署名用 CA configured');
+      const proven = await verifySigningProof(
+        {
+          repository: deps.repository,
+          trustStore: deps.trustStore,
+          ...(deps.revocation ? { revocation: deps.revocation } : {}),
+          signingCaCertificates: deps.signingCaCertificates,
+          now: deps.now,
+        },
+        request,
+      );
+      if (!proven.ok) {
+        const kind = proven.error.kind;
+        if (kind === 'basic-information-changed') return answer({ kind });
+        if (
+          kind === 'signing-certificate-invalid' ||
+          kind === 'signing-certificate-untrusted' ||
+          kind === 'signing-certificate-expired' ||
+          kind === 'signing-certificate-revoked'
+        )
+          return answer({ kind: 'signing-certificate-refused', reason: kind }, kind);
+        log({ transactionId: request.transactionId, step: 'authenticate', outcome: kind });
+        return fail(kind, proven.error.detail);
+      }
+      const bound = await deps.oneTimePasswords.bindSigningSession(
+        {
+          cardBinding: proven.value.holder.certificateFingerprint,
+          transactionId: request.transactionId,
+          terminalId: request.terminalId,
+        },
+        deps.now(),
+      );
+      return answer(bound === 'bound' ? { kind: 'authenticated' } : { kind: 'no-grant' });
+    },
+
     async start(request) {
       const session = await sessionOf(request);
       if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');

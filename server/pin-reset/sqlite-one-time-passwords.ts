@@ -7,6 +7,7 @@ import {
   newGrantRow,
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -48,6 +49,14 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
     release: db.prepare(
       `UPDATE pin_reset_grants SET reserved_by = NULL, reserved_until = NULL
        WHERE card_binding = ? AND used_at IS NULL AND reserved_by = ?`,
+    ),
+    bindSigningSession: db.prepare(
+      `UPDATE pin_reset_grants SET signing_session_tx = ?, signing_session_terminal = ?, signing_session_until = ?
+       WHERE card_binding = ? AND target = 'auth' AND used_at IS NULL AND expires_at > ?`,
+    ),
+    signingSessionOf: db.prepare(
+      `SELECT card_binding AS cardBinding, holder_id AS holderId FROM pin_reset_grants
+       WHERE signing_session_tx = ? AND signing_session_terminal = ? AND signing_session_until > ? AND target = 'auth'`,
     ),
     countWrongTry: db.prepare(
       'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = ?',
@@ -117,6 +126,21 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       assertReservation(reservation);
       const { changes } = stmt.release.run(reservation.cardBinding, reservation.transactionId);
       return changes === 1 ? 'released' : 'not-reserved';
+    },
+    async bindSigningSession(session, now) {
+      assertReservation(session);
+      const { changes } = stmt.bindSigningSession.run(
+        session.transactionId,
+        session.terminalId,
+        now.getTime() + SIGNING_SESSION_MS,
+        session.cardBinding,
+        now.getTime(),
+      );
+      return changes === 1 ? 'bound' : 'no-grant';
+    },
+    async signingSessionOf(session, now) {
+      return stmt.signingSessionOf.get(session.transactionId, session.terminalId, now.getTime()) as
+        { cardBinding: string; holderId: string } | undefined;
     },
   };
 }
