@@ -30,6 +30,7 @@ function fakeResetCentre(wrongTries = 0, mode: PinResetMode = 'password') {
   const requests: PinResetCommandRequest[] = [];
   let wrong = wrongTries;
   const centre: PinResetCentre = {
+    authenticate: async () => ({ ok: true, value: { kind: 'no-grant' } }),
     start: async () => ({ ok: true, value: { mode } }),
     async command(request): Promise<CentreResult<PinResetCommandResponse>> {
       requests.push({ ...request });
@@ -93,6 +94,8 @@ function waitFor(h: KioskHost, screen: KioskScreen['screen']): Promise<KioskSnap
 
 async function toPassword(h: KioskHost) {
   expect(h.send({ type: 'start-pin-reset' })).toEqual({ accepted: true });
+  await waitFor(h, 'pin-reset-choose');
+  expect(h.send({ type: 'choose-pin-reset', target: 'signing' })).toEqual({ accepted: true });
   await waitFor(h, 'pin-entry');
   for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
   h.send({ type: 'pin-submit' });
@@ -194,6 +197,8 @@ describe('the PIN reset through the host', () => {
     const reset = fakeResetCentre(0, 'bound-card');
     const { host: h } = start({ pinReset: { centre: reset.centre } });
     h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-reset-choose');
+    h.send({ type: 'choose-pin-reset', target: 'signing' });
     await waitFor(h, 'pin-entry');
     for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
     h.send({ type: 'pin-submit' });
@@ -214,6 +219,8 @@ describe('the PIN reset through the host', () => {
     };
     const { host: h } = start({ pinReset: { centre } });
     h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-reset-choose');
+    h.send({ type: 'choose-pin-reset', target: 'signing' });
     await waitFor(h, 'pin-entry');
     for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
     h.send({ type: 'pin-submit' });

@@ -121,6 +121,8 @@ const at = (actor: Machine, state: string) =>
 
 async function toPassword(actor: Machine, expected = 'passwordEntry') {
   actor.send({ type: 'START' });
+  await at(actor, 'choosePin');
+  actor.send({ type: 'CHOOSE_PIN_RESET', target: 'signing' });
   await at(actor, 'pinEntry');
   for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
   actor.send({ type: 'PIN_SUBMIT' });
