@@ -620,7 +620,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 15,
+    // 16, not 15: main's 15 is the delivery report's signature column (ops2), merged meanwhile.
+    version: 16,
     name: 'pin-reset-grant-target',
     // The PIN reset's grant names the PIN it resets (issue 11): 'signing' (proven with the 4-digit
     // PIN) or 'auth' (proven with the signing PIN); a grant for one never resets the other.
