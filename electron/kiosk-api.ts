@@ -200,6 +200,19 @@ export type KioskScreen =
       /** The last log export: where it went and how many lines. */
       logExport?: { file: string; lines: number } | { failed: true };
     }
+  /** PIN reset: which PIN was forgotten (resetting one needs the other; both: the municipality's counter). */
+  | { screen: 'pin-reset-choose' }
+  /**
+   * PIN reset of the 4-digit PIN: the 署名用 PIN the resident still knows (`minLength`–`maxLength` of
+   * A–Z and 0–9), on the new-PIN keyboard; `triesLeft` after a wrong one.
+   */
+  | {
+      screen: 'pin-reset-signing-pin';
+      charsEntered: number;
+      minLength: number;
+      maxLength: number;
+      triesLeft: number | null;
+    }
   /** PIN reset: the 8-digit one-time password from the phone's face check; wrong tries left after a wrong one. */
   | {
       screen: 'pin-reset-password';
@@ -215,6 +228,8 @@ export type KioskScreen =
   | {
       screen: 'pin-reset-new-pin';
       step: 'first' | 'again';
+      /** 'auth': the new 4-digit PIN (digits only, `minLength` = `maxLength` = 4); absent: the 署名用 PIN. */
+      pin?: 'auth';
       charsEntered: number;
       minLength: number;
       maxLength: number;
@@ -223,7 +238,7 @@ export type KioskScreen =
   /** PIN reset: the centre's command relayed to the card (the card must stay on the reader). */
   | { screen: 'pin-reset-working' }
   /** PIN reset: done; the card holds the new 署名用 PIN. */
-  | { screen: 'pin-reset-done'; outcome: PinResetOutcome }
+  | { screen: 'pin-reset-done'; outcome: PinResetOutcome; pin?: 'auth' }
   /** `refundedYen` returned by the machine; `owedYen` it could not return (a refund slip at the counter). */
   | {
       screen: 'error';
@@ -233,8 +248,9 @@ export type KioskScreen =
       refunding?: boolean;
       refundedYen?: number;
       owedYen?: number;
-      /** A PIN-reset session: which 署名用 PIN the card holds now. */
+      /** A PIN-reset session: which 署名用 PIN the card holds now (`pin: 'auth'`: which 4-digit PIN). */
       pinResetOutcome?: PinResetOutcome;
+      pin?: 'auth';
     };
 
 /** After a PIN reset (or its failure): the new PIN, the old one, or only trying it can tell. */
@@ -293,6 +309,7 @@ export interface KioskSnapshot {
 export type KioskIntent =
   | { type: 'start' } // 証明書の交付 pressed on the welcome screen
   | { type: 'start-pin-reset' } // 暗証番号の初期化・再設定 pressed on the welcome screen
+  | { type: 'choose-pin-reset'; target: 'signing' | 'auth' } // PIN reset: which PIN was forgotten
   | { type: 'otp-digit'; digit: number } // PIN reset: the one-time password, 0–9
   | { type: 'otp-backspace' }
   | { type: 'otp-submit' }

@@ -1,11 +1,14 @@
 /**
  * `npm run phone -- --holder ID --pin PIN --selfie IMAGE [--json] [--centre URL]`
+ * `npm run phone -- --holder ID --signing-pin PIN --selfie IMAGE [--json] [--centre URL]`
  * `npm run phone -- --web [--holder ID] [--port P] [--centre URL]`
  *
  * The PIN reset's step 1 as the phone does it, with the holder's virtual card standing in for
  * NFC: the card proves itself with the 4-digit PIN, the phone reads the card's basic information
  * and signed face (照合番号B derived from the test card), sends the selfie, and prints the
- * one-time password the centre grants. Without --centre, a centre runs in this process on the dev
+ * one-time password the centre grants — for the 署名用 PIN's reset. With --signing-pin instead of
+ * --pin the card proves itself with its signing key and the 署名用 PIN, and the grant resets the
+ * 4-digit PIN (the resident forgot that one). Without --centre, a centre runs in this process on the dev
  * world's database, so the kiosk's centre sees the grant. Exit 0 granted, 1 refused, 2 usage.
  * `npm run card -- --selfie ID --out FILE` writes a test selfie.
  *
@@ -33,7 +36,7 @@ import { BRIDGE_FRAGMENT_PARAM } from './phone/card-bridge-messages.ts';
 import { bundlePhonePage } from './phone/page-bundle.ts';
 import type { DevWorld } from './dev/world.ts';
 
-const USAGE = `usage: npm run phone -- --holder ID --pin PIN --selfie IMAGE [--json] [--centre URL]
+const USAGE = `usage: npm run phone -- --holder ID (--pin PIN | --signing-pin PIN) --selfie IMAGE [--json] [--centre URL]
        npm run phone -- --web [--holder ID] [--port P] [--centre URL]`;
 
 /** The phone page for a browser, with the card bridge to the holder's virtual card. */
@@ -92,11 +95,15 @@ async function web(
   });
 }
 
+const pinName = (target: 'signing' | 'auth') =>
+  target === 'auth' ? '4-digit PIN (利用者証明用)' : 'signing PIN (署名用)';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       holder: { type: 'string' },
       pin: { type: 'string' },
+      'signing-pin': { type: 'string' },
       selfie: { type: 'string' },
       json: { type: 'boolean' },
       centre: { type: 'string' },
@@ -107,7 +114,9 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (values.help || (!values.web && (!values.holder || !values.pin || !values.selfie))) {
+  const known = values.pin !== undefined ? 1 : 0;
+  const knownSigning = values['signing-pin'] !== undefined ? 1 : 0;
+  if (values.help || (!values.web && (!values.holder || known + knownSigning !== 1 || !values.selfie))) {
     console.error(USAGE);
     process.exit(2);
   }
@@ -117,7 +126,7 @@ async function main(): Promise<void> {
     if (!Number.isInteger(port) || port < 0 || port > 65535) fail('--port is a TCP port number', 2);
     return web(world, values.holder ?? 'H0001', port, values.centre);
   }
-  if (!values.holder || !values.pin || !values.selfie) return;
+  if (!values.holder || !values.selfie) return;
   const card = await openVirtualCard(world, values.holder);
   if (!('transmit' in card)) fail(`no test card for holder ${values.holder} (${card.kind})`, 2);
   const personalisation = await loadPersonalisation(join(world.dir, 'cards', `${values.holder}.json`));
@@ -154,7 +163,8 @@ async function main(): Promise<void> {
   try {
     const outcome = await phonePinReset({
       transport: session.transport,
-      pin: values.pin,
+      ...(values.pin !== undefined ? { pin: values.pin } : {}),
+      ...(values['signing-pin'] !== undefined ? { signingPin: values['signing-pin'] } : {}),
       collationB: personalisation.face.collationB,
       selfie,
       post,
@@ -163,8 +173,8 @@ async function main(): Promise<void> {
     else if (outcome.kind === 'granted')
       console.log(
         outcome.password
-          ? `one-time password: ${outcome.password} (valid until ${outcome.expiresAt}; single use)`
-          : `card bound for the PIN reset until ${outcome.expiresAt}`,
+          ? `one-time password: ${outcome.password} (valid until ${outcome.expiresAt}; single use; resets the ${pinName(outcome.target)})`
+          : `card bound for the reset of the ${pinName(outcome.target)} until ${outcome.expiresAt}`,
       );
     else if (outcome.kind === 'refused') console.error(`refused: ${outcome.code}`);
     else console.error(`card: ${outcome.detail}`);

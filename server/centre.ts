@@ -256,6 +256,17 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
         createPinResetService({
           repository,
           oneTimePasswords,
+          // The 4-digit PIN's reset: the card proven by its signing key (the 署名用 CAs are the phone's).
+          trustStore,
+          ...(opts.revocation
+            ? {
+                revocation: new RevocationChecker({
+                  ...opts.revocation,
+                  onDecision: (decision) => log.info(decision, 'revocation decision'),
+                }),
+              }
+            : {}),
+          ...(opts.phone ? { signingCaCertificates: opts.phone.signingCaCertificates } : {}),
           settings: opts.pinReset,
           now,
           log: (fields) => app.log.info(fields, 'pin reset decision'),

@@ -16,6 +16,12 @@ export type CardResult<T> = { ok: true; value: T } | { ok: false; failure: CardF
 
 export type AuthPinOutcome = { kind: 'ok' } | { kind: 'wrong'; triesLeft: number } | { kind: 'locked' };
 
+/** The 4-digit PIN's reset: the card's proof with its 署名用 key, or why the signing PIN did not open it. */
+export type SigningProofOutcome =
+  | { kind: 'signed'; signature: Uint8Array; signingCertificate: Uint8Array }
+  | { kind: 'wrong'; triesLeft: number }
+  | { kind: 'locked' };
+
 export interface CardHandle {
   /** Selects JPKI-AP, checks the token, and reads the 4-digit PIN's tries left without spending one. */
   prepare(): Promise<CardResult<{ authPinTriesLeft: number }>>;
@@ -31,6 +37,12 @@ export interface CardHandle {
    * PIN-reset flow needs it.
    */
   resetPin?(authority: PinResetAuthority, target: PinResetTarget): Promise<PinResetResult>;
+  /**
+   * The 4-digit PIN's reset (issue 11): VERIFY the 署名用 PIN, sign the DigestInfo with the signing
+   * key, read the 署名用 certificate. Optional: only the PIN-reset flow needs it. The caller's
+   * `pin` is wiped here.
+   */
+  proveWithSigningKey?(pin: Uint8Array, digestInfo: Uint8Array): Promise<CardResult<SigningProofOutcome>>;
   /** Disconnects with SCARD_UNPOWER_CARD so no verified state survives. Never throws. */
   release(): Promise<void>;
 }

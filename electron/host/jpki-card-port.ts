@@ -8,7 +8,14 @@ import {
 import { JpkiClient } from '../../native/jpki/jpki-client.ts';
 import { relayPinReset, type PinResetAuthority, type PinResetResult } from '../../native/jpki/pin-reset.ts';
 import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
-import type { AuthPinOutcome, CardFailure, CardHandle, CardPort, CardResult } from './card-port.ts';
+import type {
+  AuthPinOutcome,
+  CardFailure,
+  CardHandle,
+  CardPort,
+  CardResult,
+  SigningProofOutcome,
+} from './card-port.ts';
 
 export function cardFailureFrom(error: CardError): CardFailure {
   switch (error.kind) {
@@ -99,6 +106,26 @@ class JpkiCardHandle implements CardHandle {
       if (result.kind === 'pin-required')
         return { ok: false, failure: { kind: 'card-communication', detail: 'PIN not verified' } };
       return { ok: false, failure: cardFailureFrom(result) };
+    });
+  }
+
+  proveWithSigningKey(pin: Uint8Array, digestInfo: Uint8Array): Promise<CardResult<SigningProofOutcome>> {
+    return this.#serial(async () => {
+      const verified = await this.#client.verifySigningPin(pin);
+      if (verified.kind === 'malformed-pin')
+        return { ok: false, failure: { kind: 'card-communication', detail: 'malformed PIN' } };
+      if (isCardError(verified)) return { ok: false, failure: cardFailureFrom(verified) };
+      if (verified.kind !== 'ok') return { ok: true, value: verified };
+      const signed = await this.#client.signWithSigningKey(digestInfo);
+      if (signed.kind === 'pin-required')
+        return { ok: false, failure: { kind: 'card-communication', detail: 'PIN not verified' } };
+      if (signed.kind !== 'signature') return { ok: false, failure: cardFailureFrom(signed) };
+      const certificate = await this.#client.readSigningCertificate();
+      if (certificate.kind !== 'certificate') return { ok: false, failure: cardFailureFrom(certificate) };
+      return {
+        ok: true,
+        value: { kind: 'signed', signature: signed.signature, signingCertificate: certificate.der },
+      };
     });
   }
 

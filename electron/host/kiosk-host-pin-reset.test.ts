@@ -30,6 +30,7 @@ function fakeResetCentre(wrongTries = 0, mode: PinResetMode = 'password') {
   const requests: PinResetCommandRequest[] = [];
   let wrong = wrongTries;
   const centre: PinResetCentre = {
+    authenticate: async () => ({ ok: true, value: { kind: 'no-grant' } }),
     start: async () => ({ ok: true, value: { mode } }),
     async command(request): Promise<CentreResult<PinResetCommandResponse>> {
       requests.push({ ...request });
@@ -93,6 +94,8 @@ function waitFor(h: KioskHost, screen: KioskScreen['screen']): Promise<KioskSnap
 
 async function toPassword(h: KioskHost) {
   expect(h.send({ type: 'start-pin-reset' })).toEqual({ accepted: true });
+  await waitFor(h, 'pin-reset-choose');
+  expect(h.send({ type: 'choose-pin-reset', target: 'signing' })).toEqual({ accepted: true });
   await waitFor(h, 'pin-entry');
   for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
   h.send({ type: 'pin-submit' });
@@ -194,6 +197,8 @@ describe('the PIN reset through the host', () => {
     const reset = fakeResetCentre(0, 'bound-card');
     const { host: h } = start({ pinReset: { centre: reset.centre } });
     h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-reset-choose');
+    h.send({ type: 'choose-pin-reset', target: 'signing' });
     await waitFor(h, 'pin-entry');
     for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
     h.send({ type: 'pin-submit' });
@@ -214,6 +219,8 @@ describe('the PIN reset through the host', () => {
     };
     const { host: h } = start({ pinReset: { centre } });
     h.send({ type: 'start-pin-reset' });
+    await waitFor(h, 'pin-reset-choose');
+    h.send({ type: 'choose-pin-reset', target: 'signing' });
     await waitFor(h, 'pin-entry');
     for (const digit of [1, 2, 3, 4]) h.send({ type: 'pin-digit', digit });
     h.send({ type: 'pin-submit' });
@@ -254,5 +261,68 @@ describe('the PIN reset through the host', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(events.filter((e) => e.kind === 'ended')).toHaveLength(1);
     expect(h.send({ type: 'start' })).toEqual({ accepted: true });
+  });
+
+  it('the 4-digit PIN: which PIN → the signing PIN (counts only) → password → 4 digits twice → done, told which PIN', async () => {
+    const reset = fakeResetCentre();
+    const authenticated: unknown[] = [];
+    const card = fakeCardHandle({
+      proveWithSigningKey: async (pin) => {
+        pin.fill(0);
+        return {
+          ok: true,
+          value: { kind: 'signed', signature: new Uint8Array(256), signingCertificate: new Uint8Array(300) },
+        };
+      },
+      resetPin: async (authority, target) => {
+        const command = await authority.commandFor({ target, challenge: new Uint8Array(8) });
+        if (command.kind !== 'command') return command;
+        return authority.confirm({ target, response: Uint8Array.of(0x99, 0x02, 0x90, 0x00, 0x90, 0x00) });
+      },
+    });
+    const { host: h } = start({
+      cardPort: fakeCardPort(card),
+      pinReset: {
+        centre: {
+          ...reset.centre,
+          authenticate: async (request) => {
+            authenticated.push(request);
+            return { ok: true, value: { kind: 'authenticated' } };
+          },
+        },
+      },
+    });
+    h.send({ type: 'start-pin-reset' });
+    const choose = await waitFor(h, 'pin-reset-choose');
+    expect(choose.view).toEqual({ screen: 'pin-reset-choose' });
+    expect(h.send({ type: 'choose-pin-reset', target: 'both' } as never)).toEqual({
+      accepted: false,
+      reason: 'invalid',
+    });
+    h.send({ type: 'choose-pin-reset', target: 'auth' });
+    await waitFor(h, 'pin-reset-signing-pin');
+    for (const char of 'SIGN99') h.send({ type: 'new-pin-char', char });
+    expect(h.getSnapshot().view).toEqual({
+      screen: 'pin-reset-signing-pin',
+      charsEntered: 6,
+      minLength: 6,
+      maxLength: 16,
+      triesLeft: null,
+    });
+    h.send({ type: 'new-pin-submit' });
+    await waitFor(h, 'pin-reset-password');
+    expect(authenticated).toHaveLength(1);
+    typePassword(h, '12345678');
+    const first = await waitFor(h, 'pin-reset-new-pin');
+    expect(first.view).toMatchObject({ pin: 'auth', minLength: 4, maxLength: 4, charsEntered: 0 });
+    typeNewPin(h, '2468');
+    await waitFor(h, 'pin-reset-new-pin');
+    typeNewPin(h, '2468');
+    const done = await waitFor(h, 'pin-reset-done');
+    expect(done.view).toEqual({ screen: 'pin-reset-done', outcome: 'new-pin', pin: 'auth' });
+    expect(reset.requests).toEqual([
+      expect.objectContaining({ target: 'auth', newAuthPin: '2468', oneTimePassword: '12345678' }),
+    ]);
+    expect(reset.requests[0]?.newSigningPin).toBeUndefined();
   });
 });

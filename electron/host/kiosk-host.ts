@@ -23,7 +23,7 @@ import type { PrintResult } from '../printer/printer.ts';
 import { trackPrints } from './print-tracker.ts';
 import { resumeAfterFault, stageOf } from './session-recovery.ts';
 import { pinResetMachine } from './session-machine-pin-reset.ts';
-import { pinResetViewOf } from './pin-reset-view.ts';
+import { forgotten, pinResetViewOf } from './pin-reset-view.ts';
 import {
   AUTH_PIN_LENGTH,
   DEFAULT_TIMEOUTS,
@@ -154,7 +154,7 @@ export function viewOf(
         ...(c.error?.refundedYen === undefined ? {} : { refundedYen: c.error.refundedYen }),
         ...(c.error?.owedYen === undefined ? {} : { owedYen: c.error.owedYen }),
         ...(state.matches({ failed: 'refunding' }) ? { refunding: true } : {}),
-        ...(c.pinResetOutcome === null ? {} : { pinResetOutcome: c.pinResetOutcome }),
+        ...(c.pinResetOutcome === null ? {} : { pinResetOutcome: c.pinResetOutcome, ...forgotten(c) }),
       };
     case 'ending':
       return { screen: 'welcome', reader: readerState };
@@ -235,6 +235,10 @@ export function eventForIntent(intent: unknown): SessionEvent | undefined {
       return { type: 'CANCEL' };
     case 'finish':
       return { type: 'FINISH' };
+    case 'choose-pin-reset':
+      return i.target === 'signing' || i.target === 'auth'
+        ? { type: 'CHOOSE_PIN_RESET', target: i.target }
+        : undefined;
     case 'otp-digit':
       return isIntegerIn(i.digit, 0, 9) ? { type: 'OTP_DIGIT', digit: i.digit } : undefined;
     case 'otp-backspace':

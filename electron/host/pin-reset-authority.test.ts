@@ -151,7 +151,7 @@ describe('PIN reset at the kiosk against the centre', () => {
       transactionId: kiosk.transactionId,
       terminalId: TERMINAL,
       oneTimePassword: password,
-      newSigningPin: () => 'NEWPIN2026',
+      newPin: () => 'NEWPIN2026',
     });
     expect(await relayPinReset(kiosk.jpki, authority, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await kiosk.jpki.pinTriesLeft('signing')).toEqual({ kind: 'tries-left', triesLeft: 5 });
@@ -168,7 +168,7 @@ describe('PIN reset at the kiosk against the centre', () => {
       transactionId: kiosk.transactionId,
       terminalId: TERMINAL,
       oneTimePassword: password,
-      newSigningPin: () => 'OTHER2026',
+      newPin: () => 'OTHER2026',
     });
     expect(await relayPinReset(kiosk.jpki, reuse, 'signing')).toEqual({
       kind: 'centre-refused',
@@ -186,7 +186,7 @@ describe('PIN reset at the kiosk against the centre', () => {
         transactionId: kiosk.transactionId,
         terminalId: TERMINAL,
         ...(oneTimePassword === undefined ? {} : { oneTimePassword }),
-        newSigningPin: () => 'NEWPIN2027',
+        newPin: () => 'NEWPIN2027',
       });
       return relayPinReset(kiosk.jpki, authority, 'signing').then((result) => ({ result, authority }));
     };
@@ -215,7 +215,7 @@ describe('PIN reset at the kiosk against the centre', () => {
         transactionId: kiosk.transactionId,
         terminalId: TERMINAL,
         oneTimePassword: password,
-        newSigningPin: () => bad,
+        newPin: () => bad,
       });
       expect(await relayPinReset(kiosk.jpki, authority, 'signing')).toEqual({
         kind: 'centre-refused',
@@ -227,7 +227,7 @@ describe('PIN reset at the kiosk against the centre', () => {
       transactionId: kiosk.transactionId,
       terminalId: TERMINAL,
       oneTimePassword: password,
-      newSigningPin: () => 'Z9Z9Z9Z9Z9Z9Z9Z9',
+      newPin: () => 'Z9Z9Z9Z9Z9Z9Z9Z9',
     });
     expect(await relayPinReset(kiosk.jpki, good, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await signingPinWorks(kiosk.jpki, 'Z9Z9Z9Z9Z9Z9Z9Z9')).toBe(true);
@@ -277,7 +277,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
       transactionId: kiosk.transactionId,
       terminalId: TERMINAL,
       oneTimePassword: password,
-      newSigningPin: () => 'LOST2026',
+      newPin: () => 'LOST2026',
     });
     kiosk.reader.removeAfterCommands(1); // the challenge is answered, then the card leaves
     const result = await relayPinReset(kiosk.jpki, authority, 'signing');
@@ -297,7 +297,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
       transactionId: again.transactionId,
       terminalId: TERMINAL,
       oneTimePassword: password,
-      newSigningPin: () => 'BACK2026',
+      newPin: () => 'BACK2026',
     });
     expect(await relayPinReset(again.jpki, retry, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await signingPinWorks(again.jpki, 'BACK2026')).toBe(true);
@@ -320,7 +320,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
         transactionId: kiosk.transactionId,
         terminalId: TERMINAL,
         oneTimePassword: password,
-        newSigningPin: () => 'NOKEY2026',
+        newPin: () => 'NOKEY2026',
       });
       const result = await relayPinReset(kiosk.jpki, authority, 'signing');
       expect(result).toEqual({ kind: 'not-authorised', sw: 0x6985 });
@@ -352,6 +352,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
         NOW,
       );
       const gone: PinResetCentre = {
+        authenticate: (r) => secondClient.authenticate(r),
         command: (r) => secondClient.command(r),
         // The centre stops after building the command, before the kiosk asks it to read the answer.
         confirm: async (r) => {
@@ -367,7 +368,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
         centre: gone,
         transactionId: kiosk.transactionId,
         terminalId: TERMINAL,
-        newSigningPin: () => 'BOUND2026',
+        newPin: () => 'BOUND2026',
       });
       const result = await relayPinReset(kiosk.jpki, authority, 'signing');
       expect(result.kind).toBe('centre-unreachable');

@@ -7,6 +7,7 @@
  */
 import type { PinResetAuthority, PinResetResult } from '../../native/jpki/pin-reset.ts';
 import type { PinResetCommandResponse } from '../../protocol/pin-reset.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 import type { CentreFailure } from './centre-client.ts';
 import type { PinResetCentre } from './pin-reset-client.ts';
 
@@ -42,9 +43,12 @@ export function kioskPinResetAuthority(input: {
   terminalId: string;
   /** The typed one-time password (absent in the bound-card mode). */
   oneTimePassword?: string;
-  /** The new 署名用 PIN as the resident typed it (ASCII, A–Z 0–9). */
-  newSigningPin: () => string;
+  /** The PIN reset: 'signing' (default) or 'auth' (the 4-digit PIN). */
+  target?: PinResetTarget;
+  /** The new PIN as the resident typed it (ASCII: A–Z 0–9 for 署名用, 4 digits for 利用者証明用). */
+  newPin: () => string;
 }): KioskPinResetAuthority {
+  const resetTarget = input.target ?? 'signing';
   let challengeB64: string | null = null;
   let refused: PinResetRefusal | null = null;
   let answer: Uint8Array | null = null;
@@ -63,15 +67,14 @@ export function kioskPinResetAuthority(input: {
     relayedAnswer: () => answer,
     async commandFor({ target, challenge }) {
       refused = null;
-      if (target !== 'signing')
-        return { kind: 'centre-refused', reason: 'only the 署名用 PIN is reset here' };
+      if (target !== resetTarget) return { kind: 'centre-refused', reason: 'not the PIN this reset is for' };
       challengeB64 = Buffer.from(challenge).toString('base64');
       const result = await input.centre.command({
         transactionId: input.transactionId,
         terminalId: input.terminalId,
         challenge: challengeB64,
         ...(input.oneTimePassword === undefined ? {} : { oneTimePassword: input.oneTimePassword }),
-        newSigningPin: input.newSigningPin(),
+        ...(target === 'auth' ? { target, newAuthPin: input.newPin() } : { newSigningPin: input.newPin() }),
       });
       if (!result.ok) {
         if (result.failure.kind === 'centre-error')

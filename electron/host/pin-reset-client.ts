@@ -5,14 +5,18 @@
  * nothing here logs it.
  */
 import {
+  PIN_RESET_AUTHENTICATE_PATH,
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
   PIN_RESET_RELEASE_PATH,
   PIN_RESET_START_PATH,
+  PinResetAuthenticateResponseSchema,
   PinResetCommandResponseSchema,
   PinResetConfirmResponseSchema,
   PinResetReleaseResponseSchema,
   PinResetStartResponseSchema,
+  type PinResetAuthenticateRequest,
+  type PinResetAuthenticateResponse,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
@@ -25,6 +29,8 @@ import {
 import { createCentreRequester, type CentreClientTls, type CentreResult } from './centre-client.ts';
 
 export interface PinResetCentre {
+  /** The 4-digit PIN's reset: the card proven by its signing key, in place of /v1/authenticate. */
+  authenticate(request: PinResetAuthenticateRequest): Promise<CentreResult<PinResetAuthenticateResponse>>;
   /** The centre's mode for this reset (its setting: the kiosk has none). */
   start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
@@ -41,6 +47,8 @@ export function createPinResetCentre(options: {
 }): PinResetCentre {
   const requester = createCentreRequester(options);
   return {
+    authenticate: (request) =>
+      requester.call(PIN_RESET_AUTHENTICATE_PATH, PinResetAuthenticateResponseSchema, request),
     start: (request) => requester.call(PIN_RESET_START_PATH, PinResetStartResponseSchema, request),
     command: (request) => requester.call(PIN_RESET_COMMAND_PATH, PinResetCommandResponseSchema, request),
     confirm: (request) => requester.call(PIN_RESET_CONFIRM_PATH, PinResetConfirmResponseSchema, request),

@@ -22,6 +22,8 @@ import type { PinResetResult } from '../../native/jpki/pin-reset.ts';
 import type { PinResetStartResponse } from '../../protocol/pin-reset.ts';
 import { kioskPinResetAuthority, outcomeAfter, type PinResetRefusal } from './pin-reset-authority.ts';
 import type { PinResetCentre } from './pin-reset-client.ts';
+import { authenticateWithSigningKey, type SigningKeyAuthentication } from './pin-reset-signing-proof.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 import { acceptMoney, refundMoney, settlePayment } from './session-payment.ts';
 import {
   AUTH_PIN_LENGTH,
@@ -103,13 +105,14 @@ const pinResetActors = {
     CentreResult<PinResetStartResponse>,
     { centre: PinResetCentre; transactionId: string; terminalId: string }
   >(({ input }) => input.centre.start({ transactionId: input.transactionId, terminalId: input.terminalId })),
-  resetSigningPin: fromPromise<
+  resetPin: fromPromise<
     { result: PinResetResult; refusal: PinResetRefusal | null; outcome: 'new-pin' | 'old-pin' | 'unknown' },
     {
       card: CardHandle;
       centre: PinResetCentre;
       transactionId: string;
       terminalId: string;
+      target: PinResetTarget;
       oneTimePassword: string | undefined;
       newPin: Uint8Array;
     }
@@ -118,12 +121,13 @@ const pinResetActors = {
       centre: input.centre,
       transactionId: input.transactionId,
       terminalId: input.terminalId,
+      target: input.target,
       ...(input.oneTimePassword === undefined ? {} : { oneTimePassword: input.oneTimePassword }),
-      newSigningPin: () => Buffer.from(input.newPin).toString('ascii'),
+      newPin: () => Buffer.from(input.newPin).toString('ascii'),
     });
     try {
       const result: PinResetResult = input.card.resetPin
-        ? await input.card.resetPin(authority, 'signing')
+        ? await input.card.resetPin(authority, input.target)
         : { kind: 'centre-refused', reason: 'card handle cannot relay a reset' };
       await authority.settle(result);
       return { result, refusal: authority.refusal(), outcome: outcomeAfter(result, authority) };
@@ -131,6 +135,10 @@ const pinResetActors = {
       input.newPin.fill(0);
     }
   }),
+  proveWithSigningKey: fromPromise<
+    SigningKeyAuthentication,
+    Parameters<typeof authenticateWithSigningKey>[0]
+  >(({ input }) => authenticateWithSigningKey(input)),
 };
 
 export type SessionInput = { services: SessionServices; timeouts: Timeouts; resume?: ResumedSession };
@@ -151,6 +159,11 @@ export const sessionSetup = setup({
           item: params.item,
         });
     },
+    /** The PIN-reset flow's typed characters (the signing PIN proven, or a new PIN) wiped. */
+    wipeTypedPin: assign(({ context }) => {
+      context.newPin.fill(0);
+      return { newPinLength: 0 };
+    }),
     fail: assign(({ context }, params: { code: KioskErrorCode; triesLeft?: number }) => {
       wipePin(context);
       return {

@@ -16,6 +16,7 @@ import type { CardPersonalisation } from '../../native/virtual-card/personalisat
 import { VirtualMyNumberCard } from '../../native/virtual-card/virtual-my-number-card.ts';
 import type { PinResetMode } from '../../protocol/pin-reset.ts';
 import { startCentre } from '../../server/centre.ts';
+import { loadSeedWorld } from '../../server/seed/index.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { createCentreClient } from './centre-client.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
@@ -36,7 +37,20 @@ const cards = new Map<string, CardPersonalisation>();
 const centres: Partial<Record<PinResetMode, Started>> = {};
 
 beforeAll(async () => {
-  for (const holderId of HOLDERS) cards.set(holderId, await testCard({ holderId }));
+  const seed = loadSeedWorld();
+  for (const holderId of HOLDERS) {
+    const resident = seed.residents.find((r) => r.holderId === holderId);
+    const household = seed.households.find((h) => h.householdId === resident?.householdId);
+    if (!resident || !household) throw new Error(`seed: ${holderId}`);
+    // The register's facts on the card: the 4-digit PIN's reset ties the signing certificate by them.
+    const holder = {
+      name: resident.name,
+      address: household.address,
+      birthDate: resident.birthDate.replaceAll('-', ''),
+      sex: resident.sex === '男' ? ('1' as const) : ('2' as const),
+    };
+    cards.set(holderId, await testCard({ holderId, holder }));
+  }
   const ca = await sharedTestCa();
   const caDer = new Uint8Array(ca.auth.certificate.rawData);
   for (const mode of ['password', 'bound-card'] as const)
@@ -53,6 +67,7 @@ beforeAll(async () => {
       printability: () => [],
       logger: false,
       pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode },
+      phone: { signingCaCertificates: [new Uint8Array(ca.signing.certificate.rawData)], pinResetMode: mode },
     });
 }, 60_000);
 afterAll(async () => {
@@ -86,11 +101,26 @@ async function kiosk(holderId: string, mode: PinResetMode = 'password') {
     reader,
     card,
     events,
-    grant: (at = NOW) =>
+    grant: (at = NOW, target: 'signing' | 'auth' = 'signing') =>
       started.centre.oneTimePasswords.issue(
-        { cardBinding: bindingOf(perso.authCertificate), holderId, municipalityCode: '131016', mode },
+        { cardBinding: bindingOf(perso.authCertificate), holderId, municipalityCode: '131016', mode, target },
         at,
       ),
+    /** Whether the card takes `pin` as its 4-digit PIN. */
+    async authPinIs(pin: string) {
+      if (reader.card) reader.remove();
+      const fresh = new InProcessCardReader();
+      fresh.insert(card);
+      const session = await fresh.connect();
+      if (isCardError(session)) throw new Error(session.kind);
+      try {
+        return (await new JpkiClient(session.transport).verifyAuthPin(ascii(pin))).kind === 'ok';
+      } finally {
+        await session.close();
+        fresh.remove();
+        await fresh.close();
+      }
+    },
     /** Whether the card, put on a fresh reader, takes `pin` as its 署名用 PIN. */
     async signingPinIs(pin: string) {
       if (reader.card) reader.remove();
@@ -121,6 +151,8 @@ const at = (actor: Machine, state: string) =>
 
 async function toPassword(actor: Machine, expected = 'passwordEntry') {
   actor.send({ type: 'START' });
+  await at(actor, 'choosePin');
+  actor.send({ type: 'CHOOSE_PIN_RESET', target: 'signing' });
   await at(actor, 'pinEntry');
   for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
   actor.send({ type: 'PIN_SUBMIT' });
@@ -265,5 +297,93 @@ describe('the PIN-reset flow', () => {
     } finally {
       await k.close();
     }
+  });
+
+  describe('the 4-digit PIN, with the signing PIN as the known secret', () => {
+    async function toSigningPin(actor: Machine) {
+      actor.send({ type: 'START' });
+      await at(actor, 'choosePin');
+      actor.send({ type: 'CHOOSE_PIN_RESET', target: 'auth' });
+      await at(actor, 'signingPinEntry');
+    }
+
+    it('card → signing PIN → password → new 4-digit PIN twice → the card takes it, not the old one', async () => {
+      const k = await kiosk('H0005');
+      try {
+        const { password } = await k.grant(NOW, 'auth');
+        await toSigningPin(k.actor);
+        typeNewPin(k.actor, OLD_PIN);
+        await at(k.actor, 'passwordEntry');
+        expect(k.actor.getSnapshot().context.newPinLength).toBe(0);
+        typePassword(k.actor, password);
+        await at(k.actor, 'newPinEntry');
+        typeNewPin(k.actor, 'A'); // letters are not a 4-digit PIN: not taken
+        expect(k.actor.getSnapshot().context.newPinLength).toBe(0);
+        typeNewPin(k.actor, '97531'); // the fifth digit is not taken
+        await at(k.actor, 'newPinConfirm');
+        typeNewPin(k.actor, '9753');
+        const done = await at(k.actor, 'pinResetDone');
+        expect(done.context.pinResetOutcome).toBe('new-pin');
+        expect(await k.authPinIs('9753')).toBe(true);
+        expect(await k.authPinIs('1234')).toBe(false);
+      } finally {
+        await k.close();
+      }
+    });
+
+    it('a wrong signing PIN: the entry again with its tries left, nothing sent to the centre', async () => {
+      const k = await kiosk('H0004');
+      try {
+        await k.grant(NOW, 'auth');
+        await toSigningPin(k.actor);
+        typeNewPin(k.actor, 'WRONG99');
+        const again = await waitFor(
+          k.actor,
+          (s) => s.matches('signingPinEntry') && s.context.signingPinTriesLeft !== null,
+          { timeout: 15_000 },
+        );
+        expect(again.context.signingPinTriesLeft).toBe(4);
+        expect(again.context.newPinLength).toBe(0);
+        expect(k.events.map((e) => e.kind)).toEqual(['started']);
+      } finally {
+        await k.close();
+      }
+    });
+
+    it('a grant for the signing PIN does not reset the 4-digit PIN: refused, the old PIN told', async () => {
+      const k = await kiosk('H0003');
+      try {
+        await k.grant(NOW, 'signing');
+        await toSigningPin(k.actor);
+        typeNewPin(k.actor, OLD_PIN);
+        const failed = await at(k.actor, 'failed');
+        expect(failed.context.error?.code).toBe('pin-reset-refused');
+        expect(failed.context.pinResetRefusal).toBe('no-grant');
+        expect(failed.context.pinResetOutcome).toBe('old-pin');
+        expect(await k.authPinIs('1234')).toBe(true);
+      } finally {
+        await k.close();
+      }
+    });
+
+    it('the card taken away mid-way: ended, and the card still takes its old 4-digit PIN', async () => {
+      const k = await kiosk('H0001');
+      try {
+        const { password } = await k.grant(NOW, 'auth');
+        await toSigningPin(k.actor);
+        typeNewPin(k.actor, OLD_PIN);
+        await at(k.actor, 'passwordEntry');
+        typePassword(k.actor, password);
+        await at(k.actor, 'newPinEntry');
+        k.reader.remove();
+        k.actor.send({ type: 'CARD_REMOVED' });
+        const failed = await at(k.actor, 'failed');
+        expect(failed.context.error?.code).toBe('card-removed');
+        expect(failed.context.pinResetTarget).toBe('auth');
+        expect(await k.authPinIs('1234')).toBe(true);
+      } finally {
+        await k.close();
+      }
+    });
   });
 });

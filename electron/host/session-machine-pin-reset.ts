@@ -13,21 +13,34 @@ import {
   failedState,
   pinEntryState,
   placeCardState,
-  readingCardState,
   sessionSetup,
   verifyingPinState,
   initialSessionContext,
   RESUMED_SESSION_FIRST,
 } from './session-machine-parts.ts';
+import { kioskErrorForCard } from './kiosk-errors.ts';
 import {
+  AUTH_PIN_LENGTH,
   NEW_SIGNING_PIN_MAX,
   NEW_SIGNING_PIN_MIN,
   ONE_TIME_PASSWORD_LENGTH,
   type SessionContext,
 } from './session-machine-types.ts';
 
-/** The characters the card accepts in a 署名用 PIN. */
+/** The characters the card accepts in a 署名用 PIN, and in the 4-digit one. */
 const SIGNING_PIN_CHAR = /^[A-Z0-9]$/;
+const AUTH_PIN_CHAR = /^[0-9]$/;
+
+/** The new PIN's rules for the PIN being reset: 署名用 6–16 of A–Z 0–9, 利用者証明用 4 digits. */
+export function newPinRules(target: SessionContext['pinResetTarget']): {
+  min: number;
+  max: number;
+  char: RegExp;
+} {
+  return target === 'auth'
+    ? { min: AUTH_PIN_LENGTH, max: AUTH_PIN_LENGTH, char: AUTH_PIN_CHAR }
+    : { min: NEW_SIGNING_PIN_MIN, max: NEW_SIGNING_PIN_MAX, char: SIGNING_PIN_CHAR };
+}
 
 const sameEntry = (c: SessionContext): boolean =>
   c.newPinLength === c.newPinFirstLength &&
@@ -44,7 +57,8 @@ const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeo
  */
 function newPinState(step: 'first' | 'again') {
   const self = step === 'first' ? 'newPinEntry' : 'newPinConfirm';
-  const long = ({ context }: { context: SessionContext }) => context.newPinLength >= NEW_SIGNING_PIN_MIN;
+  const long = ({ context }: { context: SessionContext }) =>
+    context.newPinLength >= newPinRules(context.pinResetTarget).min;
   const submit =
     step === 'first'
       ? sessionSetup.createStateConfig({
@@ -83,7 +97,8 @@ function newPinState(step: 'first' | 'again') {
     on: {
       NEW_PIN_CHAR: {
         guard: ({ context, event }) =>
-          context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
+          context.newPinLength < newPinRules(context.pinResetTarget).max &&
+          newPinRules(context.pinResetTarget).char.test(event.char),
         target: self,
         reenter: true,
         actions: assign(({ context, event }) => {
@@ -121,7 +136,7 @@ export const pinResetMachine = sessionSetup.createMachine({
         START: {
           // No reset without the centre's reset API configured.
           guard: ({ context }) => context.services.pinReset !== undefined,
-          target: 'placeCard',
+          target: 'choosePin',
           actions: assign(({ context }) => {
             const transactionId = context.services.newTransactionId();
             context.services.onTransactionEvent({ kind: 'started', transactionId });
@@ -130,8 +145,143 @@ export const pinResetMachine = sessionSetup.createMachine({
         },
       },
     },
+    // Which PIN was forgotten: resetting one needs the other (both forgotten: the municipality's counter).
+    choosePin: {
+      after: { pinEntryTimeout: IDLE },
+      on: {
+        CHOOSE_PIN_RESET: {
+          target: 'placeCard',
+          actions: assign({ pinResetTarget: ({ event }) => event.target }),
+        },
+        CANCEL,
+      },
+    },
     placeCard: placeCardState,
-    readingCard: readingCardState,
+    // The card read. For the 4-digit PIN's reset its counter does not matter (it may well be
+    // locked): the signing PIN next; otherwise the shared steps (the 4-digit PIN).
+    readingCard: {
+      invoke: {
+        src: 'prepareCard',
+        input: ({ context }) => ({ card: context.card as CardHandle }),
+        onDone: [
+          {
+            guard: ({ context, event }) => context.pinResetTarget === 'auth' && event.output.ok,
+            target: 'signingPinEntry',
+            actions: assign(({ context }) => ({
+              certificate: (context.card as CardHandle).readAuthCertificate(),
+            })),
+          },
+          {
+            guard: ({ event }) => event.output.ok && event.output.value.authPinTriesLeft === 0,
+            target: 'failed',
+            actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
+          },
+          {
+            guard: ({ event }) => event.output.ok,
+            target: 'pinEntry',
+            actions: assign(({ context, event }) => ({
+              triesLeft: event.output.ok ? event.output.value.authPinTriesLeft : null,
+              // Read the certificate while the resident types: the resident never waits for it.
+              certificate: (context.card as CardHandle).readAuthCertificate(),
+            })),
+          },
+          {
+            target: 'failed',
+            actions: assign(({ event }) => ({
+              error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
+            })),
+          },
+        ],
+        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
+      },
+      on: { CARD_REMOVED: REMOVED, CANCEL },
+    },
+    // The signing PIN typed on the same keyboard as a new 署名用 PIN, held in `newPin` (host only).
+    signingPinEntry: {
+      after: { pinEntryTimeout: IDLE },
+      on: {
+        NEW_PIN_CHAR: {
+          guard: ({ context, event }) =>
+            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
+          target: 'signingPinEntry',
+          reenter: true,
+          actions: assign(({ context, event }) => {
+            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
+            return { newPinLength: context.newPinLength + 1 };
+          }),
+        },
+        NEW_PIN_BACKSPACE: {
+          guard: ({ context }) => context.newPinLength > 0,
+          target: 'signingPinEntry',
+          reenter: true,
+          actions: assign(({ context }) => {
+            context.newPin[context.newPinLength - 1] = 0;
+            return { newPinLength: context.newPinLength - 1 };
+          }),
+        },
+        NEW_PIN_SUBMIT: {
+          guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
+          target: 'provingWithSigningKey',
+        },
+        CARD_REMOVED: REMOVED,
+        CANCEL,
+      },
+    },
+    provingWithSigningKey: {
+      invoke: {
+        src: 'proveWithSigningKey',
+        input: ({ context }) => ({
+          card: context.card as CardHandle,
+          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
+          centre: context.services.centre,
+          pinReset: context.services.pinReset!.centre,
+          terminalId: context.services.terminalId,
+          transactionId: context.transactionId as string,
+          // A copy: the actor wipes it; the typed one is wiped on the way out.
+          signingPin: context.newPin.slice(0, context.newPinLength),
+        }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output.kind === 'authenticated',
+            target: 'passwordDeciding',
+            actions: 'wipeTypedPin',
+          },
+          {
+            guard: ({ event }) => event.output.kind === 'wrong-signing-pin',
+            target: 'signingPinEntry',
+            actions: [
+              'wipeTypedPin',
+              assign(({ event }) => ({
+                signingPinTriesLeft:
+                  event.output.kind === 'wrong-signing-pin' ? event.output.triesLeft : null,
+              })),
+            ],
+          },
+          {
+            target: 'failed',
+            actions: [
+              'wipeTypedPin',
+              assign(({ event }) => {
+                const out = event.output;
+                if (out.kind === 'error')
+                  return { pinResetOutcome: 'old-pin' as const, error: { code: out.error } };
+                const refusal = out.kind === 'refused' ? out.reason : out.kind;
+                return {
+                  pinResetOutcome: 'old-pin' as const,
+                  pinResetRefusal: refusal,
+                  error: { code: 'pin-reset-refused' as const, detail: refusal },
+                };
+              }),
+            ],
+          },
+        ],
+        onError: {
+          target: 'failed',
+          actions: ['wipeTypedPin', { type: 'fail', params: { code: 'internal' } }],
+        },
+      },
+      on: { CARD_REMOVED: {} },
+    },
     pinEntry: pinEntryState,
     verifyingPin: verifyingPinState,
     authenticating: {
@@ -254,9 +404,10 @@ export const pinResetMachine = sessionSetup.createMachine({
     newPinConfirm: newPinState('again'),
     resetting: {
       invoke: {
-        src: 'resetSigningPin',
+        src: 'resetPin',
         input: ({ context }) => ({
           card: context.card as CardHandle,
+          target: context.pinResetTarget,
           centre: context.services.pinReset!.centre,
           transactionId: context.transactionId as string,
           terminalId: context.services.terminalId,

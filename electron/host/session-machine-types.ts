@@ -21,6 +21,7 @@ import type { HouseholdLookup, OfferedOptions, OptionChoice } from './certificat
 import type { DocumentRenderer, MunicipalityKeyRing } from './issue-document.ts';
 import type { PaymentFaultEvent } from './session-payment.ts';
 import type { PinResetMode } from '../../protocol/pin-reset.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 import type { PinResetCentre } from './pin-reset-client.ts';
 
 export const AUTH_PIN_LENGTH = 4;
@@ -174,6 +175,13 @@ export interface SessionContext {
   pinResetMode: PinResetMode | null;
   /** The centre's refusal of the reset (`expired`, `used`, `no-grant`, `locked`, …); null if none. */
   pinResetRefusal: string | null;
+  /**
+   * Which PIN the resident resets: 'signing' (proven with the 4-digit PIN) or 'auth' (the 4-digit
+   * PIN, proven with the signing PIN, typed into `newPin` before the new PIN is).
+   */
+  pinResetTarget: PinResetTarget;
+  /** The 4-digit PIN's reset: the signing PIN's tries left after a wrong one (null before). */
+  signingPinTriesLeft: number | null;
   /** `detail` is for the transaction event only (never shown, never personal data). */
   error: {
     code: KioskErrorCode;
@@ -213,6 +221,7 @@ export type SessionEvent =
   | { type: 'OTP_DIGIT'; digit: number }
   | { type: 'OTP_BACKSPACE' }
   | { type: 'OTP_SUBMIT' }
+  | { type: 'CHOOSE_PIN_RESET'; target: PinResetTarget }
   | { type: 'NEW_PIN_CHAR'; char: string }
   | { type: 'NEW_PIN_BACKSPACE' }
   | { type: 'NEW_PIN_SUBMIT' };
@@ -267,6 +276,8 @@ export function blankSession(): Omit<SessionContext, 'services' | 'timeouts' | '
     pinResetOutcome: null,
     pinResetMode: null,
     pinResetRefusal: null,
+    pinResetTarget: 'signing',
+    signingPinTriesLeft: null,
     error: null,
   };
 }

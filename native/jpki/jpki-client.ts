@@ -281,9 +281,21 @@ export class JpkiClient {
 
   /** COMPUTE DIGITAL SIGNATURE with the auth key over a DER DigestInfo (the card pads, PKCS#1 v1.5). */
   async signWithAuthKey(digestInfo: Uint8Array): Promise<SignResult> {
+    return this.#sign(JpkiEf.AUTH_KEY, digestInfo);
+  }
+
+  /**
+   * COMPUTE DIGITAL SIGNATURE with the 署名用 key (after verifySigningPin): the 4-digit PIN's
+   * reset, where the signing PIN is what the resident still knows.
+   */
+  async signWithSigningKey(digestInfo: Uint8Array): Promise<SignResult> {
+    return this.#sign(JpkiEf.SIGNING_KEY, digestInfo);
+  }
+
+  async #sign(keyEf: number, digestInfo: Uint8Array): Promise<SignResult> {
     if (digestInfo.length === 0 || digestInfo.length > 245)
       return { kind: 'communication', detail: 'DigestInfo length' };
-    const sel = await this.#selectEf(JpkiEf.AUTH_KEY);
+    const sel = await this.#selectEf(keyEf);
     if (sel.kind !== 'ok') return sel;
     const res = await this.#exchange(
       'COMPUTE DIGITAL SIGNATURE',
@@ -304,7 +316,18 @@ export class JpkiClient {
    */
   async readAuthCertificate(): Promise<CertificateResult> {
     if (this.#certificate) return { kind: 'certificate', der: this.#certificate };
-    const sel = await this.#selectEf(JpkiEf.AUTH_CERTIFICATE);
+    const read = await this.#readCertificate(JpkiEf.AUTH_CERTIFICATE);
+    if (read.kind === 'certificate') this.#certificate = read.der;
+    return read;
+  }
+
+  /** The 署名用 certificate (EF 0001), readable only after verifySigningPin; not cached. */
+  async readSigningCertificate(): Promise<CertificateResult> {
+    return this.#readCertificate(JpkiEf.SIGNING_CERTIFICATE);
+  }
+
+  async #readCertificate(ef: number): Promise<CertificateResult> {
+    const sel = await this.#selectEf(ef);
     if (sel.kind !== 'ok') return sel;
     let first: { kind: 'data'; data: Uint8Array; eof: boolean } | CardError | null = null;
     if (this.#readMode === 'extended') {
@@ -336,7 +359,6 @@ export class JpkiClient {
       if (got < total && chunk.eof)
         return { kind: 'communication', detail: 'certificate file shorter than its DER length' };
     }
-    this.#certificate = der;
     return { kind: 'certificate', der };
   }
 

@@ -15,8 +15,12 @@ import { ErrorScreen } from './screens/ErrorScreen.tsx';
 import { MenuScreen } from './screens/MenuScreen.tsx';
 import { PaymentScreen } from './screens/PaymentScreen.tsx';
 import { PinEntryScreen } from './screens/PinEntryScreen.tsx';
-import { PinResetNewPinScreen } from './screens/PinResetNewPinScreen.tsx';
-import { PinResetDoneScreen, PinResetWorkingScreen } from './screens/PinResetOutcomeScreens.tsx';
+import { PinResetNewPinScreen, PinResetSigningPinScreen } from './screens/PinResetNewPinScreen.tsx';
+import {
+  PinResetChooseScreen,
+  PinResetDoneScreen,
+  PinResetWorkingScreen,
+} from './screens/PinResetOutcomeScreens.tsx';
 import { PinResetPasswordScreen } from './screens/PinResetPasswordScreen.tsx';
 import { PlaceCardScreen } from './screens/PlaceCardScreen.tsx';
 import { PrintingScreen } from './screens/PrintingScreen.tsx';
@@ -131,6 +135,10 @@ function Screen({ view }: { view: KioskScreen }) {
       );
     case 'pin-reset-password':
       return <PinResetPasswordScreen view={view} />;
+    case 'pin-reset-choose':
+      return <PinResetChooseScreen />;
+    case 'pin-reset-signing-pin':
+      return <PinResetSigningPinScreen view={view} />;
     case 'pin-reset-new-pin':
       return <PinResetNewPinScreen view={view} />;
     case 'pin-reset-working':

@@ -6,7 +6,7 @@
  */
 import { encodeCommand, parseResponse } from '../../native/apdu.ts';
 import type { CardTransport } from '../../native/card-transport.ts';
-import { KENKAKU_NYURYOKU_HOJO_AID, KENMEN_AID } from '../../native/jpki/jpki-files.ts';
+import { JPKI_AID, JpkiEf, KENKAKU_NYURYOKU_HOJO_AID, KENMEN_AID } from '../../native/jpki/jpki-files.ts';
 
 const SW_OK = 0x9000;
 const ASSIST_BASIC_INFO = 0x0002;
@@ -37,22 +37,22 @@ const verify = (secret: string) =>
 const readBinary = (offset: number, le: number) =>
   encodeCommand({ cla: 0, ins: 0xb0, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, le });
 
-/** The length of a BER-TLV from its first bytes (two-byte tag FF20). */
-function tlvLength(head: Uint8Array): number | undefined {
-  const first = head[2];
+/** The length of a BER-TLV from its first bytes (`tagBytes`: 2 for FF20, 1 for a DER SEQUENCE). */
+function tlvLength(head: Uint8Array, tagBytes = 2): number | undefined {
+  const first = head[tagBytes];
   if (first === undefined) return undefined;
-  if (first < 0x80) return 3 + first;
+  if (first < 0x80) return tagBytes + 1 + first;
   const n = first & 0x7f;
-  if (n < 1 || n > 3 || head.length < 3 + n) return undefined;
+  if (n < 1 || n > 3 || head.length < tagBytes + 1 + n) return undefined;
   let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + head[3 + i]!;
-  return 3 + n + len;
+  for (let i = 0; i < n; i++) len = len * 256 + head[tagBytes + 1 + i]!;
+  return tagBytes + 1 + n + len;
 }
 
-async function readTlvFile(transport: CardTransport, step: string): Promise<CardReadResult> {
+async function readTlvFile(transport: CardTransport, step: string, tagBytes = 2): Promise<CardReadResult> {
   const head = await send(transport, readBinary(0, 8));
   if (head.sw !== SW_OK) return { kind: 'card-refused', step, sw: head.sw };
-  const total = tlvLength(head.data);
+  const total = tlvLength(head.data, tagBytes);
   if (total === undefined) return { kind: 'card-refused', step, sw: head.sw };
   const out = new Uint8Array(total);
   let at = 0;
@@ -100,4 +100,39 @@ export function readBasicInfo(transport: CardTransport, pin: string): Promise<Ca
 /** 券面AP EF 0002 after 照合番号B. */
 export function readCardFace(transport: CardTransport, collationB: string): Promise<CardReadResult> {
   return openAndRead(transport, KENMEN_AID, KENMEN_COLLATION_B, collationB, KENMEN_FACE, 'card face');
+}
+
+/**
+ * JPKI-AP after the 署名用 PIN (6–16 of A–Z 0–9): the signature of the signing key over a DER
+ * DigestInfo, then the 署名用 certificate (EF 0001, readable only after that PIN). For the 4-digit
+ * PIN's reset, where the signing PIN is what the resident still knows.
+ */
+export async function signWithSigningKey(
+  transport: CardTransport,
+  signingPin: string,
+  digestInfo: Uint8Array,
+): Promise<
+  | { kind: 'signed'; signature: Uint8Array; certificate: Uint8Array }
+  | { kind: 'card-refused'; step: string; sw: number }
+> {
+  for (const [name, apdu] of [
+    ['select AP', selectAp(JPKI_AID)],
+    ['select key', selectEf(JpkiEf.SIGNING_PIN)],
+    ['verify', verify(signingPin)],
+    ['select signing key', selectEf(JpkiEf.SIGNING_KEY)],
+  ] as const) {
+    const { sw } = await send(transport, apdu);
+    if (sw !== SW_OK) return { kind: 'card-refused', step: `signing: ${name}`, sw };
+  }
+  const signed = await send(
+    transport,
+    encodeCommand({ cla: 0x80, ins: 0x2a, p1: 0x00, p2: 0x80, data: digestInfo, le: 256 }),
+  );
+  if (signed.sw !== SW_OK || signed.data.length === 0)
+    return { kind: 'card-refused', step: 'signing: sign', sw: signed.sw };
+  const { sw } = await send(transport, selectEf(JpkiEf.SIGNING_CERTIFICATE));
+  if (sw !== SW_OK) return { kind: 'card-refused', step: 'signing certificate: select', sw };
+  const certificate = await readTlvFile(transport, 'signing certificate', 1);
+  if (certificate.kind !== 'read') return certificate;
+  return { kind: 'signed', signature: signed.data, certificate: certificate.bytes };
 }

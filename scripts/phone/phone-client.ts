@@ -8,19 +8,28 @@
  */
 import type { CardTransport } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
-import { readBasicInfo, readCardFace, type CardReadResult } from './card-reading.ts';
+import { readBasicInfo, readCardFace, signWithSigningKey, type CardReadResult } from './card-reading.ts';
 
 export type PhonePost = (path: string, body: unknown) => Promise<{ status: number; json: unknown }>;
 
 /** Why the card stopped the phone before the centre decided anything (never a PIN or 照合番号). */
 export type PhoneCardProblem =
   | { reason: 'wrong-pin'; triesLeft: number }
+  /** The 署名用 PIN (the 4-digit PIN's reset). */
+  | { reason: 'wrong-signing-pin'; triesLeft: number }
   | { reason: 'pin-locked' }
   | { reason: 'collation-refused'; triesLeft?: number }
   | { reason: 'card-error' };
 
 export type PhoneOutcome =
-  | { kind: 'granted'; mode: 'password' | 'bound-card'; password?: string; expiresAt: string }
+  | {
+      kind: 'granted';
+      mode: 'password' | 'bound-card';
+      /** The PIN the kiosk may reset with this grant. */
+      target: 'signing' | 'auth';
+      password?: string;
+      expiresAt: string;
+    }
   | { kind: 'refused'; code: string; status: number }
   | ({ kind: 'card'; detail: string } & PhoneCardProblem);
 
@@ -62,6 +71,11 @@ function fromBase64(text: string): Uint8Array {
 
 function readProblem(read: Exclude<CardReadResult, { kind: 'read' }>): PhoneOutcome {
   const detail = `${read.step}: SW ${read.sw.toString(16)}`;
+  if (read.step === 'signing: verify') {
+    if ((read.sw & 0xfff0) === 0x63c0)
+      return { kind: 'card', detail, reason: 'wrong-signing-pin', triesLeft: read.sw & 0x0f };
+    if (read.sw === 0x6983) return { kind: 'card', detail, reason: 'pin-locked' };
+  }
   if (read.step === 'card face: verify') {
     if ((read.sw & 0xfff0) === 0x63c0)
       return { kind: 'card', detail, reason: 'collation-refused', triesLeft: read.sw & 0x0f };
@@ -72,51 +86,78 @@ function readProblem(read: Exclude<CardReadResult, { kind: 'read' }>): PhoneOutc
 
 export async function phonePinReset(input: {
   transport: CardTransport;
-  /** The 4-digit PIN (利用者証明用, and the 券面入力補助AP's on the test card). */
-  pin: string;
+  /** The 4-digit PIN (利用者証明用, and the 券面入力補助AP's on the test card): resets the signing PIN. */
+  pin?: string;
+  /** The 署名用 PIN instead: resets the 4-digit PIN. */
+  signingPin?: string;
   collationB: string;
   selfie: Uint8Array;
   post: PhonePost;
 }): Promise<PhoneOutcome> {
-  if (!/^[0-9]{4}$/.test(input.pin))
+  const target = input.signingPin !== undefined ? 'auth' : 'signing';
+  if (target === 'signing' && !/^[0-9]{4}$/.test(input.pin ?? ''))
     return { kind: 'card', detail: 'the PIN is 4 digits', reason: 'card-error' };
+  if (target === 'auth' && !/^[A-Z0-9]{6,16}$/.test(input.signingPin ?? ''))
+    return { kind: 'card', detail: 'the signing PIN is 6-16 of A-Z 0-9', reason: 'card-error' };
   const started = await input.post('/v1/phone/challenge', {});
   const { sessionId, challenge, terminalId } = started.json as Record<string, string>;
   if (started.status !== 200 || !sessionId || !challenge || !terminalId)
     return { kind: 'refused', code: 'challenge', status: started.status };
+  const digestInfo = await phoneDigestInfo(terminalId, fromBase64(challenge));
 
-  const signed = await new JpkiClient(input.transport).authenticate({
-    pin: pinFromDigits([...input.pin].map(Number)),
-    digestInfo: await phoneDigestInfo(terminalId, fromBase64(challenge)),
-  });
-  if (signed.kind === 'wrong-pin')
-    return {
-      kind: 'card',
-      detail: 'authentication: wrong-pin',
-      reason: 'wrong-pin',
-      triesLeft: signed.triesLeft,
+  let proof: Record<string, string>;
+  if (target === 'auth') {
+    // The 利用者証明用 certificate is free to read; the signing key and its certificate need the signing PIN.
+    const client = new JpkiClient(input.transport);
+    const authCertificate = await client.readAuthCertificate();
+    if (authCertificate.kind !== 'certificate')
+      return { kind: 'card', detail: `auth certificate: ${authCertificate.kind}`, reason: 'card-error' };
+    const signed = await signWithSigningKey(input.transport, input.signingPin!, digestInfo);
+    if (signed.kind !== 'signed') return readProblem(signed);
+    proof = {
+      target,
+      certificate: toBase64(authCertificate.der),
+      signingCertificate: toBase64(signed.certificate),
+      signature: toBase64(signed.signature),
     };
-  if (signed.kind === 'locked')
-    return { kind: 'card', detail: 'authentication: locked', reason: 'pin-locked' };
-  if (signed.kind !== 'authenticated')
-    return { kind: 'card', detail: `authentication: ${signed.kind}`, reason: 'card-error' };
-  const basicInfo = await readBasicInfo(input.transport, input.pin);
-  if (basicInfo.kind !== 'read') return readProblem(basicInfo);
+  } else {
+    const signed = await new JpkiClient(input.transport).authenticate({
+      pin: pinFromDigits([...input.pin!].map(Number)),
+      digestInfo,
+    });
+    if (signed.kind === 'wrong-pin')
+      return {
+        kind: 'card',
+        detail: 'authentication: wrong-pin',
+        reason: 'wrong-pin',
+        triesLeft: signed.triesLeft,
+      };
+    if (signed.kind === 'locked')
+      return { kind: 'card', detail: 'authentication: locked', reason: 'pin-locked' };
+    if (signed.kind !== 'authenticated')
+      return { kind: 'card', detail: `authentication: ${signed.kind}`, reason: 'card-error' };
+    const basicInfo = await readBasicInfo(input.transport, input.pin!);
+    if (basicInfo.kind !== 'read') return readProblem(basicInfo);
+    proof = {
+      certificate: toBase64(signed.certificate),
+      signature: toBase64(signed.signature),
+      basicInfo: toBase64(basicInfo.bytes),
+    };
+  }
   const cardFace = await readCardFace(input.transport, input.collationB);
   if (cardFace.kind !== 'read') return readProblem(cardFace);
 
   const answer = await input.post('/v1/phone/pin-reset', {
     sessionId,
     challenge,
-    certificate: toBase64(signed.certificate),
-    signature: toBase64(signed.signature),
+    ...proof,
     signatureAlgorithm: 'RS256',
     cardFace: toBase64(cardFace.bytes),
-    basicInfo: toBase64(basicInfo.bytes),
     selfie: toBase64(input.selfie),
   });
   const json = answer.json as {
     mode?: 'password' | 'bound-card';
+    target?: 'signing' | 'auth';
     password?: string;
     expiresAt?: string;
     error?: { code: string };
@@ -125,6 +166,7 @@ export async function phonePinReset(input: {
     return {
       kind: 'granted',
       mode: json.mode,
+      target: json.target ?? 'signing',
       expiresAt: json.expiresAt,
       ...(json.password ? { password: json.password } : {}),
     };

@@ -1,5 +1,5 @@
 import 'reflect-metadata'; // @peculiar/x509 needs it loaded first
-import { X509Certificate as NodeX509Certificate, constants, verify } from 'node:crypto';
+import { X509Certificate as NodeX509Certificate, constants, verify, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { AuthenticateRequest } from '../../protocol/api.ts';
 import { authenticationMessage } from '../../protocol/auth-message.ts';
@@ -112,6 +112,13 @@ function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate
 export async function verifyAuthentication(
   deps: AuthVerifierDeps,
   request: AuthenticateRequest,
+  /**
+   * `signedBy`: the key the signature is checked with instead of the certificate's own — the
+   * 4-digit PIN's reset, where the card signs with its 署名用 key (verified by
+   * verifySigningCertificate) and the 利用者証明用 certificate, readable without a PIN, still
+   * names the card and its holder through every other check here.
+   */
+  options: { signedBy?: KeyObject } = {},
 ): Promise<CentreResult<AuthenticatedHolder>> {
   const now = deps.now();
   if ((request.signatureAlgorithm as string) !== 'RS256')
@@ -179,13 +186,14 @@ export async function verifyAuthentication(
   if (!usage.ok) return fail('certificate-wrong-usage', usage.detail);
 
   const serialNumberHex = normaliseSerialHex(certificate.serialNumber);
-  const modulusBytes = (node.publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
+  const signingKey = options.signedBy ?? node.publicKey;
+  const modulusBytes = (signingKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const signatureValid =
     signature.length === modulusBytes &&
     verify(
       'sha256',
       authenticationMessage(request.terminalId, challenge),
-      { key: node.publicKey, padding: constants.RSA_PKCS1_PADDING },
+      { key: signingKey, padding: constants.RSA_PKCS1_PADDING },
       signature,
     );
   if (!signatureValid) return fail('signature-invalid');

@@ -633,6 +633,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE billing_records ADD COLUMN delivery_reported_at BIGINT;
     `,
   },
+  {
+    version: 16,
+    name: 'pin-reset-grant-target',
+    // The PIN reset's grant names the PIN it resets (issue 11): 'signing' (proven with the 4-digit
+    // PIN) or 'auth' (proven with the signing PIN); a grant for one never resets the other.
+    // The kiosk cannot authenticate with a 4-digit PIN the resident forgot: the card proven with its
+    // signing key ties the kiosk's transaction (and terminal) to this card's 'auth' grant for a while.
+    sqlite: `
+      ALTER TABLE pin_reset_grants ADD COLUMN target TEXT NOT NULL DEFAULT 'signing'
+        CHECK (target IN ('signing', 'auth'));
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_tx TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_terminal TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_until INTEGER;
+    `,
+    postgres: `
+      ALTER TABLE pin_reset_grants ADD COLUMN target TEXT NOT NULL DEFAULT 'signing'
+        CHECK (target IN ('signing', 'auth'));
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_tx TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_terminal TEXT;
+      ALTER TABLE pin_reset_grants ADD COLUMN signing_session_until BIGINT;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

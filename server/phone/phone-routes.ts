@@ -14,11 +14,13 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 export const PhonePinResetRequestSchema = z.object({
   sessionId: z.uuid(),
   challenge: base64.max(64),
+  target: z.enum(['signing', 'auth']).optional(),
   certificate: base64.max(8192),
+  signingCertificate: base64.max(8192).optional(),
   signature: base64.max(1024),
   signatureAlgorithm: z.literal('RS256'),
   cardFace: base64.max(96 * 1024),
-  basicInfo: base64.max(4096),
+  basicInfo: base64.max(4096).optional(),
   selfie: base64.max(11 * 1024 * 1024),
 });
 
@@ -29,6 +31,7 @@ function statusFor(code: PhoneRefusalCode): number {
   switch (code) {
     case 'bad-request':
     case 'card-face-invalid':
+    case 'signing-certificate-invalid':
     case 'photo-unreadable':
     case 'selfie-unreadable':
     case 'no-face-in-selfie':

@@ -10,7 +10,9 @@ import type { CentreErrorCode } from '../../protocol/errors.ts';
 import { issueChallenge } from '../auth/challenges.ts';
 import type { RevocationChecker } from '../auth/revocation.ts';
 import { sha256Hex, type TrustStore } from '../auth/trustStore.ts';
-import { verifyAuthentication } from '../auth/verifyAuthentication.ts';
+import { verifyAuthentication, type AuthenticatedHolder } from '../auth/verifyAuthentication.ts';
+import type { SigningCertificateRefusal } from '../auth/verifySigningCertificate.ts';
+import { changedFacts, registerFacts, verifySigningProof } from '../auth/verifySigningProof.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
 import { parseBasicInfo, verifyCardFace, type CardBasicInfo } from './card-face.ts';
@@ -34,7 +36,7 @@ export interface PhoneOptions {
 export type PhoneRefusalCode =
   | CentreErrorCode
   | 'card-face-invalid' // the 券面AP or 入力補助AP files do not parse, or the face's signature does not verify
-  | 'signing-certificate-revoked'
+  | SigningCertificateRefusal
   | 'basic-information-changed' // name, address, birth date or sex differ from the register
   | 'photo-unreadable'
   | 'selfie-unreadable'
@@ -56,21 +58,36 @@ export interface PhoneChallenge {
 export interface PhonePinResetRequest {
   sessionId: string;
   challenge: string;
-  /** base64 DER of the 利用者証明用 certificate. */
+  /**
+   * The PIN the resident forgot: 'signing' (default; proven with the 4-digit PIN and the auth key)
+   * or 'auth' (proven with the signing PIN and the signing key, `signingCertificate` given).
+   */
+  target?: 'signing' | 'auth';
+  /** base64 DER of the 利用者証明用 certificate (readable without a PIN: it names the card). */
   certificate: string;
-  /** base64 RSASSA-PKCS1-v1_5 over SHA-256(PHONE_TERMINAL_ID) ‖ SHA-256(challenge). */
+  /** base64 DER of the 署名用 certificate (target 'auth' only; read after the signing PIN). */
+  signingCertificate?: string;
+  /**
+   * base64 RSASSA-PKCS1-v1_5 over SHA-256(PHONE_TERMINAL_ID) ‖ SHA-256(challenge): by the auth key
+   * (target 'signing') or by the signing key (target 'auth').
+   */
   signature: string;
   signatureAlgorithm: 'RS256';
   /** base64 of 券面AP EF 0002 (read with 照合番号B). */
   cardFace: string;
-  /** base64 of 券面入力補助AP EF 0002 (read with the 4-digit PIN). */
-  basicInfo: string;
+  /**
+   * base64 of 券面入力補助AP EF 0002 (read with the 4-digit PIN; target 'signing' only — for 'auth'
+   * the signing certificate's holder facts stand in for it).
+   */
+  basicInfo?: string;
   /** base64 of the selfie (JPEG, PNG, WebP). */
   selfie: string;
 }
 
 export interface PhonePinResetGranted {
   mode: 'password' | 'bound-card';
+  /** The PIN the grant resets at the kiosk. */
+  target: 'signing' | 'auth';
   /** 8 digits, shown once (mode 'password' only). */
   password?: string;
   expiresAt: string;
@@ -107,19 +124,6 @@ function base64Bytes(text: string): Uint8Array | undefined {
   return bytes.toString('base64') === text && bytes.length > 0 ? new Uint8Array(bytes) : undefined;
 }
 
-/** The register's 4 facts in the card's form (YYYYMMDD, ISO 5218). */
-function registerFacts(
-  resident: { name: string; birthDate: string; sex: '男' | '女' },
-  address: string,
-): CardBasicInfo {
-  return {
-    name: resident.name,
-    address,
-    birthDate: resident.birthDate.replaceAll('-', ''),
-    sex: resident.sex === '男' ? '1' : '2',
-  };
-}
-
 export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
   const threshold = deps.faceThreshold ?? FACE_MATCH_THRESHOLD;
   const mode = deps.options.pinResetMode ?? 'password';
@@ -150,46 +154,77 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
   };
 
   async function decide(request: PhonePinResetRequest): Promise<PhoneResult<PhonePinResetGranted>> {
+    const target = request.target ?? 'signing';
     const cardFaceFile = base64Bytes(request.cardFace);
-    const basicInfoFile = base64Bytes(request.basicInfo);
     const selfieBytes = base64Bytes(request.selfie);
-    if (!cardFaceFile || !basicInfoFile || !selfieBytes) return refuse('bad-request', 'a file is not base64');
+    if (!cardFaceFile || !selfieBytes) return refuse('bad-request', 'a file is not base64');
 
-    // 1. Card and PIN: the kiosk's authentication checks, bound to the phone's challenge.
-    const holder = await verifyAuthentication(deps, {
+    // 1. Card and PIN: the kiosk's authentication checks on the 利用者証明用 certificate, bound to
+    // the phone's challenge; the signature by the auth key (4-digit PIN) or, for the 4-digit PIN's
+    // reset, by the signing key (signing PIN) of a verified 署名用 certificate of the same holder.
+    const face = verifyCardFace(cardFaceFile, deps.options.signingCaCertificates);
+    let holder: AuthenticatedHolder;
+    let card: CardBasicInfo;
+    let municipalityCode: string;
+    const proofRequest = {
       terminalId: PHONE_TERMINAL_ID,
       transactionId: request.sessionId,
       challenge: request.challenge,
       certificate: request.certificate,
       signature: request.signature,
-      signatureAlgorithm: request.signatureAlgorithm,
-    });
-    if (!holder.ok) return holder;
-    const resident = await deps.repository.getResident(holder.value.holderId);
-    if (!resident) return refuse('resident-unknown');
-    if (resident.status === 'moved-out') return refuse('resident-moved-out');
-    if (resident.status === 'deceased') return refuse('resident-deceased');
+    };
+    if (target === 'auth') {
+      if (!request.signingCertificate) return refuse('bad-request', 'the signing certificate is missing');
+      const proven = await verifySigningProof(
+        {
+          ...deps,
+          signingCaCertificates: deps.options.signingCaCertificates,
+        },
+        { ...proofRequest, signingCertificate: request.signingCertificate },
+      );
+      if (!proven.ok) return proven;
+      holder = proven.value.holder;
+      municipalityCode = proven.value.municipalityCode;
+      // 2. The signed face, from the CA generation that issued the signing certificate.
+      if (!face.ok) return refuse('card-face-invalid', face.detail);
+      if (sha256Hex(face.value.issuerCaDer) !== proven.value.signing.caFingerprint)
+        return refuse('card-face-invalid', 'face and signing certificate from different CAs');
+      card = proven.value.signing.holder;
+    } else {
+      const verified = await verifyAuthentication(deps, {
+        ...proofRequest,
+        signatureAlgorithm: request.signatureAlgorithm,
+      });
+      if (!verified.ok) return verified;
+      holder = verified.value;
+      const resident = await deps.repository.getResident(holder.holderId);
+      if (!resident) return refuse('resident-unknown');
+      if (resident.status === 'moved-out') return refuse('resident-moved-out');
+      if (resident.status === 'deceased') return refuse('resident-deceased');
+      municipalityCode = resident.municipalityCode;
 
-    // 2. The signed face, and the card's basic information.
-    const face = verifyCardFace(cardFaceFile, deps.options.signingCaCertificates);
-    if (!face.ok) return refuse('card-face-invalid', face.detail);
-    const basic = parseBasicInfo(basicInfoFile);
-    if (!basic.ok) return refuse('card-face-invalid', basic.detail);
+      // 2. The signed face, and the card's basic information (入力補助AP, read with the 4-digit PIN).
+      if (!face.ok) return refuse('card-face-invalid', face.detail);
+      const basicInfoFile = request.basicInfo ? base64Bytes(request.basicInfo) : undefined;
+      if (!basicInfoFile) return refuse('bad-request', 'the basic information is missing');
+      const basic = parseBasicInfo(basicInfoFile);
+      if (!basic.ok) return refuse('card-face-invalid', basic.detail);
+      card = basic.value;
 
-    // 3. Preconditions: the 署名用 certificate (same serial as the card's 利用者証明用 one, from
-    // the CA that signed the face) not revoked; the 4 facts unchanged since the card was issued.
-    const signingRevoked = await deps.repository.isCertificateRevoked(
-      sha256Hex(face.value.issuerCaDer),
-      holder.value.serialNumberHex,
-    );
-    if (signingRevoked) return refuse('signing-certificate-revoked');
-    const household = await deps.repository.getHousehold(resident.householdId);
-    const now = registerFacts(resident, household?.address ?? '');
-    const card = basic.value;
-    const changed = (Object.keys(now) as Array<keyof CardBasicInfo>).filter((k) => now[k] !== card[k]);
-    if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex) changed.push('birthDate');
-    if (changed.length > 0)
-      return refuse('basic-information-changed', `fields: ${[...new Set(changed)].join(', ')}`);
+      // 3. Preconditions: the 署名用 certificate (same serial as the card's 利用者証明用 one, from
+      // the CA that signed the face) not revoked; the 4 facts unchanged since the card was issued.
+      const signingRevoked = await deps.repository.isCertificateRevoked(
+        sha256Hex(face.value.issuerCaDer),
+        holder.serialNumberHex,
+      );
+      if (signingRevoked) return refuse('signing-certificate-revoked');
+      const household = await deps.repository.getHousehold(resident.householdId);
+      const changed = changedFacts(registerFacts(resident, household?.address ?? ''), card);
+      if (changed.length > 0) return refuse('basic-information-changed', `fields: ${changed.join(', ')}`);
+    }
+    // Birth date and sex on the signed face agree with the card's other data.
+    if (face.value.birthDate !== card.birthDate || face.value.sex !== card.sex)
+      return refuse('basic-information-changed', 'fields: birthDate');
 
     // 4. The face check.
     const photo = await decodeJpeg2000(face.value.photo);
@@ -217,10 +252,11 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
     // 5. The grant.
     const issued = await deps.oneTimePasswords.issue(
       {
-        cardBinding: holder.value.certificateFingerprint,
-        holderId: holder.value.holderId,
-        municipalityCode: resident.municipalityCode,
+        cardBinding: holder.certificateFingerprint,
+        holderId: holder.holderId,
+        municipalityCode,
         mode,
+        target,
       },
       deps.now(),
     );
@@ -228,8 +264,8 @@ export function createPhoneService(deps: PhoneServiceDeps): PhoneService {
       ok: true,
       value:
         mode === 'password'
-          ? { mode, password: issued.password, expiresAt: issued.expiresAt }
-          : { mode, expiresAt: issued.expiresAt },
+          ? { mode, target, password: issued.password, expiresAt: issued.expiresAt }
+          : { mode, target, expiresAt: issued.expiresAt },
     };
   }
 }

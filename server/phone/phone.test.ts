@@ -45,7 +45,7 @@ afterAll(async () => {
 
 async function phone(
   holderId: string,
-  opts: { pin?: string; selfie: Uint8Array },
+  opts: { pin?: string; signingPin?: string; selfie: Uint8Array },
 ): Promise<PhoneOutcome & { certificateSha256: string }> {
   const card = await openVirtualCard(world, holderId);
   if (!('transmit' in card)) throw new Error(card.kind);
@@ -58,7 +58,9 @@ async function phone(
   try {
     const outcome = await phonePinReset({
       transport: session.transport,
-      pin: opts.pin ?? personalisation.authPin,
+      ...(opts.signingPin !== undefined
+        ? { signingPin: opts.signingPin }
+        : { pin: opts.pin ?? personalisation.authPin }),
       collationB: personalisation.face.collationB,
       selfie: opts.selfie,
       post: async (path, body) => {
@@ -75,6 +77,13 @@ async function phone(
     await session.close();
     await reader.close();
   }
+}
+
+async function signingPinOf(holderId: string): Promise<string> {
+  await openVirtualCard(world, holderId); // its file is made on first use
+  const card = await loadPersonalisation(join(world.dir, 'cards', `${holderId}.json`));
+  if (isPersonalisationError(card)) throw new Error('no card file');
+  return card.signingPin;
 }
 
 const selfie = async (holderId: string, variant = 0) => (await selfieJpeg(holderId, variant)) as Uint8Array;
@@ -140,5 +149,39 @@ describe('phone: face check → one-time password', () => {
   it('refuses a selfie that is not an image', async () => {
     const outcome = await phone('H0005', { selfie: Uint8Array.from(Buffer.from('not a photo')) });
     expect(outcome).toMatchObject({ kind: 'refused', code: 'selfie-unreadable', status: 400 });
+  });
+
+  it('the signing PIN proves the card for the 4-digit PIN’s reset: a grant for that PIN only', async () => {
+    const outcome = await phone('H0005', {
+      signingPin: await signingPinOf('H0005'),
+      selfie: await selfie('H0005', 2),
+    });
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: 'granted', target: 'auth' });
+    if (outcome.kind !== 'granted') return;
+    const binding = { cardBinding: outcome.certificateSha256, transactionId: 'tx-other-pin' };
+    expect(
+      (await centre.oneTimePasswords.reserve({ ...binding, password: outcome.password }, new Date())).kind,
+    ).toBe('no-grant');
+    expect(
+      (
+        await centre.oneTimePasswords.reserve(
+          { ...binding, password: outcome.password, target: 'auth' },
+          new Date(),
+        )
+      ).kind,
+    ).toBe('granted');
+  });
+
+  it('refuses the 4-digit PIN’s reset on an expired signing certificate', async () => {
+    const outcome = await phone('H0006', {
+      signingPin: await signingPinOf('H0006'),
+      selfie: await selfie('H0006'),
+    });
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'signing-certificate-expired' });
+  });
+
+  it('a wrong signing PIN stops at the card, with its tries left', async () => {
+    const outcome = await phone('H0008', { signingPin: 'WRONG99', selfie: await selfie('H0008') });
+    expect(outcome).toMatchObject({ kind: 'card', reason: 'wrong-signing-pin' });
   });
 });

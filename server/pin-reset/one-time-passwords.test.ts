@@ -7,6 +7,7 @@ import {
   MAX_WRONG_TRIES,
   newPassword,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type OneTimePasswordStore,
 } from './one-time-passwords.ts';
 
@@ -56,9 +57,44 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     const first = await store.redeem({ cardBinding: CARD_A, password }, later(60_000));
     expect(first).toEqual({
       kind: 'granted',
-      grant: { ...grantFor(CARD_A), issuedAt: T0.toISOString(), expiresAt },
+      grant: { ...grantFor(CARD_A), target: 'signing', issuedAt: T0.toISOString(), expiresAt },
     });
     expect(await store.redeem({ cardBinding: CARD_A, password }, later(120_000))).toEqual({ kind: 'used' });
+  });
+
+  it('resets only the PIN the grant is for: the other PIN’s redeem finds no grant and counts no try', async () => {
+    const card = binding('card for the 4-digit PIN');
+    const { password } = await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    const tx = { cardBinding: card, transactionId: 'tx-target' };
+    expect(await store.reserve({ ...tx, password }, later(1000))).toEqual({ kind: 'no-grant' });
+    expect(await store.reserve({ ...tx, password, target: 'signing' }, later(1000))).toEqual({
+      kind: 'no-grant',
+    });
+    const reserved = await store.reserve({ ...tx, password, target: 'auth' }, later(2000));
+    expect(reserved).toMatchObject({ kind: 'granted', grant: { target: 'auth' } });
+    // A new face check with the 4-digit PIN replaces it with a grant for the signing PIN.
+    const again = await store.issue(grantFor(card), later(3000));
+    expect(
+      await store.redeem({ cardBinding: card, password: again.password, target: 'auth' }, later(4000)),
+    ).toEqual({ kind: 'no-grant' });
+    expect((await store.redeem({ cardBinding: card, password: again.password }, later(5000))).kind).toBe(
+      'granted',
+    );
+  });
+
+  it('ties a kiosk transaction to a card’s 4-digit-PIN grant only, on that terminal, for a while', async () => {
+    const card = binding('card for a signing session');
+    const session = { cardBinding: card, transactionId: 'tx-signing', terminalId: 'KIOSK-1' };
+    await store.issue(grantFor(card), T0); // a grant for the signing PIN: nothing to tie
+    expect(await store.bindSigningSession(session, later(1000))).toBe('no-grant');
+    await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    expect(await store.bindSigningSession(session, later(1000))).toBe('bound');
+    expect(await store.signingSessionOf(session, later(2000))).toEqual({
+      cardBinding: card,
+      holderId: 'H0001',
+    });
+    expect(await store.signingSessionOf({ ...session, terminalId: 'KIOSK-2' }, later(2000))).toBeUndefined();
+    expect(await store.signingSessionOf(session, later(1000 + SIGNING_SESSION_MS))).toBeUndefined();
   });
 
   it('keeps only a salted hash at rest', async () => {

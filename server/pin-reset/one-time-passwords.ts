@@ -8,6 +8,9 @@
  * again with the same password; a spent grant never redeems again.
  */
 import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
+
+export type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 
 /** sha256 hex of the DER of the card's 利用者証明用 (auth) certificate: what binds a grant to one card. */
 export type CardBinding = string;
@@ -19,7 +22,15 @@ export interface PinResetGrant {
   issuedAt: string;
   expiresAt: string;
   mode: 'password' | 'bound-card';
+  /**
+   * The PIN this grant resets: 'signing' (the face check was proven with the 4-digit PIN) or
+   * 'auth' (proven with the signing PIN). A grant for one never resets the other (`no-grant`).
+   */
+  target: PinResetTarget;
 }
+
+/** What `issue` is given: the target defaults to 'signing' (the reset that came first). */
+export type NewGrant = Omit<PinResetGrant, 'issuedAt' | 'expiresAt' | 'target'> & { target?: PinResetTarget };
 
 export type RedeemResult =
   | { kind: 'granted'; grant: PinResetGrant } // reserved for the transaction (reserve) or used (redeem)
@@ -28,7 +39,7 @@ export type RedeemResult =
   | { kind: 'expired' }
   | { kind: 'used' }
   | { kind: 'in-use' } // reserved by another transaction (another kiosk) that has not ended
-  | { kind: 'no-grant' }; // no-grant also for another card's password
+  | { kind: 'no-grant' }; // no-grant also for another card's password, and for the other PIN's grant
 
 /** A grant's reservation by one kiosk transaction: spent on the card's "reset-done", else released. */
 export interface Reservation {
@@ -42,10 +53,7 @@ export interface OneTimePasswordStore {
    * not); the password is shown once and stored only as a hash. Mode 'bound-card' has no password:
    * `password` is the empty string and nothing is stored but the binding.
    */
-  issue(
-    grant: Omit<PinResetGrant, 'issuedAt' | 'expiresAt'>,
-    now: Date,
-  ): Promise<{ password: string; expiresAt: string }>;
+  issue(grant: NewGrant, now: Date): Promise<{ password: string; expiresAt: string }>;
   /**
    * mode 'password': the typed password must match; mode 'bound-card' (the live service's mode, a
    * centre setting): password is undefined and the card's binding alone redeems (a password sent
@@ -54,7 +62,7 @@ export interface OneTimePasswordStore {
    * `triesLeft: 0`; every later redeem answers `locked`.
    */
   redeem(
-    request: { cardBinding: CardBinding; password: string | undefined },
+    request: { cardBinding: CardBinding; password: string | undefined; target?: PinResetTarget },
     now: Date,
   ): Promise<RedeemResult>;
   /**
@@ -63,7 +71,10 @@ export interface OneTimePasswordStore {
    * runs the answer is `in-use` (two kiosks racing one grant: one wins); the same transaction may
    * reserve again. Nothing is spent.
    */
-  reserve(request: Reservation & { password: string | undefined }, now: Date): Promise<RedeemResult>;
+  reserve(
+    request: Reservation & { password: string | undefined; target?: PinResetTarget },
+    now: Date,
+  ): Promise<RedeemResult>;
   /**
    * The card said "reset-done" (authentically): the grant this transaction reserved is used, for
    * good, even when its reservation has lapsed meanwhile. `not-reserved`: this transaction holds
@@ -72,7 +83,29 @@ export interface OneTimePasswordStore {
   spend(reservation: Reservation, now: Date): Promise<'spent' | 'not-reserved'>;
   /** The reset did not happen (the card refused, or it never got the command): the grant is free again. */
   release(reservation: Reservation): Promise<'released' | 'not-reserved'>;
+  /**
+   * The 4-digit PIN's reset at the kiosk: the resident cannot authenticate with the PIN they
+   * forgot, so the card proven with its signing key (`/v1/pin-reset/authenticate`) ties this
+   * transaction on this terminal to the card's unused, unexpired 'auth' grant until now +
+   * SIGNING_SESSION_MS (a later proof replaces it). `no-grant`: the card has no such grant.
+   */
+  bindSigningSession(session: SigningSession, now: Date): Promise<'bound' | 'no-grant'>;
+  /** The card and holder a live signing session names (the reset routes' session for 'auth'). */
+  signingSessionOf(
+    session: Omit<SigningSession, 'cardBinding'>,
+    now: Date,
+  ): Promise<{ cardBinding: CardBinding; holderId: string } | undefined>;
 }
+
+/** A kiosk transaction tied to a card by its signing key (the 4-digit PIN's reset). */
+export interface SigningSession {
+  cardBinding: CardBinding;
+  transactionId: string;
+  terminalId: string;
+}
+
+/** How long a signing-key proof holds the kiosk's transaction: the password and new PIN typed, then the relay. */
+export const SIGNING_SESSION_MS = 10 * 60 * 1000;
 
 export const GRANT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MAX_WRONG_TRIES = 5;
@@ -125,6 +158,7 @@ export interface GrantRow {
   holderId: string;
   municipalityCode: string;
   mode: PinResetGrant['mode'];
+  target: PinResetTarget;
   passwordSalt: string | null;
   passwordHash: string | null;
   issuedAt: number;
@@ -137,10 +171,7 @@ export interface GrantRow {
 }
 
 /** The row `issue` writes (with the password it shows once). */
-export async function newGrantRow(
-  grant: Omit<PinResetGrant, 'issuedAt' | 'expiresAt'>,
-  now: Date,
-): Promise<{ row: GrantRow; password: string }> {
+export async function newGrantRow(grant: NewGrant, now: Date): Promise<{ row: GrantRow; password: string }> {
   assertCardBinding(grant.cardBinding);
   const issuedAt = now.getTime();
   const base = {
@@ -148,6 +179,7 @@ export async function newGrantRow(
     holderId: grant.holderId,
     municipalityCode: grant.municipalityCode,
     mode: grant.mode,
+    target: grant.target ?? 'signing',
     issuedAt,
     expiresAt: issuedAt + GRANT_LIFETIME_MS,
     failedTries: 0,
@@ -201,7 +233,10 @@ export function decideRedeem(
   candidate: string | undefined,
   now: Date,
   transactionId?: string,
+  target: PinResetTarget = 'signing',
 ): { result: RedeemResult; change: RedeemChange } {
+  // A grant for the other PIN is no grant for this one: nothing counted, nothing told.
+  if (row.target !== target) return { result: { kind: 'no-grant' }, change: 'none' };
   if (row.usedAt !== null) return { result: { kind: 'used' }, change: 'none' };
   if (row.failedTries >= MAX_WRONG_TRIES) return { result: { kind: 'locked' }, change: 'none' };
   if (now.getTime() >= row.expiresAt) return { result: { kind: 'expired' }, change: 'none' };
@@ -239,6 +274,7 @@ export function grantOf(row: GrantRow): PinResetGrant {
     issuedAt: new Date(row.issuedAt).toISOString(),
     expiresAt: new Date(row.expiresAt).toISOString(),
     mode: row.mode,
+    target: row.target,
   };
 }
 

@@ -8,14 +8,16 @@ import {
   newGrantRow,
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type GrantRow,
+  type PinResetTarget,
   type OneTimePasswordStore,
   type RedeemResult,
 } from './one-time-passwords.ts';
 
 const COLUMNS = `card_binding AS "cardBinding", holder_id AS "holderId", municipality_code AS "municipalityCode", mode,
   password_salt AS "passwordSalt", password_hash AS "passwordHash", issued_at AS "issuedAt", expires_at AS "expiresAt",
-  failed_tries AS "failedTries", used_at AS "usedAt", reserved_by AS "reservedBy", reserved_until AS "reservedUntil"`;
+  failed_tries AS "failedTries", target, used_at AS "usedAt", reserved_by AS "reservedBy", reserved_until AS "reservedUntil"`;
 
 /** Epoch ms BIGINTs come back as strings unless the pool maps them: read them as numbers here. */
 function rowOf(raw: Record<string, unknown>): GrantRow {
@@ -25,6 +27,7 @@ function rowOf(raw: Record<string, unknown>): GrantRow {
     holderId: String(raw.holderId),
     municipalityCode: String(raw.municipalityCode),
     mode: raw.mode === 'bound-card' ? 'bound-card' : 'password',
+    target: raw.target === 'auth' ? 'auth' : 'signing',
     passwordSalt: raw.passwordSalt === null ? null : String(raw.passwordSalt),
     passwordHash: raw.passwordHash === null ? null : String(raw.passwordHash),
     issuedAt: Number(raw.issuedAt),
@@ -53,6 +56,7 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
     password: string | undefined,
     now: Date,
     transactionId: string | undefined,
+    target: PinResetTarget | undefined,
   ): Promise<RedeemResult> {
     for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
       const before = await read(cardBinding);
@@ -66,7 +70,7 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
         if (rows[0] === undefined) return { kind: 'no-grant' };
         const row = rowOf(rows[0] as Record<string, unknown>);
         if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
-        const decision = decideRedeem(row, password, candidate, now, transactionId);
+        const decision = decideRedeem(row, password, candidate, now, transactionId, target);
         if (decision.change === 'mark-used') {
           await client.query(
             `UPDATE pin_reset_grants SET used_at = $1, reserved_by = NULL, reserved_until = NULL
@@ -98,10 +102,10 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
       const { row, password } = await newGrantRow(grant, now);
       await pool.query(
         `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
-           issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, NULL, NULL)
+           issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until, target)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, NULL, NULL, $9)
          ON CONFLICT (card_binding) DO UPDATE SET holder_id = excluded.holder_id,
-           municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
+           municipality_code = excluded.municipality_code, mode = excluded.mode, target = excluded.target, password_salt = excluded.password_salt,
            password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
            failed_tries = 0, used_at = NULL, reserved_by = NULL, reserved_until = NULL`,
         [
@@ -113,17 +117,18 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
           row.passwordHash,
           row.issuedAt,
           row.expiresAt,
+          row.target,
         ],
       );
       return { password, expiresAt: new Date(row.expiresAt).toISOString() };
     },
-    async redeem({ cardBinding, password }, now) {
+    async redeem({ cardBinding, password, target }, now) {
       assertCardBinding(cardBinding);
-      return decideOn(cardBinding, password, now, undefined);
+      return decideOn(cardBinding, password, now, undefined, target);
     },
-    async reserve({ cardBinding, transactionId, password }, now) {
+    async reserve({ cardBinding, transactionId, password, target }, now) {
       assertReservation({ cardBinding, transactionId });
-      return decideOn(cardBinding, password, now, transactionId);
+      return decideOn(cardBinding, password, now, transactionId, target);
     },
     async spend(reservation, now) {
       assertReservation(reservation);
@@ -142,6 +147,33 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
         [reservation.cardBinding, reservation.transactionId],
       );
       return rowCount === 1 ? 'released' : 'not-reserved';
+    },
+    async bindSigningSession(session, now) {
+      assertReservation(session);
+      const { rowCount } = await pool.query(
+        `UPDATE pin_reset_grants SET signing_session_tx = $1, signing_session_terminal = $2, signing_session_until = $3
+         WHERE card_binding = $4 AND target = 'auth' AND used_at IS NULL AND expires_at > $5`,
+        [
+          session.transactionId,
+          session.terminalId,
+          now.getTime() + SIGNING_SESSION_MS,
+          session.cardBinding,
+          now.getTime(),
+        ],
+      );
+      return rowCount === 1 ? 'bound' : 'no-grant';
+    },
+    async signingSessionOf(session, now) {
+      const { rows } = await pool.query(
+        `SELECT card_binding AS "cardBinding", holder_id AS "holderId" FROM pin_reset_grants
+         WHERE signing_session_tx = $1 AND signing_session_terminal = $2 AND signing_session_until > $3
+           AND target = 'auth'`,
+        [session.transactionId, session.terminalId, now.getTime()],
+      );
+      const row = rows[0] as { cardBinding: string; holderId: string } | undefined;
+      return row === undefined
+        ? undefined
+        : { cardBinding: String(row.cardBinding), holderId: String(row.holderId) };
     },
   };
 }

@@ -8,10 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { messageKeyFor, type CentreErrorBody } from '../../protocol/errors.ts';
 import {
+  PIN_RESET_AUTHENTICATE_PATH,
   PIN_RESET_COMMAND_PATH,
   PIN_RESET_CONFIRM_PATH,
   PIN_RESET_RELEASE_PATH,
   PIN_RESET_START_PATH,
+  PinResetAuthenticateRequestSchema,
   PinResetCommandRequestSchema,
   PinResetConfirmRequestSchema,
   PinResetReleaseRequestSchema,
@@ -54,8 +56,12 @@ function handler<S extends z.ZodType, T>(
   };
 }
 
-/** Registers `POST /v1/pin-reset/start`, `/command`, `/confirm` and `/release` (before the app listens). */
+/** Registers `POST /v1/pin-reset/authenticate`, `/start`, `/command`, `/confirm` and `/release` (before the app listens). */
 export function registerPinResetRoutes(app: FastifyInstance, service: PinResetService): void {
+  app.post(
+    PIN_RESET_AUTHENTICATE_PATH,
+    handler(PinResetAuthenticateRequestSchema, 'pin-reset-authenticate', (b) => service.authenticate(b)),
+  );
   app.post(
     PIN_RESET_START_PATH,
     handler(PinResetStartRequestSchema, 'pin-reset-start', (b) => service.start(b)),

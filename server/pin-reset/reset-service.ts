@@ -2,7 +2,7 @@
  * The centre's side of a PIN reset at the kiosk (issue 11, step 2), without HTTP: for a resident
  * authenticated in this transaction, reserve the grant bound to that card for the transaction (the
  * one-time password, or the card alone in the bound-card mode) and build the secure-messaging
- * command that sets the 署名用 PIN and restores its counter; then read the card's sealed answer:
+ * command that sets the PIN the grant is for (署名用 or 利用者証明用) and restores its counter; then read the card's sealed answer:
  * its authentic "reset-done" spends the grant, a refusal releases it (so does the kiosk's release
  * when the card never answered). The card key is derived from the centre's master key and the
  * holder: the kiosk never sees it.
@@ -14,8 +14,11 @@ import {
   deriveCardKey,
 } from '../../protocol/secure-messaging.ts';
 import {
+  AUTH_PIN_PATTERN,
   SIGNING_PIN_PATTERN,
   type PinResetMode,
+  type PinResetAuthenticateRequest,
+  type PinResetAuthenticateResponse,
   type PinResetCommandRequest,
   type PinResetCommandResponse,
   type PinResetConfirmRequest,
@@ -25,6 +28,9 @@ import {
   type PinResetStartRequest,
   type PinResetStartResponse,
 } from '../../protocol/pin-reset.ts';
+import type { RevocationChecker } from '../auth/revocation.ts';
+import type { TrustStore } from '../auth/trustStore.ts';
+import { verifySigningProof } from '../auth/verifySigningProof.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { OneTimePasswordStore } from './one-time-passwords.ts';
@@ -38,20 +44,29 @@ export interface PinResetSettings {
 }
 
 export interface PinResetServiceDeps {
-  repository: Pick<CentreRepository, 'getSession'>;
+  repository: CentreRepository;
+  /**
+   * The 4-digit PIN's reset (`authenticate`): the kiosk's trust store and revocation, and the 署名用
+   * CA certificates; without `signingCaCertificates` every signing proof is refused.
+   */
+  trustStore?: TrustStore;
+  revocation?: RevocationChecker;
+  signingCaCertificates?: readonly Uint8Array[];
   oneTimePasswords: OneTimePasswordStore;
   settings: PinResetSettings;
   now: () => Date;
   /** Decisions only: transaction id and outcome, never a PIN, password or holder. */
   log?: (fields: {
     transactionId: string;
-    step: 'start' | 'command' | 'confirm' | 'release';
+    step: 'authenticate' | 'start' | 'command' | 'confirm' | 'release';
     outcome: string;
     grant?: 'spent' | 'released' | 'not-reserved';
   }) => void;
 }
 
 export interface PinResetService {
+  /** The card proven with its signing key for the 4-digit PIN's reset (in place of /v1/authenticate). */
+  authenticate(request: PinResetAuthenticateRequest): Promise<CentreResult<PinResetAuthenticateResponse>>;
   /** The centre's mode for this authenticated transaction's reset (the kiosk follows it). */
   start(request: PinResetStartRequest): Promise<CentreResult<PinResetStartResponse>>;
   command(request: PinResetCommandRequest): Promise<CentreResult<PinResetCommandResponse>>;
@@ -67,15 +82,64 @@ function decodeChallenge(b64: string): Uint8Array | null {
 export function createPinResetService(deps: PinResetServiceDeps): PinResetService {
   const log = deps.log ?? (() => undefined);
 
-  /** The holder of the live session this terminal authenticated in this transaction. */
-  async function sessionOf(request: { transactionId: string; terminalId: string }) {
+  /**
+   * The holder and card of the live session this terminal authenticated in this transaction: by
+   * the 4-digit PIN (`/v1/authenticate`), or by the signing key (`authenticate` here, tied to an
+   * 'auth' grant).
+   */
+  async function sessionOf(request: {
+    transactionId: string;
+    terminalId: string;
+  }): Promise<{ holderId: string; certificateFingerprint: string } | null> {
     const session = await deps.repository.getSession(request.transactionId);
-    if (!session || session.terminalId !== request.terminalId || session.expiresAt <= deps.now().getTime())
-      return null;
-    return session;
+    if (session && session.terminalId === request.terminalId && session.expiresAt > deps.now().getTime())
+      return session;
+    const signing = await deps.oneTimePasswords.signingSessionOf(request, deps.now());
+    return signing ? { holderId: signing.holderId, certificateFingerprint: signing.cardBinding } : null;
   }
 
   return {
+    async authenticate(request) {
+      const answer = (value: PinResetAuthenticateResponse, outcome: string = value.kind) => {
+        log({ transactionId: request.transactionId, step: 'authenticate', outcome });
+        return succeed(value);
+      };
+      if (!deps.trustStore || !deps.signingCaCertificates)
+        return fail('not-authenticated', 'no 署名用 CA configured');
+      const proven = await verifySigningProof(
+        {
+          repository: deps.repository,
+          trustStore: deps.trustStore,
+          ...(deps.revocation ? { revocation: deps.revocation } : {}),
+          signingCaCertificates: deps.signingCaCertificates,
+          now: deps.now,
+        },
+        request,
+      );
+      if (!proven.ok) {
+        const kind = proven.error.kind;
+        if (kind === 'basic-information-changed') return answer({ kind });
+        if (
+          kind === 'signing-certificate-invalid' ||
+          kind === 'signing-certificate-untrusted' ||
+          kind === 'signing-certificate-expired' ||
+          kind === 'signing-certificate-revoked'
+        )
+          return answer({ kind: 'signing-certificate-refused', reason: kind }, kind);
+        log({ transactionId: request.transactionId, step: 'authenticate', outcome: kind });
+        return fail(kind, proven.error.detail);
+      }
+      const bound = await deps.oneTimePasswords.bindSigningSession(
+        {
+          cardBinding: proven.value.holder.certificateFingerprint,
+          transactionId: request.transactionId,
+          terminalId: request.terminalId,
+        },
+        deps.now(),
+      );
+      return answer(bound === 'bound' ? { kind: 'authenticated' } : { kind: 'no-grant' });
+    },
+
     async start(request) {
       const session = await sessionOf(request);
       if (!session) return fail('not-authenticated', 'no live session for this transaction and terminal');
@@ -93,14 +157,17 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
         return succeed(value);
       };
       // Checked before the grant is spent: a PIN the card would refuse must not use it up.
-      if (!SIGNING_PIN_PATTERN.test(request.newSigningPin)) return answer({ kind: 'pin-rules' });
+      const target = request.target ?? 'signing';
+      const newPinText = target === 'signing' ? request.newSigningPin : request.newAuthPin;
+      const rule = target === 'signing' ? SIGNING_PIN_PATTERN : AUTH_PIN_PATTERN;
+      if (newPinText === undefined || !rule.test(newPinText)) return answer({ kind: 'pin-rules' });
       // The bound-card mode redeems on the card alone; a typed password is ignored there.
       const password = deps.settings.mode === 'password' ? request.oneTimePassword : undefined;
       const reservation = {
         cardBinding: session.certificateFingerprint,
         transactionId: request.transactionId,
       };
-      const reserved = await deps.oneTimePasswords.reserve({ ...reservation, password }, deps.now());
+      const reserved = await deps.oneTimePasswords.reserve({ ...reservation, password, target }, deps.now());
       if (reserved.kind === 'wrong-password')
         return answer({ kind: 'wrong-password', triesLeft: reserved.triesLeft });
       if (reserved.kind !== 'granted') return answer({ kind: reserved.kind });
@@ -109,9 +176,9 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
         return answer({ kind: 'no-grant' });
       }
       const cardKey = deriveCardKey(deps.settings.masterKey, session.holderId);
-      const newPin = Uint8Array.from(Buffer.from(request.newSigningPin, 'ascii'));
+      const newPin = Uint8Array.from(Buffer.from(newPinText, 'ascii'));
       try {
-        const apdu = buildPinResetCommand({ cardKey, challenge, target: 'signing', newPin });
+        const apdu = buildPinResetCommand({ cardKey, challenge, target, newPin });
         return answer({ kind: 'command', apdu: Buffer.from(apdu).toString('base64') });
       } catch (error) {
         // No command left the centre: the grant is free again.

@@ -7,14 +7,16 @@ import {
   newGrantRow,
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
+  SIGNING_SESSION_MS,
   type GrantRow,
+  type PinResetTarget,
   type OneTimePasswordStore,
   type RedeemResult,
 } from './one-time-passwords.ts';
 
 const COLUMNS = `card_binding AS cardBinding, holder_id AS holderId, municipality_code AS municipalityCode, mode,
   password_salt AS passwordSalt, password_hash AS passwordHash, issued_at AS issuedAt, expires_at AS expiresAt,
-  failed_tries AS failedTries, used_at AS usedAt, reserved_by AS reservedBy, reserved_until AS reservedUntil`;
+  failed_tries AS failedTries, target, used_at AS usedAt, reserved_by AS reservedBy, reserved_until AS reservedUntil`;
 
 /**
  * The grants on the centre's SQLite database (migrations 10 and 14); each redeem or reservation is
@@ -23,12 +25,12 @@ const COLUMNS = `card_binding AS cardBinding, holder_id AS holderId, municipalit
 export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswordStore {
   const stmt = {
     put: db.prepare(
-      `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, password_salt, password_hash,
-         issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
-       VALUES (@cardBinding, @holderId, @municipalityCode, @mode, @passwordSalt, @passwordHash, @issuedAt, @expiresAt,
+      `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, target, password_salt,
+         password_hash, issued_at, expires_at, failed_tries, used_at, reserved_by, reserved_until)
+       VALUES (@cardBinding, @holderId, @municipalityCode, @mode, @target, @passwordSalt, @passwordHash, @issuedAt, @expiresAt,
          0, NULL, NULL, NULL)
        ON CONFLICT(card_binding) DO UPDATE SET holder_id = excluded.holder_id,
-         municipality_code = excluded.municipality_code, mode = excluded.mode, password_salt = excluded.password_salt,
+         municipality_code = excluded.municipality_code, mode = excluded.mode, target = excluded.target, password_salt = excluded.password_salt,
          password_hash = excluded.password_hash, issued_at = excluded.issued_at, expires_at = excluded.expires_at,
          failed_tries = 0, used_at = NULL, reserved_by = NULL, reserved_until = NULL`,
     ),
@@ -48,6 +50,14 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       `UPDATE pin_reset_grants SET reserved_by = NULL, reserved_until = NULL
        WHERE card_binding = ? AND used_at IS NULL AND reserved_by = ?`,
     ),
+    bindSigningSession: db.prepare(
+      `UPDATE pin_reset_grants SET signing_session_tx = ?, signing_session_terminal = ?, signing_session_until = ?
+       WHERE card_binding = ? AND target = 'auth' AND used_at IS NULL AND expires_at > ?`,
+    ),
+    signingSessionOf: db.prepare(
+      `SELECT card_binding AS cardBinding, holder_id AS holderId FROM pin_reset_grants
+       WHERE signing_session_tx = ? AND signing_session_terminal = ? AND signing_session_until > ? AND target = 'auth'`,
+    ),
     countWrongTry: db.prepare(
       'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = ?',
     ),
@@ -62,11 +72,12 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       candidate: string | undefined,
       now: Date,
       transactionId: string | undefined,
+      target: PinResetTarget | undefined,
     ) => {
       const row = read(before.cardBinding);
       if (row === undefined) return { kind: 'no-grant' } as const;
       if (row.issuedAt !== before.issuedAt || row.passwordSalt !== before.passwordSalt) return undefined;
-      const { result, change } = decideRedeem(row, password, candidate, now, transactionId);
+      const { result, change } = decideRedeem(row, password, candidate, now, transactionId, target);
       if (change === 'mark-used') stmt.markUsed.run(now.getTime(), row.cardBinding);
       if (change === 'reserve')
         stmt.reserve.run(transactionId, now.getTime() + RESERVATION_MS, row.cardBinding);
@@ -80,12 +91,13 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
     password: string | undefined,
     now: Date,
     transactionId: string | undefined,
+    target: PinResetTarget | undefined,
   ): Promise<RedeemResult> {
     for (let attempt = 0; attempt < REDEEM_ATTEMPTS; attempt++) {
       const before = read(cardBinding);
       if (before === undefined) return { kind: 'no-grant' };
       const candidate = await candidateHash(before, password);
-      const result = decide.immediate(before, password, candidate, now, transactionId);
+      const result = decide.immediate(before, password, candidate, now, transactionId, target);
       if (result !== undefined) return result;
     }
     throw new Error('pin reset grant kept changing during redeem');
@@ -97,13 +109,13 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       stmt.put.run(row);
       return { password, expiresAt: new Date(row.expiresAt).toISOString() };
     },
-    async redeem({ cardBinding, password }, now) {
+    async redeem({ cardBinding, password, target }, now) {
       assertCardBinding(cardBinding);
-      return decideOn(cardBinding, password, now, undefined);
+      return decideOn(cardBinding, password, now, undefined, target);
     },
-    async reserve({ cardBinding, transactionId, password }, now) {
+    async reserve({ cardBinding, transactionId, password, target }, now) {
       assertReservation({ cardBinding, transactionId });
-      return decideOn(cardBinding, password, now, transactionId);
+      return decideOn(cardBinding, password, now, transactionId, target);
     },
     async spend(reservation, now) {
       assertReservation(reservation);
@@ -114,6 +126,21 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
       assertReservation(reservation);
       const { changes } = stmt.release.run(reservation.cardBinding, reservation.transactionId);
       return changes === 1 ? 'released' : 'not-reserved';
+    },
+    async bindSigningSession(session, now) {
+      assertReservation(session);
+      const { changes } = stmt.bindSigningSession.run(
+        session.transactionId,
+        session.terminalId,
+        now.getTime() + SIGNING_SESSION_MS,
+        session.cardBinding,
+        now.getTime(),
+      );
+      return changes === 1 ? 'bound' : 'no-grant';
+    },
+    async signingSessionOf(session, now) {
+      return stmt.signingSessionOf.get(session.transactionId, session.terminalId, now.getTime()) as
+        { cardBinding: string; holderId: string } | undefined;
     },
   };
 }

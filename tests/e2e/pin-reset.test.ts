@@ -4,7 +4,7 @@
  * through the development card bridge, the 4-digit PIN, a selfie from Chromium's fake camera fed
  * the holder's test selfie — the one `npm run card -- --selfie` writes — as Y4M) yields the one-time
  * password, after another person's photo (chosen with the file input) was refused in words; step 2 at the kiosk (kiosk:web, whose centre shares the world's database) walks
- * 暗証番号の初期化・再設定 → card → 4-digit PIN → the password → the new PIN twice → done. Then the
+ * 暗証番号の初期化・再設定 → 署名用 → card → 4-digit PIN → the password → the new PIN twice → done. Then the
  * card itself, through the JPKI client, refuses the old signing PIN and accepts the new one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -136,6 +136,7 @@ describe('PIN reset: phone page, then kiosk', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(kiosk.url);
     await page.getByRole('button', { name: '暗証番号の初期化・再設定' }).click();
+    await page.getByRole('button', { name: '署名用の暗証番号（英数字6〜16文字）' }).click();
     await page.getByRole('button', { name: '数字 1', exact: true }).waitFor({ timeout: 30_000 });
     await pressKeys(
       page,

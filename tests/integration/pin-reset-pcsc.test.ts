@@ -2,7 +2,9 @@
  * The PIN reset at the kiosk through the real PC/SC path: the PIN-reset flow's machine with the
  * card port over pcscd (the virtual card behind vpcd) and the reference centre on loopback; then
  * OpenSC, a client the kiosk did not write, checks the card: `pkcs15-tool --verify-pin --auth-id
- * 02` (the 署名用 PIN) accepts the new PIN and refuses the old one. Run under the lock:
+ * 02` (the 署名用 PIN) accepts the new PIN and refuses the old one. Then the 4-digit PIN's reset,
+ * the new 署名用 PIN proving the card: `--auth-id 01` accepts the new 4-digit PIN and refuses the
+ * old one. Run under the lock:
  *   flock /tmp/kiosk-pcsc.lock npx vitest run --project integration tests/integration/pin-reset-pcsc.test.ts
  */
 import { execFile } from 'node:child_process';
@@ -27,6 +29,7 @@ import { pinResetMachine } from '../../electron/host/session-machine-pin-reset.t
 import { DEFAULT_TIMEOUTS } from '../../electron/host/session-machine-types.ts';
 import { fakeServices } from '../../electron/host/test-support/fakes.ts';
 import { startCentre } from '../../server/centre.ts';
+import { loadSeedWorld } from '../../server/seed/index.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { ensurePcscd, type PcscdHandle } from '../support/pcscd.ts';
 
@@ -46,7 +49,20 @@ let centre: Awaited<ReturnType<typeof startCentre>>;
 beforeAll(async () => {
   pcscd = await ensurePcscd();
   stateDir = mkdtempSync(join(tmpdir(), 'pin-reset-pcsc-'));
-  perso = await testCard({ holderId: 'H0007' });
+  // The register's facts on the card: the 4-digit PIN's reset ties the signing certificate by them.
+  const seed = loadSeedWorld();
+  const resident = seed.residents.find((r) => r.holderId === 'H0007');
+  const household = seed.households.find((h) => h.householdId === resident?.householdId);
+  if (!resident || !household) throw new Error('seed: H0007');
+  perso = await testCard({
+    holderId: 'H0007',
+    holder: {
+      name: resident.name,
+      address: household.address,
+      birthDate: resident.birthDate.replaceAll('-', ''),
+      sex: resident.sex === '男' ? '1' : '2',
+    },
+  });
   const ca = await sharedTestCa();
   const caDer = new Uint8Array(ca.auth.certificate.rawData);
   centre = await startCentre({
@@ -64,6 +80,7 @@ beforeAll(async () => {
     printability: () => [],
     logger: false,
     pinReset: { masterKey: TEST_PIN_RESET_MASTER_KEY, mode: 'password' },
+    phone: { signingCaCertificates: [new Uint8Array(ca.signing.certificate.rawData)] },
   });
   const card = new VirtualMyNumberCard({ personalisation: perso, stateStore: new CardStateStore(stateDir) });
   reader = new PcscCardReader({ readerName: VPCD_READER });
@@ -80,9 +97,9 @@ afterAll(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function opensVerify(pin: string): Promise<boolean> {
+async function opensVerify(pin: string, authId: '01' | '02' = '02'): Promise<boolean> {
   try {
-    await run('pkcs15-tool', ['--verify-pin', '--auth-id', '02', '--pin', pin], { timeout: 30_000 });
+    await run('pkcs15-tool', ['--verify-pin', '--auth-id', authId, '--pin', pin], { timeout: 30_000 });
     return true;
   } catch {
     return false;
@@ -120,6 +137,7 @@ describe('PIN reset at the kiosk through pcscd, checked by OpenSC', () => {
     }).start();
     try {
       actor.send({ type: 'START' });
+      actor.send({ type: 'CHOOSE_PIN_RESET', target: 'signing' });
       await waitFor(actor, (s) => s.matches('pinEntry'), { timeout: 20_000 });
       for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
       actor.send({ type: 'PIN_SUBMIT' });
@@ -146,5 +164,63 @@ describe('PIN reset at the kiosk through pcscd, checked by OpenSC', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await opensVerify(NEW_PIN)).toBe(true);
     expect(await opensVerify(OLD_PIN)).toBe(false);
+  }, 90_000);
+
+  it('the 4-digit PIN’s reset, the signing PIN proving the card: OpenSC accepts the new one, refuses the old', async () => {
+    const NEW_AUTH_PIN = '8642';
+    const { password } = await centre.centre.oneTimePasswords.issue(
+      {
+        cardBinding: createHash('sha256').update(perso.authCertificate).digest('hex'),
+        holderId: 'H0007',
+        municipalityCode: '131016',
+        mode: 'password',
+        target: 'auth',
+      },
+      NOW,
+    );
+    const centreClient = createCentreClient({ baseUrl: centre.url });
+    const pinResetCentre = createPinResetCentre({ baseUrl: centre.url });
+    const actor = createActor(pinResetMachine, {
+      input: {
+        services: fakeServices(randomUUID(), {
+          cardPort: createJpkiCardPort(reader),
+          centre: centreClient,
+          terminalId: 'S0042-T02',
+          pinReset: { centre: pinResetCentre },
+        }),
+        timeouts: DEFAULT_TIMEOUTS,
+      },
+    }).start();
+    try {
+      actor.send({ type: 'START' });
+      actor.send({ type: 'CHOOSE_PIN_RESET', target: 'auth' });
+      await waitFor(actor, (s) => s.matches('signingPinEntry'), { timeout: 20_000 });
+      // The first test set this 署名用 PIN.
+      for (const char of NEW_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
+      actor.send({ type: 'NEW_PIN_SUBMIT' });
+      await waitFor(actor, (s) => s.matches('passwordEntry') || s.matches('failed'), { timeout: 20_000 });
+      expect(actor.getSnapshot().context.error).toBeNull();
+      for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
+      actor.send({ type: 'OTP_SUBMIT' });
+      for (const state of ['newPinEntry', 'newPinConfirm']) {
+        await waitFor(actor, (s) => s.matches(state as never), { timeout: 5_000 });
+        for (const char of NEW_AUTH_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
+        actor.send({ type: 'NEW_PIN_SUBMIT' });
+      }
+      const done = await waitFor(actor, (s) => s.matches('pinResetDone') || s.matches('failed'), {
+        timeout: 20_000,
+      });
+      expect(done.context.error).toBeNull();
+      expect(done.context.pinResetOutcome).toBe('new-pin');
+      actor.send({ type: 'FINISH' });
+      await waitFor(actor, (s) => s.matches('welcome'), { timeout: 10_000 });
+    } finally {
+      actor.stop();
+      await centreClient.close();
+      await pinResetCentre.close();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await opensVerify(NEW_AUTH_PIN, '01')).toBe(true);
+    expect(await opensVerify('1234', '01')).toBe(false);
   }, 90_000);
 });

@@ -111,6 +111,8 @@ export const en: Messages = {
     newPin: {
       headingFirst: 'Enter your new signing PIN',
       headingAgain: 'Enter it once more to confirm',
+      headingFirstAuth: 'Enter a new 4-digit user authentication PIN',
+      rulesAuth: '4 digits (0–9).',
       rules: '6 to 16 characters: capital letters (A–Z) and digits (0–9).',
       progress: '{{count}} characters entered',
       keyboard: 'Letter and digit keys',
@@ -126,6 +128,7 @@ export const en: Messages = {
     submit: 'OK',
     working: { heading: 'Setting your PIN', body: 'Do not move your card. Please wait.' },
     done: {
+      headingAuth: 'Your 4-digit PIN has been set',
       heading: 'Your signing PIN has been set',
       body: 'You can use the new PIN from now on. Please take your card.',
       finish: 'Finish',
@@ -135,6 +138,24 @@ export const en: Messages = {
       'old-pin': 'Your signing PIN has not changed. The old PIN still applies.',
       unknown:
         'We could not confirm whether the PIN was set: your card has either the new PIN or the old one. If you need help, ask at your city office.',
+    },
+    choose: {
+      heading: 'Which PIN do you want to reset?',
+      signing: 'Signing PIN (6–16 letters and digits)',
+      signingHint: 'Reset with your 4-digit PIN.',
+      auth: 'User authentication PIN (4 digits)',
+      authHint: 'Reset with your signing PIN (6–16 letters and digits).',
+    },
+    signingPin: {
+      heading: 'Enter your signing PIN (6–16 letters and digits)',
+      body: 'The PIN of your My Number Card’s signature certificate. Type capital letters (A–Z) and digits (0–9), then press “OK”.',
+      wrong: 'The signing PIN is wrong. {{count}} tries left.',
+    },
+    outcomeAuth: {
+      'new-pin': 'Your card now has the new 4-digit PIN.',
+      'old-pin': 'Your 4-digit PIN has not changed. It is still your previous PIN.',
+      unknown:
+        'We could not confirm whether the PIN was set. Your 4-digit PIN is either the new one or the previous one. If you need help, please ask at your city office.',
     },
     bothForgotten: 'If you have forgotten both PINs, please have them reset at your city office.',
   },

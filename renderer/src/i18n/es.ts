@@ -111,6 +111,8 @@ export const es: Messages = {
     newPin: {
       headingFirst: 'Introduzca su nuevo PIN de firma',
       headingAgain: 'Introdúzcalo otra vez para confirmar',
+      headingFirstAuth: 'Introduzca un nuevo PIN de autenticación de usuario (4 dígitos)',
+      rulesAuth: '4 dígitos (0–9).',
       rules: 'De 6 a 16 caracteres: letras mayúsculas (A–Z) y dígitos (0–9).',
       progress: '{{count}} caracteres introducidos',
       keyboard: 'Teclas de letras y dígitos',
@@ -127,6 +129,7 @@ export const es: Messages = {
     submit: 'Aceptar',
     working: { heading: 'Estableciendo el PIN', body: 'No mueva la tarjeta. Espere, por favor.' },
     done: {
+      headingAuth: 'Se ha establecido el PIN de 4 dígitos',
       heading: 'Se ha establecido su PIN de firma',
       body: 'Ya puede usar el nuevo PIN. Retire su tarjeta.',
       finish: 'Terminar',
@@ -136,6 +139,24 @@ export const es: Messages = {
       'old-pin': 'Su PIN de firma no ha cambiado. Sigue valiendo el PIN anterior.',
       unknown:
         'No se pudo confirmar si el PIN se estableció: su tarjeta tiene el PIN nuevo o el anterior. Si necesita ayuda, consulte en el ayuntamiento.',
+    },
+    choose: {
+      heading: '¿Qué PIN desea restablecer?',
+      signing: 'PIN de firma (6–16 letras y números)',
+      signingHint: 'Se restablece con el PIN de 4 dígitos.',
+      auth: 'PIN de autenticación de usuario (4 dígitos)',
+      authHint: 'Se restablece con el PIN de firma (6–16 letras y números).',
+    },
+    signingPin: {
+      heading: 'Introduzca el PIN de firma (6–16 letras y números)',
+      body: 'Es el PIN del certificado de firma de la tarjeta My Number. Escriba mayúsculas (A–Z) y números (0–9) y pulse «Confirmar».',
+      wrong: 'El PIN de firma es incorrecto. Le quedan {{count}} intentos.',
+    },
+    outcomeAuth: {
+      'new-pin': 'La tarjeta tiene ahora el nuevo PIN de 4 dígitos.',
+      'old-pin': 'El PIN de 4 dígitos no ha cambiado. Sigue siendo el PIN anterior.',
+      unknown:
+        'No se pudo confirmar si se estableció el PIN. El PIN de 4 dígitos es el nuevo o el anterior. Si necesita ayuda, consulte en el ayuntamiento.',
     },
     bothForgotten: 'Si ha olvidado ambos PIN, restablézcalos en el ayuntamiento.',
   },

@@ -111,6 +111,8 @@ export const pt: Messages = {
     newPin: {
       headingFirst: 'Digite o novo PIN de assinatura',
       headingAgain: 'Digite mais uma vez para confirmar',
+      headingFirstAuth: 'Digite um novo PIN de autenticação do usuário (4 dígitos)',
+      rulesAuth: '4 dígitos (0–9).',
       rules: '6 a 16 caracteres: letras maiúsculas (A–Z) e dígitos (0–9).',
       progress: '{{count}} caracteres digitados',
       keyboard: 'Teclas de letras e dígitos',
@@ -126,6 +128,7 @@ export const pt: Messages = {
     submit: 'Confirmar',
     working: { heading: 'Definindo o PIN', body: 'Não mova o cartão. Aguarde, por favor.' },
     done: {
+      headingAuth: 'O PIN de 4 dígitos foi definido',
       heading: 'O PIN de assinatura foi definido',
       body: 'Você já pode usar o novo PIN. Retire o seu cartão.',
       finish: 'Concluir',
@@ -135,6 +138,24 @@ export const pt: Messages = {
       'old-pin': 'O PIN de assinatura não mudou. Continua valendo o PIN antigo.',
       unknown:
         'Não foi possível confirmar se o PIN foi definido: o cartão tem o PIN novo ou o antigo. Se precisar de ajuda, consulte a prefeitura.',
+    },
+    choose: {
+      heading: 'Qual PIN você quer redefinir?',
+      signing: 'PIN de assinatura (6–16 letras e números)',
+      signingHint: 'Redefinir com o PIN de 4 dígitos.',
+      auth: 'PIN de autenticação do usuário (4 dígitos)',
+      authHint: 'Redefinir com o PIN de assinatura (6–16 letras e números).',
+    },
+    signingPin: {
+      heading: 'Digite o PIN de assinatura (6–16 letras e números)',
+      body: 'É o PIN do certificado de assinatura do cartão My Number. Digite letras maiúsculas (A–Z) e números (0–9) e toque em “Confirmar”.',
+      wrong: 'O PIN de assinatura está errado. Restam {{count}} tentativas.',
+    },
+    outcomeAuth: {
+      'new-pin': 'O cartão agora tem o novo PIN de 4 dígitos.',
+      'old-pin': 'O PIN de 4 dígitos não mudou. Continua sendo o PIN anterior.',
+      unknown:
+        'Não foi possível confirmar se o PIN foi definido. O PIN de 4 dígitos é o novo ou o anterior. Se precisar de ajuda, consulte a prefeitura.',
     },
     bothForgotten: 'Se você esqueceu os dois PINs, redefina-os na prefeitura.',
   },

@@ -112,6 +112,8 @@ export const tl: Messages = {
     newPin: {
       headingFirst: 'Ilagay po ang bagong signing PIN',
       headingAgain: 'Ilagay po ulit para kumpirmahin',
+      headingFirstAuth: 'Ilagay po ang bagong 4-digit na user authentication PIN',
+      rulesAuth: '4 na numero (0–9).',
       rules: '6 hanggang 16 na character: malalaking titik (A–Z) at numero (0–9).',
       progress: '{{count}} character ang nailagay',
       keyboard: 'Mga key ng titik at numero',
@@ -127,6 +129,7 @@ export const tl: Messages = {
     submit: 'Ituloy',
     working: { heading: 'Itinatakda ang PIN', body: 'Huwag pong galawin ang card. Maghintay po sandali.' },
     done: {
+      headingAuth: 'Naitakda na po ang inyong 4-digit na PIN',
       heading: 'Naitakda na po ang inyong signing PIN',
       body: 'Magagamit na po ang bagong PIN. Pakikuha po ang inyong card.',
       finish: 'Tapusin',
@@ -136,6 +139,24 @@ export const tl: Messages = {
       'old-pin': 'Hindi po nagbago ang signing PIN. Ang dating PIN pa rin ang gamit.',
       unknown:
         'Hindi po makumpirma kung naitakda ang PIN: nasa card ang bago o ang dating PIN. Kung kailangan ng tulong, magtanong po sa city office.',
+    },
+    choose: {
+      heading: 'Aling PIN po ang gusto ninyong i-reset?',
+      signing: 'Signature PIN (6–16 na titik at numero)',
+      signingHint: 'I-reset gamit ang inyong 4-digit na PIN.',
+      auth: 'User authentication PIN (4 na numero)',
+      authHint: 'I-reset gamit ang inyong signature PIN (6–16 na titik at numero).',
+    },
+    signingPin: {
+      heading: 'Ilagay po ang inyong signature PIN (6–16 na titik at numero)',
+      body: 'Ito ang PIN ng signature certificate ng inyong My Number Card. Mag-type ng malalaking titik (A–Z) at numero (0–9), saka pindutin ang “OK”.',
+      wrong: 'Mali po ang signature PIN. {{count}} pang subok ang natitira.',
+    },
+    outcomeAuth: {
+      'new-pin': 'Nasa card na po ang bagong 4-digit na PIN.',
+      'old-pin': 'Hindi po nagbago ang 4-digit na PIN. Ito pa rin ang dati ninyong PIN.',
+      unknown:
+        'Hindi po makumpirma kung naitakda ang PIN. Ang 4-digit na PIN ay alinman sa bago o sa dati. Kung kailangan ng tulong, magtanong po sa city office.',
     },
     bothForgotten: 'Kung nakalimutan po ninyo ang dalawang PIN, ipa-reset po ito sa city office.',
   },

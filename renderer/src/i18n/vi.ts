@@ -111,6 +111,8 @@ export const vi: Messages = {
     newPin: {
       headingFirst: 'Vui lòng nhập mã PIN chữ ký mới',
       headingAgain: 'Vui lòng nhập lại một lần nữa để xác nhận',
+      headingFirstAuth: 'Vui lòng nhập mã PIN xác thực người dùng mới (4 chữ số)',
+      rulesAuth: '4 chữ số (0–9).',
       rules: 'Từ 6 đến 16 ký tự: chữ in hoa (A–Z) và chữ số (0–9).',
       progress: 'Đã nhập {{count}} ký tự',
       keyboard: 'Bàn phím chữ và số',
@@ -126,6 +128,7 @@ export const vi: Messages = {
     submit: 'Xác nhận',
     working: { heading: 'Đang đặt mã PIN', body: 'Vui lòng không di chuyển thẻ và chờ trong giây lát.' },
     done: {
+      headingAuth: 'Đã đặt mã PIN 4 chữ số',
       heading: 'Đã đặt mã PIN chữ ký',
       body: 'Bạn có thể dùng mã PIN mới từ bây giờ. Vui lòng lấy thẻ.',
       finish: 'Kết thúc',
@@ -135,6 +138,24 @@ export const vi: Messages = {
       'old-pin': 'Mã PIN chữ ký không thay đổi. Mã PIN cũ vẫn được áp dụng.',
       unknown:
         'Không thể xác nhận mã PIN đã được đặt hay chưa: thẻ có mã PIN mới hoặc mã PIN cũ. Nếu cần hỗ trợ, vui lòng hỏi tại quầy của thành phố.',
+    },
+    choose: {
+      heading: 'Bạn muốn đặt lại mã PIN nào?',
+      signing: 'Mã PIN chữ ký (6–16 chữ cái và chữ số)',
+      signingHint: 'Đặt lại bằng mã PIN 4 chữ số.',
+      auth: 'Mã PIN xác thực người dùng (4 chữ số)',
+      authHint: 'Đặt lại bằng mã PIN chữ ký (6–16 chữ cái và chữ số).',
+    },
+    signingPin: {
+      heading: 'Vui lòng nhập mã PIN chữ ký (6–16 chữ cái và chữ số)',
+      body: 'Đây là mã PIN của chứng thư chữ ký trên thẻ My Number. Nhập chữ in hoa (A–Z) và chữ số (0–9), rồi nhấn “Xác nhận”.',
+      wrong: 'Mã PIN chữ ký không đúng. Còn {{count}} lần thử.',
+    },
+    outcomeAuth: {
+      'new-pin': 'Thẻ của bạn đã có mã PIN 4 chữ số mới.',
+      'old-pin': 'Mã PIN 4 chữ số không thay đổi. Vẫn là mã PIN trước đây.',
+      unknown:
+        'Không thể xác nhận mã PIN đã được đặt hay chưa. Mã PIN 4 chữ số là mã mới hoặc mã cũ. Nếu cần trợ giúp, vui lòng hỏi tại quầy của thành phố.',
     },
     bothForgotten: 'Nếu bạn quên cả hai mã PIN, vui lòng đặt lại tại quầy của thành phố.',
   },

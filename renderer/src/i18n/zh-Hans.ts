@@ -109,6 +109,8 @@ export const zhHans: Messages = {
     newPin: {
       headingFirst: '请输入新的签名用密码',
       headingAgain: '为了确认，请再输入一次',
+      headingFirstAuth: '请输入新的用户证明用密码（4位数字）',
+      rulesAuth: '4位数字（0～9）。',
       rules: '6至16个字符，可使用大写英文字母（A–Z）和数字（0–9）。',
       progress: '已输入{{count}}个字符',
       keyboard: '英文字母和数字输入键',
@@ -123,11 +125,33 @@ export const zhHans: Messages = {
     backspaceLabel: '更正（删除1个字符）',
     submit: '确定',
     working: { heading: '正在设置密码', body: '请勿移动卡片，稍候。' },
-    done: { heading: '签名用密码已设置', body: '新密码从现在起可以使用。请取回您的卡。', finish: '结束' },
+    done: {
+      heading: '签名用密码已设置',
+      headingAuth: '已设置用户证明用密码',
+      body: '新密码从现在起可以使用。请取回您的卡。',
+      finish: '结束',
+    },
     outcome: {
       'new-pin': '您的卡已设置新的签名用密码。',
       'old-pin': '签名用密码没有变更，仍为原来的密码。',
       unknown: '无法确认是否设置成功：卡中的密码为新密码或原来的密码之一。如需帮助，请咨询市区町村的窗口。',
+    },
+    choose: {
+      heading: '要重新设置哪个密码？',
+      signing: '签名用密码（6～16位字母和数字）',
+      signingHint: '使用4位数字密码重新设置。',
+      auth: '用户证明用密码（4位数字）',
+      authHint: '使用签名用密码（6～16位字母和数字）重新设置。',
+    },
+    signingPin: {
+      heading: '请输入签名用密码（6～16位字母和数字）',
+      body: '这是个人编号卡“签名用电子证书”的密码。请输入大写字母（A～Z）和数字（0～9），然后按“确定”。',
+      wrong: '签名用密码不正确。还可以输入{{count}}次。',
+    },
+    outcomeAuth: {
+      'new-pin': '卡中已设置新的4位数字密码。',
+      'old-pin': '4位数字密码没有改变，仍是原来的密码。',
+      unknown: '无法确认是否设置成功。4位数字密码是新的或原来的其中之一。如有疑问，请咨询市区町村的窗口。',
     },
     bothForgotten: '如果两个密码都忘记了，请到市区町村的窗口重新设置。',
   },

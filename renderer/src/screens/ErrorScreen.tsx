@@ -35,7 +35,11 @@ export function ErrorScreen({ view }: { view: ScreenView<'error'> }) {
         </p>
         {view.pinResetOutcome !== undefined && (
           <p className="notice notice--info" data-testid="pin-reset-outcome">
-            {t(`pinReset.outcome.${view.pinResetOutcome}`)}
+            {t(
+              view.pin === 'auth'
+                ? `pinReset.outcomeAuth.${view.pinResetOutcome}`
+                : `pinReset.outcome.${view.pinResetOutcome}`,
+            )}
           </p>
         )}
         {view.error === 'pin-reset-refused' && (

@@ -27,9 +27,13 @@ export function PinResetDoneScreen({ view }: { view: ScreenView<'pin-reset-done'
   return (
     <ScreenFrame name="pin-reset-done">
       <div className="centered" data-testid="pin-reset-done">
-        <h1 tabIndex={-1}>{t('pinReset.done.heading')}</h1>
+        <h1 tabIndex={-1}>
+          {t(view.pin === 'auth' ? 'pinReset.done.headingAuth' : 'pinReset.done.heading')}
+        </h1>
         <p className="lead" data-testid="pin-reset-outcome">
-          {t(`pinReset.outcome.${view.outcome}`)}
+          {t(
+            view.pin === 'auth' ? `pinReset.outcomeAuth.${view.outcome}` : `pinReset.outcome.${view.outcome}`,
+          )}
         </p>
         <p className="notice notice--info">{t('pinReset.done.body')}</p>
         <button
@@ -40,6 +44,43 @@ export function PinResetDoneScreen({ view }: { view: ScreenView<'pin-reset-done'
         >
           {t('pinReset.done.finish')}
         </button>
+      </div>
+    </ScreenFrame>
+  );
+}
+
+/**
+ * PIN reset: which PIN was forgotten. Resetting one needs the other (the phone proved the card
+ * with it); both forgotten: the municipality's counter, said here.
+ */
+export function PinResetChooseScreen() {
+  const { t } = useTranslation();
+  const { send } = useKioskActions();
+  return (
+    <ScreenFrame name="pin-reset-choose" step="card" cancellable>
+      <div className="centered" data-testid="pin-reset-choose">
+        <h1 tabIndex={-1}>{t('pinReset.choose.heading')}</h1>
+        <button
+          type="button"
+          className="button button--primary button--wide"
+          data-testid="pin-reset-choose-signing"
+          onClick={() => void send({ type: 'choose-pin-reset', target: 'signing' })}
+        >
+          {t('pinReset.choose.signing')}
+        </button>
+        <p className="hint">{t('pinReset.choose.signingHint')}</p>
+        <button
+          type="button"
+          className="button button--primary button--wide"
+          data-testid="pin-reset-choose-auth"
+          onClick={() => void send({ type: 'choose-pin-reset', target: 'auth' })}
+        >
+          {t('pinReset.choose.auth')}
+        </button>
+        <p className="hint">{t('pinReset.choose.authHint')}</p>
+        <p className="notice notice--info" data-testid="pin-reset-choose-both">
+          {t('pinReset.bothForgotten')}
+        </p>
       </div>
     </ScreenFrame>
   );

@@ -176,4 +176,34 @@ describe('the PIN reset screens', () => {
     expect(screen.getByTestId('pin-reset-outcome').textContent).toBe(en.pinReset.outcome['old-pin']);
     expect(screen.getByTestId('pin-reset-both-forgotten').textContent).toBe(en.pinReset.bothForgotten);
   });
+
+  it('which PIN: both choices go to the host, and both forgotten sends the resident to the counter', async () => {
+    const kiosk = await mount({ screen: 'pin-reset-choose' }, 'en');
+    expect(screen.getByTestId('pin-reset-choose-both').textContent).toBe(en.pinReset.bothForgotten);
+    fireEvent.click(screen.getByTestId('pin-reset-choose-auth'));
+    fireEvent.click(screen.getByTestId('pin-reset-choose-signing'));
+    expect(kiosk.intents).toEqual([
+      { type: 'choose-pin-reset', target: 'auth' },
+      { type: 'choose-pin-reset', target: 'signing' },
+    ]);
+  });
+
+  it('the 4-digit PIN’s reset: the signing PIN on the letter keyboard, then a new PIN of digits only', async () => {
+    const kiosk = await mount(
+      { screen: 'pin-reset-signing-pin', charsEntered: 0, minLength: 6, maxLength: 16, triesLeft: 4 },
+      'en',
+    );
+    expect(screen.getByTestId('new-pin-heading').textContent).toBe(en.pinReset.signingPin.heading);
+    expect(screen.getByTestId('new-pin-mismatch').textContent).toBe(
+      'The signing PIN is wrong. 4 tries left.',
+    );
+    fireEvent.click(screen.getByTestId('new-pin-key-K'));
+    expect(kiosk.intents).toEqual([{ type: 'new-pin-char', char: 'K' }]);
+    act(() => kiosk.show({ ...NEW_PIN_VIEW, pin: 'auth', minLength: 4, maxLength: 4 }));
+    await screen.findByTestId('screen-pin-reset-new-pin');
+    expect(screen.getByTestId('new-pin-heading').textContent).toBe(en.pinReset.newPin.headingFirstAuth);
+    expect(screen.queryByTestId('new-pin-key-A')).toBeNull();
+    press('7');
+    expect(kiosk.intents.at(-1)).toEqual({ type: 'new-pin-char', char: '7' });
+  });
 });

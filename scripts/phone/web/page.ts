@@ -36,10 +36,18 @@ interface PageState {
   selfie: Uint8Array | undefined;
   stream: MediaStream | undefined;
   outcome: PhoneOutcome | { kind: 'unreachable' } | { kind: 'no-card'; problem: string } | undefined;
+  /** The PIN the resident forgot: the other one proves the card. */
+  target: 'signing' | 'auth';
 }
 
 const { reader, bridged } = readerFromFragment();
-const state: PageState = { lang: 'ja', selfie: undefined, stream: undefined, outcome: undefined };
+const state: PageState = {
+  lang: 'ja',
+  selfie: undefined,
+  stream: undefined,
+  outcome: undefined,
+  target: 'signing',
+};
 const root = document.getElementById('app') as HTMLElement;
 // The inputs outlive a re-render (language, camera), so what was typed stays where it was typed.
 const pin = h('input', {
@@ -49,6 +57,14 @@ const pin = h('input', {
   autocomplete: 'off',
   maxlength: '4',
   pattern: '[0-9]{4}',
+  'aria-describedby': 'pin-hint',
+});
+const signingPinInput = h('input', {
+  id: 'signing-pin',
+  type: 'password',
+  autocomplete: 'off',
+  autocapitalize: 'characters',
+  maxlength: '16',
   'aria-describedby': 'pin-hint',
 });
 const collationInput = h('input', {
@@ -86,6 +102,7 @@ function outcomeView(t: PhoneTexts): HTMLElement | undefined {
           outcome.password,
         ),
         h('p', {}, t.validUntil(formatWhen(outcome.expiresAt, t))),
+        h('p', { 'data-testid': 'resets' }, t.resets[outcome.target]),
         h('p', {}, t.passwordUse),
       );
     } else section.append(h('p', {}, t.boundCard(formatWhen(outcome.expiresAt, t))));
@@ -97,6 +114,7 @@ function outcomeView(t: PhoneTexts): HTMLElement | undefined {
     words = outcome.problem === 'no-reader' ? t.readerNone : t.readerUnreachable;
   else if (outcome.kind === 'refused') words = t.refusal[outcome.code] ?? t.refusalOther(outcome.code);
   else if (outcome.reason === 'wrong-pin') words = t.wrongPin(outcome.triesLeft);
+  else if (outcome.reason === 'wrong-signing-pin') words = t.wrongSigningPin(outcome.triesLeft);
   else if (outcome.reason === 'pin-locked') words = t.pinLocked;
   else if (outcome.reason === 'collation-refused') words = t.collationRefused;
   else words = t.cardError;
@@ -158,13 +176,37 @@ function render(): void {
     render();
   });
 
+  // Which PIN was forgotten: the other one is asked for.
+  const forgot = h('fieldset', {}, h('legend', {}, t.forgotHeading));
+  for (const [target, label] of [
+    ['signing', t.forgotSigning],
+    ['auth', t.forgotAuth],
+  ] as const) {
+    const radio = h('input', { type: 'radio', name: 'forgot', id: `forgot-${target}`, value: target });
+    (radio as HTMLInputElement).checked = state.target === target;
+    radio.addEventListener('change', () => {
+      state.target = target;
+      render();
+    });
+    forgot.append(h('p', {}, radio, h('label', { for: `forgot-${target}` }, label)));
+  }
+  forgot.append(h('p', {}, h('small', {}, t.bothForgotten)));
   const progress = h('p', { role: 'status', id: 'progress' });
   const send = h('button', { type: 'submit', class: 'send' }, t.send);
   const form = h(
     'form',
     { novalidate: '' },
     collation,
-    h('p', {}, h('label', { for: 'pin' }, t.pinLabel), pin, h('small', { id: 'pin-hint' }, t.pinHint)),
+    forgot,
+    state.target === 'auth'
+      ? h(
+          'p',
+          {},
+          h('label', { for: 'signing-pin' }, t.signingPinLabel),
+          signingPinInput,
+          h('small', { id: 'pin-hint' }, t.pinHint),
+        )
+      : h('p', {}, h('label', { for: 'pin' }, t.pinLabel), pin, h('small', { id: 'pin-hint' }, t.pinHint)),
     h(
       'fieldset',
       {},
@@ -181,8 +223,9 @@ function render(): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     // Read once, cleared at once: the PIN lives only in this call on its way to the card.
-    const typedPin = pin.value;
+    const typedPin = state.target === 'auth' ? signingPinInput.value.toUpperCase() : pin.value;
     pin.value = '';
+    signingPinInput.value = '';
     const typedCollation = bridged ? undefined : collationInput.value.trim();
     void submit(typedPin, typedCollation, progress, send, t);
   });
@@ -243,8 +286,12 @@ async function submit(
   send: HTMLButtonElement,
   t: PhoneTexts,
 ): Promise<void> {
-  if (!/^[0-9]{4}$/.test(pin)) {
+  if (state.target === 'signing' && !/^[0-9]{4}$/.test(pin)) {
     progress.textContent = t.missingPin;
+    return;
+  }
+  if (state.target === 'auth' && !/^[A-Z0-9]{6,16}$/.test(pin)) {
+    progress.textContent = t.missingSigningPin;
     return;
   }
   if (!state.selfie) {
@@ -267,7 +314,7 @@ async function submit(
     const collationB = card.collationB ?? typedCollation ?? '';
     state.outcome = await phonePinReset({
       transport: card.transport,
-      pin,
+      ...(state.target === 'auth' ? { signingPin: pin } : { pin }),
       collationB,
       selfie: state.selfie,
       post: async (path, body) => {

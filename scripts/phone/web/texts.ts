@@ -18,6 +18,16 @@ export interface PhoneTexts {
   collationFromCard: string;
   pinLabel: string;
   pinHint: string;
+  /** Which PIN was forgotten (the other one proves the card). */
+  forgotHeading: string;
+  forgotSigning: string;
+  forgotAuth: string;
+  bothForgotten: string;
+  signingPinLabel: string;
+  missingSigningPin: string;
+  wrongSigningPin: (triesLeft: number) => string;
+  /** Under the password: which PIN it resets at the kiosk. */
+  resets: Readonly<Record<'signing' | 'auth', string>>;
   selfieHeading: string;
   cameraStart: string;
   cameraCapture: string;
@@ -67,6 +77,17 @@ const ja: PhoneTexts = {
   collationFromCard: '照合番号Bは、開発用のテスト用カードから読み取ります（入力は不要です）。',
   pinLabel: '利用者証明用電子証明書の暗証番号（数字4桁）',
   pinHint: '入力した暗証番号は、カードに送るだけで、保存も送信もしません。',
+  forgotHeading: 'どちらの暗証番号を忘れましたか',
+  forgotSigning: '署名用の暗証番号（英数字6〜16文字）：数字4桁の暗証番号で本人確認します',
+  forgotAuth: '利用者証明用の暗証番号（数字4桁）：署名用の暗証番号で本人確認します',
+  bothForgotten: '両方の暗証番号を忘れた場合は、市区町村の窓口で再設定してください。',
+  signingPinLabel: '署名用電子証明書の暗証番号（英数字6〜16文字）',
+  missingSigningPin: '署名用の暗証番号（英数字6〜16文字）を入力してください。',
+  wrongSigningPin: (triesLeft) => `署名用の暗証番号が違います。あと${triesLeft}回まで入力できます。`,
+  resets: {
+    signing: 'このパスワードで再設定できるのは、署名用の暗証番号です。',
+    auth: 'このパスワードで再設定できるのは、利用者証明用の暗証番号（数字4桁）です。',
+  },
   selfieHeading: '顔写真の撮影',
   cameraStart: 'カメラを起動する',
   cameraCapture: '撮影する',
@@ -136,6 +157,17 @@ const en: PhoneTexts = {
   collationFromCard: 'Collation number B is read from the development test card (nothing to type).',
   pinLabel: 'PIN of the user-authentication certificate (4 digits)',
   pinHint: 'The PIN goes only to the card; it is neither kept nor sent.',
+  forgotHeading: 'Which PIN did you forget?',
+  forgotSigning: 'The signing PIN (6–16 letters and digits): your 4-digit PIN proves the card',
+  forgotAuth: 'The 4-digit user-authentication PIN: your signing PIN proves the card',
+  bothForgotten: 'If you have forgotten both PINs, please have them reset at your municipality’s counter.',
+  signingPinLabel: 'PIN of the signing certificate (6–16 letters and digits)',
+  missingSigningPin: 'Type the signing PIN (6–16 letters and digits).',
+  wrongSigningPin: (triesLeft) => `Wrong signing PIN. ${triesLeft} tries left.`,
+  resets: {
+    signing: 'This password resets the signing PIN.',
+    auth: 'This password resets the 4-digit user-authentication PIN.',
+  },
   selfieHeading: 'Photo of your face',
   cameraStart: 'Start the camera',
   cameraCapture: 'Take the photo',
