@@ -1,6 +1,7 @@
 /**
  * `npm run build`: the renderer with Vite, and the Electron main process, the preload script and
- * the centre with esbuild, and the phone page the centre serves (scripts/phone/page-bundle.ts).
+ * the centre with esbuild, the phone page the centre serves (scripts/phone/page-bundle.ts), and the
+ * audio guide's lines recorded with espeak-ng (scripts/speech/build-guide-audio.ts).
  * Output in dist/ (not committed).
  */
 import { build as esbuild } from 'esbuild';
@@ -8,11 +9,15 @@ import { build as viteBuild } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { bundlePhonePage, PHONE_PAGE_BUILT_NAME } from './phone/page-bundle.ts';
+import { buildGuideAudio, describeGuideAudio } from './speech/build-guide-audio.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' });
+  // The audio guide's recorded lines, into the renderer Vite has just written (it empties the folder).
+  const guideAudio = await buildGuideAudio(`${root}dist`);
+  if (guideAudio) console.log(describeGuideAudio(guideAudio));
   const node = {
     bundle: true,
     platform: 'node',
