@@ -26,11 +26,12 @@ export const RECORDED_VOICES: Partial<Record<Language, string>> = {
 export const GUIDE_AUDIO_FOLDER = 'guide-audio';
 
 /**
- * A message key the guide says as it stands: a screen's heading or title, its lead or body, the
- * key feedback ("digit entered"). Lines with `{{…}}` (counts, amounts, names) are dynamic and
- * never recorded.
+ * A message the guide says as it stands, by its key path: a screen's heading or title, its lead or
+ * body, the done screen's "take your card", a PIN reset's outcome, the key feedback ("digit
+ * entered"). Lines with `{{…}}` (counts, amounts, names) are dynamic and never recorded.
  */
-const SPOKEN_KEY = /^(heading\w*|title|body|lead|rules|cardReminder)$|(Heading|Body|Detail|Entered|Deleted)$/;
+const SPOKEN_PATH =
+  /(^|\.)(heading\w*|title|body|lead|rules|cardReminder|takeBoth)$|(Heading|Body|Detail|Entered|Deleted)$|\.outcome\.[^.]+$/;
 
 /** The text as the guide says it: no furigana marks, one space between words. */
 export function normaliseLine(text: string): string {
@@ -51,16 +52,16 @@ export function lineKey(line: string): string {
 /** Every fixed line of one language's messages that the guide may say, normalised, without repeats. */
 export function guideLinesOf(messages: Messages): string[] {
   const lines = new Set<string>();
-  const visit = (node: unknown, key: string): void => {
+  const visit = (node: unknown, path: string): void => {
     if (typeof node === 'string') {
-      if (SPOKEN_KEY.test(key) && !node.includes('{{')) {
+      if (SPOKEN_PATH.test(path) && !node.includes('{{')) {
         const line = normaliseLine(node);
         if (line !== '') lines.add(line);
       }
       return;
     }
     if (node && typeof node === 'object') {
-      for (const [child, value] of Object.entries(node)) visit(value, child);
+      for (const [key, value] of Object.entries(node)) visit(value, path === '' ? key : `${path}.${key}`);
     }
   };
   visit(messages, '');

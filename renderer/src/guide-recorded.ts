@@ -5,8 +5,8 @@ import { MESSAGES } from './i18n/index.ts';
 /** The part of an <audio> element the recorded voice uses (tests pass a fake). */
 export interface GuideAudio {
   volume: number;
-  onended: (() => void) | null;
-  onerror: (() => void) | null;
+  onended: ((event: Event) => unknown) | null;
+  onerror: ((event: Event | string) => unknown) | null;
   play(): Promise<void> | undefined;
   pause(): void;
 }
@@ -25,23 +25,30 @@ function recordedLines(language: Language): ReadonlySet<string> {
 }
 
 /**
- * The recordings that say `line`, in order, or null if some part has none. A screen's
- * instruction is its heading and lead joined with ". " (guide.ts `instructionOf`), each a message
- * of its own: the line is tried whole, then cut at each ". " into a recorded head and the rest.
+ * The recorded messages that say `line`, in order: all of it if every part is recorded, else the
+ * recorded messages it starts with (a heading before a lead with a name or number in it), else
+ * null. A screen's instruction is its heading and lead joined with ". " (guide.ts
+ * `instructionOf`), each a message of its own: the line is tried whole, then cut at each ". ".
  */
 export function recordedPartsOf(line: string, language: Language): string[] | null {
   const lines = recordedLines(language);
-  const split = (rest: string): string[] | null => {
-    if (lines.has(rest)) return [rest];
+  // The longest run of recorded messages from the start of `rest`, and whether it reaches the end.
+  const split = (rest: string): { parts: string[]; complete: boolean } => {
+    if (lines.has(rest)) return { parts: [rest], complete: true };
+    let best: { parts: string[]; complete: boolean } = { parts: [], complete: false };
     for (let cut = rest.indexOf('. '); cut > 0; cut = rest.indexOf('. ', cut + 1)) {
       const head = rest.slice(0, cut);
-      const tail = lines.has(head) ? split(rest.slice(cut + 2)) : null;
-      if (tail) return [head, ...tail];
+      if (!lines.has(head)) continue;
+      const tail = split(rest.slice(cut + 2));
+      const found = { parts: [head, ...tail.parts], complete: tail.complete };
+      if (found.complete) return found;
+      if (found.parts.length > best.parts.length) best = found;
     }
-    return null;
+    return best;
   };
   const whole = normaliseLine(line);
-  return whole === '' ? null : split(whole);
+  const { parts } = whole === '' ? { parts: [] } : split(whole);
+  return parts.length > 0 ? parts : null;
 }
 
 /**
