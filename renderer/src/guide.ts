@@ -32,6 +32,8 @@ export function createPageVoice(page: Window & typeof globalThis): GuideVoice {
       ? (page.speechSynthesis as SpeechSynthesis | undefined)
       : undefined;
   const recordings = createRecordedVoice((url) => new page.Audio(url));
+  // Chromium loads its voices in the background: asking once now makes them known by the first line.
+  synthesis()?.getVoices();
   const speakOnPlatform = (
     speech: SpeechSynthesis,
     line: string,

@@ -35,9 +35,9 @@ export interface GuideAudioReport {
   milliseconds: number;
 }
 
-async function hasEspeak(): Promise<boolean> {
+async function hasEspeak(espeak: string): Promise<boolean> {
   try {
-    await run('espeak-ng', ['--version']);
+    await run(espeak, ['--version']);
     return true;
   } catch {
     return false;
@@ -60,10 +60,16 @@ async function inParallel<T>(jobs: T[], limit: number, work: (job: T) => Promise
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }
 
-/** Records every covered language's guide lines into `distRoot`/renderer/guide-audio/. */
-export async function buildGuideAudio(distRoot: string): Promise<GuideAudioReport | null> {
+/**
+ * Records every covered language's guide lines into `distRoot`/renderer/guide-audio/; null (and
+ * one printed line) when `espeak` (the command, espeak-ng on PATH by default) is not there.
+ */
+export async function buildGuideAudio(
+  distRoot: string,
+  { espeak = 'espeak-ng' }: { espeak?: string } = {},
+): Promise<GuideAudioReport | null> {
   const started = performance.now();
-  if (!(await hasEspeak())) {
+  if (!(await hasEspeak(espeak))) {
     console.log(
       'guide audio: espeak-ng not installed, no recordings (the kiosk uses the platform voice only)',
     );
