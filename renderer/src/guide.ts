@@ -5,7 +5,8 @@ import { LOCALES } from './i18n/index.ts';
 /**
  * The audio guide's voice: a line spoken in the resident's language at a volume (0–1). The kiosk
  * speaks through the platform's speech synthesis or the build's recordings (createPageVoice; a
- * headphone jack in a real kiosk); tests pass their own. It is given instructions and "digit entered", never a digit of a PIN.
+ * headphone jack in a real kiosk); tests pass their own. It is given instructions and "digit
+ * entered", never a digit of a PIN.
  */
 export interface GuideVoice {
   say(line: string, language: Language, volume: number): void;
