@@ -1,6 +1,9 @@
 /**
  * `npm run build`: the renderer with Vite, and the Electron main process, the preload script and
- * the centre with esbuild, and the phone page the centre serves (scripts/phone/page-bundle.ts).
+ * the centre with esbuild, the phone page the centre serves (scripts/phone/page-bundle.ts), and with
+ * `--guide-audio` (the kiosk package's build) the audio guide's lines recorded with espeak-ng
+ * (scripts/speech/build-guide-audio.ts): 66 MB and up to a minute on 2 cores, so `npm test`'s build
+ * leaves them out and the guide uses the platform's voice there.
  * Output in dist/ (not committed).
  */
 import { build as esbuild } from 'esbuild';
@@ -8,11 +11,19 @@ import { build as viteBuild } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { bundlePhonePage, PHONE_PAGE_BUILT_NAME } from './phone/page-bundle.ts';
+import { buildGuideAudio, describeGuideAudio } from './speech/build-guide-audio.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
   await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' });
+  // The audio guide's recorded lines, into the renderer Vite has just written (it empties the folder).
+  if (process.argv.slice(2).includes('--guide-audio')) {
+    const guideAudio = await buildGuideAudio(`${root}dist`);
+    if (guideAudio) console.log(describeGuideAudio(guideAudio));
+  } else {
+    console.log('audio guide recordings: not built (npm run build -- --guide-audio, for the kiosk package)');
+  }
   const node = {
     bundle: true,
     platform: 'node',

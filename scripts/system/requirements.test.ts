@@ -40,6 +40,7 @@ describe('the package list', () => {
         'chromium',
         'cups-ipp-utils',
         'dbus',
+        'espeak-ng',
         'fonts-dejavu-core',
         'fonts-ipaexfont-gothic',
         'fonts-ipaexfont-mincho',
