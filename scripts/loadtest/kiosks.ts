@@ -17,6 +17,8 @@ export interface Kiosk {
   card: VirtualMyNumberCard;
   /** Mutual TLS with this kiosk's terminal certificate (undici connection pool). */
   dispatcher: Agent;
+  /** The terminal certificate's private key: it signs the kiosk's delivery reports. */
+  terminalKeyPem: string;
 }
 
 /** Residents a kiosk can serve a 住民票 to: living there, a valid card, PINs not locked, 16 or over, no DV block. */
@@ -74,7 +76,7 @@ export async function makeKiosks(world: DevWorld, pkiDir: string, count: number)
       const dispatcher = new Agent({
         connect: { cert: credentials.certificatePem, key: credentials.privateKeyPem, ca: pki.caPem },
       });
-      return { terminalId, resident, card, dispatcher };
+      return { terminalId, resident, card, dispatcher, terminalKeyPem: credentials.privateKeyPem };
     }),
   );
 }

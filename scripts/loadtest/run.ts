@@ -128,7 +128,11 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     const useHaproxy = options.centres > 1 && options.balancer === 'haproxy';
     if (useHaproxy) haproxy = await startHaproxy({ dir, listenPort: await freePort(), centrePorts: ports });
     const urlFor = (i: number): string => haproxy?.url ?? (centres[i % centres.length] as CentreProcess).url;
-    const links = kiosks.map((kiosk, i) => ({ url: urlFor(i), dispatcher: kiosk.dispatcher }));
+    const links = kiosks.map((kiosk, i) => ({
+      url: urlFor(i),
+      dispatcher: kiosk.dispatcher,
+      terminalKeyPem: kiosk.terminalKeyPem,
+    }));
     const sealKeys = await fetchSealKeys(links[0] as (typeof links)[0], world.sealKeys.rootKeysPemPath);
 
     const outcomes: TransactionOutcome[] = [];

@@ -24,6 +24,7 @@ import {
   type IssueResponse,
 } from '../../../protocol/api.ts';
 import { authenticationMessage, sha256DigestInfo } from '../../../protocol/auth-message.ts';
+import { signDeliveryReport } from '../../../protocol/delivery-signature.ts';
 import { checkPageSeals, holderBindingFor } from '../../../protocol/seal.ts';
 import type { PublishedSealKeys } from '../../../protocol/seal-keys.ts';
 import { verifyKeyList } from '../../../protocol/seal-keys.ts';
@@ -46,7 +47,11 @@ export class TerminalError extends Error {
  * How a terminal reaches the centre: its URL, and for mutual TLS the undici dispatcher holding the
  * terminal certificate (absent: plain HTTP on loopback).
  */
-export type CentreLink = string | { url: string; dispatcher: Dispatcher };
+/**
+ * A plain URL, or mutual TLS: the terminal's connection pool and its private key, which signs the
+ * delivery report as a kiosk's centre client does (protocol/delivery-signature.ts).
+ */
+export type CentreLink = string | { url: string; dispatcher: Dispatcher; terminalKeyPem?: string };
 
 const urlOf = (link: CentreLink): string => (typeof link === 'string' ? link : link.url);
 const dispatcherOf = (link: CentreLink): { dispatcher?: Dispatcher } =>
@@ -159,7 +164,11 @@ export async function confirmDelivery(
   transactionId: string,
   request: DeliveryRequest,
 ): Promise<{ ok: true; response: DeliveryResponse } | { ok: false; status: number; body: unknown }> {
-  const res = await post(centreUrl, `/v1/transactions/${transactionId}/delivery`, request);
+  const signed =
+    typeof centreUrl === 'string' || centreUrl.terminalKeyPem === undefined
+      ? request
+      : signDeliveryReport(transactionId, request, centreUrl.terminalKeyPem, new Date());
+  const res = await post(centreUrl, `/v1/transactions/${transactionId}/delivery`, signed);
   if (res.status !== 200) return { ok: false, status: res.status, body: res.json };
   return { ok: true, response: DeliveryResponseSchema.parse(res.json) };
 }
