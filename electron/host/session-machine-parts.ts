@@ -164,16 +164,20 @@ export const sessionSetup = setup({
       context.newPin.fill(0);
       return { newPinLength: 0 };
     }),
-    fail: assign(({ context }, params: { code: KioskErrorCode; triesLeft?: number }) => {
-      wipePin(context);
-      return {
-        error: {
-          code: params.code,
-          ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
-        },
-        pinLength: 0,
-      };
-    }),
+    fail: assign(
+      ({ context }, params: { code: KioskErrorCode; triesLeft?: number; pinResetOutcome?: 'old-pin' }) => {
+        wipePin(context);
+        return {
+          error: {
+            code: params.code,
+            ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
+          },
+          pinLength: 0,
+          // A PIN reset that ends before its command reached the card: the card keeps its old PIN.
+          ...(params.pinResetOutcome === undefined ? {} : { pinResetOutcome: params.pinResetOutcome }),
+        };
+      },
+    ),
   },
   delays: {
     placeCardTimeout: ({ context }) => context.timeouts.placeCardMs,

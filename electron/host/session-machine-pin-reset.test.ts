@@ -276,7 +276,8 @@ describe('the PIN-reset flow', () => {
       k.actor.send({ type: 'CARD_REMOVED' });
       const failed = await at(k.actor, 'failed');
       expect(failed.context.error?.code).toBe('card-removed');
-      expect(failed.context.pinResetOutcome).toBeNull();
+      // Removed before the relay: the resident is told the old signing PIN stands, and it does.
+      expect(failed.context.pinResetOutcome).toBe('old-pin');
       expect(failed.context.oneTimePassword.every((b) => b === 0)).toBe(true);
       expect(await k.signingPinIs(OLD_PIN)).toBe(true);
     } finally {
@@ -380,6 +381,7 @@ describe('the PIN-reset flow', () => {
         const failed = await at(k.actor, 'failed');
         expect(failed.context.error?.code).toBe('card-removed');
         expect(failed.context.pinResetTarget).toBe('auth');
+        expect(failed.context.pinResetOutcome).toBe('old-pin');
         expect(await k.authPinIs('1234')).toBe(true);
       } finally {
         await k.close();

@@ -47,7 +47,11 @@ const sameEntry = (c: SessionContext): boolean =>
   c.newPin.subarray(0, c.newPinLength).every((b, i) => b === c.newPinFirst[i]);
 
 const CANCEL = { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } as const;
-const REMOVED = { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } as const;
+/** The card taken away before the reset's command reached it: the resident is told the old PIN stands. */
+const REMOVED = {
+  target: 'failed',
+  actions: { type: 'fail', params: { code: 'card-removed', pinResetOutcome: 'old-pin' } },
+} as const;
 const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } as const;
 
 /**
