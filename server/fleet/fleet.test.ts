@@ -42,9 +42,7 @@ beforeAll(async () => {
   centre = tlsCentre.centre;
 }, 60_000);
 
-afterAll(async () => {
-  await tlsCentre?.close();
-});
+afterAll(() => tlsCentre?.close());
 
 describe('fleet heartbeats over mutual TLS', () => {
   it('keeps the last signed heartbeat per terminal and raises the out-of-paper alert from it', async () => {

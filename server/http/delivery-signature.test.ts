@@ -23,9 +23,7 @@ beforeAll(async () => {
   centre = tlsCentre.centre;
 }, 60_000);
 
-afterAll(async () => {
-  await tlsCentre?.close();
-});
+afterAll(() => tlsCentre?.close());
 
 describe('the delivery report over mutual TLS', () => {
   const report = { terminalId: 'S0001-T01', outcome: 'voided' as const, copies: 0 };
