@@ -8,7 +8,7 @@ import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isCardError, type CardSession } from '../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../native/jpki/jpki-client.ts';
-import { relayPinReset, type PinResetResult } from '../../native/jpki/pin-reset.ts';
+import { relayPinReset } from '../../native/jpki/pin-reset.ts';
 import { sharedTestCa, testCard, TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
 import { InProcessCardReader } from '../../native/virtual-card/in-process-reader.ts';
 import type { CardPersonalisation } from '../../native/virtual-card/personalisation.ts';
@@ -18,11 +18,7 @@ import { ChallengeResponseSchema } from '../../protocol/api.ts';
 import { startCentre } from '../../server/centre.ts';
 import type { PinResetMode } from '../../server/pin-reset/reset-service.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
-import {
-  kioskPinResetAuthority,
-  unconfirmedOutcome,
-  type KioskPinResetAuthority,
-} from './pin-reset-authority.ts';
+import { kioskPinResetAuthority, unconfirmedOutcome } from './pin-reset-authority.ts';
 import { createPinResetCentre, type PinResetCentre } from './pin-reset-client.ts';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
@@ -154,7 +150,7 @@ type Kiosk = Awaited<ReturnType<typeof atKiosk>>;
 async function resetAt(
   kiosk: Kiosk,
   reset: { oneTimePassword?: string; newPin: string; centre?: PinResetCentre },
-): Promise<{ result: PinResetResult; authority: KioskPinResetAuthority }> {
+) {
   const authority = kioskPinResetAuthority({
     centre: reset.centre ?? client,
     transactionId: kiosk.transactionId,
