@@ -88,7 +88,7 @@ export const issuanceMachine = sessionSetup.createMachine({
       on: { CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } },
     },
     placeCard: placeCardState,
-    readingCard: readingCardState,
+    readingCard: readingCardState(),
     pinEntry: pinEntryState,
     verifyingPin: verifyingPinState,
     authenticating: {
