@@ -329,7 +329,7 @@ export const pinEntryState = sessionSetup.createStateConfig({
   },
 });
 
-/** The PIN verified by the card; then the flow's own `authenticating`. */
+/** The PIN verified by the card; then `authenticating` (`authenticatingState`). */
 export const verifyingPinState = sessionSetup.createStateConfig({
   invoke: {
     src: 'verifyPin',
@@ -380,6 +380,75 @@ export const verifyingPinState = sessionSetup.createStateConfig({
   },
   on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
 });
+
+/**
+ * What the card's proof to the centre is made from: the card, its certificate (read while the
+ * resident typed), the centre, and the terminal and transaction it is for.
+ */
+export function cardProofInput(context: SessionContext) {
+  return {
+    card: context.card as CardHandle,
+    certificate: context.certificate as Promise<CardResult<Uint8Array>>,
+    centre: context.services.centre,
+    terminalId: context.services.terminalId,
+    transactionId: context.transactionId as string,
+  };
+}
+
+/** What differs between the flows once the resident is authenticated (`authenticatingState`). */
+export type AuthenticatedFlow = {
+  /** The flow's next state. */
+  next: string;
+  /** Whether the centre's menu and notices are kept (the certificate flow's; a PIN reset has none). */
+  keepMenu?: boolean;
+  /** What the card taken away meanwhile records; `card-removed` unless given. */
+  removed?: FailParams;
+};
+
+/**
+ * The resident authenticated with the card at the centre (the journal told which municipality);
+ * then the flow's `next`, or `failed` with the centre's or the card's error.
+ */
+export function authenticatingState({
+  next,
+  keepMenu = false,
+  removed = { code: 'card-removed' },
+}: AuthenticatedFlow) {
+  return sessionSetup.createStateConfig({
+    invoke: {
+      src: 'authenticate',
+      input: ({ context }) => cardProofInput(context),
+      onDone: [
+        {
+          guard: ({ event }) => event.output.ok,
+          target: next,
+          actions: assign(({ context, event }) => {
+            if (!event.output.ok) return {};
+            const { response, authCertificate } = event.output;
+            context.services.onTransactionEvent({
+              kind: 'authenticated',
+              transactionId: context.transactionId as string,
+              municipalityCode: response.municipality.code,
+            });
+            return {
+              municipalityName: response.municipality.name,
+              ...(keepMenu ? { menu: response.menu, notices: response.notices ?? [] } : {}),
+              authCertificate,
+            };
+          }),
+        },
+        {
+          target: 'failed',
+          actions: assign(({ event }) => ({
+            error: { code: event.output.ok ? 'internal' : event.output.error },
+          })),
+        },
+      ],
+      onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+    },
+    on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: removed } } },
+  });
+}
 
 /** The one clean-up every error goes through: PIN wiped, card released, money kept paid back. */
 export const failedState = sessionSetup.createStateConfig({

@@ -4,7 +4,8 @@
  * client): the keypads, a wrong password and the retry, two entries that differ, the live
  * service's bound-card mode, refusals, and the card leaving — each ends with the card holding the
  * PIN the resident is told. Last, with a fake card and reset centre (nothing started): which state
- * the card's read leads to, and what the signing PIN's keyboard takes.
+ * the card's read leads to, the old PIN told when the card leaves before the reset, and what the
+ * signing PIN's keyboard takes.
  */
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ import { createPinResetCentre, type PinResetCentre } from './pin-reset-client.ts
 import { pinResetMachine } from './session-machine-pin-reset.ts';
 import { DEFAULT_TIMEOUTS, type TransactionEvent } from './session-machine-types.ts';
 import type { CardHandle } from './card-port.ts';
-import { fakeCardHandle, fakeCardPort, fakeServices } from './test-support/fakes.ts';
+import { fakeCardHandle, fakeCardPort, fakeCentre, fakeServices } from './test-support/fakes.ts';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
 const TERMINAL = 'S0042-T02';
@@ -406,12 +407,16 @@ describe('the PIN-reset machine with a fake card and reset centre', () => {
     prepare: async () => ({ ok: true, value: { authPinTriesLeft: tries } }),
   });
 
-  /** The machine started and the PIN to reset chosen, the card on the reader answering `card`. */
-  async function chosen(target: 'signing' | 'auth', card: Partial<CardHandle>) {
+  /**
+   * The machine started and the PIN to reset chosen, the card on the reader answering `card`, the
+   * centre `centre` (one that authenticates by default).
+   */
+  async function chosen(target: 'signing' | 'auth', card: Partial<CardHandle>, centre = fakeCentre()) {
     const actor = createActor(pinResetMachine, {
       input: {
         services: fakeServices(randomUUID(), {
           cardPort: fakeCardPort(fakeCardHandle(card)),
+          centre,
           pinReset: { centre: resetCentre },
         }),
         timeouts: DEFAULT_TIMEOUTS,
@@ -438,14 +443,33 @@ describe('the PIN-reset machine with a fake card and reset centre', () => {
     actor.stop();
   });
 
-  it('the card taken away while it is read: failed, the old PIN told', async () => {
-    const actor = await chosen('signing', { prepare: () => new Promise(() => undefined) });
-    await at(actor, 'readingCard');
+  /** The card taken away in `state`: the session fails, the resident told the old PIN stands. */
+  async function cardLeavesIn(actor: Machine, state: string) {
+    await at(actor, state);
     actor.send({ type: 'CARD_REMOVED' });
     const failed = await at(actor, 'failed');
-    expect(failed.context.error?.code).toBe('card-removed');
-    expect(failed.context.pinResetOutcome).toBe('old-pin');
     actor.stop();
+    return failed.context;
+  }
+
+  it('the card taken away while it is read: failed, the old PIN told', async () => {
+    const actor = await chosen('signing', { prepare: () => new Promise(() => undefined) });
+    expect(await cardLeavesIn(actor, 'readingCard')).toMatchObject({
+      error: { code: 'card-removed' },
+      pinResetOutcome: 'old-pin',
+    });
+  });
+
+  it('the card taken away while the centre authenticates: failed, the old PIN told', async () => {
+    const centre = fakeCentre({ challenge: () => new Promise(() => undefined) });
+    const actor = await chosen('signing', authPinTriesLeft(3), centre);
+    await at(actor, 'pinEntry');
+    for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
+    actor.send({ type: 'PIN_SUBMIT' });
+    expect(await cardLeavesIn(actor, 'authenticating')).toMatchObject({
+      error: { code: 'card-removed' },
+      pinResetOutcome: 'old-pin',
+    });
   });
 
   it('the signing PIN: A–Z and 0–9 up to 16, a backspace, not sent under 6; the card taken away wipes it', async () => {
@@ -464,10 +488,8 @@ describe('the PIN-reset machine with a fake card and reset centre', () => {
     type('3456789012345Z');
     expect(actor.getSnapshot().context.newPinLength).toBe(16);
     expect(Buffer.from(actor.getSnapshot().context.newPin).toString('ascii')).toBe('ABC1234567890123');
-    actor.send({ type: 'CARD_REMOVED' });
-    const failed = await at(actor, 'failed');
-    expect(failed.context.pinResetOutcome).toBe('old-pin');
-    expect(failed.context.newPin.every((b) => b === 0)).toBe(true);
-    actor.stop();
+    const failed = await cardLeavesIn(actor, 'signingPinEntry');
+    expect(failed.pinResetOutcome).toBe('old-pin');
+    expect(failed.newPin.every((b) => b === 0)).toBe(true);
   });
 });

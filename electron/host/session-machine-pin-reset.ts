@@ -7,8 +7,10 @@
  * PIN, old or new, and `pinResetOutcome` says which (or that only trying it can tell).
  */
 import { assign } from 'xstate';
-import type { CardHandle, CardResult } from './card-port.ts';
+import type { CardHandle } from './card-port.ts';
 import {
+  authenticatingState,
+  cardProofInput,
   endingState,
   failedState,
   pinEntryState,
@@ -187,12 +189,8 @@ export const pinResetMachine = sessionSetup.createMachine({
       invoke: {
         src: 'proveWithSigningKey',
         input: ({ context }) => ({
-          card: context.card as CardHandle,
-          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
-          centre: context.services.centre,
+          ...cardProofInput(context),
           pinReset: context.services.pinReset!.centre,
-          terminalId: context.services.terminalId,
-          transactionId: context.transactionId as string,
           // A copy: the actor wipes it; the typed one is wiped on the way out.
           signingPin: context.newPin.slice(0, context.newPinLength),
         }),
@@ -240,44 +238,7 @@ export const pinResetMachine = sessionSetup.createMachine({
     },
     pinEntry: pinEntryState,
     verifyingPin: verifyingPinState,
-    authenticating: {
-      invoke: {
-        src: 'authenticate',
-        input: ({ context }) => ({
-          card: context.card as CardHandle,
-          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
-          centre: context.services.centre,
-          terminalId: context.services.terminalId,
-          transactionId: context.transactionId as string,
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.ok,
-            target: 'passwordDeciding',
-            actions: assign(({ context, event }) => {
-              if (!event.output.ok) return {};
-              context.services.onTransactionEvent({
-                kind: 'authenticated',
-                transactionId: context.transactionId as string,
-                municipalityCode: event.output.response.municipality.code,
-              });
-              return {
-                municipalityName: event.output.response.municipality.name,
-                authCertificate: event.output.authCertificate,
-              };
-            }),
-          },
-          {
-            target: 'failed',
-            actions: assign(({ event }) => ({
-              error: { code: event.output.ok ? 'internal' : event.output.error },
-            })),
-          },
-        ],
-        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
-      },
-      on: { CARD_REMOVED: REMOVED },
-    },
+    authenticating: authenticatingState({ next: 'passwordDeciding', removed: REMOVED_PARAMS }),
     // The centre says which mode it runs: the live service's binds the card on the phone, with no
     // password to type; the kiosk has no say.
     passwordDeciding: {
