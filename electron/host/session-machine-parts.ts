@@ -1,8 +1,9 @@
 /**
  * The parts every kiosk flow's session machine is made of: one `setup` (the card, centre and
  * clean-up actors, and each flow's own), and the shared steps — the card placed, read and its
- * 4-digit PIN verified, and the one clean-up (`failed`, then `ending`) every path ends in.
- * A flow's machine (session-machine-issuance.ts, …) is its own steps around these.
+ * 4-digit PIN verified, the resident authenticated at the centre, and the one clean-up (`failed`,
+ * then `ending`) every path ends in. A flow's machine (session-machine-issuance.ts, …) is its own
+ * steps around these; where a shared step differs by flow, the flow passes what differs.
  */
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import type {
