@@ -16,10 +16,10 @@ import {
   type OfferedOptions,
   type OptionChoice,
 } from './certificate-options.ts';
-import type { CardHandle, CardResult } from './card-port.ts';
 import { holderBindingOf } from './issue-document.ts';
 import { kioskErrorForCentre } from './kiosk-errors.ts';
 import {
+  authenticatingState,
   endingState,
   failedState,
   pinEntryState,
@@ -88,50 +88,10 @@ export const issuanceMachine = sessionSetup.createMachine({
       on: { CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } },
     },
     placeCard: placeCardState,
-    readingCard: readingCardState,
+    readingCard: readingCardState(),
     pinEntry: pinEntryState,
     verifyingPin: verifyingPinState,
-    authenticating: {
-      invoke: {
-        src: 'authenticate',
-        input: ({ context }) => ({
-          card: context.card as CardHandle,
-          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
-          centre: context.services.centre,
-          terminalId: context.services.terminalId,
-          transactionId: context.transactionId as string,
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.ok,
-            target: 'menu',
-            actions: assign(({ context, event }) => {
-              if (!event.output.ok) return {};
-              context.services.onTransactionEvent({
-                kind: 'authenticated',
-                transactionId: context.transactionId as string,
-                municipalityCode: event.output.response.municipality.code,
-              });
-              const { response } = event.output;
-              return {
-                municipalityName: response.municipality.name,
-                menu: response.menu,
-                notices: response.notices ?? [],
-                authCertificate: event.output.authCertificate,
-              };
-            }),
-          },
-          {
-            target: 'failed',
-            actions: assign(({ event }) => ({
-              error: { code: event.output.ok ? 'internal' : event.output.error },
-            })),
-          },
-        ],
-        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
-      },
-      on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
-    },
+    authenticating: authenticatingState({ next: 'menu', keepMenu: true }),
     menu: {
       after: { menuTimeout: { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } },
       on: {

@@ -1,8 +1,9 @@
 /**
  * The parts every kiosk flow's session machine is made of: one `setup` (the card, centre and
  * clean-up actors, and each flow's own), and the shared steps — the card placed, read and its
- * 4-digit PIN verified, and the one clean-up (`failed`, then `ending`) every path ends in.
- * A flow's machine (session-machine-issuance.ts, …) is its own steps around these.
+ * 4-digit PIN verified, the resident authenticated at the centre, and the one clean-up (`failed`,
+ * then `ending`) every path ends in. A flow's machine (session-machine-issuance.ts, …) is its own
+ * steps around these; where a shared step differs by flow, the flow passes what differs.
  */
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import type {
@@ -143,6 +144,14 @@ const pinResetActors = {
 
 export type SessionInput = { services: SessionServices; timeouts: Timeouts; resume?: ResumedSession };
 
+/** What the `fail` action records: the error shown, and what a PIN reset tells of the card's PIN. */
+export type FailParams = {
+  code: KioskErrorCode;
+  triesLeft?: number;
+  /** A PIN reset that ends before its command reached the card: the card keeps its old PIN. */
+  pinResetOutcome?: 'old-pin';
+};
+
 export const sessionSetup = setup({
   types: {
     context: {} as SessionContext,
@@ -164,20 +173,17 @@ export const sessionSetup = setup({
       context.newPin.fill(0);
       return { newPinLength: 0 };
     }),
-    fail: assign(
-      ({ context }, params: { code: KioskErrorCode; triesLeft?: number; pinResetOutcome?: 'old-pin' }) => {
-        wipePin(context);
-        return {
-          error: {
-            code: params.code,
-            ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
-          },
-          pinLength: 0,
-          // A PIN reset that ends before its command reached the card: the card keeps its old PIN.
-          ...(params.pinResetOutcome === undefined ? {} : { pinResetOutcome: params.pinResetOutcome }),
-        };
-      },
-    ),
+    fail: assign(({ context }, params: FailParams) => {
+      wipePin(context);
+      return {
+        error: {
+          code: params.code,
+          ...(params.triesLeft === undefined ? {} : { triesLeft: params.triesLeft }),
+        },
+        pinLength: 0,
+        ...(params.pinResetOutcome === undefined ? {} : { pinResetOutcome: params.pinResetOutcome }),
+      };
+    }),
   },
   delays: {
     placeCardTimeout: ({ context }) => context.timeouts.placeCardMs,
@@ -226,40 +232,69 @@ export const placeCardState = sessionSetup.createStateConfig({
   on: { CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } },
 });
 
-/** The card read (its PIN counter; the certificate read while the resident types); then `pinEntry`. */
-export const readingCardState = sessionSetup.createStateConfig({
-  invoke: {
-    src: 'prepareCard',
-    input: ({ context }) => ({ card: context.card as CardHandle }),
-    onDone: [
-      {
-        guard: ({ event }) => event.output.ok && event.output.value.authPinTriesLeft === 0,
-        target: 'failed',
-        actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
-      },
-      {
-        guard: ({ event }) => event.output.ok,
-        target: 'pinEntry',
-        actions: assign(({ context, event }) => ({
-          triesLeft: event.output.ok ? event.output.value.authPinTriesLeft : null,
-          // Read the certificate while the resident types: the resident never waits for it.
-          certificate: (context.card as CardHandle).readAuthCertificate(),
-        })),
-      },
-      {
-        target: 'failed',
-        actions: assign(({ event }) => ({
-          error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
-        })),
-      },
-    ],
-    onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
-  },
-  on: {
-    CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } },
-    CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
-  },
-});
+/** What differs between the flows in reading the card (`readingCardState`). */
+export type CardReadFlow = {
+  /**
+   * A resident who proves who they are with another PIN than the 4-digit one (the 4-digit PIN's
+   * reset): when `when` holds, a card that answers leads to `next`, whatever its 4-digit PIN's
+   * counter says. Without it every resident types the 4-digit PIN.
+   */
+  otherPin?: { when: (context: SessionContext) => boolean; next: string };
+  /** What the card taken away while it is read records; `card-removed` unless given. */
+  removed?: FailParams;
+};
+
+/** No resident proves who they are with another PIN: the `otherPin` transition is never taken. */
+const EVERYONE_TYPES_THE_4_DIGIT_PIN = { when: () => false, next: 'pinEntry' };
+
+/**
+ * The card read (its PIN counter; the certificate read while the resident types); then `pinEntry`
+ * (or the flow's `otherPin.next`). A locked 4-digit PIN ends there; so does a card that does not
+ * answer, with its own error.
+ */
+export function readingCardState(flow: CardReadFlow = {}) {
+  const { otherPin = EVERYONE_TYPES_THE_4_DIGIT_PIN, removed = { code: 'card-removed' } } = flow;
+  return sessionSetup.createStateConfig({
+    invoke: {
+      src: 'prepareCard',
+      input: ({ context }) => ({ card: context.card as CardHandle }),
+      onDone: [
+        {
+          guard: ({ context, event }) => otherPin.when(context) && event.output.ok,
+          target: otherPin.next,
+          actions: assign(({ context }) => ({
+            certificate: (context.card as CardHandle).readAuthCertificate(),
+          })),
+        },
+        {
+          guard: ({ event }) => event.output.ok && event.output.value.authPinTriesLeft === 0,
+          target: 'failed',
+          actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
+        },
+        {
+          guard: ({ event }) => event.output.ok,
+          target: 'pinEntry',
+          actions: assign(({ context, event }) => ({
+            triesLeft: event.output.ok ? event.output.value.authPinTriesLeft : null,
+            // Read the certificate while the resident types: the resident never waits for it.
+            certificate: (context.card as CardHandle).readAuthCertificate(),
+          })),
+        },
+        {
+          target: 'failed',
+          actions: assign(({ event }) => ({
+            error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
+          })),
+        },
+      ],
+      onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
+    },
+    on: {
+      CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: removed } },
+      CANCEL: { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } },
+    },
+  });
+}
 
 /** The 4-digit PIN typed on the keypad, held only in the host; then `verifyingPin`. */
 export const pinEntryState = sessionSetup.createStateConfig({
@@ -295,7 +330,7 @@ export const pinEntryState = sessionSetup.createStateConfig({
   },
 });
 
-/** The PIN verified by the card; then the flow's own `authenticating`. */
+/** The PIN verified by the card; then `authenticating` (`authenticatingState`). */
 export const verifyingPinState = sessionSetup.createStateConfig({
   invoke: {
     src: 'verifyPin',
@@ -346,6 +381,75 @@ export const verifyingPinState = sessionSetup.createStateConfig({
   },
   on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: { code: 'card-removed' } } } },
 });
+
+/**
+ * What the card's proof to the centre is made from: the card, its certificate (read while the
+ * resident typed), the centre, and the terminal and transaction it is for.
+ */
+export function cardProofInput(context: SessionContext) {
+  return {
+    card: context.card as CardHandle,
+    certificate: context.certificate as Promise<CardResult<Uint8Array>>,
+    centre: context.services.centre,
+    terminalId: context.services.terminalId,
+    transactionId: context.transactionId as string,
+  };
+}
+
+/** What differs between the flows once the resident is authenticated (`authenticatingState`). */
+export type AuthenticatedFlow = {
+  /** The flow's next state. */
+  next: string;
+  /** Whether the centre's menu and notices are kept (the certificate flow's; a PIN reset has none). */
+  keepMenu?: boolean;
+  /** What the card taken away meanwhile records; `card-removed` unless given. */
+  removed?: FailParams;
+};
+
+/**
+ * The resident authenticated with the card at the centre (the journal told which municipality);
+ * then the flow's `next`, or `failed` with the centre's or the card's error.
+ */
+export function authenticatingState({
+  next,
+  keepMenu = false,
+  removed = { code: 'card-removed' },
+}: AuthenticatedFlow) {
+  return sessionSetup.createStateConfig({
+    invoke: {
+      src: 'authenticate',
+      input: ({ context }) => cardProofInput(context),
+      onDone: [
+        {
+          guard: ({ event }) => event.output.ok,
+          target: next,
+          actions: assign(({ context, event }) => {
+            if (!event.output.ok) return {};
+            const { response, authCertificate } = event.output;
+            context.services.onTransactionEvent({
+              kind: 'authenticated',
+              transactionId: context.transactionId as string,
+              municipalityCode: response.municipality.code,
+            });
+            return {
+              municipalityName: response.municipality.name,
+              ...(keepMenu ? { menu: response.menu, notices: response.notices ?? [] } : {}),
+              authCertificate,
+            };
+          }),
+        },
+        {
+          target: 'failed',
+          actions: assign(({ event }) => ({
+            error: { code: event.output.ok ? 'internal' : event.output.error },
+          })),
+        },
+      ],
+      onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
+    },
+    on: { CARD_REMOVED: { target: 'failed', actions: { type: 'fail', params: removed } } },
+  });
+}
 
 /** The one clean-up every error goes through: PIN wiped, card released, money kept paid back. */
 export const failedState = sessionSetup.createStateConfig({

@@ -3,7 +3,9 @@
  * loopback with the virtual card on the in-process reader (the real card port, the real centre
  * client): the keypads, a wrong password and the retry, two entries that differ, the live
  * service's bound-card mode, refusals, and the card leaving — each ends with the card holding the
- * PIN the resident is told.
+ * PIN the resident is told. Last, with a fake card and reset centre (nothing started): which state
+ * the card's read leads to, the old PIN told when the card leaves before the reset, and what the
+ * signing PIN's keyboard takes.
  */
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +22,11 @@ import { loadSeedWorld } from '../../server/seed/index.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { createCentreClient } from './centre-client.ts';
 import { createJpkiCardPort } from './jpki-card-port.ts';
-import { createPinResetCentre } from './pin-reset-client.ts';
+import { createPinResetCentre, type PinResetCentre } from './pin-reset-client.ts';
 import { pinResetMachine } from './session-machine-pin-reset.ts';
 import { DEFAULT_TIMEOUTS, type TransactionEvent } from './session-machine-types.ts';
-import { fakeServices } from './test-support/fakes.ts';
+import type { CardHandle } from './card-port.ts';
+import { fakeCardHandle, fakeCardPort, fakeCentre, fakeServices } from './test-support/fakes.ts';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
 const TERMINAL = 'S0042-T02';
@@ -387,5 +390,106 @@ describe('the PIN-reset flow', () => {
         await k.close();
       }
     });
+  });
+});
+
+describe('the PIN-reset machine with a fake card and reset centre', () => {
+  /** A reset centre in password mode, never asked for a command. */
+  const resetCentre: PinResetCentre = {
+    authenticate: async () => ({ ok: true, value: { kind: 'no-grant' } }),
+    start: async () => ({ ok: true, value: { mode: 'password' } }),
+    command: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
+    confirm: async () => ({ ok: false, failure: { kind: 'centre-unreachable', detail: 'fake' } }),
+    release: async () => ({ ok: true, value: { kind: 'released' } }),
+    close: async () => undefined,
+  };
+  const authPinTriesLeft = (tries: number): Partial<CardHandle> => ({
+    prepare: async () => ({ ok: true, value: { authPinTriesLeft: tries } }),
+  });
+
+  /**
+   * The machine started and the PIN to reset chosen, the card on the reader answering `card`, the
+   * centre `centre` (one that authenticates by default).
+   */
+  async function chosen(target: 'signing' | 'auth', card: Partial<CardHandle>, centre = fakeCentre()) {
+    const actor = createActor(pinResetMachine, {
+      input: {
+        services: fakeServices(randomUUID(), {
+          cardPort: fakeCardPort(fakeCardHandle(card)),
+          centre,
+          pinReset: { centre: resetCentre },
+        }),
+        timeouts: DEFAULT_TIMEOUTS,
+      },
+    }).start();
+    actor.send({ type: 'START' });
+    await at(actor, 'choosePin');
+    actor.send({ type: 'CHOOSE_PIN_RESET', target });
+    return actor;
+  }
+
+  it('the 署名用 PIN’s reset with the 4-digit PIN locked: failed as pin-locked', async () => {
+    const actor = await chosen('signing', authPinTriesLeft(0));
+    const failed = await at(actor, 'failed');
+    expect(failed.context.error).toEqual({ code: 'pin-locked', triesLeft: 0 });
+    actor.stop();
+  });
+
+  it('the 4-digit PIN’s reset with that PIN locked: the signing PIN next all the same', async () => {
+    const actor = await chosen('auth', authPinTriesLeft(0));
+    const entry = await at(actor, 'signingPinEntry');
+    expect(entry.context.triesLeft).toBeNull();
+    expect(entry.context.certificate).not.toBeNull();
+    actor.stop();
+  });
+
+  /** The card taken away in `state`: the session fails, the resident told the old PIN stands. */
+  async function cardLeavesIn(actor: Machine, state: string) {
+    await at(actor, state);
+    actor.send({ type: 'CARD_REMOVED' });
+    const failed = await at(actor, 'failed');
+    actor.stop();
+    return failed.context;
+  }
+
+  it('the card taken away while it is read: failed, the old PIN told', async () => {
+    const actor = await chosen('signing', { prepare: () => new Promise(() => undefined) });
+    expect(await cardLeavesIn(actor, 'readingCard')).toMatchObject({
+      error: { code: 'card-removed' },
+      pinResetOutcome: 'old-pin',
+    });
+  });
+
+  it('the card taken away while the centre authenticates: failed, the old PIN told', async () => {
+    const centre = fakeCentre({ challenge: () => new Promise(() => undefined) });
+    const actor = await chosen('signing', authPinTriesLeft(3), centre);
+    await at(actor, 'pinEntry');
+    for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
+    actor.send({ type: 'PIN_SUBMIT' });
+    expect(await cardLeavesIn(actor, 'authenticating')).toMatchObject({
+      error: { code: 'card-removed' },
+      pinResetOutcome: 'old-pin',
+    });
+  });
+
+  it('the signing PIN: A–Z and 0–9 up to 16, a backspace, not sent under 6; the card taken away wipes it', async () => {
+    const actor = await chosen('auth', authPinTriesLeft(3));
+    await at(actor, 'signingPinEntry');
+    const type = (chars: string) => {
+      for (const char of chars) actor.send({ type: 'NEW_PIN_CHAR', char });
+    };
+    type('a-B');
+    expect(actor.getSnapshot().context.newPinLength).toBe(1);
+    actor.send({ type: 'NEW_PIN_BACKSPACE' });
+    actor.send({ type: 'NEW_PIN_BACKSPACE' });
+    expect(actor.getSnapshot().context.newPinLength).toBe(0);
+    typeNewPin(actor, 'ABC12');
+    expect(actor.getSnapshot().value).toBe('signingPinEntry');
+    type('3456789012345Z');
+    expect(actor.getSnapshot().context.newPinLength).toBe(16);
+    expect(Buffer.from(actor.getSnapshot().context.newPin).toString('ascii')).toBe('ABC1234567890123');
+    const failed = await cardLeavesIn(actor, 'signingPinEntry');
+    expect(failed.pinResetOutcome).toBe('old-pin');
+    expect(failed.newPin.every((b) => b === 0)).toBe(true);
   });
 });

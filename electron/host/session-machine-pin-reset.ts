@@ -7,18 +7,20 @@
  * PIN, old or new, and `pinResetOutcome` says which (or that only trying it can tell).
  */
 import { assign } from 'xstate';
-import type { CardHandle, CardResult } from './card-port.ts';
+import type { CardHandle } from './card-port.ts';
 import {
+  authenticatingState,
+  cardProofInput,
   endingState,
   failedState,
   pinEntryState,
   placeCardState,
+  readingCardState,
   sessionSetup,
   verifyingPinState,
   initialSessionContext,
   RESUMED_SESSION_FIRST,
 } from './session-machine-parts.ts';
-import { kioskErrorForCard } from './kiosk-errors.ts';
 import {
   AUTH_PIN_LENGTH,
   NEW_SIGNING_PIN_MAX,
@@ -31,15 +33,21 @@ import {
 const SIGNING_PIN_CHAR = /^[A-Z0-9]$/;
 const AUTH_PIN_CHAR = /^[0-9]$/;
 
+/** What a typed PIN may be: how long, and of which characters. */
+export type TypedPinRules = { min: number; max: number; char: RegExp };
+
+/** A 署名用 PIN: 6–16 of A–Z and 0–9 (the one proven for the 4-digit PIN's reset, or a new one). */
+const SIGNING_PIN_RULES: TypedPinRules = {
+  min: NEW_SIGNING_PIN_MIN,
+  max: NEW_SIGNING_PIN_MAX,
+  char: SIGNING_PIN_CHAR,
+};
+
 /** The new PIN's rules for the PIN being reset: 署名用 6–16 of A–Z 0–9, 利用者証明用 4 digits. */
-export function newPinRules(target: SessionContext['pinResetTarget']): {
-  min: number;
-  max: number;
-  char: RegExp;
-} {
+export function newPinRules(target: SessionContext['pinResetTarget']): TypedPinRules {
   return target === 'auth'
     ? { min: AUTH_PIN_LENGTH, max: AUTH_PIN_LENGTH, char: AUTH_PIN_CHAR }
-    : { min: NEW_SIGNING_PIN_MIN, max: NEW_SIGNING_PIN_MAX, char: SIGNING_PIN_CHAR };
+    : SIGNING_PIN_RULES;
 }
 
 const sameEntry = (c: SessionContext): boolean =>
@@ -48,61 +56,33 @@ const sameEntry = (c: SessionContext): boolean =>
 
 const CANCEL = { target: 'failed', actions: { type: 'fail', params: { code: 'cancelled' } } } as const;
 /** The card taken away before the reset's command reached it: the resident is told the old PIN stands. */
-const REMOVED = {
-  target: 'failed',
-  actions: { type: 'fail', params: { code: 'card-removed', pinResetOutcome: 'old-pin' } },
-} as const;
+const REMOVED_PARAMS = { code: 'card-removed', pinResetOutcome: 'old-pin' } as const;
+const REMOVED = { target: 'failed', actions: { type: 'fail', params: REMOVED_PARAMS } } as const;
 const IDLE = { target: 'failed', actions: { type: 'fail', params: { code: 'timeout' } } } as const;
 
+/** The transitions of a typed PIN's OK (`NEW_PIN_SUBMIT`). */
+type TypedPinSubmit = NonNullable<
+  NonNullable<Parameters<typeof sessionSetup.createStateConfig>[0]['on']>['NEW_PIN_SUBMIT']
+>;
+/** Whether the PIN typed so far is long enough to send. */
+type LongEnough = (args: { context: SessionContext }) => boolean;
+
 /**
- * The new 署名用 PIN typed once (`first`: kept) or again (`again`: compared with the first; two
- * different entries start both again). One state definition for both entries; only what OK does
- * differs.
+ * A PIN typed on the keyboard into `newPin` (held in the host only), in the state `self`: the
+ * characters its `rules` allow up to the longest, a backspace, and OK as `submit` says once the PIN
+ * is `long` enough. The card taken away tells the resident the old PIN stands.
  */
-function newPinState(step: 'first' | 'again') {
-  const self = step === 'first' ? 'newPinEntry' : 'newPinConfirm';
-  const long = ({ context }: { context: SessionContext }) =>
-    context.newPinLength >= newPinRules(context.pinResetTarget).min;
-  const submit =
-    step === 'first'
-      ? sessionSetup.createStateConfig({
-          on: {
-            NEW_PIN_SUBMIT: {
-              guard: long,
-              target: 'newPinConfirm',
-              actions: assign(({ context }) => {
-                context.newPinFirst.fill(0);
-                context.newPinFirst.set(context.newPin.subarray(0, context.newPinLength));
-                context.newPin.fill(0);
-                return { newPinFirstLength: context.newPinLength, newPinLength: 0, newPinMismatch: false };
-              }),
-            },
-          },
-        }).on
-      : sessionSetup.createStateConfig({
-          on: {
-            NEW_PIN_SUBMIT: [
-              { guard: ({ context }) => long({ context }) && sameEntry(context), target: 'resetting' },
-              {
-                // Different from the first entry: both are typed again.
-                guard: long,
-                target: 'newPinEntry',
-                actions: assign(({ context }) => {
-                  context.newPin.fill(0);
-                  context.newPinFirst.fill(0);
-                  return { newPinLength: 0, newPinFirstLength: 0, newPinMismatch: true };
-                }),
-              },
-            ],
-          },
-        }).on;
+function typedPinState(
+  self: string,
+  rules: (context: SessionContext) => TypedPinRules,
+  submit: (long: LongEnough) => TypedPinSubmit,
+) {
   return sessionSetup.createStateConfig({
     after: { pinEntryTimeout: IDLE },
     on: {
       NEW_PIN_CHAR: {
         guard: ({ context, event }) =>
-          context.newPinLength < newPinRules(context.pinResetTarget).max &&
-          newPinRules(context.pinResetTarget).char.test(event.char),
+          context.newPinLength < rules(context).max && rules(context).char.test(event.char),
         target: self,
         reenter: true,
         actions: assign(({ context, event }) => {
@@ -119,12 +99,48 @@ function newPinState(step: 'first' | 'again') {
           return { newPinLength: context.newPinLength - 1 };
         }),
       },
-      ...submit,
+      NEW_PIN_SUBMIT: submit(({ context }) => context.newPinLength >= rules(context).min),
       CARD_REMOVED: REMOVED,
       CANCEL,
     },
   });
 }
+
+/** The signing PIN typed to prove the resident for the 4-digit PIN's reset; then the proof. */
+const signingPinEntryState = typedPinState(
+  'signingPinEntry',
+  () => SIGNING_PIN_RULES,
+  (long) => ({ guard: long, target: 'provingWithSigningKey' }),
+);
+
+/** The new PIN's rules, the PIN being reset's. */
+const newPinRulesOf = (context: SessionContext) => newPinRules(context.pinResetTarget);
+
+/** The new PIN typed once: kept, then typed again. */
+const newPinEntryState = typedPinState('newPinEntry', newPinRulesOf, (long) => ({
+  guard: long,
+  target: 'newPinConfirm',
+  actions: assign(({ context }) => {
+    context.newPinFirst.fill(0);
+    context.newPinFirst.set(context.newPin.subarray(0, context.newPinLength));
+    context.newPin.fill(0);
+    return { newPinFirstLength: context.newPinLength, newPinLength: 0, newPinMismatch: false };
+  }),
+}));
+
+/** The new PIN typed again: the same as the first, the reset; different, both typed again. */
+const newPinConfirmState = typedPinState('newPinConfirm', newPinRulesOf, (long) => [
+  { guard: ({ context }) => long({ context }) && sameEntry(context), target: 'resetting' },
+  {
+    guard: long,
+    target: 'newPinEntry',
+    actions: assign(({ context }) => {
+      context.newPin.fill(0);
+      context.newPinFirst.fill(0);
+      return { newPinLength: 0, newPinFirstLength: 0, newPinMismatch: true };
+    }),
+  },
+]);
 
 export const pinResetMachine = sessionSetup.createMachine({
   id: 'session',
@@ -163,84 +179,18 @@ export const pinResetMachine = sessionSetup.createMachine({
     placeCard: placeCardState,
     // The card read. For the 4-digit PIN's reset its counter does not matter (it may well be
     // locked): the signing PIN next; otherwise the shared steps (the 4-digit PIN).
-    readingCard: {
-      invoke: {
-        src: 'prepareCard',
-        input: ({ context }) => ({ card: context.card as CardHandle }),
-        onDone: [
-          {
-            guard: ({ context, event }) => context.pinResetTarget === 'auth' && event.output.ok,
-            target: 'signingPinEntry',
-            actions: assign(({ context }) => ({
-              certificate: (context.card as CardHandle).readAuthCertificate(),
-            })),
-          },
-          {
-            guard: ({ event }) => event.output.ok && event.output.value.authPinTriesLeft === 0,
-            target: 'failed',
-            actions: { type: 'fail', params: { code: 'pin-locked', triesLeft: 0 } },
-          },
-          {
-            guard: ({ event }) => event.output.ok,
-            target: 'pinEntry',
-            actions: assign(({ context, event }) => ({
-              triesLeft: event.output.ok ? event.output.value.authPinTriesLeft : null,
-              // Read the certificate while the resident types: the resident never waits for it.
-              certificate: (context.card as CardHandle).readAuthCertificate(),
-            })),
-          },
-          {
-            target: 'failed',
-            actions: assign(({ event }) => ({
-              error: { code: event.output.ok ? 'internal' : kioskErrorForCard(event.output.failure) },
-            })),
-          },
-        ],
-        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'card-communication' } } },
-      },
-      on: { CARD_REMOVED: REMOVED, CANCEL },
-    },
+    readingCard: readingCardState({
+      otherPin: { when: (context) => context.pinResetTarget === 'auth', next: 'signingPinEntry' },
+      removed: REMOVED_PARAMS,
+    }),
     // The signing PIN typed on the same keyboard as a new 署名用 PIN, held in `newPin` (host only).
-    signingPinEntry: {
-      after: { pinEntryTimeout: IDLE },
-      on: {
-        NEW_PIN_CHAR: {
-          guard: ({ context, event }) =>
-            context.newPinLength < NEW_SIGNING_PIN_MAX && SIGNING_PIN_CHAR.test(event.char),
-          target: 'signingPinEntry',
-          reenter: true,
-          actions: assign(({ context, event }) => {
-            context.newPin[context.newPinLength] = event.char.charCodeAt(0);
-            return { newPinLength: context.newPinLength + 1 };
-          }),
-        },
-        NEW_PIN_BACKSPACE: {
-          guard: ({ context }) => context.newPinLength > 0,
-          target: 'signingPinEntry',
-          reenter: true,
-          actions: assign(({ context }) => {
-            context.newPin[context.newPinLength - 1] = 0;
-            return { newPinLength: context.newPinLength - 1 };
-          }),
-        },
-        NEW_PIN_SUBMIT: {
-          guard: ({ context }) => context.newPinLength >= NEW_SIGNING_PIN_MIN,
-          target: 'provingWithSigningKey',
-        },
-        CARD_REMOVED: REMOVED,
-        CANCEL,
-      },
-    },
+    signingPinEntry: signingPinEntryState,
     provingWithSigningKey: {
       invoke: {
         src: 'proveWithSigningKey',
         input: ({ context }) => ({
-          card: context.card as CardHandle,
-          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
-          centre: context.services.centre,
+          ...cardProofInput(context),
           pinReset: context.services.pinReset!.centre,
-          terminalId: context.services.terminalId,
-          transactionId: context.transactionId as string,
           // A copy: the actor wipes it; the typed one is wiped on the way out.
           signingPin: context.newPin.slice(0, context.newPinLength),
         }),
@@ -288,44 +238,7 @@ export const pinResetMachine = sessionSetup.createMachine({
     },
     pinEntry: pinEntryState,
     verifyingPin: verifyingPinState,
-    authenticating: {
-      invoke: {
-        src: 'authenticate',
-        input: ({ context }) => ({
-          card: context.card as CardHandle,
-          certificate: context.certificate as Promise<CardResult<Uint8Array>>,
-          centre: context.services.centre,
-          terminalId: context.services.terminalId,
-          transactionId: context.transactionId as string,
-        }),
-        onDone: [
-          {
-            guard: ({ event }) => event.output.ok,
-            target: 'passwordDeciding',
-            actions: assign(({ context, event }) => {
-              if (!event.output.ok) return {};
-              context.services.onTransactionEvent({
-                kind: 'authenticated',
-                transactionId: context.transactionId as string,
-                municipalityCode: event.output.response.municipality.code,
-              });
-              return {
-                municipalityName: event.output.response.municipality.name,
-                authCertificate: event.output.authCertificate,
-              };
-            }),
-          },
-          {
-            target: 'failed',
-            actions: assign(({ event }) => ({
-              error: { code: event.output.ok ? 'internal' : event.output.error },
-            })),
-          },
-        ],
-        onError: { target: 'failed', actions: { type: 'fail', params: { code: 'internal' } } },
-      },
-      on: { CARD_REMOVED: REMOVED },
-    },
+    authenticating: authenticatingState({ next: 'passwordDeciding', removed: REMOVED_PARAMS }),
     // The centre says which mode it runs: the live service's binds the card on the phone, with no
     // password to type; the kiosk has no say.
     passwordDeciding: {
@@ -404,8 +317,8 @@ export const pinResetMachine = sessionSetup.createMachine({
         CANCEL,
       },
     },
-    newPinEntry: newPinState('first'),
-    newPinConfirm: newPinState('again'),
+    newPinEntry: newPinEntryState,
+    newPinConfirm: newPinConfirmState,
     resetting: {
       invoke: {
         src: 'resetPin',
