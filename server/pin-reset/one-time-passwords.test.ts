@@ -97,6 +97,25 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     expect(await store.signingSessionOf(session, later(1000 + SIGNING_SESSION_MS))).toBeUndefined();
   });
 
+  it('a spent or expired 4-digit-PIN grant ties no session and says why, as reserve would', async () => {
+    const card = binding('card whose 4-digit-PIN grant was spent');
+    const session = { cardBinding: card, transactionId: 'tx-spent', terminalId: 'KIOSK-1' };
+    const { password } = await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    const tx = { cardBinding: card, transactionId: 'tx-first' };
+    expect((await store.reserve({ ...tx, password, target: 'auth' }, later(1000))).kind).toBe('granted');
+    expect(await store.spend(tx, later(2000))).toBe('spent');
+    expect(await store.bindSigningSession(session, later(3000))).toBe('used');
+    expect(await store.signingSessionOf(session, later(4000))).toBeUndefined();
+    expect((await store.reserve({ ...session, password, target: 'auth' }, later(5000))).kind).toBe('used');
+
+    await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    expect(await store.bindSigningSession(session, later(GRANT_LIFETIME_MS))).toBe('expired');
+    expect(await store.bindSigningSession(session, later(GRANT_LIFETIME_MS - 1))).toBe('bound');
+    expect(await store.bindSigningSession({ ...session, cardBinding: binding('no grant') }, T0)).toBe(
+      'no-grant',
+    );
+  });
+
   it('keeps only a salted hash at rest', async () => {
     const { password } = await store.issue(grantFor(CARD_B), T0);
     const rows = await backend.query(config, 'SELECT * FROM pin_reset_grants');

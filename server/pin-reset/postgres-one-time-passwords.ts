@@ -9,6 +9,7 @@ import {
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
   SIGNING_SESSION_MS,
+  unboundSigningSession,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -161,7 +162,7 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
           now.getTime(),
         ],
       );
-      return rowCount === 1 ? 'bound' : 'no-grant';
+      return rowCount === 1 ? 'bound' : unboundSigningSession(await read(session.cardBinding), now);
     },
     async signingSessionOf(session, now) {
       const { rows } = await pool.query(

@@ -8,6 +8,7 @@ import {
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
   SIGNING_SESSION_MS,
+  unboundSigningSession,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -136,7 +137,7 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
         session.cardBinding,
         now.getTime(),
       );
-      return changes === 1 ? 'bound' : 'no-grant';
+      return changes === 1 ? 'bound' : unboundSigningSession(read(session.cardBinding), now);
     },
     async signingSessionOf(session, now) {
       return stmt.signingSessionOf.get(session.transactionId, session.terminalId, now.getTime()) as
