@@ -205,7 +205,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'PinResetAuthenticateResponse',
         {
           '400': 'bad-request or certificate-malformed',
-          '401': 'the authentication checks of /authenticate failed (challenge, certificate, signature), or no 署名用 CA configured',
+          '401':
+            'the authentication checks of /authenticate failed (challenge, certificate, signature), or no 署名用 CA configured',
           '403': 'terminal-unknown, or the resident unknown, moved out or deceased',
           '500': refused['500'],
         },
