@@ -116,6 +116,34 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     );
   });
 
+  it('migration 17 moves a signing session kept on its grant (migration 16) into a record of its own', async () => {
+    const older = await backend.fresh();
+    await backend.migrateTo(older, 16);
+    const card = binding('card tied before migration 17');
+    const until = later(SIGNING_SESSION_MS).getTime();
+    await backend.query(
+      older,
+      `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code, mode, issued_at, expires_at,
+         target, signing_session_tx, signing_session_terminal, signing_session_until)
+       VALUES ('${card}', 'H0002', '131016', 'bound-card', ${T0.getTime()}, ${later(GRANT_LIFETIME_MS).getTime()},
+         'auth', 'tx-before', 'KIOSK-9', ${until})`,
+    );
+    const stores = await openCentreStores(older);
+    try {
+      const session = { transactionId: 'tx-before', terminalId: 'KIOSK-9' };
+      expect(await stores.oneTimePasswords.signingSessionOf(session, later(1000))).toEqual({
+        cardBinding: card,
+        holderId: 'H0002',
+      });
+      expect(await stores.oneTimePasswords.signingSessionOf(session, new Date(until))).toBeUndefined();
+      const columns = Object.keys((await backend.query(older, 'SELECT * FROM pin_reset_grants'))[0] ?? {});
+      expect(columns).toContain('reserved_by');
+      expect(columns.filter((c) => c.startsWith('signing_session'))).toEqual([]);
+    } finally {
+      await stores.repository.close();
+    }
+  });
+
   it('keeps only a salted hash at rest', async () => {
     const { password } = await store.issue(grantFor(CARD_B), T0);
     const rows = await backend.query(config, 'SELECT * FROM pin_reset_grants');
