@@ -450,8 +450,8 @@ export const en: Messages = {
       body: 'The one-time password has expired, has already been used, or is not for this card. Your PIN has not changed. Please start again with the identity check on your phone, or go to your municipal office.',
     },
     'pin-reset-in-use': {
-      title: 'This one-time password is in use at another kiosk',
-      body: 'A PIN reset with this one-time password is in progress at another kiosk. Your PIN has not changed. Please wait a few minutes and try again. If this keeps happening, please tell a member of staff.',
+      title: 'A PIN reset for this card is in progress at another kiosk',
+      body: 'The permission from your identity check on the phone (the one-time password) is being used at another kiosk. Your PIN has not changed. Please wait a few minutes and try again. If this keeps happening, please tell a member of staff.',
     },
     internal: {
       title: 'Something went wrong',

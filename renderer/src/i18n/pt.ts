@@ -450,8 +450,8 @@ export const pt: Messages = {
       body: 'A senha de uso único expirou, já foi usada ou não é deste cartão. A sua senha não mudou. Refaça a verificação de identidade no celular ou dirija-se ao balcão da prefeitura.',
     },
     'pin-reset-in-use': {
-      title: 'Esta senha de uso único está em uso em outro terminal',
-      body: 'Uma redefinição de senha com esta senha de uso único está em andamento em outro terminal. A sua senha não mudou. Aguarde alguns minutos e tente novamente. Se continuar, avise um funcionário.',
+      title: 'A redefinição da senha deste cartão está em andamento em outro terminal',
+      body: 'A autorização da verificação de identidade no celular (a senha de uso único) está sendo usada em outro terminal. A sua senha não mudou. Aguarde alguns minutos e tente novamente. Se continuar, avise um funcionário.',
     },
     internal: {
       title: 'Ocorreu um erro',
