@@ -97,6 +97,7 @@ export type KioskErrorCode =
   | 'payment-jammed' // a note or coin stuck in the acceptor: what was credited is returned
   | 'payment-unavailable' // the acceptor stopped answering or its cash box is full
   | 'pin-reset-refused' // the centre refused the PIN reset (password expired, used, locked, not this card's): the old PIN stays
+  | 'pin-reset-in-use' // the grant is reserved by another transaction (another kiosk) right now: wait a few minutes; the old PIN stays
   | 'internal';
 
 export type KioskScreen =

@@ -28,6 +28,11 @@ describe('OpenAPI 3.1 document', () => {
       '/v1/issue',
       '/v1/koseki-registration',
       '/v1/municipality-keys',
+      '/v1/pin-reset/authenticate',
+      '/v1/pin-reset/command',
+      '/v1/pin-reset/confirm',
+      '/v1/pin-reset/release',
+      '/v1/pin-reset/start',
       '/v1/transactions/{transactionId}/delivery',
     ]);
     const documentSchema = JSON.stringify(doc.components.schemas.CertificateDocument);

@@ -19,6 +19,23 @@ import {
 import { CertificateDocumentSchema } from './documents.ts';
 import { CentreErrorBodySchema } from './errors.ts';
 import { HEARTBEAT_PATH, HeartbeatRequestSchema, HeartbeatResponseSchema } from './heartbeat.ts';
+import {
+  PIN_RESET_AUTHENTICATE_PATH,
+  PIN_RESET_COMMAND_PATH,
+  PIN_RESET_CONFIRM_PATH,
+  PIN_RESET_RELEASE_PATH,
+  PIN_RESET_START_PATH,
+  PinResetAuthenticateRequestSchema,
+  PinResetAuthenticateResponseSchema,
+  PinResetCommandRequestSchema,
+  PinResetCommandResponseSchema,
+  PinResetConfirmRequestSchema,
+  PinResetConfirmResponseSchema,
+  PinResetReleaseRequestSchema,
+  PinResetReleaseResponseSchema,
+  PinResetStartRequestSchema,
+  PinResetStartResponseSchema,
+} from './pin-reset.ts';
 
 /** The component schemas of the contract, by name. */
 const COMPONENTS = {
@@ -38,6 +55,16 @@ const COMPONENTS = {
   MunicipalityKeysResponse: MunicipalityKeysResponseSchema,
   HeartbeatRequest: HeartbeatRequestSchema,
   HeartbeatResponse: HeartbeatResponseSchema,
+  PinResetAuthenticateRequest: PinResetAuthenticateRequestSchema,
+  PinResetAuthenticateResponse: PinResetAuthenticateResponseSchema,
+  PinResetStartRequest: PinResetStartRequestSchema,
+  PinResetStartResponse: PinResetStartResponseSchema,
+  PinResetCommandRequest: PinResetCommandRequestSchema,
+  PinResetCommandResponse: PinResetCommandResponseSchema,
+  PinResetConfirmRequest: PinResetConfirmRequestSchema,
+  PinResetConfirmResponse: PinResetConfirmResponseSchema,
+  PinResetReleaseRequest: PinResetReleaseRequestSchema,
+  PinResetReleaseResponse: PinResetReleaseResponseSchema,
   CentreErrorBody: CentreErrorBodySchema,
 } as const;
 type ComponentName = keyof typeof COMPONENTS;
@@ -90,6 +117,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     '401': 'authentication failed or no authenticated session',
     '403': 'refused by a municipal rule (not offered, outside hours, DV block, …)',
     '500': 'internal',
+  };
+  const resetRefused = {
+    '400': 'bad-request: the body does not match the schema (a challenge not of 8 bytes)',
+    '401': 'not-authenticated: no live session of this transaction on this terminal',
+    '403': 'terminal-unknown: no terminal certificate, or the body names another terminal',
+    '500': refused['500'],
   };
   return {
     openapi: '3.1.0',
@@ -164,6 +197,43 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           '403': 'terminal-unknown: no terminal certificate, or the body names another terminal',
           '409': 'bad-request: not newer than the heartbeat kept (replayed or reordered)',
         },
+      ),
+      // The PIN reset at the kiosk (issue 11): served only by a centre configured for it.
+      [PIN_RESET_AUTHENTICATE_PATH]: post(
+        "The 4-digit PIN's reset only, in place of /authenticate: the centre's challenge signed with the card's 署名用 key; ties the transaction to the card's grant for the 4-digit PIN. Refusals of the reset (no-grant, used, expired, the signing certificate, the holder's facts) are 200 answers",
+        'PinResetAuthenticateRequest',
+        'PinResetAuthenticateResponse',
+        {
+          '400': 'bad-request or certificate-malformed',
+          '401':
+            'the authentication checks of /authenticate failed (challenge, certificate, signature), or no 署名用 CA configured',
+          '403': 'terminal-unknown, or the resident unknown, moved out or deceased',
+          '500': refused['500'],
+        },
+      ),
+      [PIN_RESET_START_PATH]: post(
+        "The centre's mode for this authenticated transaction's reset: password (typed one-time password) or bound-card",
+        'PinResetStartRequest',
+        'PinResetStartResponse',
+        resetRefused,
+      ),
+      [PIN_RESET_COMMAND_PATH]: post(
+        "Reserve the card's grant for this transaction and answer the secure-messaging command that sets the new PIN; refusals of the reset (wrong-password, locked, expired, used, in-use, no-grant, pin-rules) are 200 answers",
+        'PinResetCommandRequest',
+        'PinResetCommandResponse',
+        resetRefused,
+      ),
+      [PIN_RESET_CONFIRM_PATH]: post(
+        "Read the card's sealed answer: reset-done spends the grant, card-refused / not-authorised release it",
+        'PinResetConfirmRequest',
+        'PinResetConfirmResponse',
+        resetRefused,
+      ),
+      [PIN_RESET_RELEASE_PATH]: post(
+        "Give the grant's reservation back when the card's answer never reached the centre",
+        'PinResetReleaseRequest',
+        'PinResetReleaseResponse',
+        resetRefused,
       ),
       [`${API_PREFIX}/municipality-keys`]: {
         get: {

@@ -6,7 +6,8 @@
  *   the resident forgot that PIN): the centre's challenge (`/v1/challenge`) signed with the card's
  *   署名用 key after the signing PIN, with both certificates. The centre runs the authentication's
  *   checks on the 利用者証明用 certificate, verifies the 署名用 one and ties the two to one holder,
- *   then binds this transaction to the card's 'auth' grant (`no-grant` at once when there is none).
+ *   then binds this transaction to the card's 'auth' grant (at once `no-grant` when there is none,
+ *   `used` when it was spent, `expired` past its 24 hours).
  *   This is no issuance session: only the reset routes accept it.
  * - `POST /v1/pin-reset/start`: the centre's mode for this reset (`password`: the resident types
  *   the one-time password; `bound-card`, the live service's: the card alone). The mode is the
@@ -86,6 +87,10 @@ export const PinResetAuthenticateResponseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('authenticated') }),
   /** No unused grant for the 4-digit PIN on this card: the phone's face check comes first. */
   z.object({ kind: z.literal('no-grant') }),
+  /** The card's grant for the 4-digit PIN was spent already (as `command` answers on the signing PIN's reset). */
+  z.object({ kind: z.literal('used') }),
+  /** The card's grant for the 4-digit PIN is past its 24 hours. */
+  z.object({ kind: z.literal('expired') }),
   z.object({ kind: z.literal('signing-certificate-refused'), reason: z.enum(SIGNING_CERTIFICATE_REFUSALS) }),
   /** The signing certificate's holder (name, address, birth date, sex) is not the register's. */
   z.object({ kind: z.literal('basic-information-changed') }),

@@ -12,7 +12,7 @@
  * The second form resets the 4-digit PIN, the signing PIN proving the card (the phone's grant must
  * be for the 4-digit PIN: `npm run phone -- --signing-pin`). Exit codes: 0 done,
  * 2 usage, 3 wrong 4-digit PIN (or wrong signing PIN), 4 the centre refused the reset (password wrong/expired/used/not
- * this card's/locked), 5 any other failure (the message says which PIN the card now holds).
+ * this card's/locked, or in use at another kiosk), 5 any other failure (the message says which PIN the card now holds).
  * Nothing typed is printed or logged.
  */
 import { randomUUID } from 'node:crypto';
@@ -232,7 +232,11 @@ async function main(): Promise<number> {
         `error: ${error.code === 'pin-reset-refused' ? `the centre refused the reset (${at.context.pinResetRefusal ?? 'refused'})` : describeKioskError(error.code)}; ${which}`,
       );
     else console.error(`error: ${error ? describeKioskError(error.code) : 'stopped'}; ${which}`);
-    return error?.code === 'pin-reset-refused' ? 4 : error?.code === 'pin-locked' ? 3 : 5;
+    return error?.code === 'pin-reset-refused' || error?.code === 'pin-reset-in-use'
+      ? 4
+      : error?.code === 'pin-locked'
+        ? 3
+        : 5;
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   }

@@ -295,6 +295,9 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
             ? { https: { certificatePem: opts.tls.certificatePem, privateKeyPem: opts.tls.privateKeyPem } }
             : {}),
           allowLoopbackCardBridge: opts.mode !== 'production',
+          now,
+          ...(opts.phone.attemptLimits ? { attemptLimits: opts.phone.attemptLimits } : {}),
+          ...(opts.phone.trustProxy ? { trustProxy: opts.phone.trustProxy } : {}),
           ...(opts.logger === undefined ? {} : { logger: opts.logger }),
         })
       : undefined;

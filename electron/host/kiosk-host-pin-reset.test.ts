@@ -229,6 +229,31 @@ describe('the PIN reset through the host', () => {
     expect(reset.requests).toHaveLength(0);
   });
 
+  it('the grant reserved by another kiosk’s transaction: its own error (wait, or ask staff), not the general refusal', async () => {
+    const reset = fakeResetCentre();
+    const centre: PinResetCentre = {
+      ...reset.centre,
+      command: async (request) => {
+        reset.requests.push({ ...request });
+        return { ok: true, value: { kind: 'in-use' } };
+      },
+    };
+    const { host: h, events } = start({ pinReset: { centre } });
+    await toPassword(h);
+    typePassword(h, PASSWORD);
+    await waitFor(h, 'pin-reset-new-pin');
+    typeNewPin(h, NEW_PIN);
+    typeNewPin(h, NEW_PIN);
+    const error = await waitFor(h, 'error');
+    expect(error.view).toMatchObject({
+      screen: 'error',
+      error: 'pin-reset-in-use',
+      pinResetOutcome: 'old-pin',
+    });
+    expect(reset.requests).toHaveLength(1);
+    expect(events.find((e) => e.kind === 'failed')).toMatchObject({ error: 'pin-reset-in-use' });
+  });
+
   it('中止 on the keypad ends through the clean-up: the card released, the old PIN kept', async () => {
     let released = 0;
     const card = { ...relayingCard(), release: async () => void (released += 1) };

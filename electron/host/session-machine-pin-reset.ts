@@ -370,7 +370,11 @@ export const pinResetMachine = sessionSetup.createMachine({
                     ? 'locked'
                     : (event.output.refusal?.kind ?? null),
                 error: {
-                  code: 'pin-reset-refused' as const,
+                  // Another transaction holds the grant for now: its own words (wait, or ask staff).
+                  code:
+                    event.output.refusal?.kind === 'in-use'
+                      ? ('pin-reset-in-use' as const)
+                      : ('pin-reset-refused' as const),
                   detail: event.output.refusal?.kind ?? 'refused',
                 },
               })),

@@ -655,6 +655,51 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE pin_reset_grants ADD COLUMN signing_session_until BIGINT;
     `,
   },
+  {
+    version: 17,
+    name: 'pin-reset-signing-sessions',
+    // The 4-digit PIN's reset: the kiosk transaction a card's signing-key proof ties to the card's
+    // 'auth' grant is a session record of its own, no longer columns of the grant (migration 16's,
+    // moved here and dropped). One per card: a later proof replaces it; found by transaction and
+    // terminal; the grant still decides (target 'auth') when the reset routes look it up.
+    sqlite: `
+      CREATE TABLE pin_reset_signing_sessions (
+        card_binding TEXT PRIMARY KEY REFERENCES pin_reset_grants(card_binding),
+        transaction_id TEXT NOT NULL,
+        terminal_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX pin_reset_signing_sessions_by_transaction
+        ON pin_reset_signing_sessions(transaction_id, terminal_id);
+      INSERT INTO pin_reset_signing_sessions (card_binding, transaction_id, terminal_id, expires_at)
+        SELECT card_binding, signing_session_tx, signing_session_terminal, signing_session_until
+        FROM pin_reset_grants
+        WHERE signing_session_tx IS NOT NULL AND signing_session_terminal IS NOT NULL
+          AND signing_session_until IS NOT NULL;
+      ALTER TABLE pin_reset_grants DROP COLUMN signing_session_tx;
+      ALTER TABLE pin_reset_grants DROP COLUMN signing_session_terminal;
+      ALTER TABLE pin_reset_grants DROP COLUMN signing_session_until;
+    `,
+    postgres: `
+      CREATE TABLE pin_reset_signing_sessions (
+        card_binding TEXT PRIMARY KEY REFERENCES pin_reset_grants(card_binding),
+        transaction_id TEXT NOT NULL,
+        terminal_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX pin_reset_signing_sessions_by_transaction
+        ON pin_reset_signing_sessions(transaction_id, terminal_id);
+      INSERT INTO pin_reset_signing_sessions (card_binding, transaction_id, terminal_id, expires_at)
+        SELECT card_binding, signing_session_tx, signing_session_terminal, signing_session_until
+        FROM pin_reset_grants
+        WHERE signing_session_tx IS NOT NULL AND signing_session_terminal IS NOT NULL
+          AND signing_session_until IS NOT NULL;
+      ALTER TABLE pin_reset_grants
+        DROP COLUMN signing_session_tx,
+        DROP COLUMN signing_session_terminal,
+        DROP COLUMN signing_session_until;
+    `,
+  },
 ];
 
 /** Applies the migrations not yet recorded; returns the versions applied now. */

@@ -13,6 +13,18 @@ const service: PhoneService = {
   pinReset: async () => ({ ok: false, error: { kind: 'face-mismatch' } }),
 };
 
+/** A face-check request presenting `certificate` (base64): the card the per-card limit counts. */
+const attempt = (certificate: string) => ({
+  sessionId: '00000000-0000-4000-8000-000000000000',
+  challenge: 'AAAA',
+  certificate,
+  signature: 'AAAA',
+  signatureAlgorithm: 'RS256',
+  cardFace: 'AAAA',
+  basicInfo: 'AAAA',
+  selfie: 'AAAA',
+});
+
 describe('phone app', () => {
   it('serves the page and its script only once given the script, and the endpoints always', async () => {
     const phone = buildPhoneApp({ service, logger: false });
@@ -45,20 +57,49 @@ describe('phone app', () => {
     const answer = await phone.app.inject({
       method: 'POST',
       url: '/v1/phone/pin-reset',
-      payload: {
-        sessionId: '00000000-0000-4000-8000-000000000000',
-        challenge: 'AAAA',
-        certificate: 'AAAA',
-        signature: 'AAAA',
-        signatureAlgorithm: 'RS256',
-        cardFace: 'AAAA',
-        basicInfo: 'AAAA',
-        selfie: 'AAAA',
-      },
+      payload: attempt('AAAA'),
     });
     expect({ status: answer.statusCode, body: answer.json() }).toEqual({
       status: 403,
       body: { error: { code: 'face-mismatch' } },
     });
+  });
+
+  it('limits face checks per card and per source: 429 too-many-attempts, the service not asked', async () => {
+    let asked = 0;
+    let clock = new Date('2026-12-02T09:00:00Z');
+    const phone = buildPhoneApp({
+      service: { ...service, pinReset: async (r) => ((asked += 1), service.pinReset(r)) },
+      logger: false,
+      now: () => clock,
+      attemptLimits: {
+        perCard: { max: 2, windowMs: 600_000 },
+        perSource: { max: 3, windowMs: 600_000 },
+      },
+    });
+    const post = (certificate: string, remoteAddress = '203.0.113.7') =>
+      phone.app.inject({
+        method: 'POST',
+        url: '/v1/phone/pin-reset',
+        remoteAddress,
+        payload: attempt(certificate),
+      });
+    expect((await post('AAAA')).statusCode).toBe(403);
+    expect((await post('AAAA')).statusCode).toBe(403);
+    const byCard = await post('AAAA', '198.51.100.9'); // the card's third try, from elsewhere
+    expect({ status: byCard.statusCode, body: byCard.json(), retry: byCard.headers['retry-after'] }).toEqual({
+      status: 429,
+      body: { error: { code: 'too-many-attempts', retryAfterSeconds: 600 } },
+      retry: '600',
+    });
+    expect((await post('BBBB')).statusCode).toBe(403); // another card: the source's third
+    const bySource = await post('CCCC'); // the source's fourth
+    expect(bySource.statusCode).toBe(429);
+    expect(bySource.json()).toEqual({ error: { code: 'too-many-attempts', retryAfterSeconds: 600 } });
+    expect(asked).toBe(3);
+    // Ten minutes after the first attempts, both windows have room again.
+    clock = new Date(clock.getTime() + 600_000);
+    expect((await post('AAAA')).statusCode).toBe(403);
+    expect(asked).toBe(4);
   });
 });

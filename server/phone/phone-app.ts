@@ -8,6 +8,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { REDACTED_LOG_PATHS, type CentreHttpOptions } from '../http/app.ts';
+import type { PhoneAttemptLimits } from './attempt-limit.ts';
 import { registerPhoneRoutes } from './phone-routes.ts';
 import type { PhoneService } from './phone-service.ts';
 import { PHONE_PAGE_HTML } from './phone-page.ts';
@@ -23,6 +24,14 @@ export interface PhoneAppOptions {
    * (`npm run phone -- --web`). Never in production, where the card is the app's NFC.
    */
   allowLoopbackCardBridge?: boolean;
+  /** The face check's attempt limits (default PHONE_ATTEMPT_LIMITS) and the clock they count by. */
+  attemptLimits?: PhoneAttemptLimits;
+  now?: () => Date;
+  /**
+   * Behind the site's TLS front end: the front end's addresses, whose X-Forwarded-For then names
+   * the source the per-source limit counts (Fastify's trustProxy). Absent: the connection's address.
+   */
+  trustProxy?: string[];
   /** As the kiosk app's: false = silent, else pino, always redacted (bodies are never written). */
   logger?: CentreHttpOptions['logger'];
 }
@@ -57,7 +66,7 @@ export function buildPhoneApp(options: PhoneAppOptions): PhoneApp {
           ...(options.logger?.stream ? { stream: options.logger.stream } : {}),
         };
   // The body limit is the pin-reset route's (a selfie); the page itself takes no upload.
-  const common = { logger };
+  const common = { logger, ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}) };
   const app = (options.https
     ? Fastify({
         ...common,
@@ -75,7 +84,10 @@ export function buildPhoneApp(options: PhoneAppOptions): PhoneApp {
     reply.header('cache-control', 'no-store');
     reply.header('content-security-policy', csp);
   });
-  registerPhoneRoutes(app, options.service);
+  registerPhoneRoutes(app, options.service, {
+    ...(options.attemptLimits ? { attemptLimits: options.attemptLimits } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: { code: 'not-found' } }));
   app.setErrorHandler((error: { statusCode?: number }, _request, reply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 500;

@@ -2,9 +2,18 @@
  * The phone's endpoints (issue 11, step 1) under /v1/phone/. No terminal certificate: a phone has
  * none (see "PIN reset: the phone" in server/README.md for the threat model). Bodies are
  * zod-validated; a refusal is `{ error: { code } }` with an HTTP status; nothing of a body is logged.
+ * The face check is limited per source address and per card (attempt-limit.ts): beyond, 429
+ * `too-many-attempts` with `retryAfterSeconds` (and Retry-After), before the service is asked.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import {
+  createAttemptLimiter,
+  PHONE_ATTEMPT_LIMITS,
+  TOO_MANY_ATTEMPTS,
+  type PhoneAttemptLimits,
+} from './attempt-limit.ts';
 import type { PhoneRefusalCode, PhoneService } from './phone-service.ts';
 
 export const PHONE_PREFIX = '/v1/phone';
@@ -40,17 +49,54 @@ function statusFor(code: PhoneRefusalCode): number {
       return 400;
     case 'internal':
       return 500;
+    case TOO_MANY_ATTEMPTS:
+      return 429;
     default:
       return 403;
   }
 }
 
-export function registerPhoneRoutes(app: FastifyInstance, service: PhoneService): void {
+export interface PhoneRouteOptions {
+  /** Default PHONE_ATTEMPT_LIMITS. */
+  attemptLimits?: PhoneAttemptLimits;
+  /** The clock the limits count by (the centre's `now`); default the system clock. */
+  now?: () => Date;
+}
+
+/** The card a request names: SHA-256 of the 利用者証明用 certificate's DER (as grants are bound). */
+function cardKey(certificateBase64: string): string {
+  return createHash('sha256').update(Buffer.from(certificateBase64, 'base64')).digest('hex');
+}
+
+export function registerPhoneRoutes(
+  app: FastifyInstance,
+  service: PhoneService,
+  options: PhoneRouteOptions = {},
+): void {
+  const limits = options.attemptLimits ?? PHONE_ATTEMPT_LIMITS;
+  const perSource = createAttemptLimiter(limits.perSource);
+  const perCard = createAttemptLimiter(limits.perCard);
+  const now = () => (options.now ?? (() => new Date()))().getTime();
+
   app.post(`${PHONE_PREFIX}/challenge`, async () => service.challenge());
 
   app.post(`${PHONE_PREFIX}/pin-reset`, { bodyLimit: PIN_RESET_BODY_LIMIT }, async (request, reply) => {
     const parsed = PhonePinResetRequestSchema.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: { code: 'bad-request' } });
+    const at = now();
+    const bySource = perSource.take(`source:${request.ip}`, at);
+    const decision = bySource.allowed ? perCard.take(cardKey(parsed.data.certificate), at) : bySource;
+    if (!decision.allowed) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      request.log.info(
+        { route: 'phone-pin-reset', limit: bySource.allowed ? 'card' : 'source', retryAfterSeconds },
+        'phone attempt limited',
+      );
+      return reply
+        .code(statusFor(TOO_MANY_ATTEMPTS))
+        .header('retry-after', String(retryAfterSeconds))
+        .send({ error: { code: TOO_MANY_ATTEMPTS, retryAfterSeconds } });
+    }
     const result = await service.pinReset(parsed.data);
     if (!result.ok)
       return reply.code(statusFor(result.error.kind)).send({ error: { code: result.error.kind } });

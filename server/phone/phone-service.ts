@@ -15,6 +15,7 @@ import type { SigningCertificateRefusal } from '../auth/verifySigningCertificate
 import { changedFacts, registerFacts, verifySigningProof } from '../auth/verifySigningProof.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { OneTimePasswordStore } from '../pin-reset/one-time-passwords.ts';
+import type { PhoneAttemptLimits } from './attempt-limit.ts';
 import { parseBasicInfo, verifyCardFace, type CardBasicInfo } from './card-face.ts';
 import { decodeJpeg2000, decodeSelfie } from './card-photo.ts';
 import { FACE_MATCH_THRESHOLD, faceDistance, type FaceModel } from './face-model.ts';
@@ -31,6 +32,10 @@ export interface PhoneOptions {
   signingCaCertificates: Uint8Array[];
   /** 'password' (a typed one-time password, the 2020 plan) or 'bound-card' (the live service). */
   pinResetMode?: 'password' | 'bound-card';
+  /** The phone listener's attempt limits on the face check (default PHONE_ATTEMPT_LIMITS). */
+  attemptLimits?: PhoneAttemptLimits;
+  /** The phone listener's front ends, trusted for X-Forwarded-For (the per-source limit's address). */
+  trustProxy?: string[];
 }
 
 export type PhoneRefusalCode =
@@ -43,7 +48,8 @@ export type PhoneRefusalCode =
   | 'no-face-on-card'
   | 'no-face-in-selfie'
   | 'several-faces-in-selfie'
-  | 'face-mismatch';
+  | 'face-mismatch'
+  | 'too-many-attempts'; // the routes' attempt limit (per source, per card): HTTP 429, the service not asked
 
 export type PhoneResult<T> =
   { ok: true; value: T } | { ok: false; error: { kind: PhoneRefusalCode; detail?: string } };

@@ -22,6 +22,14 @@ const grantFor = (cardBinding: string, mode: 'password' | 'bound-card' = 'passwo
   municipalityCode: '131016',
   mode,
 });
+/** A 4-digit-PIN grant with a kiosk transaction tied to it, as migration 16 kept them (columns of the grant). */
+const CARD_TIED_BEFORE_MIGRATION_17 = binding('card tied before migration 17');
+const GRANT_TIED_BEFORE_MIGRATION_17 = `INSERT INTO pin_reset_grants (card_binding, holder_id, municipality_code,
+    mode, password_salt, password_hash, issued_at, expires_at, target, signing_session_tx,
+    signing_session_terminal, signing_session_until)
+  VALUES ('${CARD_TIED_BEFORE_MIGRATION_17}', 'H0002', '131016', 'password', '${'0'.repeat(32)}', '${'0'.repeat(64)}',
+    ${T0.getTime()}, ${later(GRANT_LIFETIME_MS).getTime()}, 'auth', 'tx-before', 'KIOSK-9',
+    ${later(SIGNING_SESSION_MS).getTime()})`;
 /** A password that is not `password` (same format). */
 const otherThan = (password: string) => String((Number(password) + 1) % 100_000_000).padStart(8, '0');
 
@@ -41,6 +49,9 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
   beforeAll(async () => {
     await backend.setup();
     config = await backend.fresh();
+    // Migration 16's schema with a signing session kept on its grant; opening migrates the rest.
+    await backend.migrateTo(config, 16);
+    await backend.query(config, GRANT_TIED_BEFORE_MIGRATION_17);
     const stores = await openCentreStores(config);
     store = stores.oneTimePasswords;
     close = () => stores.repository.close();
@@ -95,6 +106,37 @@ describe.each(databaseBackends())('OneTimePasswordStore on $name', (backend) => 
     });
     expect(await store.signingSessionOf({ ...session, terminalId: 'KIOSK-2' }, later(2000))).toBeUndefined();
     expect(await store.signingSessionOf(session, later(1000 + SIGNING_SESSION_MS))).toBeUndefined();
+  });
+
+  it('a spent or expired 4-digit-PIN grant ties no session and says why, as reserve would', async () => {
+    const card = binding('card whose 4-digit-PIN grant was spent');
+    const session = { cardBinding: card, transactionId: 'tx-spent', terminalId: 'KIOSK-1' };
+    const { password } = await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    const tx = { cardBinding: card, transactionId: 'tx-first' };
+    expect((await store.reserve({ ...tx, password, target: 'auth' }, later(1000))).kind).toBe('granted');
+    expect(await store.spend(tx, later(2000))).toBe('spent');
+    expect(await store.bindSigningSession(session, later(3000))).toBe('used');
+    expect(await store.signingSessionOf(session, later(4000))).toBeUndefined();
+    expect((await store.reserve({ ...session, password, target: 'auth' }, later(5000))).kind).toBe('used');
+
+    await store.issue({ ...grantFor(card), target: 'auth' }, T0);
+    expect(await store.bindSigningSession(session, later(GRANT_LIFETIME_MS))).toBe('expired');
+    expect(await store.bindSigningSession(session, later(GRANT_LIFETIME_MS - 1))).toBe('bound');
+    expect(await store.bindSigningSession({ ...session, cardBinding: binding('no grant') }, T0)).toBe(
+      'no-grant',
+    );
+  });
+
+  it('migration 17 moved a signing session kept on its grant (migration 16) into a record of its own', async () => {
+    const session = { transactionId: 'tx-before', terminalId: 'KIOSK-9' };
+    expect(await store.signingSessionOf(session, later(1000))).toEqual({
+      cardBinding: CARD_TIED_BEFORE_MIGRATION_17,
+      holderId: 'H0002',
+    });
+    expect(await store.signingSessionOf(session, later(SIGNING_SESSION_MS))).toBeUndefined();
+    const columns = Object.keys((await backend.query(config, 'SELECT * FROM pin_reset_grants'))[0] ?? {});
+    expect(columns).toContain('reserved_by');
+    expect(columns.filter((c) => c.startsWith('signing_session'))).toEqual([]);
   });
 
   it('keeps only a salted hash at rest', async () => {

@@ -87,9 +87,10 @@ export interface OneTimePasswordStore {
    * The 4-digit PIN's reset at the kiosk: the resident cannot authenticate with the PIN they
    * forgot, so the card proven with its signing key (`/v1/pin-reset/authenticate`) ties this
    * transaction on this terminal to the card's unused, unexpired 'auth' grant until now +
-   * SIGNING_SESSION_MS (a later proof replaces it). `no-grant`: the card has no such grant.
+   * SIGNING_SESSION_MS (a later proof replaces it). Else, as `reserve` would answer for that
+   * grant: `used` (spent already), `expired`, or `no-grant` (none for the 4-digit PIN on this card).
    */
-  bindSigningSession(session: SigningSession, now: Date): Promise<'bound' | 'no-grant'>;
+  bindSigningSession(session: SigningSession, now: Date): Promise<SigningSessionBinding>;
   /** The card and holder a live signing session names (the reset routes' session for 'auth'). */
   signingSessionOf(
     session: Omit<SigningSession, 'cardBinding'>,
@@ -102,6 +103,23 @@ export interface SigningSession {
   cardBinding: CardBinding;
   transactionId: string;
   terminalId: string;
+}
+
+export type SigningSessionBinding = 'bound' | 'no-grant' | 'used' | 'expired';
+
+/**
+ * Why a card's grant could not be tied to a signing session (the row as it stands, or none), in the
+ * words `reserve` uses for the same grant: the 4-digit PIN's reset tells a spent password as `used`,
+ * as the signing PIN's does, not as a missing one.
+ */
+export function unboundSigningSession(
+  row: Pick<GrantRow, 'target' | 'usedAt' | 'expiresAt'> | undefined,
+  now: Date,
+): Exclude<SigningSessionBinding, 'bound'> {
+  if (row === undefined || row.target !== 'auth') return 'no-grant';
+  if (row.usedAt !== null) return 'used';
+  if (now.getTime() >= row.expiresAt) return 'expired';
+  return 'no-grant';
 }
 
 /** How long a signing-key proof holds the kiosk's transaction: the password and new PIN typed, then the relay. */

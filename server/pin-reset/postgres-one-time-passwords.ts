@@ -9,6 +9,7 @@ import {
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
   SIGNING_SESSION_MS,
+  unboundSigningSession,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -40,7 +41,8 @@ function rowOf(raw: Record<string, unknown>): GrantRow {
 }
 
 /**
- * The grants on the centre's PostgreSQL database (migrations 10 and 14); each redeem or
+ * The grants on the centre's PostgreSQL database (migrations 10, 14, 16; the 4-digit PIN's signing
+ * sessions in their own table, migration 17); each redeem or
  * reservation locks its row (FOR UPDATE), so two kiosks racing one grant are decided in turn.
  */
 export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
@@ -151,8 +153,11 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
     async bindSigningSession(session, now) {
       assertReservation(session);
       const { rowCount } = await pool.query(
-        `UPDATE pin_reset_grants SET signing_session_tx = $1, signing_session_terminal = $2, signing_session_until = $3
-         WHERE card_binding = $4 AND target = 'auth' AND used_at IS NULL AND expires_at > $5`,
+        `INSERT INTO pin_reset_signing_sessions (card_binding, transaction_id, terminal_id, expires_at)
+         SELECT card_binding, $1, $2, $3 FROM pin_reset_grants
+         WHERE card_binding = $4 AND target = 'auth' AND used_at IS NULL AND expires_at > $5
+         ON CONFLICT (card_binding) DO UPDATE SET transaction_id = excluded.transaction_id,
+           terminal_id = excluded.terminal_id, expires_at = excluded.expires_at`,
         [
           session.transactionId,
           session.terminalId,
@@ -161,13 +166,13 @@ export function postgresOneTimePasswordStore(pool: Pool): OneTimePasswordStore {
           now.getTime(),
         ],
       );
-      return rowCount === 1 ? 'bound' : 'no-grant';
+      return rowCount === 1 ? 'bound' : unboundSigningSession(await read(session.cardBinding), now);
     },
     async signingSessionOf(session, now) {
       const { rows } = await pool.query(
-        `SELECT card_binding AS "cardBinding", holder_id AS "holderId" FROM pin_reset_grants
-         WHERE signing_session_tx = $1 AND signing_session_terminal = $2 AND signing_session_until > $3
-           AND target = 'auth'`,
+        `SELECT g.card_binding AS "cardBinding", g.holder_id AS "holderId"
+         FROM pin_reset_signing_sessions s JOIN pin_reset_grants g ON g.card_binding = s.card_binding
+         WHERE s.transaction_id = $1 AND s.terminal_id = $2 AND s.expires_at > $3 AND g.target = 'auth'`,
         [session.transactionId, session.terminalId, now.getTime()],
       );
       const row = rows[0] as { cardBinding: string; holderId: string } | undefined;

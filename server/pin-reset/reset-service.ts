@@ -137,7 +137,7 @@ export function createPinResetService(deps: PinResetServiceDeps): PinResetServic
         },
         deps.now(),
       );
-      return answer(bound === 'bound' ? { kind: 'authenticated' } : { kind: 'no-grant' });
+      return answer(bound === 'bound' ? { kind: 'authenticated' } : { kind: bound });
     },
 
     async start(request) {

@@ -8,6 +8,7 @@ import {
   REDEEM_ATTEMPTS,
   RESERVATION_MS,
   SIGNING_SESSION_MS,
+  unboundSigningSession,
   type GrantRow,
   type PinResetTarget,
   type OneTimePasswordStore,
@@ -19,7 +20,8 @@ const COLUMNS = `card_binding AS cardBinding, holder_id AS holderId, municipalit
   failed_tries AS failedTries, target, used_at AS usedAt, reserved_by AS reservedBy, reserved_until AS reservedUntil`;
 
 /**
- * The grants on the centre's SQLite database (migrations 10 and 14); each redeem or reservation is
+ * The grants on the centre's SQLite database (migrations 10, 14, 16; the 4-digit PIN's signing
+ * sessions in their own table, migration 17); each redeem or reservation is
  * one IMMEDIATE transaction, so two kiosks racing one grant are decided one after the other.
  */
 export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswordStore {
@@ -51,12 +53,16 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
        WHERE card_binding = ? AND used_at IS NULL AND reserved_by = ?`,
     ),
     bindSigningSession: db.prepare(
-      `UPDATE pin_reset_grants SET signing_session_tx = ?, signing_session_terminal = ?, signing_session_until = ?
-       WHERE card_binding = ? AND target = 'auth' AND used_at IS NULL AND expires_at > ?`,
+      `INSERT INTO pin_reset_signing_sessions (card_binding, transaction_id, terminal_id, expires_at)
+       SELECT card_binding, ?, ?, ? FROM pin_reset_grants
+       WHERE card_binding = ? AND target = 'auth' AND used_at IS NULL AND expires_at > ?
+       ON CONFLICT(card_binding) DO UPDATE SET transaction_id = excluded.transaction_id,
+         terminal_id = excluded.terminal_id, expires_at = excluded.expires_at`,
     ),
     signingSessionOf: db.prepare(
-      `SELECT card_binding AS cardBinding, holder_id AS holderId FROM pin_reset_grants
-       WHERE signing_session_tx = ? AND signing_session_terminal = ? AND signing_session_until > ? AND target = 'auth'`,
+      `SELECT g.card_binding AS cardBinding, g.holder_id AS holderId
+       FROM pin_reset_signing_sessions s JOIN pin_reset_grants g ON g.card_binding = s.card_binding
+       WHERE s.transaction_id = ? AND s.terminal_id = ? AND s.expires_at > ? AND g.target = 'auth'`,
     ),
     countWrongTry: db.prepare(
       'UPDATE pin_reset_grants SET failed_tries = failed_tries + 1 WHERE card_binding = ?',
@@ -136,7 +142,7 @@ export function sqliteOneTimePasswordStore(db: Database.Database): OneTimePasswo
         session.cardBinding,
         now.getTime(),
       );
-      return changes === 1 ? 'bound' : 'no-grant';
+      return changes === 1 ? 'bound' : unboundSigningSession(read(session.cardBinding), now);
     },
     async signingSessionOf(session, now) {
       return stmt.signingSessionOf.get(session.transactionId, session.terminalId, now.getTime()) as

@@ -7,6 +7,7 @@ import { createCentreClient, type CentreClient } from '../../electron/host/centr
 import { sharedTestCa } from '../../native/test-pki/fixtures.ts';
 import { CERTIFICATE_TYPES } from '../../protocol/certificate-types.ts';
 import { CentreErrorBodySchema } from '../../protocol/errors.ts';
+import { buildOpenApiDocument } from '../../protocol/openapi.ts';
 import { createCentre, type Centre } from '../../server/centre.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
 import { fuzzParameters } from './settings.ts';
@@ -93,6 +94,27 @@ describe('the centre under hostile request bodies', () => {
 
   afterAll(async () => {
     await centre?.app.close();
+  });
+
+  it('serves exactly the routes protocol/openapi.json documents (and the operators’ /v1/health)', () => {
+    const documented = Object.entries(buildOpenApiDocument().paths as Record<string, object>).flatMap(
+      ([path, item]) =>
+        Object.keys(item)
+          .filter((key) => key === 'get' || key === 'post')
+          .map((method) => `${path.replace(/\{(\w+)\}/g, ':$1')} ${method.toUpperCase()}`),
+    );
+    // Fastify's route tree, one "├── /path (POST)" line per route (GET answers HEAD as well).
+    const served = centre.app
+      .printRoutes({ commonPrefix: false })
+      .split('\n')
+      .flatMap((line) => {
+        const match = /(\/\S*) \(([A-Z, ]+)\)/.exec(line);
+        if (!match) return [];
+        const methods = (match[2] ?? '').split(', ').filter((m) => m !== 'HEAD');
+        return methods.map((method) => `${match[1]} ${method}`);
+      })
+      .filter((route) => route !== '/v1/health GET');
+    expect(served.sort()).toEqual(documented.sort());
   });
 
   for (const [route, shaped] of Object.entries(requestBodies)) {

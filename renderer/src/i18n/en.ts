@@ -449,6 +449,10 @@ export const en: Messages = {
       title: 'The PIN could not be reset',
       body: 'The one-time password has expired, has already been used, or is not for this card. Your PIN has not changed. Please start again with the identity check on your phone, or go to your municipal office.',
     },
+    'pin-reset-in-use': {
+      title: 'A PIN reset for this card is in progress at another kiosk',
+      body: 'The permission from your identity check on the phone (the one-time password) is being used at another kiosk. Your PIN has not changed. Please wait a few minutes and try again. If this keeps happening, please tell a member of staff.',
+    },
     internal: {
       title: 'Something went wrong',
       body: 'Please try again from the beginning.',

@@ -450,6 +450,10 @@ export const es: Messages = {
       title: 'No se pudo restablecer el PIN',
       body: 'La contraseña de un solo uso ha caducado, ya se ha utilizado o no es de esta tarjeta. Su PIN no ha cambiado. Vuelva a hacer la verificación de identidad en su teléfono o acuda a la ventanilla del municipio.',
     },
+    'pin-reset-in-use': {
+      title: 'Se está restableciendo el PIN de esta tarjeta en otro terminal',
+      body: 'El permiso de la verificación de identidad en su teléfono (la contraseña de un solo uso) se está usando en otro terminal. Su PIN no ha cambiado. Espere unos minutos e inténtelo de nuevo. Si vuelve a ocurrir, avise al personal.',
+    },
     internal: {
       title: 'Se ha producido un error',
       body: 'Inténtelo de nuevo desde el principio, por favor.',

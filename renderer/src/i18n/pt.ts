@@ -449,6 +449,10 @@ export const pt: Messages = {
       title: 'Não foi possível redefinir a senha',
       body: 'A senha de uso único expirou, já foi usada ou não é deste cartão. A sua senha não mudou. Refaça a verificação de identidade no celular ou dirija-se ao balcão da prefeitura.',
     },
+    'pin-reset-in-use': {
+      title: 'A redefinição da senha deste cartão está em andamento em outro terminal',
+      body: 'A autorização da verificação de identidade no celular (a senha de uso único) está sendo usada em outro terminal. A sua senha não mudou. Aguarde alguns minutos e tente novamente. Se continuar, avise um funcionário.',
+    },
     internal: {
       title: 'Ocorreu um erro',
       body: 'Tente novamente desde o início, por favor.',

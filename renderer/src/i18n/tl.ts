@@ -452,6 +452,10 @@ export const tl: Messages = {
       title: 'Hindi ma-reset ang PIN',
       body: 'Ang one-time password ay expired na, nagamit na, o hindi para sa card na ito. Hindi nagbago ang iyong PIN. Ulitin ang pagkumpirma ng pagkakakilanlan sa iyong telepono, o pumunta sa munisipyo.',
     },
+    'pin-reset-in-use': {
+      title: 'May nagaganap na pag-reset ng PIN ng card na ito sa ibang kiosk',
+      body: 'Ginagamit sa ibang kiosk ang pahintulot mula sa pagkumpirma ng pagkakakilanlan sa iyong telepono (ang one-time password). Hindi nagbago ang iyong PIN. Maghintay nang ilang minuto at subukan muli. Kung maulit ito, pakisabihan ang kawani.',
+    },
     internal: {
       title: 'Nagkaroon ng error',
       body: 'Pakisubukan po muli mula sa simula.',

@@ -451,6 +451,10 @@ export const vi: Messages = {
       title: 'Không thể đặt lại mã PIN',
       body: 'Mật khẩu dùng một lần đã hết hạn, đã được dùng hoặc không dành cho thẻ này. Mã PIN của bạn không thay đổi. Vui lòng làm lại bước xác minh danh tính trên điện thoại, hoặc đến quầy của thành phố.',
     },
+    'pin-reset-in-use': {
+      title: 'Việc đặt lại mã PIN của thẻ này đang diễn ra ở máy khác',
+      body: 'Quyền đặt lại có được từ bước xác minh danh tính trên điện thoại (mật khẩu dùng một lần) đang được dùng ở một máy khác. Mã PIN của bạn không thay đổi. Vui lòng đợi vài phút rồi thử lại. Nếu vẫn gặp tình trạng này, vui lòng báo cho nhân viên.',
+    },
     internal: {
       title: 'Đã xảy ra lỗi',
       body: 'Xin phiền Quý khách thử lại từ đầu.',

@@ -175,6 +175,13 @@ describe('the PIN reset screens', () => {
     await screen.findByTestId('screen-error');
     expect(screen.getByTestId('pin-reset-outcome').textContent).toBe(en.pinReset.outcome['old-pin']);
     expect(screen.getByTestId('pin-reset-both-forgotten').textContent).toBe(en.pinReset.bothForgotten);
+    // The grant held by another kiosk's transaction: its own words, not the general refusal's.
+    act(() => kiosk.show({ screen: 'error', error: 'pin-reset-in-use', pinResetOutcome: 'old-pin' }));
+    await screen.findByText(en.kioskError['pin-reset-in-use'].title);
+    expect(screen.getByTestId('error-message').textContent).toBe(en.kioskError['pin-reset-in-use'].body);
+    expect(screen.getByTestId('error-message').textContent).not.toBe(en.kioskError['pin-reset-refused'].body);
+    expect(screen.getByTestId('pin-reset-outcome').textContent).toBe(en.pinReset.outcome['old-pin']);
+    expect(screen.queryByTestId('pin-reset-both-forgotten')).toBeNull();
   });
 
   it('which PIN: both choices go to the host, and both forgotten sends the resident to the counter', async () => {

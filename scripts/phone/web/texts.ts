@@ -132,6 +132,8 @@ const ja: PhoneTexts = {
     'resident-moved-out': '転出の届出により、このカードの電子証明書は使えません。',
     'resident-deceased': 'このカードはお使いいただけません。',
     'challenge-expired': '時間がたちすぎました。最初からやり直してください。',
+    'too-many-attempts':
+      'このカード、またはこの通信環境からの本人確認が短時間に続いたため、受付を一時停止しています。10分ほど待ってから、もう一度お試しください。',
   },
   refusalOther: (code) => `手続きできませんでした（${code}）。市区町村の窓口にご相談ください。`,
   dateLocale: 'ja-JP',
@@ -213,6 +215,8 @@ const en: PhoneTexts = {
     'resident-moved-out': 'After a move out, this card’s certificates cannot be used.',
     'resident-deceased': 'This card cannot be used.',
     'challenge-expired': 'Too much time passed. Start again.',
+    'too-many-attempts':
+      'Too many identity checks for this card, or from this network, in a short time. Please wait about 10 minutes and try again.',
   },
   refusalOther: (code) => `Not possible (${code}). Ask your municipality’s counter.`,
   dateLocale: 'en-GB',
