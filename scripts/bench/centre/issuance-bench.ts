@@ -31,7 +31,13 @@ import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from 
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 400);
-const CARDS = Number(process.env.BENCH_CARDS ?? 48);
+/**
+ * Cards that warm the centre up (JIT, font glyphs, the OCSP client) before the measured run; the
+ * measured run then takes every resident once, none of them seen by that centre process, so no
+ * answer cached for a resident (the printability check's, per printed content) flatters the figure.
+ */
+const WARM_UP_CARDS = 16;
+const CARDS = Number(process.env.BENCH_CARDS ?? TRANSACTIONS + WARM_UP_CARDS);
 /** Which rows to run (comma-separated: sqlite, postgres, postgres-2); default all. */
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres-2').split(',');
 const CENTRE_NODE_ARGS = (process.env.BENCH_CENTRE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -89,13 +95,15 @@ interface Measured {
   total: number[];
   issue: number[];
   centreCpuMs: number;
+  /** Residents of the measured run not offered the 住民票 (authenticated, not issued). */
+  skipped: number;
 }
 
 /**
  * Runs `transactions` whole transactions over `terminals` concurrent terminals, each one after the
  * other, taking the pool's cards in turn (a card is never in two terminals at once: the pool is
- * larger than the terminals). Cards whose resident is not offered the 住民票 are left out of the
- * pool at the warm-up.
+ * larger than the terminals). A resident not offered the 住民票 is not a bench case: left out of
+ * the pool at the warm-up, skipped (and counted) in the measured run.
  */
 async function drive(
   centres: readonly CentreProcess[],
@@ -109,6 +117,7 @@ async function drive(
   const total: number[] = [];
   const issue: number[] = [];
   const notOffered = new Set<Card>();
+  let skipped = 0;
   let next = 0;
   const cpuBefore = cpuMsOf(pids);
   const started = performance.now();
@@ -127,9 +136,8 @@ async function drive(
         });
         // A resident whose 住民票 would not print is never offered it (nor charged): not a bench case.
         if (!session.juminhyoOffered) {
-          if (!warmUp)
-            throw new Error(`bench: ${c.resident.holderId} not offered the 住民票 after the warm-up`);
-          notOffered.add(c);
+          if (warmUp) notOffered.add(c);
+          else skipped += 1;
           continue;
         }
         const issueBegin = performance.now();
@@ -151,7 +159,7 @@ async function drive(
   const seconds = (performance.now() - started) / 1000;
   const centreCpuMs = cpuMsOf(pids) - cpuBefore;
   for (const c of notOffered) cards.splice(cards.indexOf(c), 1);
-  return { seconds, total, issue, centreCpuMs };
+  return { seconds, total, issue, centreCpuMs, skipped };
 }
 
 interface Row {
@@ -216,8 +224,10 @@ async function benchCentres(
   });
   try {
     const roots = world.sealKeys.rootKeysPemPath;
-    await drive(centres, cards, cards.length, roots, true);
-    const measured = await drive(centres, cards, TRANSACTIONS, roots, false);
+    const warm = cards.slice(0, WARM_UP_CARDS);
+    const fresh = cards.slice(WARM_UP_CARDS);
+    await drive(centres, warm, warm.length, roots, true);
+    const measured = await drive(centres, fresh, Math.min(TRANSACTIONS, fresh.length), roots, false);
     return { backend, centres: count, measured, load: loadavg()[0] ?? 0 };
   } finally {
     await Promise.all(centres.map((c) => c.stop()));
@@ -276,7 +286,7 @@ export async function run(): Promise<BenchReport> {
           'Issuance: whole kiosk transactions (challenge → card signature → authenticate with OCSP → sealed 住民票 + billing → seal check)',
         rows: rows.map(summarise),
         notes: [
-          `${TERMINALS} terminals at once over HTTP on loopback, taking ${cards.length} residents' in-process virtual cards (RSA-2048) in turn; each centre in its own process; ${TRANSACTIONS} transactions per backend after a warm-up of one per card.`,
+          `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen (nothing cached for them: no printability answer, no certificate). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
           'p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. centre CPU ms/issuance: user + system time of the centre process(es) over the measured run ÷ issuances — the stable figure on a shared machine. PostgreSQL 15 from Debian, throwaway, fsync on (its own CPU is not in the figure); SQLite WAL, synchronous FULL.',
           `Machine: ${availableParallelism()} CPUs; load average at the end of each row in the table (the terminals, the responder, the centres and PostgreSQL share them: more centre processes only help with spare cores).`,
