@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --transactions N] [-- --out DIR]`: the project's
+ * `npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --transactions N] [-- --out DIR] [-- --help]`: the project's
  * benchmarks, one after another, printed as tables and written as one report (DIR, default
  * var/bench: bench-report.json and bench-report.md, led by a summary where each figure sits beside
  * its comparison from the same run). Speed and size targets live here, not in timed tests: each report
@@ -45,8 +45,20 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       transactions: { type: 'string' },
       out: { type: 'string', default: join('var', 'bench') },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    console.log(
+      [
+        'usage: npm run bench [-- NAME...] [-- --check] [-- --runs N] [-- --transactions N] [-- --out DIR]',
+        `benchmarks (all when none is named): ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+        '--check: exit 1 when a target is missed; --runs: measured runs a case (documents);',
+        '--transactions: kiosk transactions a part (kiosk); --out: the report folder (default var/bench).',
+      ].join('\n'),
+    );
+    process.exit(0);
+  }
   const unknown = positionals.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) {
     console.error(

@@ -124,16 +124,41 @@ async function atKiosk(perso: CardPersonalisation, centreUrl = started.url) {
   return { reader, card, jpki, transactionId };
 }
 
+/** A grant for the card's 署名用 PIN, issued by `centre` (by default the shared one) at `at`. */
 async function grantFor(
   perso: CardPersonalisation,
   holderId: string,
-  at = NOW,
-  mode: PinResetMode = 'password',
+  {
+    at = NOW,
+    mode = 'password',
+    centre = started,
+  }: { at?: Date; mode?: PinResetMode; centre?: Started } = {},
 ) {
-  return started.centre.oneTimePasswords.issue(
+  return centre.centre.oneTimePasswords.issue(
     { cardBinding: bindingOf(perso.authCertificate), holderId, municipalityCode: '131016', mode },
     at,
   );
+}
+
+type Kiosk = Awaited<ReturnType<typeof atKiosk>>;
+
+/**
+ * One 署名用 PIN reset of the kiosk's transaction on TERMINAL: the kiosk's authority for `newPin`
+ * (with `oneTimePassword`; without it, the bound-card mode), relayed to the card on the kiosk's
+ * reader. The relay's result, and the authority for what it kept.
+ */
+async function resetAt(
+  kiosk: Kiosk,
+  reset: { oneTimePassword?: string; newPin: string; centre?: PinResetCentre },
+) {
+  const authority = kioskPinResetAuthority({
+    centre: reset.centre ?? client,
+    transactionId: kiosk.transactionId,
+    terminalId: TERMINAL,
+    ...(reset.oneTimePassword === undefined ? {} : { oneTimePassword: reset.oneTimePassword }),
+    newPin: () => reset.newPin,
+  });
+  return { result: await relayPinReset(kiosk.jpki, authority, 'signing'), authority };
 }
 
 async function signingPinWorks(jpki: JpkiClient, pin: string) {
@@ -146,14 +171,9 @@ describe('PIN reset at the kiosk against the centre', () => {
     for (let i = 0; i < 5; i++) await kiosk.jpki.verifySigningPin(ascii('WRONG00'));
     expect(await kiosk.jpki.pinTriesLeft('signing')).toEqual({ kind: 'locked' });
     const { password } = await grantFor(persoA, 'H0007');
-    const authority = kioskPinResetAuthority({
-      centre: client,
-      transactionId: kiosk.transactionId,
-      terminalId: TERMINAL,
-      oneTimePassword: password,
-      newPin: () => 'NEWPIN2026',
+    expect((await resetAt(kiosk, { oneTimePassword: password, newPin: 'NEWPIN2026' })).result).toEqual({
+      kind: 'reset-done',
     });
-    expect(await relayPinReset(kiosk.jpki, authority, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await kiosk.jpki.pinTriesLeft('signing')).toEqual({ kind: 'tries-left', triesLeft: 5 });
     expect(await signingPinWorks(kiosk.jpki, OLD_PIN)).toBe(false);
     expect(await signingPinWorks(kiosk.jpki, 'NEWPIN2026')).toBe(true);
@@ -163,14 +183,7 @@ describe('PIN reset at the kiosk against the centre', () => {
     expect(log).not.toContain(password);
     expect(log).toContain('pin reset decision');
     // Reused: the grant is spent.
-    const reuse = kioskPinResetAuthority({
-      centre: client,
-      transactionId: kiosk.transactionId,
-      terminalId: TERMINAL,
-      oneTimePassword: password,
-      newPin: () => 'OTHER2026',
-    });
-    expect(await relayPinReset(kiosk.jpki, reuse, 'signing')).toEqual({
+    expect((await resetAt(kiosk, { oneTimePassword: password, newPin: 'OTHER2026' })).result).toEqual({
       kind: 'centre-refused',
       reason: 'used',
     });
@@ -180,19 +193,10 @@ describe('PIN reset at the kiosk against the centre', () => {
   it('refuses another card’s password, an expired one, and locks after five wrong ones', async () => {
     const other = await grantFor(persoB, 'H0001');
     const kiosk = await atKiosk(persoC);
-    const attempt = (oneTimePassword: string | undefined) => {
-      const authority = kioskPinResetAuthority({
-        centre: client,
-        transactionId: kiosk.transactionId,
-        terminalId: TERMINAL,
-        ...(oneTimePassword === undefined ? {} : { oneTimePassword }),
-        newPin: () => 'NEWPIN2027',
-      });
-      return relayPinReset(kiosk.jpki, authority, 'signing').then((result) => ({ result, authority }));
-    };
+    const attempt = (oneTimePassword: string) => resetAt(kiosk, { oneTimePassword, newPin: 'NEWPIN2027' });
     expect((await attempt(other.password)).result).toEqual({ kind: 'centre-refused', reason: 'no-grant' });
 
-    const expired = await grantFor(persoC, 'H0003', new Date(NOW.getTime() - 25 * 3600_000));
+    const expired = await grantFor(persoC, 'H0003', { at: new Date(NOW.getTime() - 25 * 3600_000) });
     expect((await attempt(expired.password)).result).toEqual({ kind: 'centre-refused', reason: 'expired' });
 
     const { password } = await grantFor(persoC, 'H0003');
@@ -210,26 +214,14 @@ describe('PIN reset at the kiosk against the centre', () => {
     const kiosk = await atKiosk(persoB);
     const { password } = await grantFor(persoB, 'H0001');
     for (const bad of ['ABC12', 'abcdef12', 'ABCDEFGHIJ1234567', 'ABC-1234', 'ＡＢＣ１２３']) {
-      const authority = kioskPinResetAuthority({
-        centre: client,
-        transactionId: kiosk.transactionId,
-        terminalId: TERMINAL,
-        oneTimePassword: password,
-        newPin: () => bad,
-      });
-      expect(await relayPinReset(kiosk.jpki, authority, 'signing')).toEqual({
+      expect((await resetAt(kiosk, { oneTimePassword: password, newPin: bad })).result).toEqual({
         kind: 'centre-refused',
         reason: 'pin-rules',
       });
     }
-    const good = kioskPinResetAuthority({
-      centre: client,
-      transactionId: kiosk.transactionId,
-      terminalId: TERMINAL,
-      oneTimePassword: password,
-      newPin: () => 'Z9Z9Z9Z9Z9Z9Z9Z9',
+    expect((await resetAt(kiosk, { oneTimePassword: password, newPin: 'Z9Z9Z9Z9Z9Z9Z9Z9' })).result).toEqual({
+      kind: 'reset-done',
     });
-    expect(await relayPinReset(kiosk.jpki, good, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await signingPinWorks(kiosk.jpki, 'Z9Z9Z9Z9Z9Z9Z9Z9')).toBe(true);
   });
 
@@ -272,15 +264,8 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
   it('card removed before the command reached it: the old PIN stays', async () => {
     const kiosk = await atKiosk(persoA);
     const { password } = await grantFor(persoA, 'H0007');
-    const authority = kioskPinResetAuthority({
-      centre: client,
-      transactionId: kiosk.transactionId,
-      terminalId: TERMINAL,
-      oneTimePassword: password,
-      newPin: () => 'LOST2026',
-    });
     kiosk.reader.removeAfterCommands(1); // the challenge is answered, then the card leaves
-    const result = await relayPinReset(kiosk.jpki, authority, 'signing');
+    const { result, authority } = await resetAt(kiosk, { oneTimePassword: password, newPin: 'LOST2026' });
     expect(result.kind).toBe('card-removed');
     expect(unconfirmedOutcome(authority.relayedAnswer())).toBe('unknown');
     await authority.settle(result);
@@ -292,14 +277,9 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
     expect(await signingPinWorks(jpki, 'LOST2026')).toBe(false);
     // The grant was only reserved, and given back: the same password works in the next transaction.
     const again = await atKiosk(persoA);
-    const retry = kioskPinResetAuthority({
-      centre: client,
-      transactionId: again.transactionId,
-      terminalId: TERMINAL,
-      oneTimePassword: password,
-      newPin: () => 'BACK2026',
+    expect((await resetAt(again, { oneTimePassword: password, newPin: 'BACK2026' })).result).toEqual({
+      kind: 'reset-done',
     });
-    expect(await relayPinReset(again.jpki, retry, 'signing')).toEqual({ kind: 'reset-done' });
     expect(await signingPinWorks(again.jpki, 'BACK2026')).toBe(true);
   });
 
@@ -311,18 +291,12 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
     try {
       const kiosk = await atKiosk(keyless, third.url);
       const cardBinding = bindingOf(keyless.authCertificate);
-      const { password } = await third.centre.oneTimePasswords.issue(
-        { cardBinding, holderId: 'H0002', municipalityCode: '131016', mode: 'password' },
-        NOW,
-      );
-      const authority = kioskPinResetAuthority({
-        centre: thirdClient,
-        transactionId: kiosk.transactionId,
-        terminalId: TERMINAL,
+      const { password } = await grantFor(keyless, 'H0002', { centre: third });
+      const { result } = await resetAt(kiosk, {
         oneTimePassword: password,
-        newPin: () => 'NOKEY2026',
+        newPin: 'NOKEY2026',
+        centre: thirdClient,
       });
-      const result = await relayPinReset(kiosk.jpki, authority, 'signing');
       expect(result).toEqual({ kind: 'not-authorised', sw: 0x6985 });
       const next = await third.centre.oneTimePasswords.reserve(
         { cardBinding, transactionId: randomUUID(), password },
@@ -342,15 +316,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
     const secondClient = createPinResetCentre({ baseUrl: second.url, timeoutMs: 2_000 });
     try {
       const kiosk = await atKiosk(persoB, second.url);
-      await second.centre.oneTimePasswords.issue(
-        {
-          cardBinding: bindingOf(persoB.authCertificate),
-          holderId: 'H0001',
-          municipalityCode: '131016',
-          mode: 'bound-card',
-        },
-        NOW,
-      );
+      await grantFor(persoB, 'H0001', { centre: second, mode: 'bound-card' });
       const gone: PinResetCentre = {
         authenticate: (r) => secondClient.authenticate(r),
         command: (r) => secondClient.command(r),
@@ -364,13 +330,7 @@ describe('the card removed, the centre gone: the card keeps one PIN, and the res
         close: async () => undefined,
       };
       // The live service's mode: no password typed, the card alone redeems its grant.
-      const authority = kioskPinResetAuthority({
-        centre: gone,
-        transactionId: kiosk.transactionId,
-        terminalId: TERMINAL,
-        newPin: () => 'BOUND2026',
-      });
-      const result = await relayPinReset(kiosk.jpki, authority, 'signing');
+      const { result, authority } = await resetAt(kiosk, { newPin: 'BOUND2026', centre: gone });
       expect(result.kind).toBe('centre-unreachable');
       expect(unconfirmedOutcome(authority.relayedAnswer())).toBe('new-pin');
       expect(await signingPinWorks(kiosk.jpki, 'BOUND2026')).toBe(true);

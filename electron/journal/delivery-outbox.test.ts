@@ -1,32 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryRequest, DeliveryResponse } from '../../protocol/index.ts';
 import type { CentreResult } from '../host/centre-client.ts';
 import { flushDeliveries } from './delivery-outbox.ts';
-import { openKioskJournal, type KioskJournal } from './journal.ts';
+import type { KioskJournal } from './journal.ts';
+import { steppingClock, tempJournals, writePaid } from './test-support/temp-journals.ts';
 
 const DELIVERED = '11111111-2222-4333-8444-555555555555';
 const VOIDED = '66666666-7777-4888-9999-aaaaaaaaaaaa';
-let dir: string | undefined;
-let journal: KioskJournal | undefined;
-afterEach(() => {
-  journal?.close();
-  journal = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const journals = tempJournals('kiosk-outbox-');
+afterEach(() => journals.cleanUp());
 
 /** A journal that owes the centre a `delivered` (2 copies) and, later, a `voided`. */
 function journalOwingTwo(): KioskJournal {
-  dir = mkdtempSync(join(tmpdir(), 'kiosk-outbox-'));
-  let clock = 1_000;
-  const j = openKioskJournal(join(dir, 'journal.sqlite'), () => (clock += 10));
+  const j = journals.open(steppingClock());
   for (const tx of [DELIVERED, VOIDED]) {
-    j.created(tx, 'S0001-T01');
-    j.authenticated(tx, '131016');
-    j.paid(tx, {
+    writePaid(j, tx, {
       certificateType: 'juminhyo',
       copies: 2,
       quotedFeeYen: 300,
@@ -41,7 +29,6 @@ function journalOwingTwo(): KioskJournal {
   j.printed(DELIVERED, { jobId: '7', copies: 2, impressions: 2 });
   j.done(DELIVERED);
   j.refundDue(VOIDED, 'print-failed', 1000);
-  journal = j;
   return j;
 }
 

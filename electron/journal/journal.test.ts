@@ -1,33 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { journalTransactionEvent } from './journal-events.ts';
-import { openKioskJournal, type KioskJournal } from './journal.ts';
+import type { KioskJournal } from './journal.ts';
+import { steppingClock, tempJournals, writePaid } from './test-support/temp-journals.ts';
 
 const TX = '3d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
 const BINDING = 'ab'.repeat(32);
-let dir: string | undefined;
-let journal: KioskJournal | undefined;
-afterEach(() => {
-  journal?.close();
-  journal = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const journals = tempJournals('kiosk-journal-');
+afterEach(() => journals.cleanUp());
 
-function open(): KioskJournal {
-  dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
-  let clock = 1_000;
-  journal = openKioskJournal(join(dir, 'journal.sqlite'), () => (clock += 10));
-  return journal;
-}
+const open = (): KioskJournal => journals.open(steppingClock());
 
 function paid(j: KioskJournal, tx = TX) {
-  j.created(tx, 'S0001-T01');
-  j.authenticated(tx, '131016');
-  return j.paid(tx, {
+  return writePaid(j, tx, {
     certificateType: 'juminhyo',
     copies: 2,
     quotedFeeYen: 200,
@@ -121,7 +106,7 @@ describe('kiosk journal', () => {
     paid(j);
     const path = j.path;
     j.close();
-    journal = openKioskJournal(path);
+    const journal = journals.reopen(path);
     expect(journal.get(TX)?.state).toBe('paid');
     const raw = new Database(path, { readonly: true });
     try {
@@ -132,9 +117,8 @@ describe('kiosk journal', () => {
   });
 
   it('counts cards left behind and documents not collected for the operator, once per transaction', () => {
-    dir = mkdtempSync(join(tmpdir(), 'kiosk-journal-'));
     let clock = Date.UTC(2026, 11, 1, 3);
-    const j = openKioskJournal(join(dir, 'counts.sqlite'), () => clock);
+    const j = journals.open(() => clock, 'counts.sqlite');
     j.leftBehind('tx-1', 'card');
     j.leftBehind('tx-1', 'card');
     j.leftBehind('tx-1', 'document');
@@ -145,12 +129,8 @@ describe('kiosk journal', () => {
     const path = j.path;
     j.close();
     // Persisted: a restarted host reads the same counts.
-    const reopened = openKioskJournal(path);
-    try {
-      expect(reopened.counts({ until: clock })).toEqual({ 'card-left-behind': 1, 'document-uncollected': 1 });
-    } finally {
-      reopened.close();
-    }
+    const reopened = journals.reopen(path);
+    expect(reopened.counts({ until: clock })).toEqual({ 'card-left-behind': 1, 'document-uncollected': 1 });
   });
 
   it('records money it could not pay back before the fee was covered as refund-due, never abandoned', () => {

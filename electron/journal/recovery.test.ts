@@ -1,30 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CentreClient } from '../host/centre-client.ts';
 import type { DocumentRenderer, MunicipalityKeyRing } from '../host/issue-document.ts';
 import type { JobLookup, PrintJob, PrintResult, Printer } from '../printer/printer.ts';
-import { openKioskJournal, type KioskJournal } from './journal.ts';
+import type { KioskJournal } from './journal.ts';
+import { tempJournals, writePaid } from './test-support/temp-journals.ts';
 import { recoverJournal } from './recovery.ts';
 
 const TX = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
-let dir: string | undefined;
-let journal: KioskJournal | undefined;
-afterEach(() => {
-  journal?.close();
-  journal = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const journals = tempJournals('kiosk-recovery-');
+afterEach(() => journals.cleanUp());
 
 /** A journal left by a host that stopped after writing `printing` (the job may be on its way). */
 function leftPrinting(): KioskJournal {
-  dir = mkdtempSync(join(tmpdir(), 'kiosk-recovery-'));
-  journal = openKioskJournal(join(dir, 'journal.sqlite'));
-  journal.created(TX, 'S0001-T01');
-  journal.authenticated(TX, '131016');
-  journal.paid(TX, {
+  const journal = journals.open();
+  writePaid(journal, TX, {
     certificateType: 'juminhyo',
     copies: 1,
     quotedFeeYen: 300,
@@ -112,16 +101,13 @@ describe('recovery of a transaction left printing', () => {
       expect((await recover(j, printer)).outcomes).toMatchObject([{ outcome: 'refund-due' }]);
       expect(printer.calls).toEqual([`find ${TX}`, `print refund-${TX}`]);
       j.close();
-      journal = undefined;
-      rmSync(dir as string, { recursive: true, force: true });
     }
   });
 });
 
 describe('recovery of a transaction left mid-payment', () => {
   function leftMidPayment(creditYen: number): KioskJournal {
-    dir = mkdtempSync(join(tmpdir(), 'kiosk-recovery-'));
-    journal = openKioskJournal(join(dir, 'journal.sqlite'));
+    const journal = journals.open();
     journal.created(TX, 'S0001-T01');
     journal.authenticated(TX, '131016');
     if (creditYen > 0) expect(journal.credited(TX, creditYen)).toEqual({ ok: true });

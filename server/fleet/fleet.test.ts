@@ -3,16 +3,10 @@
  * last state; a forged, tampered, replayed, stale or misaddressed one is refused; the alerts follow
  * the last state and the silence of a terminal.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeartbeatSender } from '../../electron/diagnostics/heartbeat-sender.ts';
 import { HEARTBEAT_PATH, signHeartbeat, type KioskHealth } from '../../protocol/heartbeat.ts';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
-import { startCentre } from '../centre.ts';
-import { testSealKeyStore } from '../test-support/seal-keys.ts';
+import { startTlsCentreWithTerminals, type TlsCentreWithTerminals } from '../test-support/tls-centre.ts';
 import { fleetAlerts } from './fleet-alerts.ts';
 import type { TerminalHealthRecord } from './fleet-store.ts';
 
@@ -35,55 +29,20 @@ const OUT_OF_PAPER: KioskHealth = {
   printer: { state: 'stopped', reasons: ['media-empty-error'], supplies: [], queuedJobs: 0 },
 };
 
-let dir: string;
-let pki: DevPki;
-let centre: Awaited<ReturnType<typeof startCentre>>;
-const agents: Agent[] = [];
-
-function tlsOf(terminalId: string) {
-  const t = pki.terminals.get(terminalId)!;
-  return { certificatePem: t.certificatePem, privateKeyPem: t.privateKeyPem, caPem: pki.caPem };
-}
+let tlsCentre: TlsCentreWithTerminals;
+let centre: TlsCentreWithTerminals['centre'];
+const tlsOf = (terminalId: string) => tlsCentre.tlsOf(terminalId);
 
 /** Posts a body as the given terminal's connection. */
-async function post(terminalId: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const tls = tlsOf(terminalId);
-  const agent = new Agent({ connect: { cert: tls.certificatePem, key: tls.privateKeyPem, ca: tls.caPem } });
-  agents.push(agent);
-  const response = await undiciFetch(new URL(HEARTBEAT_PATH, centre.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    dispatcher: agent,
-  });
-  return { status: response.status, body: await response.json() };
-}
+const post = (terminalId: string, body: unknown): Promise<{ status: number; body: unknown }> =>
+  tlsCentre.postAs(terminalId, HEARTBEAT_PATH, body);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'fleet-'));
-  pki = await createDevPki({
-    outDir: join(dir, 'pki'),
-    terminals: [{ terminalId: 'S0001-T01' }, { terminalId: 'S0002-T01' }],
-  });
-  centre = await startCentre({
-    databasePath: ':memory:',
-    trustedCaCertificates: [],
-    certificateRegistry: [],
-    logger: false,
-    sealKeys: { store: await testSealKeyStore() },
-    tls: {
-      certificatePem: pki.server.certificatePem,
-      privateKeyPem: pki.server.privateKeyPem,
-      terminalCaPem: pki.caPem,
-    },
-  });
+  tlsCentre = await startTlsCentreWithTerminals('fleet-', ['S0001-T01', 'S0002-T01']);
+  centre = tlsCentre.centre;
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  await centre?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => tlsCentre?.close());
 
 describe('fleet heartbeats over mutual TLS', () => {
   it('keeps the last signed heartbeat per terminal and raises the out-of-paper alert from it', async () => {

@@ -2,67 +2,28 @@
  * The delivery route over the real mutual-TLS link: the centre checks the report's signature
  * against the certificate the connection proved, before it looks at the transaction.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDeliveryReport } from '../../protocol/delivery-signature.ts';
-import { createDevPki, type DevPki } from '../../scripts/dev-pki.ts';
 import { createCentreClient } from '../../electron/host/centre-client.ts';
-import { startCentre } from '../centre.ts';
-import { testSealKeyStore } from '../test-support/seal-keys.ts';
+import { startTlsCentreWithTerminals, type TlsCentreWithTerminals } from '../test-support/tls-centre.ts';
 
 const TX = '7c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
-let dir: string;
-let pki: DevPki;
-let centre: Awaited<ReturnType<typeof startCentre>>;
-const agents: Agent[] = [];
-
-function tlsOf(terminalId: string) {
-  const t = pki.terminals.get(terminalId)!;
-  return { certificatePem: t.certificatePem, privateKeyPem: t.privateKeyPem, caPem: pki.caPem };
-}
+let tlsCentre: TlsCentreWithTerminals;
+let centre: TlsCentreWithTerminals['centre'];
+const tlsOf = (terminalId: string) => tlsCentre.tlsOf(terminalId);
 
 async function post(terminalId: string, body: unknown): Promise<{ status: number; code: unknown }> {
-  const tls = tlsOf(terminalId);
-  const agent = new Agent({ connect: { cert: tls.certificatePem, key: tls.privateKeyPem, ca: tls.caPem } });
-  agents.push(agent);
-  const response = await undiciFetch(new URL(`/v1/transactions/${TX}/delivery`, centre.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    dispatcher: agent,
-  });
-  const json = (await response.json()) as { error?: { code?: string } };
+  const response = await tlsCentre.postAs(terminalId, `/v1/transactions/${TX}/delivery`, body);
+  const json = response.body as { error?: { code?: string } };
   return { status: response.status, code: json.error?.code };
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'delivery-tls-'));
-  pki = await createDevPki({
-    outDir: join(dir, 'pki'),
-    terminals: [{ terminalId: 'S0001-T01' }, { terminalId: 'S0002-T01' }],
-  });
-  centre = await startCentre({
-    databasePath: ':memory:',
-    trustedCaCertificates: [],
-    certificateRegistry: [],
-    logger: false,
-    sealKeys: { store: await testSealKeyStore() },
-    tls: {
-      certificatePem: pki.server.certificatePem,
-      privateKeyPem: pki.server.privateKeyPem,
-      terminalCaPem: pki.caPem,
-    },
-  });
+  tlsCentre = await startTlsCentreWithTerminals('delivery-tls-', ['S0001-T01', 'S0002-T01']);
+  centre = tlsCentre.centre;
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all(agents.map((a) => a.close()));
-  await centre?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => tlsCentre?.close());
 
 describe('the delivery report over mutual TLS', () => {
   const report = { terminalId: 'S0001-T01', outcome: 'voided' as const, copies: 0 };

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, waitFor } from 'xstate';
+import { createActor, waitFor, type Actor } from 'xstate';
 import { waitForReaderStatus } from '../../native/card-transport.ts';
 import { PcscCardReader } from '../../native/pcsc/pcsc-card-reader.ts';
 import { sharedTestCa, testCard, TEST_PIN_RESET_MASTER_KEY } from '../../native/test-pki/fixtures.ts';
@@ -26,8 +26,9 @@ import { createCentreClient } from '../../electron/host/centre-client.ts';
 import { createJpkiCardPort } from '../../electron/host/jpki-card-port.ts';
 import { createPinResetCentre } from '../../electron/host/pin-reset-client.ts';
 import { pinResetMachine } from '../../electron/host/session-machine-pin-reset.ts';
-import { DEFAULT_TIMEOUTS } from '../../electron/host/session-machine-types.ts';
+import { DEFAULT_TIMEOUTS, type SessionContext } from '../../electron/host/session-machine-types.ts';
 import { fakeServices } from '../../electron/host/test-support/fakes.ts';
+import type { PinResetTarget } from '../../protocol/secure-messaging.ts';
 import { startCentre } from '../../server/centre.ts';
 import { loadSeedWorld } from '../../server/seed/index.ts';
 import { testSealKeyStore } from '../../server/test-support/seal-keys.ts';
@@ -109,117 +110,105 @@ async function opensVerify(pin: string, authId: '01' | '02' = '02'): Promise<boo
   }
 }
 
+type PinResetActor = Actor<typeof pinResetMachine>;
+
+/**
+ * One walk of the PIN-reset flow's machine over pcscd and the centre, for H0007's card with a
+ * one-time password the centre issued for `target`: choose `target`, prove the card
+ * (`proveCard`, up to the password keypad), type the password, the new PIN twice. Returns the
+ * machine's context where the walk ended (done or failed); a done walk is finished back to the
+ * welcome screen, and pcscd is given the card back before OpenSC asks it.
+ */
+async function walkReset(walk: {
+  target: PinResetTarget;
+  proveCard: (actor: PinResetActor) => Promise<void>;
+  newPin: string;
+}): Promise<SessionContext> {
+  const { password } = await centre.centre.oneTimePasswords.issue(
+    {
+      cardBinding: createHash('sha256').update(perso.authCertificate).digest('hex'),
+      holderId: 'H0007',
+      municipalityCode: '131016',
+      mode: 'password',
+      target: walk.target,
+    },
+    NOW,
+  );
+  const centreClient = createCentreClient({ baseUrl: centre.url });
+  const pinResetCentre = createPinResetCentre({ baseUrl: centre.url });
+  const actor = createActor(pinResetMachine, {
+    input: {
+      services: fakeServices(randomUUID(), {
+        cardPort: createJpkiCardPort(reader),
+        centre: centreClient,
+        terminalId: 'S0042-T02',
+        pinReset: { centre: pinResetCentre },
+      }),
+      timeouts: DEFAULT_TIMEOUTS,
+    },
+  }).start();
+  try {
+    actor.send({ type: 'START' });
+    actor.send({ type: 'CHOOSE_PIN_RESET', target: walk.target });
+    await walk.proveCard(actor);
+    for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
+    actor.send({ type: 'OTP_SUBMIT' });
+    for (const state of ['newPinEntry', 'newPinConfirm']) {
+      await waitFor(actor, (s) => s.matches(state as never), { timeout: 5_000 });
+      for (const char of walk.newPin) actor.send({ type: 'NEW_PIN_CHAR', char });
+      actor.send({ type: 'NEW_PIN_SUBMIT' });
+    }
+    const done = await waitFor(actor, (s) => s.matches('pinResetDone') || s.matches('failed'), {
+      timeout: 20_000,
+    });
+    if (!done.matches('pinResetDone')) return done.context;
+    actor.send({ type: 'FINISH' });
+    await waitFor(actor, (s) => s.matches('welcome'), { timeout: 10_000 });
+    return done.context;
+  } finally {
+    actor.stop();
+    await centreClient.close();
+    await pinResetCentre.close();
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+}
+
 describe('PIN reset at the kiosk through pcscd, checked by OpenSC', () => {
   it('the flow sets the new 署名用 PIN: OpenSC accepts it and refuses the old one', async () => {
     if (!existsSync('/usr/bin/pkcs15-tool'))
       throw new Error('OpenSC is missing: install the Debian package "opensc"');
-    const { password } = await centre.centre.oneTimePasswords.issue(
-      {
-        cardBinding: createHash('sha256').update(perso.authCertificate).digest('hex'),
-        holderId: 'H0007',
-        municipalityCode: '131016',
-        mode: 'password',
+    const done = await walkReset({
+      target: 'signing',
+      newPin: NEW_PIN,
+      async proveCard(actor) {
+        await waitFor(actor, (s) => s.matches('pinEntry'), { timeout: 20_000 });
+        for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
+        actor.send({ type: 'PIN_SUBMIT' });
+        await waitFor(actor, (s) => s.matches('passwordEntry'), { timeout: 20_000 });
       },
-      NOW,
-    );
-    const centreClient = createCentreClient({ baseUrl: centre.url });
-    const pinResetCentre = createPinResetCentre({ baseUrl: centre.url });
-    const actor = createActor(pinResetMachine, {
-      input: {
-        services: fakeServices(randomUUID(), {
-          cardPort: createJpkiCardPort(reader),
-          centre: centreClient,
-          terminalId: 'S0042-T02',
-          pinReset: { centre: pinResetCentre },
-        }),
-        timeouts: DEFAULT_TIMEOUTS,
-      },
-    }).start();
-    try {
-      actor.send({ type: 'START' });
-      actor.send({ type: 'CHOOSE_PIN_RESET', target: 'signing' });
-      await waitFor(actor, (s) => s.matches('pinEntry'), { timeout: 20_000 });
-      for (const digit of [1, 2, 3, 4]) actor.send({ type: 'PIN_DIGIT', digit });
-      actor.send({ type: 'PIN_SUBMIT' });
-      await waitFor(actor, (s) => s.matches('passwordEntry'), { timeout: 20_000 });
-      for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
-      actor.send({ type: 'OTP_SUBMIT' });
-      for (const state of ['newPinEntry', 'newPinConfirm']) {
-        await waitFor(actor, (s) => s.matches(state as never), { timeout: 5_000 });
-        for (const char of NEW_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
-        actor.send({ type: 'NEW_PIN_SUBMIT' });
-      }
-      const done = await waitFor(actor, (s) => s.matches('pinResetDone') || s.matches('failed'), {
-        timeout: 20_000,
-      });
-      expect(done.context.error).toBeNull();
-      expect(done.context.pinResetOutcome).toBe('new-pin');
-      actor.send({ type: 'FINISH' });
-      await waitFor(actor, (s) => s.matches('welcome'), { timeout: 10_000 });
-    } finally {
-      actor.stop();
-      await centreClient.close();
-      await pinResetCentre.close();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
+    });
+    expect(done.error).toBeNull();
+    expect(done.pinResetOutcome).toBe('new-pin');
     expect(await opensVerify(NEW_PIN)).toBe(true);
     expect(await opensVerify(OLD_PIN)).toBe(false);
   }, 90_000);
 
   it('the 4-digit PIN’s reset, the signing PIN proving the card: OpenSC accepts the new one, refuses the old', async () => {
     const NEW_AUTH_PIN = '8642';
-    const { password } = await centre.centre.oneTimePasswords.issue(
-      {
-        cardBinding: createHash('sha256').update(perso.authCertificate).digest('hex'),
-        holderId: 'H0007',
-        municipalityCode: '131016',
-        mode: 'password',
-        target: 'auth',
-      },
-      NOW,
-    );
-    const centreClient = createCentreClient({ baseUrl: centre.url });
-    const pinResetCentre = createPinResetCentre({ baseUrl: centre.url });
-    const actor = createActor(pinResetMachine, {
-      input: {
-        services: fakeServices(randomUUID(), {
-          cardPort: createJpkiCardPort(reader),
-          centre: centreClient,
-          terminalId: 'S0042-T02',
-          pinReset: { centre: pinResetCentre },
-        }),
-        timeouts: DEFAULT_TIMEOUTS,
-      },
-    }).start();
-    try {
-      actor.send({ type: 'START' });
-      actor.send({ type: 'CHOOSE_PIN_RESET', target: 'auth' });
-      await waitFor(actor, (s) => s.matches('signingPinEntry'), { timeout: 20_000 });
-      // The first test set this 署名用 PIN.
-      for (const char of NEW_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
-      actor.send({ type: 'NEW_PIN_SUBMIT' });
-      await waitFor(actor, (s) => s.matches('passwordEntry') || s.matches('failed'), { timeout: 20_000 });
-      expect(actor.getSnapshot().context.error).toBeNull();
-      for (const c of password) actor.send({ type: 'OTP_DIGIT', digit: Number(c) });
-      actor.send({ type: 'OTP_SUBMIT' });
-      for (const state of ['newPinEntry', 'newPinConfirm']) {
-        await waitFor(actor, (s) => s.matches(state as never), { timeout: 5_000 });
-        for (const char of NEW_AUTH_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
+    const done = await walkReset({
+      target: 'auth',
+      newPin: NEW_AUTH_PIN,
+      async proveCard(actor) {
+        await waitFor(actor, (s) => s.matches('signingPinEntry'), { timeout: 20_000 });
+        // The first test set this 署名用 PIN.
+        for (const char of NEW_PIN) actor.send({ type: 'NEW_PIN_CHAR', char });
         actor.send({ type: 'NEW_PIN_SUBMIT' });
-      }
-      const done = await waitFor(actor, (s) => s.matches('pinResetDone') || s.matches('failed'), {
-        timeout: 20_000,
-      });
-      expect(done.context.error).toBeNull();
-      expect(done.context.pinResetOutcome).toBe('new-pin');
-      actor.send({ type: 'FINISH' });
-      await waitFor(actor, (s) => s.matches('welcome'), { timeout: 10_000 });
-    } finally {
-      actor.stop();
-      await centreClient.close();
-      await pinResetCentre.close();
-    }
-    await new Promise((r) => setTimeout(r, 1500));
+        await waitFor(actor, (s) => s.matches('passwordEntry') || s.matches('failed'), { timeout: 20_000 });
+        expect(actor.getSnapshot().context.error).toBeNull();
+      },
+    });
+    expect(done.error).toBeNull();
+    expect(done.pinResetOutcome).toBe('new-pin');
     expect(await opensVerify(NEW_AUTH_PIN, '01')).toBe(true);
     expect(await opensVerify('1234', '01')).toBe(false);
   }, 90_000);

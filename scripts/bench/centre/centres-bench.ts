@@ -2,18 +2,20 @@
  * Centre throughput through the load test (scripts/loadtest/run.ts), measured in one run so each
  * figure sits beside its comparison: one centre on SQLite, one on PostgreSQL, two behind HAProxy
  * on PostgreSQL — the same kiosks, the same transactions, mutual TLS, every document checked and
- * the ledger audited. Machine time per transaction is this process's and the centres' CPU time
- * over the transactions completed. `npm run bench -- centres`; tune with BENCH_KIOSKS and
- * BENCH_LOAD_TRANSACTIONS.
+ * the ledger audited. The summary lines (`comparisons`): SQLite beside PostgreSQL with one centre,
+ * two centres beside one on PostgreSQL, in throughput and p99. Where the CPU goes is the issuance
+ * bench's (issuance-bench.ts); the load test does not split it by process.
+ * `npm run bench -- centres`; tune with BENCH_KIOSKS and BENCH_LOAD_TRANSACTIONS.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { runLoadtest, type LoadtestOptions } from '../../loadtest/run.ts';
 import type { BenchReport } from '../report.ts';
+import { databaseAndScaleComparisons, type ThroughputFigures } from './comparisons.ts';
 
 const KIOSKS = Number(process.env.BENCH_KIOSKS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_LOAD_TRANSACTIONS ?? 120);
 
-const CASES: Array<{ name: string; options: Pick<LoadtestOptions, 'db' | 'centres'> }> = [
+const CASES: Array<{ name: string; options: Required<Pick<LoadtestOptions, 'db' | 'centres'>> }> = [
   { name: 'SQLite, 1 centre', options: { db: 'sqlite', centres: 1 } },
   { name: 'PostgreSQL, 1 centre', options: { db: 'postgres', centres: 1 } },
   { name: 'PostgreSQL, 2 centres via HAProxy', options: { db: 'postgres', centres: 2 } },
@@ -21,6 +23,7 @@ const CASES: Array<{ name: string; options: Pick<LoadtestOptions, 'db' | 'centre
 
 export async function run(): Promise<BenchReport> {
   const rows: BenchReport['rows'] = [];
+  const figures: ThroughputFigures[] = [];
   let misIssued = 0;
   const errorNotes: string[] = [];
   for (const c of CASES) {
@@ -35,6 +38,13 @@ export async function run(): Promise<BenchReport> {
     misIssued += report.misIssued;
     const kinds = Object.entries(report.errorsByKind).map(([kind, count]) => `${kind} ×${count}`);
     if (kinds.length > 0) errorNotes.push(`${c.name}: failed attempts ${kinds.join(', ')}`);
+    figures.push({
+      label: c.name,
+      database: c.options.db,
+      centres: c.options.centres,
+      issuancesPerSecond: report.issuancesPerSecond,
+      p99Ms: report.latencyMs.p99,
+    });
     rows.push({
       case: c.name,
       completed: report.completed,
@@ -63,5 +73,6 @@ export async function run(): Promise<BenchReport> {
       { target: '≥ 300 issuances/s (issue 14)', measured: `${best} at best`, pass: best >= 300 },
       { target: 'p99 < 100 ms (issue 14)', measured: `${worstP99} ms at worst`, pass: worstP99 < 100 },
     ],
+    comparisons: databaseAndScaleComparisons(figures, 'whole transactions through mutual TLS (load test)'),
   };
 }

@@ -9,24 +9,36 @@
  * residents' cards; the centre runs in its own process (centre-process.ts), so its CPU time per
  * issuance — the figure that does not move with the machine's other load — is read from
  * /proc for that process alone. The OCSP responder (the CA's side) runs in a process of its own,
- * the terminals in the bench's.
+ * the terminals in the bench's; their CPU a transaction is measured the same way (the bench's own
+ * with process.cpuUsage()), and PostgreSQL's (postmaster and backends) on the PostgreSQL rows, with
+ * each part's share of the machine's cores beside the other work on it (/proc/stat). The summary
+ * lines (`comparisons`): SQLite beside PostgreSQL, two centres beside one, and the CPU a
+ * transaction took beside what 300/s allows on this machine's cores.
  *
  * `run()` is picked up by `npm run bench`; `npx tsx scripts/bench/centre/issuance-bench.ts` runs it alone.
  * BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS tune it; BENCH_CENTRE_NODE_ARGS passes node
  * options to the centre processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile).
  */
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadSeedWorld, SEED_REFERENCE_DATE } from '../../../server/seed/index.ts';
 import type { SeedResident } from '../../../server/seed/types.ts';
 import { ensureDevWorld, openVirtualCard, type DevWorld } from '../../dev/world.ts';
 import { startTestPostgres } from '../../../tests/support/postgres.ts';
 import type { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
 import { startCentreProcesses, type CentreProcess } from './centre-processes.ts';
-import { startRevocationProcess } from './revocation-process.ts';
-import { percentile, type BenchCheck, type BenchReport } from '../report.ts';
+import { startRevocationProcess, type RevocationProcess } from './revocation-process.ts';
+import { formatSummary, percentile, type BenchCheck, type BenchReport } from '../report.ts';
+import {
+  cpuBudgetComparisons,
+  databaseAndScaleComparisons,
+  machineShareNote,
+  type CpuByPart,
+  type ThroughputFigures,
+} from './comparisons.ts';
+import { machineCpuMs, processesCpuMs, processTreeCpuMs } from './cpu.ts';
 import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from './terminal.ts';
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
@@ -79,22 +91,58 @@ async function cardsFor(world: DevWorld, count: number): Promise<Card[]> {
   return cards;
 }
 
-/** User + system CPU time of these processes so far, in ms (Linux: /proc/PID/stat, 100 ticks a second). */
-function cpuMsOf(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
+/** The processes whose CPU a run measures: the centres, the OCSP responder, PostgreSQL's server. */
+interface Measuring {
+  centrePids: readonly number[];
+  responderPid: number;
+  postmasterPid?: number;
+}
+
+/** Every part's CPU so far, in ms (the terminals: this process). */
+function cpuSoFar(m: Measuring): CpuByPart {
+  const own = process.cpuUsage();
+  return {
+    centre: processesCpuMs(m.centrePids),
+    responder: processesCpuMs([m.responderPid]),
+    terminals: (own.user + own.system) / 1000,
+    ...(m.postmasterPid === undefined ? {} : { postgres: processTreeCpuMs(m.postmasterPid) }),
+  };
+}
+
+function cpuBetween(before: CpuByPart, after: CpuByPart): CpuByPart {
+  return {
+    centre: after.centre - before.centre,
+    responder: after.responder - before.responder,
+    terminals: after.terminals - before.terminals,
+    ...(before.postgres === undefined || after.postgres === undefined
+      ? {}
+      : { postgres: after.postgres - before.postgres }),
+  };
+}
+
+/** The PostgreSQL server's postmaster: its data folder's postmaster.pid, found through the server. */
+async function postmasterPidOf(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    const pidFile = await readFile(join(rows[0]!.data_directory, 'postmaster.pid'), 'utf8');
+    const pid = Number(pidFile.split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error('bench: no pid in postmaster.pid');
+    return pid;
+  } finally {
+    await client.end();
   }
-  return ticks * 10;
 }
 
 interface Measured {
   seconds: number;
   total: number[];
   issue: number[];
-  centreCpuMs: number;
+  /** Each part's CPU over the measured run, in ms (not a transaction: all of them). */
+  cpuMs: CpuByPart;
+  /** The whole machine's CPU over the run (/proc/stat, every core). */
+  machine: { busyMs: number; totalMs: number };
   /** Residents of the measured run not offered the 住民票 (authenticated, not issued). */
   skipped: number;
 }
@@ -107,19 +155,20 @@ interface Measured {
  */
 async function drive(
   centres: readonly CentreProcess[],
+  measuring: Measuring,
   cards: Card[],
   transactions: number,
   sealRootKeysPemPath: string,
   warmUp: boolean,
 ): Promise<Measured> {
   const sealKeys = await fetchSealKeys(centres[0]!.url, sealRootKeysPemPath);
-  const pids = centres.map((c) => c.child.pid as number);
   const total: number[] = [];
   const issue: number[] = [];
   const notOffered = new Set<Card>();
   let skipped = 0;
   let next = 0;
-  const cpuBefore = cpuMsOf(pids);
+  const cpuBefore = cpuSoFar(measuring);
+  const machineBefore = machineCpuMs();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: TERMINALS }, async (_, i) => {
@@ -157,20 +206,53 @@ async function drive(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const centreCpuMs = cpuMsOf(pids) - cpuBefore;
+  const cpuMs = cpuBetween(cpuBefore, cpuSoFar(measuring));
+  const machineAfter = machineCpuMs();
+  const machine = {
+    busyMs: machineAfter.busyMs - machineBefore.busyMs,
+    totalMs: machineAfter.totalMs - machineBefore.totalMs,
+  };
   for (const c of notOffered) cards.splice(cards.indexOf(c), 1);
-  return { seconds, total, issue, centreCpuMs, skipped };
+  return { seconds, total, issue, cpuMs, machine, skipped };
 }
 
 interface Row {
   backend: string;
+  database: 'sqlite' | 'postgres';
   centres: number;
   measured: Measured;
   load: number;
 }
 
+/** Each part's CPU a transaction over the measured run. */
+function cpuPerTransaction(m: Measured): CpuByPart {
+  const per = (ms: number): number => ms / m.total.length;
+  return {
+    centre: per(m.cpuMs.centre),
+    responder: per(m.cpuMs.responder),
+    terminals: per(m.cpuMs.terminals),
+    ...(m.cpuMs.postgres === undefined ? {} : { postgres: per(m.cpuMs.postgres) }),
+  };
+}
+
+function figuresOf(row: Row): ThroughputFigures {
+  const m = row.measured;
+  return {
+    label: row.backend,
+    database: row.database,
+    centres: row.centres,
+    issuancesPerSecond: m.total.length / m.seconds,
+    p99Ms: percentile(
+      [...m.total].sort((a, b) => a - b),
+      99,
+    ),
+    cpu: cpuPerTransaction(m),
+  };
+}
+
 function summarise(row: Row): Record<string, string | number> {
   const m = row.measured;
+  const cpu = cpuPerTransaction(m);
   const total = [...m.total].sort((a, b) => a - b);
   const issue = [...m.issue].sort((a, b) => a - b);
   return {
@@ -182,7 +264,10 @@ function summarise(row: Row): Record<string, string | number> {
     'p99 ms': round(percentile(total, 99)),
     'issue p50 ms': round(percentile(issue, 50)),
     'issue p99 ms': round(percentile(issue, 99)),
-    'centre CPU ms/issuance': round(m.centreCpuMs / m.total.length, 2),
+    'centre CPU ms/issuance': round(cpu.centre, 2),
+    'responder CPU ms/tx': round(cpu.responder, 2),
+    'terminals CPU ms/tx': round(cpu.terminals, 2),
+    'PostgreSQL CPU ms/tx': cpu.postgres === undefined ? '—' : round(cpu.postgres, 2),
     'load avg': round(row.load),
   };
 }
@@ -197,7 +282,7 @@ function checksOf(row: Row): BenchCheck[] {
   return [
     {
       target: `${row.backend}: at least ${TARGET_ISSUANCES_PER_SECOND} issuances/s`,
-      measured: `${perSecond.toFixed(1)}/s (centre CPU ${(m.centreCpuMs / m.total.length).toFixed(2)} ms an issuance, load average ${row.load.toFixed(1)})`,
+      measured: `${perSecond.toFixed(1)}/s (centre CPU ${(m.cpuMs.centre / m.total.length).toFixed(2)} ms an issuance, load average ${row.load.toFixed(1)})`,
       pass: perSecond >= TARGET_ISSUANCES_PER_SECOND,
     },
     {
@@ -208,27 +293,51 @@ function checksOf(row: Row): BenchCheck[] {
   ];
 }
 
-async function benchCentres(
-  backend: string,
-  count: number,
-  world: DevWorld,
-  cards: Card[],
-  database: { databasePath: string } | { databaseUrl: string },
-  revocation: { ocspUrl: string; crlBaseUrl: string },
-): Promise<Row> {
-  const centres = await startCentreProcesses(count, {
-    worldDir: world.dir,
-    ...database,
-    revocation,
+/** One row: `count` centre processes on one database, warmed up, then the measured run. */
+async function benchCentres(opts: {
+  backend: string;
+  count: number;
+  world: DevWorld;
+  cards: Card[];
+  database:
+    | { kind: 'sqlite'; databasePath: string }
+    | { kind: 'postgres'; databaseUrl: string; postmasterPid: number };
+  revocation: RevocationProcess;
+}): Promise<Row> {
+  const { database, revocation } = opts;
+  const centres = await startCentreProcesses(opts.count, {
+    worldDir: opts.world.dir,
+    ...(database.kind === 'sqlite'
+      ? { databasePath: database.databasePath }
+      : { databaseUrl: database.databaseUrl }),
+    revocation: { ocspUrl: revocation.ocspUrl, crlBaseUrl: revocation.crlBaseUrl },
     nodeArgs: CENTRE_NODE_ARGS,
   });
   try {
-    const roots = world.sealKeys.rootKeysPemPath;
-    const warm = cards.slice(0, WARM_UP_CARDS);
-    const fresh = cards.slice(WARM_UP_CARDS);
-    await drive(centres, warm, warm.length, roots, true);
-    const measured = await drive(centres, fresh, Math.min(TRANSACTIONS, fresh.length), roots, false);
-    return { backend, centres: count, measured, load: loadavg()[0] ?? 0 };
+    const measuring: Measuring = {
+      centrePids: centres.map((c) => c.child.pid as number),
+      responderPid: revocation.pid,
+      ...(database.kind === 'postgres' ? { postmasterPid: database.postmasterPid } : {}),
+    };
+    const roots = opts.world.sealKeys.rootKeysPemPath;
+    const warm = opts.cards.slice(0, WARM_UP_CARDS);
+    const fresh = opts.cards.slice(WARM_UP_CARDS);
+    await drive(centres, measuring, warm, warm.length, roots, true);
+    const measured = await drive(
+      centres,
+      measuring,
+      fresh,
+      Math.min(TRANSACTIONS, fresh.length),
+      roots,
+      false,
+    );
+    return {
+      backend: opts.backend,
+      database: database.kind,
+      centres: opts.count,
+      measured,
+      load: loadavg()[0] ?? 0,
+    };
   } finally {
     await Promise.all(centres.map((c) => c.stop()));
   }
@@ -245,42 +354,45 @@ export async function run(): Promise<BenchReport> {
     const revocation = await startRevocationProcess(world.dir);
     try {
       const cards = await cardsFor(world, CARDS);
+      const postmasterPid = await postmasterPidOf(postgres.url);
+      const onPostgres = async (name: string) => ({
+        kind: 'postgres' as const,
+        databaseUrl: await postgres.createDatabase(name),
+        postmasterPid,
+      });
+      const common = { world, cards, revocation };
       const rows: Row[] = [];
       const single: Row[] = [];
       if (BACKENDS.includes('sqlite'))
         single.push(
-          await benchCentres(
-            'SQLite (WAL)',
-            1,
-            world,
-            cards,
-            { databasePath: join(dir, 'centre.sqlite') },
-            revocation,
-          ),
+          await benchCentres({
+            ...common,
+            backend: 'SQLite (WAL)',
+            count: 1,
+            database: { kind: 'sqlite', databasePath: join(dir, 'centre.sqlite') },
+          }),
         );
       if (BACKENDS.includes('postgres'))
         single.push(
-          await benchCentres(
-            'PostgreSQL',
-            1,
-            world,
-            cards,
-            { databaseUrl: await postgres.createDatabase('bench') },
-            revocation,
-          ),
+          await benchCentres({
+            ...common,
+            backend: 'PostgreSQL',
+            count: 1,
+            database: await onPostgres('bench'),
+          }),
         );
       rows.push(...single);
       if (BACKENDS.includes('postgres-2'))
         rows.push(
-          await benchCentres(
-            'PostgreSQL, 2 centre processes',
-            2,
-            world,
-            cards,
-            { databaseUrl: await postgres.createDatabase('bench_two') },
-            revocation,
-          ),
+          await benchCentres({
+            ...common,
+            backend: 'PostgreSQL, 2 centre processes',
+            count: 2,
+            database: await onPostgres('bench_two'),
+          }),
         );
+      const cores = availableParallelism();
+      const figures = rows.map(figuresOf);
       return {
         title:
           'Issuance: whole kiosk transactions (challenge → card signature → authenticate with OCSP → sealed 住民票 + billing → seal check)',
@@ -288,11 +400,18 @@ export async function run(): Promise<BenchReport> {
         notes: [
           `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen (nothing cached for them: no printability answer, no certificate). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
-          'p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. centre CPU ms/issuance: user + system time of the centre process(es) over the measured run ÷ issuances — the stable figure on a shared machine. PostgreSQL 15 from Debian, throwaway, fsync on (its own CPU is not in the figure); SQLite WAL, synchronous FULL.',
-          `Machine: ${availableParallelism()} CPUs; load average at the end of each row in the table (the terminals, the responder, the centres and PostgreSQL share them: more centre processes only help with spare cores).`,
+          "p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. CPU ms a transaction, each user + system time from /proc over the measured run ÷ transactions: centre — the centre process(es), the stable figure on a shared machine; responder — the OCSP responder's process; terminals — this bench's own process (the terminals, their virtual cards' RSA signatures, the seal checks; process.cpuUsage()); PostgreSQL — its postmaster and every backend and writer (rows on PostgreSQL). PostgreSQL 15 from Debian, throwaway, fsync on; SQLite WAL, synchronous FULL.",
+          ...rows.map((row) =>
+            machineShareNote(row.backend, cores, row.measured.machine, row.measured.cpuMs),
+          ),
+          `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores.`,
           `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS and BENCH_BACKENDS (sqlite,postgres,postgres-2).`,
         ],
         checks: single.flatMap(checksOf),
+        comparisons: [
+          ...databaseAndScaleComparisons(figures, 'issuance with full verification'),
+          ...cpuBudgetComparisons(figures, cores, TARGET_ISSUANCES_PER_SECOND),
+        ],
       };
     } finally {
       await revocation.stop();
@@ -310,4 +429,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const note of report.notes ?? []) console.log(`- ${note}`);
   for (const check of report.checks ?? [])
     console.log(`${check.pass ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
+  console.log(formatSummary([{ name: 'issuance', report }]));
 }

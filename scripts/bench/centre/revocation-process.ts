@@ -15,6 +15,8 @@ import { startWorldRevocation } from '../../dev/revocation.ts';
 import { ensureDevWorld } from '../../dev/world.ts';
 
 export interface RevocationProcess {
+  /** The responder's process id (for its CPU time in /proc). */
+  pid: number;
   ocspUrl: string;
   crlBaseUrl: string;
   stop(): Promise<void>;
@@ -41,7 +43,7 @@ export async function startRevocationProcess(worldDir: string): Promise<Revocati
       if (match?.[1] && match[2]) resolve({ ocspUrl: match[1], crlBaseUrl: match[2] });
     });
   });
-  return { ...urls, stop };
+  return { ...urls, pid: child.pid as number, stop };
 }
 
 async function main(): Promise<void> {
