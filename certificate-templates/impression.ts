@@ -9,8 +9,12 @@ import { PNG } from 'pngjs';
  * the impression itself, which every copy of the certificate shows).
  */
 export interface Impression {
-  /** Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. */
-  png: Buffer;
+  /**
+   * Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. Encoded when first
+   * asked for (at drawing): the printability check needs only that the image decodes and its size,
+   * and encoding was most of an 印鑑登録証明書's check.
+   */
+  png(): Buffer;
   widthPx: number;
   heightPx: number;
 }
@@ -50,8 +54,9 @@ export function blackImpression(base64Png: string): Impression | undefined {
       source.data[at + 3]!,
     );
   }
+  let encoded: Buffer | undefined;
   const impression: Impression = {
-    png: PNG.sync.write(out, { colorType: 4, inputColorType: 6, deflateLevel: 9 }),
+    png: () => (encoded ??= PNG.sync.write(out, { colorType: 4, inputColorType: 6, deflateLevel: 9 })),
     widthPx: source.width,
     heightPx: source.height,
   };
