@@ -17,6 +17,8 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { readCertificateDer, readExtensions, type CertificateDer } from './certificate-der.ts';
 import {
   DerError,
@@ -116,15 +118,49 @@ export type OcspTransport = (
   signal: AbortSignal,
 ) => Promise<{ status: number; body: Uint8Array }>;
 
-export const httpOcspTransport: OcspTransport = async (url, body, signal) => {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-    body: Buffer.from(body),
-    signal,
+/** An OCSP answer is a few kilobytes; a responder sending more is not answering. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** Connections to the responder are kept open between requests (one per request at peak). */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+/** POSTs the request over HTTP(S) with kept-alive connections (node:http: no WHATWG streams per request). */
+export const httpOcspTransport: OcspTransport = (url, body, signal) =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') {
+      reject(new TypeError('OCSP URL is not http or https'));
+      return;
+    }
+    const request = (secure ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: {
+          'content-type': 'application/ocsp-request',
+          accept: 'application/ocsp-response',
+          'content-length': body.length,
+        },
+        signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) response.destroy(new RangeError('OCSP answer too large'));
+          else chunks.push(chunk);
+        });
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
-};
 
 export interface OcspQuery {
   /** DER of the certificate being checked and of the CA that (by signature) issued it. */
