@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { z } from 'zod';
-import { CertificateDocumentSchema } from '../protocol/documents.ts';
+import { CertificateDocumentSchema, type CertificateDocument } from '../protocol/documents.ts';
 import type { FontName } from './draw.ts';
 import type { LayoutError } from './fit.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
@@ -117,12 +117,24 @@ function measuringDocument(fonts: Record<FontName, unknown>): PDFKit.PDFDocument
 export function checkPrintable(document: unknown, options: PrintableOptions = {}): PrintableCheck {
   const parsed = CertificateDocumentSchema.safeParse(document);
   if (!parsed.success) return { ok: true, problems: schemaProblems(parsed.error.issues, document) };
+  return checkPrintableDocument(parsed.data, options);
+}
+
+/**
+ * The same check for a document already validated against the contract (the centre's documents
+ * are parsed when built, and parsing them a second time here was a tenth of a menu's work): only
+ * the fit on the form.
+ */
+export function checkPrintableDocument(
+  document: CertificateDocument,
+  options: PrintableOptions = {},
+): PrintableCheck {
   const loaded = loadKioskFonts(options.fonts);
   if (!loaded.ok) return { ok: false, error: loaded.error };
   const fonts: Record<FontName, typeof loaded.fonts.body> = {
     body: loaded.fonts.body,
     name: loaded.fonts.name,
   };
-  const layout = layoutFor(measuringDocument(fonts), fonts, parsed.data);
+  const layout = layoutFor(measuringDocument(fonts), fonts, document);
   return { ok: true, problems: layout.ok ? [] : layout.problems.map(problemOf) };
 }
