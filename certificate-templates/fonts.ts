@@ -138,12 +138,30 @@ export function firstMissingCodePoint(font: Font, text: string): string | undefi
     const cp = cps[i]!;
     if (isVariationSelector(cp)) continue;
     const next = cps[i + 1];
-    const sequence =
-      String.fromCodePoint(cp) +
-      (next !== undefined && isVariationSelector(next) ? String.fromCodePoint(next) : '');
-    if (font.glyphsForString(sequence).some((g) => g.id === 0)) {
-      return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-    }
+    const drawn =
+      next !== undefined && isVariationSelector(next)
+        ? !font.glyphsForString(String.fromCodePoint(cp, next)).some((g) => g.id === 0)
+        : hasGlyph(font, cp);
+    if (!drawn) return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
   }
   return undefined;
+}
+
+/**
+ * Whether the font's cmap maps a lone code point to a glyph, remembered per font: every name and
+ * address on every form is checked this way, and the answer for a code point never changes.
+ */
+const glyphKnown = new WeakMap<Font, Map<number, boolean>>();
+function hasGlyph(font: Font, cp: number): boolean {
+  let known = glyphKnown.get(font);
+  if (!known) {
+    known = new Map();
+    glyphKnown.set(font, known);
+  }
+  let answer = known.get(cp);
+  if (answer === undefined) {
+    answer = font.hasGlyphForCodePoint(cp);
+    known.set(cp, answer);
+  }
+  return answer;
 }

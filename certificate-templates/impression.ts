@@ -9,8 +9,12 @@ import { PNG } from 'pngjs';
  * the impression itself, which every copy of the certificate shows).
  */
 export interface Impression {
-  /** Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. */
-  png: Buffer;
+  /**
+   * Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. Made when first
+   * asked for (at drawing): the printability check needs only that the image decodes and its size,
+   * and converting and encoding it was most of an 印鑑登録証明書's check.
+   */
+  png(): Buffer;
   widthPx: number;
   heightPx: number;
 }
@@ -37,6 +41,19 @@ export function blackImpression(base64Png: string): Impression | undefined {
   } catch {
     return undefined;
   }
+  let encoded: Buffer | undefined;
+  const impression: Impression = {
+    png: () => (encoded ??= blackPng(source)),
+    widthPx: source.width,
+    heightPx: source.height,
+  };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, impression);
+  return impression;
+}
+
+/** The impression in black ink: grey 0 with the source's ink as alpha, as a grey + alpha PNG. */
+function blackPng(source: PNG): Buffer {
   const out = new PNG({ width: source.width, height: source.height, colorType: 4 });
   for (let i = 0; i < source.width * source.height; i++) {
     const at = i * 4;
@@ -50,12 +67,5 @@ export function blackImpression(base64Png: string): Impression | undefined {
       source.data[at + 3]!,
     );
   }
-  const impression: Impression = {
-    png: PNG.sync.write(out, { colorType: 4, inputColorType: 6, deflateLevel: 9 }),
-    widthPx: source.width,
-    heightPx: source.height,
-  };
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(key, impression);
-  return impression;
+  return PNG.sync.write(out, { colorType: 4, inputColorType: 6, deflateLevel: 9 });
 }

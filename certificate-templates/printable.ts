@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { z } from 'zod';
-import { CertificateDocumentSchema } from '../protocol/documents.ts';
+import { CertificateDocumentSchema, type CertificateDocument } from '../protocol/documents.ts';
 import type { FontName } from './draw.ts';
 import type { LayoutError } from './fit.ts';
 import { loadKioskFonts, type FontError, type FontOptions } from './fonts.ts';
@@ -82,6 +82,33 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], input?: unkn
   return problems;
 }
 
+/** Checks a measuring document serves before a new one replaces it (bounds its word-width cache). */
+const MEASURING_DOCUMENT_CHECKS = 500;
+let measuring: { fonts: Record<FontName, unknown>; pdf: PDFKit.PDFDocument; checks: number } | undefined;
+
+/**
+ * A document that is measured only — nothing is drawn and its stream is never read — kept between
+ * checks: making one loads pdfkit's standard font and registers ours, which cost more than a check's
+ * measuring. Every measure sets its font and size first, so no state carries from one check to the
+ * next; pdfkit keeps each measured word's width, so the document is replaced now and then.
+ */
+function measuringDocument(fonts: Record<FontName, unknown>): PDFKit.PDFDocument {
+  if (
+    measuring &&
+    measuring.fonts.body === fonts.body &&
+    measuring.fonts.name === fonts.name &&
+    measuring.checks < MEASURING_DOCUMENT_CHECKS
+  ) {
+    measuring.checks += 1;
+    return measuring.pdf;
+  }
+  const pdf = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0 });
+  pdf.registerFont('body', fonts.body as unknown as Uint8Array);
+  pdf.registerFont('name', fonts.name as unknown as Uint8Array);
+  measuring = { fonts: { ...fonts }, pdf, checks: 1 };
+  return pdf;
+}
+
 /**
  * The problems that keep `document` (as the centre built it, not yet validated) from printing;
  * none means it prints. Fails only when the fonts cannot be loaded (a set-up fault, not the
@@ -90,16 +117,24 @@ export function schemaProblems(issues: readonly z.core.$ZodIssue[], input?: unkn
 export function checkPrintable(document: unknown, options: PrintableOptions = {}): PrintableCheck {
   const parsed = CertificateDocumentSchema.safeParse(document);
   if (!parsed.success) return { ok: true, problems: schemaProblems(parsed.error.issues, document) };
+  return checkPrintableDocument(parsed.data, options);
+}
+
+/**
+ * The same check for a document already validated against the contract (the centre's documents
+ * are parsed when built, and parsing them a second time here was a tenth of a menu's work): only
+ * the fit on the form.
+ */
+export function checkPrintableDocument(
+  document: CertificateDocument,
+  options: PrintableOptions = {},
+): PrintableCheck {
   const loaded = loadKioskFonts(options.fonts);
   if (!loaded.ok) return { ok: false, error: loaded.error };
   const fonts: Record<FontName, typeof loaded.fonts.body> = {
     body: loaded.fonts.body,
     name: loaded.fonts.name,
   };
-  // A document that is measured only: nothing is drawn and the stream is never read.
-  const pdf = new PDFDocument({ size: 'A4', autoFirstPage: false, margin: 0 });
-  pdf.registerFont('body', fonts.body as unknown as Uint8Array);
-  pdf.registerFont('name', fonts.name as unknown as Uint8Array);
-  const layout = layoutFor(pdf, fonts, parsed.data);
+  const layout = layoutFor(measuringDocument(fonts), fonts, document);
   return { ok: true, problems: layout.ok ? [] : layout.problems.map(problemOf) };
 }

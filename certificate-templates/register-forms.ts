@@ -556,7 +556,7 @@ function drawImpression(
   labelCell(pdf, '印影', F.left, top, frame);
   box(pdf, F.left + F.labelWidth, top, frame, frame, 0.6);
   const inset = (frame - impression.sizePt) / 2;
-  pdf.image(impression.image.png, F.left + F.labelWidth + inset, top + inset, {
+  pdf.image(impression.image.png(), F.left + F.labelWidth + inset, top + inset, {
     width: impression.sizePt,
     height: impression.sizePt,
   });

@@ -5,6 +5,10 @@
  * issued with id-kp-OCSPSigning (valid now), signature over the response data, the nonce echoed,
  * the answer for exactly this certificate, thisUpdate/nextUpdate within the allowed skew and not
  * stale, and the status itself.
+ *
+ * Requests are written and answers read with the centre's strict DER reader (./der.ts): an answer
+ * is checked on every authentication, and a schema-driven JavaScript ASN.1 decoder cost about
+ * a third of the centre's time per issuance.
  */
 import {
   X509Certificate as NodeX509Certificate,
@@ -13,8 +17,29 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { readCertificateDer, readExtensions, type CertificateDer } from './certificate-der.ts';
+import {
+  DerError,
+  TAG,
+  bitStringOf,
+  childrenOf,
+  contentOf,
+  contextTag,
+  encodeElement,
+  encodeOid,
+  encodedOf,
+  expectTag,
+  explicitInner,
+  integerBytesOf,
+  octetsOf,
+  oidOf,
+  readWhole,
+  smallIntegerOf,
+  timeOf,
+  type DerElement,
+} from './der.ts';
 
 export const OCSP_NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
 const OCSP_BASIC_OID = '1.3.6.1.5.5.7.48.1.1';
@@ -93,15 +118,49 @@ export type OcspTransport = (
   signal: AbortSignal,
 ) => Promise<{ status: number; body: Uint8Array }>;
 
-export const httpOcspTransport: OcspTransport = async (url, body, signal) => {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' },
-    body: Buffer.from(body),
-    signal,
+/** An OCSP answer is a few kilobytes; a responder sending more is not answering. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+/** Connections to the responder are kept open between requests (one per request at peak). */
+const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+/** POSTs the request over HTTP(S) with kept-alive connections (node:http: no WHATWG streams per request). */
+export const httpOcspTransport: OcspTransport = (url, body, signal) =>
+  new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') {
+      reject(new TypeError('OCSP URL is not http or https'));
+      return;
+    }
+    const request = (secure ? httpsRequest : httpRequest)(
+      target,
+      {
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        headers: {
+          'content-type': 'application/ocsp-request',
+          accept: 'application/ocsp-response',
+          'content-length': body.length,
+        },
+        signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) response.destroy(new RangeError('OCSP answer too large'));
+          else chunks.push(chunk);
+        });
+        response.on('error', reject);
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) }),
+        );
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
   });
-  return { status: response.status, body: new Uint8Array(await response.arrayBuffer()) };
-};
 
 export interface OcspQuery {
   /** DER of the certificate being checked and of the CA that (by signature) issued it. */
@@ -114,20 +173,16 @@ export interface OcspQuery {
   transport: OcspTransport;
 }
 
-function keyBits(certificate: pkijs.Certificate): Uint8Array {
-  return certificate.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
-}
-
 /**
- * What every request and answer about one CA's certificates needs of that CA: the parsed
- * certificate, its CertID hashes (name and key, per hash) and its public key. Worked out once per
- * CA certificate (by its DER bytes) instead of per request: a centre trusts a handful of CA
+ * What every request and answer about one CA's certificates needs of that CA: its parsed facts,
+ * its CertID hashes (name and key, per hash) and its public key. Worked out once per CA
+ * certificate (by its DER bytes) instead of per request: a centre trusts a handful of CA
  * generations and checks every card against one of them. The DER is compared whole, so a
  * different certificate never shares an entry.
  */
 interface IssuerFacts {
   der: Buffer;
-  certificate: pkijs.Certificate;
+  certificate: CertificateDer;
   publicKey: KeyObject | undefined;
   nameHashes: Map<string, Buffer>;
   keyHashes: Map<string, Buffer>;
@@ -141,7 +196,7 @@ function issuerFactsOf(issuerDer: Uint8Array): IssuerFacts {
   const key = hashOf('sha256', der).toString('hex');
   const known = issuerCache.get(key);
   if (known && known.der.equals(der)) return known;
-  const certificate = pkijs.Certificate.fromBER(Uint8Array.from(der).buffer);
+  const certificate = readCertificateDer(der);
   let publicKey: KeyObject | undefined;
   try {
     publicKey = new NodeX509Certificate(der).publicKey;
@@ -157,7 +212,7 @@ function issuerFactsOf(issuerDer: Uint8Array): IssuerFacts {
 function issuerNameHash(facts: IssuerFacts, hash: string): Buffer {
   let known = facts.nameHashes.get(hash);
   if (!known) {
-    known = hashOf(hash, new Uint8Array(facts.certificate.subject.toSchema().toBER(false)));
+    known = hashOf(hash, facts.certificate.subjectName);
     facts.nameHashes.set(hash, known);
   }
   return known;
@@ -166,7 +221,7 @@ function issuerNameHash(facts: IssuerFacts, hash: string): Buffer {
 function issuerKeyHash(facts: IssuerFacts, hash: string): Buffer {
   let known = facts.keyHashes.get(hash);
   if (!known) {
-    known = hashOf(hash, keyBits(facts.certificate));
+    known = hashOf(hash, facts.certificate.subjectPublicKey);
     facts.keyHashes.set(hash, known);
   }
   return known;
@@ -177,40 +232,38 @@ function hashOf(name: string, bytes: Uint8Array): Buffer {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+  return Buffer.compare(a, b) === 0;
 }
 
-/** The DER OCSPRequest for one certificate (CertID by SHA-256) with a 32-byte nonce. */
+const DER_NULL = encodeElement(TAG.null);
+
+/**
+ * The DER OCSPRequest for one certificate (CertID by SHA-256) with a 32-byte nonce:
+ * OCSPRequest { TBSRequest { requestList { Request { CertID } }, [2] requestExtensions { nonce } } }.
+ */
 export function buildOcspRequest(
-  certificate: pkijs.Certificate,
-  issuer: pkijs.Certificate,
+  serialNumber: Uint8Array,
+  issuerHashes: { name: Uint8Array; key: Uint8Array },
   nonce: Uint8Array,
-  /** The issuer's SHA-256 name and key hashes, when already known. */
-  hashes?: { name: Uint8Array; key: Uint8Array },
 ): Uint8Array {
-  const certId = new pkijs.CertID({
-    hashAlgorithm: new pkijs.AlgorithmIdentifier({
-      algorithmId: SHA256_OID,
-      algorithmParams: new asn1js.Null(),
-    }),
-    issuerNameHash: new asn1js.OctetString({
-      valueHex: hashes?.name ?? hashOf('sha256', new Uint8Array(issuer.subject.toSchema().toBER(false))),
-    }),
-    issuerKeyHash: new asn1js.OctetString({ valueHex: hashes?.key ?? hashOf('sha256', keyBits(issuer)) }),
-    serialNumber: certificate.serialNumber,
-  });
-  const request = new pkijs.OCSPRequest({
-    tbsRequest: new pkijs.TBSRequest({
-      requestList: [new pkijs.Request({ reqCert: certId })],
-      requestExtensions: [
-        new pkijs.Extension({
-          extnID: OCSP_NONCE_OID,
-          extnValue: new asn1js.OctetString({ valueHex: nonce }).toBER(false),
-        }),
-      ],
-    }),
-  });
-  return new Uint8Array(request.toSchema(true).toBER(false));
+  const certId = encodeElement(
+    TAG.sequence,
+    encodeElement(TAG.sequence, encodeOid(SHA256_OID), DER_NULL),
+    encodeElement(TAG.octetString, issuerHashes.name),
+    encodeElement(TAG.octetString, issuerHashes.key),
+    encodeElement(TAG.integer, serialNumber),
+  );
+  const nonceExtension = encodeElement(
+    TAG.sequence,
+    encodeOid(OCSP_NONCE_OID),
+    encodeElement(TAG.octetString, encodeElement(TAG.octetString, nonce)),
+  );
+  const tbsRequest = encodeElement(
+    TAG.sequence,
+    encodeElement(TAG.sequence, encodeElement(TAG.sequence, certId)),
+    encodeElement(contextTag(2, true), encodeElement(TAG.sequence, nonceExtension)),
+  );
+  return encodeElement(TAG.sequence, tbsRequest);
 }
 
 function signatureValid(
@@ -230,158 +283,236 @@ function signatureValid(
   }
 }
 
-function certificateDer(certificate: pkijs.Certificate): Uint8Array {
-  return new Uint8Array(certificate.toSchema(true).toBER(false));
+/** ResponderID ::= CHOICE { byName [1] EXPLICIT Name, byKey [2] EXPLICIT KeyHash (SHA-1 of the key bits) }. */
+type ResponderId = { byName: Uint8Array } | { byKey: Uint8Array };
+
+/** A SingleResponse, as far as the checks read it. */
+interface SingleResponse {
+  hashAlgorithmOid: string;
+  issuerNameHash: Uint8Array;
+  issuerKeyHash: Uint8Array;
+  serialNumber: Uint8Array;
+  /** The CertStatus choice's element: [0] good, [1] revoked, [2] unknown. */
+  status: DerElement;
+  thisUpdate: Date;
+  nextUpdate?: Date;
 }
 
-function extendedKeyUsages(certificate: pkijs.Certificate): string[] {
-  const extension = certificate.extensions?.find((e) => e.extnID === '2.5.29.37');
-  const parsed = extension?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  return parsed?.keyPurposes ?? [];
+/** A BasicOCSPResponse, as far as the checks read it. */
+interface BasicResponse {
+  tbsResponseData: Uint8Array;
+  signatureAlgorithmOid: string;
+  signature: Uint8Array;
+  responderId: ResponderId;
+  responses: SingleResponse[];
+  nonceExtension?: Uint8Array;
+  /** The certificates in `certs`, as DER. */
+  certificates: Uint8Array[];
+}
+
+type OuterResponse =
+  { kind: 'status'; status: number } | { kind: 'bytes'; responseType: string; response: Uint8Array };
+
+/** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT ResponseBytes OPTIONAL }. */
+function readOuterResponse(der: Uint8Array): OuterResponse {
+  const [statusElement, bytesElement, ...rest] = childrenOf(
+    expectTag(readWhole(der), TAG.sequence, 'OCSPResponse'),
+  );
+  if (rest.length > 0) throw new DerError('OCSPResponse has extra parts');
+  const status = smallIntegerOf(statusElement as DerElement, TAG.enumerated);
+  if (status !== 0 || !bytesElement) return { kind: 'status', status };
+  const [type, response] = childrenOf(
+    expectTag(
+      explicitInner(expectTag(bytesElement, contextTag(0, true), 'responseBytes')),
+      TAG.sequence,
+      'ResponseBytes',
+    ),
+  );
+  return {
+    kind: 'bytes',
+    responseType: oidOf(type as DerElement),
+    response: octetsOf(response as DerElement),
+  };
+}
+
+function readSingleResponse(element: DerElement): SingleResponse {
+  const [certId, status, thisUpdate, ...optional] = childrenOf(
+    expectTag(element, TAG.sequence, 'SingleResponse'),
+  );
+  const [algorithm, nameHash, keyHash, serial] = childrenOf(expectTag(certId, TAG.sequence, 'CertID'));
+  let nextUpdate: Date | undefined;
+  for (const field of optional) {
+    if (field.tag === contextTag(0, true))
+      nextUpdate = timeOf(expectTag(explicitInner(field), TAG.generalizedTime, 'nextUpdate'));
+    else if (field.tag !== contextTag(1, true)) throw new DerError('unexpected field in SingleResponse');
+  }
+  if (!status) throw new DerError('SingleResponse without a status');
+  return {
+    hashAlgorithmOid: oidOf(
+      childrenOf(expectTag(algorithm, TAG.sequence, 'hash algorithm'))[0] as DerElement,
+    ),
+    issuerNameHash: octetsOf(nameHash as DerElement),
+    issuerKeyHash: octetsOf(keyHash as DerElement),
+    serialNumber: integerBytesOf(serial as DerElement),
+    status,
+    thisUpdate: timeOf(expectTag(thisUpdate, TAG.generalizedTime, 'thisUpdate')),
+    ...(nextUpdate ? { nextUpdate } : {}),
+  };
+}
+
+/** BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature, certs [0] EXPLICIT OPTIONAL }. */
+function readBasicResponse(der: Uint8Array): BasicResponse {
+  const [tbs, algorithm, signature, certs, ...rest] = childrenOf(
+    expectTag(readWhole(der), TAG.sequence, 'BasicOCSPResponse'),
+  );
+  if (rest.length > 0) throw new DerError('BasicOCSPResponse has extra parts');
+  const fields = childrenOf(expectTag(tbs, TAG.sequence, 'ResponseData'));
+  let i = 0;
+  if (fields[i]?.tag === contextTag(0, true)) i++; // version
+  const responder = fields[i++] as DerElement;
+  let responderId: ResponderId;
+  if (responder?.tag === contextTag(1, true))
+    responderId = { byName: encodedOf(expectTag(explicitInner(responder), TAG.sequence, 'responder name')) };
+  else if (responder?.tag === contextTag(2, true))
+    responderId = { byKey: octetsOf(explicitInner(responder)) };
+  else throw new DerError('ResponderID malformed');
+  expectTag(fields[i++], TAG.generalizedTime, 'producedAt');
+  const responses = childrenOf(expectTag(fields[i++], TAG.sequence, 'responses')).map(readSingleResponse);
+  let nonceExtension: Uint8Array | undefined;
+  for (; i < fields.length; i++) {
+    const field = fields[i] as DerElement;
+    if (field.tag !== contextTag(1, true)) throw new DerError('unexpected field in ResponseData');
+    nonceExtension = readExtensions(explicitInner(field)).find((e) => e.oid === OCSP_NONCE_OID)?.value;
+  }
+  const certificates = certs
+    ? childrenOf(
+        expectTag(explicitInner(expectTag(certs, contextTag(0, true), 'certs')), TAG.sequence, 'certs'),
+      ).map(encodedOf)
+    : [];
+  return {
+    tbsResponseData: encodedOf(tbs as DerElement),
+    signatureAlgorithmOid: oidOf(
+      childrenOf(expectTag(algorithm, TAG.sequence, 'signature algorithm'))[0] as DerElement,
+    ),
+    signature: bitStringOf(signature as DerElement).bits,
+    responderId,
+    responses,
+    ...(nonceExtension ? { nonceExtension } : {}),
+    certificates,
+  };
+}
+
+function extendedKeyUsages(certificate: CertificateDer): string[] {
+  const extension = certificate.extensions.find((e) => e.oid === '2.5.29.37');
+  if (!extension) return [];
+  return childrenOf(expectTag(readWhole(extension.value), TAG.sequence, 'extended key usage')).map(oidOf);
 }
 
 type Signer = { ok: true; key: Uint8Array | KeyObject } | { ok: false; problem: OcspProblem };
 
 /** The certificate that signed the answer: the CA itself, or a delegated responder it issued. */
-function findSigner(
-  basic: pkijs.BasicOCSPResponse,
-  issuer: pkijs.Certificate,
-  issuerDer: Uint8Array,
-  now: Date,
-  issuerKey?: KeyObject,
-): Signer {
-  const responderId = basic.tbsResponseData.responderID as unknown;
-  const matchesId = (candidate: pkijs.Certificate): boolean => {
-    if (responderId instanceof pkijs.RelativeDistinguishedNames)
-      return responderId.isEqual(candidate.subject);
-    if (responderId instanceof asn1js.OctetString) {
-      return sameBytes(responderId.valueBlock.valueHexView, hashOf('sha1', keyBits(candidate)));
+function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signer {
+  const matchesId = (candidate: CertificateDer): boolean =>
+    'byName' in basic.responderId
+      ? sameBytes(basic.responderId.byName, candidate.subjectName)
+      : sameBytes(basic.responderId.byKey, hashOf('sha1', candidate.subjectPublicKey));
+  if (matchesId(issuer.certificate)) return { ok: true, key: issuer.publicKey ?? issuer.der };
+  let found: { der: Uint8Array; certificate: CertificateDer } | undefined;
+  for (const der of basic.certificates) {
+    let certificate: CertificateDer;
+    try {
+      certificate = readCertificateDer(der);
+    } catch {
+      continue;
     }
-    return false;
-  };
-  if (matchesId(issuer)) return { ok: true, key: issuerKey ?? issuerDer };
-  const candidate = (basic.certs ?? []).find(matchesId);
-  if (!candidate) return { ok: false, problem: 'responder-not-found' };
-  const der = certificateDer(candidate);
+    if (matchesId(certificate)) {
+      found = { der, certificate };
+      break;
+    }
+  }
+  if (!found) return { ok: false, problem: 'responder-not-found' };
   let node: NodeX509Certificate;
   try {
-    node = new NodeX509Certificate(Buffer.from(der));
-    const issuerNode = new NodeX509Certificate(Buffer.from(issuerDer));
+    node = new NodeX509Certificate(Buffer.from(found.der));
+    const issuerNode = new NodeX509Certificate(issuer.der);
     if (node.issuer !== issuerNode.subject || !node.verify(issuerNode.publicKey))
       return { ok: false, problem: 'responder-not-issued-by-ca' };
   } catch {
     return { ok: false, problem: 'responder-not-issued-by-ca' };
   }
-  if (!extendedKeyUsages(candidate).includes(OCSP_SIGNING_EKU))
-    return { ok: false, problem: 'responder-not-ocsp-signer' };
-  if (now.getTime() < new Date(node.validFrom).getTime() || now.getTime() > new Date(node.validTo).getTime())
+  let usages: string[];
+  try {
+    usages = extendedKeyUsages(found.certificate);
+  } catch {
+    usages = [];
+  }
+  if (!usages.includes(OCSP_SIGNING_EKU)) return { ok: false, problem: 'responder-not-ocsp-signer' };
+  if (
+    now.getTime() < found.certificate.notBefore.getTime() ||
+    now.getTime() > found.certificate.notAfter.getTime()
+  )
     return { ok: false, problem: 'responder-not-valid-now' };
-  return { ok: true, key: der };
+  return { ok: true, key: node.publicKey };
 }
 
 const problem = (p: OcspProblem): OcspOutcome => ({ kind: 'problem', problem: p });
 
-function issuerFactsOfQuietly(issuerDer: Uint8Array): IssuerFacts | undefined {
+/** The nonce an answer echoes: the extension's value is an OCTET STRING holding it (RFC 8954); a bare value is read as is. */
+function echoedNonce(value: Uint8Array): Uint8Array {
   try {
-    return issuerFactsOf(issuerDer);
+    const inner = readWhole(value);
+    return inner.tag === TAG.octetString ? contentOf(inner) : value;
   } catch {
-    return undefined;
+    return value;
   }
-}
-
-/**
- * The BasicOCSPResponse inside `responseBytes.response`. asn1js already decoded the octet
- * string's content while reading the outer response (when it is exactly one DER value), so that
- * block is read with pkijs's schema instead of decoding the same bytes a second time (about a
- * third of an answer's check); otherwise the bytes are decoded alone.
- */
-function basicResponseOf(octets: asn1js.OctetString): pkijs.BasicOCSPResponse {
-  const embedded = octets.valueBlock.value;
-  const inner = embedded.length === 1 ? embedded[0] : undefined;
-  if (
-    inner instanceof asn1js.Sequence &&
-    inner.valueBeforeDecodeView.byteLength === octets.valueBlock.valueHexView.byteLength
-  )
-    return new pkijs.BasicOCSPResponse({ schema: inner });
-  return pkijs.BasicOCSPResponse.fromBER(Uint8Array.from(octets.valueBlock.valueHexView).buffer);
 }
 
 /** Checks a DER OCSPResponse against the request it answers. Pure: no I/O. */
 export function checkOcspResponse(
   responseDer: Uint8Array,
-  expected: {
-    certificate: pkijs.Certificate;
-    issuer: pkijs.Certificate;
-    issuerDer: Uint8Array;
-    nonce: Uint8Array;
-  },
+  expected: { serialNumber: Uint8Array; issuerDer: Uint8Array; nonce: Uint8Array },
   now: Date,
   time: OcspTimePolicy,
 ): OcspOutcome {
-  let basic: pkijs.BasicOCSPResponse;
+  let basic: BasicResponse;
   try {
-    const response = pkijs.OCSPResponse.fromBER(Uint8Array.from(responseDer).buffer);
-    const status = response.responseStatus.valueBlock.valueDec;
-    if (status === 3) return problem('unavailable-try-later');
-    if (status === 2) return problem('unavailable-internal-error');
-    if (status === 6) return problem('response-unauthorized');
-    if (status !== 0) return problem('response-status-other');
-    if (!response.responseBytes || response.responseBytes.responseType !== OCSP_BASIC_OID)
-      return problem('response-not-basic');
-    basic = basicResponseOf(response.responseBytes.response);
+    const response = readOuterResponse(responseDer);
+    if (response.kind === 'status') {
+      if (response.status === 3) return problem('unavailable-try-later');
+      if (response.status === 2) return problem('unavailable-internal-error');
+      if (response.status === 6) return problem('response-unauthorized');
+      return problem(response.status === 0 ? 'response-not-basic' : 'response-status-other');
+    }
+    if (response.responseType !== OCSP_BASIC_OID) return problem('response-not-basic');
+    basic = readBasicResponse(response.response);
   } catch {
     return problem('response-malformed');
   }
 
-  const algorithm = basic.signatureAlgorithm.algorithmId;
-  if (!ALLOWED_SIGNATURE_ALGORITHMS[algorithm]) return problem('signature-algorithm-not-allowed');
-  const facts = issuerFactsOfQuietly(expected.issuerDer);
-  const signer = findSigner(basic, expected.issuer, expected.issuerDer, now, facts?.publicKey);
+  if (!ALLOWED_SIGNATURE_ALGORITHMS[basic.signatureAlgorithmOid])
+    return problem('signature-algorithm-not-allowed');
+  let issuer: IssuerFacts;
+  try {
+    issuer = issuerFactsOf(expected.issuerDer);
+  } catch {
+    return problem('responder-not-found');
+  }
+  const signer = findSigner(basic, issuer, now);
   if (!signer.ok) return problem(signer.problem);
-  if (
-    !signatureValid(
-      algorithm,
-      basic.tbsResponseData.tbsView,
-      basic.signature.valueBlock.valueHexView,
-      signer.key,
-    )
-  ) {
+  if (!signatureValid(basic.signatureAlgorithmOid, basic.tbsResponseData, basic.signature, signer.key))
     return problem('signature-invalid');
-  }
 
-  const nonce = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OCSP_NONCE_OID);
-  if (!nonce) {
+  if (!basic.nonceExtension) {
     if (time.nonce === 'required') return problem('nonce-missing');
-  } else {
-    let echoed: Uint8Array;
-    try {
-      const inner = asn1js.fromBER(nonce.extnValue.valueBlock.valueHexView);
-      echoed =
-        inner.offset !== -1 && inner.result instanceof asn1js.OctetString
-          ? inner.result.valueBlock.valueHexView
-          : nonce.extnValue.valueBlock.valueHexView;
-    } catch {
-      return problem('nonce-mismatch');
-    }
-    if (!sameBytes(echoed, expected.nonce)) return problem('nonce-mismatch');
-  }
+  } else if (!sameBytes(echoedNonce(basic.nonceExtension), expected.nonce)) return problem('nonce-mismatch');
 
-  const serial = expected.certificate.serialNumber.valueBlock.valueHexView;
-  const single = basic.tbsResponseData.responses.filter((r) => {
-    const hash = HASH_NAMES[r.certID.hashAlgorithm.algorithmId];
-    if (!hash) return false;
+  const single = basic.responses.filter((r) => {
+    const hash = HASH_NAMES[r.hashAlgorithmOid];
     return (
-      sameBytes(r.certID.serialNumber.valueBlock.valueHexView, serial) &&
-      sameBytes(
-        r.certID.issuerKeyHash.valueBlock.valueHexView,
-        facts ? issuerKeyHash(facts, hash) : hashOf(hash, keyBits(expected.issuer)),
-      ) &&
-      sameBytes(
-        r.certID.issuerNameHash.valueBlock.valueHexView,
-        facts
-          ? issuerNameHash(facts, hash)
-          : hashOf(hash, new Uint8Array(expected.issuer.subject.toSchema().toBER(false))),
-      )
+      hash !== undefined &&
+      sameBytes(r.serialNumber, expected.serialNumber) &&
+      sameBytes(r.issuerKeyHash, issuerKeyHash(issuer, hash)) &&
+      sameBytes(r.issuerNameHash, issuerNameHash(issuer, hash))
     );
   });
   const answer = single[0];
@@ -393,45 +524,47 @@ export function checkOcspResponse(
   if (answer.nextUpdate && answer.nextUpdate.getTime() < t - time.allowedSkewMs)
     return problem('next-update-passed');
 
-  const status = answer.certStatus as asn1js.BaseBlock;
-  switch (status.idBlock.tagClass === 3 ? status.idBlock.tagNumber : -1) {
-    case 0:
+  switch (answer.status.tag) {
+    case contextTag(0, false):
       return { kind: 'good' };
-    case 1:
-      return revokedOutcome(status);
+    case contextTag(1, true):
+      return revokedOutcome(answer.status);
     default:
       return problem('status-unknown');
   }
 }
 
-function revokedOutcome(status: asn1js.BaseBlock): OcspOutcome {
-  // RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }
-  // parsed with an IMPLICIT [1] tag, so the members are the constructed block's value.
-  const members = status instanceof asn1js.Constructed ? status.valueBlock.value : [];
-  const time = members[0];
-  const revokedAt = time instanceof asn1js.GeneralizedTime ? time.toDate() : new Date(0);
-  const reasonWrapper = members[1];
-  const reasonBlock =
-    reasonWrapper instanceof asn1js.Constructed ? reasonWrapper.valueBlock.value[0] : undefined;
-  const reason = reasonBlock instanceof asn1js.Enumerated ? reasonBlock.valueBlock.valueDec : undefined;
+/** RevokedInfo ::= SEQUENCE { revocationTime GeneralizedTime, revocationReason [0] EXPLICIT CRLReason OPTIONAL }, tagged [1] IMPLICIT. */
+function revokedOutcome(status: DerElement): OcspOutcome {
+  let revokedAt = new Date(0);
+  let reason: number | undefined;
+  try {
+    const [time, reasonWrapper] = childrenOf(status);
+    if (time?.tag === TAG.generalizedTime) revokedAt = timeOf(time);
+    if (reasonWrapper?.tag === contextTag(0, true))
+      reason = smallIntegerOf(explicitInner(reasonWrapper), TAG.enumerated);
+  } catch {
+    // A revoked status whose details do not read is still revoked.
+  }
   return reason === undefined ? { kind: 'revoked', revokedAt } : { kind: 'revoked', reason, revokedAt };
 }
 
 /** Asks the responder about one certificate and checks the answer. Never throws. */
 export async function queryOcsp(query: OcspQuery): Promise<OcspOutcome> {
-  let certificate: pkijs.Certificate;
+  let serialNumber: Uint8Array;
   let issuer: IssuerFacts;
   try {
-    certificate = pkijs.Certificate.fromBER(Uint8Array.from(query.certificateDer).buffer);
+    serialNumber = readCertificateDer(query.certificateDer).serialNumber;
     issuer = issuerFactsOf(query.issuerDer);
   } catch {
     return problem('response-malformed');
   }
   const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
-  const body = buildOcspRequest(certificate, issuer.certificate, nonce, {
-    name: issuerNameHash(issuer, 'sha256'),
-    key: issuerKeyHash(issuer, 'sha256'),
-  });
+  const body = buildOcspRequest(
+    serialNumber,
+    { name: issuerNameHash(issuer, 'sha256'), key: issuerKeyHash(issuer, 'sha256') },
+    nonce,
+  );
   let answer: { status: number; body: Uint8Array };
   const signal = AbortSignal.timeout(query.timeoutMs);
   try {
@@ -442,7 +575,7 @@ export async function queryOcsp(query: OcspQuery): Promise<OcspOutcome> {
   if (answer.status !== 200) return problem('unavailable-http-status');
   return checkOcspResponse(
     answer.body,
-    { certificate, issuer: issuer.certificate, issuerDer: query.issuerDer, nonce },
+    { serialNumber, issuerDer: query.issuerDer, nonce },
     query.now,
     query.time,
   );

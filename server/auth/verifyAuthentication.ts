@@ -1,10 +1,19 @@
-import 'reflect-metadata'; // @peculiar/x509 needs it loaded first
 import { X509Certificate as NodeX509Certificate, constants, verify, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
 import type { AuthenticateRequest } from '../../protocol/api.ts';
 import { authenticationMessage } from '../../protocol/auth-message.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
+import {
+  KEY_USAGE_BIT,
+  basicConstraintsCa,
+  extendedKeyUsagesOf,
+  hexOf,
+  keyUsageHas,
+  ocspUrlOf,
+  policiesOf,
+  readCertificateDer,
+  type CertificateDer,
+} from './certificate-der.ts';
 import type { RevocationChecker } from './revocation.ts';
 import { normaliseSerialHex, sha256Hex, type TrustStore } from './trustStore.ts';
 
@@ -13,6 +22,14 @@ export const JPKI_AUTH_POLICY_OID = '1.2.392.200149.8.5.1.3.30';
 /** 署名用 certificate policy: never accepted for authentication. */
 export const DISALLOWED_POLICY_OIDS: readonly string[] = ['1.2.392.200149.8.5.1.1.10', '2.5.29.32.0'];
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
+const SHA256_WITH_RSA_OID = '1.2.840.113549.1.1.11';
+const EXTENSION = {
+  keyUsage: '2.5.29.15',
+  extendedKeyUsage: '2.5.29.37',
+  certificatePolicies: '2.5.29.32',
+  basicConstraints: '2.5.29.19',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const;
 export const CHALLENGE_BYTES = 32;
 export const MIN_CERTIFICATE_BYTES = 256;
 export const MAX_CERTIFICATE_BYTES = 6144;
@@ -58,9 +75,16 @@ function strictBase64(text: string): Buffer | undefined {
 
 type UsageCheck = { ok: true } | { ok: false; detail: string };
 
-function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate): UsageCheck {
-  const algorithm = certificate.signatureAlgorithm as { name?: string; hash?: { name?: string } };
-  if (algorithm.name !== 'RSASSA-PKCS1-v1_5' || algorithm.hash?.name !== 'SHA-256') {
+/** The extension's value, when the certificate has it. */
+function extensionValue(certificate: CertificateDer, oid: string): Uint8Array | undefined {
+  return certificate.extensions.find((e) => e.oid === oid)?.value;
+}
+
+function checkUsage(certificate: CertificateDer, node: NodeX509Certificate): UsageCheck {
+  if (
+    certificate.signatureAlgorithmOid !== SHA256_WITH_RSA_OID ||
+    certificate.tbsSignatureAlgorithmOid !== SHA256_WITH_RSA_OID
+  ) {
     return { ok: false, detail: 'signature algorithm is not sha256WithRSAEncryption' };
   }
   const key = node.publicKey;
@@ -70,31 +94,33 @@ function checkUsage(certificate: x509.X509Certificate, node: NodeX509Certificate
   if ((key.asymmetricKeyDetails?.modulusLength ?? 0) > MAX_RSA_BITS) {
     return { ok: false, detail: 'RSA key larger than 4096 bits' };
   }
-  if (node.ca || certificate.getExtension(x509.BasicConstraintsExtension)?.ca) {
+  const basicConstraints = extensionValue(certificate, EXTENSION.basicConstraints);
+  if (node.ca || (basicConstraints !== undefined && basicConstraintsCa(basicConstraints))) {
     return { ok: false, detail: 'a CA certificate' };
   }
-  // RFC 5280 §4.2: one instance per extension. getExtension reads only the first, so a second
-  // key usage or policies extension would otherwise go unchecked.
-  const types = certificate.extensions.map((e) => e.type);
+  // RFC 5280 §4.2: one instance per extension; a second key usage or policies extension would
+  // otherwise go unchecked.
+  const types = certificate.extensions.map((e) => e.oid);
   if (new Set(types).size !== types.length) return { ok: false, detail: 'a duplicated extension' };
-  const unknownCritical = certificate.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.type));
+  const unknownCritical = certificate.extensions.find((e) => e.critical && !KNOWN_EXTENSIONS.has(e.oid));
   if (unknownCritical) return { ok: false, detail: 'an unknown critical extension' };
-  const keyUsage = certificate.getExtension(x509.KeyUsagesExtension);
-  if (!keyUsage || (keyUsage.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
+  const keyUsage = extensionValue(certificate, EXTENSION.keyUsage);
+  if (!keyUsage || !keyUsageHas(keyUsage, KEY_USAGE_BIT.digitalSignature)) {
     return { ok: false, detail: 'no digitalSignature key usage' };
   }
-  if ((keyUsage.usages & (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)) !== 0) {
+  if (keyUsageHas(keyUsage, KEY_USAGE_BIT.keyCertSign) || keyUsageHas(keyUsage, KEY_USAGE_BIT.cRLSign)) {
     return { ok: false, detail: 'key usage allows certificate or CRL signing' };
   }
-  const extendedKeyUsage = certificate.getExtension(x509.ExtendedKeyUsageExtension);
-  if (!extendedKeyUsage || !extendedKeyUsage.usages.map(String).includes(CLIENT_AUTH_OID)) {
+  const extendedKeyUsage = extensionValue(certificate, EXTENSION.extendedKeyUsage);
+  if (!extendedKeyUsage || !extendedKeyUsagesOf(extendedKeyUsage).includes(CLIENT_AUTH_OID)) {
     return { ok: false, detail: 'no clientAuth extended key usage' };
   }
-  const policies = certificate.getExtension(x509.CertificatePolicyExtension);
-  if (!policies || !policies.policies.includes(JPKI_AUTH_POLICY_OID)) {
+  const policiesValue = extensionValue(certificate, EXTENSION.certificatePolicies);
+  const policies = policiesValue ? policiesOf(policiesValue) : [];
+  if (!policies.includes(JPKI_AUTH_POLICY_OID)) {
     return { ok: false, detail: 'not the 利用者証明用 policy' };
   }
-  if (policies.policies.some((p) => DISALLOWED_POLICY_OIDS.includes(p))) {
+  if (policies.some((p) => DISALLOWED_POLICY_OIDS.includes(p))) {
     return { ok: false, detail: 'a disallowed policy' };
   }
   return { ok: true };
@@ -159,17 +185,21 @@ export async function verifyAuthentication(
   }
 
   let node: NodeX509Certificate;
-  let certificate: x509.X509Certificate;
   try {
     node = new NodeX509Certificate(certificateDer);
-    certificate = new x509.X509Certificate(new Uint8Array(certificateDer));
   } catch {
     return fail('certificate-malformed', 'does not decode as X.509');
   }
-  // Both parsers also accept PEM text and ignore bytes after the certificate: the request must
+  // OpenSSL also accepts PEM text and ignores bytes after the certificate: the request must
   // carry exactly one DER certificate, or one card would have many fingerprints.
   if (!node.raw.equals(certificateDer))
     return fail('certificate-malformed', 'not exactly one DER certificate');
+  let certificate: CertificateDer;
+  try {
+    certificate = readCertificateDer(certificateDer);
+  } catch {
+    return fail('certificate-malformed', 'does not decode as X.509');
+  }
 
   if (now.getTime() < certificate.notBefore.getTime()) return fail('certificate-not-yet-valid');
   if (now.getTime() > certificate.notAfter.getTime()) return fail('certificate-expired');
@@ -185,7 +215,7 @@ export async function verifyAuthentication(
   }
   if (!usage.ok) return fail('certificate-wrong-usage', usage.detail);
 
-  const serialNumberHex = normaliseSerialHex(certificate.serialNumber);
+  const serialNumberHex = normaliseSerialHex(hexOf(certificate.serialNumber));
   const signingKey = options.signedBy ?? node.publicKey;
   const modulusBytes = (signingKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const signatureValid =
@@ -204,8 +234,13 @@ export async function verifyAuthentication(
     return revokedFailure(deps, holderId, undefined, 'register');
   }
   if (deps.revocation) {
-    const ocspLocation = certificate.getExtension(x509.AuthorityInfoAccessExtension)?.ocsp[0];
-    const aiaOcspUrl = ocspLocation?.type === 'url' ? ocspLocation.value : undefined;
+    let aiaOcspUrl: string | undefined;
+    try {
+      const aia = extensionValue(certificate, EXTENSION.authorityInfoAccess);
+      aiaOcspUrl = aia ? ocspUrlOf(aia) : undefined;
+    } catch {
+      aiaOcspUrl = undefined; // an unreadable AIA leaves the configured responder
+    }
     const verdict = await deps.revocation.check(
       {
         certificateDer: new Uint8Array(certificateDer),

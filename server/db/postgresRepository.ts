@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
 import { migratePostgres } from './migrations.ts';
+import { storedMunicipality } from './stored-municipality.ts';
 import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
@@ -138,12 +139,12 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
         'SELECT config_json FROM municipalities WHERE code = $1',
         [code],
       );
-      return row === undefined ? undefined : MunicipalityConfigSchema.parse(JSON.parse(row.config_json));
+      return row === undefined ? undefined : storedMunicipality(row.config_json);
     },
     async listMunicipalities() {
       return (
         await rows<{ config_json: string }>('SELECT config_json FROM municipalities ORDER BY code')
-      ).map((row) => MunicipalityConfigSchema.parse(JSON.parse(row.config_json)));
+      ).map((row) => storedMunicipality(row.config_json));
     },
     async putRegister(register) {
       const municipalities = register.municipalities.map((m) => MunicipalityConfigSchema.parse(m));

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { storedMunicipality } from './stored-municipality.ts';
 import { migrate } from './migrations.ts';
 import {
   HouseholdRecordSchema,
@@ -296,12 +297,10 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async getMunicipality(code) {
       const json = stmt.getMunicipality.get(code) as string | undefined;
-      return json === undefined ? undefined : MunicipalityConfigSchema.parse(JSON.parse(json));
+      return json === undefined ? undefined : storedMunicipality(json);
     },
     async listMunicipalities() {
-      return (stmt.listMunicipalities.all() as string[]).map((json) =>
-        MunicipalityConfigSchema.parse(JSON.parse(json)),
-      );
+      return (stmt.listMunicipalities.all() as string[]).map(storedMunicipality);
     },
     async putRegister(register) {
       putRegister.immediate({

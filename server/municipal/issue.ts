@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { createPageSeals, holderBindingFor } from '../../protocol/seal.ts';
 import { decodeStoredSeals, encodeStoredSeals } from './stored-seals.ts';
-import { CertificateDocumentSchema } from '../../protocol/documents.ts';
+import { CertificateDocumentSchema, type CertificateDocument } from '../../protocol/documents.ts';
 import type { IssueRequest, IssueResponse } from '../../protocol/api.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import type { IssuedDocumentRecord } from '../db/records.ts';
@@ -44,9 +44,20 @@ function sameRequest(stored: IssuedDocumentRecord, request: IssueRequest): boole
   return stored.certificateType === request.certificateType && stored.copies === request.copies && noOptions;
 }
 
-function responseOf(documentJson: string, storedSeals: Uint8Array): IssueResponse {
+/**
+ * The answer from what is stored. `built` is the document this request built and validated, used
+ * when the stored text is exactly its JSON (this request's own row) instead of parsing it again.
+ */
+function responseOf(
+  documentJson: string,
+  storedSeals: Uint8Array,
+  built?: { document: CertificateDocument; json: string },
+): IssueResponse {
   return {
-    document: CertificateDocumentSchema.parse(JSON.parse(documentJson)),
+    document:
+      built !== undefined && built.json === documentJson
+        ? built.document
+        : CertificateDocumentSchema.parse(JSON.parse(documentJson)),
     seals: decodeStoredSeals(storedSeals).map((seal) => Buffer.from(seal).toString('base64')),
   };
 }
@@ -153,7 +164,7 @@ export async function issueCertificate(
       'a concurrent request issued another certificate for this transaction',
     );
   }
-  const response = responseOf(stored.documentJson, stored.seal);
+  const response = responseOf(stored.documentJson, stored.seal, { document, json: documentJson });
   // Last check before anything leaves: the stored document belongs to this session's card and resident.
   if (
     stored.holderId !== session.holderId ||

@@ -1,6 +1,6 @@
 import type { AllowedOptions, MenuItem } from '../../protocol/api.ts';
 import type { CertificateDocument, HouseholdScope } from '../../protocol/documents.ts';
-import { checkPrintable, type PrintProblem } from '../../certificate-templates/printable.ts';
+import { checkPrintableDocument, type PrintProblem } from '../../certificate-templates/printable.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { certify } from './certify.ts';
 import type { DocumentFrame } from './juminhyo.ts';
@@ -23,7 +23,7 @@ export type PrintabilityCheck = (document: CertificateDocument) => readonly Prin
  * unprintable (a set-up fault of the centre: nothing is offered that might not print).
  */
 export const templatePrintability: PrintabilityCheck = (document) => {
-  const check = checkPrintable(document);
+  const check = checkPrintableDocument(document);
   if (!check.ok) return [{ reason: 'invalid', field: `fonts (${check.error.kind})` }];
   return check.problems;
 };

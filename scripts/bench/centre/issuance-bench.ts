@@ -43,7 +43,13 @@ import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from 
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 400);
-const CARDS = Number(process.env.BENCH_CARDS ?? 48);
+/**
+ * Cards that warm the centre up (JIT, font glyphs, the OCSP client) before the measured run; the
+ * measured run then takes every resident once, none of them seen by that centre process, so no
+ * answer cached for a resident (the printability check's, per printed content) flatters the figure.
+ */
+const WARM_UP_CARDS = 16;
+const CARDS = Number(process.env.BENCH_CARDS ?? TRANSACTIONS + WARM_UP_CARDS);
 /** Which rows to run (comma-separated: sqlite, postgres, postgres-2); default all. */
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres-2').split(',');
 const CENTRE_NODE_ARGS = (process.env.BENCH_CENTRE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -137,13 +143,15 @@ interface Measured {
   cpuMs: CpuByPart;
   /** The whole machine's CPU over the run (/proc/stat, every core). */
   machine: { busyMs: number; totalMs: number };
+  /** Residents of the measured run not offered the 住民票 (authenticated, not issued). */
+  skipped: number;
 }
 
 /**
  * Runs `transactions` whole transactions over `terminals` concurrent terminals, each one after the
  * other, taking the pool's cards in turn (a card is never in two terminals at once: the pool is
- * larger than the terminals). Cards whose resident is not offered the 住民票 are left out of the
- * pool at the warm-up.
+ * larger than the terminals). A resident not offered the 住民票 is not a bench case: left out of
+ * the pool at the warm-up, skipped (and counted) in the measured run.
  */
 async function drive(
   centres: readonly CentreProcess[],
@@ -157,6 +165,7 @@ async function drive(
   const total: number[] = [];
   const issue: number[] = [];
   const notOffered = new Set<Card>();
+  let skipped = 0;
   let next = 0;
   const cpuBefore = cpuSoFar(measuring);
   const machineBefore = machineCpuMs();
@@ -176,9 +185,8 @@ async function drive(
         });
         // A resident whose 住民票 would not print is never offered it (nor charged): not a bench case.
         if (!session.juminhyoOffered) {
-          if (!warmUp)
-            throw new Error(`bench: ${c.resident.holderId} not offered the 住民票 after the warm-up`);
-          notOffered.add(c);
+          if (warmUp) notOffered.add(c);
+          else skipped += 1;
           continue;
         }
         const issueBegin = performance.now();
@@ -205,7 +213,7 @@ async function drive(
     totalMs: machineAfter.totalMs - machineBefore.totalMs,
   };
   for (const c of notOffered) cards.splice(cards.indexOf(c), 1);
-  return { seconds, total, issue, cpuMs, machine };
+  return { seconds, total, issue, cpuMs, machine, skipped };
 }
 
 interface Row {
@@ -312,8 +320,17 @@ async function benchCentres(opts: {
       ...(database.kind === 'postgres' ? { postmasterPid: database.postmasterPid } : {}),
     };
     const roots = opts.world.sealKeys.rootKeysPemPath;
-    await drive(centres, measuring, opts.cards, opts.cards.length, roots, true);
-    const measured = await drive(centres, measuring, opts.cards, TRANSACTIONS, roots, false);
+    const warm = opts.cards.slice(0, WARM_UP_CARDS);
+    const fresh = opts.cards.slice(WARM_UP_CARDS);
+    await drive(centres, measuring, warm, warm.length, roots, true);
+    const measured = await drive(
+      centres,
+      measuring,
+      fresh,
+      Math.min(TRANSACTIONS, fresh.length),
+      roots,
+      false,
+    );
     return {
       backend: opts.backend,
       database: database.kind,
@@ -381,7 +398,7 @@ export async function run(): Promise<BenchReport> {
           'Issuance: whole kiosk transactions (challenge → card signature → authenticate with OCSP → sealed 住民票 + billing → seal check)',
         rows: rows.map(summarise),
         notes: [
-          `${TERMINALS} terminals at once over HTTP on loopback, taking ${cards.length} residents' in-process virtual cards (RSA-2048) in turn; each centre in its own process; ${TRANSACTIONS} transactions per backend after a warm-up of one per card.`,
+          `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen (nothing cached for them: no printability answer, no certificate). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
           "p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. CPU ms a transaction, each user + system time from /proc over the measured run ÷ transactions: centre — the centre process(es), the stable figure on a shared machine; responder — the OCSP responder's process; terminals — this bench's own process (the terminals, their virtual cards' RSA signatures, the seal checks; process.cpuUsage()); PostgreSQL — its postmaster and every backend and writer (rows on PostgreSQL). PostgreSQL 15 from Debian, throwaway, fsync on; SQLite WAL, synchronous FULL.",
           ...rows.map((row) =>

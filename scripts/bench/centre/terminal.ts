@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fetch, type Dispatcher } from 'undici';
+import { fetch, request, type Dispatcher } from 'undici';
 import { isCardError } from '../../../native/card-transport.ts';
 import { JpkiClient, pinFromDigits } from '../../../native/jpki/jpki-client.ts';
 import { InProcessCardReader } from '../../../native/virtual-card/in-process-reader.ts';
@@ -62,13 +62,15 @@ async function post(
   path: string,
   body: object,
 ): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${urlOf(link)}${path}`, {
+  // undici's request, not fetch: the same connection pool without WHATWG streams per call, which
+  // were a fifth of a load-generating terminal's CPU.
+  const res = await request(`${urlOf(link)}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     ...dispatcherOf(link),
   });
-  return { status: res.status, json: (await res.json()) as unknown };
+  return { status: res.statusCode, json: (await res.body.json()) as unknown };
 }
 
 export interface Authenticated {
