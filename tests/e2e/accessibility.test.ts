@@ -9,6 +9,8 @@
  *   each time axe-core finds no violation and no control is smaller than 15 mm in either
  *   dimension on the kiosk's panel (electron/kiosk-screen.ts). The switching is the checks'
  *   doing, in the page; the path itself goes on with the keyboard.
+ * - The welcome screen fits the 1280×800 panel in each of those states: neither the page nor the
+ *   screen's body scrolls, and 証明書の交付 and the PIN reset's button lie wholly on the screen.
  * - The menu in larger text, and its time limit (shortened with --time-limits): the countdown
  *   shows and 「延長する」 extends it.
  * H0017 belongs to this file (the test world keeps PIN counters). */
@@ -76,10 +78,14 @@ interface CheckedState {
   highContrast: boolean | null;
 }
 
-/** What the checks found: axe-core's violations and the controls under 15 mm, each labelled. */
+/**
+ * What the checks found: axe-core's violations, the controls under 15 mm, and where a screen that
+ * must fit the panel scrolls or leaves a control off it, each labelled.
+ */
 interface Findings {
   axe: string[];
   small: string[];
+  overflow: string[];
 }
 
 /**
@@ -87,17 +93,20 @@ interface Findings {
  * welcome screen's language list, くっきり表示), clicked in the page — and there runs axe-core
  * (every rule in Japanese and English, LANGUAGE_RULES in the other languages) and measures every
  * control the resident can touch: buttons, links, form fields and anything focusable (kiosk:web's
- * developer panel is not the kiosk's). All in one call into the page: no round trip per state.
+ * developer panel is not the kiosk's). With `mustShow`, the screen must also fit the viewport: the
+ * document and the screen's body (`main`, which scrolls on its own) no taller than they show, and
+ * each of those controls present and wholly inside the viewport.
+ * All in one call into the page: no round trip per state.
  * axe-core is put into the page once (the kiosk is one page that never navigates).
  */
 async function checkStates(
   page: Page,
   label: string,
   states: CheckedState[],
-  options: { backToJapanesePlain: boolean },
+  options: { backToJapanesePlain: boolean; mustShow?: string[] },
 ): Promise<Findings> {
   const found = await page.evaluate(
-    async ({ source, states, full, languageRules, minPx, restore }) => {
+    async ({ source, states, full, languageRules, minPx, restore, mustShow }) => {
       const scope = window as unknown as { axe?: AxeRunner };
       if (!scope.axe) (0, eval)(source);
       const axe = scope.axe as AxeRunner;
@@ -124,7 +133,7 @@ async function checkStates(
         control(`language-${language}`)?.click();
         await until(language, () => html.lang === language && control('language-panel') === null);
       };
-      const result = { axe: [] as string[], small: [] as string[] };
+      const result = { axe: [] as string[], small: [] as string[], overflow: [] as string[] };
       for (const state of states) {
         if (state.highContrast !== null) await setContrast(state.highContrast);
         if (state.language !== null) await chooseLanguage(state.language);
@@ -162,6 +171,23 @@ async function checkStates(
             );
           }
         }
+        if (mustShow.length > 0) {
+          const scrolling = [document.scrollingElement, document.querySelector('main')];
+          for (const element of scrolling) {
+            if (element && element.scrollHeight > element.clientHeight)
+              result.overflow.push(
+                `${where}: ${element.tagName.toLowerCase()} scrolls (${element.scrollHeight} > ${element.clientHeight} px)`,
+              );
+          }
+          for (const testId of mustShow) {
+            const box = control(testId)?.getBoundingClientRect();
+            if (!box) result.overflow.push(`${where}: ${testId} not shown`);
+            else if (box.top < 0 || box.left < 0 || box.bottom > innerHeight || box.right > innerWidth)
+              result.overflow.push(
+                `${where}: ${testId} off the screen (bottom ${Math.round(box.bottom)} of ${innerHeight} px)`,
+              );
+          }
+        }
       }
       if (restore) {
         await setContrast(false);
@@ -176,12 +202,14 @@ async function checkStates(
       languageRules: LANGUAGE_RULES,
       minPx: MIN_TARGET_PX,
       restore: options.backToJapanesePlain,
+      mustShow: options.mustShow ?? [],
     },
   );
   return {
     axe: found.axe.map((v) => `${label} ${v}`),
     // The same control once per state: keep each line once.
     small: [...new Set(found.small.map((v) => `${label} ${v}`))],
+    overflow: found.overflow.map((v) => `${label} ${v}`),
   };
 }
 
@@ -239,10 +267,11 @@ describe('accessibility of every screen, and the keyboard alone', () => {
   it('walks every screen with the keyboard alone: no axe violation and no control under 15 mm, in every language and both display modes', async () => {
     expect(PIN).toMatch(/^[0-9]{4}$/);
     expect(MIN_TARGET_PX).toBeGreaterThan(70);
-    const findings: Findings = { axe: [], small: [] };
+    const findings: Findings = { axe: [], small: [], overflow: [] };
     const record = (found: Findings) => {
       findings.axe.push(...found.axe);
       findings.small.push(...found.small);
+      findings.overflow.push(...found.overflow);
     };
     /** The screen as it is now in every language and both display modes; then Japanese, plain. */
     const check = async (screen: string) =>
@@ -257,7 +286,13 @@ describe('accessibility of every screen, and the keyboard alone', () => {
 
     await page.goto(kiosk.url);
     await page.getByTestId('screen-welcome').waitFor();
-    await check('welcome');
+    // The welcome screen also fits the panel, in every language and mode: nothing below the fold.
+    record(
+      await checkStates(page, 'welcome', EVERY_LANGUAGE_AND_MODE, {
+        backToJapanesePlain: true,
+        mustShow: ['start-button', 'pin-reset-button'],
+      }),
+    );
 
     // The card is off the reader: the kiosk asks for it.
     await kiosk.removeCard();
@@ -345,6 +380,6 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     await tabTo(page, 'finish-button');
     await page.getByTestId('screen-welcome').waitFor({ timeout: 30_000 });
 
-    expect(findings).toEqual({ axe: [], small: [] });
+    expect(findings).toEqual({ axe: [], small: [], overflow: [] });
   }, 400_000);
 });
