@@ -9,9 +9,10 @@
  *   each time axe-core finds no violation and no control is smaller than 15 mm in either
  *   dimension on the kiosk's panel (electron/kiosk-screen.ts). The switching is the checks'
  *   doing, in the page; the path itself goes on with the keyboard.
- * - The welcome screen fits the 1280×800 panel in each of those states: neither the page nor the
- *   screen's body scrolls, and 証明書の交付 and the PIN reset's button lie wholly on the screen;
- *   in larger text too (which scrolls: its footer alone wraps to three rows) both buttons show.
+ * - The welcome screen fits the 1280×800 panel in each of the eight languages (checked at the end
+ *   of the walk): neither the page nor the screen's body scrolls, and 証明書の交付 and the PIN
+ *   reset's button lie wholly on the screen; in larger text too (which scrolls: its footer alone
+ *   wraps to three rows) both buttons show.
  * - The menu in larger text, and its time limit (shortened with --time-limits): the countdown
  *   shows and 「延長する」 extends it.
  * H0017 belongs to this file (the test world keeps PIN counters). */
@@ -388,12 +389,15 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     await tabTo(page, 'finish-button');
     await page.getByTestId('screen-welcome').waitFor({ timeout: 30_000 });
 
-    // Last, with no card moved after it: the welcome screen fits the panel in every language and
-    // mode, nothing below the fold; in larger text its two buttons still show without scrolling
-    // (axe-core checked this screen at the start).
-    const largeText = LANGUAGES.map((language) => ({ language, highContrast: false, largeText: true }));
+    // Last, with no card moved after it (these checks before the card is first taken off were
+    // followed, in some runs, by pcscd reporting it back for a moment): the welcome screen fits the
+    // panel in every language, nothing below the fold; in larger text its two buttons still show
+    // without scrolling. Contrast changes no size here; axe-core checked this screen at the start.
+    const fitStates = [false, true].flatMap((largeText) =>
+      LANGUAGES.map((language) => ({ language, highContrast: false, largeText })),
+    );
     record(
-      await checkStates(page, 'welcome (fit)', [...EVERY_LANGUAGE_AND_MODE, ...largeText], {
+      await checkStates(page, 'welcome (fit)', fitStates, {
         backToJapanesePlain: true,
         mustShow: ['start-button', 'pin-reset-button'],
         axe: false,
