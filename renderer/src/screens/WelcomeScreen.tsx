@@ -24,32 +24,37 @@ export function WelcomeScreen({ view }: { view: ScreenView<'welcome'> }) {
               {t(`welcome.reader.${view.reader}`)}
             </p>
           )}
-          <button
-            type="button"
-            className="button button--primary button--hero"
-            data-testid="start-button"
-            aria-label={withoutReadings(t('welcome.start'))}
-            disabled={!ready}
-            onClick={() => void start()}
-          >
-            <RubyText text={t('welcome.start')} />
-          </button>
-          {ready && <p className="hint">{t('welcome.startHint')}</p>}
-          {view.pinResetOffered === true && (
-            <>
+          {/* The two ways in side by side: the screen fits 1280×800 in every language. */}
+          <div className="welcome-actions">
+            <div className="welcome-action">
               <button
                 type="button"
-                className="button button--wide"
-                data-testid="pin-reset-button"
-                aria-label={withoutReadings(t('welcome.pinReset'))}
+                className="button button--primary button--hero"
+                data-testid="start-button"
+                aria-label={withoutReadings(t('welcome.start'))}
                 disabled={!ready}
-                onClick={() => void send({ type: 'start-pin-reset' })}
+                onClick={() => void start()}
               >
-                <RubyText text={t('welcome.pinReset')} />
+                <RubyText text={t('welcome.start')} />
               </button>
-              <p className="hint">{t('welcome.pinResetHint')}</p>
-            </>
-          )}
+              {ready && <p className="hint">{t('welcome.startHint')}</p>}
+            </div>
+            {view.pinResetOffered === true && (
+              <div className="welcome-action">
+                <button
+                  type="button"
+                  className="button welcome-pin-reset"
+                  data-testid="pin-reset-button"
+                  aria-label={withoutReadings(t('welcome.pinReset'))}
+                  disabled={!ready}
+                  onClick={() => void send({ type: 'start-pin-reset' })}
+                >
+                  <RubyText text={t('welcome.pinReset')} />
+                </button>
+                <p className="hint">{t('welcome.pinResetHint')}</p>
+              </div>
+            )}
+          </div>
         </div>
         <aside className="needs">
           <h2>
