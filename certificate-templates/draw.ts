@@ -28,7 +28,16 @@ export function fitSize(
 ): number | undefined {
   if (text.length === 0) return preferred;
   doc.font(font).fontSize(10);
-  const perPoint = doc.widthOfString(text) / 10;
+  return sizeForWidth(doc.widthOfString(text) / 10, maxWidth, preferred, min);
+}
+
+/** The largest size ≤ preferred (0.25 pt steps) for a text `perPoint` wide at 1 pt, or undefined below `min`. */
+export function sizeForWidth(
+  perPoint: number,
+  maxWidth: number,
+  preferred: number,
+  min: number,
+): number | undefined {
   if (perPoint === 0) return preferred;
   const size = Math.min(preferred, Math.floor((maxWidth / perPoint) * 4) / 4);
   return size >= min ? size : undefined;

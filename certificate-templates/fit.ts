@@ -1,8 +1,8 @@
 /// <reference types="pdfkit" />
 import type { Font } from 'fontkit';
 import type { CertificateDocument } from '../protocol/documents.ts';
-import { fitSize, type FontName } from './draw.ts';
-import { firstMissingCodePoint } from './fonts.ts';
+import { fitSize, sizeForWidth, type FontName } from './draw.ts';
+import { advanceWidthPerPoint, firstMissingCodePoint } from './fonts.ts';
 
 /**
  * Why a document cannot be laid out on its form. `field` is the document path of the value
@@ -62,7 +62,11 @@ export class Fitter {
       this.fail({ kind: 'glyph-missing', field, codePoint: chosen.missing });
       return { text, size: min, font };
     }
-    const size = fitSize(this.pdf, chosen.font, text, width, preferred, min);
+    const perPoint = text.length === 0 ? undefined : advanceWidthPerPoint(this.fonts[chosen.font], text);
+    const size =
+      perPoint === undefined
+        ? fitSize(this.pdf, chosen.font, text, width, preferred, min)
+        : sizeForWidth(perPoint, width, preferred, min);
     if (size === undefined) this.fail({ kind: 'content-too-long', field });
     return { text, size: size ?? min, font: chosen.font };
   }

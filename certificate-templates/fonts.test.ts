@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, type Font } from 'fontkit';
 import { readFileSync } from 'node:fs';
-import { FONT_SOURCES, firstMissingCodePoint, loadKioskFonts, resolveFontPaths } from './fonts.ts';
+import PDFDocument from 'pdfkit';
+import { sampleSet } from './sample-set.ts';
+import {
+  FONT_SOURCES,
+  advanceWidthPerPoint,
+  firstMissingCodePoint,
+  loadKioskFonts,
+  resolveFontPaths,
+} from './fonts.ts';
 
 describe('certificate fonts', () => {
   it('finds the Debian IPA 明朝 fonts by default and draws MJ characters with IPAmj明朝', () => {
@@ -101,5 +109,45 @@ describe('certificate fonts', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("measures a text as pdfkit's full layout does, for the sample documents' texts in both fonts", () => {
+    const loaded = loadKioskFonts({ env: {} });
+    if (!loaded.ok) throw new Error(`fonts missing: ${JSON.stringify(loaded.error)}`);
+    const pdf = new PDFDocument({ autoFirstPage: false });
+    pdf.registerFont('body', loaded.fonts.body as unknown as Uint8Array);
+    pdf.registerFont('name', loaded.fonts.name as unknown as Uint8Array);
+    const texts = new Set<string>([
+      'SMITH John AVA WAY To ffi fl',
+      'NGUYỄN VĂN AN Trần Thị Hương',
+      '令和8年12月2日',
+      'ＡＢＣ　Ｔｏ',
+      '東京都千代田区霞が関一丁目２番３号　ｸﾞﾗﾝﾄﾞ・メゾン１０１',
+      '辻\u{E0100}本 久美子',
+    ]);
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') texts.add(value);
+      else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+    };
+    collect(sampleSet().map((entry) => entry.document));
+    let measured = 0;
+    let laidOut = 0;
+    for (const name of ['body', 'name'] as const) {
+      for (const text of texts) {
+        const perPoint = advanceWidthPerPoint(loaded.fonts[name], text);
+        pdf.font(name).fontSize(10);
+        const width = pdf.widthOfString(text) / 10;
+        if (perPoint === undefined) {
+          laidOut += 1;
+          continue;
+        }
+        measured += 1;
+        expect(perPoint).toBeCloseTo(width, 9);
+      }
+    }
+    expect(measured).toBeGreaterThan(200);
+    // Variation sequences (辻󠄀, 邉󠄀) are left to the full layout, where the selector has no width.
+    expect(laidOut).toBeGreaterThan(0);
+    expect(advanceWidthPerPoint(loaded.fonts.name, '葛\u{E0100}城')).toBeUndefined();
   });
 });

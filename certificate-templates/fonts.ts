@@ -165,3 +165,41 @@ function hasGlyph(font: Font, cp: number): boolean {
   }
   return answer;
 }
+
+/** Code points whose width depends on their neighbours in a shaped layout: marks and selectors. */
+const isShapingCodePoint = (cp: number): boolean =>
+  isVariationSelector(cp) ||
+  (cp >= 0x0300 && cp <= 0x036f) || // combining diacritical marks
+  (cp >= 0x3099 && cp <= 0x309a) || // combining (han)dakuten
+  cp === 0x200c ||
+  cp === 0x200d; // ZWNJ, ZWJ
+
+const advances = new WeakMap<Font, Map<number, number>>();
+
+/**
+ * The width of `text` at 1 pt as the sum of its glyphs' advances (cached per font and code point),
+ * or undefined when the text has a variation selector, a combining mark or a joiner, whose width
+ * only a full layout gives. For the forms' fonts (IPAex明朝, IPAmj明朝) fontkit's default layout
+ * applies no kerning or ligature, so the sum is the layout's width (checked against pdfkit's
+ * widthOfString over the seed register's texts in fonts.test.ts) without shaping each text: the
+ * printability check measures every name and address of every document on the menu.
+ */
+export function advanceWidthPerPoint(font: Font, text: string): number | undefined {
+  let known = advances.get(font);
+  if (!known) {
+    known = new Map();
+    advances.set(font, known);
+  }
+  let units = 0;
+  for (const character of text) {
+    const cp = character.codePointAt(0) ?? 0;
+    if (isShapingCodePoint(cp)) return undefined;
+    let advance = known.get(cp);
+    if (advance === undefined) {
+      advance = font.glyphForCodePoint(cp).advanceWidth;
+      known.set(cp, advance);
+    }
+    units += advance;
+  }
+  return units / font.unitsPerEm;
+}
