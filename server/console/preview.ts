@@ -4,7 +4,8 @@ import { SAMPLE_PRINTED_AT, sampleSeals } from '../../certificate-templates/samp
 import { CERTIFICATE_TITLES_JA } from '../../protocol/certificate-types.ts';
 import type { UnavailableReason } from '../../protocol/api.ts';
 import type { ResidentRecord } from '../db/records.ts';
-import { buildMenu, noticesFor } from '../municipal/menu.ts';
+import { buildMenu, municipalityOpen, noticesFor } from '../municipal/menu.ts';
+import { japanTime } from '../municipal/japanTime.ts';
 import type { MunicipalRules } from '../municipal/rules.ts';
 import { currentFiscalYear } from '../municipal/menu.ts';
 import { html, type Html } from './html.ts';
@@ -48,7 +49,26 @@ const REASONS_JA: Record<UnavailableReason, string> = {
   unprintable: '窓口で交付',
 };
 
+/** How far ahead, and in what steps, the preview looks for the service's next open moment. */
+const OPEN_SEARCH_STEP_MS = 15 * 60_000;
+const OPEN_SEARCH_LIMIT_MS = 14 * 24 * 60 * 60_000;
+
+/**
+ * The moment the menu is shown at: now when the kiosk service is open, else the next moment it is
+ * (a quarter of an hour at a time, up to two weeks) — an editor at night sees the fees a resident
+ * will see, not a menu of 時間外. Undefined when the rules never open in that time.
+ */
+export function previewMoment(rules: MunicipalRules, now: Date): Date | undefined {
+  for (let t = now.getTime(); t <= now.getTime() + OPEN_SEARCH_LIMIT_MS; t += OPEN_SEARCH_STEP_MS) {
+    const at = new Date(t);
+    if (municipalityOpen(rules, at)) return at;
+  }
+  return undefined;
+}
+
 export function menuPreview(rules: MunicipalRules, now: Date): Html {
+  const shownAt = previewMoment(rules, now);
+  const openNow = shownAt?.getTime() === now.getTime();
   const menu = buildMenu({
     resident: syntheticResident(rules.code),
     residence: rules,
@@ -64,10 +84,22 @@ export function menuPreview(rules: MunicipalRules, now: Date): Html {
     },
     taxYears: [currentFiscalYear(now)],
     now,
+    openingHoursAt: shownAt ?? now,
   });
   const notices = noticesFor(rules, now);
   return html`<section aria-label="キオスクのメニュー（プレビュー）" class="kiosk-menu">
     <h3>${rules.name} 証明書の種類を選んでください</h3>
+    ${
+      openNow
+        ? ''
+        : html`<p class="preview-note">
+            ${
+              shownAt
+                ? `いまは受付時間外です。次の受付時間（${japanTime(shownAt).date} ${japanTime(shownAt).clock}）の表示です。`
+                : 'この設定では2週間のうちに受付時間がありません。'
+            }
+          </p>`
+    }
     <ul>
       ${menu.map((item) =>
         item.available
