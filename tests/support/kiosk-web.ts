@@ -41,13 +41,19 @@ export function startKioskWeb(args: string[], timeoutMs = 90_000): Promise<Runni
   const output: string[] = [];
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  // npm exits at once on SIGTERM; kiosk:web (its process group) then closes its parts and takes
+  // its card off the reader: stopped means the whole group has gone (SIGKILL after 10 s), so the
+  // next test file never meets this one's card on the reader.
   const stop = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(-child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+    const group = child.pid;
+    if (group === undefined || !signalGroup(group, 'SIGTERM')) return;
+    const deadline = Date.now() + 10_000;
+    let killed = false;
+    while (signalGroup(group, 0)) {
+      if (!killed && Date.now() > deadline) killed = signalGroup(group, 'SIGKILL');
+      if (Date.now() > deadline + 5_000) throw new Error(`kiosk:web's processes outlived SIGKILL`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -157,6 +163,16 @@ export async function placeOtherCard(
     throw new Error(`vpcd did not take ${holderId}'s card: ${inserted.detail}`);
   }
   return { holderId, remove: () => connection.remove() };
+}
+
+/** Sends a signal to every process of this process group; false when none lives. */
+function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-group, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
