@@ -233,6 +233,13 @@ const EVERY_LANGUAGE_AND_MODE: CheckedState[] = [false, true].flatMap((highContr
   LANGUAGES.map((language) => ({ language, highContrast })),
 );
 
+/** The test ids of the screens and end screens on the page now: what a failure says it saw. */
+function shownScreens(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-testid^="screen-"], [data-testid^="ended-"]')
+    .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid') ?? ''));
+}
+
 /** Presses Tab until the control with this test id has the focus, then Enter: as a keyboard user does. */
 async function tabTo(page: Page, testId: string, press = true): Promise<void> {
   for (let i = 0; i < 80; i += 1) {
@@ -306,18 +313,47 @@ describe('accessibility of every screen, and the keyboard alone', () => {
     // The card is off the reader: the kiosk asks for it.
     await kiosk.removeCard();
     await tabTo(page, 'start-button');
-    // pcscd can report the card gone a moment after its socket closed: a start in that moment
-    // reads a card that leaves (「カードが取り外されました」). Then the next start asks for it.
+    // pcscd can report the card gone a moment after its socket closed (on a busy machine, more
+    // than one start later): a start in that moment reads a card that leaves
+    // (「カードが取り外されました」). Then a later start asks for it.
     const placeOrEnd = page.locator('[data-testid="screen-place-card"], [data-testid="ended-failed"]');
-    await placeOrEnd.first().waitFor({ timeout: 30_000 });
-    if ((await page.getByTestId('ended-failed').count()) === 1) {
+    const ended = async () => (await page.getByTestId('ended-failed').count()) === 1;
+    const startAgain = async () => {
       await tabTo(page, 'finish-button');
       await page.getByTestId('screen-welcome').waitFor({ timeout: 30_000 });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       await tabTo(page, 'start-button');
+    };
+    for (let start = 1; ; start += 1) {
+      await placeOrEnd.first().waitFor({ timeout: 30_000 });
+      // The screen asks for the card at once; the late report can still end it moments later.
+      if (!(await ended())) await new Promise((resolve) => setTimeout(resolve, 4_000));
+      if (!(await ended())) break;
+      expect(start, 'starts that read the card just taken off').toBeLessThan(5);
+      await startAgain();
     }
-    await page.getByTestId('screen-place-card').waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('screen-place-card')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nscreens shown: ${(await shownScreens(page)).join(', ')}`);
+      });
     await check('place-card');
     await kiosk.placeCard();
+    // The same late report: the card put back can be read as the one that left. Then the next
+    // start, with the card on the reader, asks for the PIN.
+    const pinOrEnd = page.locator('[data-testid="screen-pin-entry"], [data-testid="ended-failed"]');
+    for (let start = 1; ; start += 1) {
+      await pinOrEnd
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          throw new Error(`${String(error)}\nscreens shown: ${(await shownScreens(page)).join(', ')}`);
+        });
+      if (!(await ended())) break;
+      expect(start, 'starts that read the card just put back as gone').toBeLessThan(3);
+      await startAgain();
+    }
 
     // The PIN on the digit keys; a wrong one first (the right one next sets the counter back).
     await page.getByTestId('screen-pin-entry').waitFor({ timeout: 30_000 });
