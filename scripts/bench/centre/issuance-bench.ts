@@ -5,8 +5,9 @@
  * validity, key usage, policy, the register's revocation list, OCSP answered live with this
  * request's nonce, (CA, serial) → resident), a 住民票 built from the register, sealed (ES256 in
  * SoftHSM2) and recorded with its billing, and the kiosk's own seal and binding check on the
- * answer. Terminals run concurrently over HTTP on loopback, taking cards in turn from a pool of
- * residents' cards; the centre runs in its own process (centre-process.ts), so its CPU time per
+ * answer. Terminals run concurrently over HTTP on loopback with residents' cards: 16 warm each
+ * centre process up, then each measured transaction is a resident that process has not seen (a
+ * resident comes once: no per-resident cache may help); the centre runs in its own process (centre-process.ts), so its CPU time per
  * issuance — the figure that does not move with the machine's other load — is read from
  * /proc for that process alone. The OCSP responder (the CA's side) runs in a process of its own,
  * the terminals in the bench's; their CPU a transaction is measured the same way (the bench's own
