@@ -46,6 +46,7 @@ describe('the package list', () => {
         'fonts-ipaexfont-mincho',
         'fonts-ipamj-mincho',
         'fonts-nanum',
+        'fonts-wqy-microhei',
         'g++',
         'haproxy',
         'imagemagick',
