@@ -295,7 +295,10 @@ export class CctalkPaymentDevice implements PaymentDevice {
     if (reading.kind === 'reset') {
       if (medium === 'coin') this.coinCounter = 0;
       else this.billCounter = 0;
-      this.emit({ kind: 'events-lost', medium, count: null });
+      // What a reset lost matters to a payment in progress. A device that restarted while no one
+      // was paying (inhibited) took nothing for anyone: the next resident is not told of a loss —
+      // the host often first polls it as that resident's payment starts.
+      if (this.accepting !== null) this.emit({ kind: 'events-lost', medium, count: null });
       // A reset device holds its power-up inhibits and may hold other tubes: read and set them again.
       this.appliedInhibits = undefined;
       await this.readLevels();

@@ -93,6 +93,29 @@ describe('ccTalk payment device', () => {
     await until(() => events.filter((e) => e.kind === 'credit').length === 2, 'the second coin');
   });
 
+  it('a device that restarted while no one was paying takes the next payment: no loss reported', async () => {
+    const machine = new CashMachine();
+    const [kiosk, sim] = linePair();
+    const unplug = serveCctalk(machine, sim);
+    const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
+      pollIntervalMs: 5,
+    });
+    open.push(device);
+    await device.startAccepting(100);
+    expect(machine.insert(100)).toBe('accepted');
+    await device.stopAccepting();
+    // Power cycled between two residents: the new machine's counters are at 0.
+    unplug();
+    const events: PaymentEvent[] = [];
+    device.onEvent((e) => events.push(e));
+    await until(() => events.some((e) => e.kind === 'fault' && e.fault === 'offline'), 'offline');
+    serveCctalk(new CashMachine(), sim);
+    // The next resident's payment starts as the host first reads the new machine.
+    expect(await device.startAccepting(300)).toEqual({ ok: true, value: undefined });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.filter((e) => e.kind === 'events-lost')).toEqual([]);
+  });
+
   it('accepts nothing before startAccepting and after stopAccepting', async () => {
     const { machine, device, events } = await machineAndDevice();
     expect(machine.insert(500)).toBe('refused');
