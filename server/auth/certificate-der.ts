@@ -46,7 +46,8 @@ export interface CertificateDer {
   extensions: CertificateExtension[];
 }
 
-const algorithmOid = (element: DerElement | undefined): string =>
+/** An AlgorithmIdentifier's OID. */
+export const algorithmOid = (element: DerElement | undefined): string =>
   oidOf(childrenOf(expectTag(element, TAG.sequence, 'algorithm identifier'))[0] as DerElement);
 
 /** Reads a whole DER certificate; throws DerError when it is not one. */

@@ -19,7 +19,13 @@ import {
 } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { readCertificateDer, readExtensions, type CertificateDer } from './certificate-der.ts';
+import {
+  algorithmOid,
+  extendedKeyUsagesOf,
+  readCertificateDer,
+  readExtensions,
+  type CertificateDer,
+} from './certificate-der.ts';
 import {
   DerError,
   TAG,
@@ -267,12 +273,12 @@ export function buildOcspRequest(
 }
 
 function signatureValid(
-  algorithmOid: string,
+  signatureOid: string,
   tbs: Uint8Array,
   signature: Uint8Array,
   signer: Uint8Array | KeyObject,
 ): boolean {
-  const hash = ALLOWED_SIGNATURE_ALGORITHMS[algorithmOid];
+  const hash = ALLOWED_SIGNATURE_ALGORITHMS[signatureOid];
   if (!hash) return false;
   try {
     const key =
@@ -348,9 +354,7 @@ function readSingleResponse(element: DerElement): SingleResponse {
   }
   if (!status) throw new DerError('SingleResponse without a status');
   return {
-    hashAlgorithmOid: oidOf(
-      childrenOf(expectTag(algorithm, TAG.sequence, 'hash algorithm'))[0] as DerElement,
-    ),
+    hashAlgorithmOid: algorithmOid(algorithm),
     issuerNameHash: octetsOf(nameHash as DerElement),
     issuerKeyHash: octetsOf(keyHash as DerElement),
     serialNumber: integerBytesOf(serial as DerElement),
@@ -391,21 +395,13 @@ function readBasicResponse(der: Uint8Array): BasicResponse {
     : [];
   return {
     tbsResponseData: encodedOf(tbs as DerElement),
-    signatureAlgorithmOid: oidOf(
-      childrenOf(expectTag(algorithm, TAG.sequence, 'signature algorithm'))[0] as DerElement,
-    ),
+    signatureAlgorithmOid: algorithmOid(algorithm),
     signature: bitStringOf(signature as DerElement).bits,
     responderId,
     responses,
     ...(nonceExtension ? { nonceExtension } : {}),
     certificates,
   };
-}
-
-function extendedKeyUsages(certificate: CertificateDer): string[] {
-  const extension = certificate.extensions.find((e) => e.oid === '2.5.29.37');
-  if (!extension) return [];
-  return childrenOf(expectTag(readWhole(extension.value), TAG.sequence, 'extended key usage')).map(oidOf);
 }
 
 type Signer = { ok: true; key: Uint8Array | KeyObject } | { ok: false; problem: OcspProblem };
@@ -442,7 +438,8 @@ function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signe
   }
   let usages: string[];
   try {
-    usages = extendedKeyUsages(found.certificate);
+    const extension = found.certificate.extensions.find((e) => e.oid === '2.5.29.37');
+    usages = extension ? extendedKeyUsagesOf(extension.value) : [];
   } catch {
     usages = [];
   }

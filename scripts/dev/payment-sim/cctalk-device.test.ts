@@ -47,6 +47,28 @@ async function machineAndDevice(escrowTimeoutMs?: number): Promise<{
   return { machine, device, events };
 }
 
+/** A device on a line whose machine can be unplugged, and a new one (power-up state) plugged in. */
+async function unpluggableMachineAndDevice(): Promise<{
+  machine: CashMachine;
+  device: CctalkPaymentDevice;
+  unplug: () => void;
+  plugIn: () => CashMachine;
+}> {
+  const machine = new CashMachine();
+  const [kiosk, sim] = linePair();
+  const unplug = serveCctalk(machine, sim);
+  const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
+    pollIntervalMs: 5,
+  });
+  open.push(device);
+  const plugIn = (): CashMachine => {
+    const fresh = new CashMachine();
+    serveCctalk(fresh, sim);
+    return fresh;
+  };
+  return { machine, device, unplug, plugIn };
+}
+
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
     if (check()) return;
@@ -70,13 +92,7 @@ describe('ccTalk payment device', () => {
   });
 
   it('a device that restarts mid-payment is offline, then back with its inhibits set again and its credit counted', async () => {
-    const machine = new CashMachine();
-    const [kiosk, sim] = linePair();
-    const unplug = serveCctalk(machine, sim);
-    const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
-      pollIntervalMs: 5,
-    });
-    open.push(device);
+    const { machine, device, unplug, plugIn } = await unpluggableMachineAndDevice();
     const events: PaymentEvent[] = [];
     device.onEvent((e) => events.push(e));
     await device.startAccepting(300);
@@ -85,8 +101,7 @@ describe('ccTalk payment device', () => {
     // Power cycled: silent for a while, then a fresh machine (power-up inhibits, counters at 0).
     unplug();
     await until(() => events.some((e) => e.kind === 'fault' && e.fault === 'offline'), 'offline');
-    const restarted = new CashMachine();
-    serveCctalk(restarted, sim);
+    const restarted = plugIn();
     await until(() => events.some((e) => e.kind === 'fault-cleared' && e.fault === 'offline'), 'back online');
     await until(() => restarted.status().accepting.includes(100), 'inhibits set again on the new device');
     expect(restarted.insert(100)).toBe('accepted');
@@ -94,13 +109,7 @@ describe('ccTalk payment device', () => {
   });
 
   it('a device that restarted while no one was paying takes the next payment: no loss reported', async () => {
-    const machine = new CashMachine();
-    const [kiosk, sim] = linePair();
-    const unplug = serveCctalk(machine, sim);
-    const device = await CctalkPaymentDevice.start(new CctalkLink(kiosk, { timeoutMs: 30, retries: 1 }), {
-      pollIntervalMs: 5,
-    });
-    open.push(device);
+    const { machine, device, unplug, plugIn } = await unpluggableMachineAndDevice();
     await device.startAccepting(100);
     expect(machine.insert(100)).toBe('accepted');
     await device.stopAccepting();
@@ -109,7 +118,7 @@ describe('ccTalk payment device', () => {
     const events: PaymentEvent[] = [];
     device.onEvent((e) => events.push(e));
     await until(() => events.some((e) => e.kind === 'fault' && e.fault === 'offline'), 'offline');
-    serveCctalk(new CashMachine(), sim);
+    plugIn();
     // The next resident's payment starts as the host first reads the new machine.
     expect(await device.startAccepting(300)).toEqual({ ok: true, value: undefined });
     await new Promise((resolve) => setTimeout(resolve, 50));
