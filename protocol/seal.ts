@@ -1,4 +1,4 @@
-import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
@@ -209,6 +209,21 @@ function asBytes(value: unknown): Uint8Array | undefined {
   return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
 }
 
+/**
+ * Each published key imported once: the key list is fetched once and checks many seals, and
+ * importing an SPKI costs about twice the signature check. Keyed by the key object itself.
+ */
+const importedKeys = new WeakMap<PublishedSealKey, KeyObject>();
+
+function publicKeyOf(key: PublishedSealKey): KeyObject {
+  let imported = importedKeys.get(key);
+  if (!imported) {
+    imported = createPublicKey({ key: Buffer.from(key.publicKeySpkiDer), format: 'der', type: 'spki' });
+    importedKeys.set(key, imported);
+  }
+  return imported;
+}
+
 const malformed = (detail: string): SealVerification => ({
   ok: false,
   error: { kind: 'seal-malformed', detail },
@@ -253,15 +268,10 @@ export function verifySeal(
   if (!key) return { ok: false, error: { kind: 'seal-unknown-key', kid } };
   let valid: boolean;
   try {
-    const publicKey = createPublicKey({
-      key: Buffer.from(key.publicKeySpkiDer),
-      format: 'der',
-      type: 'spki',
-    });
     valid = verify(
       'sha256',
       sigStructure(protectedHeader, payloadBytes),
-      { key: publicKey, dsaEncoding: 'ieee-p1363' },
+      { key: publicKeyOf(key), dsaEncoding: 'ieee-p1363' },
       signature,
     );
   } catch {
