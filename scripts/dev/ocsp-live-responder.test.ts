@@ -138,12 +138,16 @@ describe('the dev world live OCSP responder', () => {
   });
 
   it('signs the same data with the same signature as the general test responder, for the same request', async () => {
-    for (const time of ['2026-12-02T17:14:05.000Z', '2026-12-02T17:14:05.120Z', '2026-12-02T17:14:05.005Z']) {
+    // Every status once, and the times with no, two and three digits of milliseconds.
+    const cases = [
+      ['2026-12-02T17:14:05.120Z', 'good'],
+      ['2026-12-02T17:14:05.000Z', 'revoked'],
+      ['2026-12-02T17:14:05.005Z', 'revokedWithReason'],
+    ] as const;
+    for (const [time, serial] of cases) {
       clock = new Date(time);
-      for (const serial of Object.keys(serials) as (keyof typeof serials)[]) {
-        const { request, answer } = await ask(serial);
-        expectSameAnswer(answer, await reference.answer(request));
-      }
+      const { request, answer } = await ask(serial);
+      expectSameAnswer(answer, await reference.answer(request));
     }
   });
 
