@@ -103,6 +103,39 @@ describe('page seals (COSE_Sign1, ES256)', () => {
     });
   });
 
+  it('checks each seal against the key it names, also when a list reuses a kid for another key', async () => {
+    const [seal] = await createPageSeals(document, chiyoda.signer);
+    expect(verifySeal(seal!, keys).ok).toBe(true);
+    // Another published key object under the same kid (a key list that is not the one seen before):
+    // the key imported for the first list must not answer for it.
+    const impostor = testSealKey('131016');
+    const swapped = new Map([
+      [chiyoda.kid, { ...chiyoda.published, publicKeySpkiDer: impostor.published.publicKeySpkiDer }],
+    ]);
+    expect(verifySeal(seal!, swapped)).toEqual({
+      ok: false,
+      error: { kind: 'seal-signature-invalid', kid: chiyoda.kid },
+    });
+    expect(verifySeal(seal!, keys).ok).toBe(true);
+  });
+
+  it('names the page facts when only they differ from the document', async () => {
+    const [seal] = await createPageSeals(document, chiyoda.signer);
+    const result = verifySeal(seal!, keys);
+    if (!result.ok) throw new Error(result.error.kind);
+    const moved =
+      document.content.kind === 'juminhyo'
+        ? { ...document, content: { ...document.content, address: '東京都千代田区九段南一丁目2番2号' } }
+        : document;
+    expect(checkSealMatchesDocument(result.payload, moved, 1)).toMatchObject({ field: 'documentDigest' });
+    const sameDigest = { ...result.payload, facts: { ...result.payload.facts, address: 'どこか' } };
+    expect(checkSealMatchesDocument(sameDigest, document, 1)).toEqual({
+      kind: 'seal-document-mismatch',
+      page: 1,
+      field: 'facts',
+    });
+  });
+
   it('refuses a tampered signature, an unknown key and garbage', async () => {
     const [seal] = await createPageSeals(document, chiyoda.signer);
     const tampered = Buffer.from(seal!);

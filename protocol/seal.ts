@@ -1,4 +1,4 @@
-import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { Tag, decode, encode } from 'cbor2';
 import canonicalize from 'canonicalize';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
@@ -209,6 +209,21 @@ function asBytes(value: unknown): Uint8Array | undefined {
   return value instanceof Uint8Array ? new Uint8Array(value) : undefined;
 }
 
+/**
+ * Each published key imported once: the key list is fetched once and checks many seals, and
+ * importing an SPKI costs about twice the signature check. Keyed by the key object itself.
+ */
+const importedKeys = new WeakMap<PublishedSealKey, KeyObject>();
+
+function publicKeyOf(key: PublishedSealKey): KeyObject {
+  let imported = importedKeys.get(key);
+  if (!imported) {
+    imported = createPublicKey({ key: Buffer.from(key.publicKeySpkiDer), format: 'der', type: 'spki' });
+    importedKeys.set(key, imported);
+  }
+  return imported;
+}
+
 const malformed = (detail: string): SealVerification => ({
   ok: false,
   error: { kind: 'seal-malformed', detail },
@@ -253,15 +268,10 @@ export function verifySeal(
   if (!key) return { ok: false, error: { kind: 'seal-unknown-key', kid } };
   let valid: boolean;
   try {
-    const publicKey = createPublicKey({
-      key: Buffer.from(key.publicKeySpkiDer),
-      format: 'der',
-      type: 'spki',
-    });
     valid = verify(
       'sha256',
       sigStructure(protectedHeader, payloadBytes),
-      { key: publicKey, dsaEncoding: 'ieee-p1363' },
+      { key: publicKeyOf(key), dsaEncoding: 'ieee-p1363' },
       signature,
     );
   } catch {
@@ -301,11 +311,15 @@ export function checkSealMatchesDocument(
   page: number,
 ): Extract<SealError, { kind: 'seal-document-mismatch' }> | undefined {
   const expected = sealPayloadFor(document, page);
-  for (const field of Object.keys(SEAL_KEYS) as (keyof typeof SEAL_KEYS)[]) {
-    if (field === 'version') continue;
-    const a = field === 'facts' ? encodeSealFacts(payload.facts) : payload[field];
-    const b = field === 'facts' ? encodeSealFacts(expected.facts) : expected[field];
-    if (Buffer.compare(Buffer.from(encode(a ?? null)), Buffer.from(encode(b ?? null))) !== 0) {
+  const fields = (Object.keys(SEAL_KEYS) as (keyof typeof SEAL_KEYS)[]).filter((f) => f !== 'version');
+  const valueOf = (p: SealPayload, field: (typeof fields)[number]): unknown =>
+    (field === 'facts' ? encodeSealFacts(p.facts) : p[field]) ?? null;
+  // All fields in one CBOR array a side (CBOR is self-delimiting: the arrays encode equal exactly
+  // when every field does; each encode call costs a writer); field by field only to name a mismatch.
+  const all = (p: SealPayload): Buffer => Buffer.from(encode(fields.map((field) => valueOf(p, field))));
+  if (all(payload).equals(all(expected))) return undefined;
+  for (const field of fields) {
+    if (!Buffer.from(encode(valueOf(payload, field))).equals(Buffer.from(encode(valueOf(expected, field))))) {
       return { kind: 'seal-document-mismatch', page, field };
     }
   }

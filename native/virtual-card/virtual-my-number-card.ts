@@ -36,7 +36,8 @@ import type { CardPersonalisation } from './personalisation.ts';
 type CardFile =
   /** `readRequires`: readable once any of these PINs is verified. */
   | { kind: 'binary'; data: Uint8Array; readRequires?: readonly PinSlot[] }
-  | { kind: 'key'; slot: PinSlot; key: KeyObject }
+  /** `modulusBytes`: the RSA key's size, read once when the key is imported. */
+  | { kind: 'key'; slot: PinSlot; key: KeyObject; modulusBytes: number }
   | { kind: 'pin'; slot: PinSlot };
 
 type AppName = 'jpki' | 'assist' | 'kenmen';
@@ -130,18 +131,25 @@ export class VirtualMyNumberCard {
         : {}),
     };
     this.#pinResetKey = p.pinResetKey ? Uint8Array.from(p.pinResetKey) : null;
-    const key = (der: Uint8Array): KeyObject =>
-      createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+    const keyFile = (slot: PinSlot, der: Uint8Array): CardFile => {
+      const key = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+      return {
+        kind: 'key',
+        slot,
+        key,
+        modulusBytes: Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8),
+      };
+    };
     const jpkiFiles = new Map<number, CardFile>([
       [JpkiEf.TOKEN_INFO, { kind: 'binary', data: tokenInfo(p.tokenLabel) }],
       [JpkiEf.CERTIFICATE_PRESENCE, { kind: 'binary', data: Uint8Array.from([0x8f, 0x8f, 0x00]) }],
       [JpkiEf.AUTH_CERTIFICATE, { kind: 'binary', data: p.authCertificate }],
       [JpkiEf.AUTH_CA_CERTIFICATE, { kind: 'binary', data: p.authCaCertificate }],
-      [JpkiEf.AUTH_KEY, { kind: 'key', slot: 'auth', key: key(p.authPrivateKeyPkcs8) }],
+      [JpkiEf.AUTH_KEY, keyFile('auth', p.authPrivateKeyPkcs8)],
       [JpkiEf.AUTH_PIN, { kind: 'pin', slot: 'auth' }],
       [JpkiEf.SIGNING_CERTIFICATE, { kind: 'binary', data: p.signingCertificate, readRequires: ['signing'] }],
       [JpkiEf.SIGNING_CA_CERTIFICATE, { kind: 'binary', data: p.signingCaCertificate }],
-      [JpkiEf.SIGNING_KEY, { kind: 'key', slot: 'signing', key: key(p.signingPrivateKeyPkcs8) }],
+      [JpkiEf.SIGNING_KEY, keyFile('signing', p.signingPrivateKeyPkcs8)],
       [JpkiEf.SIGNING_PIN, { kind: 'pin', slot: 'signing' }],
     ]);
     const apps = new Map<AppName, { aid: Uint8Array; files: ReadonlyMap<number, CardFile> }>([
@@ -433,8 +441,7 @@ export class VirtualMyNumberCard {
     if (!file) return encodeResponse(SW.COMMAND_NOT_ALLOWED_NO_EF);
     if (file.kind !== 'key') return encodeResponse(SW.INCOMPATIBLE_FILE_STRUCTURE);
     if (!this.#verified[file.slot]) return encodeResponse(SW.SECURITY_STATUS_NOT_SATISFIED);
-    const modulusBytes = Math.ceil((file.key.asymmetricKeyDetails?.modulusLength ?? 2048) / 8);
-    if (cmd.data.length > modulusBytes - 11) return encodeResponse(SW.WRONG_LENGTH);
+    if (cmd.data.length > file.modulusBytes - 11) return encodeResponse(SW.WRONG_LENGTH);
     // PKCS#1 v1.5 type 1 padding over the DigestInfo as given: the card does not hash.
     const signature = privateEncrypt({ key: file.key, padding: constants.RSA_PKCS1_PADDING }, cmd.data);
     return encodeResponse(SW.OK, signature);

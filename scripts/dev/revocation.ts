@@ -1,5 +1,5 @@
-import { startOcspResponder } from '../../native/test-pki/ocsp-responder.ts';
 import type { RevocationPolicy } from '../../server/auth/revocation.ts';
+import { startLiveOcspResponder } from './ocsp-live-responder.ts';
 import type { DevWorld } from './world.ts';
 
 /**
@@ -19,18 +19,20 @@ export function liveResponderPolicy(service: { ocspUrl: string; crlBaseUrl: stri
 /**
  * The test JPKI CA's revocation service for the dev world: an OCSP responder (and the CRLs it
  * serves) for every CA generation, with the world's revoked cards revoked, on the centre's clock.
+ * Each CA signs its own answers (ocsp-live-responder.ts: fixed parts encoded once, every answer
+ * signed fresh over its request's nonce).
  */
 export async function startWorldRevocation(
   world: DevWorld,
   now: () => Date,
 ): Promise<{ ocspUrl: string; crlBaseUrl: string; close(): Promise<void> }> {
-  const ocsp = await startOcspResponder({
-    issuers: [...world.cas.values()].map((ca) => ({ authority: ca.auth })),
+  const ocsp = await startLiveOcspResponder({
+    authorities: [...world.cas.values()].map((ca) => ca.auth),
     now,
   });
   for (const entry of world.manifest.revoked) {
     const ca = world.cas.get(entry.generation);
-    if (ca) ocsp.responder.revoke(ca.auth, entry.serialNumberHex);
+    if (ca) ocsp.revoke(ca.auth, entry.serialNumberHex);
   }
   return { ocspUrl: ocsp.ocspUrl, crlBaseUrl: ocsp.crlBaseUrl, close: () => ocsp.close() };
 }

@@ -6,6 +6,7 @@
  *   tsx scripts/bench/centre/revocation-process.ts --world DIR
  *
  * Prints `REVOCATION <ocsp url> <crl base url>` once listening; stops when stdin closes or on SIGTERM.
+ * BENCH_REVOCATION_NODE_ARGS passes node options to it (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -25,7 +26,8 @@ export interface RevocationProcess {
 /** Starts the responder of the world in `worldDir` in its own process; resolves once it listens. */
 export async function startRevocationProcess(worldDir: string): Promise<RevocationProcess> {
   const entry = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, '--world', worldDir], {
+  const nodeArgs = (process.env.BENCH_REVOCATION_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, '--world', worldDir], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const stop = async (): Promise<void> => {
