@@ -1,6 +1,7 @@
 import type { Pool, QueryResultRow } from 'pg';
 import { newRequestId, type PersistentRegisterStore } from '../municipal/register-store.ts';
 import { inTransaction, REGISTER_LOCK } from './postgresRepository.ts';
+import { preparedStatement, runPrepared, type PreparedStatement } from './postgres-statements.ts';
 import {
   FuhyoRecordSchema,
   InkanRegistrationSchema,
@@ -15,6 +16,37 @@ import {
 /** Filing retries when a random request id collides or an open request is decided meanwhile. */
 const FILE_ATTEMPTS = 5;
 
+/** The registers' reads a kiosk transaction makes, prepared once per connection. */
+const SQL = {
+  inkanOf: preparedStatement(
+    'registers.inkan-of',
+    `SELECT r.record_json, a.abolished_on FROM inkan_registrations r
+     LEFT JOIN inkan_abolitions a ON a.holder_id = r.holder_id AND a.registration_number = r.registration_number
+     WHERE r.holder_id = $1`,
+  ),
+  taxAssessment: preparedStatement(
+    'registers.tax-assessment',
+    'SELECT record_json FROM tax_assessments WHERE holder_id = $1 AND fiscal_year = $2',
+  ),
+  taxYearsOf: preparedStatement(
+    'registers.tax-years-of',
+    'SELECT fiscal_year FROM tax_assessments WHERE holder_id = $1 ORDER BY fiscal_year DESC',
+  ),
+  kosekiOf: preparedStatement(
+    'registers.koseki-of',
+    'SELECT record_json FROM koseki_records WHERE koseki_id = $1',
+  ),
+  fuhyoOf: preparedStatement(
+    'registers.fuhyo-of',
+    'SELECT record_json FROM fuhyo_records WHERE holder_id = $1',
+  ),
+  useRegistrationOf: preparedStatement(
+    'registers.use-registration-of',
+    `SELECT * FROM koseki_use_registrations WHERE holder_id = $1 AND honseki_municipality_code = $2
+     ORDER BY filed_at DESC, status = 'rejected', request_id DESC LIMIT 1`,
+  ),
+} satisfies Record<string, PreparedStatement>;
+
 /**
  * The municipal registers on the centre's PostgreSQL database (migration 5). Reads go to the
  * database every time; atomic changes rest on keys (`INSERT … ON CONFLICT`, a partial unique
@@ -24,6 +56,12 @@ const FILE_ATTEMPTS = 5;
 export function postgresRegisterStore(pool: Pool): PersistentRegisterStore {
   async function rows<T extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await pool.query<T>(sql, params)).rows;
+  }
+  async function prepared<T extends QueryResultRow>(
+    statement: PreparedStatement,
+    values: unknown[],
+  ): Promise<T[]> {
+    return (await runPrepared<T>(pool, statement, values)).rows;
   }
   const useRows = (found: UseRegistrationRow[]) => found.map(useRegistrationFromRow);
   const USE_BY_REQUEST = 'SELECT * FROM koseki_use_registrations WHERE request_id = $1';
@@ -109,12 +147,9 @@ export function postgresRegisterStore(pool: Pool): PersistentRegisterStore {
       });
     },
     async inkanOf(holderId) {
-      const [row] = await rows<{ record_json: string; abolished_on: string | null }>(
-        `SELECT r.record_json, a.abolished_on FROM inkan_registrations r
-         LEFT JOIN inkan_abolitions a ON a.holder_id = r.holder_id AND a.registration_number = r.registration_number
-         WHERE r.holder_id = $1`,
-        [holderId],
-      );
+      const [row] = await prepared<{ record_json: string; abolished_on: string | null }>(SQL.inkanOf, [
+        holderId,
+      ]);
       return row === undefined ? undefined : inkanFromRow(row.record_json, row.abolished_on);
     },
     async abolishInkan(holderId, onDate) {
@@ -128,40 +163,22 @@ export function postgresRegisterStore(pool: Pool): PersistentRegisterStore {
       return inserted.rowCount === 1 ? 'abolished' : 'not-registered';
     },
     async taxAssessment(holderId, fiscalYear) {
-      const [row] = await rows<{ record_json: string }>(
-        'SELECT record_json FROM tax_assessments WHERE holder_id = $1 AND fiscal_year = $2',
-        [holderId, fiscalYear],
-      );
+      const [row] = await prepared<{ record_json: string }>(SQL.taxAssessment, [holderId, fiscalYear]);
       return row === undefined ? undefined : TaxAssessmentSchema.parse(JSON.parse(row.record_json));
     },
     async taxYearsOf(holderId) {
-      return (
-        await rows<{ fiscal_year: number }>(
-          'SELECT fiscal_year FROM tax_assessments WHERE holder_id = $1 ORDER BY fiscal_year DESC',
-          [holderId],
-        )
-      ).map((r) => r.fiscal_year);
+      return (await prepared<{ fiscal_year: number }>(SQL.taxYearsOf, [holderId])).map((r) => r.fiscal_year);
     },
     async kosekiOf(kosekiId) {
-      const [row] = await rows<{ record_json: string }>(
-        'SELECT record_json FROM koseki_records WHERE koseki_id = $1',
-        [kosekiId],
-      );
+      const [row] = await prepared<{ record_json: string }>(SQL.kosekiOf, [kosekiId]);
       return row === undefined ? undefined : KosekiRecordSchema.parse(JSON.parse(row.record_json));
     },
     async fuhyoOf(holderId) {
-      const [row] = await rows<{ record_json: string }>(
-        'SELECT record_json FROM fuhyo_records WHERE holder_id = $1',
-        [holderId],
-      );
+      const [row] = await prepared<{ record_json: string }>(SQL.fuhyoOf, [holderId]);
       return row === undefined ? undefined : FuhyoRecordSchema.parse(JSON.parse(row.record_json));
     },
     async useRegistrationOf(holderId, code) {
-      const found = await rows<UseRegistrationRow>(
-        `SELECT * FROM koseki_use_registrations WHERE holder_id = $1 AND honseki_municipality_code = $2
-         ORDER BY filed_at DESC, status = 'rejected', request_id DESC LIMIT 1`,
-        [holderId, code],
-      );
+      const found = await prepared<UseRegistrationRow>(SQL.useRegistrationOf, [holderId, code]);
       return useRows(found)[0];
     },
     async fileUseRegistration(holderId, code, at) {

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { PoolClient, QueryResultRow } from 'pg';
 import { migratePostgres } from './migrations.ts';
+import { preparedStatement, runPrepared, type PreparedStatement } from './postgres-statements.ts';
 import { storedMunicipality } from './stored-municipality.ts';
 import {
   HouseholdRecordSchema,
@@ -40,6 +41,84 @@ const TYPES = {
       ? (value: string) => Number(value)
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
+
+/** The statements of one whole kiosk transaction (and its retries), prepared once per connection. */
+const SQL = {
+  getMunicipality: preparedStatement(
+    'centre.get-municipality',
+    'SELECT config_json FROM municipalities WHERE code = $1',
+  ),
+  getHousehold: preparedStatement(
+    'centre.get-household',
+    'SELECT household_id AS "householdId", municipality_code AS "municipalityCode", address FROM households WHERE household_id = $1',
+  ),
+  getResident: preparedStatement(
+    'centre.get-resident',
+    'SELECT record_json FROM residents WHERE holder_id = $1',
+  ),
+  listHouseholdMembers: preparedStatement(
+    'centre.list-household-members',
+    `SELECT record_json FROM residents WHERE household_id = $1 AND status = 'resident'
+     ORDER BY household_order, holder_id`,
+  ),
+  findCertificateHolder: preparedStatement(
+    'centre.find-certificate-holder',
+    'SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2',
+  ),
+  isCertificateRevoked: preparedStatement(
+    'centre.is-certificate-revoked',
+    'SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2',
+  ),
+  // The day-old purge and the new challenge in one round trip (one statement, one transaction).
+  putChallenge: preparedStatement(
+    'centre.put-challenge',
+    `WITH purged AS (DELETE FROM challenges WHERE expires_at < $5)
+     INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)`,
+  ),
+  consumeChallenge: preparedStatement(
+    'centre.consume-challenge',
+    `UPDATE challenges SET used_at = $4
+     WHERE challenge = $1 AND terminal_id = $2 AND transaction_id = $3 AND used_at IS NULL AND expires_at > $4`,
+  ),
+  getChallenge: preparedStatement(
+    'centre.get-challenge',
+    'SELECT terminal_id, transaction_id, used_at FROM challenges WHERE challenge = $1',
+  ),
+  // Insert, or refresh the session bound to the same card; a session of another card is left alone
+  // (no row comes back). ON CONFLICT locks the existing row, so concurrent saves are ordered.
+  saveSession: preparedStatement(
+    'centre.save-session',
+    `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (transaction_id) DO UPDATE SET authenticated_at = excluded.authenticated_at,
+       expires_at = excluded.expires_at, terminal_id = excluded.terminal_id
+     WHERE sessions.certificate_fingerprint = excluded.certificate_fingerprint AND sessions.holder_id = excluded.holder_id`,
+  ),
+  getSession: preparedStatement('centre.get-session', 'SELECT * FROM sessions WHERE transaction_id = $1'),
+  getIssued: preparedStatement(
+    'centre.get-issued',
+    'SELECT * FROM issued_documents WHERE transaction_id = $1',
+  ),
+  // The issuance and its billing row in one statement (one transaction, one round trip): the
+  // billing row is written only with a new issuance, which comes back; a transaction already
+  // issued writes nothing and returns no row.
+  recordIssuance: preparedStatement(
+    'centre.record-issuance',
+    `WITH issued AS (
+       INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (transaction_id) DO NOTHING
+       RETURNING *
+     ), billed AS (
+       INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at, state)
+       SELECT $11::text, $12::text, $13::text, $14::integer, $15::integer, $16::bigint, 'pending' FROM issued
+     )
+     SELECT * FROM issued`,
+  ),
+  sealKeysVersion: preparedStatement(
+    'centre.seal-keys-version',
+    'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
+  ),
+} satisfies Record<string, PreparedStatement>;
 
 /** Another lock id of ours: register loads from several centres run one after the other. */
 export const REGISTER_LOCK = 0x7265676973; // "regis"
@@ -105,13 +184,17 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
   async function rows<T extends QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await pool.query<T>(sql, params)).rows;
   }
+  async function prepared<T extends QueryResultRow>(
+    statement: PreparedStatement,
+    values: unknown[],
+  ): Promise<T[]> {
+    return (await runPrepared<T>(pool, statement, values)).rows;
+  }
 
   const transaction = <T>(work: (client: PoolClient) => Promise<T>) => inTransaction(pool, work);
 
   const getIssued = async (transactionId: string): Promise<IssuedDocumentRecord | undefined> => {
-    const [row] = await rows<IssuedRow>('SELECT * FROM issued_documents WHERE transaction_id = $1', [
-      transactionId,
-    ]);
+    const [row] = await prepared<IssuedRow>(SQL.getIssued, [transactionId]);
     return row === undefined ? undefined : issuedFromRow(row);
   };
 
@@ -135,10 +218,7 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
         : provenanceFromRow({ setBy: row.set_by, setAt: row.set_at === null ? null : Number(row.set_at) });
     },
     async getMunicipality(code) {
-      const [row] = await rows<{ config_json: string }>(
-        'SELECT config_json FROM municipalities WHERE code = $1',
-        [code],
-      );
+      const [row] = await prepared<{ config_json: string }>(SQL.getMunicipality, [code]);
       return row === undefined ? undefined : storedMunicipality(row.config_json);
     },
     async listMunicipalities() {
@@ -198,10 +278,7 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       );
     },
     async getHousehold(householdId) {
-      const [row] = await rows<HouseholdRecord>(
-        'SELECT household_id AS "householdId", municipality_code AS "municipalityCode", address FROM households WHERE household_id = $1',
-        [householdId],
-      );
+      const [row] = await prepared<HouseholdRecord>(SQL.getHousehold, [householdId]);
       return row === undefined ? undefined : HouseholdRecordSchema.parse(row);
     },
     async putResident(resident) {
@@ -214,20 +291,13 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       );
     },
     async getResident(holderId) {
-      const [row] = await rows<{ record_json: string }>(
-        'SELECT record_json FROM residents WHERE holder_id = $1',
-        [holderId],
-      );
+      const [row] = await prepared<{ record_json: string }>(SQL.getResident, [holderId]);
       return row === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(row.record_json));
     },
     async listHouseholdMembers(householdId) {
-      return (
-        await rows<{ record_json: string }>(
-          `SELECT record_json FROM residents WHERE household_id = $1 AND status = 'resident'
-           ORDER BY household_order, holder_id`,
-          [householdId],
-        )
-      ).map((row) => ResidentRecordSchema.parse(JSON.parse(row.record_json)));
+      return (await prepared<{ record_json: string }>(SQL.listHouseholdMembers, [householdId])).map((row) =>
+        ResidentRecordSchema.parse(JSON.parse(row.record_json)),
+      );
     },
     async registerCertificate(entry) {
       await pool.query(
@@ -252,10 +322,10 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       });
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
-      const [row] = await rows<{ holder_id: string }>(
-        'SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2',
-        [caFingerprint, serialNumberHex],
-      );
+      const [row] = await prepared<{ holder_id: string }>(SQL.findCertificateHolder, [
+        caFingerprint,
+        serialNumberHex,
+      ]);
       return row?.holder_id;
     },
     async revokeCertificate(caFingerprint, serialNumberHex, revokedAt) {
@@ -266,32 +336,28 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       );
     },
     async isCertificateRevoked(caFingerprint, serialNumberHex) {
-      return (
-        (
-          await rows('SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2', [
-            caFingerprint,
-            serialNumberHex,
-          ])
-        ).length > 0
-      );
+      return (await prepared(SQL.isCertificateRevoked, [caFingerprint, serialNumberHex])).length > 0;
     },
     async putChallenge(c) {
-      await pool.query('DELETE FROM challenges WHERE expires_at < $1', [c.expiresAt - 24 * 60 * 60 * 1000]);
-      await pool.query(
-        'INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)',
-        [c.challenge, c.terminalId, c.transactionId, c.expiresAt],
-      );
+      await runPrepared(pool, SQL.putChallenge, [
+        c.challenge,
+        c.terminalId,
+        c.transactionId,
+        c.expiresAt,
+        c.expiresAt - 24 * 60 * 60 * 1000,
+      ]);
     },
     async consumeChallenge(challenge, terminalId, transactionId, now): Promise<ChallengeConsumption> {
       // One statement decides: of two concurrent consumers exactly one gets the row.
-      const consumed = await pool.query(
-        `UPDATE challenges SET used_at = $4
-         WHERE challenge = $1 AND terminal_id = $2 AND transaction_id = $3 AND used_at IS NULL AND expires_at > $4`,
-        [challenge, terminalId, transactionId, now],
-      );
+      const consumed = await runPrepared(pool, SQL.consumeChallenge, [
+        challenge,
+        terminalId,
+        transactionId,
+        now,
+      ]);
       if (consumed.rowCount === 1) return { kind: 'consumed' };
-      const [row] = await rows<{ terminal_id: string; transaction_id: string; used_at: number | null }>(
-        'SELECT terminal_id, transaction_id, used_at FROM challenges WHERE challenge = $1',
+      const [row] = await prepared<{ terminal_id: string; transaction_id: string; used_at: number | null }>(
+        SQL.getChallenge,
         [challenge],
       );
       if (!row) return { kind: 'unknown' };
@@ -301,83 +367,48 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       return { kind: 'expired' };
     },
     async saveSession(s): Promise<SaveSessionResult> {
-      return transaction(async (client) => {
-        const inserted = await client.query(
-          `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING`,
-          [
-            s.transactionId,
-            s.terminalId,
-            s.holderId,
-            s.certificateFingerprint,
-            s.caFingerprint,
-            s.serialNumberHex,
-            s.authenticatedAt,
-            s.expiresAt,
-          ],
-        );
-        if (inserted.rowCount === 1) return { kind: 'saved' };
-        const existing = (
-          await client.query<SessionRow>('SELECT * FROM sessions WHERE transaction_id = $1 FOR UPDATE', [
-            s.transactionId,
-          ])
-        ).rows[0];
-        if (!existing) throw new Error('session vanished during save');
-        if (
-          existing.certificate_fingerprint !== s.certificateFingerprint ||
-          existing.holder_id !== s.holderId
-        ) {
-          return { kind: 'bound-to-other-card' };
-        }
-        await client.query(
-          'UPDATE sessions SET authenticated_at = $1, expires_at = $2, terminal_id = $3 WHERE transaction_id = $4',
-          [s.authenticatedAt, s.expiresAt, s.terminalId, s.transactionId],
-        );
-        return { kind: 'saved' };
-      });
+      // One statement decides (see SQL.saveSession): no row written means another card holds the transaction.
+      const saved = await runPrepared(pool, SQL.saveSession, [
+        s.transactionId,
+        s.terminalId,
+        s.holderId,
+        s.certificateFingerprint,
+        s.caFingerprint,
+        s.serialNumberHex,
+        s.authenticatedAt,
+        s.expiresAt,
+      ]);
+      return saved.rowCount === 1 ? { kind: 'saved' } : { kind: 'bound-to-other-card' };
     },
     async getSession(transactionId) {
-      const [row] = await rows<SessionRow>('SELECT * FROM sessions WHERE transaction_id = $1', [
-        transactionId,
-      ]);
+      const [row] = await prepared<SessionRow>(SQL.getSession, [transactionId]);
       return row === undefined ? undefined : sessionFromRow(row);
     },
     getIssuedDocument: getIssued,
     async recordIssuance(issued, billing) {
       // The primary key decides: a concurrent insert of the same transaction waits for the first
       // to commit and then does nothing, so the billing row is written by the winner only.
-      await transaction(async (client) => {
-        const inserted = await client.query(
-          `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (transaction_id) DO NOTHING`,
-          [
-            issued.transactionId,
-            issued.holderId,
-            issued.municipalityCode,
-            issued.certificateType,
-            issued.copies,
-            issued.documentJson,
-            Buffer.from(issued.seal),
-            issued.issuedAt,
-            issued.requestSha256 ?? null,
-            issued.documentSha256 ?? null,
-          ],
-        );
-        if (inserted.rowCount === 1) {
-          await client.query(
-            `INSERT INTO billing_records (transaction_id, municipality_code, certificate_type, copies, fee_yen_total, billed_at, state)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending')`,
-            [
-              billing.transactionId,
-              billing.municipalityCode,
-              billing.certificateType,
-              billing.copies,
-              billing.feeYenTotal,
-              billing.billedAt,
-            ],
-          );
-        }
-      });
+      const [inserted] = await prepared<IssuedRow>(SQL.recordIssuance, [
+        issued.transactionId,
+        issued.holderId,
+        issued.municipalityCode,
+        issued.certificateType,
+        issued.copies,
+        issued.documentJson,
+        Buffer.from(issued.seal),
+        issued.issuedAt,
+        issued.requestSha256 ?? null,
+        issued.documentSha256 ?? null,
+        billing.transactionId,
+        billing.municipalityCode,
+        billing.certificateType,
+        billing.copies,
+        billing.feeYenTotal,
+        billing.billedAt,
+      ]);
+      if (inserted) return issuedFromRow(inserted);
+      // Already issued (a retry, or another centre first): the stored issuance, read after the
+      // statement so that one committed while it waited is seen.
       const stored = await getIssued(issued.transactionId);
       if (!stored) throw new Error('issuance vanished after commit');
       return stored;
@@ -504,9 +535,7 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       ).map(sealKeyEventFromRow);
     },
     async sealKeysVersion() {
-      const [row] = await rows<{ version: number }>(
-        'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
-      );
+      const [row] = await prepared<{ version: number }>(SQL.sealKeysVersion, []);
       return row?.version ?? 0;
     },
     async close() {
