@@ -31,8 +31,26 @@ function utcDay(isoDate: string): Date {
   return day;
 }
 
+/**
+ * Formatted dates remembered by input: ICU's formatToParts is the dear part, and every form prints
+ * the same few thousand dates (birth dates, register entries, the issue date). A pure function of
+ * its input, so a remembered answer is the answer; bounded, the oldest go first. Invalid dates are
+ * never remembered (they throw every time).
+ */
+const WAREKI_REMEMBERED = 50_000;
+const warekiOf = new Map<string, string>();
+
 /** '1980-04-01' → '昭和55年4月1日'; '2019-05-01' → '令和元年5月1日'. */
 export function formatWareki(isoDate: string): string {
+  const known = warekiOf.get(isoDate);
+  if (known !== undefined) return known;
+  const formatted = formatWarekiNow(isoDate);
+  if (warekiOf.size >= WAREKI_REMEMBERED) warekiOf.delete(warekiOf.keys().next().value as string);
+  warekiOf.set(isoDate, formatted);
+  return formatted;
+}
+
+function formatWarekiNow(isoDate: string): string {
   const parts = warekiFormat.formatToParts(utcDay(isoDate));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const era = get('era');
