@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { sampleSet } from './sample-set.ts';
 import {
+  FONT_RECHECK_MS,
   FONT_SOURCES,
   advanceWidthPerPoint,
   firstMissingCodePoint,
@@ -69,6 +70,29 @@ describe('certificate fonts', () => {
         error: { kind: 'font-missing', path: join(dir, 'none.ttf'), debianPackage: 'fonts-ipaexfont-mincho' },
       });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees a font file removed under it within FONT_RECHECK_MS, not at every load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const path = join(dir, 'ipaexm.ttf');
+      symlinkSync(join(FONT_SOURCES.body.debianDir, 'ipaexm.ttf'), path);
+      const first = loadKioskFonts({ bodyFontPath: path, env: {} });
+      if (!first.ok) throw new Error(`fonts missing: ${JSON.stringify(first.error)}`);
+      rmSync(path);
+      vi.advanceTimersByTime(FONT_RECHECK_MS - 1);
+      const soon = loadKioskFonts({ bodyFontPath: path, env: {} });
+      expect(soon.ok && soon.fonts.body).toBe(first.fonts.body);
+      vi.advanceTimersByTime(1);
+      expect(loadKioskFonts({ bodyFontPath: path, env: {} })).toEqual({
+        ok: false,
+        error: { kind: 'font-missing', path, debianPackage: 'fonts-ipaexfont-mincho' },
+      });
+    } finally {
+      vi.useRealTimers();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -74,10 +74,21 @@ export function resolveFontPaths(options: FontOptions = {}): Record<FontRole, st
 
 // Parsed fonts are kept per path and file identity: IPAmj明朝 is 46 MB and takes a while to
 // read. A font object holds glyph outlines only, never the text laid out with it.
-const cache = new Map<string, { stamp: string; font: Font }>();
+const cache = new Map<string, { stamp: string; font: Font; statedAt: number }>();
+
+/**
+ * How long a font file's identity, once checked, is taken as unchanged (ms). The centre checks
+ * every document of every menu (eight or so a sign-in, hundreds a second), and two stat calls each
+ * time were a measurable part of the check: a font package replaced under a running process is
+ * seen within this time instead of at the very next document.
+ */
+export const FONT_RECHECK_MS = 1000;
 
 function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok: false; error: FontError } {
   const { debianPackage } = FONT_SOURCES[role];
+  const now = performance.now();
+  const recent = cache.get(path);
+  if (recent && now - recent.statedAt < FONT_RECHECK_MS) return { ok: true, font: recent.font };
   let stamp: string;
   try {
     const stat = statSync(path);
@@ -87,7 +98,10 @@ function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok:
     return { ok: false, error: { kind: 'font-missing', path, debianPackage } };
   }
   const cached = cache.get(path);
-  if (cached && cached.stamp === stamp) return { ok: true, font: cached.font };
+  if (cached && cached.stamp === stamp) {
+    cached.statedAt = now;
+    return { ok: true, font: cached.font };
+  }
   let font: Font;
   try {
     const parsed = create(readFileSync(path));
@@ -111,7 +125,7 @@ function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok:
   if (!drawsJapanese) {
     return { ok: false, error: { kind: 'font-unusable', path, debianPackage, detail: 'no Japanese glyphs' } };
   }
-  cache.set(path, { stamp, font });
+  cache.set(path, { stamp, font, statedAt: now });
   return { ok: true, font };
 }
 
