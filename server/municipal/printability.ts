@@ -3,7 +3,7 @@ import type { CertificateDocument, HouseholdScope } from '../../protocol/documen
 import { checkPrintableDocument, type PrintProblem } from '../../certificate-templates/printable.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { certify } from './certify.ts';
-import type { DocumentFrame } from './juminhyo.ts';
+import { newHolderBinding, type DocumentFrame } from './juminhyo.ts';
 import { decideCertificate } from './menu.ts';
 import { readsOnce } from './register-reads.ts';
 import type { RegisterStore } from './register-store.ts';
@@ -60,6 +60,9 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
   const reads = readsOnce(input.repository, input.registers, {
     inkan: { holderId: resident.holderId, registration: input.context.menu.inkan },
   });
+  // The menu's documents are checked and dropped (issue builds its own with a fresh binding): one
+  // binding serves them all, as it is no part of what is printed.
+  const frame = { ...input.frame, holder: newHolderBinding(input.frame.certificateFingerprint) };
   const out: MenuItem[] = [];
   for (const item of input.menu) {
     if (!item.available) {
@@ -78,7 +81,7 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
         allowed: decision.options,
         issuer: decision.issuer,
         context: input.context,
-        frame: input.frame,
+        frame,
         repository: reads,
         registers: reads,
       });
