@@ -33,4 +33,13 @@ describe('和暦, asked again', () => {
     expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
     expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
   });
+
+  it('gives the Japan date of an issue time asked for again, and of the next one', () => {
+    expect(japanDateOf('2026-11-25T23:30:00+00:00')).toBe('2026-11-26');
+    expect(japanDateOf('2026-11-25T23:30:00+00:00')).toBe('2026-11-26');
+    expect(japanDateOf('2026-11-25T14:59:59+00:00')).toBe('2026-11-25');
+    expect(japanDateOf(new Date('2026-11-25T23:30:00+00:00'))).toBe('2026-11-26');
+    expect(() => japanDateOf('not a time')).toThrow(RangeError);
+    expect(japanDateOf('2026-11-25T14:59:59+00:00')).toBe('2026-11-25');
+  });
 });

@@ -64,11 +64,17 @@ export function formatSeireki(isoDate: string): string {
   return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
 }
 
+/** The last instant given as text and its date: every document of a menu has one issue time. */
+let lastIssued: { instant: string; date: string } | undefined;
+
 /** The calendar date in Japan (Asia/Tokyo) of an instant, as 'YYYY-MM-DD'. */
 export function japanDateOf(instant: Date | string): string {
+  if (typeof instant === 'string' && lastIssued?.instant === instant) return lastIssued.date;
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) throw new RangeError('not a date-time');
-  return tokyoDate.format(date);
+  const formatted = tokyoDate.format(date);
+  if (typeof instant === 'string') lastIssued = { instant, date: formatted };
+  return formatted;
 }
 
 /** A calendar year in 和暦, as of its last day: 2019 → '令和元年', 2025 → '令和7年'. */
