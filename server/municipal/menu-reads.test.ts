@@ -6,6 +6,7 @@ import type { CentreRepository } from '../db/repository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
 import { certify } from './certify.ts';
+import { CERTIFICATE_TYPES } from '../../protocol/certificate-types.ts';
 import { buildMenu, decideCertificate } from './menu.ts';
 import { withPrintability } from './printability.ts';
 import { readsOnce } from './register-reads.ts';
@@ -117,5 +118,56 @@ describe("the menu's documents from one read of each register", () => {
       }
     }
     expect(documents).toBeGreaterThan(50);
+  });
+});
+
+describe('a context read for one certificate type', () => {
+  it('decides that type as the whole context does, for every type, over a sample of the seed register', async () => {
+    const { world, repository, registers } = centre;
+    let decided = 0;
+    for (const { holderId } of world.residents.filter((_, i) => i % 10 === 0)) {
+      const whole = await menuContextFor(repository, registers, holderId, NOON_WEDNESDAY);
+      for (const type of CERTIFICATE_TYPES) {
+        const partial = await menuContextFor(
+          repository,
+          registers,
+          holderId,
+          NOON_WEDNESDAY,
+          NOON_WEDNESDAY,
+          type,
+        );
+        expect(partial.ok).toBe(whole.ok);
+        if (!whole.ok || !partial.ok) continue;
+        expect(decideCertificate(type, partial.value.menu)).toEqual(
+          decideCertificate(type, whole.value.menu),
+        );
+        expect(partial.value.household).toEqual(whole.value.household);
+        decided++;
+      }
+    }
+    expect(decided).toBeGreaterThan(700);
+  });
+
+  it('reads no 印鑑, tax or 本籍地 register for a 住民票', async () => {
+    const { repository, registers } = centre;
+    const read: string[] = [];
+    const watching: RegisterStore = {
+      ...registers,
+      inkanOf: (id) => (read.push('inkan'), registers.inkanOf(id)),
+      taxYearsOf: (id) => (read.push('taxYears'), registers.taxYearsOf(id)),
+      useRegistrationOf: (id, code) => (read.push('use'), registers.useRegistrationOf(id, code)),
+    };
+    const context = await menuContextFor(
+      repository,
+      watching,
+      'H0001',
+      NOON_WEDNESDAY,
+      NOON_WEDNESDAY,
+      'juminhyo',
+    );
+    expect(context.ok).toBe(true);
+    expect(read).toEqual([]);
+    await menuContextFor(repository, watching, 'H0001', NOON_WEDNESDAY, NOON_WEDNESDAY, 'koseki-kojin');
+    expect(read).toEqual(['use']);
   });
 });
