@@ -35,6 +35,20 @@ describe('certificate fonts', () => {
     expect(firstMissingCodePoint(loaded.fonts.name, '山田\u{F0000}')).toBe('U+F0000');
   });
 
+  it('walks a text by code points: supplementary characters, lone surrogates, selectors', () => {
+    const loaded = loadKioskFonts({ env: {} });
+    if (!loaded.ok) throw new Error(`fonts missing: ${JSON.stringify(loaded.error)}`);
+    const { name } = loaded.fonts;
+    expect(firstMissingCodePoint(name, '𠮷田')).toBeUndefined();
+    expect(firstMissingCodePoint(name, '山\uD800田')).toBe('U+D800');
+    expect(firstMissingCodePoint(name, '田\uDC00')).toBe('U+DC00');
+    expect(firstMissingCodePoint(name, '\uFE00田')).toBeUndefined();
+    expect(firstMissingCodePoint(name, '田\u{F0000}\u{E0100}')).toBe('U+F0000');
+    const tsuchi = advanceWidthPerPoint(name, '𠮷') ?? 0;
+    expect(advanceWidthPerPoint(name, '𠮷𠮷')).toBeCloseTo(2 * tsuchi, 9);
+    expect(advanceWidthPerPoint(name, '𠮷\u{E0100}')).toBeUndefined();
+  });
+
   it('takes the folder from KIOSK_FONT_DIR, and explicit paths over it', () => {
     expect(resolveFontPaths({ env: { KIOSK_FONT_DIR: '/opt/fonts' } })).toEqual({
       body: '/opt/fonts/ipaexm.ttf',

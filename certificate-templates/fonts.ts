@@ -147,11 +147,12 @@ const isVariationSelector = (cp: number): boolean =>
  * A character followed by a variation selector is looked up as that sequence (cmap format 14).
  */
 export function firstMissingCodePoint(font: Font, text: string): string | undefined {
-  const cps = Array.from(text, (c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < cps.length; i++) {
-    const cp = cps[i]!;
+  // Code point by code point along the string (no array of them: every text of every form passes here).
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0;
+    i += cp > 0xffff ? 2 : 1;
     if (isVariationSelector(cp)) continue;
-    const next = cps[i + 1];
+    const next = i < text.length ? text.codePointAt(i) : undefined;
     const drawn =
       next !== undefined && isVariationSelector(next)
         ? !font.glyphsForString(String.fromCodePoint(cp, next)).some((g) => g.id === 0)
@@ -205,8 +206,9 @@ export function advanceWidthPerPoint(font: Font, text: string): number | undefin
     advances.set(font, known);
   }
   let units = 0;
-  for (const character of text) {
-    const cp = character.codePointAt(0) ?? 0;
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0;
+    i += cp > 0xffff ? 2 : 1;
     if (isShapingCodePoint(cp)) return undefined;
     let advance = known.get(cp);
     if (advance === undefined) {
