@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { sampleSet } from './sample-set.ts';
 import {
+  FONT_RECHECK_MS,
   FONT_SOURCES,
   advanceWidthPerPoint,
   firstMissingCodePoint,
@@ -32,6 +33,20 @@ describe('certificate fonts', () => {
     const [b] = loaded.fonts.name.glyphsForString('葛\u{E0104}');
     expect(a?.id).not.toBe(b?.id);
     expect(firstMissingCodePoint(loaded.fonts.name, '山田\u{F0000}')).toBe('U+F0000');
+  });
+
+  it('walks a text by code points: supplementary characters, lone surrogates, selectors', () => {
+    const loaded = loadKioskFonts({ env: {} });
+    if (!loaded.ok) throw new Error(`fonts missing: ${JSON.stringify(loaded.error)}`);
+    const { name } = loaded.fonts;
+    expect(firstMissingCodePoint(name, '𠮷田')).toBeUndefined();
+    expect(firstMissingCodePoint(name, '山\uD800田')).toBe('U+D800');
+    expect(firstMissingCodePoint(name, '田\uDC00')).toBe('U+DC00');
+    expect(firstMissingCodePoint(name, '\uFE00田')).toBeUndefined();
+    expect(firstMissingCodePoint(name, '田\u{F0000}\u{E0100}')).toBe('U+F0000');
+    const tsuchi = advanceWidthPerPoint(name, '𠮷') ?? 0;
+    expect(advanceWidthPerPoint(name, '𠮷𠮷')).toBeCloseTo(2 * tsuchi, 9);
+    expect(advanceWidthPerPoint(name, '𠮷\u{E0100}')).toBeUndefined();
   });
 
   it('takes the folder from KIOSK_FONT_DIR, and explicit paths over it', () => {
@@ -69,6 +84,29 @@ describe('certificate fonts', () => {
         error: { kind: 'font-missing', path: join(dir, 'none.ttf'), debianPackage: 'fonts-ipaexfont-mincho' },
       });
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees a font file removed under it within FONT_RECHECK_MS, not at every load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fonts-'));
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const path = join(dir, 'ipaexm.ttf');
+      symlinkSync(join(FONT_SOURCES.body.debianDir, 'ipaexm.ttf'), path);
+      const first = loadKioskFonts({ bodyFontPath: path, env: {} });
+      if (!first.ok) throw new Error(`fonts missing: ${JSON.stringify(first.error)}`);
+      rmSync(path);
+      vi.advanceTimersByTime(FONT_RECHECK_MS - 1);
+      const soon = loadKioskFonts({ bodyFontPath: path, env: {} });
+      expect(soon.ok && soon.fonts.body).toBe(first.fonts.body);
+      vi.advanceTimersByTime(1);
+      expect(loadKioskFonts({ bodyFontPath: path, env: {} })).toEqual({
+        ok: false,
+        error: { kind: 'font-missing', path, debianPackage: 'fonts-ipaexfont-mincho' },
+      });
+    } finally {
+      vi.useRealTimers();
       rmSync(dir, { recursive: true, force: true });
     }
   });

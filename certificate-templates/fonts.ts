@@ -74,10 +74,21 @@ export function resolveFontPaths(options: FontOptions = {}): Record<FontRole, st
 
 // Parsed fonts are kept per path and file identity: IPAmj明朝 is 46 MB and takes a while to
 // read. A font object holds glyph outlines only, never the text laid out with it.
-const cache = new Map<string, { stamp: string; font: Font }>();
+const cache = new Map<string, { stamp: string; font: Font; statedAt: number }>();
+
+/**
+ * How long a font file's identity, once checked, is taken as unchanged (ms). The centre checks
+ * every document of every menu (eight or so a sign-in, hundreds a second), and two stat calls each
+ * time were a measurable part of the check: a font package replaced under a running process is
+ * seen within this time instead of at the very next document.
+ */
+export const FONT_RECHECK_MS = 1000;
 
 function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok: false; error: FontError } {
   const { debianPackage } = FONT_SOURCES[role];
+  const now = performance.now();
+  const recent = cache.get(path);
+  if (recent && now - recent.statedAt < FONT_RECHECK_MS) return { ok: true, font: recent.font };
   let stamp: string;
   try {
     const stat = statSync(path);
@@ -87,7 +98,10 @@ function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok:
     return { ok: false, error: { kind: 'font-missing', path, debianPackage } };
   }
   const cached = cache.get(path);
-  if (cached && cached.stamp === stamp) return { ok: true, font: cached.font };
+  if (cached && cached.stamp === stamp) {
+    cached.statedAt = now;
+    return { ok: true, font: cached.font };
+  }
   let font: Font;
   try {
     const parsed = create(readFileSync(path));
@@ -111,7 +125,7 @@ function loadOne(role: FontRole, path: string): { ok: true; font: Font } | { ok:
   if (!drawsJapanese) {
     return { ok: false, error: { kind: 'font-unusable', path, debianPackage, detail: 'no Japanese glyphs' } };
   }
-  cache.set(path, { stamp, font });
+  cache.set(path, { stamp, font, statedAt: now });
   return { ok: true, font };
 }
 
@@ -133,11 +147,12 @@ const isVariationSelector = (cp: number): boolean =>
  * A character followed by a variation selector is looked up as that sequence (cmap format 14).
  */
 export function firstMissingCodePoint(font: Font, text: string): string | undefined {
-  const cps = Array.from(text, (c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < cps.length; i++) {
-    const cp = cps[i]!;
+  // Code point by code point along the string (no array of them: every text of every form passes here).
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0;
+    i += cp > 0xffff ? 2 : 1;
     if (isVariationSelector(cp)) continue;
-    const next = cps[i + 1];
+    const next = i < text.length ? text.codePointAt(i) : undefined;
     const drawn =
       next !== undefined && isVariationSelector(next)
         ? !font.glyphsForString(String.fromCodePoint(cp, next)).some((g) => g.id === 0)
@@ -191,8 +206,9 @@ export function advanceWidthPerPoint(font: Font, text: string): number | undefin
     advances.set(font, known);
   }
   let units = 0;
-  for (const character of text) {
-    const cp = character.codePointAt(0) ?? 0;
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0;
+    i += cp > 0xffff ? 2 : 1;
     if (isShapingCodePoint(cp)) return undefined;
     let advance = known.get(cp);
     if (advance === undefined) {

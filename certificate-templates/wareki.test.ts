@@ -24,3 +24,22 @@ describe('和暦', () => {
     expect(() => formatWareki('26-1-1')).toThrow(RangeError);
   });
 });
+
+describe('和暦, asked again', () => {
+  it('gives the same text for a date formatted before, and still refuses an impossible one', () => {
+    const first = ['1989-01-07', '1989-01-08', '2019-05-01'].map(formatWareki);
+    expect(['1989-01-07', '1989-01-08', '2019-05-01'].map(formatWareki)).toEqual(first);
+    expect(first).toEqual(['昭和64年1月7日', '平成元年1月8日', '令和元年5月1日']);
+    expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
+    expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
+  });
+
+  it('gives the Japan date of an issue time asked for again, and of the next one', () => {
+    expect(japanDateOf('2026-11-25T23:30:00+00:00')).toBe('2026-11-26');
+    expect(japanDateOf('2026-11-25T23:30:00+00:00')).toBe('2026-11-26');
+    expect(japanDateOf('2026-11-25T14:59:59+00:00')).toBe('2026-11-25');
+    expect(japanDateOf(new Date('2026-11-25T23:30:00+00:00'))).toBe('2026-11-26');
+    expect(() => japanDateOf('not a time')).toThrow(RangeError);
+    expect(japanDateOf('2026-11-25T14:59:59+00:00')).toBe('2026-11-25');
+  });
+});

@@ -31,8 +31,26 @@ function utcDay(isoDate: string): Date {
   return day;
 }
 
+/**
+ * Formatted dates remembered by input: ICU's formatToParts is the dear part, and every form prints
+ * the same few thousand dates (birth dates, register entries, the issue date). A pure function of
+ * its input, so a remembered answer is the answer; bounded, the oldest go first. Invalid dates are
+ * never remembered (they throw every time).
+ */
+const WAREKI_REMEMBERED = 50_000;
+const warekiOf = new Map<string, string>();
+
 /** '1980-04-01' → '昭和55年4月1日'; '2019-05-01' → '令和元年5月1日'. */
 export function formatWareki(isoDate: string): string {
+  const known = warekiOf.get(isoDate);
+  if (known !== undefined) return known;
+  const formatted = formatWarekiNow(isoDate);
+  if (warekiOf.size >= WAREKI_REMEMBERED) warekiOf.delete(warekiOf.keys().next().value as string);
+  warekiOf.set(isoDate, formatted);
+  return formatted;
+}
+
+function formatWarekiNow(isoDate: string): string {
   const parts = warekiFormat.formatToParts(utcDay(isoDate));
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const era = get('era');
@@ -46,11 +64,17 @@ export function formatSeireki(isoDate: string): string {
   return `${day.getUTCFullYear()}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
 }
 
+/** The last instant given as text and its date: every document of a menu has one issue time. */
+let lastIssued: { instant: string; date: string } | undefined;
+
 /** The calendar date in Japan (Asia/Tokyo) of an instant, as 'YYYY-MM-DD'. */
 export function japanDateOf(instant: Date | string): string {
+  if (typeof instant === 'string' && lastIssued?.instant === instant) return lastIssued.date;
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) throw new RangeError('not a date-time');
-  return tokyoDate.format(date);
+  const formatted = tokyoDate.format(date);
+  if (typeof instant === 'string') lastIssued = { instant, date: formatted };
+  return formatted;
 }
 
 /** A calendar year in 和暦, as of its last day: 2019 → '令和元年', 2025 → '令和7年'. */

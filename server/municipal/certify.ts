@@ -3,7 +3,6 @@ import type { AllowedOptions, IssueOptions } from '../../protocol/api.ts';
 import { schemaProblems } from '../../certificate-templates/printable.ts';
 import type { CertificateType } from '../../protocol/certificate-types.ts';
 import type { CertificateDocument, HouseholdScope } from '../../protocol/documents.ts';
-import type { CentreRepository } from '../db/repository.ts';
 import type { MunicipalityRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import { kosekiIdFor } from '../seed/registers.ts';
@@ -14,7 +13,7 @@ import {
   type DocumentFrame,
   type JuminhyoChoice,
 } from './juminhyo.ts';
-import type { RegisterStore } from './register-store.ts';
+import type { CertifyReads } from './register-reads.ts';
 import {
   fuhyoContent,
   inkanContent,
@@ -77,8 +76,10 @@ export interface CertifyInput {
   issuer: MunicipalityRecord;
   context: ResidentContext;
   frame: Omit<DocumentFrame, 'municipality'>;
-  repository: CentreRepository;
-  registers: RegisterStore;
+  /** Only the household's members are read from it (register-reads.ts may stand in for it). */
+  repository: Pick<CertifyReads, 'listHouseholdMembers'>;
+  /** The 印鑑, tax, 戸籍 and 附票 registers (register-reads.ts may stand in for them). */
+  registers: Omit<CertifyReads, 'listHouseholdMembers'>;
 }
 
 /**

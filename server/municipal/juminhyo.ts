@@ -21,6 +21,18 @@ export function newDocumentId(): string {
   return id;
 }
 
+/** A document's holder binding: a fresh random salt and the HMAC of the certificate under it. */
+export interface HolderBinding {
+  holderSalt: string;
+  holderBinding: string;
+}
+
+/** A new salt (16 random bytes, hex) and the binding of `certificateFingerprint` under it. */
+export function newHolderBinding(certificateFingerprint: string): HolderBinding {
+  const holderSalt = randomBytes(16).toString('hex');
+  return { holderSalt, holderBinding: holderBindingFor(holderSalt, certificateFingerprint) };
+}
+
 export interface DocumentFrame {
   transactionId: string;
   municipality: MunicipalityRecord;
@@ -28,11 +40,17 @@ export interface DocumentFrame {
   certificateFingerprint: string;
   now: Date;
   documentId?: string;
+  /**
+   * The binding to use instead of a fresh one per document: only for documents that are checked
+   * and dropped, never signed, stored or given out (the menu's printability check shares one
+   * among its documents, the binding being no part of what is printed or checked).
+   */
+  holder?: HolderBinding;
 }
 
 /** Wraps certified content into a document: id, issue time, municipality, binding, page count. */
 export function certifiedDocument(frame: DocumentFrame, content: CertificateContent): CertificateDocument {
-  const holderSalt = randomBytes(16).toString('hex');
+  const { holderSalt, holderBinding } = frame.holder ?? newHolderBinding(frame.certificateFingerprint);
   return CertificateDocumentSchema.parse({
     documentId: frame.documentId ?? newDocumentId(),
     transactionId: frame.transactionId,
@@ -45,7 +63,7 @@ export function certifiedDocument(frame: DocumentFrame, content: CertificateCont
       mayorName: frame.municipality.mayorName,
     },
     holderSalt,
-    holderBinding: holderBindingFor(holderSalt, frame.certificateFingerprint),
+    holderBinding,
     pageCount: pageCountFor(content),
     content,
   });

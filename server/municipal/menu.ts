@@ -100,6 +100,24 @@ function allowedOptions(
   return {};
 }
 
+/**
+ * The registers decideCertificate reads for `type`, beyond the resident, the residence and the
+ * clock: the 本籍地 (its municipality and the 利用登録 there) for 戸籍 types, the 印鑑登録 for the
+ * 印鑑登録証明書, the tax register's years for tax certificates. A context read for one type
+ * (residentContext.ts) reads only these.
+ */
+export function decisionReads(type: CertificateType): {
+  honseki: boolean;
+  inkan: boolean;
+  taxYears: boolean;
+} {
+  return {
+    honseki: KOSEKI_TYPES.includes(type),
+    inkan: type === 'inkan',
+    taxYears: TAX_TYPES.includes(type),
+  };
+}
+
 /** Whether this resident can have this certificate now, from which municipality, at what fee. */
 export function decideCertificate(type: CertificateType, ctx: MenuContext): MenuDecision {
   const { resident, residence, now } = ctx;

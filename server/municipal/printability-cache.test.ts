@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sampleHousehold } from '../../certificate-templates/sample-documents.ts';
+import { sampleCertificate, sampleHousehold } from '../../certificate-templates/sample-documents.ts';
 import type { CertificateDocument } from '../../protocol/documents.ts';
-import { memoisedPrintability } from './printability-cache.ts';
+import { memoisedPrintability, printedContentKey } from './printability-cache.ts';
 import type { PrintabilityCheck } from './printability.ts';
 
 function counting(): { check: PrintabilityCheck; calls: () => number } {
@@ -55,5 +55,37 @@ describe('printability remembered per printed content', () => {
     check(other);
     check(base);
     expect(inner.calls()).toBe(3);
+  });
+});
+
+describe('the printed-content key of a 印鑑登録証明書', () => {
+  const inkan = sampleCertificate('inkan');
+  const withImage = (document: CertificateDocument, data: string, name?: string): CertificateDocument => {
+    if (document.content.kind !== 'inkan') throw new Error('not an 印鑑登録証明書');
+    return {
+      ...document,
+      content: {
+        ...document.content,
+        ...(name === undefined ? {} : { name }),
+        sealImage: { ...document.content.sealImage, data },
+      },
+    };
+  };
+
+  it('is the same for the same impression, and differs when one character of the impression does', () => {
+    if (inkan.content.kind !== 'inkan') throw new Error('not an 印鑑登録証明書');
+    const data = inkan.content.sealImage.data;
+    expect(printedContentKey(again(inkan))).toBe(printedContentKey(inkan));
+    const changed = `${data.slice(0, -5)}${data.at(-5) === 'A' ? 'B' : 'A'}${data.slice(-4)}`;
+    expect(printedContentKey(withImage(inkan, changed))).not.toBe(printedContentKey(inkan));
+    expect(printedContentKey(withImage(inkan, data.slice(0, -4)))).not.toBe(printedContentKey(inkan));
+  });
+
+  it('keeps the impression apart from the rest of the content', () => {
+    // The same characters moved from the name into the impression give another key.
+    const one = withImage(inkan, 'QUJD', '山田');
+    const other = withImage(inkan, 'QUJDQUJD', '山田');
+    expect(printedContentKey(one)).not.toBe(printedContentKey(other));
+    expect(printedContentKey(withImage(inkan, 'QUJD', '山田\u3000花子'))).not.toBe(printedContentKey(one));
   });
 });

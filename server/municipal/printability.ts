@@ -3,8 +3,9 @@ import type { CertificateDocument, HouseholdScope } from '../../protocol/documen
 import { checkPrintableDocument, type PrintProblem } from '../../certificate-templates/printable.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { certify } from './certify.ts';
-import type { DocumentFrame } from './juminhyo.ts';
+import { newHolderBinding, type DocumentFrame } from './juminhyo.ts';
 import { decideCertificate } from './menu.ts';
+import { readsOnce } from './register-reads.ts';
 import type { RegisterStore } from './register-store.ts';
 import type { ResidentContext } from './residentContext.ts';
 
@@ -54,6 +55,14 @@ const CHECKED_SCOPES: readonly HouseholdScope[] = ['household', 'self'];
  * with nothing printable left becomes unavailable with reason `unprintable`. Nothing is stored.
  */
 export async function withPrintability(input: MenuPrintabilityInput): Promise<MenuItem[]> {
+  const { resident } = input.context.menu;
+  // Every document of this menu from one read of each register (the 印鑑登録 as the context read it).
+  const reads = readsOnce(input.repository, input.registers, {
+    inkan: { holderId: resident.holderId, registration: input.context.menu.inkan },
+  });
+  // The menu's documents are checked and dropped (issue builds its own with a fresh binding): one
+  // binding serves them all, as it is no part of what is printed.
+  const frame = { ...input.frame, holder: newHolderBinding(input.frame.certificateFingerprint) };
   const out: MenuItem[] = [];
   for (const item of input.menu) {
     if (!item.available) {
@@ -72,9 +81,9 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
         allowed: decision.options,
         issuer: decision.issuer,
         context: input.context,
-        frame: input.frame,
-        repository: input.repository,
-        registers: input.registers,
+        frame,
+        repository: reads,
+        registers: reads,
       });
       if (!certified.ok) {
         // Register data that makes no valid document does not print either; any other refusal

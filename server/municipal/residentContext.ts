@@ -2,7 +2,13 @@ import type { CentreRepository } from '../db/repository.ts';
 import type { HouseholdRecord } from '../db/records.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { CertificateType } from '../../protocol/certificate-types.ts';
-import { decideCertificate, refusalForUnavailable, type MenuContext, type MenuDecision } from './menu.ts';
+import {
+  decideCertificate,
+  decisionReads,
+  refusalForUnavailable,
+  type MenuContext,
+  type MenuDecision,
+} from './menu.ts';
 import type { RegisterStore } from './register-store.ts';
 
 export interface ResidentContext {
@@ -13,7 +19,9 @@ export interface ResidentContext {
 /**
  * Reads the resident, household, municipalities and the municipal registers (印鑑, 税, 利用登録)
  * as they are now, and refuses residents who cannot use the service at all (moved out, deceased,
- * municipality not participating).
+ * municipality not participating). With `forType`, only the registers the decision on that one
+ * type reads (menu.ts decisionReads): the context then serves that type's decision only, and the
+ * registers it does not need are absent (no 印鑑, no 利用登録, no tax years).
  */
 export async function menuContextFor(
   repository: CentreRepository,
@@ -22,7 +30,9 @@ export async function menuContextFor(
   now: Date,
   /** Service hours are judged at this time (default `now`); everything else at `now`. */
   openingHoursAt: Date = now,
+  forType?: CertificateType,
 ): Promise<CentreResult<ResidentContext>> {
+  const reads = forType ? decisionReads(forType) : { honseki: true, inkan: true, taxYears: true };
   const resident = await repository.getResident(holderId);
   if (!resident) return fail('resident-unknown', 'holder not on the register');
   if (resident.status === 'moved-out') return fail('resident-moved-out');
@@ -32,12 +42,12 @@ export async function menuContextFor(
   if (!household || !residence)
     return fail('internal', 'register inconsistent: household or municipality missing');
   if (!residence.participating) return fail('municipality-not-participating');
-  const honsekiCode = resident.honseki?.municipalityCode;
+  const honsekiCode = reads.honseki ? resident.honseki?.municipalityCode : undefined;
   const [honsekiMunicipality, inkan, useRegistration, taxYears] = await Promise.all([
     honsekiCode ? repository.getMunicipality(honsekiCode) : undefined,
-    registers.inkanOf(holderId),
+    reads.inkan ? registers.inkanOf(holderId) : undefined,
     honsekiCode ? registers.useRegistrationOf(holderId, honsekiCode) : undefined,
-    registers.taxYearsOf(holderId),
+    reads.taxYears ? registers.taxYearsOf(holderId) : [],
   ]);
   const menu: MenuContext = { resident, residence, taxYears, now, openingHoursAt };
   if (honsekiMunicipality) menu.honsekiMunicipality = honsekiMunicipality;
@@ -61,7 +71,14 @@ export async function availableCertificateFor(
   now: Date,
 ): Promise<CentreResult<{ context: ResidentContext; decision: AvailableDecision }>> {
   const openingHoursAt = deps.openingHoursNow?.() ?? now;
-  const context = await menuContextFor(deps.repository, deps.registers, holderId, now, openingHoursAt);
+  const context = await menuContextFor(
+    deps.repository,
+    deps.registers,
+    holderId,
+    now,
+    openingHoursAt,
+    certificateType,
+  );
   if (!context.ok) return context;
   const decision = decideCertificate(certificateType, context.value.menu);
   if (!decision.available) return fail(refusalForUnavailable(decision.reason), decision.reason);
