@@ -172,6 +172,15 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(await repo.getIssuedDocument(TX)).toEqual(issued);
   });
 
+  it('answers a new issuance with its hashes exactly as a later read returns it', async () => {
+    await repo.saveSession(session());
+    const hashed = { ...issued, requestSha256: 'r'.repeat(64), documentSha256: 'd'.repeat(64) };
+    const stored = await repo.recordIssuance(hashed, billing);
+    expect(stored).toEqual(hashed);
+    expect(stored.seal).not.toBe(hashed.seal);
+    expect(await repo.getIssuedDocument(TX)).toEqual(stored);
+  });
+
   it('keeps one issuance and one billing record when many requests for a transaction collide', async () => {
     await repo.saveSession(session());
     const attempts = Array.from({ length: 16 }, (_, i) => ({
