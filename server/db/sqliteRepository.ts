@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { storedMunicipality } from './stored-municipality.ts';
 import { migrate } from './migrations.ts';
+import { withoutOwnFsync } from './sqlite-durability.ts';
 import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
@@ -37,13 +38,21 @@ import {
   type SessionRow,
 } from './row-mapping.ts';
 
-/** Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files. */
+/**
+ * Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files, with
+ * synchronous FULL: a commit is on disk before the call returns. Set explicitly: better-sqlite3
+ * builds SQLite with NORMAL as the WAL default, under which a power failure may take back the
+ * last commits (an issuance and its billing included).
+ */
 export function openSqliteDatabase(path: string): Database.Database {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  // A migration taken back by a power failure runs again at the next start (each is one
+  // transaction with its record in schema_migrations).
+  withoutOwnFsync(db, () => migrate(db));
   return db;
 }
 
@@ -299,12 +308,15 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return (stmt.listMunicipalities.all() as string[]).map(storedMunicipality);
     },
     async putRegister(register) {
-      putRegister.immediate({
-        ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
-        municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
-        households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
-        residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),
-      });
+      // Loaded again at every start (server/centre.ts): no fsync of its own.
+      withoutOwnFsync(db, () =>
+        putRegister.immediate({
+          ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
+          municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
+          households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
+          residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),
+        }),
+      );
     },
     async putHousehold(household) {
       const h = HouseholdRecordSchema.parse(household);
@@ -331,7 +343,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
     },
     async registerCertificates(entries) {
-      registerCertificates.immediate(entries);
+      // Registered again at every start (server/centre.ts): no fsync of its own.
+      withoutOwnFsync(db, () => registerCertificates.immediate(entries));
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
       return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;
@@ -343,26 +356,32 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return stmt.isRevoked.get(caFingerprint, serialNumberHex) !== undefined;
     },
     async putChallenge(c: ChallengeRecord) {
-      putChallenge.immediate(c);
+      withoutOwnFsync(db, () => putChallenge.immediate(c));
     },
     async consumeChallenge(challenge, terminalId, transactionId, now) {
       // One statement marks it used, atomically; the row is read only to say why it was refused.
       // Used challenges are never un-used, so a refusal read after the UPDATE stays true.
-      if (stmt.useChallenge.run(now, challenge, terminalId, transactionId, now).changes === 1)
-        return { kind: 'consumed' };
-      return refusal(challenge, terminalId, transactionId, now);
+      const used = withoutOwnFsync(
+        db,
+        () => stmt.useChallenge.run(now, challenge, terminalId, transactionId, now).changes,
+      );
+      return used === 1 ? { kind: 'consumed' } : refusal(challenge, terminalId, transactionId, now);
     },
     async saveSession(s) {
-      const changed = stmt.saveSession.run(
-        s.transactionId,
-        s.terminalId,
-        s.holderId,
-        s.certificateFingerprint,
-        s.caFingerprint,
-        s.serialNumberHex,
-        s.authenticatedAt,
-        s.expiresAt,
-      ).changes;
+      const changed = withoutOwnFsync(
+        db,
+        () =>
+          stmt.saveSession.run(
+            s.transactionId,
+            s.terminalId,
+            s.holderId,
+            s.certificateFingerprint,
+            s.caFingerprint,
+            s.serialNumberHex,
+            s.authenticatedAt,
+            s.expiresAt,
+          ).changes,
+      );
       return changed === 1 ? { kind: 'saved' } : { kind: 'bound-to-other-card' };
     },
     async getSession(transactionId) {
