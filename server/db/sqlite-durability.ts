@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 
 /**
  * The centre's SQLite connections commit with synchronous FULL (openSqliteDatabase): a commit is
- * on disk before the call returns — an issuance and its billing, a delivery, a revocation, a seal
- * key change, an abolition, a 利用登録 decision.
+ * on disk before the call returns — a revocation, a seal key change, an abolition, a 利用登録
+ * decision. An issuance and a delivery commit without their own fsync and are on disk before
+ * their call returns all the same: the repository awaits a shared WAL sync (sqlite-wal-sync.ts).
  *
  * `withoutOwnFsync` runs one write whose loss in a power failure costs only a repeat, without
  * waiting for its own fsync (synchronous NORMAL for that commit, FULL again after it): a challenge

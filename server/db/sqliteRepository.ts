@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { storedMunicipality } from './stored-municipality.ts';
 import { migrate } from './migrations.ts';
 import { withoutOwnFsync } from './sqlite-durability.ts';
+import { walDurabilityOf } from './sqlite-wal-sync.ts';
 import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
@@ -176,6 +177,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     listKeyEvents: db.prepare('SELECT * FROM seal_key_events WHERE municipality_code = ? ORDER BY id'),
     keysVersion: db.prepare('SELECT COALESCE(MAX(id), 0) FROM seal_key_events').pluck(),
   };
+
+  const wal = walDurabilityOf(db);
 
   class SealKeyConflict extends Error {}
   const changeSealKeys = db.transaction((change: SealKeyChange) => {
@@ -393,13 +396,18 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return row === undefined ? undefined : issuedFromRow(row);
     },
     async recordIssuance(issued, billing) {
-      return recordIssuance.immediate(issued, billing);
+      // Durable before it answers: its own commit, then a WAL sync shared with concurrent ones.
+      const stored = withoutOwnFsync(db, () => recordIssuance.immediate(issued, billing));
+      await wal.durable();
+      return stored;
     },
     async listBillingRecords() {
       return (stmt.listBilling.all() as BillingRow[]).map(billingFromRow);
     },
     async recordDelivery(transactionId, report) {
-      return recordDelivery(transactionId, report);
+      const recorded = withoutOwnFsync(db, () => recordDelivery(transactionId, report));
+      await wal.durable();
+      return recorded;
     },
     async purgeIssuedDocument(transactionId, documentSha256, now) {
       return stmt.purgeIssued.run(now, documentSha256, transactionId).changes === 1;
@@ -426,6 +434,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return stmt.keysVersion.get() as number;
     },
     async close() {
+      await wal.close();
       db.close();
     },
   };
