@@ -16,10 +16,10 @@ import type Database from 'better-sqlite3';
  */
 export function withoutOwnFsync<T>(db: Database.Database, write: () => T): T {
   if (db.inTransaction) return write();
-  db.pragma('synchronous = NORMAL');
+  db.exec('PRAGMA synchronous = NORMAL');
   try {
     return write();
   } finally {
-    db.pragma('synchronous = FULL');
+    db.exec('PRAGMA synchronous = FULL');
   }
 }
