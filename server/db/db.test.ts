@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openSqliteRepository } from './sqliteRepository.ts';
+import { openSqliteDatabase, openSqliteRepository, sqliteRepositoryOn } from './sqliteRepository.ts';
 import { openPostgresRepository } from './postgresRepository.ts';
 import { DatabaseConfigError, openCentreRepository, type DatabaseConfig } from './openRepository.ts';
 import { loadRegister } from './seedLoader.ts';
@@ -172,6 +172,15 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(await repo.getIssuedDocument(TX)).toEqual(issued);
   });
 
+  it('answers a new issuance with its hashes exactly as a later read returns it', async () => {
+    await repo.saveSession(session());
+    const hashed = { ...issued, requestSha256: 'r'.repeat(64), documentSha256: 'd'.repeat(64) };
+    const stored = await repo.recordIssuance(hashed, billing);
+    expect(stored).toEqual(hashed);
+    expect(stored.seal).not.toBe(hashed.seal);
+    expect(await repo.getIssuedDocument(TX)).toEqual(stored);
+  });
+
   it('keeps one issuance and one billing record when many requests for a transaction collide', async () => {
     await repo.saveSession(session());
     const attempts = Array.from({ length: 16 }, (_, i) => ({
@@ -296,6 +305,43 @@ describe.each(databaseBackends())('$name repository', (backend) => {
 });
 
 describe('SQLite specifics', () => {
+  const synchronous = (db: Database.Database) => db.pragma('synchronous', { simple: true });
+  const FULL = 2;
+
+  it('commits with synchronous FULL, also on a database reopened in WAL', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
+    try {
+      openSqliteDatabase(join(dir, 'c.sqlite')).close();
+      const db = openSqliteDatabase(join(dir, 'c.sqlite'));
+      db.prepare('SELECT count(*) FROM residents').get();
+      expect(synchronous(db)).toBe(FULL);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is back at synchronous FULL after challenge, session and register writes, also after a refused one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
+    const db = openSqliteDatabase(join(dir, 'c.sqlite'));
+    try {
+      const repo = sqliteRepositoryOn(db);
+      await repo.putChallenge({ challenge: 'c', terminalId: 'S1-T1', transactionId: TX, expiresAt: 10 });
+      expect(synchronous(db)).toBe(FULL);
+      expect(await repo.consumeChallenge('c', 'S1-T1', TX, 1)).toEqual({ kind: 'consumed' });
+      expect(synchronous(db)).toBe(FULL);
+      // No such resident: the foreign key refuses the session.
+      await expect(repo.saveSession(session({ holderId: 'nobody' }))).rejects.toThrow();
+      expect(synchronous(db)).toBe(FULL);
+      await repo.putRegister({ municipalities: [], households: [], residents: [] });
+      await repo.registerCertificates([]);
+      expect(synchronous(db)).toBe(FULL);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('uses WAL on files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'centre-db-'));
     try {

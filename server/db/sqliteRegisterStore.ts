@@ -11,6 +11,7 @@ import {
   useRegistrationFromRow,
   type UseRegistrationRow,
 } from './register-records.ts';
+import { withoutOwnFsync } from './sqlite-durability.ts';
 
 /** Filing retries when a random request id collides or an open request is decided meanwhile. */
 const FILE_ATTEMPTS = 5;
@@ -126,7 +127,8 @@ export function sqliteRegisterStore(db: Database.Database): PersistentRegisterSt
 
   return {
     async load(registers) {
-      load.immediate(registers);
+      // Loaded again at every start (server/centre.ts): no fsync of its own.
+      withoutOwnFsync(db, () => load.immediate(registers));
     },
     async inkanOf(holderId) {
       const row = stmt.inkan.get(holderId) as

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { storedMunicipality } from './stored-municipality.ts';
 import { migrate } from './migrations.ts';
+import { withoutOwnFsync } from './sqlite-durability.ts';
+import { walDurabilityOf } from './sqlite-wal-sync.ts';
 import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
@@ -9,15 +11,12 @@ import {
   type DeliveryRecording,
   type DeliveryReportRecord,
   type CertificateRegistryEntry,
-  type ChallengeConsumption,
   type ChallengeRecord,
   type HouseholdRecord,
   type IssuedDocumentRecord,
   type RegisterBatch,
   type ResidentRecord,
-  type SaveSessionResult,
   type SealKeyChange,
-  type SessionRecord,
   provenanceFromRow,
   type ProvenanceRow,
 } from './records.ts';
@@ -40,13 +39,21 @@ import {
   type SessionRow,
 } from './row-mapping.ts';
 
-/** Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files. */
+/**
+ * Opens (and migrates) the centre's SQLite database. `':memory:'` is allowed. WAL on files, with
+ * synchronous FULL: a commit is on disk before the call returns. Set explicitly: better-sqlite3
+ * builds SQLite with NORMAL as the WAL default, under which a power failure may take back the
+ * last commits (an issuance and its billing included).
+ */
 export function openSqliteDatabase(path: string): Database.Database {
   const db = new Database(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  // A migration taken back by a power failure runs again at the next start (each is one
+  // transaction with its record in schema_migrations).
+  withoutOwnFsync(db, () => migrate(db));
   return db;
 }
 
@@ -111,15 +118,22 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     getChallenge: db.prepare(
       'SELECT terminal_id, transaction_id, expires_at, used_at FROM challenges WHERE challenge = ?',
     ),
-    useChallenge: db.prepare('UPDATE challenges SET used_at = ? WHERE challenge = ? AND used_at IS NULL'),
+    // Marks the challenge used only if it is bound to this terminal + transaction, unused and unexpired.
+    useChallenge: db.prepare(
+      `UPDATE challenges SET used_at = ? WHERE challenge = ? AND terminal_id = ? AND transaction_id = ?
+         AND used_at IS NULL AND expires_at > ?`,
+    ),
     purgeChallenges: db.prepare('DELETE FROM challenges WHERE expires_at < ?'),
     getSession: db.prepare('SELECT * FROM sessions WHERE transaction_id = ?'),
-    insertSession: db.prepare(
+    // A new transaction is inserted; one already bound to this card is refreshed; one bound to
+    // another card is left alone (no change).
+    saveSession: db.prepare(
       `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    refreshSession: db.prepare(
-      'UPDATE sessions SET authenticated_at = ?, expires_at = ?, terminal_id = ? WHERE transaction_id = ?',
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(transaction_id) DO UPDATE SET authenticated_at = excluded.authenticated_at,
+         expires_at = excluded.expires_at, terminal_id = excluded.terminal_id
+       WHERE sessions.certificate_fingerprint = excluded.certificate_fingerprint
+         AND sessions.holder_id = excluded.holder_id`,
     ),
     getIssued: db.prepare('SELECT * FROM issued_documents WHERE transaction_id = ?'),
     insertIssued: db.prepare(
@@ -164,6 +178,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     keysVersion: db.prepare('SELECT COALESCE(MAX(id), 0) FROM seal_key_events').pluck(),
   };
 
+  const wal = walDurabilityOf(db);
+
   class SealKeyConflict extends Error {}
   const changeSealKeys = db.transaction((change: SealKeyChange) => {
     if (change.retire && stmt.retireKey.run(change.retire.kid).changes !== 1) throw new SealKeyConflict();
@@ -187,41 +203,20 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.insertKeyEvent.run(e.at, e.actor, e.action, e.kid, e.municipalityCode, e.detail);
   });
 
-  const consumeChallenge = db.transaction(
-    (challenge: string, terminalId: string, transactionId: string, now: number): ChallengeConsumption => {
-      const row = stmt.getChallenge.get(challenge) as
-        | { terminal_id: string; transaction_id: string; expires_at: number; used_at: number | null }
-        | undefined;
-      if (!row) return { kind: 'unknown' };
-      if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
-        return { kind: 'wrong-binding' };
-      if (row.used_at !== null) return { kind: 'used' };
-      if (row.expires_at <= now) return { kind: 'expired' };
-      const changed = stmt.useChallenge.run(now, challenge).changes;
-      return changed === 1 ? { kind: 'consumed' } : { kind: 'used' };
-    },
-  );
+  /** Why a challenge could not be consumed (the guarded UPDATE changed nothing). */
+  const refusal = (challenge: string, terminalId: string, transactionId: string, now: number) => {
+    const row = stmt.getChallenge.get(challenge) as
+      { terminal_id: string; transaction_id: string; expires_at: number; used_at: number | null } | undefined;
+    if (!row) return { kind: 'unknown' } as const;
+    if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
+      return { kind: 'wrong-binding' } as const;
+    if (row.used_at === null && row.expires_at <= now) return { kind: 'expired' } as const;
+    return { kind: 'used' } as const;
+  };
 
-  const saveSession = db.transaction((s: SessionRecord): SaveSessionResult => {
-    const existing = stmt.getSession.get(s.transactionId) as SessionRow | undefined;
-    if (!existing) {
-      stmt.insertSession.run(
-        s.transactionId,
-        s.terminalId,
-        s.holderId,
-        s.certificateFingerprint,
-        s.caFingerprint,
-        s.serialNumberHex,
-        s.authenticatedAt,
-        s.expiresAt,
-      );
-      return { kind: 'saved' };
-    }
-    if (existing.certificate_fingerprint !== s.certificateFingerprint || existing.holder_id !== s.holderId) {
-      return { kind: 'bound-to-other-card' };
-    }
-    stmt.refreshSession.run(s.authenticatedAt, s.expiresAt, s.terminalId, s.transactionId);
-    return { kind: 'saved' };
+  const putChallenge = db.transaction((c: ChallengeRecord) => {
+    stmt.purgeChallenges.run(c.expiresAt - 24 * 60 * 60 * 1000);
+    stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
   });
 
   const putRegister = db.transaction((register: RegisterBatch) => {
@@ -238,6 +233,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
 
   const recordIssuance = db.transaction(
     (issued: IssuedDocumentRecord, billing: BillingRecord): IssuedDocumentRecord => {
+      const seal = Buffer.from(issued.seal);
       const inserted = stmt.insertIssued.run(
         issued.transactionId,
         issued.holderId,
@@ -245,22 +241,34 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         issued.certificateType,
         issued.copies,
         issued.documentJson,
-        Buffer.from(issued.seal),
+        seal,
         issued.issuedAt,
         issued.requestSha256 ?? null,
         issued.documentSha256 ?? null,
       ).changes;
-      if (inserted === 1) {
-        stmt.insertBilling.run(
-          billing.transactionId,
-          billing.municipalityCode,
-          billing.certificateType,
-          billing.copies,
-          billing.feeYenTotal,
-          billing.billedAt,
-        );
-      }
-      return issuedFromRow(stmt.getIssued.get(issued.transactionId) as IssuedRow);
+      if (inserted !== 1) return issuedFromRow(stmt.getIssued.get(issued.transactionId) as IssuedRow);
+      stmt.insertBilling.run(
+        billing.transactionId,
+        billing.municipalityCode,
+        billing.certificateType,
+        billing.copies,
+        billing.feeYenTotal,
+        billing.billedAt,
+      );
+      // The row as written (STRICT columns store these values unchanged): no need to read it back.
+      return issuedFromRow({
+        transaction_id: issued.transactionId,
+        holder_id: issued.holderId,
+        municipality_code: issued.municipalityCode,
+        certificate_type: issued.certificateType,
+        copies: issued.copies,
+        document_json: issued.documentJson,
+        seal,
+        issued_at: issued.issuedAt,
+        request_sha256: issued.requestSha256 ?? null,
+        document_sha256: issued.documentSha256 ?? null,
+        purged_at: null,
+      });
     },
   );
 
@@ -303,12 +311,15 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return (stmt.listMunicipalities.all() as string[]).map(storedMunicipality);
     },
     async putRegister(register) {
-      putRegister.immediate({
-        ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
-        municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
-        households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
-        residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),
-      });
+      // Loaded again at every start (server/centre.ts): no fsync of its own.
+      withoutOwnFsync(db, () =>
+        putRegister.immediate({
+          ...(register.loadedAt === undefined ? {} : { loadedAt: register.loadedAt }),
+          municipalities: register.municipalities.map((m) => MunicipalityConfigSchema.parse(m)),
+          households: register.households.map((h) => HouseholdRecordSchema.parse(h)),
+          residents: register.residents.map((r) => ResidentRecordSchema.parse(r)),
+        }),
+      );
     },
     async putHousehold(household) {
       const h = HouseholdRecordSchema.parse(household);
@@ -335,7 +346,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
     },
     async registerCertificates(entries) {
-      registerCertificates.immediate(entries);
+      // Registered again at every start (server/centre.ts): no fsync of its own.
+      withoutOwnFsync(db, () => registerCertificates.immediate(entries));
     },
     async findCertificateHolder(caFingerprint, serialNumberHex) {
       return stmt.findHolder.get(caFingerprint, serialNumberHex) as string | undefined;
@@ -347,16 +359,33 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return stmt.isRevoked.get(caFingerprint, serialNumberHex) !== undefined;
     },
     async putChallenge(c: ChallengeRecord) {
-      stmt.purgeChallenges.run(c.expiresAt - 24 * 60 * 60 * 1000);
-      stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
+      withoutOwnFsync(db, () => putChallenge.immediate(c));
     },
     async consumeChallenge(challenge, terminalId, transactionId, now) {
-      // IMMEDIATE: take the write lock before reading, so another process's commit between our read
-      // and our write cannot fail us with SQLITE_BUSY_SNAPSHOT (the busy time-out applies instead).
-      return consumeChallenge.immediate(challenge, terminalId, transactionId, now);
+      // One statement marks it used, atomically; the row is read only to say why it was refused.
+      // Used challenges are never un-used, so a refusal read after the UPDATE stays true.
+      const used = withoutOwnFsync(
+        db,
+        () => stmt.useChallenge.run(now, challenge, terminalId, transactionId, now).changes,
+      );
+      return used === 1 ? { kind: 'consumed' } : refusal(challenge, terminalId, transactionId, now);
     },
-    async saveSession(session) {
-      return saveSession.immediate(session);
+    async saveSession(s) {
+      const changed = withoutOwnFsync(
+        db,
+        () =>
+          stmt.saveSession.run(
+            s.transactionId,
+            s.terminalId,
+            s.holderId,
+            s.certificateFingerprint,
+            s.caFingerprint,
+            s.serialNumberHex,
+            s.authenticatedAt,
+            s.expiresAt,
+          ).changes,
+      );
+      return changed === 1 ? { kind: 'saved' } : { kind: 'bound-to-other-card' };
     },
     async getSession(transactionId) {
       const row = stmt.getSession.get(transactionId) as SessionRow | undefined;
@@ -367,13 +396,18 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return row === undefined ? undefined : issuedFromRow(row);
     },
     async recordIssuance(issued, billing) {
-      return recordIssuance.immediate(issued, billing);
+      // Durable before it answers: its own commit, then a WAL sync shared with concurrent ones.
+      const stored = withoutOwnFsync(db, () => recordIssuance.immediate(issued, billing));
+      await wal.durable();
+      return stored;
     },
     async listBillingRecords() {
       return (stmt.listBilling.all() as BillingRow[]).map(billingFromRow);
     },
     async recordDelivery(transactionId, report) {
-      return recordDelivery(transactionId, report);
+      const recorded = withoutOwnFsync(db, () => recordDelivery(transactionId, report));
+      await wal.durable();
+      return recorded;
     },
     async purgeIssuedDocument(transactionId, documentSha256, now) {
       return stmt.purgeIssued.run(now, documentSha256, transactionId).changes === 1;
@@ -400,6 +434,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return stmt.keysVersion.get() as number;
     },
     async close() {
+      await wal.close();
       db.close();
     },
   };

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type pg from 'pg';
+import { withoutOwnFsync } from '../db/sqlite-durability.ts';
 import { KioskHealthSchema, type KioskHealth } from '../../protocol/heartbeat.ts';
 
 export interface TerminalHealthRecord {
@@ -72,7 +73,8 @@ export function sqliteFleetStore(db: Database): FleetStore {
   );
   const all = db.prepare(`SELECT ${COLUMNS} FROM terminal_health ORDER BY store_code, terminal_id`);
   return {
-    record: async (entry) => upsert.run(...values(entry)).changes === 1,
+    // A heartbeat lost to a power failure is replaced by the next one: no fsync of its own.
+    record: async (entry) => withoutOwnFsync(db, () => upsert.run(...values(entry)).changes === 1),
     latest: async () => (all.all() as Row[]).map(recordOf),
   };
 }
