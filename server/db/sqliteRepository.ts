@@ -368,7 +368,11 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         db,
         () => stmt.useChallenge.run(now, challenge, terminalId, transactionId, now).changes,
       );
-      return used === 1 ? { kind: 'consumed' } : refusal(challenge, terminalId, transactionId, now);
+      if (used !== 1) return refusal(challenge, terminalId, transactionId, now);
+      // The replay check: on disk before the signature it consumed is accepted (a power failure
+      // must not hand the challenge back while it is still fresh), through the shared WAL sync.
+      await wal.durable();
+      return { kind: 'consumed' };
     },
     async saveSession(s) {
       const changed = withoutOwnFsync(
