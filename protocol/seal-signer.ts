@@ -1,5 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
-import { Tag, encode } from 'cbor2';
+import { Tag } from 'cbor2';
+import { encodeCbor } from './cbor-encode.ts';
 
 /**
  * Who signs a seal: a key named by its kid that signs asynchronously, so the private key can live
@@ -28,21 +29,21 @@ export class SealSignerError extends Error {
  */
 export async function signCoseSign1(payload: Uint8Array, signer: SealSigner): Promise<Uint8Array> {
   // cbor2 encodes a Node Buffer as an object (its toJSON): pass plain Uint8Arrays only.
-  const protectedHeader = encode(
+  const protectedHeader = encodeCbor(
     new Map<number, unknown>([
       [HEADER_ALG, COSE_ALG_ES256],
       [HEADER_KID, new Uint8Array(Buffer.from(signer.kid, 'hex'))],
     ]),
   );
   const body = new Uint8Array(payload);
-  const toBeSigned = encode(['Signature1', protectedHeader, new Uint8Array(0), body]);
+  const toBeSigned = encodeCbor(['Signature1', protectedHeader, new Uint8Array(0), body]);
   const signature = new Uint8Array(await signer.sign(toBeSigned));
   if (signature.length !== ES256_SIGNATURE_BYTES) {
     throw new SealSignerError(
       `signer ${signer.kid} returned ${signature.length} bytes, not an ES256 signature`,
     );
   }
-  return encode(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), body, signature]));
+  return encodeCbor(new Tag(COSE_SIGN1_TAG, [protectedHeader, new Map(), body, signature]));
 }
 
 /** A signer over a key held in memory: for tests and offline tools, never for the centre's keys. */

@@ -1,5 +1,6 @@
 import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { Tag, decode, encode } from 'cbor2';
+import { Tag, decode } from 'cbor2';
+import { encodeCbor } from './cbor-encode.ts';
 import canonicalize from 'canonicalize';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
 import { HouseholdScopeSchema } from './documents.ts';
@@ -128,7 +129,7 @@ export function encodeSealPayload(payload: SealPayload): Uint8Array {
   map.set(SEAL_KEYS.holderBinding, payload.holderBinding);
   map.set(SEAL_KEYS.documentDigest, payload.documentDigest);
   map.set(SEAL_KEYS.facts, encodeSealFacts(payload.facts));
-  return encode(map);
+  return encodeCbor(map);
 }
 
 const bytesOf = (value: unknown, length: number): Uint8Array | undefined =>
@@ -186,7 +187,7 @@ export function decodeSealPayload(bytes: Uint8Array): SealPayload | { error: str
 }
 
 function sigStructure(protectedHeader: Uint8Array, payload: Uint8Array): Uint8Array {
-  return encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
+  return encodeCbor(['Signature1', protectedHeader, new Uint8Array(0), payload]);
 }
 
 /** One seal per page, in page order. Only the municipal issuing server holds the signer. */
@@ -316,10 +317,14 @@ export function checkSealMatchesDocument(
     (field === 'facts' ? encodeSealFacts(p.facts) : p[field]) ?? null;
   // All fields in one CBOR array a side (CBOR is self-delimiting: the arrays encode equal exactly
   // when every field does; each encode call costs a writer); field by field only to name a mismatch.
-  const all = (p: SealPayload): Buffer => Buffer.from(encode(fields.map((field) => valueOf(p, field))));
+  const all = (p: SealPayload): Buffer => Buffer.from(encodeCbor(fields.map((field) => valueOf(p, field))));
   if (all(payload).equals(all(expected))) return undefined;
   for (const field of fields) {
-    if (!Buffer.from(encode(valueOf(payload, field))).equals(Buffer.from(encode(valueOf(expected, field))))) {
+    if (
+      !Buffer.from(encodeCbor(valueOf(payload, field))).equals(
+        Buffer.from(encodeCbor(valueOf(expected, field))),
+      )
+    ) {
       return { kind: 'seal-document-mismatch', page, field };
     }
   }
