@@ -171,6 +171,8 @@ export const httpOcspTransport: OcspTransport = (url, body, signal) =>
 export interface OcspQuery {
   /** DER of the certificate being checked and of the CA that (by signature) issued it. */
   certificateDer: Uint8Array;
+  /** The certificate's serial (DER INTEGER content bytes) when the caller has read it already. */
+  serialNumber?: Uint8Array;
   issuerDer: Uint8Array;
   url: string;
   now: Date;
@@ -185,6 +187,10 @@ export interface OcspQuery {
  * certificate (by its DER bytes) instead of per request: a centre trusts a handful of CA
  * generations and checks every card against one of them. The DER is compared whole, so a
  * different certificate never shares an entry.
+ *
+ * The trust store hands the same array for a CA on every request, so the facts are first looked
+ * up by that array (no copy, no hash); its bytes are still compared with the facts' whole, so an
+ * array written to since is looked up afresh by its new content.
  */
 interface IssuerFacts {
   der: Buffer;
@@ -192,12 +198,23 @@ interface IssuerFacts {
   publicKey: KeyObject | undefined;
   nameHashes: Map<string, Buffer>;
   keyHashes: Map<string, Buffer>;
+  /** OpenSSL's view of the CA (subject, key), read on the first delegated-responder answer. */
+  node?: NodeX509Certificate;
 }
 
 const ISSUER_CACHE_LIMIT = 64;
 const issuerCache = new Map<string, IssuerFacts>();
+const issuerByArray = new WeakMap<Uint8Array, IssuerFacts>();
 
 function issuerFactsOf(issuerDer: Uint8Array): IssuerFacts {
+  const seen = issuerByArray.get(issuerDer);
+  if (seen && sameBytes(seen.der, issuerDer)) return seen;
+  const facts = issuerFactsByContent(issuerDer);
+  issuerByArray.set(issuerDer, facts);
+  return facts;
+}
+
+function issuerFactsByContent(issuerDer: Uint8Array): IssuerFacts {
   const der = Buffer.from(issuerDer);
   const key = hashOf('sha256', der).toString('hex');
   const known = issuerCache.get(key);
@@ -430,7 +447,7 @@ function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signe
   let node: NodeX509Certificate;
   try {
     node = new NodeX509Certificate(Buffer.from(found.der));
-    const issuerNode = new NodeX509Certificate(issuer.der);
+    const issuerNode = (issuer.node ??= new NodeX509Certificate(issuer.der));
     if (node.issuer !== issuerNode.subject || !node.verify(issuerNode.publicKey))
       return { ok: false, problem: 'responder-not-issued-by-ca' };
   } catch {
@@ -551,7 +568,7 @@ export async function queryOcsp(query: OcspQuery): Promise<OcspOutcome> {
   let serialNumber: Uint8Array;
   let issuer: IssuerFacts;
   try {
-    serialNumber = readCertificateDer(query.certificateDer).serialNumber;
+    serialNumber = query.serialNumber ?? readCertificateDer(query.certificateDer).serialNumber;
     issuer = issuerFactsOf(query.issuerDer);
   } catch {
     return problem('response-malformed');
