@@ -403,6 +403,22 @@ describe('OCSP inputs from the caller', () => {
     });
   });
 
+  it('stops the time-out once the responder has answered', async () => {
+    let signal: AbortSignal | undefined;
+    const answered = new RevocationChecker({
+      ...LIVE,
+      ocspUrl: server.ocspUrl,
+      timeoutMs: 40,
+      transport: async (_url, _body, given) => {
+        signal = given;
+        return { status: 500, body: new Uint8Array() };
+      },
+    });
+    expect(await answered.check(subject, clock)).toEqual(unverified('unavailable-http-status'));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(signal?.aborted).toBe(false);
+  });
+
   it('reads a CA array written to since its last check afresh, by its bytes', async () => {
     const issuerDer = new Uint8Array(subject.issuerDer);
     const own = { ...subject, issuerDer };
