@@ -423,6 +423,27 @@ function readBasicResponse(der: Uint8Array): BasicResponse {
 
 type Signer = { ok: true; key: Uint8Array | KeyObject } | { ok: false; problem: OcspProblem };
 
+/**
+ * OpenSSL's reading of a delegated responder's certificate (about 0.1 ms here), kept by its DER
+ * bytes (compared whole): a responder signs with one certificate for months, and every answer
+ * carries it. Only the decoding is kept: each answer still checks that its CA issued and signed
+ * it, its id-kp-OCSPSigning, and its validity at that answer's `now`.
+ */
+const RESPONDER_CACHE_LIMIT = 16;
+const responderNodes = new Map<string, { der: Buffer; node: NodeX509Certificate }>();
+
+function responderNodeOf(der: Uint8Array): NodeX509Certificate {
+  const bytes = Buffer.from(der);
+  const key = hashOf('sha256', bytes).toString('hex');
+  const known = responderNodes.get(key);
+  if (known?.der.equals(bytes)) return known.node;
+  const node = new NodeX509Certificate(bytes);
+  if (responderNodes.size >= RESPONDER_CACHE_LIMIT)
+    responderNodes.delete(responderNodes.keys().next().value as string);
+  responderNodes.set(key, { der: bytes, node });
+  return node;
+}
+
 /** The certificate that signed the answer: the CA itself, or a delegated responder it issued. */
 function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signer {
   const matchesId = (candidate: CertificateDer): boolean =>
@@ -446,7 +467,7 @@ function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signe
   if (!found) return { ok: false, problem: 'responder-not-found' };
   let node: NodeX509Certificate;
   try {
-    node = new NodeX509Certificate(Buffer.from(found.der));
+    node = responderNodeOf(found.der);
     const issuerNode = (issuer.node ??= new NodeX509Certificate(issuer.der));
     if (node.issuer !== issuerNode.subject || !node.verify(issuerNode.publicKey))
       return { ok: false, problem: 'responder-not-issued-by-ca' };

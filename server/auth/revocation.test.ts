@@ -403,6 +403,20 @@ describe('OCSP inputs from the caller', () => {
     });
   });
 
+  it('checks a delegated responder kept from earlier answers on every answer: validity at that answer’s time', async () => {
+    server.responder.setResponder(
+      ca.auth,
+      await createOcspResponderIdentity(ca.auth, {
+        notBefore: new Date('2026-01-01T00:00:00Z'),
+        notAfter: new Date('2026-12-01T00:00:00Z'),
+      }),
+    );
+    expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    clock = new Date('2026-12-01T00:00:11Z');
+    expect(await checker().check(subject, clock)).toEqual(unverified('responder-not-valid-now'));
+  });
+
   it('stops the time-out once the responder has answered', async () => {
     let signal: AbortSignal | undefined;
     const answered = new RevocationChecker({
