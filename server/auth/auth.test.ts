@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import {
   createTestJpkiCa,
   issueAuthCertificate,
@@ -61,6 +61,31 @@ beforeAll(async () => {
 });
 
 const der = (c: TestJpkiCa) => new Uint8Array(c.auth.certificate.rawData);
+
+// The store reads each CA's subject, validity and key once; issuerOf still judges every call by
+// signature and by the CA's validity at that call's `now`.
+describe('trust store', () => {
+  it('keeps each CA’s DER and fingerprint, and chooses by signature within the CA’s validity at each call', async () => {
+    const store = new TrustStore([der(ca2023), der(ca2019)]);
+    expect(store.authorities.map((a) => [a.der, a.fingerprint])).toEqual([
+      [der(ca2023), sha256Hex(der(ca2023))],
+      [der(ca2019), sha256Hex(der(ca2019))],
+    ]);
+    const old = new X509Certificate(
+      await issueAuthCertificate(ca2019, {
+        ...VALID,
+        publicKey: card.spki,
+        serialNumber: '0a02',
+        subjectCn: opaqueSubjectId(),
+      }),
+    );
+    const issuerAt = (iso: string) => store.issuerOf(old, new Date(iso))?.fingerprint;
+    expect(issuerAt('2026-11-25T03:00:00Z')).toBe(sha256Hex(der(ca2019)));
+    expect(issuerAt('2018-12-31T23:59:59Z')).toBeUndefined();
+    expect(issuerAt('2039-01-01T00:00:01Z')).toBeUndefined();
+    expect(new TrustStore([der(ca2023), der(rogue)]).issuerOf(old, NOON)).toBeUndefined();
+  });
+});
 
 describe('authentication', () => {
   let repo: CentreRepository;

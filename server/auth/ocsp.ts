@@ -171,6 +171,8 @@ export const httpOcspTransport: OcspTransport = (url, body, signal) =>
 export interface OcspQuery {
   /** DER of the certificate being checked and of the CA that (by signature) issued it. */
   certificateDer: Uint8Array;
+  /** The certificate's serial (DER INTEGER content bytes) when the caller has read it already. */
+  serialNumber?: Uint8Array;
   issuerDer: Uint8Array;
   url: string;
   now: Date;
@@ -185,6 +187,10 @@ export interface OcspQuery {
  * certificate (by its DER bytes) instead of per request: a centre trusts a handful of CA
  * generations and checks every card against one of them. The DER is compared whole, so a
  * different certificate never shares an entry.
+ *
+ * The trust store hands the same array for a CA on every request, so the facts are first looked
+ * up by that array (no copy, no hash); its bytes are still compared with the facts' whole, so an
+ * array written to since is looked up afresh by its new content.
  */
 interface IssuerFacts {
   der: Buffer;
@@ -192,12 +198,23 @@ interface IssuerFacts {
   publicKey: KeyObject | undefined;
   nameHashes: Map<string, Buffer>;
   keyHashes: Map<string, Buffer>;
+  /** OpenSSL's view of the CA (subject, key), read on the first delegated-responder answer. */
+  node?: NodeX509Certificate;
 }
 
 const ISSUER_CACHE_LIMIT = 64;
 const issuerCache = new Map<string, IssuerFacts>();
+const issuerByArray = new WeakMap<Uint8Array, IssuerFacts>();
 
 function issuerFactsOf(issuerDer: Uint8Array): IssuerFacts {
+  const seen = issuerByArray.get(issuerDer);
+  if (seen && sameBytes(seen.der, issuerDer)) return seen;
+  const facts = issuerFactsByContent(issuerDer);
+  issuerByArray.set(issuerDer, facts);
+  return facts;
+}
+
+function issuerFactsByContent(issuerDer: Uint8Array): IssuerFacts {
   const der = Buffer.from(issuerDer);
   const key = hashOf('sha256', der).toString('hex');
   const known = issuerCache.get(key);
@@ -406,6 +423,27 @@ function readBasicResponse(der: Uint8Array): BasicResponse {
 
 type Signer = { ok: true; key: Uint8Array | KeyObject } | { ok: false; problem: OcspProblem };
 
+/**
+ * OpenSSL's reading of a delegated responder's certificate (about 0.1 ms here), kept by its DER
+ * bytes (compared whole): a responder signs with one certificate for months, and every answer
+ * carries it. Only the decoding is kept: each answer still checks that its CA issued and signed
+ * it, its id-kp-OCSPSigning, and its validity at that answer's `now`.
+ */
+const RESPONDER_CACHE_LIMIT = 16;
+const responderNodes = new Map<string, { der: Buffer; node: NodeX509Certificate }>();
+
+function responderNodeOf(der: Uint8Array): NodeX509Certificate {
+  const bytes = Buffer.from(der);
+  const key = hashOf('sha256', bytes).toString('hex');
+  const known = responderNodes.get(key);
+  if (known?.der.equals(bytes)) return known.node;
+  const node = new NodeX509Certificate(bytes);
+  if (responderNodes.size >= RESPONDER_CACHE_LIMIT)
+    responderNodes.delete(responderNodes.keys().next().value as string);
+  responderNodes.set(key, { der: bytes, node });
+  return node;
+}
+
 /** The certificate that signed the answer: the CA itself, or a delegated responder it issued. */
 function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signer {
   const matchesId = (candidate: CertificateDer): boolean =>
@@ -429,8 +467,8 @@ function findSigner(basic: BasicResponse, issuer: IssuerFacts, now: Date): Signe
   if (!found) return { ok: false, problem: 'responder-not-found' };
   let node: NodeX509Certificate;
   try {
-    node = new NodeX509Certificate(Buffer.from(found.der));
-    const issuerNode = new NodeX509Certificate(issuer.der);
+    node = responderNodeOf(found.der);
+    const issuerNode = (issuer.node ??= new NodeX509Certificate(issuer.der));
     if (node.issuer !== issuerNode.subject || !node.verify(issuerNode.publicKey))
       return { ok: false, problem: 'responder-not-issued-by-ca' };
   } catch {
@@ -551,7 +589,7 @@ export async function queryOcsp(query: OcspQuery): Promise<OcspOutcome> {
   let serialNumber: Uint8Array;
   let issuer: IssuerFacts;
   try {
-    serialNumber = readCertificateDer(query.certificateDer).serialNumber;
+    serialNumber = query.serialNumber ?? readCertificateDer(query.certificateDer).serialNumber;
     issuer = issuerFactsOf(query.issuerDer);
   } catch {
     return problem('response-malformed');
@@ -563,11 +601,20 @@ export async function queryOcsp(query: OcspQuery): Promise<OcspOutcome> {
     nonce,
   );
   let answer: { status: number; body: Uint8Array };
-  const signal = AbortSignal.timeout(query.timeoutMs);
+  // A timer of our own, cleared once the answer is in: AbortSignal.timeout leaves every request's
+  // timer pending for the whole time-out (thousands at a few hundred authentications a second).
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('OCSP responder did not answer in time', 'TimeoutError')),
+    query.timeoutMs,
+  );
+  timer.unref();
   try {
-    answer = await query.transport(query.url, body, signal);
+    answer = await query.transport(query.url, body, deadline.signal);
   } catch {
-    return problem(signal.aborted ? 'unavailable-timeout' : 'unavailable-network');
+    return problem(deadline.signal.aborted ? 'unavailable-timeout' : 'unavailable-network');
+  } finally {
+    clearTimeout(timer);
   }
   if (answer.status !== 200) return problem('unavailable-http-status');
   return checkOcspResponse(

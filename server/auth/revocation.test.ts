@@ -23,6 +23,7 @@ import {
 } from './revocation.ts';
 import { checkCrl } from './crl.ts';
 import { sha256Hex } from './trustStore.ts';
+import { readCertificateDer } from './certificate-der.ts';
 
 const NOW = new Date('2026-11-25T03:00:00Z');
 /** A live responder's policy: nonce echoed, answers at most 2 minutes old, no CRL unless a test adds one. */
@@ -383,6 +384,67 @@ describe('the revocation policy, one combination at a time', () => {
       },
     ]);
     expect(JSON.stringify(decisions)).not.toMatch(/a01/i);
+  });
+});
+
+// What the OCSP client takes from its caller instead of working it out again: the serial the
+// verifier already read, and the CA's DER as the trust store holds it (the same array every call).
+describe('OCSP inputs from the caller', () => {
+  it('asks the responder about the serial the caller read, when it gives one', async () => {
+    server.responder.revoke(ca.auth, 'a0f', CrlReason.keyCompromise);
+    expect(await checker().check({ ...subject, serialNumber: Uint8Array.of(0x0a, 0x01) }, clock)).toEqual({
+      status: 'good',
+      source: 'ocsp',
+    });
+    expect(await checker().check({ ...subject, serialNumber: Uint8Array.of(0x0a, 0x0f) }, clock)).toEqual({
+      status: 'revoked',
+      source: 'ocsp',
+      reason: CrlReason.keyCompromise,
+    });
+  });
+
+  it('checks a delegated responder kept from earlier answers on every answer: validity at that answer’s time', async () => {
+    server.responder.setResponder(
+      ca.auth,
+      await createOcspResponderIdentity(ca.auth, {
+        notBefore: new Date('2026-01-01T00:00:00Z'),
+        notAfter: new Date('2026-12-01T00:00:00Z'),
+      }),
+    );
+    expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    expect(await checker().check(subject, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    clock = new Date('2026-12-01T00:00:11Z');
+    expect(await checker().check(subject, clock)).toEqual(unverified('responder-not-valid-now'));
+  });
+
+  it('stops the time-out once the responder has answered', async () => {
+    let signal: AbortSignal | undefined;
+    const answered = new RevocationChecker({
+      ...LIVE,
+      ocspUrl: server.ocspUrl,
+      timeoutMs: 40,
+      transport: async (_url, _body, given) => {
+        signal = given;
+        return { status: 500, body: new Uint8Array() };
+      },
+    });
+    expect(await answered.check(subject, clock)).toEqual(unverified('unavailable-http-status'));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(signal?.aborted).toBe(false);
+  });
+
+  it('reads a CA array written to since its last check afresh, by its bytes', async () => {
+    const issuerDer = new Uint8Array(subject.issuerDer);
+    const own = { ...subject, issuerDer };
+    expect(await checker().check(own, clock)).toEqual({ status: 'good', source: 'ocsp' });
+    // One byte of the CA's public key changed in place: the CertID's key hash (and the key the
+    // answer is checked with) must follow the new bytes, not what was worked out for the old ones.
+    const key = readCertificateDer(issuerDer).subjectPublicKey;
+    const at = Buffer.from(issuerDer).indexOf(Buffer.from(key)) + Math.floor(key.length / 2);
+    issuerDer[at] = (issuerDer[at] as number) ^ 0xff;
+    expect(await checker().check(own, clock)).toMatchObject({ status: 'unverified' });
+    issuerDer[at] = (issuerDer[at] as number) ^ 0xff;
+    expect(await checker().check(own, clock)).toEqual({ status: 'good', source: 'ocsp' });
   });
 });
 

@@ -81,6 +81,11 @@ export interface RevocationSubject {
   issuerDer: Uint8Array;
   issuerFingerprint: string;
   serialNumberHex: string;
+  /**
+   * The certificate's serial number (its DER INTEGER's content bytes), when the caller has read
+   * the certificate already; otherwise the OCSP request reads it from `certificateDer`.
+   */
+  serialNumber?: Uint8Array;
   /** The certificate's AIA OCSP URL, if any. */
   aiaOcspUrl?: string;
 }
@@ -133,6 +138,7 @@ export class RevocationChecker {
     if (url) {
       const outcome = await queryOcsp({
         certificateDer: subject.certificateDer,
+        ...(subject.serialNumber ? { serialNumber: subject.serialNumber } : {}),
         issuerDer: subject.issuerDer,
         url,
         now,

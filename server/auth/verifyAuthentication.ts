@@ -73,7 +73,8 @@ function strictBase64(text: string): Buffer | undefined {
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
-type UsageCheck = { ok: true } | { ok: false; detail: string };
+/** On success, the certificate's key: the one KeyObject the signature is checked with (each `publicKey` read makes a new one). */
+type UsageCheck = { ok: true; publicKey: KeyObject } | { ok: false; detail: string };
 
 /** The extension's value, when the certificate has it. */
 function extensionValue(certificate: CertificateDer, oid: string): Uint8Array | undefined {
@@ -123,7 +124,7 @@ function checkUsage(certificate: CertificateDer, node: NodeX509Certificate): Usa
   if (policies.some((p) => DISALLOWED_POLICY_OIDS.includes(p))) {
     return { ok: false, detail: 'a disallowed policy' };
   }
-  return { ok: true };
+  return { ok: true, publicKey: key };
 }
 
 /**
@@ -216,7 +217,7 @@ export async function verifyAuthentication(
   if (!usage.ok) return fail('certificate-wrong-usage', usage.detail);
 
   const serialNumberHex = normaliseSerialHex(hexOf(certificate.serialNumber));
-  const signingKey = options.signedBy ?? node.publicKey;
+  const signingKey = options.signedBy ?? usage.publicKey;
   const modulusBytes = (signingKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
   const signatureValid =
     signature.length === modulusBytes &&
@@ -244,9 +245,10 @@ export async function verifyAuthentication(
     const verdict = await deps.revocation.check(
       {
         certificateDer: new Uint8Array(certificateDer),
-        issuerDer: new Uint8Array(issuer.certificate.raw),
+        issuerDer: issuer.der,
         issuerFingerprint: issuer.fingerprint,
         serialNumberHex,
+        serialNumber: certificate.serialNumber,
         ...(aiaOcspUrl ? { aiaOcspUrl } : {}),
       },
       now,

@@ -20,7 +20,7 @@ import { messageKeyFor, type CentreErrorBody, type CentreErrorCode } from '../..
 import type { CentreResult } from '../errors.ts';
 import type { KioskService } from '../kioskService.ts';
 import { centreTlsServerOptions, type CentreTlsOptions } from '../tls/serverTls.ts';
-import { terminalIdentityOf } from '../tls/terminalIdentity.ts';
+import { connectionTerminalIdentity } from '../tls/terminalIdentity.ts';
 import { HTTP_STATUS_FOR } from './statusCodes.ts';
 import { redactDeep } from '../../protocol/redaction.ts';
 import { registerRegistrationRoutes } from './registration-routes.ts';
@@ -76,11 +76,7 @@ function terminalIdClaimedBy(body: unknown): string | undefined {
 
 /** mTLS: the caller is a known terminal, and speaks only for itself. */
 async function requireTerminal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const socket = request.raw.socket as TLSSocket;
-  const identity =
-    socket.authorized === true
-      ? terminalIdentityOf(socket.getPeerCertificate())
-      : ({ ok: false, problem: 'no-certificate' } as const);
+  const identity = connectionTerminalIdentity(request.raw.socket as TLSSocket);
   const claimed = terminalIdClaimedBy(request.body);
   const refusal = !identity.ok
     ? identity.problem
@@ -196,12 +192,11 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
           error: { kind: 'bad-request', detail: 'path or body does not match the schema' },
         };
       // Under mutual TLS the report must be signed by the key of the certificate the handshake proved.
-      const socket = request.raw.socket as Partial<TLSSocket>;
-      const peer = socket.authorized === true ? socket.getPeerCertificate?.() : undefined;
+      const peer = connectionTerminalIdentity(request.raw.socket as Partial<TLSSocket>);
       return service.delivery(
         id.data,
         body.data,
-        peer?.raw ? { terminalCertificateDer: peer.raw } : undefined,
+        peer.ok ? { terminalCertificateDer: peer.certificateDer } : undefined,
       );
     }),
   );

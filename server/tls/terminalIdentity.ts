@@ -8,7 +8,7 @@
  * `S0001-T01`). The CN must begin with the O, so a store's certificate cannot name another
  * store's terminal.
  */
-import type { PeerCertificate } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { TerminalIdSchema } from '../../protocol/api.ts';
 
 export interface TerminalIdentity {
@@ -39,4 +39,38 @@ export function terminalIdentityOf(
     return { ok: false, problem: 'subject-malformed' };
   if (!terminalId.startsWith(`${storeCode}-`)) return { ok: false, problem: 'store-mismatch' };
   return { ok: true, identity: { storeCode, terminalId, serialNumber: peer.serialNumber } };
+}
+
+export type TerminalIdentityResult =
+  | { ok: true; identity: TerminalIdentity; certificateDer: Buffer }
+  | { ok: false; problem: TerminalIdentityProblem };
+
+/** The last identity read on each connection, with the DER of the certificate it was read from. */
+const identityByConnection = new WeakMap<
+  Pick<TLSSocket, 'getPeerX509Certificate'>,
+  { der: Buffer; result: TerminalIdentityResult }
+>();
+
+/**
+ * The terminal on a mutual-TLS connection (TLS verified its certificate: chain, validity, CRL)
+ * and that certificate's DER. node's `getPeerCertificate()` decodes the whole certificate into
+ * an object (names, extensions, three fingerprints) on every call, the same for every request a
+ * connection carries; so the identity is read once per connection and certificate, and each
+ * request only compares the DER the connection presents now with the one it was read from (a
+ * renegotiated connection with another certificate is read afresh).
+ */
+export function connectionTerminalIdentity(
+  socket: Partial<Pick<TLSSocket, 'authorized' | 'getPeerX509Certificate' | 'getPeerCertificate'>>,
+): TerminalIdentityResult {
+  const certificate = socket.authorized === true ? socket.getPeerX509Certificate?.() : undefined;
+  if (!certificate || !socket.getPeerX509Certificate || !socket.getPeerCertificate)
+    return { ok: false, problem: 'no-certificate' };
+  const der = certificate.raw;
+  const key = socket as Pick<TLSSocket, 'getPeerX509Certificate'>;
+  const known = identityByConnection.get(key);
+  if (known?.der.equals(der)) return known.result;
+  const read = terminalIdentityOf(socket.getPeerCertificate());
+  const result: TerminalIdentityResult = read.ok ? { ...read, certificateDer: der } : read;
+  identityByConnection.set(key, { der, result });
+  return result;
 }
