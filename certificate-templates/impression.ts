@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
+import { provenPngSize } from './png-check.ts';
 
 /**
  * The registered seal impression (印影) as printed: the register's PNG (any colour) turned into
@@ -12,7 +13,7 @@ export interface Impression {
   /**
    * Grey + alpha PNG: grey 0 (black) everywhere, alpha = the impression's ink. Made when first
    * asked for (at drawing): the printability check needs only that the image decodes and its size,
-   * and converting and encoding it was most of an 印鑑登録証明書's check.
+   * which the PNG's structure shows without unpacking its pixels (`png-check.ts`).
    */
   png(): Buffer;
   widthPx: number;
@@ -35,17 +36,22 @@ export function blackImpression(base64Png: string): Impression | undefined {
   const key = createHash('sha256').update(base64Png, 'utf8').digest('hex');
   const hit = cache.get(key);
   if (hit) return hit;
-  let source: PNG;
-  try {
-    source = PNG.sync.read(Buffer.from(base64Png, 'base64'));
-  } catch {
-    return undefined;
+  const bytes = Buffer.from(base64Png, 'base64');
+  // A plain PNG is shown to decode from its structure; any other is decoded to find out.
+  let decoded: PNG | undefined;
+  let size = provenPngSize(bytes);
+  if (!size) {
+    try {
+      decoded = PNG.sync.read(bytes);
+    } catch {
+      return undefined;
+    }
+    size = { widthPx: decoded.width, heightPx: decoded.height };
   }
   let encoded: Buffer | undefined;
   const impression: Impression = {
-    png: () => (encoded ??= blackPng(source)),
-    widthPx: source.width,
-    heightPx: source.height,
+    png: () => (encoded ??= blackPng(decoded ?? PNG.sync.read(bytes))),
+    ...size,
   };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, impression);
