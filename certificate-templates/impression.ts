@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
-import { provenPngSize } from './png-check.ts';
+import { longestDeclaredSide, provenPngSize } from './png-check.ts';
 
 /**
  * The registered seal impression (印影) as printed: the register's PNG (any colour) turned into
@@ -24,6 +24,12 @@ const CACHE_LIMIT = 32;
 const cache = new Map<string, Impression>();
 
 /**
+ * The most pixels a side of a registered impression may have: 25 mm (the largest 印影 a form takes)
+ * at over 4,000 ppi. A larger PNG is not printed, and not handed to the decoder (`png-check.ts`).
+ */
+export const MAX_IMPRESSION_SIDE_PX = 4096;
+
+/**
  * Ink of a pixel (0–255): its opacity times how far its palest channel is from white, so a red
  * impression on transparent prints solid black and white or transparent pixels print nothing.
  */
@@ -37,6 +43,7 @@ export function blackImpression(base64Png: string): Impression | undefined {
   const hit = cache.get(key);
   if (hit) return hit;
   const bytes = Buffer.from(base64Png, 'base64');
+  if (longestDeclaredSide(bytes) > MAX_IMPRESSION_SIDE_PX) return undefined;
   // A plain PNG is shown to decode from its structure; any other is decoded to find out.
   let decoded: PNG | undefined;
   let size = provenPngSize(bytes);

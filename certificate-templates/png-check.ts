@@ -133,3 +133,22 @@ function indicesWithin(rows: Buffer, rowBytes: number, header: Header, entries: 
   }
   return true;
 }
+
+/**
+ * The longest side any IHDR chunk of the PNG declares (0 when it has none), read without checking
+ * anything else. pngjs sizes its buffers from the header before it looks at the data: a header
+ * declaring about 2^31 pixels a row aborts the whole process (a failed assertion in Node's zlib,
+ * which no try catches) and 10^8 allocates hundreds of megabytes, whatever the data holds.
+ */
+export function longestDeclaredSide(png: Buffer): number {
+  let longest = 0;
+  let at = PNG_SIGNATURE.length;
+  while (at + 12 <= png.length) {
+    const length = png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === 'IHDR' && length >= 8 && at + 16 <= png.length) {
+      longest = Math.max(longest, png.readUInt32BE(at + 8), png.readUInt32BE(at + 12));
+    }
+    at += 12 + length;
+  }
+  return longest;
+}

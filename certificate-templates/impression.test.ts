@@ -1,0 +1,137 @@
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { sealImpressionPng } from '../server/seed/registers-seal-image.ts';
+import { blackImpression } from './impression.ts';
+import { rawPng, rowBytes } from './test-support/png-samples.ts';
+
+const base64 = (png: Buffer): string => png.toString('base64');
+
+/** The printed impression's pixels: every one black, its ink as alpha. */
+function printedInk(png: Buffer): number[] {
+  const decoded = PNG.sync.read(png);
+  const ink: number[] = [];
+  let coloured = 0;
+  for (let at = 0; at < decoded.data.length; at += 4) {
+    coloured += decoded.data[at]! + decoded.data[at + 1]! + decoded.data[at + 2]!;
+    ink.push(decoded.data[at + 3]!);
+  }
+  expect(coloured).toBe(0);
+  return ink;
+}
+
+/** The same picture as an RGBA PNG, as pngjs writes it. */
+function asRgba(png: Buffer): Buffer {
+  const decoded = PNG.sync.read(png);
+  const out = new PNG({ width: decoded.width, height: decoded.height, colorType: 6 });
+  decoded.data.copy(out.data);
+  return PNG.sync.write(out, { colorType: 6 });
+}
+
+describe('blackImpression', () => {
+  it('prints the demo register’s palette impression exactly as the same picture in RGBA', () => {
+    const palette = Buffer.from(sealImpressionPng('H0004/000321', 48), 'base64');
+    const fromPalette = blackImpression(base64(palette))!;
+    const fromRgba = blackImpression(base64(asRgba(palette)))!;
+    expect([fromPalette.widthPx, fromPalette.heightPx]).toEqual([48, 48]);
+    const ink = printedInk(fromPalette.png());
+    expect(ink).toEqual(printedInk(fromRgba.png()));
+    expect(new Set(ink)).toEqual(new Set([0, 255]));
+  });
+
+  it('takes a register’s PNG in any colour type, its ink from colour and opacity', () => {
+    const width = 3;
+    const row = (...bytes: number[]): number[] => [0, ...bytes];
+    const images: [string, Buffer, number[]][] = [
+      // red, white, transparent-black: ink 255, 0, 0
+      [
+        'RGBA',
+        rawPng({
+          width,
+          height: 1,
+          bitDepth: 8,
+          colourType: 6,
+          rows: Buffer.from(row(200, 30, 30, 255, 255, 255, 255, 255, 0, 0, 0, 0)),
+        }),
+        [255, 0, 0],
+      ],
+      [
+        'RGB',
+        rawPng({
+          width,
+          height: 1,
+          bitDepth: 8,
+          colourType: 2,
+          rows: Buffer.from(row(200, 30, 30, 255, 255, 255, 155, 155, 155)),
+        }),
+        [255, 0, 128],
+      ],
+      [
+        'grey',
+        rawPng({ width, height: 1, bitDepth: 8, colourType: 0, rows: Buffer.from(row(0, 255, 155)) }),
+        [255, 0, 128],
+      ],
+      [
+        'grey + alpha',
+        rawPng({
+          width,
+          height: 1,
+          bitDepth: 8,
+          colourType: 4,
+          rows: Buffer.from(row(0, 255, 0, 0, 0, 100)),
+        }),
+        [255, 0, 100],
+      ],
+      [
+        'palette with transparency',
+        rawPng({
+          width,
+          height: 1,
+          bitDepth: 2,
+          colourType: 3,
+          rows: Buffer.from(row(0b00011000)),
+          palette: Buffer.from([200, 30, 30, 200, 30, 30, 255, 255, 255]),
+          transparency: Buffer.from([255, 0]),
+        }),
+        [255, 0, 0],
+      ],
+      [
+        '16-bit grey',
+        rawPng({
+          width,
+          height: 1,
+          bitDepth: 16,
+          colourType: 0,
+          rows: Buffer.from(row(0, 0, 255, 255, 0, 0)),
+        }),
+        [255, 0, 255],
+      ],
+      [
+        'interlaced grey (decoded to know)',
+        rawPng({ width: 1, height: 1, bitDepth: 8, colourType: 0, interlace: 1, rows: Buffer.from(row(0)) }),
+        [255],
+      ],
+    ];
+    for (const [name, png, ink] of images) {
+      const impression = blackImpression(base64(png));
+      expect(impression, name).toBeDefined();
+      expect([impression!.widthPx, impression!.heightPx], name).toEqual([ink.length, 1]);
+      expect(printedInk(impression!.png()), name).toEqual(ink);
+    }
+  });
+
+  it('finds no impression in a PNG that does not decode, or declares a size no form prints', () => {
+    const rows = Buffer.alloc(rowBytes(4, 8) * 4);
+    const good = rawPng({ width: 4, height: 4, bitDepth: 8, colourType: 0, rows });
+    expect(blackImpression(base64(good))).toBeDefined();
+    const broken = Buffer.from(good);
+    broken[broken.length - 20]! ^= 1;
+    expect(blackImpression(base64(broken))).toBeUndefined();
+    expect(blackImpression(base64(good.subarray(0, 40)))).toBeUndefined();
+    expect(blackImpression('')).toBeUndefined();
+    // pngjs would abort the process on this header; it is never asked.
+    const huge = rawPng({ width: 0x7ffffffe, height: 1, bitDepth: 8, colourType: 0, rows: Buffer.alloc(10) });
+    expect(blackImpression(base64(huge))).toBeUndefined();
+    const large = rawPng({ width: 5000, height: 1, bitDepth: 8, colourType: 0, rows: Buffer.alloc(5001) });
+    expect(blackImpression(base64(large))).toBeUndefined();
+  });
+});
