@@ -15,6 +15,21 @@ const INK = [0xc8, 0x1e, 0x1e] as const;
  * RGBA image of it, at a fiftieth of the bytes and a small part of the work to write and read.
  */
 export function sealImpressionPng(key: string, sizePx = 64): string {
+  const cacheKey = `${sizePx}/${key}`;
+  const hit = cache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const png = drawImpression(key, sizePx);
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(cacheKey, png);
+  return png;
+}
+
+// Drawn impressions (base64 PNG) by size and key: sign-in's menu checks that a resident's
+// 印鑑登録証明書 prints and the issue moments later certifies it, with one drawing.
+const CACHE_LIMIT = 1024;
+const cache = new Map<string, string>();
+
+function drawImpression(key: string, sizePx: number): string {
   const digest = createHash('sha256').update(key, 'utf8').digest();
   const design = designOf(sizePx);
   const raw = Buffer.from(design.rings);
