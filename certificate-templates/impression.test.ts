@@ -1,6 +1,5 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { sealImpressionPng } from '../server/seed/registers-seal-image.ts';
 import { blackImpression } from './impression.ts';
 import { rawPng, rowBytes } from './test-support/png-samples.ts';
 
@@ -28,14 +27,28 @@ function asRgba(png: Buffer): Buffer {
 }
 
 describe('blackImpression', () => {
-  it('prints the demo register’s palette impression exactly as the same picture in RGBA', () => {
-    const palette = Buffer.from(sealImpressionPng('H0004/000321', 48), 'base64');
+  it('prints a 1-bit palette impression (ink transparent and opaque) exactly as the same picture in RGBA', () => {
+    // As the demo register draws them (server/seed/registers-seal-image.ts): 48 × 48, bits from a pattern.
+    const bytes = rowBytes(48, 1);
+    const rows = Buffer.alloc(bytes * 48);
+    for (let y = 0; y < 48; y++)
+      for (let x = 1; x < bytes; x++) rows[y * bytes + x] = (y * 37 + x * 101) & 0xff;
+    const ink = [0xc8, 0x1e, 0x1e];
+    const palette = rawPng({
+      width: 48,
+      height: 48,
+      bitDepth: 1,
+      colourType: 3,
+      rows,
+      palette: Buffer.from([...ink, ...ink]),
+      transparency: Buffer.from([0, 255]),
+    });
     const fromPalette = blackImpression(base64(palette))!;
     const fromRgba = blackImpression(base64(asRgba(palette)))!;
     expect([fromPalette.widthPx, fromPalette.heightPx]).toEqual([48, 48]);
-    const ink = printedInk(fromPalette.png());
-    expect(ink).toEqual(printedInk(fromRgba.png()));
-    expect(new Set(ink)).toEqual(new Set([0, 255]));
+    const printed = printedInk(fromPalette.png());
+    expect(printed).toEqual(printedInk(fromRgba.png()));
+    expect(new Set(printed)).toEqual(new Set([0, 255]));
   });
 
   it('takes a register’s PNG in any colour type, its ink from colour and opacity', () => {
