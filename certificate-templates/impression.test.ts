@@ -51,6 +51,39 @@ describe('blackImpression', () => {
     expect(new Set(printed)).toEqual(new Set([0, 255]));
   });
 
+  it('prints palette images of every depth, filter and transparency as pngjs’s RGBA of them', () => {
+    let state = 0x2545f491;
+    const random = (below: number): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) % below;
+    };
+    for (let n = 0; n < 150; n++) {
+      const bitDepth = [1, 2, 4, 8][n % 4]!;
+      const width = 1 + random(17);
+      const height = 1 + random(5);
+      const bytes = rowBytes(width, bitDepth);
+      const rows = Buffer.from(
+        Array.from({ length: bytes * height }, (_, i) => (i % bytes === 0 ? random(5) : random(256))),
+      );
+      const entries = 1 << bitDepth;
+      const png = rawPng({
+        width,
+        height,
+        bitDepth,
+        colourType: 3,
+        rows,
+        palette: Buffer.from(Array.from({ length: entries * 3 }, () => random(256))),
+        ...(random(2) === 0
+          ? { transparency: Buffer.from(Array.from({ length: random(entries + 1) }, () => random(256))) }
+          : {}),
+      });
+      const printed = printedInk(blackImpression(base64(png))!.png());
+      expect(printed, `image ${n}`).toEqual(printedInk(blackImpression(base64(asRgba(png)))!.png()));
+    }
+  });
+
   it('takes a register’s PNG in any colour type, its ink from colour and opacity', () => {
     const width = 3;
     const row = (...bytes: number[]): number[] => [0, ...bytes];

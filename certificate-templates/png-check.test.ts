@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chunkCrc } from './png-file.ts';
 import { MAX_IMPRESSION_SIDE_PX } from './impression.ts';
-import { longestDeclaredSide, provenPngSize } from './png-check.ts';
+import { longestDeclaredSide, provenPng } from './png-check.ts';
 import { rawPng, rowBytes } from './test-support/png-samples.ts';
 
 /** A deterministic pseudo-random source (xorshift32), so a failure can be run again. */
@@ -17,6 +17,12 @@ function randomOf(seed: number): (below: number) => number {
 }
 
 const SAMPLES_OF_COLOUR_TYPE: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** The size provenPng proves, or undefined. */
+function sizeOf(png: Buffer): { widthPx: number; heightPx: number } | undefined {
+  const proven = provenPng(png);
+  return proven && { widthPx: proven.widthPx, heightPx: proven.heightPx };
+}
 
 /** pngjs's verdict: the size when it decodes the PNG, undefined when it throws. */
 function decodedSize(png: Buffer): { widthPx: number; heightPx: number } | undefined {
@@ -41,7 +47,7 @@ function recrc(png: Buffer): Buffer {
   return out;
 }
 
-describe('provenPngSize', () => {
+describe('provenPng', () => {
   it('proves plain PNGs of every colour type and depth decode, with their size', () => {
     const cases: [number, number][] = [
       [0, 1],
@@ -75,14 +81,14 @@ describe('provenPngSize', () => {
         ...(colourType === 3 ? { palette: Buffer.alloc(3 * (1 << bitDepth), 0x40) } : {}),
       });
       expect(decodedSize(png), `${colourType}/${bitDepth}`).toEqual({ widthPx: 13, heightPx: 5 });
-      expect(provenPngSize(png), `${colourType}/${bitDepth}`).toEqual({ widthPx: 13, heightPx: 5 });
+      expect(sizeOf(png), `${colourType}/${bitDepth}`).toEqual({ widthPx: 13, heightPx: 5 });
     }
   });
 
   it('proves nothing of a damaged PNG: CRC, length, filter type, palette index, truncation', () => {
     const rows = Buffer.alloc(rowBytes(8, 8) * 4);
     const good = rawPng({ width: 8, height: 4, bitDepth: 8, colourType: 0, rows });
-    expect(provenPngSize(good)).toEqual({ widthPx: 8, heightPx: 4 });
+    expect(sizeOf(good)).toEqual({ widthPx: 8, heightPx: 4 });
     const badCrc = Buffer.from(good);
     badCrc[good.length - 20]! ^= 1; // inside IDAT
     const badFilter = Buffer.from(rows);
@@ -112,7 +118,7 @@ describe('provenPngSize', () => {
         }),
       ],
     ] as const) {
-      expect(provenPngSize(png), name).toBeUndefined();
+      expect(sizeOf(png), name).toBeUndefined();
     }
   });
 
@@ -137,7 +143,7 @@ describe('provenPngSize', () => {
       rows: Buffer.from([0, 7]),
     });
     expect(decodedSize(png)).toEqual({ widthPx: 1, heightPx: 1 });
-    expect(provenPngSize(png)).toBeUndefined();
+    expect(sizeOf(png)).toBeUndefined();
   });
 
   it('never proves a PNG the decoder rejects, over 2,000 odd and damaged ones', () => {
@@ -177,7 +183,7 @@ describe('provenPngSize', () => {
       }
       // pngjs aborts the process on some huge declared sizes: such PNGs never reach it.
       if (longestDeclaredSide(sample) > MAX_IMPRESSION_SIDE_PX) continue;
-      const size = provenPngSize(sample);
+      const size = sizeOf(sample);
       const decoded = decodedSize(sample);
       if (size) {
         proven++;

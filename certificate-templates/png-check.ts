@@ -1,23 +1,39 @@
 import { inflateSync } from 'node:zlib';
 import { chunkCrc, PNG_SIGNATURE } from './png-file.ts';
 
+/** A PNG shown to decode: its header, palette and transparency as stored, and its rows inflated. */
+export interface ProvenPng {
+  widthPx: number;
+  heightPx: number;
+  bitDepth: number;
+  colourType: number;
+  /** Bytes of a stored row: the filter byte, then the packed pixels. */
+  rowBytes: number;
+  /** PLTE: red, green, blue a palette entry. */
+  palette?: Buffer;
+  /** tRNS as stored. */
+  transparency?: Buffer;
+  /** Every row, still filtered. */
+  rows: Buffer;
+}
+
 /**
  * Whether a PNG decodes, told from its structure without unpacking it to RGBA: the chunks and
  * their CRCs, the header, the palette and transparency the colour type needs, and the image data
  * inflated to exactly the header's rows (each a known filter type and its bytes), palette indices
  * within the palette.
  *
- * A proof, not a verdict: the size comes back only for a PNG this proves the decoder (pngjs) reads
+ * A proof, not a verdict: the PNG comes back only when this proves the decoder (pngjs) reads it
  * — a strict, plain PNG. Anything else (interlaced, an unusual chunk order, a damaged file, a
  * row filtered in a palette image whose palette does not cover every index) is `undefined`, and
  * the caller asks the decoder itself.
  */
-export function provenPngSize(png: Buffer): { widthPx: number; heightPx: number } | undefined {
+export function provenPng(png: Buffer): ProvenPng | undefined {
   if (png.length < PNG_SIGNATURE.length || !PNG_SIGNATURE.equals(png.subarray(0, PNG_SIGNATURE.length)))
     return undefined;
   let header: Header | undefined;
-  let paletteEntries = 0;
-  let transparency = false;
+  let palette: Buffer | undefined;
+  let transparency: Buffer | undefined;
   let sawData = false;
   const data: Buffer[] = [];
   let at = PNG_SIGNATURE.length;
@@ -40,17 +56,16 @@ export function provenPngSize(png: Buffer): { widthPx: number; heightPx: number 
     }
     if (type === 'IEND') break;
     if (type === 'IDAT') {
-      if (header.colourType === 3 && paletteEntries === 0) return undefined;
+      if (header.colourType === 3 && !palette) return undefined;
       sawData = true;
       data.push(body);
     } else if (type === 'PLTE') {
-      if (sawData || paletteEntries > 0 || length === 0 || length % 3 !== 0 || length > 256 * 3)
-        return undefined;
-      paletteEntries = length / 3;
+      if (sawData || palette || length === 0 || length % 3 !== 0 || length > 256 * 3) return undefined;
+      palette = body;
     } else if (type === 'tRNS') {
-      if (sawData || transparency || !transparencyFits(header.colourType, length, paletteEntries))
+      if (sawData || transparency || !transparencyFits(header.colourType, length, (palette?.length ?? 0) / 3))
         return undefined;
-      transparency = true;
+      transparency = body;
     } else if (type === 'gAMA') {
       if (length !== 4) return undefined;
     } else if (known || (type.charCodeAt(0) & 0x20) === 0) {
@@ -73,10 +88,20 @@ export function provenPngSize(png: Buffer): { widthPx: number; heightPx: number 
     if (filter > 4) return undefined;
     if (filter !== 0) filtered = true;
   }
+  const paletteEntries = (palette?.length ?? 0) / 3;
   if (header.colourType === 3 && paletteEntries < 1 << header.bitDepth) {
     if (filtered || !indicesWithin(rows, rowBytes, header, paletteEntries)) return undefined;
   }
-  return { widthPx: header.width, heightPx: header.height };
+  return {
+    widthPx: header.width,
+    heightPx: header.height,
+    bitDepth: header.bitDepth,
+    colourType: header.colourType,
+    rowBytes,
+    rows,
+    ...(palette ? { palette } : {}),
+    ...(transparency ? { transparency } : {}),
+  };
 }
 
 const KNOWN_CHUNKS = new Set(['IHDR', 'IEND', 'IDAT', 'PLTE', 'tRNS', 'gAMA']);
