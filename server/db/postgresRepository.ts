@@ -21,7 +21,9 @@ import {
   billingFromRow,
   copiesFitIssuance,
   issuedFromRow,
+  challengeRefusal,
   sameSettlement,
+  type StoredChallengeBinding,
   settlementFor,
   type BillingRow,
   keyFromRow,
@@ -356,15 +358,8 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
         now,
       ]);
       if (consumed.rowCount === 1) return { kind: 'consumed' };
-      const [row] = await prepared<{ terminal_id: string; transaction_id: string; used_at: number | null }>(
-        SQL.getChallenge,
-        [challenge],
-      );
-      if (!row) return { kind: 'unknown' };
-      if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
-        return { kind: 'wrong-binding' };
-      if (row.used_at !== null) return { kind: 'used' };
-      return { kind: 'expired' };
+      const [row] = await prepared<StoredChallengeBinding>(SQL.getChallenge, [challenge]);
+      return challengeRefusal(row, terminalId, transactionId);
     },
     async saveSession(s): Promise<SaveSessionResult> {
       // One statement decides (see SQL.saveSession): no row written means another card holds the transaction.

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type {
   BillingEntry,
+  ChallengeConsumption,
   DeliveryReportRecord,
   DeliverySettlement,
   IssuedDocumentRecord,
@@ -196,4 +197,27 @@ export function sameSettlement(entry: BillingEntry, report: { outcome: string; c
     entry.settlement.outcome === report.outcome &&
     entry.settlement.copies === (report.outcome === 'voided' ? 0 : report.copies)
   );
+}
+
+/** A stored challenge as far as a refusal needs it (both databases' column names). */
+export interface StoredChallengeBinding {
+  terminal_id: string;
+  transaction_id: string;
+  used_at: number | null;
+}
+
+/**
+ * Why a challenge was refused when the guarded UPDATE (unused, unexpired, this terminal and
+ * transaction) consumed nothing, from the row as it is now: absent, bound elsewhere, used, or else
+ * expired. Used challenges are never un-used, so the answer read after the UPDATE stays true.
+ */
+export function challengeRefusal(
+  row: StoredChallengeBinding | undefined,
+  terminalId: string,
+  transactionId: string,
+): Exclude<ChallengeConsumption, { kind: 'consumed' }> {
+  if (!row) return { kind: 'unknown' };
+  if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
+    return { kind: 'wrong-binding' };
+  return row.used_at !== null ? { kind: 'used' } : { kind: 'expired' };
 }

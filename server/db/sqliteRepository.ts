@@ -27,7 +27,9 @@ import {
   billingFromRow,
   copiesFitIssuance,
   issuedFromRow,
+  challengeRefusal,
   sameSettlement,
+  type StoredChallengeBinding,
   settlementFor,
   type BillingRow,
   keyFromRow,
@@ -204,15 +206,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
   });
 
   /** Why a challenge could not be consumed (the guarded UPDATE changed nothing). */
-  const refusal = (challenge: string, terminalId: string, transactionId: string, now: number) => {
-    const row = stmt.getChallenge.get(challenge) as
-      { terminal_id: string; transaction_id: string; expires_at: number; used_at: number | null } | undefined;
-    if (!row) return { kind: 'unknown' } as const;
-    if (row.terminal_id !== terminalId || row.transaction_id !== transactionId)
-      return { kind: 'wrong-binding' } as const;
-    if (row.used_at === null && row.expires_at <= now) return { kind: 'expired' } as const;
-    return { kind: 'used' } as const;
-  };
+  const refusal = (challenge: string, terminalId: string, transactionId: string) =>
+    challengeRefusal(
+      stmt.getChallenge.get(challenge) as StoredChallengeBinding | undefined,
+      terminalId,
+      transactionId,
+    );
 
   const putChallenge = db.transaction((c: ChallengeRecord) => {
     stmt.purgeChallenges.run(c.expiresAt - 24 * 60 * 60 * 1000);
@@ -368,7 +367,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         db,
         () => stmt.useChallenge.run(now, challenge, terminalId, transactionId, now).changes,
       );
-      if (used !== 1) return refusal(challenge, terminalId, transactionId, now);
+      if (used !== 1) return refusal(challenge, terminalId, transactionId);
       // The replay check: on disk before the signature it consumed is accepted (a power failure
       // must not hand the challenge back while it is still fresh), through the shared WAL sync.
       await wal.durable();
