@@ -10,6 +10,8 @@ import { ratio, type BenchComparison } from '../report.ts';
 export interface CpuByPart {
   /** The centre process(es), all of them together. */
   centre: number;
+  /** Of `centre`, the centres' JavaScript threads (the rest: GC and compiler helpers, libuv's pool). */
+  centreMainThread?: number;
   /** The OCSP responder's process (the CA's side). */
   responder: number;
   /** The bench's own process: the terminals with their virtual cards, the seal checks. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   machineCpuMsFromStat,
+  mainThreadsCpuMs,
   parentPidFromStat,
   processCpuMsFromStat,
   processesCpuMs,
@@ -40,6 +41,10 @@ describe('CPU from /proc', () => {
     const start = process.cpuUsage();
     while (process.cpuUsage(start).user + process.cpuUsage(start).system < 30_000);
     expect(processesCpuMs([process.pid])).toBeGreaterThan(before);
+    // The busy loop ran on this (main) thread, which is part of the whole process.
+    const main = mainThreadsCpuMs([process.pid]);
+    expect(main).toBeGreaterThanOrEqual(30);
+    expect(main).toBeLessThanOrEqual(processesCpuMs([process.pid]));
     expect(processTreeCpuMs(process.ppid)).toBeGreaterThan(treeBefore);
   });
 });

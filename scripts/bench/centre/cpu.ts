@@ -52,6 +52,18 @@ export function processesCpuMs(pids: readonly number[]): number {
 }
 
 /**
+ * User + system CPU of these processes' main threads so far, in ms: for Node, the JavaScript
+ * thread (the event loop). The rest of a process's CPU is its other threads: V8's garbage
+ * collection and compilation helpers, libuv's pool (file system syncs, async crypto).
+ */
+export function mainThreadsCpuMs(pids: readonly number[]): number {
+  return pids.reduce(
+    (sum, pid) => sum + processCpuMsFromStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+    0,
+  );
+}
+
+/**
  * A server with worker processes (PostgreSQL: the postmaster, its backends, its writers), in ms so
  * far: the server's own CPU, its ended children's, and each living child's. The difference of two
  * readings is the tree's CPU between them, backends that ended in between included.

@@ -39,7 +39,7 @@ import {
   type CpuByPart,
   type ThroughputFigures,
 } from './comparisons.ts';
-import { machineCpuMs, processesCpuMs, processTreeCpuMs } from './cpu.ts';
+import { machineCpuMs, mainThreadsCpuMs, processesCpuMs, processTreeCpuMs } from './cpu.ts';
 import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from './terminal.ts';
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
@@ -104,6 +104,7 @@ function cpuSoFar(m: Measuring): CpuByPart {
   const own = process.cpuUsage();
   return {
     centre: processesCpuMs(m.centrePids),
+    centreMainThread: mainThreadsCpuMs(m.centrePids),
     responder: processesCpuMs([m.responderPid]),
     terminals: (own.user + own.system) / 1000,
     ...(m.postmasterPid === undefined ? {} : { postgres: processTreeCpuMs(m.postmasterPid) }),
@@ -113,6 +114,7 @@ function cpuSoFar(m: Measuring): CpuByPart {
 function cpuBetween(before: CpuByPart, after: CpuByPart): CpuByPart {
   return {
     centre: after.centre - before.centre,
+    centreMainThread: (after.centreMainThread ?? 0) - (before.centreMainThread ?? 0),
     responder: after.responder - before.responder,
     terminals: after.terminals - before.terminals,
     ...(before.postgres === undefined || after.postgres === undefined
@@ -230,6 +232,7 @@ function cpuPerTransaction(m: Measured): CpuByPart {
   const per = (ms: number): number => ms / m.total.length;
   return {
     centre: per(m.cpuMs.centre),
+    ...(m.cpuMs.centreMainThread === undefined ? {} : { centreMainThread: per(m.cpuMs.centreMainThread) }),
     responder: per(m.cpuMs.responder),
     terminals: per(m.cpuMs.terminals),
     ...(m.cpuMs.postgres === undefined ? {} : { postgres: per(m.cpuMs.postgres) }),
@@ -266,6 +269,7 @@ function summarise(row: Row): Record<string, string | number> {
     'issue p50 ms': round(percentile(issue, 50)),
     'issue p99 ms': round(percentile(issue, 99)),
     'centre CPU ms/issuance': round(cpu.centre, 2),
+    'of it JS thread': cpu.centreMainThread === undefined ? '—' : round(cpu.centreMainThread, 2),
     'responder CPU ms/tx': round(cpu.responder, 2),
     'terminals CPU ms/tx': round(cpu.terminals, 2),
     'PostgreSQL CPU ms/tx': cpu.postgres === undefined ? '—' : round(cpu.postgres, 2),
@@ -401,7 +405,7 @@ export async function run(): Promise<BenchReport> {
         notes: [
           `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen (nothing cached for them: no printability answer, no certificate). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
-          "p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. CPU ms a transaction, each user + system time from /proc over the measured run ÷ transactions: centre — the centre process(es), the stable figure on a shared machine; responder — the OCSP responder's process; terminals — this bench's own process (the terminals, their virtual cards' RSA signatures, the seal checks; process.cpuUsage()); PostgreSQL — its postmaster and every backend and writer (rows on PostgreSQL). PostgreSQL 15 from Debian, throwaway, fsync on; SQLite WAL, synchronous FULL.",
+          "p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. CPU ms a transaction, each user + system time from /proc over the measured run ÷ transactions: centre — the centre process(es), the stable figure on a shared machine, and of it the JavaScript thread (the rest is V8's garbage-collection and compiler helper threads and libuv's pool); responder — the OCSP responder's process; terminals — this bench's own process (the terminals, their virtual cards' RSA signatures, the seal checks; process.cpuUsage()); PostgreSQL — its postmaster and every backend and writer (rows on PostgreSQL). PostgreSQL 15 from Debian, throwaway, fsync on; SQLite WAL, synchronous FULL.",
           ...rows.map((row) =>
             machineShareNote(row.backend, cores, row.measured.machine, row.measured.cpuMs),
           ),
