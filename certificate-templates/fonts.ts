@@ -59,18 +59,38 @@ export type FontLoad = { ok: true; fonts: KioskFonts } | { ok: false; error: Fon
 /** Characters every certificate font must draw; a font without them is never used. */
 const JAPANESE_PROBE = '住民票の写し証明市長';
 
-export function resolveFontPaths(options: FontOptions = {}): Record<FontRole, string> {
+export function resolveFontPaths(options: FontOptions = {}): Readonly<Record<FontRole, string>> {
   const env = options.env ?? process.env;
   const dir = options.fontDir ?? (env['KIOSK_FONT_DIR'] || undefined);
+  const last = lastResolved;
+  if (
+    last &&
+    last.dir === dir &&
+    last.bodyFontPath === options.bodyFontPath &&
+    last.nameFontPath === options.nameFontPath
+  )
+    return last.paths;
   const pathFor = (role: FontRole): string => {
     const source = FONT_SOURCES[role];
     return join(dir ?? source.debianDir, source.fileName);
   };
-  return {
+  const paths = Object.freeze({
     body: options.bodyFontPath ?? pathFor('body'),
     name: options.nameFontPath ?? pathFor('name'),
-  };
+  });
+  lastResolved = { dir, bodyFontPath: options.bodyFontPath, nameFontPath: options.nameFontPath, paths };
+  return paths;
 }
+
+/** The last paths resolved and what they were resolved from: every check of a menu asks the same. */
+let lastResolved:
+  | {
+      dir: string | undefined;
+      bodyFontPath: string | undefined;
+      nameFontPath: string | undefined;
+      paths: Readonly<Record<FontRole, string>>;
+    }
+  | undefined;
 
 // Parsed fonts are kept per path and file identity: IPAmj明朝 is 46 MB and takes a while to
 // read. A font object holds glyph outlines only, never the text laid out with it.

@@ -73,7 +73,9 @@ const HALF = WIDTH / 2;
 const VALUE_W = WIDTH - F.labelWidth - 12;
 const HALF_VALUE_W = HALF - F.labelWidth - 10;
 
-const yen = (n: number) => `${n.toLocaleString('ja-JP')}円`;
+// One formatter for every amount (what toLocaleString('ja-JP') makes afresh on each call).
+const JA_NUMBER = new Intl.NumberFormat('ja-JP');
+const yen = (n: number) => `${JA_NUMBER.format(n)}円`;
 const cell = (text: string, field: string, font: FontName = 'body'): Cell => ({ text, font, field });
 const field = (label: string, text: string, at: string, font: FontName = 'body'): Row => ({
   kind: 'field',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeireki, formatWareki, japanDateOf } from './wareki.ts';
+import { formatSeireki, formatWareki, formatWarekiByIcu, japanDateOf } from './wareki.ts';
 
 describe('和暦', () => {
   it('formats dates in the era of the day, with 元年 for first years', () => {
@@ -22,6 +22,25 @@ describe('和暦', () => {
   it('refuses impossible dates', () => {
     expect(() => formatWareki('2026-02-30')).toThrow(RangeError);
     expect(() => formatWareki('26-1-1')).toThrow(RangeError);
+  });
+});
+
+describe('和暦 by arithmetic', () => {
+  it("is ICU's Japanese calendar for every day from 1873 (the Gregorian calendar in Japan) to 2100", () => {
+    const differing: string[] = [];
+    for (let t = Date.UTC(1873, 0, 1); t <= Date.UTC(2100, 11, 31); t += 86_400_000) {
+      const day = new Date(t);
+      const iso = day.toISOString().slice(0, 10);
+      if (formatWareki(iso) !== formatWarekiByIcu(day)) differing.push(iso);
+    }
+    // A new era in Node's ICU and not yet in our table shows here first.
+    expect(differing.slice(0, 5)).toEqual([]);
+  });
+
+  it('leaves dates before 1873 to ICU', () => {
+    expect(formatWareki('1868-10-23')).toBe('明治元年10月23日');
+    expect(formatWareki('1868-10-22')).toBe(formatWarekiByIcu(new Date(Date.UTC(1868, 9, 22))));
+    expect(formatWareki('1868-10-22').startsWith('慶応')).toBe(true);
   });
 });
 

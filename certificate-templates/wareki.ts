@@ -32,8 +32,7 @@ function utcDay(isoDate: string): Date {
 }
 
 /**
- * Formatted dates remembered by input: ICU's formatToParts is the dear part, and every form prints
- * the same few thousand dates (birth dates, register entries, the issue date). A pure function of
+ * Formatted dates remembered by input: every form prints the same few thousand dates (birth dates, register entries, the issue date). A pure function of
  * its input, so a remembered answer is the answer; bounded, the oldest go first. Invalid dates are
  * never remembered (they throw every time).
  */
@@ -50,8 +49,35 @@ export function formatWareki(isoDate: string): string {
   return formatted;
 }
 
+/**
+ * The eras since Japan took the Gregorian calendar (1873-01-01), newest first: the first day of
+ * each and its name. Within them the era's year is plain arithmetic; ICU's formatToParts, the dear
+ * part, is kept for earlier dates. A new era must be added here when it is proclaimed: a test
+ * compares every day from 1873 to 2100 with ICU, so Node's ICU knowing it first fails that test.
+ */
+const ERAS: readonly { since: string; name: string; firstYear: number }[] = [
+  { since: '2019-05-01', name: '令和', firstYear: 2019 },
+  { since: '1989-01-08', name: '平成', firstYear: 1989 },
+  { since: '1926-12-25', name: '昭和', firstYear: 1926 },
+  { since: '1912-07-30', name: '大正', firstYear: 1912 },
+  { since: '1868-10-23', name: '明治', firstYear: 1868 },
+];
+const GREGORIAN_IN_JAPAN = '1873-01-01';
+
 function formatWarekiNow(isoDate: string): string {
-  const parts = warekiFormat.formatToParts(utcDay(isoDate));
+  const day = utcDay(isoDate);
+  // ISO dates of four digits compare as text in calendar order.
+  const era = isoDate >= GREGORIAN_IN_JAPAN ? ERAS.find((e) => isoDate >= e.since) : undefined;
+  if (era) {
+    const year = day.getUTCFullYear() - era.firstYear + 1;
+    return `${era.name}${year === 1 ? '元' : year}年${day.getUTCMonth() + 1}月${day.getUTCDate()}日`;
+  }
+  return formatWarekiByIcu(day);
+}
+
+/** The same text from ICU's Japanese calendar (dates before 1873, and the tests' reference). */
+export function formatWarekiByIcu(day: Date): string {
+  const parts = warekiFormat.formatToParts(day);
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   const era = get('era');
   const year = get('year');
