@@ -1,6 +1,6 @@
 /**
  * `npm run centre [-- --port N --admin-port M --host H --plain-http --production --demo-opening-hours
- *   --pin-reset-mode password|bound-card]`: the reference
+ *   --pin-reset-mode password|bound-card --no-menu-proofs]`: the reference
  * issuance centre on its own, on loopback by default, with the dev world (test JPKI CA, seed municipalities and residents), and the
  * municipalities' admin API beside it (127.0.0.1 only). Each municipality gets a fresh random dev
  * token, printed once at start — for development only. Runs until stopped.
@@ -69,6 +69,9 @@ residents) and the municipalities' admin API (127.0.0.1 only; dev tokens printed
                          on a clock shifted to the last weekday 10:00 JST when it is outside
                          office hours now. Certificate validity, OCSP/CRL freshness, sessions and
                          the documents' issue date always use the real time.
+  --no-menu-proofs       do not prove every resident's menu ahead (by default today's round runs
+                         at start and each new day's after midnight in Japan, so sign-ins take
+                         the answers instead of fitting every document of the menu)
   --help                 this text
 `;
 
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
       'plain-http': { type: 'boolean' },
       production: { type: 'boolean' },
       'pin-reset-mode': { type: 'string', default: 'password' },
+      'no-menu-proofs': { type: 'boolean' },
     },
     strict: true,
   });
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
     phoneListener: { port: phonePort, pageScript: await bundlePhonePage() },
     ...(openingHours ? { openingHoursNow: openingHours.openingHoursNow } : {}),
     logger: { level: 'info' },
+    menuProofs: values['no-menu-proofs'] !== true,
   });
   console.log(`Centre: ${centre.url}/`);
   if (!plainHttp)

@@ -16,7 +16,8 @@ import { Pkcs11SealKeyStore, type Pkcs11TokenConfig } from './keys/pkcs11-seal-k
 import type { SealKeyStore } from './keys/seal-key-store.ts';
 import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
-import { memoisedPrintability } from './municipal/printability-cache.ts';
+import { DEFAULT_REMEMBERED, memoisedPrintability } from './municipal/printability-cache.ts';
+import { startMenuProofs, type MenuProofs } from './municipal/menu-proofs.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
 import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
@@ -75,6 +76,12 @@ export interface CentreOptions {
    * certificate templates' own check, certificate-templates/printable.ts, on this machine's fonts).
    */
   printability?: PrintabilityCheck;
+  /**
+   * Prove every loaded resident's menu ahead (municipal/menu-proofs.ts): today's when the centre
+   * starts, each new day's just after midnight in Japan; a sign-in whose documents were proved
+   * takes the answer instead of fitting them. Default off: tests start many short-lived centres.
+   */
+  menuProofs?: boolean;
   /**
    * The real time, for everything signed or checked: card and CA certificate validity, OCSP/CRL
    * freshness, challenges, sessions, seal-key validity, the documents' issuedAt, billing and
@@ -159,6 +166,8 @@ export interface Centre {
   phone?: PhoneApp;
   /** The purge job for issued documents (retention); `runNow()` for tests and tools. */
   retention: RetentionJob;
+  /** The menus proved ahead, with `menuProofs` (`firstRound`: today's, started with the centre). */
+  menuProofs?: MenuProofs;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
   terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
@@ -219,6 +228,13 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       now,
       ...(opts.sealKeyLifetimeMs === undefined ? {} : { keyLifetimeMs: opts.sealKeyLifetimeMs }),
     });
+    // Proved ahead, a day's answers for every resident are kept (about nine documents a menu).
+    const printability =
+      opts.printability ??
+      memoisedPrintability(
+        templatePrintability,
+        opts.menuProofs ? Math.max(DEFAULT_REMEMBERED, world.residents.length * 12) : DEFAULT_REMEMBERED,
+      );
     const service = createKioskService({
       repository,
       trustStore,
@@ -226,7 +242,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       registers,
       now,
       ...(opts.openingHoursNow ? { openingHoursNow: opts.openingHoursNow } : {}),
-      printability: opts.printability ?? memoisedPrintability(templatePrintability),
+      printability,
       // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
       onDeliveryRecorded: async (transactionId) => {
         await purgeDeliveredDocument(repository, transactionId, now().getTime());
@@ -327,6 +343,18 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
     }
     const watcher = crlWatcher;
     const retention = startRetentionJob(repository, opts.retention ?? {}, now, app.log);
+    const menuProofs = opts.menuProofs
+      ? startMenuProofs(
+          {
+            repository,
+            registers,
+            check: printability,
+            now,
+            log: (fields, message) => app.log.info(fields, message),
+          },
+          world.residents.map((r) => r.holderId),
+        )
+      : undefined;
     return {
       app,
       service,
@@ -335,12 +363,14 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       oneTimePasswords,
       ...(phone ? { phone } : {}),
       retention,
+      ...(menuProofs ? { menuProofs } : {}),
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
       fleet: createFleet(fleetStore, { now: () => now().getTime() }),
       consoleStore,
       async close() {
         retention.stop();
+        await menuProofs?.close();
         watcher?.close();
         await phone?.app.close();
         await app.close();

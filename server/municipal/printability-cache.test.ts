@@ -47,6 +47,19 @@ describe('printability remembered per printed content', () => {
     expect(inner.calls()).toBe(4);
   });
 
+  it('takes the issue time as the date it prints: the same day in Japan is one answer, the next day another', () => {
+    const inner = counting();
+    const check = memoisedPrintability(inner.check);
+    const at = (iso: string): CertificateDocument => ({ ...base, issuedAt: iso });
+    check(at('2026-11-25T00:00:01+09:00'));
+    check(at('2026-11-25T23:59:59+09:00'));
+    // 2026-11-25 in Japan, written in UTC.
+    check(at('2026-11-25T14:59:59Z'));
+    expect(inner.calls()).toBe(1);
+    check(at('2026-11-25T15:00:00Z'));
+    expect(inner.calls()).toBe(2);
+  });
+
   it('forgets the oldest answers beyond its bound', () => {
     const inner = counting();
     const check = memoisedPrintability(inner.check, 1);

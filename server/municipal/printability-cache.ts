@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CertificateDocument } from '../../protocol/documents.ts';
+import { japanDateOf } from '../../certificate-templates/wareki.ts';
 import type { PrintabilityCheck } from './printability.ts';
 
 /**
@@ -7,13 +8,17 @@ import type { PrintabilityCheck } from './printability.ts';
  * scope, and issue checks the document again before signing it, so the same resident's same
  * register entries were laid out on the form several times per transaction. The answer depends
  * only on what is printed, so the key is everything printed — the municipality, the type, the
- * page count, the content (names, addresses, register entries) and the issue time to the hour
- * (the printed date in any whole-hour time zone) — and not the per-document random parts
+ * page count, the content (names, addresses, register entries) and the issue date in Japan (the
+ * forms print the issue time as that date only, certificate-templates/certification.ts) — and not
+ * the per-document random parts
  * (document id, transaction id, holder salt and binding, all of fixed length and alphabet). A
  * change in the register changes the content, hence the key: no stale answer. Bounded: the
  * oldest entries go first.
  */
-export function memoisedPrintability(check: PrintabilityCheck, maxEntries = 20_000): PrintabilityCheck {
+export function memoisedPrintability(
+  check: PrintabilityCheck,
+  maxEntries = DEFAULT_REMEMBERED,
+): PrintabilityCheck {
   const answers = new Map<string, ReturnType<PrintabilityCheck>>();
   return (document: CertificateDocument) => {
     const key = printedContentKey(document);
@@ -25,6 +30,9 @@ export function memoisedPrintability(check: PrintabilityCheck, maxEntries = 20_0
     return answer;
   };
 }
+
+/** Answers kept by default: the documents of about two thousand residents' menus. */
+export const DEFAULT_REMEMBERED = 20_000;
 
 /** SHA-256 of what the form prints of `document`, without its per-document random parts. */
 export function printedContentKey(document: CertificateDocument): string {
@@ -38,7 +46,7 @@ export function printedContentKey(document: CertificateDocument): string {
     certificateType: document.certificateType,
     municipality: document.municipality,
     pageCount: document.pageCount,
-    issuedHour: new Date(document.issuedAt).toISOString().slice(0, 13),
+    issuedOn: japanDateOf(document.issuedAt),
     content:
       content.kind === 'inkan' ? { ...content, sealImage: { ...content.sealImage, data: '' } } : content,
   };

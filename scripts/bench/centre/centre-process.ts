@@ -5,6 +5,7 @@
  *   tsx scripts/bench/centre/centre-process.ts --world DIR
  *       [--database FILE | --database-url postgres://…] [--port N]
  *       [--tls | --tls-dir DIR] [--revocation live | --ocsp-url URL --crl-base-url URL]
+ *       [--menu-proofs]
  *
  * The dev world's centre (its registry, seal keys and trust anchors). Without a database option:
  * the world's SQLite file. `--tls`: mutual TLS with the world's transport PKI; `--tls-dir`: with
@@ -14,6 +15,10 @@
  * policy (nonce required, CRL fallback) against a responder elsewhere, e.g. in a bench's own
  * process, so the responder's signing is not counted as the centre's work. Opening hours are judged on the demo clock so a
  * run at night still issues; everything else on the real time.
+ *
+ * `--menu-proofs`: every resident's menu proved ahead for today (server/municipal/menu-proofs.ts),
+ * the round finished before the centre says it listens, reported as `MENU_PROOFS <json>` with the
+ * process's CPU over the round.
  *
  * Prints `CENTRE_URL <url>` on stdout once listening; stops on SIGTERM or when stdin closes.
  */
@@ -26,7 +31,7 @@ import { liveResponderPolicy, startWorldRevocation } from '../../dev/revocation.
 import { centreOptionsFor, centreTlsFor, ensureDevWorld } from '../../dev/world.ts';
 
 const USAGE =
-  'usage: centre-process.ts --world DIR [--database FILE | --database-url URL] [--port N] [--tls | --tls-dir DIR] [--revocation live | --ocsp-url URL --crl-base-url URL]';
+  'usage: centre-process.ts --world DIR [--database FILE | --database-url URL] [--port N] [--tls | --tls-dir DIR] [--revocation live | --ocsp-url URL --crl-base-url URL] [--menu-proofs]';
 
 /** The centre's side of mutual TLS from a scripts/dev-pki.ts folder. */
 function centreTlsFromDir(dir: string): NonNullable<CentreOptions['tls']> {
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
       revocation: { type: 'string' },
       'ocsp-url': { type: 'string' },
       'crl-base-url': { type: 'string' },
+      'menu-proofs': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -89,7 +95,15 @@ async function main(): Promise<void> {
     port,
     openingHoursNow: clock.openingHoursNow,
     logger: false,
+    menuProofs: values['menu-proofs'],
   });
+  if (centre.centre.menuProofs) {
+    const cpuBefore = process.cpuUsage();
+    const round = await centre.centre.menuProofs.firstRound;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    process.stdout.write(`MENU_PROOFS ${JSON.stringify({ ...round, cpuMs })}\n`);
+  }
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) return;

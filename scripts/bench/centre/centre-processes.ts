@@ -13,6 +13,18 @@ export interface CentreProcess {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** With `menuProofs`: today's round, finished before the centre reported it listens. */
+  menuProofs?: MenuProofReport;
+}
+
+/** A centre process's first round of menus proved ahead, and the CPU the process spent on it. */
+export interface MenuProofReport {
+  day: string;
+  proved: number;
+  noMenu: number;
+  failed: number;
+  ms: number;
+  cpuMs: number;
 }
 
 /** The command line (after `node`) of one centre process. */
@@ -25,6 +37,8 @@ export function centreProcessArgs(opts: {
   revocation?: 'live' | { ocspUrl: string; crlBaseUrl: string };
   /** Node options before the entry, e.g. `--cpu-prof` for a profile of the centre. */
   nodeArgs?: readonly string[];
+  /** Prove every resident's menu ahead (server/municipal/menu-proofs.ts) before listening. */
+  menuProofs?: boolean;
 }): string[] {
   const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', ENTRY, '--world', opts.worldDir];
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
@@ -32,6 +46,7 @@ export function centreProcessArgs(opts: {
   if (opts.port !== undefined) args.push('--port', String(opts.port));
   if (opts.tls === 'world') args.push('--tls');
   else if (opts.tls) args.push('--tls-dir', opts.tls.dir);
+  if (opts.menuProofs) args.push('--menu-proofs');
   if (opts.revocation === 'live') args.push('--revocation', 'live');
   else if (opts.revocation)
     args.push('--ocsp-url', opts.revocation.ocspUrl, '--crl-base-url', opts.revocation.crlBaseUrl);
@@ -52,6 +67,7 @@ export async function startCentreProcess(opts: {
    */
   revocation?: 'live' | { ocspUrl: string; crlBaseUrl: string };
   nodeArgs?: readonly string[];
+  menuProofs?: boolean;
   timeoutMs?: number;
 }): Promise<CentreProcess> {
   const args = centreProcessArgs(opts);
@@ -63,6 +79,7 @@ export async function startCentreProcess(opts: {
     await exited;
   };
   try {
+    let menuProofs: MenuProofReport | undefined;
     const url = await new Promise<string>((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? 60_000;
       const timer = setTimeout(
@@ -74,6 +91,8 @@ export async function startCentreProcess(opts: {
         reject(new Error(`centre process exited before listening (${signal ?? `exit code ${code}`})`));
       });
       createInterface({ input: child.stdout! }).on('line', (line) => {
+        const proofs = /^MENU_PROOFS (\{.*\})$/.exec(line);
+        if (proofs?.[1]) menuProofs = JSON.parse(proofs[1]) as MenuProofReport;
         const match = /^CENTRE_URL (\S+)$/.exec(line);
         if (match?.[1]) {
           clearTimeout(timer);
@@ -81,7 +100,7 @@ export async function startCentreProcess(opts: {
         }
       });
     });
-    return { url, child, stop };
+    return { url, child, stop, ...(menuProofs ? { menuProofs } : {}) };
   } catch (error) {
     await stop();
     throw error;

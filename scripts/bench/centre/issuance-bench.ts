@@ -29,7 +29,7 @@ import type { SeedResident } from '../../../server/seed/types.ts';
 import { ensureDevWorld, openVirtualCard, type DevWorld } from '../../dev/world.ts';
 import { startTestPostgres } from '../../../tests/support/postgres.ts';
 import type { VirtualMyNumberCard } from '../../../native/virtual-card/virtual-my-number-card.ts';
-import { startCentreProcesses, type CentreProcess } from './centre-processes.ts';
+import { startCentreProcesses, type CentreProcess, type MenuProofReport } from './centre-processes.ts';
 import { startRevocationProcess, type RevocationProcess } from './revocation-process.ts';
 import { formatSummary, percentile, type BenchCheck, type BenchReport } from '../report.ts';
 import {
@@ -54,6 +54,12 @@ const CARDS = Number(process.env.BENCH_CARDS ?? TRANSACTIONS + WARM_UP_CARDS);
 /** Which rows to run (comma-separated: sqlite, postgres, postgres-2); default all. */
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres-2').split(',');
 const CENTRE_NODE_ARGS = (process.env.BENCH_CENTRE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+/**
+ * Whether the centres prove every resident's menu ahead, as `npm run centre` does (today's round
+ * at start, before the measured run; its time is reported apart). BENCH_MENU_PROOFS=0: every
+ * sign-in fits its menu's documents itself.
+ */
+const MENU_PROOFS = process.env.BENCH_MENU_PROOFS !== '0';
 
 /** The issue's targets (issue 14), for one centre on each database. */
 const TARGET_ISSUANCES_PER_SECOND = 300;
@@ -221,6 +227,8 @@ async function drive(
 
 interface Row {
   backend: string;
+  /** Each centre's round of menus proved ahead before the run (with MENU_PROOFS). */
+  menuProofs: MenuProofReport[];
   database: 'sqlite' | 'postgres';
   centres: number;
   measured: Measured;
@@ -317,6 +325,7 @@ async function benchCentres(opts: {
       : { databaseUrl: database.databaseUrl }),
     revocation: { ocspUrl: revocation.ocspUrl, crlBaseUrl: revocation.crlBaseUrl },
     nodeArgs: CENTRE_NODE_ARGS,
+    menuProofs: MENU_PROOFS,
   });
   try {
     const measuring: Measuring = {
@@ -338,6 +347,7 @@ async function benchCentres(opts: {
     );
     return {
       backend: opts.backend,
+      menuProofs: centres.flatMap((c) => (c.menuProofs ? [c.menuProofs] : [])),
       database: database.kind,
       centres: opts.count,
       measured,
@@ -403,12 +413,24 @@ export async function run(): Promise<BenchReport> {
           'Issuance: whole kiosk transactions (challenge → card signature → authenticate with OCSP → sealed 住民票 + billing → seal check)',
         rows: rows.map(summarise),
         notes: [
-          `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen (nothing cached for them: no printability answer, no certificate). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
+          `${TERMINALS} terminals at once over HTTP on loopback with residents' in-process virtual cards (RSA-2048); each centre in its own process, warmed up with ${WARM_UP_CARDS} residents, then ${Math.min(TRANSACTIONS, cards.length - WARM_UP_CARDS)} transactions per backend, each by a resident that centre process has not seen in a request (nothing cached for them by an earlier sign-in: no printability answer, no certificate; menus proved ahead, below, are the centre's own work before the run). Residents not offered the 住民票 are skipped: ${rows.map((r) => `${r.backend} ${r.measured.skipped}`).join(', ')}.`,
           "Full verification on: the centre checks the chain, validity, key usage, policy, the register's revocation list, OCSP (a live responder in its own process: a fresh nonce per request, CRL fallback) and the card signature; the terminal verifies the ES256 seal and the holder binding.",
           "p50/p99 ms: one whole transaction; issue p50/p99: the /v1/issue call alone. CPU ms a transaction, each user + system time from /proc over the measured run ÷ transactions: centre — the centre process(es), the stable figure on a shared machine, and of it the JavaScript thread (the rest is V8's garbage-collection and compiler helper threads and libuv's pool); responder — the OCSP responder's process; terminals — this bench's own process (the terminals, their virtual cards' RSA signatures, the seal checks; process.cpuUsage()); PostgreSQL — its postmaster and every backend and writer (rows on PostgreSQL). PostgreSQL 15 from Debian, throwaway, fsync on; SQLite WAL, synchronous FULL.",
           ...rows.map((row) =>
             machineShareNote(row.backend, cores, row.measured.machine, row.measured.cpuMs),
           ),
+          MENU_PROOFS
+            ? `Menus proved ahead (server/municipal/menu-proofs.ts, as \`npm run centre\` does at start and after midnight in Japan): before each run every centre process built and fitted every resident's menu documents for today — ${rows
+                .flatMap((r) =>
+                  r.menuProofs.map(
+                    (p) =>
+                      `${r.backend}: ${p.proved} residents (${p.noMenu} refused a menu, ${p.failed} failed) in ${(p.ms / 1000).toFixed(1)} s, ${(p.cpuMs / Math.max(1, p.proved)).toFixed(1)} ms of CPU a resident`,
+                  ),
+                )
+                .join(
+                  '; ',
+                )}; not in the per-transaction figures. BENCH_MENU_PROOFS=0: each sign-in fits its menu itself.`
+            : 'Menus not proved ahead (BENCH_MENU_PROOFS=0): each sign-in fits its menu documents itself.',
           `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores.`,
           `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS and BENCH_BACKENDS (sqlite,postgres,postgres-2).`,
         ],
