@@ -20,7 +20,7 @@ import { messageKeyFor, type CentreErrorBody, type CentreErrorCode } from '../..
 import type { CentreResult } from '../errors.ts';
 import type { KioskService } from '../kioskService.ts';
 import { centreTlsServerOptions, type CentreTlsOptions } from '../tls/serverTls.ts';
-import { connectionTerminalIdentity } from '../tls/terminalIdentity.ts';
+import { connectionTerminalIdentity, refuseRenegotiation } from '../tls/terminalIdentity.ts';
 import { HTTP_STATUS_FOR } from './statusCodes.ts';
 import { redactDeep } from '../../protocol/redaction.ts';
 import { registerRegistrationRoutes } from './registration-routes.ts';
@@ -119,7 +119,10 @@ export function buildCentreHttpApp(service: KioskService, options: CentreHttpOpt
   const app = options.tls
     ? (Fastify({ ...common, https: centreTlsServerOptions(options.tls) }) as unknown as FastifyInstance)
     : Fastify(common);
-  if (options.tls) app.addHook('preHandler', requireTerminal);
+  if (options.tls) {
+    app.server.on('secureConnection', refuseRenegotiation);
+    app.addHook('preHandler', requireTerminal);
+  }
 
   async function answer<T>(
     request: FastifyRequest,

@@ -51,17 +51,37 @@ const identityByConnection = new WeakMap<
   { der: Buffer; result: TerminalIdentityResult }
 >();
 
+/** Connections on which the centre refused TLS renegotiation from their first handshake on. */
+const renegotiationRefused = new WeakSet<object>();
+
+/**
+ * Refuses TLS renegotiation on a connection the centre accepted (node answers an attempt with a
+ * TLS error that drops the connection; OpenSSL 3 already ignores a client's): its client
+ * certificate stays the one its handshake proved, so the terminal read from it holds for every
+ * request it carries. TLS 1.3 has no renegotiation at all.
+ */
+export function refuseRenegotiation(socket: Pick<TLSSocket, 'disableRenegotiation'>): void {
+  socket.disableRenegotiation();
+  renegotiationRefused.add(socket);
+}
+
 /**
  * The terminal on a mutual-TLS connection (TLS verified its certificate: chain, validity, CRL)
  * and that certificate's DER. node's `getPeerCertificate()` decodes the whole certificate into
  * an object (names, extensions, three fingerprints) on every call, the same for every request a
- * connection carries; so the identity is read once per connection and certificate, and each
- * request only compares the DER the connection presents now with the one it was read from (a
- * renegotiated connection with another certificate is read afresh).
+ * connection carries; so the identity is read once per connection and certificate. On a
+ * connection that refuses renegotiation (`refuseRenegotiation`) the certificate cannot change, and
+ * later requests take the identity as read; on any other, each request compares the DER the
+ * connection presents now with the one it was read from (a renegotiated connection with another
+ * certificate is read afresh).
  */
 export function connectionTerminalIdentity(
   socket: Partial<Pick<TLSSocket, 'authorized' | 'getPeerX509Certificate' | 'getPeerCertificate'>>,
 ): TerminalIdentityResult {
+  if (socket.authorized === true && renegotiationRefused.has(socket)) {
+    const settled = identityByConnection.get(socket as Pick<TLSSocket, 'getPeerX509Certificate'>);
+    if (settled) return settled.result;
+  }
   const certificate = socket.authorized === true ? socket.getPeerX509Certificate?.() : undefined;
   if (!certificate || !socket.getPeerX509Certificate || !socket.getPeerCertificate)
     return { ok: false, problem: 'no-certificate' };
