@@ -179,6 +179,19 @@ export interface Centre {
   close(): Promise<void>;
 }
 
+/** Room kept for one proved resident's menu: about nine documents, with some to spare. */
+const ANSWERS_PER_PROVED_MENU = 12;
+/**
+ * The residents a round of menu proofs takes: at most 20,000 (240,000 answers, some 40 MB kept);
+ * beyond them sign-ins check their menus as without proofs. A larger municipality's centre would
+ * keep the answers in its database.
+ */
+const MAX_PROVED_RESIDENTS = 20_000;
+
+function menuProofHolders(world: SeedWorld): string[] {
+  return world.residents.slice(0, MAX_PROVED_RESIDENTS).map((r) => r.holderId);
+}
+
 /** Builds the centre (store, register, trust, keys, HTTP app) without listening. */
 export async function createCentre(opts: CentreOptions): Promise<Centre> {
   if (opts.mode === 'production' && opts.revocation === undefined)
@@ -228,12 +241,13 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       now,
       ...(opts.sealKeyLifetimeMs === undefined ? {} : { keyLifetimeMs: opts.sealKeyLifetimeMs }),
     });
-    // Proved ahead, a day's answers for every resident are kept (about nine documents a menu).
+    // Proved ahead, a day's answers are kept for the residents a round proves (menuProofHolders).
+    const proved = opts.menuProofs ? menuProofHolders(world) : [];
     const printability =
       opts.printability ??
       memoisedPrintability(
         templatePrintability,
-        opts.menuProofs ? Math.max(DEFAULT_REMEMBERED, world.residents.length * 12) : DEFAULT_REMEMBERED,
+        Math.max(DEFAULT_REMEMBERED, proved.length * ANSWERS_PER_PROVED_MENU),
       );
     const service = createKioskService({
       repository,
@@ -352,7 +366,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
             now,
             log: (fields, message) => app.log.info(fields, message),
           },
-          world.residents.map((r) => r.holderId),
+          proved,
         )
       : undefined;
     return {
