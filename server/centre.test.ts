@@ -99,6 +99,30 @@ describe('two centre instances on one database (multi-server)', () => {
     expect(billing).toMatchObject({ state: 'billed', settlement: { outcome: 'delivered', copies: 1 } });
   });
 
+  it('proves menus ahead when asked, answers sign-ins meanwhile with the same menu, and stops when closed', async () => {
+    const c = await createCentre({ ...options, menuProofs: true });
+    const signIn = async (centre: Centre, terminalId: string) => {
+      const auth = await authenticateWithCard(
+        card,
+        { transactionId: randomUUID(), terminalId },
+        (url, payload) => call(centre, url, payload),
+      );
+      expect(auth.status).toBe(200);
+      return (auth.json as { menu: unknown }).menu;
+    };
+    try {
+      expect(c.menuProofs).toBeDefined();
+      expect(await signIn(c, 'S98-T1')).toEqual(await signIn(a, 'S98-T2'));
+    } finally {
+      await c.close();
+    }
+    const round = await c.menuProofs!.firstRound;
+    expect(round.day).toBe('2026-11-25');
+    expect(round.failed).toBe(0);
+    // Closed during its round (about a thousand residents), or done before the close.
+    if (!round.stopped) expect(round.proved + round.noMenu).toBeGreaterThan(900);
+  });
+
   it('a restarted instance keeps its generated municipality keys', async () => {
     const before = (await a.app.inject({ method: 'GET', url: '/v1/municipality-keys' })).json().payload;
     const c = await createCentre(options);
