@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CertificateTypeSchema } from './certificate-types.ts';
+import { schemaAcceptor } from './schema-acceptor.ts';
 
 /**
  * What a municipality certifies: one content shape per certificate type, told apart by `kind`
@@ -297,6 +298,18 @@ export const CertificateDocumentSchema = z
     path: ['content', 'kind'],
   });
 export type CertificateDocument = z.infer<typeof CertificateDocumentSchema>;
+
+const documentAcceptor = schemaAcceptor(CertificateDocumentSchema);
+
+/**
+ * A valid document as it is: `document` itself when the contract surely accepts it unchanged (a
+ * quick check without zod's copies), else zod's parse, which throws the same ZodError as always.
+ */
+export function acceptedDocument(document: unknown): CertificateDocument {
+  return documentAcceptor.accepts(document)
+    ? (document as CertificateDocument)
+    : CertificateDocumentSchema.parse(document);
+}
 
 /** A document of one certificate type, its content narrowed. */
 export type DocumentOf<K extends CertificateContent['kind']> = Omit<CertificateDocument, 'content'> & {

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { holderBindingFor } from '../../protocol/seal.ts';
 import {
-  CertificateDocumentSchema,
+  acceptedDocument,
   pageCountFor,
   type CertificateContent,
   type CertificateDocument,
@@ -48,10 +48,14 @@ export interface DocumentFrame {
   holder?: HolderBinding;
 }
 
-/** Wraps certified content into a document: id, issue time, municipality, binding, page count. */
+/**
+ * Wraps certified content into a document: id, issue time, municipality, binding, page count.
+ * The content must be new objects made for this document (the document is the very object built
+ * here when it is valid, not a copy); register data the contract refuses throws zod's ZodError.
+ */
 export function certifiedDocument(frame: DocumentFrame, content: CertificateContent): CertificateDocument {
   const { holderSalt, holderBinding } = frame.holder ?? newHolderBinding(frame.certificateFingerprint);
-  return CertificateDocumentSchema.parse({
+  return acceptedDocument({
     documentId: frame.documentId ?? newDocumentId(),
     transactionId: frame.transactionId,
     certificateType: content.kind,
