@@ -1,4 +1,6 @@
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { X509Certificate, constants, createHash, verify, type KeyObject } from 'node:crypto';
+import { readCertificateDer } from './certificate-der.ts';
+import type { PlainCertificate } from './plain-certificate.ts';
 
 export interface TrustedCa {
   /** SHA-256 hex of the CA certificate DER: its identity (generations share one DN). */
@@ -18,6 +20,10 @@ interface CaFacts {
   validToMs: number;
   /** undefined when OpenSSL cannot read the key: such a CA verifies nothing. */
   publicKey: KeyObject | undefined;
+  /** The subject Name's DER, compared with a plain certificate's issuer; undefined when unreadable. */
+  subjectDer: Buffer | undefined;
+  /** Only an RSA key verifies a sha256WithRSAEncryption signature (OpenSSL checks the key's type). */
+  rsa: boolean;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -42,6 +48,18 @@ function verifiesWith(certificate: X509Certificate, caKey: KeyObject | undefined
   }
 }
 
+/** Both names read, and encoded alike. */
+const sameName = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+  a !== undefined && b !== undefined && a.equals(b);
+
+function subjectDerOf(der: Uint8Array): Buffer | undefined {
+  try {
+    return Buffer.from(readCertificateDer(der).subjectName);
+  } catch {
+    return undefined;
+  }
+}
+
 function publicKeyOf(ca: X509Certificate): KeyObject | undefined {
   try {
     return ca.publicKey;
@@ -54,6 +72,11 @@ function publicKeyOf(ca: X509Certificate): KeyObject | undefined {
 export class TrustStore {
   readonly authorities: readonly TrustedCa[];
   private readonly facts: readonly CaFacts[];
+  /**
+   * Whether a name's bytes decide as OpenSSL's text of it does: no two CAs whose subjects read
+   * alike are encoded differently. Otherwise every certificate is matched by OpenSSL's text.
+   */
+  private readonly namesByBytes: boolean;
 
   constructor(caCertificatesDer: readonly Uint8Array[]) {
     this.authorities = caCertificatesDer.map((der) => {
@@ -66,7 +89,12 @@ export class TrustStore {
       validFromMs: new Date(certificate.validFrom).getTime(),
       validToMs: new Date(certificate.validTo).getTime(),
       publicKey: publicKeyOf(certificate),
+      subjectDer: subjectDerOf(certificate.raw),
+      rsa: publicKeyOf(certificate)?.asymmetricKeyType === 'rsa',
     }));
+    this.namesByBytes = this.facts.every((a) =>
+      this.facts.every((b) => a.subject !== b.subject || sameName(a.subjectDer, b.subjectDer)),
+    );
   }
 
   /**
@@ -85,5 +113,43 @@ export class TrustStore {
         verifiesWith(certificate, facts.publicKey)
       );
     });
+  }
+
+  /**
+   * `issuerOf` for a plain certificate (./plain-certificate.ts) without OpenSSL's reading of it:
+   * the CA named by the same bytes, within its validity, whose key verifies the signature over
+   * the TBS. Equal bytes read as equal text, and no two CAs read alike but differ in bytes, so
+   * the CA found is the one `issuerOf` finds; `undefined` leaves the decision to `issuerOf`
+   * (another encoding of the name may still read alike).
+   */
+  issuerOfPlain(certificate: PlainCertificate, now: Date): TrustedCa | undefined {
+    if (!this.namesByBytes) return undefined;
+    const issuer = certificate.certificate.issuerName;
+    const at = now.getTime();
+    return this.authorities.find((_ca, i) => {
+      const facts = this.facts[i] as CaFacts;
+      return (
+        facts.rsa &&
+        facts.subjectDer !== undefined &&
+        facts.subjectDer.equals(issuer) &&
+        facts.validToMs >= at &&
+        facts.validFromMs <= at &&
+        signedBy(certificate, facts.publicKey as KeyObject)
+      );
+    });
+  }
+}
+
+/** sha256WithRSAEncryption (PKCS#1 v1.5) over the TBS: what OpenSSL's X509_verify checks for a plain certificate. */
+function signedBy(certificate: PlainCertificate, caKey: KeyObject): boolean {
+  try {
+    return verify(
+      'sha256',
+      certificate.tbs,
+      { key: caKey, padding: constants.RSA_PKCS1_PADDING },
+      certificate.signature,
+    );
+  } catch {
+    return false;
   }
 }
