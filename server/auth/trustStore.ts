@@ -20,10 +20,19 @@ interface CaFacts {
   validToMs: number;
   /** undefined when OpenSSL cannot read the key: such a CA verifies nothing. */
   publicKey: KeyObject | undefined;
-  /** The subject Name's DER, compared with a plain certificate's issuer; undefined when unreadable. */
-  subjectDer: Buffer | undefined;
   /** Only an RSA key verifies a sha256WithRSAEncryption signature (OpenSSL checks the key's type). */
   rsa: boolean;
+}
+
+/** What `issuerOfPlain` compares, read on its first call (a store made per call never pays for it). */
+interface PlainNames {
+  /** Each CA's subject Name DER, by the store's order; undefined when the strict reader refuses it. */
+  subjects: readonly (Buffer | undefined)[];
+  /**
+   * Whether a name's bytes decide as OpenSSL's text of it does: no two CAs whose subjects read
+   * alike are encoded differently. Otherwise every certificate is matched by OpenSSL's text.
+   */
+  byBytes: boolean;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -72,11 +81,7 @@ function publicKeyOf(ca: X509Certificate): KeyObject | undefined {
 export class TrustStore {
   readonly authorities: readonly TrustedCa[];
   private readonly facts: readonly CaFacts[];
-  /**
-   * Whether a name's bytes decide as OpenSSL's text of it does: no two CAs whose subjects read
-   * alike are encoded differently. Otherwise every certificate is matched by OpenSSL's text.
-   */
-  private readonly namesByBytes: boolean;
+  private plainNames: PlainNames | undefined;
 
   constructor(caCertificatesDer: readonly Uint8Array[]) {
     this.authorities = caCertificatesDer.map((der) => {
@@ -84,17 +89,26 @@ export class TrustStore {
       if (!certificate.ca) throw new TypeError('a trusted JPKI CA certificate must be a CA certificate');
       return { fingerprint: sha256Hex(der), certificate, der: new Uint8Array(certificate.raw) };
     });
-    this.facts = this.authorities.map(({ certificate }) => ({
-      subject: certificate.subject,
-      validFromMs: new Date(certificate.validFrom).getTime(),
-      validToMs: new Date(certificate.validTo).getTime(),
-      publicKey: publicKeyOf(certificate),
-      subjectDer: subjectDerOf(certificate.raw),
-      rsa: publicKeyOf(certificate)?.asymmetricKeyType === 'rsa',
-    }));
-    this.namesByBytes = this.facts.every((a) =>
-      this.facts.every((b) => a.subject !== b.subject || sameName(a.subjectDer, b.subjectDer)),
+    this.facts = this.authorities.map(({ certificate }) => {
+      const publicKey = publicKeyOf(certificate);
+      return {
+        subject: certificate.subject,
+        validFromMs: new Date(certificate.validFrom).getTime(),
+        validToMs: new Date(certificate.validTo).getTime(),
+        publicKey,
+        rsa: publicKey?.asymmetricKeyType === 'rsa',
+      };
+    });
+  }
+
+  private namesForPlain(): PlainNames {
+    if (this.plainNames) return this.plainNames;
+    const subjects = this.authorities.map((ca) => subjectDerOf(ca.der));
+    const byBytes = this.facts.every((a, i) =>
+      this.facts.every((b, j) => a.subject !== b.subject || sameName(subjects[i], subjects[j])),
     );
+    this.plainNames = { subjects, byBytes };
+    return this.plainNames;
   }
 
   /**
@@ -123,15 +137,17 @@ export class TrustStore {
    * (another encoding of the name may still read alike).
    */
   issuerOfPlain(certificate: PlainCertificate, now: Date): TrustedCa | undefined {
-    if (!this.namesByBytes) return undefined;
+    const names = this.namesForPlain();
+    if (!names.byBytes) return undefined;
     const issuer = certificate.certificate.issuerName;
     const at = now.getTime();
     return this.authorities.find((_ca, i) => {
       const facts = this.facts[i] as CaFacts;
+      const subject = names.subjects[i];
       return (
         facts.rsa &&
-        facts.subjectDer !== undefined &&
-        facts.subjectDer.equals(issuer) &&
+        subject !== undefined &&
+        subject.equals(issuer) &&
         facts.validToMs >= at &&
         facts.validFromMs <= at &&
         signedBy(certificate, facts.publicKey as KeyObject)
