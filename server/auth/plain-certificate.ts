@@ -1,16 +1,17 @@
 /**
- * The card's certificate read once, without OpenSSL, when it has the plain shape every JPKI
- * 利用者証明用 certificate has: one DER certificate, v3, sha256WithRSAEncryption (NULL
- * parameters) in both algorithm fields, names of PrintableString / UTF8String attributes, an
- * rsaEncryption key, no unique identifiers, extensions flagged critical only by TRUE.
+ * The card's certificate read once, without OpenSSL, when it has a plain shape: one DER
+ * certificate, v3, sha256WithRSAEncryption with NULL parameters in both algorithm fields, names
+ * of PrintableString / valid UTF8String attributes, an rsaEncryption key (NULL parameters) whose
+ * RSAPublicKey fills its BIT STRING, no unique identifiers, extensions present and flagged
+ * critical only by TRUE, a basicConstraints (if any) that reads strictly.
  *
- * OpenSSL's parse (`new X509Certificate`) cost about as much as the rest of the certificate's
- * checks together, mostly in decoding the key through OpenSSL's SPKI decoder; the RSA key is
- * made here from its PKCS#1 bytes instead. A certificate of any other shape answers `undefined`
- * and is read as before (OpenSSL, then the strict reader), so every refusal and its wording
- * stays what OpenSSL's reading gave. The shape is chosen so that OpenSSL reads every plain
- * certificate and its DER back unchanged (plain-certificate.test.ts compares the two over
- * mutated certificates).
+ * OpenSSL's parse (`new X509Certificate`) cost more than the rest of the certificate's checks
+ * together, mostly in decoding the key through OpenSSL's SPKI decoder; the RSA key is made here
+ * from its PKCS#1 bytes instead. A certificate of any other shape answers `undefined` and is read
+ * as before (OpenSSL, then the strict reader), so every refusal and its wording stays what
+ * OpenSSL's reading gave; a real card of another shape only costs what it did. The shape is
+ * chosen so that OpenSSL reads every plain certificate, as the same DER, key and facts
+ * (tests/fuzz/plain-certificate.fuzz.test.ts compares the two over mutated certificates).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { basicConstraintsCa, readCertificateDer, type CertificateDer } from './certificate-der.ts';
