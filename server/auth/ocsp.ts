@@ -17,8 +17,9 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import {
   algorithmOid,
   extendedKeyUsagesOf,
@@ -129,18 +130,40 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /** Connections to the responder are kept open between requests (one per request at peak). */
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
+/**
+ * Where a responder URL points, as node:http's options, worked out once per URL: a centre asks one
+ * responder (or the few its CAs name) on every authentication.
+ */
+type ResponderTarget = { secure: boolean; options: RequestOptions };
+const TARGET_CACHE_LIMIT = 16;
+const targets = new Map<string, ResponderTarget>();
+
+function responderTarget(url: string): ResponderTarget {
+  const known = targets.get(url);
+  if (known) return known;
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'https:';
+  if (!secure && parsed.protocol !== 'http:') throw new TypeError('OCSP URL is not http or https');
+  const target = { secure, options: urlToHttpOptions(parsed) };
+  if (targets.size >= TARGET_CACHE_LIMIT) targets.delete(targets.keys().next().value as string);
+  targets.set(url, target);
+  return target;
+}
+
 /** POSTs the request over HTTP(S) with kept-alive connections (node:http: no WHATWG streams per request). */
 export const httpOcspTransport: OcspTransport = (url, body, signal) =>
   new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
-    if (!secure && target.protocol !== 'http:') {
-      reject(new TypeError('OCSP URL is not http or https'));
+    let target: ResponderTarget;
+    try {
+      target = responderTarget(url);
+    } catch (error) {
+      reject(error as Error);
       return;
     }
+    const { secure, options } = target;
     const request = (secure ? httpsRequest : httpRequest)(
-      target,
       {
+        ...options,
         method: 'POST',
         agent: secure ? agents.https : agents.http,
         headers: {
@@ -259,6 +282,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 const DER_NULL = encodeElement(TAG.null);
+/** The request's fixed parts, encoded once: CertID's hash algorithm (SHA-256) and the nonce's OID. */
+const SHA256_ALGORITHM = encodeElement(TAG.sequence, encodeOid(SHA256_OID), DER_NULL);
+const NONCE_OID = encodeOid(OCSP_NONCE_OID);
 
 /**
  * The DER OCSPRequest for one certificate (CertID by SHA-256) with a 32-byte nonce:
@@ -271,14 +297,14 @@ export function buildOcspRequest(
 ): Uint8Array {
   const certId = encodeElement(
     TAG.sequence,
-    encodeElement(TAG.sequence, encodeOid(SHA256_OID), DER_NULL),
+    SHA256_ALGORITHM,
     encodeElement(TAG.octetString, issuerHashes.name),
     encodeElement(TAG.octetString, issuerHashes.key),
     encodeElement(TAG.integer, serialNumber),
   );
   const nonceExtension = encodeElement(
     TAG.sequence,
-    encodeOid(OCSP_NONCE_OID),
+    NONCE_OID,
     encodeElement(TAG.octetString, encodeElement(TAG.octetString, nonce)),
   );
   const tbsRequest = encodeElement(

@@ -1,4 +1,6 @@
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { X509Certificate, constants, createHash, verify, type KeyObject } from 'node:crypto';
+import { readCertificateDer } from './certificate-der.ts';
+import type { PlainCertificate } from './plain-certificate.ts';
 
 export interface TrustedCa {
   /** SHA-256 hex of the CA certificate DER: its identity (generations share one DN). */
@@ -18,6 +20,19 @@ interface CaFacts {
   validToMs: number;
   /** undefined when OpenSSL cannot read the key: such a CA verifies nothing. */
   publicKey: KeyObject | undefined;
+  /** Only an RSA key verifies a sha256WithRSAEncryption signature (OpenSSL checks the key's type). */
+  rsa: boolean;
+}
+
+/** What `issuerOfPlain` compares, read on its first call (a store made per call never pays for it). */
+interface PlainNames {
+  /** Each CA's subject Name DER, by the store's order; undefined when the strict reader refuses it. */
+  subjects: readonly (Buffer | undefined)[];
+  /**
+   * Whether a name's bytes decide as OpenSSL's text of it does: no two CAs whose subjects read
+   * alike are encoded differently. Otherwise every certificate is matched by OpenSSL's text.
+   */
+  byBytes: boolean;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -42,6 +57,18 @@ function verifiesWith(certificate: X509Certificate, caKey: KeyObject | undefined
   }
 }
 
+/** Both names read, and encoded alike. */
+const sameName = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
+  a !== undefined && b !== undefined && a.equals(b);
+
+function subjectDerOf(der: Uint8Array): Buffer | undefined {
+  try {
+    return Buffer.from(readCertificateDer(der).subjectName);
+  } catch {
+    return undefined;
+  }
+}
+
 function publicKeyOf(ca: X509Certificate): KeyObject | undefined {
   try {
     return ca.publicKey;
@@ -54,6 +81,7 @@ function publicKeyOf(ca: X509Certificate): KeyObject | undefined {
 export class TrustStore {
   readonly authorities: readonly TrustedCa[];
   private readonly facts: readonly CaFacts[];
+  private plainNames: PlainNames | undefined;
 
   constructor(caCertificatesDer: readonly Uint8Array[]) {
     this.authorities = caCertificatesDer.map((der) => {
@@ -61,12 +89,26 @@ export class TrustStore {
       if (!certificate.ca) throw new TypeError('a trusted JPKI CA certificate must be a CA certificate');
       return { fingerprint: sha256Hex(der), certificate, der: new Uint8Array(certificate.raw) };
     });
-    this.facts = this.authorities.map(({ certificate }) => ({
-      subject: certificate.subject,
-      validFromMs: new Date(certificate.validFrom).getTime(),
-      validToMs: new Date(certificate.validTo).getTime(),
-      publicKey: publicKeyOf(certificate),
-    }));
+    this.facts = this.authorities.map(({ certificate }) => {
+      const publicKey = publicKeyOf(certificate);
+      return {
+        subject: certificate.subject,
+        validFromMs: new Date(certificate.validFrom).getTime(),
+        validToMs: new Date(certificate.validTo).getTime(),
+        publicKey,
+        rsa: publicKey?.asymmetricKeyType === 'rsa',
+      };
+    });
+  }
+
+  private namesForPlain(): PlainNames {
+    if (this.plainNames) return this.plainNames;
+    const subjects = this.authorities.map((ca) => subjectDerOf(ca.der));
+    const byBytes = this.facts.every((a, i) =>
+      this.facts.every((b, j) => a.subject !== b.subject || sameName(subjects[i], subjects[j])),
+    );
+    this.plainNames = { subjects, byBytes };
+    return this.plainNames;
   }
 
   /**
@@ -85,5 +127,45 @@ export class TrustStore {
         verifiesWith(certificate, facts.publicKey)
       );
     });
+  }
+
+  /**
+   * `issuerOf` for a plain certificate (./plain-certificate.ts) without OpenSSL's reading of it:
+   * the CA named by the same bytes, within its validity, whose key verifies the signature over
+   * the TBS. Equal bytes read as equal text, and no two CAs read alike but differ in bytes, so
+   * the CA found is the one `issuerOf` finds; `undefined` leaves the decision to `issuerOf`
+   * (another encoding of the name may still read alike).
+   */
+  issuerOfPlain(certificate: PlainCertificate, now: Date): TrustedCa | undefined {
+    const names = this.namesForPlain();
+    if (!names.byBytes) return undefined;
+    const issuer = certificate.certificate.issuerName;
+    const at = now.getTime();
+    return this.authorities.find((_ca, i) => {
+      const facts = this.facts[i] as CaFacts;
+      const subject = names.subjects[i];
+      return (
+        facts.rsa &&
+        subject !== undefined &&
+        subject.equals(issuer) &&
+        facts.validToMs >= at &&
+        facts.validFromMs <= at &&
+        signedBy(certificate, facts.publicKey as KeyObject)
+      );
+    });
+  }
+}
+
+/** sha256WithRSAEncryption (PKCS#1 v1.5) over the TBS: what OpenSSL's X509_verify checks for a plain certificate. */
+function signedBy(certificate: PlainCertificate, caKey: KeyObject): boolean {
+  try {
+    return verify(
+      'sha256',
+      certificate.tbs,
+      { key: caKey, padding: constants.RSA_PKCS1_PADDING },
+      certificate.signature,
+    );
+  } catch {
+    return false;
   }
 }

@@ -14,6 +14,7 @@ import {
   readCertificateDer,
   type CertificateDer,
 } from './certificate-der.ts';
+import { readPlainCertificate, type PlainCertificate } from './plain-certificate.ts';
 import type { RevocationChecker } from './revocation.ts';
 import { normaliseSerialHex, sha256Hex, type TrustStore } from './trustStore.ts';
 
@@ -81,7 +82,47 @@ function extensionValue(certificate: CertificateDer, oid: string): Uint8Array | 
   return certificate.extensions.find((e) => e.oid === oid)?.value;
 }
 
-function checkUsage(certificate: CertificateDer, node: NodeX509Certificate): UsageCheck {
+/** What checkUsage reads of OpenSSL's view of the certificate: its key and whether it is a CA. */
+interface KeyFacts {
+  readonly publicKey: KeyObject;
+  readonly ca: boolean;
+}
+
+/**
+ * A plain certificate's key facts without OpenSSL: its RSA key, and `ca` false because OpenSSL's
+ * CA flag is never set without a basicConstraints cA TRUE, which checkUsage reads itself (a plain
+ * certificate's basicConstraints reads strictly).
+ */
+const plainKeyFacts = (plain: PlainCertificate): KeyFacts => ({ publicKey: plain.publicKey, ca: false });
+
+/**
+ * The certificate as one DER certificate: read without OpenSSL when plain, else as before
+ * (OpenSSL's reading, its DER compared with the request's, then the strict reader).
+ */
+type CardCertificateReading =
+  | { ok: true; certificate: CertificateDer; plain?: PlainCertificate; openssl?: NodeX509Certificate }
+  | { ok: false; detail: string };
+
+function readCardCertificate(der: Buffer): CardCertificateReading {
+  const plain = readPlainCertificate(der);
+  if (plain) return { ok: true, certificate: plain.certificate, plain };
+  let node: NodeX509Certificate;
+  try {
+    node = new NodeX509Certificate(der);
+  } catch {
+    return { ok: false, detail: 'does not decode as X.509' };
+  }
+  // OpenSSL also accepts PEM text and ignores bytes after the certificate: the request must
+  // carry exactly one DER certificate, or one card would have many fingerprints.
+  if (!node.raw.equals(der)) return { ok: false, detail: 'not exactly one DER certificate' };
+  try {
+    return { ok: true, certificate: readCertificateDer(der), openssl: node };
+  } catch {
+    return { ok: false, detail: 'does not decode as X.509' };
+  }
+}
+
+function checkUsage(certificate: CertificateDer, node: KeyFacts): UsageCheck {
   if (
     certificate.signatureAlgorithmOid !== SHA256_WITH_RSA_OID ||
     certificate.tbsSignatureAlgorithmOid !== SHA256_WITH_RSA_OID
@@ -185,32 +226,29 @@ export async function verifyAuthentication(
       return fail('challenge-used');
   }
 
-  let node: NodeX509Certificate;
-  try {
-    node = new NodeX509Certificate(certificateDer);
-  } catch {
-    return fail('certificate-malformed', 'does not decode as X.509');
-  }
-  // OpenSSL also accepts PEM text and ignores bytes after the certificate: the request must
-  // carry exactly one DER certificate, or one card would have many fingerprints.
-  if (!node.raw.equals(certificateDer))
-    return fail('certificate-malformed', 'not exactly one DER certificate');
-  let certificate: CertificateDer;
-  try {
-    certificate = readCertificateDer(certificateDer);
-  } catch {
-    return fail('certificate-malformed', 'does not decode as X.509');
-  }
+  const read = readCardCertificate(certificateDer);
+  if (!read.ok) return fail('certificate-malformed', read.detail);
+  const { certificate } = read;
 
   if (now.getTime() < certificate.notBefore.getTime()) return fail('certificate-not-yet-valid');
   if (now.getTime() > certificate.notAfter.getTime()) return fail('certificate-expired');
 
-  const issuer = deps.trustStore.issuerOf(node, now);
+  let openssl = read.openssl;
+  let issuer = read.plain ? deps.trustStore.issuerOfPlain(read.plain, now) : undefined;
+  if (!issuer) {
+    // Not plain, or no CA matched its issuer name byte for byte: OpenSSL's reading decides.
+    try {
+      openssl ??= new NodeX509Certificate(certificateDer);
+    } catch {
+      return fail('certificate-malformed', 'does not decode as X.509');
+    }
+    issuer = deps.trustStore.issuerOf(openssl, now);
+  }
   if (!issuer) return fail('certificate-untrusted', 'no trusted CA signed it');
 
   let usage: UsageCheck;
   try {
-    usage = checkUsage(certificate, node);
+    usage = checkUsage(certificate, openssl ?? plainKeyFacts(read.plain as PlainCertificate));
   } catch {
     usage = { ok: false, detail: 'extensions or algorithms do not decode' };
   }
