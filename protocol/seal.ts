@@ -1,7 +1,7 @@
 import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { Tag, decode } from 'cbor2';
+import { canonicalJson } from './canonical-json.ts';
 import { encodeCbor } from './cbor-encode.ts';
-import canonicalize from 'canonicalize';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
 import { HouseholdScopeSchema } from './documents.ts';
 import { CertificateTypeSchema, type CertificateType } from './certificate-types.ts';
@@ -87,7 +87,7 @@ export function holderBindingFor(holderSaltHex: string, certificateFingerprintHe
 }
 
 export function documentDigest(document: CertificateDocument): Uint8Array {
-  const json = canonicalize(document);
+  const json = canonicalJson(document);
   if (json === undefined) throw new TypeError('document cannot be canonicalized');
   return new Uint8Array(createHash('sha256').update(json, 'utf8').digest().subarray(0, 16));
 }
