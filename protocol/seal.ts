@@ -1,7 +1,8 @@
 import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { Tag, decode } from 'cbor2';
+import { Tag } from 'cbor2';
+import { canonicalJson } from './canonical-json.ts';
 import { encodeCbor } from './cbor-encode.ts';
-import canonicalize from 'canonicalize';
+import { decodeSealCbor } from './seal-cbor.ts';
 import type { CertificateDocument, HouseholdScope } from './documents.ts';
 import { HouseholdScopeSchema } from './documents.ts';
 import { CertificateTypeSchema, type CertificateType } from './certificate-types.ts';
@@ -87,7 +88,7 @@ export function holderBindingFor(holderSaltHex: string, certificateFingerprintHe
 }
 
 export function documentDigest(document: CertificateDocument): Uint8Array {
-  const json = canonicalize(document);
+  const json = canonicalJson(document);
   if (json === undefined) throw new TypeError('document cannot be canonicalized');
   return new Uint8Array(createHash('sha256').update(json, 'utf8').digest().subarray(0, 16));
 }
@@ -139,7 +140,7 @@ const bytesOf = (value: unknown, length: number): Uint8Array | undefined =>
 export function decodeSealPayload(bytes: Uint8Array): SealPayload | { error: string } {
   let map: unknown;
   try {
-    map = decode(new Uint8Array(bytes), { preferMap: true, rejectDuplicateKeys: true });
+    map = decodeSealCbor(new Uint8Array(bytes), { preferMap: true, rejectDuplicateKeys: true });
   } catch {
     return { error: 'payload is not CBOR' };
   }
@@ -243,7 +244,7 @@ export function verifySeal(
 ): SealVerification {
   let decoded: unknown;
   try {
-    decoded = decode(new Uint8Array(seal));
+    decoded = decodeSealCbor(new Uint8Array(seal));
   } catch {
     return malformed('not CBOR');
   }
@@ -257,7 +258,7 @@ export function verifySeal(
   }
   let header: unknown;
   try {
-    header = decode(protectedHeader, { preferMap: true });
+    header = decodeSealCbor(protectedHeader, { preferMap: true });
   } catch {
     return malformed('protected header');
   }
