@@ -7,6 +7,7 @@ import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
   ResidentRecordSchema,
+  storedResident,
   type BillingRecord,
   type DeliveryRecording,
   type DeliveryReportRecord,
@@ -334,12 +335,10 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async getResident(holderId) {
       const json = stmt.getResident.get(holderId) as string | undefined;
-      return json === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(json));
+      return json === undefined ? undefined : storedResident(json);
     },
     async listHouseholdMembers(householdId): Promise<ResidentRecord[]> {
-      return (stmt.listHouseholdMembers.all(householdId) as string[]).map((json) =>
-        ResidentRecordSchema.parse(JSON.parse(json)),
-      );
+      return (stmt.listHouseholdMembers.all(householdId) as string[]).map((json) => storedResident(json));
     },
     async registerCertificate(entry: CertificateRegistryEntry) {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
