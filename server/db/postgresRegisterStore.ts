@@ -9,9 +9,6 @@ import {
   KosekiUseRegistrationSchema,
   TaxAssessmentSchema,
   inkanFromRow,
-  storedFuhyo,
-  storedKoseki,
-  storedTaxAssessment,
   useRegistrationFromRow,
   type UseRegistrationRow,
 } from './register-records.ts';
@@ -167,18 +164,18 @@ export function postgresRegisterStore(pool: Pool): PersistentRegisterStore {
     },
     async taxAssessment(holderId, fiscalYear) {
       const [row] = await prepared<{ record_json: string }>(SQL.taxAssessment, [holderId, fiscalYear]);
-      return row === undefined ? undefined : storedTaxAssessment(row.record_json);
+      return row === undefined ? undefined : TaxAssessmentSchema.parse(JSON.parse(row.record_json));
     },
     async taxYearsOf(holderId) {
       return (await prepared<{ fiscal_year: number }>(SQL.taxYearsOf, [holderId])).map((r) => r.fiscal_year);
     },
     async kosekiOf(kosekiId) {
       const [row] = await prepared<{ record_json: string }>(SQL.kosekiOf, [kosekiId]);
-      return row === undefined ? undefined : storedKoseki(row.record_json);
+      return row === undefined ? undefined : KosekiRecordSchema.parse(JSON.parse(row.record_json));
     },
     async fuhyoOf(holderId) {
       const [row] = await prepared<{ record_json: string }>(SQL.fuhyoOf, [holderId]);
-      return row === undefined ? undefined : storedFuhyo(row.record_json);
+      return row === undefined ? undefined : FuhyoRecordSchema.parse(JSON.parse(row.record_json));
     },
     async useRegistrationOf(holderId, code) {
       const found = await prepared<UseRegistrationRow>(SQL.useRegistrationOf, [holderId, code]);

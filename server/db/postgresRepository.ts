@@ -7,7 +7,6 @@ import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
   ResidentRecordSchema,
-  storedResident,
   type DeliveryRecording,
   type ChallengeConsumption,
   type HouseholdRecord,
@@ -307,11 +306,11 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
     },
     async getResident(holderId) {
       const [row] = await prepared<{ record_json: string }>(SQL.getResident, [holderId]);
-      return row === undefined ? undefined : storedResident(row.record_json);
+      return row === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(row.record_json));
     },
     async listHouseholdMembers(householdId) {
       return (await prepared<{ record_json: string }>(SQL.listHouseholdMembers, [householdId])).map((row) =>
-        storedResident(row.record_json),
+        ResidentRecordSchema.parse(JSON.parse(row.record_json)),
       );
     },
     async registerCertificate(entry) {

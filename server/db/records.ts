@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { checkedJsonReader } from './checked-json.ts';
 
 /** What the centre stores. Validated with zod when written and when read back. */
 
@@ -61,9 +60,6 @@ export const ResidentRecordSchema = z.object({
     .optional(),
 });
 export type ResidentRecord = z.infer<typeof ResidentRecordSchema>;
-
-/** A resident row's stored JSON, read back and checked (both dialects). */
-export const storedResident: (json: string) => ResidentRecord = checkedJsonReader(ResidentRecordSchema);
 
 /**
  * Who last set a municipality's rules: the seed (the register loaded at start) or the

@@ -6,7 +6,6 @@ import type {
   KosekiUseRegistration,
   TaxAssessment,
 } from '../seed/types.ts';
-import { checkedJsonReader } from './checked-json.ts';
 
 /**
  * The municipal registers as stored (JSON per row), validated when written and when read back.
@@ -131,12 +130,6 @@ exact<Same<z.infer<typeof KosekiRecordSchema>, KosekiRecord>>(true);
 exact<Same<z.infer<typeof FuhyoRecordSchema>, FuhyoRecord>>(true);
 exact<Same<z.infer<typeof KosekiUseRegistrationSchema>, KosekiUseRegistration>>(true);
 
-/** Each register's stored JSON, read back and checked (both dialects). */
-export const storedTaxAssessment: (json: string) => TaxAssessment = checkedJsonReader(TaxAssessmentSchema);
-export const storedKoseki: (json: string) => KosekiRecord = checkedJsonReader(KosekiRecordSchema);
-export const storedFuhyo: (json: string) => FuhyoRecord = checkedJsonReader(FuhyoRecordSchema);
-const storedInkan: (json: string) => InkanRegistration = checkedJsonReader(InkanRegistrationSchema);
-
 /** A use registration row as both dialects return it (epoch ms as numbers). */
 export interface UseRegistrationRow {
   request_id: string;
@@ -160,6 +153,6 @@ export function useRegistrationFromRow(row: UseRegistrationRow): KosekiUseRegist
 
 /** An 印鑑登録 as read: the loaded registration, abolished if an abolition names it. */
 export function inkanFromRow(recordJson: string, abolishedOn: string | null): InkanRegistration {
-  const registration = storedInkan(recordJson);
+  const registration = InkanRegistrationSchema.parse(JSON.parse(recordJson));
   return abolishedOn === null ? registration : { ...registration, status: 'abolished', abolishedOn };
 }

@@ -8,9 +8,6 @@ import {
   KosekiUseRegistrationSchema,
   TaxAssessmentSchema,
   inkanFromRow,
-  storedFuhyo,
-  storedKoseki,
-  storedTaxAssessment,
   useRegistrationFromRow,
   type UseRegistrationRow,
 } from './register-records.ts';
@@ -143,18 +140,18 @@ export function sqliteRegisterStore(db: Database.Database): PersistentRegisterSt
     },
     async taxAssessment(holderId, fiscalYear) {
       const json = stmt.tax.get(holderId, fiscalYear) as string | undefined;
-      return json === undefined ? undefined : storedTaxAssessment(json);
+      return json === undefined ? undefined : TaxAssessmentSchema.parse(JSON.parse(json));
     },
     async taxYearsOf(holderId) {
       return stmt.taxYears.all(holderId) as number[];
     },
     async kosekiOf(kosekiId) {
       const json = stmt.koseki.get(kosekiId) as string | undefined;
-      return json === undefined ? undefined : storedKoseki(json);
+      return json === undefined ? undefined : KosekiRecordSchema.parse(JSON.parse(json));
     },
     async fuhyoOf(holderId) {
       const json = stmt.fuhyo.get(holderId) as string | undefined;
-      return json === undefined ? undefined : storedFuhyo(json);
+      return json === undefined ? undefined : FuhyoRecordSchema.parse(JSON.parse(json));
     },
     async useRegistrationOf(holderId, code) {
       return useRow(stmt.latestUse.get(holderId, code));

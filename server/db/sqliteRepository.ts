@@ -7,7 +7,6 @@ import {
   HouseholdRecordSchema,
   MunicipalityConfigSchema,
   ResidentRecordSchema,
-  storedResident,
   type BillingRecord,
   type DeliveryRecording,
   type DeliveryReportRecord,
@@ -336,10 +335,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async getResident(holderId) {
       const json = stmt.getResident.get(holderId) as string | undefined;
-      return json === undefined ? undefined : storedResident(json);
+      return json === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(json));
     },
     async listHouseholdMembers(householdId): Promise<ResidentRecord[]> {
-      return (stmt.listHouseholdMembers.all(householdId) as string[]).map((json) => storedResident(json));
+      return (stmt.listHouseholdMembers.all(householdId) as string[]).map((json) =>
+        ResidentRecordSchema.parse(JSON.parse(json)),
+      );
     },
     async registerCertificate(entry: CertificateRegistryEntry) {
       stmt.registerCertificate.run(entry.caFingerprint, entry.serialNumberHex, entry.holderId);
