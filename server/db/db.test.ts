@@ -221,6 +221,32 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(await repo.listBillingRecords()).toEqual([settled]);
   });
 
+  it('settles a billing row once when different reports race: the first stands, the others conflict with it', async () => {
+    await repo.saveSession(session());
+    await repo.recordIssuance(issued, billing);
+    // Connections opened beforehand (PostgreSQL's pool), so the reports do run at the same time.
+    await Promise.all(Array.from({ length: 9 }, () => repo.getIssuedDocument(TX)));
+    const reports = [
+      { outcome: 'delivered', copies: 1, at: 5 },
+      { outcome: 'voided', copies: 0, at: 6 },
+      { outcome: 'delivered', copies: 2, at: 7, proof: { signature: 'sig', reportedAt: 7 } },
+    ] as const;
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => repo.recordDelivery(TX, reports[i % reports.length]!)),
+    );
+    const [listed] = await repo.listBillingRecords();
+    const won = answers.filter((a) => a.kind === 'recorded');
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers) {
+      expect(['recorded', 'conflict']).toContain(answer.kind);
+      expect(answer).toHaveProperty('entry', listed);
+    }
+    const winner = reports.find(
+      (r) => r.outcome === listed!.settlement!.outcome && r.at === listed!.settlement!.settledAt,
+    )!;
+    expect(won).toHaveLength(answers.filter((_, i) => reports[i % reports.length] === winner).length);
+  });
+
   it('maps (CA, serial) to a holder and tracks revocation per CA', async () => {
     await repo.registerCertificate({ caFingerprint: 'ca1', serialNumberHex: '0a', holderId: 'H0001' });
     await repo.registerCertificates([

@@ -116,6 +116,18 @@ const SQL = {
      )
      SELECT * FROM issued`,
   ),
+  getBilling: preparedStatement(
+    'centre.get-billing',
+    `SELECT ${BILLING_COLUMNS} FROM billing_records WHERE transaction_id = $1`,
+  ),
+  // Settles only a pending row: of concurrent reports for one transaction the first UPDATE wins
+  // (the others wait for its row lock, then find the row settled and change nothing).
+  settleBilling: preparedStatement(
+    'centre.settle-billing',
+    `UPDATE billing_records SET state = $1, delivered_copies = $2, billed_yen = $3, settled_at = $4,
+       delivery_signature = $5, delivery_reported_at = $6
+     WHERE transaction_id = $7 AND state = 'pending' RETURNING ${BILLING_COLUMNS}`,
+  ),
   sealKeysVersion: preparedStatement(
     'centre.seal-keys-version',
     'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
@@ -430,37 +442,32 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       );
     },
     async recordDelivery(transactionId, report): Promise<DeliveryRecording> {
-      // The row lock orders concurrent reports for one transaction: the first settles, the rest compare.
-      return transaction(async (client) => {
-        const found = await client.query<BillingRow>(
-          `SELECT ${BILLING_COLUMNS} FROM billing_records WHERE transaction_id = $1 FOR UPDATE`,
-          [transactionId],
-        );
-        const row = found.rows[0];
-        if (!row) return { kind: 'not-issued' } as const;
-        const entry = billingFromRow(row);
-        if (!copiesFitIssuance(entry, report)) return { kind: 'bad-copies' } as const;
-        if (entry.state !== 'pending')
-          return sameSettlement(entry, report)
-            ? ({ kind: 'recorded', entry } as const)
-            : ({ kind: 'conflict', entry } as const);
+      // Two statements, each its own transaction: the row read, then a conditional UPDATE that
+      // settles it only while pending. A report that loses a race reads the settled row again.
+      const [row] = await prepared<BillingRow>(SQL.getBilling, [transactionId]);
+      if (!row) return { kind: 'not-issued' };
+      const entry = billingFromRow(row);
+      if (!copiesFitIssuance(entry, report)) return { kind: 'bad-copies' };
+      if (entry.state === 'pending') {
         const settlement = settlementFor(entry, report);
-        const updated = await client.query<BillingRow>(
-          `UPDATE billing_records SET state = $1, delivered_copies = $2, billed_yen = $3, settled_at = $4,
-             delivery_signature = $5, delivery_reported_at = $6
-           WHERE transaction_id = $7 RETURNING ${BILLING_COLUMNS}`,
-          [
-            report.outcome === 'delivered' ? 'billed' : 'voided',
-            settlement.copies,
-            settlement.billedYen,
-            settlement.settledAt,
-            settlement.proof?.signature ?? null,
-            settlement.proof?.reportedAt ?? null,
-            transactionId,
-          ],
-        );
-        return { kind: 'recorded', entry: billingFromRow(updated.rows[0] as BillingRow) } as const;
-      });
+        const [settled] = await prepared<BillingRow>(SQL.settleBilling, [
+          report.outcome === 'delivered' ? 'billed' : 'voided',
+          settlement.copies,
+          settlement.billedYen,
+          settlement.settledAt,
+          settlement.proof?.signature ?? null,
+          settlement.proof?.reportedAt ?? null,
+          transactionId,
+        ]);
+        if (settled) return { kind: 'recorded', entry: billingFromRow(settled) };
+      }
+      const [current] =
+        entry.state === 'pending' ? await prepared<BillingRow>(SQL.getBilling, [transactionId]) : [row];
+      if (!current) return { kind: 'not-issued' };
+      const stored = billingFromRow(current);
+      return sameSettlement(stored, report)
+        ? { kind: 'recorded', entry: stored }
+        : { kind: 'conflict', entry: stored };
     },
     async listMunicipalityKeys() {
       return (

@@ -1,4 +1,5 @@
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 
@@ -46,7 +47,9 @@ export function coalescedSync(sync: () => Promise<void>): () => Promise<void> {
 function walFileSync(walPath: string): WalDurability {
   let file: { handle: FileHandle; ino: number } | undefined;
   const sync = coalescedSync(async () => {
-    const { ino } = await stat(walPath);
+    // Which file is at the path, asked on this thread: a stat of a local file takes microseconds,
+    // a trip through libuv's pool for it cost the event loop more than that (and a wait).
+    const { ino } = statSync(walPath);
     if (file?.ino !== ino) {
       await file?.handle.close();
       file = undefined;

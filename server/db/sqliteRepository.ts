@@ -160,7 +160,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     settleBilling: db.prepare(
       `UPDATE billing_records SET state = ?, delivered_copies = ?, billed_yen = ?, settled_at = ?,
          delivery_signature = ?, delivery_reported_at = ?
-       WHERE transaction_id = ? AND state = 'pending'`,
+       WHERE transaction_id = ? AND state = 'pending' RETURNING ${BILLING_COLUMNS}`,
     ),
     listKeys: db.prepare('SELECT * FROM municipality_keys ORDER BY municipality_code, created_at, kid'),
     retireKey: db.prepare(
@@ -280,7 +280,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       if (entry.state !== 'pending')
         return sameSettlement(entry, report) ? { kind: 'recorded', entry } : { kind: 'conflict', entry };
       const settlement = settlementFor(entry, report);
-      stmt.settleBilling.run(
+      // The row as settled comes back from the UPDATE itself (read in this transaction, pending).
+      const settled = stmt.settleBilling.get(
         report.outcome === 'delivered' ? 'billed' : 'voided',
         settlement.copies,
         settlement.billedYen,
@@ -288,8 +289,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
         settlement.proof?.signature ?? null,
         settlement.proof?.reportedAt ?? null,
         transactionId,
-      );
-      return { kind: 'recorded', entry: billingFromRow(stmt.getBilling.get(transactionId) as BillingRow) };
+      ) as BillingRow;
+      return { kind: 'recorded', entry: billingFromRow(settled) };
     },
   );
 

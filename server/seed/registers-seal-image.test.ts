@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { sealImpressionPng } from './registers-seal-image.ts';
+import { buildSeedRegisters, loadSeedWorld } from './index.ts';
 
 const decode = (base64: string): PNG => PNG.sync.read(Buffer.from(base64, 'base64'));
 const pixelDigest = (png: PNG): string => createHash('sha256').update(png.data).digest('hex');
@@ -41,5 +42,20 @@ describe('sealImpressionPng', () => {
     // The outer ring crosses the middle of the top edge's row 2 on every impression.
     const ringAt = (2 * 240 + 120) * 4 + 3;
     expect([one.data[ringAt], other.data[ringAt]]).toEqual([255, 255]);
+  });
+});
+
+describe('the demo 印鑑登録 register', () => {
+  it('stores each impression as drawn for its design and size, the bytes certifying would draw', () => {
+    const { inkan } = buildSeedRegisters(loadSeedWorld());
+    expect(inkan.length).toBeGreaterThan(0);
+    for (const registration of inkan) {
+      expect(registration.sealDesign, registration.holderId).toBeDefined();
+      expect(registration.sealImagePng, registration.holderId).toBe(
+        sealImpressionPng(registration.sealDesign!, registration.sealImagePx),
+      );
+    }
+    const png = decode(inkan[0]!.sealImagePng!);
+    expect([png.width, png.height]).toEqual([inkan[0]!.sealImagePx, inkan[0]!.sealImagePx]);
   });
 });

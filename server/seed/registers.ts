@@ -12,6 +12,7 @@ import type {
   SeedWorld,
   TaxAssessment,
 } from './types.ts';
+import { sealImpressionPng } from './registers-seal-image.ts';
 
 /**
  * The municipal registers of the demo world — 印鑑登録, 課税・納税, 戸籍, 戸籍の附票 — generated
@@ -83,13 +84,16 @@ export function inkanRegistrationFor(resident: SeedResident): InkanRegistration 
   const registrationNumber = String(100_000 + pick(resident.holderId, 'inkan-number', 900_000));
   const sealSizeMm = 15 + pick(resident.holderId, 'inkan-size', 4) * 1.5;
   const sealImagePx = Math.ceil((sealSizeMm / 25.4) * SEAL_IMAGE_PPI);
+  const sealDesign = `${resident.holderId}/${registrationNumber}`;
   const base: InkanRegistration = {
     holderId: resident.holderId,
     municipalityCode: resident.municipalityCode,
     registrationNumber,
     registeredOn,
     status: abolished ? 'abolished' : 'registered',
-    sealDesign: `${resident.holderId}/${registrationNumber}`,
+    // Stored as a real register stores the scan: drawn once here, not inside a kiosk's request.
+    sealImagePng: sealImpressionPng(sealDesign, sealImagePx),
+    sealDesign,
     sealImagePx,
     sealSizeMm,
   };

@@ -135,8 +135,9 @@ export interface InkanRegistration {
   /** The impression as registered: a scanned PNG (base64), red on transparent … */
   sealImagePng?: string;
   /**
-   * … or, in the demo register, the key of a generated impression that the issuing server draws
-   * at sealImagePx when it certifies (server/seed/registers-seal-image.ts, cached).
+   * … or, in the demo register, the key of a generated impression (server/seed/registers-seal-image.ts):
+   * the demo register stores it drawn at sealImagePx as sealImagePng; a registration holding only
+   * the key has it drawn when it certifies (cached).
    */
   sealDesign?: string;
   sealImagePx: number;
