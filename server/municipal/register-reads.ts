@@ -25,8 +25,8 @@ export interface KnownReads {
  * the three 戸籍 certificates the same 戸籍; both tax certificates the same assessment), and
  * reading each register once per sign-in instead of once per document gives every document the
  * same moment's register. Made per request and dropped with it: nothing is kept across requests,
- * residents or transactions. The builders copy what they print (and the contract's parse copies
- * again), so no document holds an object another one shares.
+ * residents or transactions. The builders copy what they print (the contract's check keeps the
+ * built objects, no copy), so no document holds an object another one shares.
  */
 export function readsOnce(
   repository: Pick<CentreRepository, 'listHouseholdMembers'>,
