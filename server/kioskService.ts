@@ -25,7 +25,7 @@ import { issueCertificate } from './municipal/issue.ts';
 import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
-import { withPrintability, type PrintabilityCheck } from './municipal/printability.ts';
+import { checkedMenu, type PrintabilityCheck } from './municipal/printability.ts';
 import { fileKosekiRegistration } from './municipal/registration.ts';
 import { menuContextFor } from './municipal/residentContext.ts';
 
@@ -112,21 +112,19 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
         return fail('bad-request', 'transaction already bound to another card');
       // What the menu needs and no names: the household comes with `householdMembers`, if asked.
       const notices = noticesFor(residence, now);
-      let menu = buildMenu(context.value.menu);
-      if (deps.printability) {
-        menu = await withPrintability({
-          menu,
-          context: context.value,
-          frame: {
-            transactionId: request.transactionId,
-            certificateFingerprint: verified.value.certificateFingerprint,
-            now,
-          },
-          repository: deps.repository,
-          registers: deps.registers,
-          check: deps.printability,
-        });
-      }
+      const menu = deps.printability
+        ? await checkedMenu({
+            context: context.value,
+            frame: {
+              transactionId: request.transactionId,
+              certificateFingerprint: verified.value.certificateFingerprint,
+              now,
+            },
+            repository: deps.repository,
+            registers: deps.registers,
+            check: deps.printability,
+          })
+        : buildMenu(context.value.menu);
       return succeed({
         municipality: { code: residence.code, name: residence.name },
         menu,

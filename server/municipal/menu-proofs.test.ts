@@ -5,10 +5,9 @@ import { loadRegister } from '../db/seedLoader.ts';
 import { openSqliteRepository } from '../db/sqliteRepository.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
-import { buildMenu } from './menu.ts';
 import { proveMenus, startMenuProofs } from './menu-proofs.ts';
 import { memoisedPrintability } from './printability-cache.ts';
-import { templatePrintability, withPrintability, type PrintabilityCheck } from './printability.ts';
+import { checkedMenu, templatePrintability, type PrintabilityCheck } from './printability.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
@@ -39,8 +38,7 @@ async function centre() {
   const signIn = async (holderId: string, at: Date): Promise<MenuItem[]> => {
     const context = await menuContextFor(repository, registers, holderId, at);
     if (!context.ok) throw new Error(context.error.kind);
-    return withPrintability({
-      menu: buildMenu(context.value.menu),
+    return checkedMenu({
       context: context.value,
       frame: { transactionId: TX, certificateFingerprint: FINGERPRINT, now: at },
       repository,

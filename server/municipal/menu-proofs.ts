@@ -1,14 +1,13 @@
 import type { CentreRepository } from '../db/repository.ts';
 import { japanDateOf } from '../../certificate-templates/wareki.ts';
-import { buildMenu } from './menu.ts';
-import { withPrintability, type PrintabilityCheck } from './printability.ts';
+import { checkedMenu, type PrintabilityCheck } from './printability.ts';
 import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
 /**
  * Menus proved ahead of the residents: every resident's menu documents built and fitted to their
- * forms for a day before anyone signs in, by the sign-in's own code (menuContextFor, buildMenu,
- * withPrintability) through the centre's remembered printability check. The answers are keyed by
+ * forms for a day before anyone signs in, by the sign-in's own code (menuContextFor, then
+ * `checkedMenu`) through the centre's remembered printability check. The answers are keyed by
  * everything printed (printability-cache.ts: the register content, the municipality, the printed
  * issue date), so a sign-in whose documents print exactly what was proved takes the answer, and
  * one whose register changed since (or on another day) builds a content never proved and is
@@ -77,8 +76,7 @@ export async function proveMenus(
       if (!context.ok) {
         round.noMenu++;
       } else {
-        await withPrintability({
-          menu: buildMenu(context.value.menu),
+        await checkedMenu({
           context: context.value,
           frame: {
             transactionId: PROOF_TRANSACTION_ID,

@@ -4,7 +4,7 @@ import { checkPrintableDocument, type PrintProblem } from '../../certificate-tem
 import type { CentreRepository } from '../db/repository.ts';
 import { certify } from './certify.ts';
 import { newHolderBinding, type DocumentFrame } from './juminhyo.ts';
-import { decideCertificate } from './menu.ts';
+import { buildMenu, decideCertificate } from './menu.ts';
 import { readsOnce } from './register-reads.ts';
 import type { RegisterStore } from './register-store.ts';
 import type { ResidentContext } from './residentContext.ts';
@@ -117,4 +117,13 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
     }
   }
   return out;
+}
+
+/**
+ * The menu a sign-in answers: buildMenu's items for the context, each checked by withPrintability.
+ * The kiosk service and the menus proved ahead (menu-proofs.ts) both call this, so a proof is made
+ * by the sign-in's own code.
+ */
+export function checkedMenu(input: Omit<MenuPrintabilityInput, 'menu'>): Promise<MenuItem[]> {
+  return withPrintability({ ...input, menu: buildMenu(input.context.menu) });
 }
