@@ -1,6 +1,6 @@
 /**
  * `npm run loadtest -- --kiosks N --transactions M [--centres K] [--db sqlite|postgres]
- *  [--balancer haproxy|none] [--chaos] [--skip-render] [--world DIR] [--json]`
+ *  [--balancer haproxy|none] [--chaos] [--skip-render] [--warm-up W] [--world DIR] [--json]`
  *
  * Simulated kiosks (each its own virtual card and terminal certificate) run whole transactions
  * against K reference centres through mutual TLS (scripts/loadtest/run.ts); prints throughput,
@@ -26,7 +26,10 @@ export function formatLoadtest(r: LoadtestReport): string {
       'setup',
       `${o.kiosks} kiosks, ${o.centres} centre(s) on ${o.db}${o.centres > 1 ? ` via ${o.balancer}` : ''}${o.chaos ? ', chaos' : ''}${o.render ? '' : ', no render'}`,
     ],
-    ['transactions completed', `${r.completed} in ${r.seconds} s`],
+    [
+      'transactions completed',
+      `${r.completed} in ${r.seconds} s${o.warmUp > 0 ? ` (after ${o.warmUp} warm-up transactions, not timed)` : ''}`,
+    ],
     ['issuances/s', String(r.issuancesPerSecond)],
     [
       'latency p50 / p90 / p99 / max ms',
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       balancer: { type: 'string', default: 'haproxy' },
       chaos: { type: 'boolean', default: false },
       'skip-render': { type: 'boolean', default: false },
+      'warm-up': { type: 'string' },
       world: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
     balancer: values.balancer,
     chaos: values.chaos,
     render: !values['skip-render'],
+    ...(values['warm-up'] === undefined ? {} : { warmUp: positiveInt('warm-up', values['warm-up'], 0) }),
     ...(values.world ? { worldDir: values.world } : {}),
     ...(values.json ? {} : { log: (line: string) => console.error(line) }),
   });

@@ -125,7 +125,16 @@ describe('PIN reset: phone page, then kiosk', () => {
     await phonePage.getByRole('button', { name: '撮影する' }).click();
     await phonePage.getByRole('img', { name: '撮影した顔写真' }).waitFor();
     await phonePage.getByRole('button', { name: '送信する' }).click();
-    await phonePage.getByRole('heading', { name: '本人確認ができました' }).waitFor({ timeout: 60_000 });
+    // When the check does not pass, the failure says what the page said instead (an alert in words).
+    await phonePage
+      .getByRole('heading', { name: '本人確認ができました' })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: unknown) => {
+        const alerts = await phonePage.getByRole('alert').allInnerTexts();
+        throw new Error(`no 本人確認ができました; the page's alerts: ${JSON.stringify(alerts)}`, {
+          cause: error,
+        });
+      });
     expect(await pinField.inputValue()).toBe('');
     const password = (await phonePage.getByLabel('ワンタイムパスワード').innerText()).trim();
     expect(password).toMatch(/^[0-9]{8}$/);

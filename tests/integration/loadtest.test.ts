@@ -14,6 +14,7 @@ describe('load test: two centres behind HAProxy on one PostgreSQL, a centre kill
   it('mis-issues nothing, loses nothing, bills nothing twice', { timeout: 240_000 }, async () => {
     const report = await runLoadtest({
       kiosks: 4,
+      warmUp: 4,
       transactions: 18,
       centres: 2,
       db: 'postgres',
@@ -25,7 +26,9 @@ describe('load test: two centres behind HAProxy on one PostgreSQL, a centre kill
     expect(report.unexpectedCentreExits).toEqual([]);
     expect(report.misIssued).toBe(0);
     expect(report.failed).toBe(0);
+    // The warm-up's transactions are not timed or counted as completed, but audited with the rest.
     expect(report.completed + report.notOffered).toBe(18);
+    expect(report.options.warmUp).toBe(4);
     expect(report.completed).toBeGreaterThan(0);
     expect(report.ledger).toEqual({
       lost: [],
