@@ -20,6 +20,7 @@ export interface BenchArgs {
 
 const BENCHMARKS: Array<{ name: string; run: (args: BenchArgs) => Promise<BenchReport> }> = [
   { name: 'card', run: async () => (await import('./bench/card/card-bench.ts')).run() },
+  { name: 'disk', run: async () => (await import('./bench/disk-bench.ts')).run() },
   { name: 'issuance', run: async () => (await import('./bench/centre/issuance-bench.ts')).run() },
   { name: 'centres', run: async () => (await import('./bench/centre/centres-bench.ts')).run() },
   { name: 'transaction', run: async () => (await import('./bench/transaction-bench.ts')).run() },

@@ -12,7 +12,9 @@ const completed = (transactionId: string, holderId: string, billedYen = 300): Tr
   holderId,
   billedYen,
   ms: 10,
+  authenticateMs: 3,
   issueMs: 5,
+  deliveryMs: 2,
 });
 const billed = (transactionId: string, holderId: string, billedYen = 300): LedgerRow => ({
   transactionId,

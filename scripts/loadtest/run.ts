@@ -51,6 +51,9 @@ export interface LoadtestReport {
   issuancesPerSecond: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   issueLatencyMs: { p50: number; p99: number };
+  /** Authentication (challenge, card, the centre's checks and menu) and the delivery report. */
+  authenticateLatencyMs: { p50: number; p99: number };
+  deliveryLatencyMs: { p50: number; p99: number };
   /** Mis-issued and failed: in the warm-up and the measured run together (nothing is let off). */
   misIssued: number;
   misIssuedDetails: string[];
@@ -221,7 +224,10 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     const ledger = auditLedger(await readLedger(database), outcomes);
     const completed = outcomes.slice(measuredFrom).filter((o) => o.kind === 'completed');
     const total = completed.map((o) => o.ms).sort((a, b) => a - b);
-    const issue = completed.map((o) => o.issueMs).sort((a, b) => a - b);
+    const p50p99 = (ms: number[]): { p50: number; p99: number } => {
+      const sorted = [...ms].sort((a, b) => a - b);
+      return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) };
+    };
     const errorsByKind: Record<string, number> = {};
     for (const kind of errors) errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
     const misIssued = outcomes.filter((o) => o.kind === 'mis-issued');
@@ -245,7 +251,9 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
         p99: round(percentile(total, 99)),
         max: round(total[total.length - 1] ?? Number.NaN),
       },
-      issueLatencyMs: { p50: round(percentile(issue, 50)), p99: round(percentile(issue, 99)) },
+      issueLatencyMs: p50p99(completed.map((o) => o.issueMs)),
+      authenticateLatencyMs: p50p99(completed.map((o) => o.authenticateMs)),
+      deliveryLatencyMs: p50p99(completed.map((o) => o.deliveryMs)),
       misIssued: misIssued.length,
       misIssuedDetails: [...new Set(misIssued.map((o) => o.detail))],
       failed: outcomes.filter((o) => o.kind === 'failed').length,

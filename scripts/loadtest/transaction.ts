@@ -30,7 +30,10 @@ export type TransactionOutcome =
       holderId: string;
       billedYen: number;
       ms: number;
+      /** Each step's time, retries included: authentication, the issue call, the delivery report. */
+      authenticateMs: number;
       issueMs: number;
+      deliveryMs: number;
     }
   | { kind: 'not-offered'; holderId: string }
   | { kind: 'mis-issued'; transactionId: string; holderId: string; detail: string }
@@ -135,6 +138,7 @@ export async function runTransaction(opts: {
     }),
   );
   if (!auth.ok) return { kind: 'failed', holderId, step: 'authenticate', lastError: auth.lastError };
+  const authenticateMs = performance.now() - begin;
   const session = auth.value;
   if (!session.juminhyoOffered) return { kind: 'not-offered', holderId };
   const transactionId = session.transactionId;
@@ -167,6 +171,7 @@ export async function runTransaction(opts: {
       return { kind: 'failed', transactionId, holderId, step: 'render', lastError: pdf.error.kind };
     }
   }
+  const deliveryBegin = performance.now();
   const delivered = await withRetries('delivery', policy, errors, async () => {
     const answer = await confirmDelivery(link, transactionId, {
       terminalId: kiosk.terminalId,
@@ -185,6 +190,8 @@ export async function runTransaction(opts: {
     holderId,
     billedYen: delivered.value.feeYenTotal,
     ms: performance.now() - begin,
+    authenticateMs,
     issueMs,
+    deliveryMs: performance.now() - deliveryBegin,
   };
 }
