@@ -99,6 +99,35 @@ describe('two centre instances on one database (multi-server)', () => {
     expect(billing).toMatchObject({ state: 'billed', settlement: { outcome: 'delivered', copies: 1 } });
   });
 
+  it('answers a sign-in after its round from the proved answers, with the same menu', async () => {
+    const c = await createCentre({ ...options, menuProofs: true });
+    try {
+      const round = await c.menuProofs!.firstRound;
+      expect(round).toMatchObject({ day: '2026-11-25', failed: 0, stopped: false });
+      // The card holder's (H0012) answers are there at today's date and the register's version now.
+      expect(
+        c.provedMenus!.answersAt('H0012', {
+          day: '2026-11-25',
+          registerVersion: await c.repository.registerVersion(),
+        }),
+      ).toBeDefined();
+      const auth = await authenticateWithCard(
+        card,
+        { transactionId: randomUUID(), terminalId: 'S97-T1' },
+        (url, payload) => call(c, url, payload),
+      );
+      const alone = await authenticateWithCard(
+        card,
+        { transactionId: randomUUID(), terminalId: 'S97-T2' },
+        (url, payload) => call(a, url, payload),
+      );
+      expect(auth.status).toBe(200);
+      expect((auth.json as { menu: unknown }).menu).toEqual((alone.json as { menu: unknown }).menu);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('proves menus ahead when asked, answers sign-ins meanwhile with the same menu, and stops when closed', async () => {
     const c = await createCentre({ ...options, menuProofs: true });
     const signIn = async (centre: Centre, terminalId: string) => {

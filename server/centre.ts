@@ -18,6 +18,7 @@ import { SealKeyring } from './keys/seal-keyring.ts';
 import { templatePrintability, type PrintabilityCheck } from './municipal/printability.ts';
 import { DEFAULT_REMEMBERED, memoisedPrintability } from './municipal/printability-cache.ts';
 import { startMenuProofs, type MenuProofs } from './municipal/menu-proofs.ts';
+import { createProvedMenus, type ProvedMenus } from './municipal/proved-menus.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import type { OneTimePasswordStore } from './pin-reset/one-time-passwords.ts';
 import { registerPinResetRoutes } from './pin-reset/reset-routes.ts';
@@ -168,6 +169,8 @@ export interface Centre {
   retention: RetentionJob;
   /** The menus proved ahead, with `menuProofs` (`firstRound`: today's, started with the centre). */
   menuProofs?: MenuProofs;
+  /** The residents' proved answers the sign-ins take, with `menuProofs`. */
+  provedMenus?: ProvedMenus;
   /** The terminal CRL followed from `tls.terminalCrlFile` (absent without one). */
   terminalCrl?: { status(): TerminalCrlStatus; reload(): Promise<TerminalCrlStatus> };
   /** The seal keys: signer per municipality, the root-signed published list, rotation, revocation. */
@@ -242,13 +245,15 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       ...(opts.sealKeyLifetimeMs === undefined ? {} : { keyLifetimeMs: opts.sealKeyLifetimeMs }),
     });
     // Proved ahead, a day's answers are kept for the residents a round proves (menuProofHolders).
-    const proved = opts.menuProofs ? menuProofHolders(world) : [];
+    const provedHolders = opts.menuProofs ? menuProofHolders(world) : [];
     const printability =
       opts.printability ??
       memoisedPrintability(
         templatePrintability,
-        Math.max(DEFAULT_REMEMBERED, proved.length * ANSWERS_PER_PROVED_MENU),
+        Math.max(DEFAULT_REMEMBERED, provedHolders.length * ANSWERS_PER_PROVED_MENU),
       );
+    // Each proved resident's answers, taken by a sign-in at the same date and register version.
+    const provedMenus = opts.menuProofs ? createProvedMenus(MAX_PROVED_RESIDENTS) : undefined;
     const service = createKioskService({
       repository,
       trustStore,
@@ -257,6 +262,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       now,
       ...(opts.openingHoursNow ? { openingHoursNow: opts.openingHoursNow } : {}),
       printability,
+      ...(provedMenus ? { provedMenus } : {}),
       // Retention: a delivered (or voided) document is not kept; ids, hashes and billing stay.
       onDeliveryRecorded: async (transactionId) => {
         await purgeDeliveredDocument(repository, transactionId, now().getTime());
@@ -363,10 +369,11 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
             repository,
             registers,
             check: printability,
+            ...(provedMenus ? { proved: provedMenus } : {}),
             now,
             log: (fields, message) => app.log.info(fields, message),
           },
-          proved,
+          provedHolders,
         )
       : undefined;
     return {
@@ -378,6 +385,7 @@ export async function createCentre(opts: CentreOptions): Promise<Centre> {
       ...(phone ? { phone } : {}),
       retention,
       ...(menuProofs ? { menuProofs } : {}),
+      ...(provedMenus ? { provedMenus } : {}),
       ...(watcher ? { terminalCrl: { status: () => watcher.status(), reload: () => watcher.reload() } } : {}),
       keyring,
       fleet: createFleet(fleetStore, { now: () => now().getTime() }),

@@ -26,6 +26,7 @@ import type { SealKeyring } from './keys/seal-keyring.ts';
 import { buildMenu, municipalityOpen, noticesFor } from './municipal/menu.ts';
 import type { RegisterStore } from './municipal/register-store.ts';
 import { checkedMenu, type PrintabilityCheck } from './municipal/printability.ts';
+import type { ProvedMenus } from './municipal/proved-menus.ts';
 import { fileKosekiRegistration } from './municipal/registration.ts';
 import { menuContextFor } from './municipal/residentContext.ts';
 
@@ -52,6 +53,11 @@ export interface KioskServiceDeps {
   revocation?: RevocationChecker;
   /** Menu items and issued documents are checked for printability (absent: not checked). */
   printability?: PrintabilityCheck;
+  /**
+   * Menus proved ahead (municipal/proved-menus.ts): a sign-in at the date and register version a
+   * resident's answers were proved at takes them instead of building the menu's documents.
+   */
+  provedMenus?: ProvedMenus;
   /** Called when a delivery report is recorded (retention drops the document then). */
   onDeliveryRecorded?: (transactionId: string, outcome: DeliveryRequest['outcome']) => Promise<void>;
 }
@@ -88,6 +94,11 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
       if (!verified.ok) return verified;
       const now = deps.now();
       const openingHoursAt = deps.openingHoursNow?.() ?? now;
+      // Before the registers are read (printability.ts checkedMenu): the key of the proved answers.
+      const proofs =
+        deps.printability && deps.provedMenus
+          ? { menus: deps.provedMenus, registerVersion: await deps.repository.registerVersion() }
+          : undefined;
       const context = await menuContextFor(
         deps.repository,
         deps.registers,
@@ -123,6 +134,7 @@ export function createKioskService(deps: KioskServiceDeps): KioskService {
             repository: deps.repository,
             registers: deps.registers,
             check: deps.printability,
+            ...(proofs ? { proofs } : {}),
           })
         : buildMenu(context.value.menu);
       return succeed({

@@ -9,6 +9,50 @@ export interface Migration {
   postgres: string;
 }
 
+/**
+ * The tables a certificate is built from: the register (residents, households, the municipalities'
+ * rules) and the municipal registers (印鑑, 税, 戸籍, 附票, 利用登録). A change to any of them moves
+ * `register_version` on (migration 18).
+ */
+export const REGISTER_TABLES = [
+  'municipalities',
+  'households',
+  'residents',
+  'inkan_registrations',
+  'inkan_abolitions',
+  'tax_assessments',
+  'koseki_records',
+  'fuhyo_records',
+  'koseki_use_registrations',
+] as const;
+
+const BUMP_REGISTER_VERSION = 'UPDATE register_version SET version = version + 1 WHERE id = 1';
+
+/** SQLite: a trigger per table and change (SQLite's triggers are per row; an unchanged upsert is no UPDATE, see the stores). */
+function sqliteRegisterVersionTriggers(): string {
+  return REGISTER_TABLES.flatMap((table) =>
+    (['INSERT', 'UPDATE', 'DELETE'] as const).map(
+      (change) =>
+        `CREATE TRIGGER ${table}_${change.toLowerCase()}_moves_register_version AFTER ${change} ON ${table}
+         BEGIN ${BUMP_REGISTER_VERSION}; END;`,
+    ),
+  ).join('\n');
+}
+
+/** PostgreSQL: one function, a trigger per table; an UPDATE that changes nothing (a reloaded row) does not count. */
+function postgresRegisterVersionTriggers(): string {
+  return [
+    `CREATE FUNCTION move_register_version() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN ${BUMP_REGISTER_VERSION}; RETURN NULL; END $$;`,
+    ...REGISTER_TABLES.flatMap((table) => [
+      `CREATE TRIGGER ${table}_changes_move_register_version AFTER INSERT OR DELETE ON ${table}
+       FOR EACH ROW EXECUTE FUNCTION move_register_version();`,
+      `CREATE TRIGGER ${table}_updates_move_register_version AFTER UPDATE ON ${table}
+       FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION move_register_version();`,
+    ]),
+  ].join('\n');
+}
+
 /** One numbered list for both dialects: applied in order, each once, recorded in schema_migrations. */
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -698,6 +742,30 @@ export const MIGRATIONS: readonly Migration[] = [
         DROP COLUMN signing_session_tx,
         DROP COLUMN signing_session_terminal,
         DROP COLUMN signing_session_until;
+    `,
+  },
+  {
+    version: 18,
+    name: 'register-version',
+    // One number that moves on with every change to a table certificates are built from, in the
+    // same transaction as the change, whoever writes it (any centre process, the admin API, the
+    // console, a register load): the menus proved ahead are valid only at the version they were
+    // proved at (server/municipal/proved-menus.ts).
+    sqlite: `
+      CREATE TABLE register_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO register_version (id, version) VALUES (1, 0);
+      ${sqliteRegisterVersionTriggers()}
+    `,
+    postgres: `
+      CREATE TABLE register_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version BIGINT NOT NULL
+      );
+      INSERT INTO register_version (id, version) VALUES (1, 0);
+      ${postgresRegisterVersionTriggers()}
     `,
   },
 ];

@@ -132,6 +132,10 @@ const SQL = {
     'centre.seal-keys-version',
     'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
   ),
+  registerVersion: preparedStatement(
+    'centre.register-version',
+    'SELECT version FROM register_version WHERE id = 1',
+  ),
 } satisfies Record<string, PreparedStatement>;
 
 /** Another lock id of ours: register loads from several centres run one after the other. */
@@ -538,6 +542,10 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
     },
     async sealKeysVersion() {
       const [row] = await prepared<{ version: number }>(SQL.sealKeysVersion, []);
+      return row?.version ?? 0;
+    },
+    async registerVersion() {
+      const [row] = await prepared<{ version: number }>(SQL.registerVersion, []);
       return row?.version ?? 0;
     },
     async close() {

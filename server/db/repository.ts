@@ -101,6 +101,13 @@ export interface CentreRepository {
   listSealKeyEvents(municipalityCode: string): Promise<SealKeyEvent[]>;
   /** Grows with every change to the seal keys (by any centre): a cache key. */
   sealKeysVersion(): Promise<number>;
+  /**
+   * Grows with every change to a table certificates are built from — the register, the
+   * municipalities' rules, the 印鑑, 税, 戸籍, 附票 and 利用登録 registers — by anyone, in the change's
+   * own transaction (migration 18's triggers): what was built at one version is built the same at
+   * that version, the key of the menus proved ahead.
+   */
+  registerVersion(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -85,7 +85,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     listMunicipalities: db.prepare('SELECT config_json FROM municipalities ORDER BY code').pluck(),
     putHousehold: db.prepare(
       `INSERT INTO households (household_id, municipality_code, address) VALUES (?, ?, ?)
-       ON CONFLICT(household_id) DO UPDATE SET municipality_code = excluded.municipality_code, address = excluded.address`,
+       ON CONFLICT(household_id) DO UPDATE SET municipality_code = excluded.municipality_code, address = excluded.address
+       WHERE (households.municipality_code, households.address) IS NOT (excluded.municipality_code, excluded.address)`,
     ),
     getHousehold: db.prepare(
       'SELECT household_id AS householdId, municipality_code AS municipalityCode, address FROM households WHERE household_id = ?',
@@ -93,7 +94,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     putResident: db.prepare(
       `INSERT INTO residents (holder_id, household_id, household_order, status, record_json) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(holder_id) DO UPDATE SET household_id = excluded.household_id, household_order = excluded.household_order,
-         status = excluded.status, record_json = excluded.record_json`,
+         status = excluded.status, record_json = excluded.record_json
+       WHERE residents.record_json IS NOT excluded.record_json`,
     ),
     getResident: db.prepare('SELECT record_json FROM residents WHERE holder_id = ?').pluck(),
     listHouseholdMembers: db
@@ -178,6 +180,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     ),
     listKeyEvents: db.prepare('SELECT * FROM seal_key_events WHERE municipality_code = ? ORDER BY id'),
     keysVersion: db.prepare('SELECT COALESCE(MAX(id), 0) FROM seal_key_events').pluck(),
+    registerVersion: db.prepare('SELECT version FROM register_version WHERE id = 1').pluck(),
   };
 
   const wal = walDurabilityOf(db);
@@ -436,6 +439,9 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
     },
     async sealKeysVersion() {
       return stmt.keysVersion.get() as number;
+    },
+    async registerVersion() {
+      return stmt.registerVersion.get() as number;
     },
     async close() {
       await wal.close();

@@ -8,6 +8,7 @@ import { buildSeedRegisters } from '../seed/registers.ts';
 import { proveMenus, startMenuProofs } from './menu-proofs.ts';
 import { memoisedPrintability } from './printability-cache.ts';
 import { checkedMenu, templatePrintability, type PrintabilityCheck } from './printability.ts';
+import { createProvedMenus, type ProvedMenus } from './proved-menus.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
@@ -34,24 +35,50 @@ async function centre() {
     return templatePrintability(document);
   };
   const check = memoisedPrintability(counted);
-  /** A sign-in's menu, the way the kiosk service builds it. */
-  const signIn = async (holderId: string, at: Date): Promise<MenuItem[]> => {
-    const context = await menuContextFor(repository, registers, holderId, at);
+  // The reads only building a document makes (the menu's context reads none of them).
+  let documentReads = 0;
+  const countedRepository: CentreRepository = Object.create(repository, {
+    listHouseholdMembers: {
+      value: (householdId: string) => {
+        documentReads++;
+        return repository.listHouseholdMembers(householdId);
+      },
+    },
+  });
+  const countedRegisters: RegisterStore = {
+    ...registers,
+    taxAssessment: (holderId, fiscalYear) => {
+      documentReads++;
+      return registers.taxAssessment(holderId, fiscalYear);
+    },
+    kosekiOf: (kosekiId) => {
+      documentReads++;
+      return registers.kosekiOf(kosekiId);
+    },
+  };
+  const provedMenus = createProvedMenus(100);
+  /** A sign-in's menu, the way the kiosk service builds it (with `provedMenus`, as the centre does). */
+  const signIn = async (holderId: string, at: Date, proved?: ProvedMenus): Promise<MenuItem[]> => {
+    const registerVersion = await repository.registerVersion();
+    const context = await menuContextFor(countedRepository, countedRegisters, holderId, at);
     if (!context.ok) throw new Error(context.error.kind);
     return checkedMenu({
       context: context.value,
       frame: { transactionId: TX, certificateFingerprint: FINGERPRINT, now: at },
-      repository,
-      registers,
+      repository: countedRepository,
+      registers: countedRegisters,
       check,
+      ...(proved ? { proofs: { menus: proved, registerVersion } } : {}),
     });
   };
   return {
     world,
     repository,
     deps: { repository, registers, check, now: () => NOON },
+    provedMenus,
     signIn,
     fitted: () => fitted,
+    documentReads: () => documentReads,
   };
 }
 
@@ -97,6 +124,52 @@ describe('menus proved ahead', () => {
     expect(movedOut).toBeDefined();
     const round = await proveMenus(c.deps, [movedOut!.holderId, 'H9999-none'], '2026-11-25');
     expect(round).toMatchObject({ proved: 0, noMenu: 2, failed: 0 });
+  });
+});
+
+describe('answers proved at a register version', () => {
+  it('a sign-in at the version and date proved builds no document and answers the menu a sign-in alone makes', async () => {
+    const unproved = await centre();
+    const expected = await unproved.signIn('H0002', NOON);
+    expect(unproved.documentReads()).toBeGreaterThan(0);
+
+    const c = await centre();
+    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002', 'H0001'], '2026-11-25');
+    expect(c.provedMenus.size).toBe(2);
+    const reads = c.documentReads();
+    expect(await c.signIn('H0002', NOON, c.provedMenus)).toEqual(expected);
+    expect(c.documentReads()).toBe(reads);
+  });
+
+  it("builds again after any change on the register, even another resident's, and remembers the new answers", async () => {
+    const c = await centre();
+    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
+    const other = await c.repository.getResident('H0001');
+    await c.repository.putResident({ ...other!, nameKana: `${other!.nameKana}ア` });
+    const before = c.documentReads();
+    const menu = await c.signIn('H0002', NOON, c.provedMenus);
+    expect(c.documentReads()).toBeGreaterThan(before);
+    const rebuilt = c.documentReads();
+    expect(await c.signIn('H0002', NOON, c.provedMenus)).toEqual(menu);
+    expect(c.documentReads()).toBe(rebuilt);
+  });
+
+  it("takes no proved answer once the resident's own entry no longer prints", async () => {
+    const c = await centre();
+    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
+    const resident = await c.repository.getResident('H0002');
+    await c.repository.putResident({ ...resident!, name: OVERLONG_NAME });
+    const menu = await c.signIn('H0002', NOON, c.provedMenus);
+    const juminhyo = menu.find((item) => item.certificateType === 'juminhyo');
+    expect(juminhyo?.available === false || !juminhyo?.options?.scopes?.includes('self')).toBe(true);
+  });
+
+  it('takes no answer proved on another day', async () => {
+    const c = await centre();
+    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
+    const before = c.documentReads();
+    await c.signIn('H0002', NEXT_DAY_NOON, c.provedMenus);
+    expect(c.documentReads()).toBeGreaterThan(before);
   });
 });
 

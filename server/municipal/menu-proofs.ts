@@ -1,17 +1,19 @@
 import type { CentreRepository } from '../db/repository.ts';
 import { japanDateOf } from '../../certificate-templates/wareki.ts';
 import { checkedMenu, type PrintabilityCheck } from './printability.ts';
+import type { ProvedMenus } from './proved-menus.ts';
 import type { RegisterStore } from './register-store.ts';
 import { menuContextFor } from './residentContext.ts';
 
 /**
  * Menus proved ahead of the residents: every resident's menu documents built and fitted to their
  * forms for a day before anyone signs in, by the sign-in's own code (menuContextFor, then
- * `checkedMenu`) through the centre's remembered printability check. The answers are keyed by
- * everything printed (printability-cache.ts: the register content, the municipality, the printed
- * issue date), so a sign-in whose documents print exactly what was proved takes the answer, and
- * one whose register changed since (or on another day) builds a content never proved and is
- * checked then as before: the proof can be late, never wrong.
+ * `checkedMenu`). Each resident's answers are kept with the printed date and the register version
+ * read before their registers (proved-menus.ts): a sign-in on that date at that version takes them
+ * without building a document; after any register change (the version moves on) or on another
+ * day, the sign-in builds and fits its documents as before: the proof can be late, never wrong.
+ * The documents' answers also stay in the centre's remembered check, keyed by everything printed
+ * (printability-cache.ts), where issue finds the one it builds.
  *
  * It is the work of sign-in moved out of the busy hours: a round proves one day for the residents
  * the centre loaded, one resident at a time, giving way to requests between residents; the centre
@@ -22,8 +24,10 @@ import { menuContextFor } from './residentContext.ts';
 export interface MenuProofDeps {
   repository: CentreRepository;
   registers: RegisterStore;
-  /** The centre's remembered check: what a round proves, the sign-ins find there. */
+  /** The centre's remembered check: what a round proves, issue finds there. */
   check: PrintabilityCheck;
+  /** Where a round keeps each resident's answers, with the date and register version proved at. */
+  proved?: ProvedMenus;
   now: () => Date;
   /** Rounds and failures are logged with counts only. */
   log?: (fields: object, message: string) => void;
@@ -72,6 +76,8 @@ export async function proveMenus(
       break;
     }
     try {
+      // Read before the registers: a change after it leaves this proof under the older version.
+      const registerVersion = deps.proved ? await deps.repository.registerVersion() : undefined;
       const context = await menuContextFor(deps.repository, deps.registers, holderId, at, at);
       if (!context.ok) {
         round.noMenu++;
@@ -86,6 +92,9 @@ export async function proveMenus(
           repository: deps.repository,
           registers: deps.registers,
           check: deps.check,
+          ...(deps.proved && registerVersion !== undefined
+            ? { proofs: { menus: deps.proved, registerVersion } }
+            : {}),
         });
         round.proved++;
       }

@@ -5,9 +5,11 @@ import type { CentreRepository } from '../db/repository.ts';
 import { certify } from './certify.ts';
 import { newHolderBinding, type DocumentFrame } from './juminhyo.ts';
 import { buildMenu, decideCertificate } from './menu.ts';
+import { answerKey, type PrintAnswers, type ProvedMenus } from './proved-menus.ts';
 import { readsOnce } from './register-reads.ts';
 import type { RegisterStore } from './register-store.ts';
 import type { ResidentContext } from './residentContext.ts';
+import { japanDateOf } from '../../certificate-templates/wareki.ts';
 
 /**
  * Whether a document the centre built would print on the kiosk's form. The centre runs the
@@ -44,6 +46,8 @@ export interface MenuPrintabilityInput {
   repository: CentreRepository;
   registers: RegisterStore;
   check: PrintabilityCheck;
+  /** Answers proved for this resident's documents at this date and register version (proved-menus.ts). */
+  proved?: PrintAnswers;
 }
 
 /** The 住民票 scopes the menu checks one by one; `members` stands or falls with `self`. */
@@ -55,7 +59,16 @@ const CHECKED_SCOPES: readonly HouseholdScope[] = ['household', 'self'];
  * with nothing printable left becomes unavailable with reason `unprintable`. Nothing is stored.
  */
 export async function withPrintability(input: MenuPrintabilityInput): Promise<MenuItem[]> {
+  return (await fitMenu(input)).menu;
+}
+
+/** withPrintability's menu, with every answer it used (`built`: whether any was not proved). */
+async function fitMenu(
+  input: MenuPrintabilityInput,
+): Promise<{ menu: MenuItem[]; answers: PrintAnswers; built: boolean }> {
   const { resident } = input.context.menu;
+  const answers = new Map(input.proved);
+  let built = false;
   // Every document of this menu from one read of each register (the 印鑑登録 as the context read it).
   const reads = readsOnce(input.repository, input.registers, {
     inkan: { holderId: resident.holderId, registration: input.context.menu.inkan },
@@ -75,6 +88,14 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
       continue;
     }
     const prints = async (options: { scope?: HouseholdScope }): Promise<boolean | undefined> => {
+      const key = answerKey(item.certificateType, options.scope);
+      if (answers.has(key)) return answers.get(key);
+      built = true;
+      const answer = await buildAndFit(options);
+      answers.set(key, answer);
+      return answer;
+    };
+    const buildAndFit = async (options: { scope?: HouseholdScope }): Promise<boolean | undefined> => {
       const certified = await certify({
         type: item.certificateType,
         options,
@@ -116,14 +137,35 @@ export async function withPrintability(input: MenuPrintabilityInput): Promise<Me
       out.push(item);
     }
   }
-  return out;
+  return { menu: out, answers, built };
+}
+
+/** The proved menus and the register version read before the context was (proved-menus.ts). */
+export interface MenuProofsAt {
+  menus: ProvedMenus;
+  registerVersion: number;
 }
 
 /**
  * The menu a sign-in answers: buildMenu's items for the context, each checked by withPrintability.
  * The kiosk service and the menus proved ahead (menu-proofs.ts) both call this, so a proof is made
- * by the sign-in's own code.
+ * by the sign-in's own code. With `proofs`, answers proved at this printed date and register
+ * version are taken instead of building the documents, and what had to be built is remembered.
+ * `registerVersion` must have been read before the context: a change in between then leaves the
+ * answers under the older version, where no later sign-in looks.
  */
-export function checkedMenu(input: Omit<MenuPrintabilityInput, 'menu'>): Promise<MenuItem[]> {
-  return withPrintability({ ...input, menu: buildMenu(input.context.menu) });
+export async function checkedMenu(
+  input: Omit<MenuPrintabilityInput, 'menu' | 'proved'> & { proofs?: MenuProofsAt },
+): Promise<MenuItem[]> {
+  const { proofs, ...rest } = input;
+  const holderId = input.context.menu.resident.holderId;
+  const at = proofs && { day: japanDateOf(input.frame.now), registerVersion: proofs.registerVersion };
+  const proved = proofs && at ? proofs.menus.answersAt(holderId, at) : undefined;
+  const fitted = await fitMenu({
+    ...rest,
+    menu: buildMenu(input.context.menu),
+    ...(proved ? { proved } : {}),
+  });
+  if (proofs && at && fitted.built) proofs.menus.remember(holderId, at, fitted.answers);
+  return fitted.menu;
 }
