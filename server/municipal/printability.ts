@@ -74,8 +74,11 @@ async function fitMenu(
     inkan: { holderId: resident.holderId, registration: input.context.menu.inkan },
   });
   // The menu's documents are checked and dropped (issue builds its own with a fresh binding): one
-  // binding serves them all, as it is no part of what is printed.
-  const frame = { ...input.frame, holder: newHolderBinding(input.frame.certificateFingerprint) };
+  // binding serves them all, as it is no part of what is printed; made with the first document
+  // built (a menu whose answers were all proved builds none).
+  let frame: Omit<DocumentFrame, 'municipality'> | undefined;
+  const frameOnce = (): Omit<DocumentFrame, 'municipality'> =>
+    (frame ??= { ...input.frame, holder: newHolderBinding(input.frame.certificateFingerprint) });
   const out: MenuItem[] = [];
   for (const item of input.menu) {
     if (!item.available) {
@@ -102,7 +105,7 @@ async function fitMenu(
         allowed: decision.options,
         issuer: decision.issuer,
         context: input.context,
-        frame,
+        frame: frameOnce(),
         repository: reads,
         registers: reads,
       });
