@@ -8,7 +8,7 @@
  * Each case first runs BENCH_LOAD_WARM_UP whole transactions that are checked and audited but not
  * timed: with 120 timed transactions and no warm-up, the centres' JIT and the kiosks' first TLS
  * handshakes made the p99 and a third of the run (a cold centre is the kiosk bench's first row);
- * 800 by default, as the issuance bench's (V8 optimises a centre's code only after many calls).
+ * 2,400 by default, as the issuance bench's (V8 optimises a centre's code only after many calls).
  * `npm run bench -- centres`; tune with BENCH_KIOSKS, BENCH_LOAD_TRANSACTIONS, BENCH_LOAD_WARM_UP.
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -18,7 +18,7 @@ import { databaseAndScaleComparisons, type ThroughputFigures } from './compariso
 
 const KIOSKS = Number(process.env.BENCH_KIOSKS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_LOAD_TRANSACTIONS ?? 400);
-const WARM_UP = Number(process.env.BENCH_LOAD_WARM_UP ?? 800);
+const WARM_UP = Number(process.env.BENCH_LOAD_WARM_UP ?? 2400);
 
 const CASES: Array<{ name: string; options: Required<Pick<LoadtestOptions, 'db' | 'centres'>> }> = [
   { name: 'SQLite, 1 centre', options: { db: 'sqlite', centres: 1 } },

@@ -6,7 +6,7 @@
  * request's nonce, (CA, serial) → resident), a 住民票 built from the register, sealed (ES256 in
  * SoftHSM2) and recorded with its billing, and the kiosk's own seal and binding check on the
  * answer. Terminals run concurrently over HTTP on loopback with residents' cards: 16 residents warm
- * each centre process up with 800 transactions (BENCH_WARM_UP), then each measured transaction is a
+ * each centre process up with 2,400 transactions (BENCH_WARM_UP), then each measured transaction is a
  * resident that process has not seen (a resident comes once: no per-resident cache may help); the centre runs in its own process (centre-process.ts), so its CPU time per
  * issuance — the figure that does not move with the machine's other load — is read from
  * /proc for that process alone. The OCSP responder (the CA's side) runs in a process of its own,
@@ -54,9 +54,11 @@ const WARM_UP_CARDS = 16;
  * Whole transactions the warm-up cards make, again and again, before the measured run: a centre
  * runs for days, and V8 compiles a function's optimised code only after many calls. Until this
  * round the warm-up was the 16 cards once, and the measured run met a centre still running much of
- * its code unoptimised (perf: V8's inline-cache and baseline builtins high in the centre's CPU).
+ * its code unoptimised (perf: V8's inline-cache and baseline builtins high in the centre's CPU, and
+ * TurboFan still compiling). Measured on SQLite, the centre's CPU an issuance: 5.5–5.6 ms after 16
+ * warm-up transactions, 4.1–4.8 after 800, 3.5–3.7 after 2,400.
  */
-const WARM_UP_TRANSACTIONS = Number(process.env.BENCH_WARM_UP ?? 800);
+const WARM_UP_TRANSACTIONS = Number(process.env.BENCH_WARM_UP ?? 2400);
 const CARDS = Number(process.env.BENCH_CARDS ?? TRANSACTIONS + WARM_UP_CARDS);
 /** Which rows to run (comma-separated: sqlite, postgres, postgres-2); default all. */
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres,postgres-2').split(',');
