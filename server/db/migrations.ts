@@ -39,7 +39,10 @@ function sqliteRegisterVersionTriggers(): string {
   ).join('\n');
 }
 
-/** PostgreSQL: one function, a trigger per table; an UPDATE that changes nothing (a reloaded row) does not count. */
+/**
+ * PostgreSQL, as migration 18 made them: one function, a trigger per table; an UPDATE that
+ * changes nothing (a reloaded row) does not count. Migration 19 defers them to the commit.
+ */
 function postgresRegisterVersionTriggers(): string {
   return [
     `CREATE FUNCTION move_register_version() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -51,6 +54,25 @@ function postgresRegisterVersionTriggers(): string {
        FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION move_register_version();`,
     ]),
   ].join('\n');
+}
+
+/**
+ * PostgreSQL since migration 19: the same triggers, deferred to the commit. Run at once, a trigger
+ * locked the version's row in the middle of a transaction: a register load (many rows in one
+ * transaction) could hold it while waiting for a row that a one-row write held, and that write
+ * waited for the version's row: a deadlock. Deferred, a transaction takes the version's row at its
+ * commit, after every other row lock it takes, so it never waits for a row while holding it.
+ */
+function postgresDeferredRegisterVersionTriggers(): string {
+  return REGISTER_TABLES.flatMap((table) => [
+    `DROP TRIGGER ${table}_changes_move_register_version ON ${table};`,
+    `DROP TRIGGER ${table}_updates_move_register_version ON ${table};`,
+    `CREATE CONSTRAINT TRIGGER ${table}_changes_move_register_version AFTER INSERT OR DELETE ON ${table}
+     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION move_register_version();`,
+    `CREATE CONSTRAINT TRIGGER ${table}_updates_move_register_version AFTER UPDATE ON ${table}
+     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
+     EXECUTE FUNCTION move_register_version();`,
+  ]).join('\n');
 }
 
 /** One numbered list for both dialects: applied in order, each once, recorded in schema_migrations. */
@@ -766,6 +788,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       INSERT INTO register_version (id, version) VALUES (1, 0);
       ${postgresRegisterVersionTriggers()}
+    `,
+  },
+  {
+    version: 19,
+    name: 'register-version-at-commit',
+    // PostgreSQL: the register version's triggers run at commit (see the function). SQLite has
+    // one writer at a time and nothing to change.
+    sqlite: ``,
+    postgres: `
+      ${postgresDeferredRegisterVersionTriggers()}
     `,
   },
 ];

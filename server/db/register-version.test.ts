@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { openCentreStores, type CentreStores, type DatabaseConfig } from './openRepository.ts';
 import { loadRegister } from './seedLoader.ts';
 import { buildSeedRegisters, loadSeedWorld } from '../seed/index.ts';
@@ -30,8 +31,10 @@ describe.each(databaseBackends())('register version on $name', (backend) => {
     });
   }, BACKEND_SETUP_TIMEOUT_MS);
   afterAll(() => backend.teardown());
+  let database: DatabaseConfig;
   beforeEach(async () => {
-    stores = await openCentreStores(await template());
+    database = await template();
+    stores = await openCentreStores(database);
   });
   afterEach(() => stores.repository.close());
 
@@ -105,6 +108,34 @@ describe.each(databaseBackends())('register version on $name', (backend) => {
     changed.taxes[0] = { ...tax, municipalityCode: tax.municipalityCode === '131016' ? '452025' : '131016' };
     expect(await moved(() => stores.registers.load(changed))).toBeGreaterThan(0);
   });
+
+  // PostgreSQL runs writers side by side (SQLite has one writer at a time): the version's row is
+  // taken at commit only, so no transaction holds it while it waits for another row.
+  if (backend.name === 'PostgreSQL')
+    it('lets a one-row write commit while another transaction is still writing register rows', async () => {
+      const open = new pg.Client({ connectionString: database.databaseUrl });
+      await open.connect();
+      try {
+        const before = await version();
+        await open.query('BEGIN');
+        await open.query(`UPDATE residents SET record_json = record_json || ' ' WHERE holder_id = $1`, [
+          INKAN_HOLDER,
+        ]);
+        const other = (await stores.repository.getResident('H0001'))!;
+        const write = stores.repository.putResident({ ...other, nameKana: `${other.nameKana}ア` });
+        const outcome = await Promise.race([
+          write.then(() => 'committed'),
+          new Promise((resolve) => setTimeout(() => resolve('held up'), 5_000)),
+        ]);
+        expect(outcome).toBe('committed');
+        expect(await version()).toBe(before + 1);
+        await open.query('COMMIT');
+        expect(await version()).toBe(before + 2);
+        await write;
+      } finally {
+        await open.end();
+      }
+    });
 
   it("stays where it is through a whole transaction's records: challenge, session, issuance and billing", async () => {
     expect(
