@@ -123,10 +123,12 @@ describe.each(databaseBackends())('register version on $name', (backend) => {
         ]);
         const other = (await stores.repository.getResident('H0001'))!;
         const write = stores.repository.putResident({ ...other, nameKana: `${other.nameKana}ア` });
+        let heldUp: NodeJS.Timeout | undefined;
         const outcome = await Promise.race([
           write.then(() => 'committed'),
-          new Promise((resolve) => setTimeout(() => resolve('held up'), 5_000)),
+          new Promise((resolve) => (heldUp = setTimeout(() => resolve('held up'), 5_000))),
         ]);
+        clearTimeout(heldUp);
         expect(outcome).toBe('committed');
         expect(await version()).toBe(before + 1);
         await open.query('COMMIT');

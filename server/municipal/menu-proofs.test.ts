@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MenuItem } from '../../protocol/api.ts';
+import type { ResidentRecord } from '../db/records.ts';
 import type { CentreRepository } from '../db/repository.ts';
 import { loadRegister } from '../db/seedLoader.ts';
 import { openSqliteRepository } from '../db/sqliteRepository.ts';
@@ -71,11 +72,20 @@ async function centre() {
       ...(proved ? { proofs: { menus: proved, registerVersion } } : {}),
     });
   };
+  const deps = { repository, registers, check, now: () => NOON };
   return {
     world,
     repository,
-    deps: { repository, registers, check, now: () => NOON },
+    deps,
     provedMenus,
+    /** A round for 2026-11-25 that keeps its answers in `provedMenus`, as the centre's does. */
+    prove: (holderIds: string[]) => proveMenus({ ...deps, proved: provedMenus }, holderIds, '2026-11-25'),
+    /** Writes a register entry changed by `change`, as the admin API or the console would. */
+    changeResident: async (holderId: string, change: (r: ResidentRecord) => ResidentRecord) => {
+      const resident = await repository.getResident(holderId);
+      if (!resident) throw new Error(`no resident ${holderId}`);
+      await repository.putResident(change(resident));
+    },
     signIn,
     fitted: () => fitted,
     documentReads: () => documentReads,
@@ -101,8 +111,7 @@ describe('menus proved ahead', () => {
     const c = await centre();
     await proveMenus(c.deps, ['H0002'], '2026-11-25');
     const before = c.fitted();
-    const resident = await c.repository.getResident('H0002');
-    await c.repository.putResident({ ...resident!, name: OVERLONG_NAME });
+    await c.changeResident('H0002', (resident) => ({ ...resident, name: OVERLONG_NAME }));
     const menu = await c.signIn('H0002', NOON);
     expect(c.fitted()).toBeGreaterThan(before);
     // The 住民票 of the resident alone no longer prints: the proof's answer was not taken.
@@ -134,7 +143,7 @@ describe('answers proved at a register version', () => {
     expect(unproved.documentReads()).toBeGreaterThan(0);
 
     const c = await centre();
-    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002', 'H0001'], '2026-11-25');
+    await c.prove(['H0002', 'H0001']);
     expect(c.provedMenus.size).toBe(2);
     const reads = c.documentReads();
     expect(await c.signIn('H0002', NOON, c.provedMenus)).toEqual(expected);
@@ -143,9 +152,8 @@ describe('answers proved at a register version', () => {
 
   it("builds again after any change on the register, even another resident's, and remembers the new answers", async () => {
     const c = await centre();
-    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
-    const other = await c.repository.getResident('H0001');
-    await c.repository.putResident({ ...other!, nameKana: `${other!.nameKana}ア` });
+    await c.prove(['H0002']);
+    await c.changeResident('H0001', (other) => ({ ...other, nameKana: `${other.nameKana}ア` }));
     const before = c.documentReads();
     const menu = await c.signIn('H0002', NOON, c.provedMenus);
     expect(c.documentReads()).toBeGreaterThan(before);
@@ -156,9 +164,8 @@ describe('answers proved at a register version', () => {
 
   it("takes no proved answer once the resident's own entry no longer prints", async () => {
     const c = await centre();
-    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
-    const resident = await c.repository.getResident('H0002');
-    await c.repository.putResident({ ...resident!, name: OVERLONG_NAME });
+    await c.prove(['H0002']);
+    await c.changeResident('H0002', (resident) => ({ ...resident, name: OVERLONG_NAME }));
     const menu = await c.signIn('H0002', NOON, c.provedMenus);
     const juminhyo = menu.find((item) => item.certificateType === 'juminhyo');
     expect(juminhyo?.available === false || !juminhyo?.options?.scopes?.includes('self')).toBe(true);
@@ -166,7 +173,7 @@ describe('answers proved at a register version', () => {
 
   it('takes no answer proved on another day', async () => {
     const c = await centre();
-    await proveMenus({ ...c.deps, proved: c.provedMenus }, ['H0002'], '2026-11-25');
+    await c.prove(['H0002']);
     const before = c.documentReads();
     await c.signIn('H0002', NEXT_DAY_NOON, c.provedMenus);
     expect(c.documentReads()).toBeGreaterThan(before);

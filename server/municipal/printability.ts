@@ -161,14 +161,12 @@ export async function checkedMenu(
   input: Omit<MenuPrintabilityInput, 'menu' | 'proved'> & { proofs?: MenuProofsAt },
 ): Promise<MenuItem[]> {
   const { proofs, ...rest } = input;
+  const menu = buildMenu(input.context.menu);
+  if (!proofs) return (await fitMenu({ ...rest, menu })).menu;
   const holderId = input.context.menu.resident.holderId;
-  const at = proofs && { day: japanDateOf(input.frame.now), registerVersion: proofs.registerVersion };
-  const proved = proofs && at ? proofs.menus.answersAt(holderId, at) : undefined;
-  const fitted = await fitMenu({
-    ...rest,
-    menu: buildMenu(input.context.menu),
-    ...(proved ? { proved } : {}),
-  });
-  if (proofs && at && fitted.built) proofs.menus.remember(holderId, at, fitted.answers);
+  const at = { day: japanDateOf(input.frame.now), registerVersion: proofs.registerVersion };
+  const proved = proofs.menus.answersAt(holderId, at);
+  const fitted = await fitMenu({ ...rest, menu, ...(proved ? { proved } : {}) });
+  if (fitted.built) proofs.menus.remember(holderId, at, fitted.answers);
   return fitted.menu;
 }
