@@ -268,8 +268,11 @@ export async function verifyAuthentication(
   if (!signatureValid) return fail('signature-invalid');
 
   // Revocation: the register's own list (moved out, died) and JPKI's OCSP/CRL must both say good.
-  const holderId = await deps.repository.findCertificateHolder(issuer.fingerprint, serialNumberHex);
-  if (await deps.repository.isCertificateRevoked(issuer.fingerprint, serialNumberHex)) {
+  const { holderId, revoked } = await deps.repository.certificateStanding(
+    issuer.fingerprint,
+    serialNumberHex,
+  );
+  if (revoked) {
     return revokedFailure(deps, holderId, undefined, 'register');
   }
   if (deps.revocation) {

@@ -106,6 +106,23 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     );
   });
 
+  it("reads a resident's home in one call as the single reads give it, the 本籍 only when asked", async () => {
+    const resident = await repo.getResident('H0001');
+    const household = await repo.getHousehold(resident!.householdId);
+    const residence = await repo.getMunicipality(household!.municipalityCode);
+    const honseki = await repo.getMunicipality(resident!.honseki!.municipalityCode);
+    expect(honseki?.code).not.toBe(residence?.code);
+    expect(await repo.getResidentHome('H0001', true)).toEqual({ resident, household, residence, honseki });
+    expect(await repo.getResidentHome('H0001', false)).toEqual({ resident, household, residence });
+    const withoutHonseki = loadSeedWorld().residents.find((r) => r.honseki === undefined)!;
+    expect(Object.keys((await repo.getResidentHome(withoutHonseki.holderId, true))!).sort()).toEqual([
+      'household',
+      'residence',
+      'resident',
+    ]);
+    expect(await repo.getResidentHome('H9999', true)).toBeUndefined();
+  });
+
   it('refuses invalid municipality config', async () => {
     const bad = { ...(await repo.getMunicipality('131016'))!, code: '13101' };
     await expect(repo.putMunicipality(bad)).rejects.toThrow();
@@ -170,6 +187,55 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(Array.from(again.seal)).toEqual([1, 2, 3]);
     expect(await repo.listBillingRecords()).toEqual([{ ...billing, state: 'pending' }]);
     expect(await repo.getIssuedDocument(TX)).toEqual(issued);
+  });
+
+  it('reads a session with whether it was issued and whether its certificate is revoked now', async () => {
+    expect(await repo.getSessionStanding(TX)).toBeUndefined();
+    await repo.saveSession(session());
+    expect(await repo.getSessionStanding(TX)).toEqual({
+      session: session(),
+      issued: false,
+      certificateRevoked: false,
+    });
+    await repo.recordIssuance(issued, billing);
+    await repo.revokeCertificate('ca', '1', 3);
+    expect(await repo.getSessionStanding(TX)).toEqual({
+      session: session(),
+      issued: true,
+      certificateRevoked: true,
+    });
+    await repo.revokeCertificate('ca', '2', 3); // another certificate of the same CA, another serial
+    await repo.saveSession(session({ transactionId: TX.replace('10', '11'), serialNumberHex: '3' }));
+    expect(await repo.getSessionStanding(TX.replace('10', '11'))).toMatchObject({
+      issued: false,
+      certificateRevoked: false,
+    });
+  });
+
+  it('purges a document by its stored hash, and one without a stored hash only with a hash given', async () => {
+    await repo.saveSession(session());
+    await repo.recordIssuance(issued, billing); // no documentSha256: a row as before migration 9
+    expect(await repo.purgeIssuedDocument(TX, undefined, 10)).toBe(false);
+    expect((await repo.getIssuedDocument(TX))?.documentJson).toBe(issued.documentJson);
+    expect(await repo.purgeIssuedDocument(TX, 'e'.repeat(64), 10)).toBe(true);
+    expect(await repo.getIssuedDocument(TX)).toMatchObject({
+      documentJson: '',
+      purgedAt: 10,
+      documentSha256: 'e'.repeat(64),
+    });
+    const other = TX.replace('10', '12');
+    await repo.saveSession(session({ transactionId: other }));
+    await repo.recordIssuance(
+      { ...issued, transactionId: other, documentSha256: 'd'.repeat(64) },
+      { ...billing, transactionId: other },
+    );
+    expect(await repo.purgeIssuedDocument(other, undefined, 11)).toBe(true);
+    expect(await repo.getIssuedDocument(other)).toMatchObject({
+      documentJson: '',
+      purgedAt: 11,
+      documentSha256: 'd'.repeat(64),
+    });
+    expect(await repo.purgeIssuedDocument(other, undefined, 12)).toBe(false);
   });
 
   it('answers a new issuance with its hashes exactly as a later read returns it', async () => {
@@ -261,6 +327,11 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     await repo.revokeCertificate('ca1', '0a', 6); // again: no error
     expect(await repo.isCertificateRevoked('ca1', '0a')).toBe(true);
     expect(await repo.isCertificateRevoked('ca2', '0a')).toBe(false);
+    expect(await repo.certificateStanding('ca1', '0a')).toEqual({ holderId: 'H0001', revoked: true });
+    expect(await repo.certificateStanding('ca2', '0a')).toEqual({ holderId: 'H0002', revoked: false });
+    expect(await repo.certificateStanding('ca3', '0a')).toEqual({ revoked: false });
+    await repo.revokeCertificate('ca3', '0a', 7);
+    expect(await repo.certificateStanding('ca3', '0a')).toEqual({ revoked: true });
   });
 
   it('changes seal keys atomically with their audit events: one active key per municipality', async () => {

@@ -58,6 +58,19 @@ const SQL = {
     'centre.get-resident',
     'SELECT record_json FROM residents WHERE holder_id = $1',
   ),
+  // The resident, their household, its municipality and (with $2) their 本籍's municipality: what a
+  // sign-in and an issue read first, in one round trip.
+  getResidentHome: preparedStatement(
+    'centre.get-resident-home',
+    `SELECT r.record_json, h.household_id AS "householdId", h.municipality_code AS "municipalityCode",
+       h.address, residence.config_json AS residence_json, honseki.config_json AS honseki_json
+     FROM residents r
+     LEFT JOIN households h ON h.household_id = r.household_id
+     LEFT JOIN municipalities residence ON residence.code = h.municipality_code
+     LEFT JOIN municipalities honseki ON $2::boolean
+       AND honseki.code = (r.record_json::json -> 'honseki' ->> 'municipalityCode')
+     WHERE r.holder_id = $1`,
+  ),
   listHouseholdMembers: preparedStatement(
     'centre.list-household-members',
     `SELECT record_json FROM residents WHERE household_id = $1 AND status = 'resident'
@@ -70,6 +83,11 @@ const SQL = {
   isCertificateRevoked: preparedStatement(
     'centre.is-certificate-revoked',
     'SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2',
+  ),
+  certificateStanding: preparedStatement(
+    'centre.certificate-standing',
+    `SELECT (SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2) AS holder_id,
+       EXISTS (SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2) AS revoked`,
   ),
   // The day-old purge and the new challenge in one round trip (one statement, one transaction).
   putChallenge: preparedStatement(
@@ -97,6 +115,14 @@ const SQL = {
      WHERE sessions.certificate_fingerprint = excluded.certificate_fingerprint AND sessions.holder_id = excluded.holder_id`,
   ),
   getSession: preparedStatement('centre.get-session', 'SELECT * FROM sessions WHERE transaction_id = $1'),
+  getSessionStanding: preparedStatement(
+    'centre.get-session-standing',
+    `SELECT s.*,
+       EXISTS (SELECT 1 FROM issued_documents i WHERE i.transaction_id = s.transaction_id) AS issued,
+       EXISTS (SELECT 1 FROM revoked_certificates r
+               WHERE r.ca_fingerprint = s.ca_fingerprint AND r.serial_hex = s.serial_hex) AS certificate_revoked
+     FROM sessions s WHERE s.transaction_id = $1`,
+  ),
   getIssued: preparedStatement(
     'centre.get-issued',
     'SELECT * FROM issued_documents WHERE transaction_id = $1',
@@ -128,6 +154,13 @@ const SQL = {
        delivery_signature = $5, delivery_reported_at = $6
      WHERE transaction_id = $7 AND state = 'pending' RETURNING ${BILLING_COLUMNS}`,
   ),
+  // Without a hash given ($2 null), only a row that has its own (every row since migration 9).
+  purgeIssued: preparedStatement(
+    'centre.purge-issued',
+    `UPDATE issued_documents SET document_json = '', seal = ''::bytea, purged_at = $1,
+       document_sha256 = COALESCE(document_sha256, $2::text)
+     WHERE transaction_id = $3 AND purged_at IS NULL AND COALESCE(document_sha256, $2::text) IS NOT NULL`,
+  ),
   sealKeysVersion: preparedStatement(
     'centre.seal-keys-version',
     'SELECT COALESCE(MAX(id), 0)::bigint AS version FROM seal_key_events',
@@ -137,6 +170,16 @@ const SQL = {
     'SELECT version FROM register_version WHERE id = 1',
   ),
 } satisfies Record<string, PreparedStatement>;
+
+/** What `getResidentHome`'s statement reads: the household's columns are null without a household row. */
+interface ResidentHomeRow {
+  record_json: string;
+  householdId: string | null;
+  municipalityCode: string | null;
+  address: string | null;
+  residence_json: string | null;
+  honseki_json: string | null;
+}
 
 /** Another lock id of ours: register loads from several centres run one after the other. */
 export const REGISTER_LOCK = 0x7265676973; // "regis"
@@ -312,6 +355,19 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       const [row] = await prepared<{ record_json: string }>(SQL.getResident, [holderId]);
       return row === undefined ? undefined : ResidentRecordSchema.parse(JSON.parse(row.record_json));
     },
+    async getResidentHome(holderId, withHonseki) {
+      const [row] = await prepared<ResidentHomeRow>(SQL.getResidentHome, [holderId, withHonseki]);
+      if (row === undefined) return undefined;
+      const { householdId, municipalityCode, address } = row;
+      return {
+        resident: ResidentRecordSchema.parse(JSON.parse(row.record_json)),
+        ...(householdId === null
+          ? {}
+          : { household: HouseholdRecordSchema.parse({ householdId, municipalityCode, address }) }),
+        ...(row.residence_json === null ? {} : { residence: storedMunicipality(row.residence_json) }),
+        ...(row.honseki_json === null ? {} : { honseki: storedMunicipality(row.honseki_json) }),
+      };
+    },
     async listHouseholdMembers(householdId) {
       return (await prepared<{ record_json: string }>(SQL.listHouseholdMembers, [householdId])).map((row) =>
         ResidentRecordSchema.parse(JSON.parse(row.record_json)),
@@ -356,6 +412,16 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
     async isCertificateRevoked(caFingerprint, serialNumberHex) {
       return (await prepared(SQL.isCertificateRevoked, [caFingerprint, serialNumberHex])).length > 0;
     },
+    async certificateStanding(caFingerprint, serialNumberHex) {
+      const [row] = await prepared<{ holder_id: string | null; revoked: boolean }>(SQL.certificateStanding, [
+        caFingerprint,
+        serialNumberHex,
+      ]);
+      return {
+        ...(row?.holder_id == null ? {} : { holderId: row.holder_id }),
+        revoked: row?.revoked === true,
+      };
+    },
     async putChallenge(c) {
       await runPrepared(pool, SQL.putChallenge, [
         c.challenge,
@@ -395,6 +461,15 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       const [row] = await prepared<SessionRow>(SQL.getSession, [transactionId]);
       return row === undefined ? undefined : sessionFromRow(row);
     },
+    async getSessionStanding(transactionId) {
+      const [row] = await prepared<SessionRow & { issued: boolean; certificate_revoked: boolean }>(
+        SQL.getSessionStanding,
+        [transactionId],
+      );
+      return row === undefined
+        ? undefined
+        : { session: sessionFromRow(row), issued: row.issued, certificateRevoked: row.certificate_revoked };
+    },
     getIssuedDocument: getIssued,
     async recordIssuance(issued, billing) {
       // The primary key decides: a concurrent insert of the same transaction waits for the first
@@ -425,12 +500,7 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       return stored;
     },
     async purgeIssuedDocument(transactionId, documentSha256, now) {
-      const result = await pool.query(
-        `UPDATE issued_documents SET document_json = '', seal = ''::bytea, purged_at = $1,
-           document_sha256 = COALESCE(document_sha256, $2)
-         WHERE transaction_id = $3 AND purged_at IS NULL`,
-        [now, documentSha256, transactionId],
-      );
+      const result = await runPrepared(pool, SQL.purgeIssued, [now, documentSha256 ?? null, transactionId]);
       return result.rowCount === 1;
     },
     async listKeptIssuedDocuments(issuedBefore, limit) {

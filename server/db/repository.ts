@@ -19,6 +19,31 @@ import type {
   SessionRecord,
 } from './records.ts';
 
+/** A resident as `getResidentHome` reads them. */
+export interface ResidentHome {
+  resident: ResidentRecord;
+  household?: HouseholdRecord;
+  /** The household's municipality. */
+  residence?: MunicipalityRecord;
+  /** The 本籍's municipality, when asked for and the resident has a 本籍. */
+  honseki?: MunicipalityRecord;
+}
+
+/** A card certificate as the registry and the revocation list know it. */
+export interface CertificateStanding {
+  holderId?: string;
+  revoked: boolean;
+}
+
+/** A session as the issue step reads it. */
+export interface SessionStanding {
+  session: SessionRecord;
+  /** An issuance is recorded for its transaction. */
+  issued: boolean;
+  /** Its certificate is on the revocation list now. */
+  certificateRevoked: boolean;
+}
+
 /**
  * Everything the centre reads and writes. Asynchronous so that a PostgreSQL implementation can
  * be added behind the same interface; every method that must be atomic is one call.
@@ -42,6 +67,13 @@ export interface CentreRepository {
   getHousehold(householdId: string): Promise<HouseholdRecord | undefined>;
   putResident(resident: ResidentRecord): Promise<void>;
   getResident(holderId: string): Promise<ResidentRecord | undefined>;
+  /**
+   * The resident with their household and its municipality, and with `withHonseki` their 本籍's
+   * municipality, read together (one statement on PostgreSQL): what every sign-in and issue needs
+   * first. Undefined when the holder is not on the register; a part missing from the register is
+   * absent.
+   */
+  getResidentHome(holderId: string, withHonseki: boolean): Promise<ResidentHome | undefined>;
   /** Current members of a household, in household order (moved-out and deceased persons excluded). */
   listHouseholdMembers(householdId: string): Promise<ResidentRecord[]>;
 
@@ -51,6 +83,8 @@ export interface CentreRepository {
   findCertificateHolder(caFingerprint: string, serialNumberHex: string): Promise<string | undefined>;
   revokeCertificate(caFingerprint: string, serialNumberHex: string, revokedAt: number): Promise<void>;
   isCertificateRevoked(caFingerprint: string, serialNumberHex: string): Promise<boolean>;
+  /** `findCertificateHolder` and `isCertificateRevoked` read together (one statement on PostgreSQL). */
+  certificateStanding(caFingerprint: string, serialNumberHex: string): Promise<CertificateStanding>;
 
   putChallenge(challenge: ChallengeRecord): Promise<void>;
   /** Atomically marks the challenge used if it exists, is bound to this terminal + transaction, unexpired and unused. */
@@ -64,6 +98,11 @@ export interface CentreRepository {
   /** Saves the session; a transaction already authenticated with another certificate stays bound to it. */
   saveSession(session: SessionRecord): Promise<SaveSessionResult>;
   getSession(transactionId: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session with what the issue step checks first — whether its transaction was issued
+   * already, whether its certificate is revoked now — read together (one statement on PostgreSQL).
+   */
+  getSessionStanding(transactionId: string): Promise<SessionStanding | undefined>;
 
   getIssuedDocument(transactionId: string): Promise<IssuedDocumentRecord | undefined>;
   /**
@@ -80,9 +119,14 @@ export interface CentreRepository {
   recordDelivery(transactionId: string, report: DeliveryReportRecord): Promise<DeliveryRecording>;
   /**
    * Retention: empties the document and seal of one issuance (ids, hashes and billing stay),
-   * recording `documentSha256` first if the row has none. False if absent or already purged.
+   * recording `documentSha256` first if the row has none. False if absent or already purged, and,
+   * without `documentSha256`, if the row has no hash of its own (rows before migration 9).
    */
-  purgeIssuedDocument(transactionId: string, documentSha256: string, now: number): Promise<boolean>;
+  purgeIssuedDocument(
+    transactionId: string,
+    documentSha256: string | undefined,
+    now: number,
+  ): Promise<boolean>;
   /** Issuances still holding their document, issued before `issuedBefore`, oldest first (at most `limit`). */
   listKeptIssuedDocuments(
     issuedBefore: number,

@@ -75,13 +75,14 @@ export async function issueCertificate(
 ): Promise<CentreResult<IssueResponse>> {
   const { repository, keyring, registers } = deps;
   const now = deps.now();
-  const session = await repository.getSession(request.transactionId);
-  if (!session || session.terminalId !== request.terminalId)
+  const standing = await repository.getSessionStanding(request.transactionId);
+  if (!standing || standing.session.terminalId !== request.terminalId)
     return fail('not-authenticated', 'no session for transaction and terminal');
+  const { session } = standing;
 
   // Checked before anything stored is returned: a replay is the same request within the session's life.
   if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
-  const previous = await repository.getIssuedDocument(request.transactionId);
+  const previous = standing.issued ? await repository.getIssuedDocument(request.transactionId) : undefined;
   if (previous) {
     if (!sameRequest(previous, request))
       return fail('issue-replay-refused', 'retry differs from the first issue request');
@@ -89,7 +90,7 @@ export async function issueCertificate(
       return fail('issue-replay-refused', 'document no longer kept (delivered or retention passed)');
     return succeed(responseOf(previous.documentJson, previous.seal));
   }
-  if (await repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex)) {
+  if (standing.certificateRevoked) {
     return fail('certificate-revoked', 'revoked after authentication');
   }
 

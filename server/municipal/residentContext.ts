@@ -33,18 +33,16 @@ export async function menuContextFor(
   forType?: CertificateType,
 ): Promise<CentreResult<ResidentContext>> {
   const reads = forType ? decisionReads(forType) : { honseki: true, inkan: true, taxYears: true };
-  const resident = await repository.getResident(holderId);
-  if (!resident) return fail('resident-unknown', 'holder not on the register');
+  const home = await repository.getResidentHome(holderId, reads.honseki);
+  if (!home) return fail('resident-unknown', 'holder not on the register');
+  const { resident, household, residence, honseki: honsekiMunicipality } = home;
   if (resident.status === 'moved-out') return fail('resident-moved-out');
   if (resident.status === 'deceased') return fail('resident-deceased');
-  const household = await repository.getHousehold(resident.householdId);
-  const residence = household ? await repository.getMunicipality(household.municipalityCode) : undefined;
   if (!household || !residence)
     return fail('internal', 'register inconsistent: household or municipality missing');
   if (!residence.participating) return fail('municipality-not-participating');
   const honsekiCode = reads.honseki ? resident.honseki?.municipalityCode : undefined;
-  const [honsekiMunicipality, inkan, useRegistration, taxYears] = await Promise.all([
-    honsekiCode ? repository.getMunicipality(honsekiCode) : undefined,
+  const [inkan, useRegistration, taxYears] = await Promise.all([
     reads.inkan ? registers.inkanOf(holderId) : undefined,
     honsekiCode ? registers.useRegistrationOf(holderId, honsekiCode) : undefined,
     reads.taxYears ? registers.taxYearsOf(holderId) : [],
