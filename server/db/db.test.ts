@@ -140,6 +140,20 @@ describe.each(databaseBackends())('$name repository', (backend) => {
     expect(await repo.consumeChallenge('c1', 'S1-T1', TX, 999)).toEqual({ kind: 'used' });
   });
 
+  it('keeps expired challenges until purged, and purges only those expired before the bound', async () => {
+    for (const [challenge, expiresAt] of [
+      ['old1', 100],
+      ['old2', 199],
+      ['young', 200],
+    ] as const)
+      await repo.putChallenge({ challenge, terminalId: 'S1-T1', transactionId: TX, expiresAt });
+    expect(await repo.consumeChallenge('old1', 'S1-T1', TX, 500)).toEqual({ kind: 'expired' });
+    expect(await repo.purgeChallenges(200)).toBe(2);
+    expect(await repo.purgeChallenges(200)).toBe(0);
+    expect(await repo.consumeChallenge('old1', 'S1-T1', TX, 500)).toEqual({ kind: 'unknown' });
+    expect(await repo.consumeChallenge('young', 'S1-T1', TX, 500)).toEqual({ kind: 'expired' });
+  });
+
   it('lets exactly one of many concurrent consumers have a challenge', async () => {
     await repo.putChallenge({ challenge: 'c2', terminalId: 'S1-T1', transactionId: TX, expiresAt: 5000 });
     const results = await Promise.all(

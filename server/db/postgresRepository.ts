@@ -89,11 +89,9 @@ const SQL = {
     `SELECT (SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2) AS holder_id,
        EXISTS (SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2) AS revoked`,
   ),
-  // The day-old purge and the new challenge in one round trip (one statement, one transaction).
   putChallenge: preparedStatement(
     'centre.put-challenge',
-    `WITH purged AS (DELETE FROM challenges WHERE expires_at < $5)
-     INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)`,
+    'INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)',
   ),
   consumeChallenge: preparedStatement(
     'centre.consume-challenge',
@@ -423,13 +421,13 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
       };
     },
     async putChallenge(c) {
-      await runPrepared(pool, SQL.putChallenge, [
-        c.challenge,
-        c.terminalId,
-        c.transactionId,
-        c.expiresAt,
-        c.expiresAt - 24 * 60 * 60 * 1000,
-      ]);
+      await runPrepared(pool, SQL.putChallenge, [c.challenge, c.terminalId, c.transactionId, c.expiresAt]);
+    },
+    async purgeChallenges(expiredBefore) {
+      // Not prepared: planned with the bound each time, so the expiry index is used once the table is large.
+      return (
+        (await pool.query('DELETE FROM challenges WHERE expires_at < $1', [expiredBefore])).rowCount ?? 0
+      );
     },
     async consumeChallenge(challenge, terminalId, transactionId, now): Promise<ChallengeConsumption> {
       // One statement decides: of two concurrent consumers exactly one gets the row.

@@ -87,6 +87,12 @@ export interface CentreRepository {
   certificateStanding(caFingerprint: string, serialNumberHex: string): Promise<CertificateStanding>;
 
   putChallenge(challenge: ChallengeRecord): Promise<void>;
+  /**
+   * Deletes the challenges that expired before `expiredBefore`; how many. Run by the centre's purge
+   * job, not with each new challenge: a delete in the challenge's own statement was planned as a
+   * scan of the whole table while PostgreSQL's statistics still saw it young.
+   */
+  purgeChallenges(expiredBefore: number): Promise<number>;
   /** Atomically marks the challenge used if it exists, is bound to this terminal + transaction, unexpired and unused. */
   consumeChallenge(
     challenge: string,

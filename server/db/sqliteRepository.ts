@@ -216,11 +216,6 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       transactionId,
     );
 
-  const putChallenge = db.transaction((c: ChallengeRecord) => {
-    stmt.purgeChallenges.run(c.expiresAt - 24 * 60 * 60 * 1000);
-    stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt);
-  });
-
   const putRegister = db.transaction((register: RegisterBatch) => {
     const loadedAt = register.loadedAt ?? Date.now();
     for (const m of register.municipalities) stmt.loadMunicipality.run(m.code, JSON.stringify(m), loadedAt);
@@ -392,7 +387,12 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       };
     },
     async putChallenge(c: ChallengeRecord) {
-      withoutOwnFsync(db, () => putChallenge.immediate(c));
+      withoutOwnFsync(db, () =>
+        stmt.putChallenge.run(c.challenge, c.terminalId, c.transactionId, c.expiresAt),
+      );
+    },
+    async purgeChallenges(expiredBefore) {
+      return withoutOwnFsync(db, () => stmt.purgeChallenges.run(expiredBefore).changes);
     },
     async consumeChallenge(challenge, terminalId, transactionId, now) {
       // One statement marks it used, atomically; the row is read only to say why it was refused.

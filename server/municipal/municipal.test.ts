@@ -11,7 +11,7 @@ import { menuContextFor } from './residentContext.ts';
 import { SealKeyring } from '../keys/seal-keyring.ts';
 import { publishedKeysOf, testSealKeyStore } from '../test-support/seal-keys.ts';
 import { issueCertificate, type IssuerDeps } from './issue.ts';
-import { purgeDeliveredDocument, purgeExpiredDocuments } from './retention.ts';
+import { CHALLENGE_KEEP_MS, purgeDeliveredDocument, purgeExpiredDocuments, purgePass } from './retention.ts';
 import { createMemoryRegisterStore, type RegisterStore } from './register-store.ts';
 import { buildSeedRegisters } from '../seed/registers.ts';
 import type { SeedRegisters } from '../seed/types.ts';
@@ -311,6 +311,17 @@ describe.each(databaseBackends())('municipal issuing server on $name', (backend)
     expect(await purgeDeliveredDocument(repo, TX, clock.getTime())).toBe(true);
     expect(await purgeDeliveredDocument(repo, TX, clock.getTime())).toBe(false);
     expect(await repo.getIssuedDocument(TX)).toMatchObject({ documentJson: '', purgedAt: clock.getTime() });
+  });
+
+  it("the purge job's pass deletes challenges a day after they expired, not before", async () => {
+    const now = clock.getTime();
+    const put = (challenge: string, expiresAt: number) =>
+      repo.putChallenge({ challenge, terminalId: 'S0001-T01', transactionId: TX, expiresAt });
+    await put('day-old', now - CHALLENGE_KEEP_MS - 1);
+    await put('just-expired', now - CHALLENGE_KEEP_MS + 60_000);
+    expect(await purgePass(repo, 60 * 60_000, now)).toEqual({ documents: 0, challenges: 1 });
+    expect(await repo.consumeChallenge('day-old', 'S0001-T01', TX, now)).toEqual({ kind: 'unknown' });
+    expect(await repo.consumeChallenge('just-expired', 'S0001-T01', TX, now)).toEqual({ kind: 'expired' });
   });
 
   it('refuses a card revoked between authentication and issue', async () => {

@@ -56,13 +56,26 @@ export async function purgeExpiredDocuments(
   }
 }
 
+/** Challenges stay a day after they expire (a replay is refused with its reason), then go. */
+export const CHALLENGE_KEEP_MS = 24 * 60 * 60_000;
+
+/** One pass of the purge job: expired documents, then day-old challenges. */
+export async function purgePass(
+  repository: CentreRepository,
+  keepMs: number,
+  now: number,
+): Promise<{ documents: number; challenges: number }> {
+  const documents = await purgeExpiredDocuments(repository, keepMs, now);
+  return { documents, challenges: await repository.purgeChallenges(now - CHALLENGE_KEEP_MS) };
+}
+
 export interface RetentionJob {
-  /** One pass now (the job's own passes run on its interval). */
+  /** One pass now (the job's own passes run on its interval): how many documents it emptied. */
   runNow(): Promise<number>;
   stop(): void;
 }
 
-/** The centre's purge job: a pass every `intervalMs` (timer unref'd: it never keeps a process alive). */
+/** The centre's purge job (documents and challenges): a pass every `intervalMs` (timer unref'd: it never keeps a process alive). */
 export function startRetentionJob(
   repository: CentreRepository,
   options: RetentionOptions,
@@ -72,10 +85,11 @@ export function startRetentionJob(
   const keepMs = Math.max(options.keepMs ?? DEFAULT_KEEP_MS, SESSION_LIFETIME_MS);
   let running: Promise<number> | undefined;
   const runNow = () => {
-    running ??= purgeExpiredDocuments(repository, keepMs, now().getTime())
-      .then((count) => {
-        if (count > 0) log.info({ purged: count }, 'issued documents purged (retention)');
-        return count;
+    running ??= purgePass(repository, keepMs, now().getTime())
+      .then(({ documents, challenges }) => {
+        if (documents > 0) log.info({ purged: documents }, 'issued documents purged (retention)');
+        if (challenges > 0) log.info({ purged: challenges }, 'expired challenges deleted');
+        return documents;
       })
       .finally(() => (running = undefined));
     return running;
