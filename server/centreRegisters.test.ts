@@ -8,6 +8,7 @@ import type { DatabaseConfig } from './db/openRepository.ts';
 import { openCentreStores } from './db/openRepository.ts';
 import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from './test-support/backends.ts';
 import { buildSeedRegisters, loadSeedWorld } from './seed/index.ts';
+import { createMemoryRegisterStore } from './municipal/register-store.ts';
 
 /**
  * The municipal registers live in the database: what one centre process changes (through the
@@ -223,6 +224,54 @@ describe.each(databaseBackends())('municipal registers on $name', (backend) => {
     expect(await issue(restarted.centre, inkanTx, 'inkan')).toMatchObject({ ok: false });
     const kosekiTx = await authenticated(restarted.centre, KOSEKI_HOLDER);
     expect((await issue(restarted.centre, kosekiTx, 'koseki-kojin')).ok).toBe(true);
+  });
+
+  it("reads a menu's registers together exactly as the single reads answer them, for every resident", async () => {
+    const world = loadSeedWorld();
+    const seed = buildSeedRegisters(world);
+    const { repository, registers } = await openCentreStores(database);
+    const inMemory = createMemoryRegisterStore(seed);
+    try {
+      await registers.load(seed);
+      // An abolition and a decision recorded after the load, as a centre's day makes them.
+      const registered = seed.inkan.find((r) => r.status === 'registered')!;
+      await registers.abolishInkan(registered.holderId, '2026-11-25');
+      await inMemory.abolishInkan(registered.holderId, '2026-11-25');
+      let withInkan = 0;
+      let withUse = 0;
+      for (const resident of world.residents) {
+        const holderId = resident.holderId;
+        const honsekiCode = resident.honseki?.municipalityCode;
+        const single = {
+          ...(await registers.inkanOf(holderId).then((inkan) => (inkan ? { inkan } : {}))),
+          ...(honsekiCode === undefined
+            ? {}
+            : await registers
+                .useRegistrationOf(holderId, honsekiCode)
+                .then((useRegistration) => (useRegistration ? { useRegistration } : {}))),
+          taxYears: await registers.taxYearsOf(holderId),
+        };
+        const asked = { inkan: true, taxYears: true, ...(honsekiCode === undefined ? {} : { honsekiCode }) };
+        expect(await registers.menuRegistersOf(holderId, asked)).toEqual(single);
+        expect(await inMemory.menuRegistersOf(holderId, asked)).toEqual(single);
+        expect(await registers.menuRegistersOf(holderId, { inkan: false, taxYears: false })).toEqual({
+          taxYears: [],
+        });
+        if (single.inkan) withInkan++;
+        if (single.useRegistration) withUse++;
+      }
+      // The seed has each kind, so the comparison above covered them.
+      expect(withInkan).toBeGreaterThan(10);
+      expect(withUse).toBeGreaterThan(0);
+      expect(
+        (await registers.menuRegistersOf(registered.holderId, { inkan: true, taxYears: false })).inkan,
+      ).toMatchObject({
+        status: 'abolished',
+        abolishedOn: '2026-11-25',
+      });
+    } finally {
+      await repository.close();
+    }
   });
 
   it('loads the seed registers unchanged and answers them like the seed', async () => {

@@ -45,7 +45,30 @@ const SQL = {
     `SELECT * FROM koseki_use_registrations WHERE holder_id = $1 AND honseki_municipality_code = $2
      ORDER BY filed_at DESC, status = 'rejected', request_id DESC LIMIT 1`,
   ),
+  // inkanOf ($2), useRegistrationOf ($4, when not null) and taxYearsOf ($3) in one round trip.
+  menuRegistersOf: preparedStatement(
+    'registers.menu-registers-of',
+    `SELECT
+       (SELECT json_build_object('record_json', r.record_json, 'abolished_on', a.abolished_on)
+        FROM inkan_registrations r
+        LEFT JOIN inkan_abolitions a ON a.holder_id = r.holder_id AND a.registration_number = r.registration_number
+        WHERE $2::boolean AND r.holder_id = $1 LIMIT 1) AS inkan,
+       (SELECT row_to_json(u) FROM (
+          SELECT * FROM koseki_use_registrations WHERE holder_id = $1 AND honseki_municipality_code = $4::text
+          ORDER BY filed_at DESC, status = 'rejected', request_id DESC LIMIT 1) u) AS use_registration,
+       CASE WHEN $3::boolean
+         THEN ARRAY(SELECT fiscal_year FROM tax_assessments WHERE holder_id = $1 ORDER BY fiscal_year DESC)
+       END AS tax_years`,
+  ),
 } satisfies Record<string, PreparedStatement>;
+
+/** What `menuRegistersOf`'s statement reads (pg parses the json columns and the integer array). */
+interface MenuRegistersRow {
+  inkan: { record_json: string; abolished_on: string | null } | null;
+  use_registration: UseRegistrationRow | null;
+  tax_years: number[] | null;
+}
+const MENU_REGISTERS_NONE: MenuRegistersRow = { inkan: null, use_registration: null, tax_years: null };
 
 /**
  * The municipal registers on the centre's PostgreSQL database (migration 5). Reads go to the
@@ -176,6 +199,22 @@ export function postgresRegisterStore(pool: Pool): PersistentRegisterStore {
     async fuhyoOf(holderId) {
       const [row] = await prepared<{ record_json: string }>(SQL.fuhyoOf, [holderId]);
       return row === undefined ? undefined : FuhyoRecordSchema.parse(JSON.parse(row.record_json));
+    },
+    async menuRegistersOf(holderId, asked) {
+      // A 住民票's issue asks for none: no round trip.
+      if (!asked.inkan && !asked.taxYears && asked.honsekiCode === undefined) return { taxYears: [] };
+      const [row] = await prepared<MenuRegistersRow>(SQL.menuRegistersOf, [
+        holderId,
+        asked.inkan,
+        asked.taxYears,
+        asked.honsekiCode ?? null,
+      ]);
+      const { inkan, use_registration: use, tax_years: taxYears } = row ?? MENU_REGISTERS_NONE;
+      return {
+        ...(inkan ? { inkan: inkanFromRow(inkan.record_json, inkan.abolished_on) } : {}),
+        ...(use ? { useRegistration: useRegistrationFromRow(use) } : {}),
+        taxYears: taxYears ?? [],
+      };
     },
     async useRegistrationOf(holderId, code) {
       const found = await prepared<UseRegistrationRow>(SQL.useRegistrationOf, [holderId, code]);

@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3';
-import { newRequestId, type PersistentRegisterStore } from '../municipal/register-store.ts';
+import {
+  menuRegistersFromSingleReads,
+  newRequestId,
+  type PersistentRegisterStore,
+} from '../municipal/register-store.ts';
 import type { KosekiUseRegistration, SeedRegisters } from '../seed/types.ts';
 import {
   FuhyoRecordSchema,
@@ -125,7 +129,7 @@ export function sqliteRegisterStore(db: Database.Database): PersistentRegisterSt
     throw new Error('利用登録: could not file a request (request id collisions)');
   });
 
-  return {
+  const store: PersistentRegisterStore = {
     async load(registers) {
       // Loaded again at every start (server/centre.ts): no fsync of its own.
       withoutOwnFsync(db, () => load.immediate(registers));
@@ -168,5 +172,8 @@ export function sqliteRegisterStore(db: Database.Database): PersistentRegisterSt
     async listUseRegistrations(code) {
       return stmt.listUse.all(code).map((row) => useRegistrationFromRow(row as UseRegistrationRow));
     },
+    // In process, three reads cost what one statement would.
+    menuRegistersOf: (holderId, asked) => menuRegistersFromSingleReads(store, holderId, asked),
   };
+  return store;
 }

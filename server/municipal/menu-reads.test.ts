@@ -151,11 +151,15 @@ describe('a context read for one certificate type', () => {
   it('reads no 印鑑, tax or 本籍地 register for a 住民票', async () => {
     const { repository, registers } = centre;
     const read: string[] = [];
+    // The context asks for the menu's registers in one call (menuRegistersOf): what it asks is what it reads.
     const watching: RegisterStore = {
       ...registers,
-      inkanOf: (id) => (read.push('inkan'), registers.inkanOf(id)),
-      taxYearsOf: (id) => (read.push('taxYears'), registers.taxYearsOf(id)),
-      useRegistrationOf: (id, code) => (read.push('use'), registers.useRegistrationOf(id, code)),
+      menuRegistersOf: (id, asked) => {
+        if (asked.inkan) read.push('inkan');
+        if (asked.taxYears) read.push('taxYears');
+        if (asked.honsekiCode !== undefined) read.push('use');
+        return registers.menuRegistersOf(id, asked);
+      },
     };
     const context = await menuContextFor(
       repository,

@@ -28,6 +28,12 @@ export interface RegisterStore {
     holderId: string,
     honsekiMunicipalityCode: string,
   ): Promise<KosekiUseRegistration | undefined>;
+  /**
+   * What a menu decides on, read together (one statement on PostgreSQL): the 印鑑登録 and the tax
+   * years when asked, the latest 利用登録 for `honsekiCode` when given. The same answers as
+   * `inkanOf`, `taxYearsOf` and `useRegistrationOf`; what was not asked is absent (no tax years: []).
+   */
+  menuRegistersOf(holderId: string, asked: MenuRegisterReads): Promise<MenuRegisters>;
   /** Files a 利用登録; a pending or approved one already on file is returned instead. */
   fileUseRegistration(
     holderId: string,
@@ -41,6 +47,35 @@ export interface RegisterStore {
     at: number,
   ): Promise<KosekiUseRegistration | undefined>;
   listUseRegistrations(honsekiMunicipalityCode: string): Promise<KosekiUseRegistration[]>;
+}
+
+/** Which registers `menuRegistersOf` reads. */
+export interface MenuRegisterReads {
+  inkan: boolean;
+  taxYears: boolean;
+  /** The 本籍地 whose 利用登録 is read; absent: none read. */
+  honsekiCode?: string;
+}
+
+/** A menu's registers as `menuRegistersOf` reads them. */
+export interface MenuRegisters {
+  inkan?: InkanRegistration;
+  useRegistration?: KosekiUseRegistration;
+  taxYears: number[];
+}
+
+/** `menuRegistersOf` from the store's single reads, for stores where a read is a function call. */
+export async function menuRegistersFromSingleReads(
+  store: Pick<RegisterStore, 'inkanOf' | 'taxYearsOf' | 'useRegistrationOf'>,
+  holderId: string,
+  asked: MenuRegisterReads,
+): Promise<MenuRegisters> {
+  const [inkan, useRegistration, taxYears] = await Promise.all([
+    asked.inkan ? store.inkanOf(holderId) : undefined,
+    asked.honsekiCode === undefined ? undefined : store.useRegistrationOf(holderId, asked.honsekiCode),
+    asked.taxYears ? store.taxYearsOf(holderId) : [],
+  ]);
+  return { ...(inkan ? { inkan } : {}), ...(useRegistration ? { useRegistration } : {}), taxYears };
 }
 
 /**
@@ -79,7 +114,7 @@ export function createMemoryRegisterStore(registers: SeedRegisters): RegisterSto
       .filter((u) => u.holderId === holderId && u.honsekiMunicipalityCode === code)
       .sort((a, b) => b.filedAt - a.filedAt)[0];
 
-  return {
+  const store: RegisterStore = {
     async inkanOf(holderId) {
       const r = inkan.get(holderId);
       return r && copy(r);
@@ -142,5 +177,7 @@ export function createMemoryRegisterStore(registers: SeedRegisters): RegisterSto
         .sort((a, b) => a.filedAt - b.filedAt)
         .map(copy);
     },
+    menuRegistersOf: (holderId, asked) => menuRegistersFromSingleReads(store, holderId, asked),
   };
+  return store;
 }

@@ -42,11 +42,11 @@ export async function menuContextFor(
     return fail('internal', 'register inconsistent: household or municipality missing');
   if (!residence.participating) return fail('municipality-not-participating');
   const honsekiCode = reads.honseki ? resident.honseki?.municipalityCode : undefined;
-  const [inkan, useRegistration, taxYears] = await Promise.all([
-    reads.inkan ? registers.inkanOf(holderId) : undefined,
-    honsekiCode ? registers.useRegistrationOf(holderId, honsekiCode) : undefined,
-    reads.taxYears ? registers.taxYearsOf(holderId) : [],
-  ]);
+  const { inkan, useRegistration, taxYears } = await registers.menuRegistersOf(holderId, {
+    inkan: reads.inkan,
+    taxYears: reads.taxYears,
+    ...(honsekiCode ? { honsekiCode } : {}),
+  });
   const menu: MenuContext = { resident, residence, taxYears, now, openingHoursAt };
   if (honsekiMunicipality) menu.honsekiMunicipality = honsekiMunicipality;
   if (inkan) menu.inkan = inkan;
