@@ -140,6 +140,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
          AND sessions.holder_id = excluded.holder_id`,
     ),
     getIssued: db.prepare('SELECT * FROM issued_documents WHERE transaction_id = ?'),
+    isIssued: db.prepare('SELECT 1 FROM issued_documents WHERE transaction_id = ?').pluck(),
     insertIssued: db.prepare(
       `INSERT INTO issued_documents (transaction_id, holder_id, municipality_code, certificate_type, copies, document_json, seal, issued_at, request_sha256, document_sha256)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
@@ -430,7 +431,7 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       if (!session) return undefined;
       return {
         session,
-        issued: stmt.getIssued.get(transactionId) !== undefined,
+        issued: stmt.isIssued.get(transactionId) !== undefined,
         certificateRevoked: isRevoked(session.caFingerprint, session.serialNumberHex),
       };
     },
