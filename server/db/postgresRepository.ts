@@ -44,6 +44,14 @@ const TYPES = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * Opens a statement that commits without waiting for the WAL's flush to disk: for writes whose loss
+ * in a crash costs only a repeat (a challenge, a session, a delivered document emptied), as
+ * SQLite's `withoutOwnFsync` skips their fsync. The setting is local to the statement's own
+ * transaction, and the next durable commit flushes the WAL with it (the WAL is one sequence).
+ */
+const WITHOUT_FLUSH = `WITH without_flush AS (SELECT set_config('synchronous_commit', 'off', true))`;
+
 /** The statements of one whole kiosk transaction (and its retries), prepared once per connection. */
 const SQL = {
   getMunicipality: preparedStatement(
@@ -91,7 +99,8 @@ const SQL = {
   ),
   putChallenge: preparedStatement(
     'centre.put-challenge',
-    'INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)',
+    `${WITHOUT_FLUSH} INSERT INTO challenges (challenge, terminal_id, transaction_id, expires_at)
+     SELECT $1::text, $2::text, $3::text, $4::bigint FROM without_flush`,
   ),
   consumeChallenge: preparedStatement(
     'centre.consume-challenge',
@@ -106,8 +115,8 @@ const SQL = {
   // (no row comes back). ON CONFLICT locks the existing row, so concurrent saves are ordered.
   saveSession: preparedStatement(
     'centre.save-session',
-    `INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `${WITHOUT_FLUSH} INSERT INTO sessions (transaction_id, terminal_id, holder_id, certificate_fingerprint, ca_fingerprint, serial_hex, authenticated_at, expires_at)
+     SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::bigint, $8::bigint FROM without_flush
      ON CONFLICT (transaction_id) DO UPDATE SET authenticated_at = excluded.authenticated_at,
        expires_at = excluded.expires_at, terminal_id = excluded.terminal_id
      WHERE sessions.certificate_fingerprint = excluded.certificate_fingerprint AND sessions.holder_id = excluded.holder_id`,
@@ -155,9 +164,9 @@ const SQL = {
   // Without a hash given ($2 null), only a row that has its own (every row since migration 9).
   purgeIssued: preparedStatement(
     'centre.purge-issued',
-    `UPDATE issued_documents SET document_json = '', seal = ''::bytea, purged_at = $1,
+    `${WITHOUT_FLUSH} UPDATE issued_documents SET document_json = '', seal = ''::bytea, purged_at = $1,
        document_sha256 = COALESCE(document_sha256, $2::text)
-     WHERE transaction_id = $3 AND purged_at IS NULL AND COALESCE(document_sha256, $2::text) IS NOT NULL`,
+     FROM without_flush WHERE transaction_id = $3 AND purged_at IS NULL AND COALESCE(document_sha256, $2::text) IS NOT NULL`,
   ),
   sealKeysVersion: preparedStatement(
     'centre.seal-keys-version',
