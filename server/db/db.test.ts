@@ -11,23 +11,12 @@ import { MIGRATIONS } from './migrations.ts';
 import type { CentreRepository } from './repository.ts';
 import type { BillingRecord, IssuedDocumentRecord, SessionRecord } from './records.ts';
 import { loadSeedWorld } from '../seed/index.ts';
+import { sessionRecord } from '../test-support/kiosk-records.ts';
 import { BACKEND_SETUP_TIMEOUT_MS, databaseBackends } from '../test-support/backends.ts';
 
 const TX = '6f1c2b1e-8a4b-4c1e-9a55-3f1f1d2a9b10';
 
-function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    transactionId: TX,
-    terminalId: 'S1-T1',
-    holderId: 'H0001',
-    certificateFingerprint: 'a'.repeat(64),
-    caFingerprint: 'ca',
-    serialNumberHex: '1',
-    authenticatedAt: 1,
-    expiresAt: 2,
-    ...overrides,
-  };
-}
+const session = (overrides: Partial<SessionRecord> = {}) => sessionRecord(TX, overrides);
 
 const issued: IssuedDocumentRecord = {
   transactionId: TX,
@@ -333,10 +322,10 @@ describe.each(databaseBackends())('$name repository', (backend) => {
       { caFingerprint: 'ca2', serialNumberHex: '0a', holderId: 'H0002' },
       { caFingerprint: 'ca2', serialNumberHex: '0b', holderId: 'H0003' },
     ]);
-    expect(await repo.findCertificateHolder('ca1', '0a')).toBe('H0001');
-    expect(await repo.findCertificateHolder('ca2', '0a')).toBe('H0002');
-    expect(await repo.findCertificateHolder('ca2', '0b')).toBe('H0003');
-    expect(await repo.findCertificateHolder('ca3', '0a')).toBeUndefined();
+    expect((await repo.certificateStanding('ca1', '0a')).holderId).toBe('H0001');
+    expect((await repo.certificateStanding('ca2', '0a')).holderId).toBe('H0002');
+    expect((await repo.certificateStanding('ca2', '0b')).holderId).toBe('H0003');
+    expect((await repo.certificateStanding('ca3', '0a')).holderId).toBeUndefined();
     await repo.revokeCertificate('ca1', '0a', 5);
     await repo.revokeCertificate('ca1', '0a', 6); // again: no error
     expect(await repo.isCertificateRevoked('ca1', '0a')).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { postgresRepositoryOn } from './postgresRepository.ts';
-import type { BillingRecord, IssuedDocumentRecord } from './records.ts';
+import { billingRecord, issuedRecord } from '../test-support/kiosk-records.ts';
 
 /** What the repository sent: one entry a round trip. */
 interface Sent {
@@ -23,24 +23,8 @@ function recordingPool(answers: Array<{ rows?: unknown[]; rowCount?: number }>) 
 }
 
 const TX = '0b9e8f2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b';
-const issued: IssuedDocumentRecord = {
-  transactionId: TX,
-  holderId: 'H0001',
-  municipalityCode: '131016',
-  certificateType: 'juminhyo',
-  copies: 1,
-  documentJson: '{"page":1}',
-  seal: new Uint8Array([9, 8, 7]),
-  issuedAt: 1_790_000_000_000,
-};
-const billing: BillingRecord = {
-  transactionId: TX,
-  municipalityCode: '131016',
-  certificateType: 'juminhyo',
-  copies: 1,
-  feeYenTotal: 300,
-  billedAt: 1_790_000_000_000,
-};
+const issued = issuedRecord(TX);
+const billing = billingRecord(TX);
 const issuedRow = {
   transaction_id: TX,
   holder_id: 'H0001',

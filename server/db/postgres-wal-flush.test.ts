@@ -4,7 +4,7 @@ import { startTestPostgres, type TestPostgres } from '../../tests/support/postgr
 import { loadRegister } from './seedLoader.ts';
 import { openPostgresPool, postgresRepositoryOn } from './postgresRepository.ts';
 import type { CentreRepository } from './repository.ts';
-import type { BillingRecord, IssuedDocumentRecord, SessionRecord } from './records.ts';
+import { billingRecord, issuedRecord, sessionRecord } from '../test-support/kiosk-records.ts';
 import { loadSeedWorld } from '../seed/index.ts';
 import { BACKEND_SETUP_TIMEOUT_MS } from '../test-support/backends.ts';
 
@@ -17,35 +17,9 @@ import { BACKEND_SETUP_TIMEOUT_MS } from '../test-support/backends.ts';
  * crash costs only a repeat); a challenge's consumption, an issuance and a delivery's billing wait.
  */
 const TX = '5d0c7a3e-2b1f-4c8d-9e6a-1f2b3c4d5e6f';
-const session: SessionRecord = {
-  transactionId: TX,
-  terminalId: 'S1-T1',
-  holderId: 'H0001',
-  certificateFingerprint: 'a'.repeat(64),
-  caFingerprint: 'ca',
-  serialNumberHex: '1',
-  authenticatedAt: 1,
-  expiresAt: 2,
-};
-const issued: IssuedDocumentRecord = {
-  transactionId: TX,
-  holderId: 'H0001',
-  municipalityCode: '131016',
-  certificateType: 'juminhyo',
-  copies: 1,
-  documentJson: '{"page":1}',
-  seal: new Uint8Array([1]),
-  issuedAt: 1,
-  documentSha256: 'd'.repeat(64),
-};
-const billing: BillingRecord = {
-  transactionId: TX,
-  municipalityCode: '131016',
-  certificateType: 'juminhyo',
-  copies: 1,
-  feeYenTotal: 300,
-  billedAt: 1,
-};
+const session = sessionRecord(TX);
+const issued = issuedRecord(TX, { documentSha256: 'd'.repeat(64) });
+const billing = billingRecord(TX);
 
 let server: TestPostgres;
 let pool: pg.Pool;

@@ -84,10 +84,6 @@ const SQL = {
     `SELECT record_json FROM residents WHERE household_id = $1 AND status = 'resident'
      ORDER BY household_order, holder_id`,
   ),
-  findCertificateHolder: preparedStatement(
-    'centre.find-certificate-holder',
-    'SELECT holder_id FROM certificate_registry WHERE ca_fingerprint = $1 AND serial_hex = $2',
-  ),
   isCertificateRevoked: preparedStatement(
     'centre.is-certificate-revoked',
     'SELECT 1 FROM revoked_certificates WHERE ca_fingerprint = $1 AND serial_hex = $2',
@@ -401,13 +397,6 @@ export function postgresRepositoryOn(pool: pg.Pool): CentreRepository {
           ],
         );
       });
-    },
-    async findCertificateHolder(caFingerprint, serialNumberHex) {
-      const [row] = await prepared<{ holder_id: string }>(SQL.findCertificateHolder, [
-        caFingerprint,
-        serialNumberHex,
-      ]);
-      return row?.holder_id;
     },
     async revokeCertificate(caFingerprint, serialNumberHex, revokedAt) {
       await pool.query(

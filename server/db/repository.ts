@@ -80,10 +80,9 @@ export interface CentreRepository {
   registerCertificate(entry: CertificateRegistryEntry): Promise<void>;
   /** Many registrations in one transaction (the centre's whole registry at start). */
   registerCertificates(entries: readonly CertificateRegistryEntry[]): Promise<void>;
-  findCertificateHolder(caFingerprint: string, serialNumberHex: string): Promise<string | undefined>;
   revokeCertificate(caFingerprint: string, serialNumberHex: string, revokedAt: number): Promise<void>;
   isCertificateRevoked(caFingerprint: string, serialNumberHex: string): Promise<boolean>;
-  /** `findCertificateHolder` and `isCertificateRevoked` read together (one statement on PostgreSQL). */
+  /** The certificate's holder in the registry, and whether it is revoked, read together (one statement on PostgreSQL). */
   certificateStanding(caFingerprint: string, serialNumberHex: string): Promise<CertificateStanding>;
 
   putChallenge(challenge: ChallengeRecord): Promise<void>;

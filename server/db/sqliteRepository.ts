@@ -375,7 +375,6 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       // Registered again at every start (server/centre.ts): no fsync of its own.
       withoutOwnFsync(db, () => registerCertificates.immediate(entries));
     },
-    findCertificateHolder: async (caFingerprint, serialNumberHex) => holderOf(caFingerprint, serialNumberHex),
     async revokeCertificate(caFingerprint, serialNumberHex, revokedAt) {
       stmt.revoke.run(caFingerprint, serialNumberHex, revokedAt);
     },

@@ -9,6 +9,7 @@ import type { CentreRepository } from '../db/repository.ts';
 import { fail, succeed, type CentreResult } from '../errors.ts';
 import type { RegisterStore } from './register-store.ts';
 import { availableCertificateFor } from './residentContext.ts';
+import { liveSession } from './live-session.ts';
 
 export interface HouseholdMembersDeps {
   repository: CentreRepository;
@@ -25,13 +26,11 @@ export async function householdMembersFor(
   request: HouseholdMembersRequest,
 ): Promise<CentreResult<HouseholdMembersResponse>> {
   const now = deps.now();
-  const session = await deps.repository.getSession(request.transactionId);
-  if (!session || session.terminalId !== request.terminalId)
-    return fail('not-authenticated', 'no session for transaction and terminal');
-  if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
-  if (await deps.repository.isCertificateRevoked(session.caFingerprint, session.serialNumberHex))
-    return fail('certificate-revoked', 'revoked after authentication');
-  const available = await availableCertificateFor(deps, session.holderId, request.certificateType, now);
+  const live = await liveSession(deps.repository, request, now);
+  if (!live.ok) return live;
+  if (live.value.certificateRevoked) return fail('certificate-revoked', 'revoked after authentication');
+  const { holderId } = live.value.session;
+  const available = await availableCertificateFor(deps, holderId, request.certificateType, now);
   if (!available.ok) return available;
   const { context, decision } = available.value;
   if (!(decision.options.scopes ?? []).includes('members'))

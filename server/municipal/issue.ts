@@ -12,6 +12,7 @@ import type { SealKeyring } from '../keys/seal-keyring.ts';
 import type { RegisterStore } from './register-store.ts';
 import { describeProblems, type PrintabilityCheck } from './printability.ts';
 import { availableCertificateFor } from './residentContext.ts';
+import { liveSession } from './live-session.ts';
 
 export interface IssuerDeps {
   repository: CentreRepository;
@@ -75,13 +76,11 @@ export async function issueCertificate(
 ): Promise<CentreResult<IssueResponse>> {
   const { repository, keyring, registers } = deps;
   const now = deps.now();
-  const standing = await repository.getSessionStanding(request.transactionId);
-  if (!standing || standing.session.terminalId !== request.terminalId)
-    return fail('not-authenticated', 'no session for transaction and terminal');
-  const { session } = standing;
-
   // Checked before anything stored is returned: a replay is the same request within the session's life.
-  if (session.expiresAt <= now.getTime()) return fail('not-authenticated', 'session expired');
+  const live = await liveSession(repository, request, now);
+  if (!live.ok) return live;
+  const standing = live.value;
+  const { session } = standing;
   const previous = standing.issued ? await repository.getIssuedDocument(request.transactionId) : undefined;
   if (previous) {
     if (!sameRequest(previous, request))
