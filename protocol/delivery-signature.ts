@@ -8,8 +8,9 @@
  * `{ transactionId, terminalId, outcome, copies, reportedAt }`.
  */
 import canonicalize from 'canonicalize';
-import { createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
 import type { DeliveryReport, DeliveryRequest } from './api.ts';
+import { terminalPublicKey } from './terminal-key.ts';
 
 /** The bytes that are signed: the canonical JSON of the report with its transaction id, UTF-8. */
 export function deliverySigningInput(
@@ -27,19 +28,20 @@ export function deliverySigningInput(
   return Buffer.from(json, 'utf8');
 }
 
-/** Signs a delivery report with the terminal's private key (PEM, EC P-256), at `reportedAt`. */
+/**
+ * Signs a delivery report with the terminal's private key (EC P-256: a key object, or PEM, which is
+ * parsed on each call), at `reportedAt`.
+ */
 export function signDeliveryReport(
   transactionId: string,
   report: DeliveryReport,
-  terminalPrivateKeyPem: string,
+  terminalPrivateKey: KeyObject | string,
   reportedAt: Date,
 ): DeliveryRequest & { reportedAt: string; signature: string } {
   const dated = { ...report, reportedAt: reportedAt.toISOString() };
-  const signature = sign(
-    'sha256',
-    deliverySigningInput(transactionId, dated),
-    terminalPrivateKeyPem,
-  ).toString('base64');
+  const signature = sign('sha256', deliverySigningInput(transactionId, dated), terminalPrivateKey).toString(
+    'base64',
+  );
   return { ...dated, signature };
 }
 
@@ -58,15 +60,8 @@ export function verifyDeliverySignature(
 ): DeliverySignatureCheck {
   const { signature, reportedAt } = request;
   if (signature === undefined || reportedAt === undefined) return { ok: false, problem: 'signature-missing' };
-  let key: KeyObject;
-  try {
-    const certificate = new X509Certificate(
-      typeof terminalCertificate === 'string' ? terminalCertificate : Buffer.from(terminalCertificate),
-    );
-    key = createPublicKey(certificate.publicKey.export({ type: 'spki', format: 'pem' }));
-  } catch {
-    return { ok: false, problem: 'key-unusable' };
-  }
+  const key = terminalPublicKey(terminalCertificate);
+  if (!key) return { ok: false, problem: 'key-unusable' };
   let valid: boolean;
   try {
     valid = verify(

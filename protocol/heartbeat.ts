@@ -9,9 +9,10 @@
  * `health` object with `terminalId` and `sentAt`.
  */
 import canonicalize from 'canonicalize';
-import { createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import { z } from 'zod';
 import { TerminalIdSchema } from './api.ts';
+import { terminalPublicKey } from './terminal-key.ts';
 
 export const HEARTBEAT_PATH = '/v1/heartbeat';
 
@@ -176,15 +177,8 @@ export function verifyHeartbeatSignature(
   request: HeartbeatRequest,
   terminalCertificate: Uint8Array | string,
 ): HeartbeatSignatureCheck {
-  let key: KeyObject;
-  try {
-    const certificate = new X509Certificate(
-      typeof terminalCertificate === 'string' ? terminalCertificate : Buffer.from(terminalCertificate),
-    );
-    key = createPublicKey(certificate.publicKey.export({ type: 'spki', format: 'pem' }));
-  } catch {
-    return { ok: false, problem: 'key-unusable' };
-  }
+  const key = terminalPublicKey(terminalCertificate);
+  if (!key) return { ok: false, problem: 'key-unusable' };
   const { signature, ...body } = request;
   let valid: boolean;
   try {

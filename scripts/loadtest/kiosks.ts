@@ -4,6 +4,7 @@
  * are chosen so requests overlap on purpose: whole households first (members of one household on
  * neighbouring kiosks), households of one municipality next to each other, two terminals a store.
  */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { Agent } from 'undici';
 import { createDevPki } from '../dev-pki.ts';
 import { openVirtualCard, type DevWorld } from '../dev/world.ts';
@@ -17,8 +18,8 @@ export interface Kiosk {
   card: VirtualMyNumberCard;
   /** Mutual TLS with this kiosk's terminal certificate (undici connection pool). */
   dispatcher: Agent;
-  /** The terminal certificate's private key: it signs the kiosk's delivery reports. */
-  terminalKeyPem: string;
+  /** The terminal certificate's private key (read once): it signs the kiosk's delivery reports. */
+  terminalKey: KeyObject;
 }
 
 /** Residents a kiosk can serve a 住民票 to: living there, a valid card, PINs not locked, 16 or over, no DV block. */
@@ -76,7 +77,13 @@ export async function makeKiosks(world: DevWorld, pkiDir: string, count: number)
       const dispatcher = new Agent({
         connect: { cert: credentials.certificatePem, key: credentials.privateKeyPem, ca: pki.caPem },
       });
-      return { terminalId, resident, card, dispatcher, terminalKeyPem: credentials.privateKeyPem };
+      return {
+        terminalId,
+        resident,
+        card,
+        dispatcher,
+        terminalKey: createPrivateKey(credentials.privateKeyPem),
+      };
     }),
   );
 }

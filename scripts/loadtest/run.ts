@@ -1,6 +1,7 @@
 /**
- * The load test: a world, a database (SQLite or a throwaway PostgreSQL), K centre processes
- * (behind HAProxy when K > 1), N kiosks each running whole transactions until M are done, all
+ * The load test: a world, a database (SQLite or a throwaway PostgreSQL), the world's OCSP
+ * responder in its own process (as J-LIS's is elsewhere), K centre processes (behind HAProxy when
+ * K > 1, each proving its residents' menus before it listens, as `npm run centre` does), N kiosks each running whole transactions until M are done, all
  * starting in the same second; optionally the chaos of issue 14 (one centre killed with SIGKILL
  * and started again a third of the way in, PostgreSQL restarted two thirds of the way in).
  * Answers a report: throughput, latency percentiles, outcomes, errors by kind, the ledger audit.
@@ -13,6 +14,7 @@ import { ensureDevWorld } from '../dev/world.ts';
 import { freePort } from '../system/services.ts';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/postgres.ts';
 import { startCentreProcess, type CentreProcess } from '../bench/centre/centre-processes.ts';
+import { startRevocationProcess, type RevocationProcess } from '../bench/centre/revocation-process.ts';
 import { fetchSealKeys } from '../bench/centre/terminal.ts';
 import { percentile } from '../bench/report.ts';
 import { auditLedger, readLedger, type LedgerAudit } from './audit.ts';
@@ -79,6 +81,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
   let postgres: TestPostgres | undefined;
   let centres: CentreProcess[] = [];
   let haproxy: RunningHaproxy | undefined;
+  let revocation: RevocationProcess | undefined;
   const chaos: string[] = [];
   let kiosks: Kiosk[] = [];
   let stopping = false;
@@ -88,6 +91,8 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     await mkdir(pkiDir, { recursive: true });
     kiosks = await makeKiosks(world, pkiDir, options.kiosks);
     log(`${kiosks.length} kiosks ready`);
+    revocation = await startRevocationProcess(world.dir);
+    const { ocspUrl, crlBaseUrl } = revocation;
     const database =
       options.db === 'postgres'
         ? {
@@ -103,7 +108,8 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
         ...database,
         port,
         tls: { dir: pkiDir },
-        revocation: 'live',
+        revocation: { ocspUrl, crlBaseUrl },
+        menuProofs: true,
       });
     /** Starts a centre, trying again for a while (PostgreSQL may be restarting). */
     const startCentre = async (port: number): Promise<CentreProcess> => {
@@ -142,7 +148,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     const links = kiosks.map((kiosk, i) => ({
       url: urlFor(i),
       dispatcher: kiosk.dispatcher,
-      terminalKeyPem: kiosk.terminalKeyPem,
+      terminalKey: kiosk.terminalKey,
     }));
     const sealKeys = await fetchSealKeys(links[0] as (typeof links)[0], world.sealKeys.rootKeysPemPath);
 
@@ -269,6 +275,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
     await Promise.all(kiosks.map((kiosk) => kiosk.dispatcher.close()));
     await haproxy?.stop();
     await Promise.all(centres.map((c) => c.stop()));
+    await revocation?.stop();
     await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,8 @@ import type Database from 'better-sqlite3';
  * waiting for its own fsync (synchronous NORMAL for that commit, FULL again after it): a challenge
  * put or consumed (a consumption, the replay check, then awaits the shared WAL sync as an issuance
  * does), a session saved (the kiosk starts the step again; nothing is issued or billed on a lost
- * one), a migration or a register load (run again at the next start). SQLite writes WAL
+ * one), a delivered document emptied (lost, the retention job empties it within the hour), a
+ * migration or a register load (run again at the next start). SQLite writes WAL
  * frames in order, so the next FULL commit puts every earlier commit on disk with it: a power
  * failure takes back at most the latest such writes, never one that a durable commit followed.
  * Inside a caller's transaction the transaction's own level applies.

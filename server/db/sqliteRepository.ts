@@ -453,7 +453,11 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
       return recorded;
     },
     async purgeIssuedDocument(transactionId, documentSha256, now) {
-      return stmt.purgeIssued.run({ now, sha256: documentSha256 ?? null, transactionId }).changes === 1;
+      // Lost in a power failure, the document is emptied by the retention job instead.
+      const purged = withoutOwnFsync(db, () =>
+        stmt.purgeIssued.run({ now, sha256: documentSha256 ?? null, transactionId }),
+      );
+      return purged.changes === 1;
     },
     async listKeptIssuedDocuments(issuedBefore, limit) {
       return stmt.listKept.all(issuedBefore, limit) as { transactionId: string; documentJson: string }[];

@@ -5,7 +5,7 @@
  * against the published municipality keys, the holder binding against its own certificate.
  * Test and benchmark tooling (it drives `native/` virtual cards); never part of the centre.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fetch, request, type Dispatcher } from 'undici';
 import { isCardError } from '../../../native/card-transport.ts';
@@ -51,7 +51,7 @@ export class TerminalError extends Error {
  * A plain URL, or mutual TLS: the terminal's connection pool and its private key, which signs the
  * delivery report as a kiosk's centre client does (protocol/delivery-signature.ts).
  */
-export type CentreLink = string | { url: string; dispatcher: Dispatcher; terminalKeyPem?: string };
+export type CentreLink = string | { url: string; dispatcher: Dispatcher; terminalKey?: KeyObject };
 
 const urlOf = (link: CentreLink): string => (typeof link === 'string' ? link : link.url);
 const dispatcherOf = (link: CentreLink): { dispatcher?: Dispatcher } =>
@@ -167,9 +167,9 @@ export async function confirmDelivery(
   request: DeliveryRequest,
 ): Promise<{ ok: true; response: DeliveryResponse } | { ok: false; status: number; body: unknown }> {
   const signed =
-    typeof centreUrl === 'string' || centreUrl.terminalKeyPem === undefined
+    typeof centreUrl === 'string' || centreUrl.terminalKey === undefined
       ? request
-      : signDeliveryReport(transactionId, request, centreUrl.terminalKeyPem, new Date());
+      : signDeliveryReport(transactionId, request, centreUrl.terminalKey, new Date());
   const res = await post(centreUrl, `/v1/transactions/${transactionId}/delivery`, signed);
   if (res.status !== 200) return { ok: false, status: res.status, body: res.json };
   return { ok: true, response: DeliveryResponseSchema.parse(res.json) };

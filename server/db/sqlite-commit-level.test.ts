@@ -1,0 +1,63 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadSeedWorld } from '../seed/index.ts';
+import { billingRecord, issuedRecord, sessionRecord } from '../test-support/kiosk-records.ts';
+import type { CentreRepository } from './repository.ts';
+import { loadRegister } from './seedLoader.ts';
+import { openSqliteDatabase, sqliteRepositoryOn } from './sqliteRepository.ts';
+
+/**
+ * Which of a kiosk transaction's writes commit with their own fsync on SQLite (synchronous FULL,
+ * on the centre's thread) and which without it (NORMAL, `withoutOwnFsync`): the same writes as
+ * PostgreSQL's that do not wait for the WAL (postgres-wal-flush.test.ts). Each statement the
+ * repository prepares reports the level in effect when it runs; an issuance and a delivery's
+ * billing also commit at NORMAL and then await the shared WAL sync (sqlite-wal-sync.test.ts).
+ */
+const TX = '5d0c7a3e-2b1f-4c8d-9e6a-1f2b3c4d5e6f';
+const NORMAL = 1;
+const FULL = 2;
+
+let repo: CentreRepository;
+/** Each statement run since the set-up: its SQL text and the synchronous level it ran at. */
+let levels: Array<{ sql: string; level: number }>;
+
+beforeEach(async () => {
+  const db = openSqliteDatabase(':memory:');
+  levels = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    const run = statement.run.bind(statement);
+    statement.run = ((...args: unknown[]) => {
+      levels.push({
+        sql: sql.trim().replace(/\s+/g, ' '),
+        level: Number(db.pragma('synchronous', { simple: true })),
+      });
+      return run(...args);
+    }) as typeof statement.run;
+    return statement;
+  }) as typeof db.prepare;
+  repo = sqliteRepositoryOn(db);
+  await loadRegister(repo, loadSeedWorld());
+  await repo.saveSession(sessionRecord(TX));
+  await repo.recordIssuance(issuedRecord(TX, { documentSha256: 'd'.repeat(64) }), billingRecord(TX));
+  levels = [];
+});
+
+const seen = (start: string) => levels.filter((l) => l.sql.startsWith(start)).map((l) => l.level);
+
+describe('SQLite: writes that commit without their own fsync', () => {
+  it('empties a delivered document at NORMAL, as it puts a challenge and saves a session', async () => {
+    expect(await repo.purgeIssuedDocument(TX, undefined, 5)).toBe(true);
+    await repo.putChallenge({ challenge: 'c1', terminalId: 'S1-T1', transactionId: TX, expiresAt: 10 });
+    await repo.saveSession(sessionRecord('6d0c7a3e-2b1f-4c8d-9e6a-1f2b3c4d5e6f'));
+    expect(seen('UPDATE issued_documents')).toEqual([NORMAL]);
+    expect(seen('INSERT INTO challenges')).toEqual([NORMAL]);
+    expect(seen('INSERT INTO sessions')).toEqual([NORMAL]);
+  });
+
+  it('revokes a certificate at FULL: on disk before it answers', async () => {
+    await repo.revokeCertificate('ca', '1', 5);
+    expect(levels.map((l) => l.level)).toContain(FULL);
+    expect(levels.map((l) => l.level)).not.toContain(NORMAL);
+  });
+});
