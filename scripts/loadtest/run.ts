@@ -1,9 +1,10 @@
 /**
  * The load test: a world, a database (SQLite or a throwaway PostgreSQL), the world's OCSP
  * responder in its own process (as J-LIS's is elsewhere), K centre processes (behind HAProxy when
- * K > 1, each proving its residents' menus before it listens, as `npm run centre` does), N kiosks each running whole transactions until M are done, all
- * starting in the same second; optionally the chaos of issue 14 (one centre killed with SIGKILL
- * and started again a third of the way in, PostgreSQL restarted two thirds of the way in).
+ * K > 1; each proves its residents' menus before it listens, as `npm run centre` does), N kiosks
+ * each running whole transactions until M are done, all starting in the same second; optionally
+ * the chaos of issue 14 (one centre killed with SIGKILL and started again a third of the way in,
+ * PostgreSQL restarted two thirds of the way in).
  * Answers a report: throughput, latency percentiles, outcomes, errors by kind, the ledger audit.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
