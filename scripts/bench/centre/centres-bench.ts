@@ -15,6 +15,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { runLoadtest, type LoadtestOptions } from '../../loadtest/run.ts';
 import type { BenchReport } from '../report.ts';
 import { databaseAndScaleComparisons, type ThroughputFigures } from './comparisons.ts';
+import { rsaSignatureMs } from './machine-speed.ts';
 
 const KIOSKS = Number(process.env.BENCH_KIOSKS ?? 8);
 const TRANSACTIONS = Number(process.env.BENCH_LOAD_TRANSACTIONS ?? 400);
@@ -32,6 +33,7 @@ export async function run(): Promise<BenchReport> {
   let misIssued = 0;
   const errorNotes: string[] = [];
   for (const c of CASES) {
+    const speed = rsaSignatureMs();
     const report = await runLoadtest({
       kiosks: KIOSKS,
       transactions: TRANSACTIONS,
@@ -61,6 +63,7 @@ export async function run(): Promise<BenchReport> {
       failed: report.failed,
       'mis-issued': report.misIssued,
       'lost/billed twice': report.ledger.lost.length + report.ledger.billedTwice.length,
+      'RSA sign ms': Number(speed.toFixed(3)),
     });
   }
   const best = Math.max(...rows.map((r) => Number(r['issuances/s'])));
@@ -72,7 +75,7 @@ export async function run(): Promise<BenchReport> {
     notes: [
       `${KIOSKS} kiosks, ${TRANSACTIONS} timed transactions a case after ${WARM_UP} warm-up transactions (checked and audited, not timed), each kiosk one resident again and again, no PDF rendering at the kiosk (the centre's work alone); centres in their own processes with live OCSP.`,
       ...errorNotes,
-      `Machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(1)} at the end, shared with the kiosks, PostgreSQL, HAProxy and any other work on the machine.`,
+      `Machine: ${availableParallelism()} CPUs, load average ${loadavg()[0]?.toFixed(1)} at the end, shared with the kiosks, PostgreSQL, HAProxy and any other work on the machine. RSA sign ms: the machine's speed just before each case (one RSA-2048 signature in the bench's process, median of 200; machine-speed.ts): a case with a higher figure ran on a slower machine.`,
     ],
     checks: [
       { target: 'nothing mis-issued', measured: String(misIssued), pass: misIssued === 0 },

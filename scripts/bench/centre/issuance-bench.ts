@@ -40,6 +40,7 @@ import {
   type ThroughputFigures,
 } from './comparisons.ts';
 import { machineCpuMs, mainThreadsCpuMs, processesCpuMs, processTreeCpuMs } from './cpu.ts';
+import { rsaSignatureMs } from './machine-speed.ts';
 import { authenticateWithCard, fetchSealKeys, requestIssue, verifyIssued } from './terminal.ts';
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 8);
@@ -242,6 +243,8 @@ interface Row {
   centres: number;
   measured: Measured;
   load: number;
+  /** The machine's speed just before the measured run (machine-speed.ts). */
+  rsaSignatureMs: number;
 }
 
 /** Each part's CPU a transaction over the measured run. */
@@ -291,6 +294,7 @@ function summarise(row: Row): Record<string, string | number> {
     'terminals CPU ms/tx': round(cpu.terminals, 2),
     'PostgreSQL CPU ms/tx': cpu.postgres === undefined ? '—' : round(cpu.postgres, 2),
     'load avg': round(row.load),
+    'RSA sign ms': round(row.rsaSignatureMs, 3),
   };
 }
 
@@ -348,6 +352,7 @@ async function benchCentres(opts: {
     // Rounds of the warm-up cards, each card once a round (never in two terminals at once).
     for (let done = 0; done < WARM_UP_TRANSACTIONS && warm.length > 0; done += warm.length)
       await drive(centres, measuring, warm, warm.length, roots, true);
+    const speed = rsaSignatureMs();
     const measured = await drive(
       centres,
       measuring,
@@ -363,6 +368,7 @@ async function benchCentres(opts: {
       centres: opts.count,
       measured,
       load: loadavg()[0] ?? 0,
+      rsaSignatureMs: speed,
     };
   } finally {
     await Promise.all(centres.map((c) => c.stop()));
@@ -442,7 +448,7 @@ export async function run(): Promise<BenchReport> {
                   '; ',
                 )}; not in the per-transaction figures. BENCH_MENU_PROOFS=0: each sign-in fits its menu itself.`
             : 'Menus not proved ahead (BENCH_MENU_PROOFS=0): each sign-in fits its menu documents itself.',
-          `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores.`,
+          `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores. RSA sign ms: the machine's speed just before the measured run, one RSA-2048 signature in the bench's process (median of 200; scripts/bench/centre/machine-speed.ts): the same work each time, so a row with a higher figure ran on a slower machine.`,
           `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS and BENCH_BACKENDS (sqlite,postgres,postgres-2).`,
         ],
         checks: single.flatMap(checksOf),
