@@ -39,7 +39,7 @@ export function formatLoadtest(r: LoadtestReport): string {
     ['issue p50 / p99 ms', `${r.issueLatencyMs.p50} / ${r.issueLatencyMs.p99}`],
     ['delivery report p50 / p99 ms', `${r.deliveryLatencyMs.p50} / ${r.deliveryLatencyMs.p99}`],
     ['mis-issued', `${r.misIssued}${r.misIssuedDetails.length ? ` (${r.misIssuedDetails.join('; ')})` : ''}`],
-    ['failed', String(r.failed)],
+    ['failed', `${r.failed}${r.failed ? ` (${[...new Set(r.failedDetails)].join('; ')})` : ''}`],
     ['not offered (no 住民票 on the menu)', String(r.notOffered)],
     [
       'ledger: lost / billed twice / billed undelivered / wrong holder',

@@ -61,6 +61,8 @@ export interface LoadtestReport {
   misIssued: number;
   misIssuedDetails: string[];
   failed: number;
+  /** Each failed transaction's step and its last attempt's error kind (no personal data). */
+  failedDetails: string[];
   /** In the measured run, beside `completed`. */
   notOffered: number;
   /** Failed attempts (each retried or final) by kind. */
@@ -264,6 +266,7 @@ export async function runLoadtest(options: LoadtestOptions): Promise<LoadtestRep
       misIssued: misIssued.length,
       misIssuedDetails: [...new Set(misIssued.map((o) => o.detail))],
       failed: outcomes.filter((o) => o.kind === 'failed').length,
+      failedDetails: outcomes.flatMap((o) => (o.kind === 'failed' ? [`${o.step}: ${o.lastError}`] : [])),
       notOffered: outcomes.slice(measuredFrom).filter((o) => o.kind === 'not-offered').length,
       errorsByKind,
       ledger,

@@ -5,12 +5,14 @@
  * against the resident, so a failed authentication starts again with a new transaction id; from
  * /v1/issue on, the same request is replayed with the same transaction id (issue and delivery are
  * idempotent on it), so a centre that died after answering, or a database restarted between two
- * steps, can neither lose the paper nor bill it twice. Only network failures and 5xx answers are
- * retried; a refusal (4xx) ends the transaction.
+ * steps, can neither lose the paper nor bill it twice. Network failures and 5xx answers are
+ * retried, and a sign-in whose challenge was lost (SIGN_IN_AGAIN); any other refusal (4xx) ends the
+ * transaction.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderCertificatePdf } from '../../certificate-templates/render.ts';
 import type { IssueResponse } from '../../protocol/api.ts';
+import { CentreErrorBodySchema } from '../../protocol/errors.ts';
 import type { PublishedSealKeys } from '../../protocol/seal-keys.ts';
 import {
   authenticateWithCard,
@@ -52,8 +54,7 @@ export function errorKind(step: string, error: unknown): string {
   if (error instanceof TerminalError) {
     const f = error.failure;
     if (f.kind === 'http') {
-      const body = f.body as { error?: unknown } | null;
-      const code = typeof body?.error === 'string' ? body.error : '';
+      const code = errorCodeOf(f.body);
       return `${step}: HTTP ${f.status}${code ? ` ${code}` : ''}`;
     }
     return `${step}: ${f.kind}`;
@@ -63,10 +64,28 @@ export function errorKind(step: string, error: unknown): string {
   return `${step}: network ${code}`;
 }
 
-/** Whether a failed attempt may be replayed: the network, or the centre's own fault (5xx). */
-function retryable(error: unknown): boolean {
-  if (error instanceof TerminalError) return error.failure.kind === 'http' && error.failure.status >= 500;
-  return true;
+/** The centre's error code in a refusal's body (`{ error: { code } }`), or '' when it names none. */
+function errorCodeOf(body: unknown): string {
+  const parsed = CentreErrorBodySchema.safeParse(body);
+  return parsed.success ? parsed.data.error.code : '';
+}
+
+/**
+ * Refusals of a sign-in after which a resident places the card again: its challenge is gone (a put
+ * commits without waiting for the WAL, so a crash of PostgreSQL can take it back) or aged out while
+ * the centre was unreachable. Nothing is recorded against the resident before issue.
+ */
+const SIGN_IN_AGAIN = new Set(['challenge-unknown', 'challenge-expired']);
+
+/**
+ * Whether a failed attempt may be replayed: the network, the centre's own fault (5xx), or a sign-in
+ * whose challenge was lost (a new challenge and transaction id, as a card placed again).
+ */
+export function retryable(step: string, error: unknown): boolean {
+  if (!(error instanceof TerminalError)) return true;
+  const f = error.failure;
+  if (f.kind !== 'http') return false;
+  return f.status >= 500 || (step === 'authenticate' && SIGN_IN_AGAIN.has(errorCodeOf(f.body)));
 }
 
 async function withRetries<T>(
@@ -83,7 +102,7 @@ async function withRetries<T>(
     } catch (error) {
       lastError = errorKind(step, error);
       errors.push(lastError);
-      if (!retryable(error)) break;
+      if (!retryable(step, error)) break;
       await sleep(delay);
       delay = Math.min(policy.maxDelayMs, delay * 2);
     }

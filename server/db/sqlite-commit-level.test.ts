@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadSeedWorld } from '../seed/index.ts';
 import { billingRecord, issuedRecord, sessionRecord } from '../test-support/kiosk-records.ts';
 import type { CentreRepository } from './repository.ts';
@@ -9,8 +12,9 @@ import { openSqliteDatabase, sqliteRepositoryOn } from './sqliteRepository.ts';
  * Which of a kiosk transaction's writes commit with their own fsync on SQLite (synchronous FULL,
  * on the centre's thread) and which without it (NORMAL, `withoutOwnFsync`): the same writes as
  * PostgreSQL's that do not wait for the WAL (postgres-wal-flush.test.ts). Each statement the
- * repository prepares reports the level in effect when it runs; an issuance and a delivery's
- * billing also commit at NORMAL and then await the shared WAL sync (sqlite-wal-sync.test.ts).
+ * repository prepares reports the level in effect when it runs. A session, an issuance and a
+ * delivery's billing also commit at NORMAL and then await the shared WAL sync (sqlite-wal-sync.ts):
+ * the last case counts those syncs on a database file.
  */
 const TX = '5d0c7a3e-2b1f-4c8d-9e6a-1f2b3c4d5e6f';
 const NORMAL = 1;
@@ -59,5 +63,30 @@ describe('SQLite: writes that commit without their own fsync', () => {
     await repo.revokeCertificate('ca', '1', 5);
     expect(levels.map((l) => l.level)).toContain(FULL);
     expect(levels.map((l) => l.level)).not.toContain(NORMAL);
+  });
+});
+
+describe('SQLite: writes on disk before they answer, through the shared WAL sync', () => {
+  it('syncs the WAL for a saved session (the kiosk takes payment after it), not for a challenge put', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'commit-level-'));
+    try {
+      const db = openSqliteDatabase(join(dir, 'centre.sqlite'));
+      const onDisk = sqliteRepositoryOn(db);
+      await loadRegister(onDisk, loadSeedWorld());
+      const probe = await open(join(dir, 'centre.sqlite'), 'r');
+      const datasync = vi.spyOn(Object.getPrototypeOf(probe) as { datasync(): Promise<void> }, 'datasync');
+      await probe.close();
+      try {
+        await onDisk.putChallenge({ challenge: 'c1', terminalId: 'S1-T1', transactionId: TX, expiresAt: 10 });
+        expect(datasync).not.toHaveBeenCalled();
+        await onDisk.saveSession(sessionRecord(TX));
+        expect(datasync).toHaveBeenCalled();
+      } finally {
+        datasync.mockRestore();
+        await onDisk.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -422,6 +422,8 @@ export function sqliteRepositoryOn(db: Database.Database): CentreRepository {
             s.expiresAt,
           ).changes,
       );
+      // Durable before the kiosk goes on to payment, as an issuance: through the shared WAL sync.
+      await wal.durable();
       return changed === 1 ? { kind: 'saved' } : { kind: 'bound-to-other-card' };
     },
     getSession: async (transactionId) => sessionOf(transactionId),

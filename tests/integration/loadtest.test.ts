@@ -25,7 +25,11 @@ describe('load test: two centres behind HAProxy on one PostgreSQL, a centre kill
     expect(report.chaos).toHaveLength(3);
     expect(report.unexpectedCentreExits).toEqual([]);
     expect(report.misIssued).toBe(0);
-    expect(report.failed).toBe(0);
+    // Each failed transaction's step and last error, so a failure says why (and the attempts before it).
+    expect({ failed: report.failedDetails, attempts: report.failed > 0 ? report.errorsByKind : {} }).toEqual({
+      failed: [],
+      attempts: {},
+    });
     // The warm-up's transactions are not timed or counted as completed, but audited with the rest.
     expect(report.completed + report.notOffered).toBe(18);
     expect(report.options.warmUp).toBe(4);
