@@ -10,11 +10,11 @@ import { openSqliteDatabase, sqliteRepositoryOn } from './sqliteRepository.ts';
 
 /**
  * Which of a kiosk transaction's writes commit with their own fsync on SQLite (synchronous FULL,
- * on the centre's thread) and which without it (NORMAL, `withoutOwnFsync`): the same writes as
- * PostgreSQL's that do not wait for the WAL (postgres-wal-flush.test.ts). Each statement the
- * repository prepares reports the level in effect when it runs. A session, an issuance and a
- * delivery's billing also commit at NORMAL and then await the shared WAL sync (sqlite-wal-sync.ts):
- * the last case counts those syncs on a database file.
+ * on the centre's thread) and which without it (NORMAL, `withoutOwnFsync`). Each statement the
+ * repository prepares reports the level in effect when it runs. Of the writes at NORMAL, a challenge
+ * put and an emptied document are done then (PostgreSQL's same two do not wait for its WAL either:
+ * postgres-wal-flush.test.ts); a session, an issuance and a delivery's billing then await the
+ * shared WAL sync (sqlite-wal-sync.ts), which the last case counts on a database file.
  */
 const TX = '5d0c7a3e-2b1f-4c8d-9e6a-1f2b3c4d5e6f';
 const NORMAL = 1;
