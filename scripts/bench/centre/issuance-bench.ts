@@ -294,7 +294,7 @@ function summarise(row: Row): Record<string, string | number> {
     'terminals CPU ms/tx': round(cpu.terminals, 2),
     'PostgreSQL CPU ms/tx': cpu.postgres === undefined ? '—' : round(cpu.postgres, 2),
     'load avg': round(row.load),
-    'RSA sign ms': round(row.rsaSignatureMs, 3),
+    'RSA sign µs': Math.round(row.rsaSignatureMs * 1000),
   };
 }
 
@@ -448,7 +448,7 @@ export async function run(): Promise<BenchReport> {
                   '; ',
                 )}; not in the per-transaction figures. BENCH_MENU_PROOFS=0: each sign-in fits its menu itself.`
             : 'Menus not proved ahead (BENCH_MENU_PROOFS=0): each sign-in fits its menu documents itself.',
-          `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores. RSA sign ms: the machine's speed just before the measured run, one RSA-2048 signature in the bench's process (median of 200; scripts/bench/centre/machine-speed.ts): the same work each time, so a row with a higher figure ran on a slower machine.`,
+          `Machine: ${cores} CPUs; other work is every other process on the machine (other sessions) and the kernel, from /proc/stat; load average at the end of each row in the table. More centre processes only help with spare cores. RSA sign µs: the machine's speed just before the measured run, one RSA-2048 signature in the bench's process (median of 200; scripts/bench/centre/machine-speed.ts): the same work each time, so a row with a higher figure ran on a slower machine.`,
           `${loadSeedWorld().residents.length} residents in the register. Tune with BENCH_TERMINALS, BENCH_TRANSACTIONS, BENCH_CARDS and BENCH_BACKENDS (sqlite,postgres,postgres-2).`,
         ],
         checks: single.flatMap(checksOf),
